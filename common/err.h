@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * err.h - the launcher's one error type
+ *
+ * Theory of Operation: an eci_err is a fixed-size record, so that the child
+ * can fill it after clone() without allocating and write it over the sync
+ * socket as it is.  Fallible functions return a negative value and fill the
+ * record; callers add nothing unless they have context the callee lacked.
+ */
+#ifndef ECI_ERR_H
+#define ECI_ERR_H
+
+#include <stdarg.h>
+
+#define ECI_ERR_MSG 256
+
+struct eci_err {
+	int err;		/* errno, or 0 for a refusal that has none */
+	char msg[ECI_ERR_MSG];	/* "mount /proc: Operation not permitted" */
+};
+
+/**
+ * eci_fail() - record an error
+ * @e:    error record to fill
+ * @err:  errno value (positive), or 0 when the message says it all
+ * @fmt:  printf format of what was being done; ": strerror(err)" is appended
+ *
+ * Return: -err, or -1 when @err is 0, so callers can "return eci_fail(...)".
+ */
+int eci_fail(struct eci_err *e, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/**
+ * eci_prefix() - put context in front of an existing message
+ * @e:   error record already filled
+ * @fmt: printf format of the context; ": " is put between
+ *
+ * Return: -e->err, or -1 when it is 0.
+ */
+int eci_prefix(struct eci_err *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

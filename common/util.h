@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * util.h - small helpers shared by every module
+ */
+#ifndef ECI_UTIL_H
+#define ECI_UTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/**
+ * read_all_at() - read a whole (small) file relative to a directory fd
+ * @dirfd: directory, or AT_FDCWD
+ * @path:  file name; the last component is not followed if it is a symlink
+ * @max:   refuse files larger than this (-EFBIG)
+ * @out:   NUL-terminated contents, to be freed by the caller
+ * @len:   length without the NUL (may be NULL)
+ *
+ * Return: 0 or -errno.
+ */
+int read_all_at(int dirfd, const char *path, size_t max, char **out, size_t *len);
+
+/**
+ * read_fd_all() - read an open fd to its end, same contract as read_all_at()
+ */
+int read_fd_all(int fd, size_t max, char **out, size_t *len);
+
+/**
+ * write_all() - write the whole buffer, retrying short writes and EINTR
+ *
+ * Return: 0 or -errno.
+ */
+int write_all(int fd, const void *buf, size_t len);
+
+/**
+ * self_exe_dir() - directory of the running executable (from /proc/self/exe)
+ * @buf: output buffer
+ * @size: its size
+ *
+ * Return: 0 or -errno.
+ */
+int self_exe_dir(char *buf, size_t size);
+
+/**
+ * rm_rf_at() - remove a directory tree without following symlinks and
+ * without crossing into other mounts
+ * @dirfd: directory containing @name
+ * @name:  entry to remove
+ *
+ * Return: 0 or -errno of the first failure (removal goes on past it).
+ */
+int rm_rf_at(int dirfd, const char *name);
+
+/**
+ * rm_dir_contents_at() - empty a directory, same rules as rm_rf_at()
+ * @fd: the directory
+ *
+ * Return: 0 or -errno.
+ */
+int rm_dir_contents_at(int fd);
+
+#endif

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * image.h - OCI image layouts: resolve, verify, unpack
+ *
+ * Theory of Operation: an image is read from an OCI image layout directory
+ * (index.json -> manifest -> config + layers).  Every blob is found by its
+ * digest under blobs/sha256/, opened without following symlinks out of the
+ * layout, and its sha256 is checked against the descriptor before it is
+ * used; a mismatch refuses the image.  Loading happens in the launcher before
+ * any namespace exists, so that every refusal is reported plainly; the
+ * verified layer fds are then unpacked by the container's first process,
+ * inside its user namespace, so that the ownership recorded in the layer is
+ * kept as container ids.
+ */
+#ifndef ECI_IMAGE_H
+#define ECI_IMAGE_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+#define IMG_MAX_LAYERS 128
+
+struct img {
+	char *name;		/* what the user asked for, for messages */
+	char digest[72];	/* "sha256:…" of the manifest */
+	char **env;		/* NULL-terminated, from the config */
+	char **entrypoint;	/* NULL-terminated or NULL */
+	char **cmd;		/* NULL-terminated or NULL */
+	char *workdir;		/* NULL when unset */
+	char *user;		/* NULL when unset */
+	int layer_fd[IMG_MAX_LAYERS];
+	size_t nlayers;
+};
+
+/**
+ * img_default_path() - where the embedded default image is
+ * @buf:  output
+ * @size: its size
+ *
+ * Looks beside the running executable (../share/eci/images/default, which is
+ * both the build tree's and an installed prefix's layout), then in the
+ * compiled-in data directory.
+ *
+ * Return: 0, or -ENOENT when neither exists.
+ */
+int img_default_path(char *buf, size_t size);
+
+/**
+ * img_load() - resolve and verify an OCI image layout
+ * @dir:  layout directory
+ * @tag:  value of org.opencontainers.image.ref.name, or NULL for the only one
+ * @img:  filled on success; release with img_free()
+ * @e:    error record
+ *
+ * Return: 0 or negative, @e naming the file and what is wrong with it.
+ */
+int img_load(const char *dir, const char *tag, struct img *img, struct eci_err *e);
+
+/**
+ * img_unpack() - extract the verified layers, in order, into a directory
+ * @img:    loaded image
+ * @rootfd: directory to extract into (the caller's cwd is changed to it)
+ * @e:      error record
+ *
+ * Entries are never written through a symlink, outside the directory, or
+ * from absolute or ".." paths.  Device nodes are skipped.
+ *
+ * Return: 0 or negative.
+ */
+int img_unpack(const struct img *img, int rootfd, struct eci_err *e);
+
+void img_free(struct img *img);
+
+#endif

@@ -1,0 +1,10 @@
+IMAGE_OBJS := $(O)/obj/image/oci.o $(O)/obj/image/unpack.o
+LIB_IMAGE  := $(O)/lib/libeciimage.a
+$(LIB_IMAGE): $(IMAGE_OBJS)
+LIBS += $(LIB_IMAGE)
+
+DEFAULT_IMAGE := $(O)/share/eci/images/default/index.json
+$(DEFAULT_IMAGE): image/mkdefault.sh
+	@mkdir -p $(O)/share/eci/images
+	sh image/mkdefault.sh $(O)/share/eci/images/default
+DATA += $(DEFAULT_IMAGE)

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * child.c - the container's first process, from clone() to pid 1
+ *
+ * It starts in fresh namespaces with the user's uid, which its new user
+ * namespace does not map.  Once the parent reports the maps written it
+ * becomes container root (setresuid(0) inside maps to the first id of the
+ * subordinate range, never to the user's own uid), drops the supplementary
+ * groups it inherited, sets up network, rootfs and system view, and turns
+ * into the container's init.  Any failure goes back over the sync socket as
+ * {errno, message} and ends the process; the parent prints it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <grp.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "launcher.h"
+#include "mounts.h"
+#include "net.h"
+
+static void fail(int sock, struct eci_err *e) __attribute__((noreturn));
+static void fail(int sock, struct eci_err *e)
+{
+	sync_send_fail(sock, SYNC_FAIL, EXIT_ECI, e);
+	_exit(EXIT_ECI);
+}
+
+/* Block until the parent has written the maps; EOF means it is gone. */
+static int await_go(int sock, struct eci_err *e)
+{
+	struct sync_msg m;
+	ssize_t n;
+
+	do
+		n = recv(sock, &m, sizeof(m), 0);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(m) || m.type != SYNC_GO)
+		return eci_fail(e, 0, "launcher went away before the id maps were written");
+	return 0;
+}
+
+static int become_root(struct eci_err *e)
+{
+	if (setresgid(0, 0, 0) < 0)
+		return eci_fail(e, errno, "setresgid 0");
+	if (setresuid(0, 0, 0) < 0)
+		return eci_fail(e, errno, "setresuid 0");
+	/* The host groups the user was in mean nothing in here (unmapped). */
+	if (setgroups(0, NULL) < 0)
+		return eci_fail(e, errno, "setgroups");
+	/* A uid change clears the parent-death signal: set it after. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return eci_fail(e, errno, "PR_SET_PDEATHSIG");
+	return 0;
+}
+
+/*
+ * The rootfs mount point must be opened in this mount namespace (an fd from
+ * the parent's would name the host's mount, and move_mount() refuses it),
+ * and before setresuid(0): the state directory is the user's, mode 0700,
+ * and container root is not the user.
+ */
+static int open_mountpoint(struct spec *s, struct eci_err *e)
+{
+	char path[sizeof(s->statedir) + 8];
+
+	snprintf(path, sizeof(path), "%s/rootfs", s->statedir);
+	s->rootfs_fd = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (s->rootfs_fd < 0)
+		return eci_fail(e, errno, "open %s", path);
+	return 0;
+}
+
+static int build_root(struct spec *s, struct eci_err *e)
+{
+	int rootfd, r;
+
+	if (sethostname(s->hostname, strlen(s->hostname)) < 0)
+		return eci_fail(e, errno, "sethostname");
+	if (nl_loopback_up(e) < 0)
+		return -1;
+	rootfd = mnt_rootfs_attach(s->rootfs_fd, e);
+	if (rootfd < 0)
+		return rootfd;
+	r = img_unpack(&s->img, rootfd, e);
+	if (r == 0)
+		r = mnt_system(rootfd, e);
+	if (r == 0)
+		r = mnt_pivot(rootfd, e);
+	close(rootfd);
+	return r;
+}
+
+void child_main(struct spec *s, int sock)
+{
+	struct eci_err e = { 0 };
+
+	/* Die with the launcher even before the maps are written. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	close(s->rootfs_fd);
+	if (await_go(sock, &e) < 0 || open_mountpoint(s, &e) < 0 || become_root(&e) < 0 ||
+	    build_root(s, &e) < 0)
+		fail(sock, &e);
+	for (size_t i = 0; i < s->img.nlayers; i++)
+		close(s->img.layer_fd[i]);
+	s->img.nlayers = 0;
+	close(s->rootfs_fd);
+	close(s->statedir_fd);
+	init_main(s, sock);
+}

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * container.c - the launcher's side of one container's life
+ *
+ * Theory of Operation: the child is cloned straight into new user, mount,
+ * pid, net, uts, ipc and cgroup namespaces and waits on the sync socket.  The
+ * parent has eci-newidmap write its maps, then sends SYNC_GO.  From then on
+ * the parent only forwards signals and waits: the child reports a failed
+ * setup (SYNC_FAIL) or a command that could not be executed
+ * (SYNC_EXEC_FAIL) as a message on the socket, which stays queued after the
+ * child is gone, so one waitpid() followed by a non-blocking read tells the
+ * whole story.  The socket is SOCK_SEQPACKET: one message, one record.
+ *
+ * Signals sent to eci-run (kill, docker-style stop) are passed on to the
+ * container's pid 1, which passes them to the workload.  Those that a
+ * terminal generates (^C, ^\) already reach the container's processes, which
+ * share eci-run's process group; they are recognised by si_code SI_KERNEL
+ * and not sent twice.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "launcher.h"
+
+#define CLONE_FLAGS                                                            \
+	(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET |          \
+	 CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP)
+
+static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1,
+				 SIGUSR2, SIGWINCH, SIGCONT };
+static volatile pid_t container_pid;
+
+static void forward(int sig, siginfo_t *si, void *uc)
+{
+	if (si->si_code == SI_KERNEL)
+		return;	/* from the terminal: the container got it too */
+	if (container_pid > 0)
+		kill(container_pid, sig);
+}
+
+static void forward_signals(pid_t pid)
+{
+	struct sigaction sa = { .sa_sigaction = forward, .sa_flags = SA_SIGINFO | SA_RESTART };
+
+	container_pid = pid;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaction(forwarded[i], &sa, NULL);
+}
+
+void sync_send_fail(int sock, int type, int code, const struct eci_err *e)
+{
+	struct sync_msg m = { .type = type, .code = code, .err = *e };
+
+	send(sock, &m, sizeof(m), MSG_NOSIGNAL);
+}
+
+static pid_t clone_child(struct spec *s, int sock[2])
+{
+	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_FLAGS | SIGCHLD, NULL, NULL, NULL, NULL);
+
+	if (pid == 0) {
+		close(sock[0]);
+		child_main(s, sock[1]);
+	}
+	return pid;
+}
+
+static int wait_child(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return EXIT_ECI;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
+}
+
+/* A message left on the socket overrides the exit status. */
+static int report(int sock, int code)
+{
+	struct sync_msg m;
+
+	if (recv(sock, &m, sizeof(m), MSG_DONTWAIT) != (ssize_t)sizeof(m))
+		return code;
+	m.err.msg[sizeof(m.err.msg) - 1] = '\0';
+	fprintf(stderr, "eci-run: %s\n", m.err.msg);
+	return m.type == SYNC_EXEC_FAIL ? m.code : EXIT_ECI;
+}
+
+int container_run(struct spec *s)
+{
+	struct sync_msg go = { .type = SYNC_GO };
+	struct eci_err e = { 0 };
+	char range[128];
+	_cleanup_close_ int psock = -1;
+	int sock[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0) {
+		fprintf(stderr, "eci-run: socketpair: %s\n", strerror(errno));
+		return EXIT_ECI;
+	}
+	psock = sock[0];
+	pid = clone_child(s, sock);
+	close(sock[1]);
+	if (pid < 0) {
+		fprintf(stderr, "eci-run: create namespaces: %s%s\n", strerror(errno),
+			errno == EPERM || errno == ENOSPC ? " (are user namespaces enabled? see "
+			"/proc/sys/user/max_user_namespaces)" : "");
+		return EXIT_ECI;
+	}
+	if (helper_run(s->helper, pid, range, sizeof(range), &e) < 0) {
+		kill(pid, SIGKILL);
+		wait_child(pid);
+		fprintf(stderr, "eci-run: %s\n", e.msg);
+		return EXIT_ECI;
+	}
+	forward_signals(pid);
+	if (send(psock, &go, sizeof(go), MSG_NOSIGNAL) != (ssize_t)sizeof(go)) {
+		kill(pid, SIGKILL);
+		wait_child(pid);
+		return report(psock, EXIT_ECI);
+	}
+	return report(psock, wait_child(pid));
+}

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * helper.c - find and run eci-newidmap
+ *
+ * The helper is looked for beside eci-run, then in the compiled-in BINDIR;
+ * the first one that carries cap_setuid and cap_setgid as file capabilities
+ * is used.  eci-run never falls back to mapping the user's own uid: without
+ * a working helper it refuses, saying what is missing and how an
+ * administrator fixes it.  /etc/subuid is checked here too, with the
+ * helper's own parser, only to give a plain message before any namespace is
+ * created; the helper checks again and is the one that decides.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "launcher.h"
+#include "subid.h"
+#include "util.h"
+
+#define HELPER "eci-newidmap"
+#define FIX_CAPS "an administrator must run 'make install-privileged' (setcap cap_setuid,cap_setgid=ep %s)"
+
+static bool has_caps(const char *path)
+{
+	cap_t caps = cap_get_file(path);
+	cap_flag_value_t u = CAP_CLEAR, g = CAP_CLEAR, eu = CAP_CLEAR, eg = CAP_CLEAR;
+
+	if (!caps)
+		return false;
+	cap_get_flag(caps, CAP_SETUID, CAP_PERMITTED, &u);
+	cap_get_flag(caps, CAP_SETGID, CAP_PERMITTED, &g);
+	cap_get_flag(caps, CAP_SETUID, CAP_EFFECTIVE, &eu);
+	cap_get_flag(caps, CAP_SETGID, CAP_EFFECTIVE, &eg);
+	cap_free(caps);
+	return u && g && eu && eg;
+}
+
+int helper_find(char *buf, size_t size, struct eci_err *e)
+{
+	char dir[4096], beside[4096 + 32];
+	const char *found = NULL;
+	const char *cand[2];
+	size_t n = 0;
+
+	if (self_exe_dir(dir, sizeof(dir)) == 0) {
+		snprintf(beside, sizeof(beside), "%s/" HELPER, dir);
+		cand[n++] = beside;
+	}
+	cand[n++] = ECI_BINDIR "/" HELPER;
+	for (size_t i = 0; i < n; i++) {
+		if (access(cand[i], X_OK) < 0)
+			continue;
+		if (!found)
+			found = cand[i];
+		if (has_caps(cand[i])) {
+			snprintf(buf, size, "%s", cand[i]);
+			return 0;
+		}
+	}
+	if (found)
+		return eci_fail(e, 0, "%s lacks its file capabilities: " FIX_CAPS, found, found);
+	return eci_fail(e, 0, HELPER " not found beside eci-run nor in " ECI_BINDIR
+			": an administrator must install it ('make install', then "
+			"'make install-privileged')");
+}
+
+/* Plain early message for the usual misconfiguration: no subordinate ids. */
+static int check_file(const char *path, const char *name, uid_t uid, uint32_t self,
+		      const char *flag, struct eci_err *e)
+{
+	struct subid_range r[SUBID_MAX_RANGES];
+	_cleanup_free_ char *buf = NULL;
+	size_t len, n;
+	int ret = read_all_at(AT_FDCWD, path, SUBID_MAX_FILE, &buf, &len);
+
+	if (ret == -ENOENT || ret == 0) {
+		n = ret ? 0 : subid_parse(buf, len, name, uid, self, r, NULL, NULL);
+		if (n == 0)
+			return eci_fail(e, 0, "no entry for %s in %s: ask an administrator to run "
+					"'usermod %s 100000-165535 %s' (any free range of 65536 ids)",
+					name, path, flag, name);
+		if (subid_slot_count(r, n) == 0)
+			return eci_fail(e, 0, "the %s range of %s (line %u) has fewer than 65536 ids: "
+					"ask an administrator for a larger one (usermod %s)",
+					path, name, r[0].line, flag);
+	}
+	return 0;	/* unreadable: let the helper say why */
+}
+
+int helper_check_subids(struct eci_err *e)
+{
+	uid_t uid = getuid();
+	struct passwd *pw = getpwuid(uid);
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s", pw ? pw->pw_name : "");
+	if (!pw)
+		snprintf(name, sizeof(name), "%u", (unsigned)uid);
+	if (check_file("/etc/subuid", name, uid, uid, "--add-subuids", e) < 0 ||
+	    check_file("/etc/subgid", name, uid, getgid(), "--add-subgids", e) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * Run the helper for the child's pid.  Its stderr is ours, so its own
+ * message reaches the user; its stdout (the range) is read through a pipe.
+ */
+int helper_run(const char *helper, pid_t pid, char *range, size_t size, struct eci_err *e)
+{
+	_cleanup_close_ int rd = -1, wr = -1;
+	posix_spawn_file_actions_t fa;
+	char pidstr[16], *argv[] = { (char *)HELPER, pidstr, NULL }, *envp[] = { NULL };
+	int p[2], status, r;
+	pid_t hp;
+	ssize_t n;
+
+	snprintf(pidstr, sizeof(pidstr), "%d", (int)pid);
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return eci_fail(e, errno, "pipe");
+	rd = p[0];
+	wr = p[1];
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, wr, 1);
+	r = posix_spawn(&hp, helper, &fa, NULL, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	if (r)
+		return eci_fail(e, r, "run %s", helper);
+	close(steal_fd(wr));
+	n = read(rd, range, size - 1);
+	range[n > 0 ? n : 0] = '\0';
+	range[strcspn(range, "\n")] = '\0';
+	while (waitpid(hp, &status, 0) < 0)
+		if (errno != EINTR)
+			return eci_fail(e, errno, "wait for %s", helper);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFEXITED(status))
+		return eci_fail(e, 0, "%s refused to map the container's ids (exit %d)", HELPER,
+				WEXITSTATUS(status));
+	return eci_fail(e, 0, "%s was killed by signal %d", HELPER, WTERMSIG(status));
+}

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * init.c - the container's pid 1
+ *
+ * A pid namespace's init gets no signal it has no handler for (the kernel
+ * drops it), and every process orphaned inside is re-parented to it.  So the
+ * container runs a small init of eci's own, as docker --init does: it forks
+ * the workload, passes on the signals eci-run forwards, reaps every child,
+ * and exits with the workload's status (128+N if a signal N killed it).  When
+ * it exits the kernel kills whatever is left in the namespace.
+ *
+ * The workload inherits stdin, stdout and stderr and nothing else: every
+ * other fd is marked close-on-exec (close_range) before exec, so no host fd
+ * reaches it.
+ */
+#include <errno.h>
+#include <linux/close_range.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "launcher.h"
+
+static const int passed_on[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1,
+				 SIGUSR2, SIGWINCH, SIGCONT };
+static volatile pid_t workload;
+
+static void pass_on(int sig, siginfo_t *si, void *uc)
+{
+	if (si->si_code == SI_KERNEL)
+		return;	/* from the terminal: the workload got it too */
+	if (workload > 0)
+		kill(workload, sig);
+}
+
+static void exec_workload(struct spec *s, int sock) __attribute__((noreturn));
+static void exec_workload(struct spec *s, int sock)
+{
+	extern char **environ;
+	struct eci_err e = { 0 };
+	sigset_t none;
+	int code;
+
+	for (size_t i = 0; i < sizeof(passed_on) / sizeof(passed_on[0]); i++)
+		signal(passed_on[i], SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (chdir(s->workdir) < 0) {
+		eci_fail(&e, errno, "working directory %s", s->workdir);
+		sync_send_fail(sock, SYNC_EXEC_FAIL, EXIT_CANNOT_INVOKE, &e);
+		_exit(EXIT_CANNOT_INVOKE);
+	}
+	environ = s->env;
+	execvp(s->argv[0], s->argv);
+	code = errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_INVOKE;
+	if (errno == ENOENT && !strchr(s->argv[0], '/'))
+		eci_fail(&e, 0, "exec %s: executable file not found in $PATH", s->argv[0]);
+	else
+		eci_fail(&e, errno, "exec %s", s->argv[0]);
+	sync_send_fail(sock, SYNC_EXEC_FAIL, code, &e);
+	_exit(code);
+}
+
+static int reap_until(pid_t main_pid)
+{
+	for (;;) {
+		int status;
+		pid_t p = waitpid(-1, &status, 0);
+
+		if (p < 0 && errno == EINTR)
+			continue;
+		if (p < 0)
+			return EXIT_ECI;
+		if (p != main_pid)
+			continue;
+		if (WIFEXITED(status))
+			return WEXITSTATUS(status);
+		return 128 + WTERMSIG(status);
+	}
+}
+
+void init_main(struct spec *s, int sock)
+{
+	struct sigaction sa = { .sa_sigaction = pass_on, .sa_flags = SA_SIGINFO | SA_RESTART };
+	pid_t pid;
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(passed_on) / sizeof(passed_on[0]); i++)
+		sigaction(passed_on[i], &sa, NULL);
+	pid = fork();
+	if (pid < 0) {
+		struct eci_err e;
+
+		eci_fail(&e, errno, "fork the workload");
+		sync_send_fail(sock, SYNC_FAIL, EXIT_ECI, &e);
+		_exit(EXIT_ECI);
+	}
+	if (pid == 0)
+		exec_workload(s, sock);
+	workload = pid;
+	close(sock);
+	_exit(reap_until(pid));
+}

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * eci-run - run a command in a rootless container with an exclusive
+ * subordinate id range; see launcher.h for the exit codes.
+ */
+#include <stdio.h>
+
+#include "launcher.h"
+
+int main(int argc, char **argv)
+{
+	struct eci_err e = { 0 };
+	struct opts o;
+	struct spec s;
+	int code;
+
+	if (cli_parse(argc, argv, &o, &e) < 0) {
+		fprintf(stderr, "eci-run: %s\n", e.msg);
+		cli_usage(stderr);
+		return EXIT_ECI;
+	}
+	if (spec_build(&s, &o, &e) < 0 || helper_find(s.helper, sizeof(s.helper), &e) < 0 ||
+	    helper_check_subids(&e) < 0 || state_create(&s, &e) < 0) {
+		fprintf(stderr, "eci-run: %s\n", e.msg);
+		state_remove(&s);
+		spec_free(&s);
+		return EXIT_ECI;
+	}
+	code = container_run(&s);
+	state_remove(&s);
+	spec_free(&s);
+	return code;
+}

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * spec.c - from flags and image to one immutable spec
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <uuid.h>
+
+#include "launcher.h"
+
+#define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static size_t strv_len(char **v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+static bool env_has(char **env, size_t n, const char *key)
+{
+	size_t kl = strlen(key);
+
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(env[i], key, kl) && env[i][kl] == '=')
+			return true;
+	return false;
+}
+
+/* Docker's order: the image's Env, then PATH, HOSTNAME, HOME if unset. */
+static int build_env(struct spec *s, struct eci_err *e)
+{
+	size_t n = strv_len(s->img.env), k = 0;
+	static char hostvar[32];
+
+	s->env = calloc(n + 4, sizeof(char *));
+	if (!s->env)
+		return eci_fail(e, ENOMEM, "environment");
+	for (size_t i = 0; i < n; i++)
+		s->env[k++] = s->img.env[i];
+	if (!env_has(s->env, k, "PATH"))
+		s->env[k++] = (char *)DEFAULT_PATH;
+	snprintf(hostvar, sizeof(hostvar), "HOSTNAME=%s", s->hostname);
+	if (!env_has(s->env, k, "HOSTNAME"))
+		s->env[k++] = hostvar;
+	if (!env_has(s->env, k, "HOME"))
+		s->env[k++] = (char *)"HOME=/root";
+	return 0;
+}
+
+/* Docker's rule: the entrypoint, then the user's command or the image's. */
+static int build_argv(struct spec *s, char **cmd, struct eci_err *e)
+{
+	char **tail = cmd ? cmd : s->img.cmd;
+	size_t ne = strv_len(s->img.entrypoint), nt = strv_len(tail), k = 0;
+
+	if (ne + nt == 0)
+		return eci_fail(e, 0, "image %s has no command and none was given",
+				s->img.name);
+	s->argv = calloc(ne + nt + 1, sizeof(char *));
+	if (!s->argv)
+		return eci_fail(e, ENOMEM, "command");
+	for (size_t i = 0; i < ne; i++)
+		s->argv[k++] = s->img.entrypoint[i];
+	for (size_t i = 0; i < nt; i++)
+		s->argv[k++] = tail[i];
+	return 0;
+}
+
+static int resolve_image(const char *name, char *path, size_t size, struct eci_err *e)
+{
+	struct stat st;
+
+	if (!name || !strcmp(name, "default")) {
+		if (img_default_path(path, size) < 0)
+			return eci_fail(e, 0, "the default image is not installed (looked beside "
+					"eci-run and in " ECI_DATADIR "/eci/images/default)");
+		return 0;
+	}
+	if (stat(name, &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(path, size, "%s", name);
+		return 0;
+	}
+	return eci_fail(e, 0, "image '%s': no such image (give 'default' or a directory "
+			"holding an OCI image layout)", name);
+}
+
+int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
+{
+	char path[4096];
+	uuid_t u;
+
+	memset(s, 0, sizeof(*s));
+	s->statedir_fd = s->rootfs_fd = -1;
+	uuid_generate_random(u);
+	for (int i = 0; i < 16; i++)
+		sprintf(s->id + 2 * i, "%02x", u[i]);
+	snprintf(s->hostname, sizeof(s->hostname), "%.12s", s->id);
+	if (resolve_image(o->image, path, sizeof(path), e) < 0 ||
+	    img_load(path, NULL, &s->img, e) < 0 || build_argv(s, o->cmd, e) < 0 ||
+	    build_env(s, e) < 0)
+		return -1;
+	s->workdir = s->img.workdir ? s->img.workdir : "/";
+	return 0;
+}
+
+void spec_free(struct spec *s)
+{
+	free(s->argv);
+	free(s->env);
+	img_free(&s->img);
+}

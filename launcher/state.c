@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * state.c - the container's state directory
+ *
+ * Base: $XDG_RUNTIME_DIR/eci; for root /run/eci; otherwise /tmp/eci-UID.
+ * A base that already exists is used only if it is a real directory owned by
+ * the user and closed to everyone else: in a shared /tmp another user could
+ * have created it first to watch or swap what eci puts there.  Each container
+ * gets BASE/ID (mode 0700) holding rootfs/, the mount point of its root
+ * file system; the whole directory is removed when the container is gone.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "launcher.h"
+#include "util.h"
+
+static int base_path(char *buf, size_t size)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	struct stat st;
+
+	if (xdg && xdg[0] == '/' && stat(xdg, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    st.st_uid == getuid())
+		return snprintf(buf, size, "%s/eci", xdg);
+	if (getuid() == 0)
+		return snprintf(buf, size, "/run/eci");
+	return snprintf(buf, size, "/tmp/eci-%u", (unsigned)getuid());
+}
+
+static int open_base(const char *base, struct eci_err *e)
+{
+	struct stat st;
+	int fd;
+
+	if (mkdir(base, 0700) < 0 && errno != EEXIST)
+		return eci_fail(e, errno, "create state directory %s", base);
+	fd = open(base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return eci_fail(e, errno, "open state directory %s", base);
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return eci_fail(e, errno, "stat %s", base);
+	}
+	if (st.st_uid != getuid() || (st.st_mode & 077)) {
+		close(fd);
+		return eci_fail(e, 0, "state directory %s is not safe: it must be owned by you "
+				"and closed to others (mode 0700)", base);
+	}
+	return fd;
+}
+
+int state_create(struct spec *s, struct eci_err *e)
+{
+	char base[4096];
+	_cleanup_close_ int dir = -1;
+
+	if (base_path(base, sizeof(base)) >= (int)sizeof(base))
+		return eci_fail(e, ENAMETOOLONG, "state directory");
+	s->statedir_fd = open_base(base, e);
+	if (s->statedir_fd < 0)
+		return -1;
+	if (snprintf(s->statedir, sizeof(s->statedir), "%.4000s/%s", base, s->id) < 0)
+		return eci_fail(e, EINVAL, "state directory");
+	if (mkdirat(s->statedir_fd, s->id, 0700) < 0)
+		return eci_fail(e, errno, "create %s", s->statedir);
+	dir = openat(s->statedir_fd, s->id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dir < 0)
+		return eci_fail(e, errno, "open %s", s->statedir);
+	if (mkdirat(dir, "rootfs", 0755) < 0)
+		return eci_fail(e, errno, "create %s/rootfs", s->statedir);
+	s->rootfs_fd = openat(dir, "rootfs", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (s->rootfs_fd < 0)
+		return eci_fail(e, errno, "open %s/rootfs", s->statedir);
+	return 0;
+}
+
+void state_remove(struct spec *s)
+{
+	if (s->rootfs_fd >= 0)
+		close(steal_fd(s->rootfs_fd));
+	if (s->statedir_fd >= 0) {
+		rm_rf_at(s->statedir_fd, s->id);
+		close(steal_fd(s->statedir_fd));
+	}
+}

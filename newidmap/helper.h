@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * helper.h - the pieces of eci-newidmap that touch the system
+ *
+ * Exit codes follow the skalibs convention: EXIT_DENIED (100) when the
+ * request is refused (usage, /etc/subuid says no, the target is not the
+ * caller's), EXIT_SYSERR (111) when something failed that should not have.
+ */
+#ifndef ECI_HELPER_H
+#define ECI_HELPER_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "subid.h"
+
+#define EXIT_DENIED 100
+#define EXIT_SYSERR 111
+
+#define SUBUID_PATH "/etc/subuid"
+#define SUBGID_PATH "/etc/subgid"
+
+struct caller {
+	uid_t uid;
+	gid_t gid;
+	char name[256];
+};
+
+struct idfile {
+	const char *path;
+	struct subid_range r[SUBID_MAX_RANGES];
+	size_t n;
+	unsigned first_line;	/* first usable line, for messages */
+};
+
+void die(int code, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* caps.c: raise one capability into the effective set, or drop them all. */
+void caps_minimum(void);
+void caps_raise(int cap);
+void caps_lower(void);
+
+/* target.c: open /proc/PID and check that it is the caller's fresh child. */
+int target_open(pid_t pid, const struct caller *c);
+
+/* idfile.c: read and parse a trusted subordinate id file. */
+void idfile_load(struct idfile *f, const char *path, const struct caller *c,
+		 uint32_t self);
+
+/* maps.c: write "0 START COUNT" into uid_map and gid_map of the target. */
+void maps_write(int procfd, uint32_t uid_start, uint32_t gid_start, uint32_t count);
+
+#endif

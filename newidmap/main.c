@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * eci-newidmap - map a new container's root to a subordinate id range
+ *
+ * Theory of Operation: this is eci's only privileged program.  It is
+ * installed with the file capabilities cap_setuid,cap_setgid=ep and never
+ * setuid, so it runs as the calling user with two capabilities, and the
+ * kernel marks it AT_SECURE (the dynamic loader ignores LD_* and friends).
+ * Everything it receives is treated as hostile:
+ *   - stdio is made sane (fds 0-2 opened on /dev/null if closed) so that a
+ *     file it opens can never become someone's stdout;
+ *   - the environment is cleared before anything reads it;
+ *   - capabilities leave the effective set at once, and come back one at a
+ *     time around the single write each is needed for (caps.c);
+ *   - the pid is parsed strictly and bound to the caller's fresh child
+ *     through one /proc/PID fd (target.c);
+ *   - /etc/subuid and /etc/subgid are trusted only if root owns them and
+ *     nobody else can write them; ranges that contain id 0, the caller's own
+ *     id, wrap, or overlap are skipped with a warning (idfile.c, subid.c).
+ * It then writes "0 START 65536" to both maps of the target and prints
+ * "uid:START:COUNT gid:START:COUNT" on stdout for the launcher.
+ *
+ * Exit: 0 done; 100 refused (usage, subordinate ids, target); 111 system
+ * error.  Every message names the file or process and the reason.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "helper.h"
+
+void die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("eci-newidmap: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(code);
+}
+
+void warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("eci-newidmap: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Make sure fds 0, 1 and 2 are open before anything else is. */
+static void sanitize_stdio(void)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		int n = open("/dev/null", O_RDWR | O_NOCTTY);
+
+		if (n != fd)
+			_exit(EXIT_SYSERR);	/* nowhere safe to say so */
+	}
+}
+
+static pid_t parse_pid(const char *s)
+{
+	char *end;
+	long v;
+
+	if (!*s || *s < '0' || *s > '9')
+		die(EXIT_DENIED, "invalid pid '%.32s'", s);
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < 2 || v > 4194304)
+		die(EXIT_DENIED, "invalid pid '%.32s'", s);
+	return (pid_t)v;
+}
+
+static void who_am_i(struct caller *c)
+{
+	struct passwd *pw;
+
+	c->uid = getuid();
+	c->gid = getgid();
+	errno = 0;
+	pw = getpwuid(c->uid);
+	if (pw && strlen(pw->pw_name) < sizeof(c->name))
+		strcpy(c->name, pw->pw_name);
+	else
+		snprintf(c->name, sizeof(c->name), "%u", (unsigned)c->uid);
+}
+
+int main(int argc, char **argv)
+{
+	struct idfile uids, gids;
+	struct caller c;
+	uint32_t ustart, gstart;
+	int procfd;
+	pid_t pid;
+
+	sanitize_stdio();
+	clearenv();
+	umask(077);
+	caps_minimum();
+	/* Nobody may ptrace or read the memory of the privileged process. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+
+	if (argc != 2 || !strcmp(argv[1], "--help"))
+		die(EXIT_DENIED, "usage: eci-newidmap PID");
+	pid = parse_pid(argv[1]);
+	who_am_i(&c);
+
+	procfd = target_open(pid, &c);
+	idfile_load(&uids, SUBUID_PATH, &c, c.uid);
+	idfile_load(&gids, SUBGID_PATH, &c, c.gid);
+
+	if (subid_slot(uids.r, uids.n, 0, &ustart, NULL) < 0 ||
+	    subid_slot(gids.r, gids.n, 0, &gstart, NULL) < 0)
+		die(EXIT_SYSERR, "no slot");
+	maps_write(procfd, ustart, gstart, SUBID_SLOT);
+	close(procfd);
+
+	printf("uid:%u:%u gid:%u:%u\n", ustart, SUBID_SLOT, gstart, SUBID_SLOT);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		die(EXIT_SYSERR, "write to stdout: %m");
+	return 0;
+}

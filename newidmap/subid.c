@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * subid.c - /etc/subuid and /etc/subgid parsing; see subid.h
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "subid.h"
+
+/* Strict unsigned decimal: digits only, no sign, no spaces, fits 32 bits. */
+static bool parse_u32(const char *s, size_t len, uint32_t *out)
+{
+	uint64_t v = 0;
+
+	if (len == 0 || len > 10)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (v > UINT32_MAX)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+static bool owner_matches(const char *owner, size_t len, const char *user, uid_t id)
+{
+	uint32_t n;
+
+	if (user && strlen(user) == len && !memcmp(owner, user, len))
+		return true;
+	return parse_u32(owner, len, &n) && n == id;
+}
+
+const char *subid_check_range(const struct subid_range *r, uint32_t self)
+{
+	uint64_t end = (uint64_t)r->start + r->count; /* one past the last id */
+
+	if (r->count == 0)
+		return "empty range";
+	if (end > UINT32_MAX)	/* 4294967295 is (uid_t)-1, never an id */
+		return "range runs past the last valid id 4294967294";
+	if (r->start == 0)
+		return "range contains id 0 (host root)";
+	if (self >= r->start && self < end)
+		return "range contains the user's own id";
+	return NULL;
+}
+
+static bool overlaps(const struct subid_range *a, const struct subid_range *b)
+{
+	uint64_t ae = (uint64_t)a->start + a->count;
+	uint64_t be = (uint64_t)b->start + b->count;
+
+	return a->start < be && b->start < ae;
+}
+
+/*
+ * Split one line into its three fields.  Returns false for anything but
+ * exactly "OWNER:START:COUNT" with a non-empty owner.
+ */
+static bool split_line(const char *s, size_t len, const char **owner,
+		       size_t *olen, uint32_t *start, uint32_t *count)
+{
+	const char *c1 = memchr(s, ':', len), *c2;
+
+	if (!c1 || c1 == s)
+		return false;
+	c2 = memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - s));
+	if (!c2)
+		return false;
+	*owner = s;
+	*olen = (size_t)(c1 - s);
+	return parse_u32(c1 + 1, (size_t)(c2 - c1 - 1), start) &&
+	       parse_u32(c2 + 1, len - (size_t)(c2 + 1 - s), count);
+}
+
+static void warn_line(subid_warn_fn warn, void *ctx, unsigned line, const char *why)
+{
+	if (warn)
+		warn(ctx, line, why);
+}
+
+/* Accept one of the caller's ranges into @out, or say why not. */
+static size_t take_range(struct subid_range *out, size_t n, struct subid_range r,
+			 uint32_t self, subid_warn_fn warn, void *ctx)
+{
+	const char *why = subid_check_range(&r, self);
+
+	for (size_t i = 0; !why && i < n; i++)
+		if (overlaps(&out[i], &r))
+			why = "range overlaps an earlier line of the same user";
+	if (!why && n == SUBID_MAX_RANGES)
+		why = "too many ranges for one user";
+	if (why) {
+		warn_line(warn, ctx, r.line, why);
+		return n;
+	}
+	out[n] = r;
+	return n + 1;
+}
+
+size_t subid_parse(const char *buf, size_t len, const char *user, uid_t id,
+		   uint32_t self, struct subid_range *out, subid_warn_fn warn,
+		   void *ctx)
+{
+	size_t n = 0, pos = 0;
+	unsigned line = 0;
+
+	while (pos < len) {
+		const char *s = buf + pos, *nl = memchr(s, '\n', len - pos);
+		size_t l = nl ? (size_t)(nl - s) : len - pos;
+		const char *owner;
+		size_t olen;
+		struct subid_range r;
+
+		pos += l + 1;
+		line++;
+		if (l > 0 && s[l - 1] == '\r')
+			l--;
+		if (l == 0 || s[0] == '#')
+			continue;
+		if (l > SUBID_MAX_LINE || memchr(s, '\0', l)) {
+			warn_line(warn, ctx, line, "malformed line (too long or binary)");
+			continue;
+		}
+		if (!split_line(s, l, &owner, &olen, &r.start, &r.count)) {
+			/* Only the owner's own lines are its business, but a
+			 * line that cannot be attributed may be meant for it. */
+			if (!memchr(s, ':', l) ||
+			    owner_matches(s, (size_t)((const char *)memchr(s, ':', l) - s), user, id))
+				warn_line(warn, ctx, line,
+					  "malformed line (expected NAME:START:COUNT)");
+			continue;
+		}
+		if (!owner_matches(owner, olen, user, id))
+			continue;
+		r.line = line;
+		n = take_range(out, n, r, self, warn, ctx);
+	}
+	return n;
+}
+
+size_t subid_slot_count(const struct subid_range *r, size_t n)
+{
+	size_t total = 0;
+
+	for (size_t i = 0; i < n; i++)
+		total += r[i].count / SUBID_SLOT;
+	return total;
+}
+
+int subid_slot(const struct subid_range *r, size_t n, size_t i, uint32_t *start,
+	       unsigned *line)
+{
+	for (size_t k = 0; k < n; k++) {
+		size_t here = r[k].count / SUBID_SLOT;
+
+		if (i < here) {
+			*start = r[k].start + (uint32_t)(i * SUBID_SLOT);
+			if (line)
+				*line = r[k].line;
+			return 0;
+		}
+		i -= here;
+	}
+	return -ERANGE;
+}

@@ -1,0 +1,15 @@
+#!/bin/sh
+# stage.sh O DIR — copy the build into DIR, a prefix every account can
+# reach, with the helper given its file capabilities (root only).  A clone
+# under /root is not traversable by the unprivileged test account.
+set -eu
+o=$1 dir=$2
+rm -rf "$dir"
+mkdir -p "$dir/bin" "$dir/share"
+cp "$o"/bin/* "$dir/bin/"
+cp -R "$o/share/eci" "$dir/share/"
+[ -d "$o/t" ] && cp -R "$o/t" "$dir/"
+chown -R root:root "$dir"
+chmod -R a+rX,go-w "$dir"
+chmod 0755 "$dir"
+setcap cap_setuid,cap_setgid=ep "$dir/bin/eci-newidmap"
