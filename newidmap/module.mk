@@ -8,3 +8,22 @@ $(O)/bin/eci-newidmap: $(NEWIDMAP_OBJS) $(LIB_SUBID) $(LIB_COMMON)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcap
 BINS += $(O)/bin/eci-newidmap
+
+# make fuzz [FUZZ_SECONDS=60]: libFuzzer on subid_parse().  The committed
+# seeds are copied to a scratch corpus under $(O), which collects what the
+# fuzzer finds; crash inputs land beside it.  UBSan findings abort, so that
+# libFuzzer stops on them too.
+FUZZ_SECONDS ?= 60
+FUZZ_DIR     := $(O)/fuzz
+$(FUZZ_DIR)/fuzz_subid: newidmap/fuzz_subid.c newidmap/subid.c newidmap/subid.h
+	@mkdir -p $(@D)
+	clang -std=c11 -D_GNU_SOURCE $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined \
+	      -fno-sanitize-recover=all -I common -I newidmap -o $@ \
+	      newidmap/fuzz_subid.c newidmap/subid.c
+
+fuzz: $(FUZZ_DIR)/fuzz_subid
+	@mkdir -p $(FUZZ_DIR)/corpus
+	cp newidmap/fuzz/corpus/* $(FUZZ_DIR)/corpus/
+	$(FUZZ_DIR)/fuzz_subid -max_total_time=$(FUZZ_SECONDS) \
+	      -artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus
+.PHONY: fuzz

@@ -1,0 +1,18 @@
+# Test programs: $(O)/t/unit-tests (pure functions) and $(O)/t/ns-tests
+# (real namespaces, run by t/run-checks.sh as an unprivileged account).
+TLIB_OBJS := $(O)/obj/t/lib/tap.o $(O)/obj/t/lib/run.o
+T_CFLAGS  := -It/lib -It/unit -It/ns $(CHECK_CFLAGS)
+
+$(O)/obj/t/%.o: ALL_CFLAGS += $(T_CFLAGS)
+
+UNIT_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(wildcard t/unit/*.c))
+$(O)/t/unit-tests: $(UNIT_OBJS) $(TLIB_OBJS) $(ECI_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
+
+NS_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(wildcard t/ns/*.c))
+$(O)/t/ns-tests: $(NS_OBJS) $(TLIB_OBJS) $(ECI_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
+
+TEST_BINS += $(O)/t/unit-tests $(O)/t/ns-tests

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "run.h"
+#include "util.h"
+
+const char *t_prefix(void)
+{
+	const char *p = getenv("ECI_PREFIX");
+
+	return p && *p ? p : "build";
+}
+
+const char *t_bin(const char *name, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/bin/%s", t_prefix(), name);
+	return buf;
+}
+
+static char *slurp(int fd)
+{
+	char *s = NULL;
+
+	lseek(fd, 0, SEEK_SET);
+	if (read_fd_all(fd, 1 << 24, &s, NULL) < 0)
+		s = strdup("");
+	close(fd);
+	return s;
+}
+
+int t_run(char *const argv[], struct run_result *r)
+{
+	int out = memfd_create("out", MFD_CLOEXEC), err = memfd_create("err", MFD_CLOEXEC);
+	int status;
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	if (out < 0 || err < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY);
+
+		dup2(null, 0);
+		dup2(out, 1);
+		dup2(err, 2);
+		execv(argv[0], argv);
+		_exit(99);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	r->out = slurp(out);
+	r->err = slurp(err);
+	return 0;
+}
+
+void t_run_free(struct run_result *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+int t_sh(const char *script, struct run_result *r)
+{
+	char bin[4096];
+	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"default",
+			 (char *)"/bin/sh", (char *)"-c", (char *)script, NULL };
+
+	return t_run(argv, r);
+}
+
+pid_t t_spawn(char *const argv[], int *in, int *out)
+{
+	int pi[2], po[2];
+	pid_t pid;
+
+	if (pipe2(pi, O_CLOEXEC) < 0 || pipe2(po, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		dup2(pi[0], 0);
+		dup2(po[1], 1);
+		execv(argv[0], argv);
+		_exit(99);
+	}
+	close(pi[0]);
+	close(po[1]);
+	*in = pi[1];
+	*out = po[0];
+	return pid;
+}
+
+int t_read_line(int fd, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	while (n + 1 < size) {
+		char c;
+		ssize_t r = read(fd, &c, 1);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		if (c == '\n')
+			break;
+		buf[n++] = c;
+	}
+	buf[n] = '\0';
+	return 0;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * run.h - run eci's programs from tests and capture what they say
+ *
+ * The programs under test are taken from $ECI_PREFIX/bin (the staged,
+ * capability-carrying copy that t/run-checks.sh makes), else from build/bin.
+ */
+#ifndef ECI_T_RUN_H
+#define ECI_T_RUN_H
+
+#include <sys/types.h>
+
+struct run_result {
+	int status;	/* exit code, or 128+N if killed by signal N */
+	char *out;	/* stdout, NUL-terminated */
+	char *err;	/* stderr, NUL-terminated */
+};
+
+const char *t_prefix(void);
+/* "$prefix/bin/NAME" in a static buffer of its own per call site */
+const char *t_bin(const char *name, char *buf, size_t size);
+
+/* Run argv (argv[0] a path), stdin from /dev/null; fills @r. */
+int t_run(char *const argv[], struct run_result *r);
+void t_run_free(struct run_result *r);
+
+/* Shortcut: eci-run default sh -c SCRIPT. */
+int t_sh(const char *script, struct run_result *r);
+
+/* Start argv with pipes for stdin and stdout; returns the pid. */
+pid_t t_spawn(char *const argv[], int *in, int *out);
+
+/* Read one line (without the newline) from fd into buf; 0 or -1 at EOF. */
+int t_read_line(int fd, char *buf, size_t size);
+
+#endif

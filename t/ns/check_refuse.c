@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * check_refuse.c - every way eci-run and eci-newidmap say no: the exit code
+ * and the words that tell the user what to do
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ns.h"
+#include "run.h"
+#include "tap.h"
+
+static void expect(char *const argv[], int code, const char *words)
+{
+	struct run_result r;
+
+	t_run(argv, &r);
+	ck_assert_msg(r.status == code, "%s: exit %d, want %d (stderr: %s)", argv[0], r.status,
+		      code, r.err);
+	ck_assert_msg(strstr(r.err, words), "stderr lacks '%s': %s", words, r.err);
+	t_run_free(&r);
+}
+
+START_TEST(unknown_flag)
+{
+	char bin[4096];
+	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"--no-such-flag",
+			 NULL };
+
+	expect(argv, 125, "eci-run: unknown flag: --no-such-flag\nusage: eci-run [OPTIONS]");
+}
+END_TEST
+
+START_TEST(unknown_image)
+{
+	char bin[4096];
+	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"no/such/image",
+			 (char *)"true", NULL };
+
+	expect(argv, 125, "image 'no/such/image': no such image");
+}
+END_TEST
+
+/* A corrupt layer is refused before anything runs. */
+START_TEST(corrupt_image)
+{
+	char dir[] = "/tmp/eci-t-img.XXXXXX", cmd[8192], bin[4096];
+	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), dir, (char *)"true", NULL };
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd),
+		 "cp -R %s/share/eci/images/default/. %s && chmod -R u+w %s && "
+		 "f=$(ls -S %s/blobs/sha256 | head -n1) && printf X >> %s/blobs/sha256/$f",
+		 t_prefix(), dir, dir, dir, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	expect(argv, 125, "has size");
+	snprintf(cmd, sizeof(cmd),
+		 "f=$(ls -S %s/blobs/sha256 | head -n1) && truncate -s -1 %s/blobs/sha256/$f && "
+		 "printf X | dd of=%s/blobs/sha256/$f bs=1 seek=1000 conv=notrunc 2>/dev/null",
+		 dir, dir, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	expect(argv, 125, "is corrupt");
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/*
+ * eci-run copied where no helper stands beside it, with the image linked
+ * in: it must name what is missing and never run without the helper.
+ */
+static char lonely[] = "/tmp/eci-t-nohelper.XXXXXX";
+
+static void make_lonely(int with_helper)
+{
+	char cmd[8192];
+
+	ck_assert_ptr_nonnull(mkdtemp(lonely));
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir %1$s/bin && cp %2$s/bin/eci-run %1$s/bin/ && ln -s %2$s/share %1$s/share%3$s",
+		 lonely, t_prefix(), with_helper ? " && cp " : "");
+	if (with_helper)
+		snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd),
+			 "%s/bin/eci-newidmap %s/bin/", t_prefix(), lonely);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void rm_lonely(void)
+{
+	char cmd[4096];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", lonely);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+START_TEST(no_helper)
+{
+	char bin[4096];
+	char *argv[] = { bin, (char *)"default", (char *)"true", NULL };
+
+	make_lonely(0);
+	snprintf(bin, sizeof(bin), "%s/bin/eci-run", lonely);
+	expect(argv, 125, "eci-newidmap not found beside eci-run nor in ");
+	expect(argv, 125, "make install-privileged");
+	rm_lonely();
+}
+END_TEST
+
+START_TEST(helper_without_caps)
+{
+	char bin[4096];
+	char *argv[] = { bin, (char *)"default", (char *)"true", NULL };
+
+	make_lonely(1);	/* cp drops file capabilities */
+	snprintf(bin, sizeof(bin), "%s/bin/eci-run", lonely);
+	expect(argv, 125, "eci-newidmap lacks its file capabilities");
+	expect(argv, 125, "setcap cap_setuid,cap_setgid=ep");
+	rm_lonely();
+}
+END_TEST
+
+/* eci-newidmap run by hand: hostile arguments. */
+START_TEST(helper_usage)
+{
+	char bin[4096];
+	char *none[] = { (char *)t_bin("eci-newidmap", bin, sizeof(bin)), NULL };
+	char *junk[] = { bin, (char *)"12abc", NULL };
+	char *neg[] = { bin, (char *)"-5", NULL };
+	char *huge[] = { bin, (char *)"99999999999999999999", NULL };
+	char *two[] = { bin, (char *)"1", (char *)"2", NULL };
+
+	expect(none, 100, "usage: eci-newidmap PID");
+	expect(two, 100, "usage: eci-newidmap PID");
+	expect(junk, 100, "invalid pid '12abc'");
+	expect(neg, 100, "invalid pid '-5'");
+	expect(huge, 100, "invalid pid");
+}
+END_TEST
+
+START_TEST(helper_not_your_process)
+{
+	char bin[4096];
+	/* pid 2 is kthreadd, root's; pid 1 is refused before any lookup. */
+	char *kthreadd[] = { (char *)t_bin("eci-newidmap", bin, sizeof(bin)), (char *)"2", NULL };
+	char *init[] = { bin, (char *)"1", NULL };
+
+	expect(kthreadd, 100, "process 2 is not yours (owned by uid 0)");
+	expect(init, 100, "invalid pid '1'");
+}
+END_TEST
+
+START_TEST(helper_own_namespace)
+{
+	char bin[4096], pid[16];
+	char *argv[] = { (char *)t_bin("eci-newidmap", bin, sizeof(bin)), pid, NULL };
+
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	expect(argv, 100, "is in your own user namespace");
+}
+END_TEST
+
+START_TEST(helper_no_such_process)
+{
+	char bin[4096], pid[16];
+	char *argv[] = { (char *)t_bin("eci-newidmap", bin, sizeof(bin)), pid, NULL };
+	pid_t p = fork();
+
+	if (p == 0)
+		_exit(0);
+	waitpid(p, NULL, 0);
+	snprintf(pid, sizeof(pid), "%d", (int)p);
+	expect(argv, 100, "No such file or directory");
+}
+END_TEST
+
+/* A child in a new user namespace whose maps are written refuses a second. */
+START_TEST(helper_maps_written)
+{
+	char bin[4096], pid[16];
+	char *argv[] = { (char *)t_bin("eci-newidmap", bin, sizeof(bin)), pid, NULL };
+	struct run_result r;
+	int p[2];
+	pid_t c;
+
+	ck_assert_int_eq(pipe(p), 0);
+	c = fork();
+	if (c == 0) {
+		char x;
+
+		if (unshare(CLONE_NEWUSER) < 0)
+			_exit(1);
+		close(p[1]);
+		if (read(p[0], &x, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(p[0]);
+	usleep(100000);
+	snprintf(pid, sizeof(pid), "%d", (int)c);
+	t_run(argv, &r);
+	ck_assert_msg(r.status == 0, "first map: exit %d: %s", r.status, r.err);
+	ck_assert_ptr_nonnull(strstr(r.out, "uid:"));
+	t_run_free(&r);
+	expect(argv, 100, "its uid_map is already written");
+	close(p[1]);
+	waitpid(c, NULL, 0);
+}
+END_TEST
+
+Suite *refuse_suite(void)
+{
+	Suite *s = suite_create("refuse");
+	TCase *tc = tcase_create("eci-run");
+	TCase *th = tcase_create("eci-newidmap");
+	char helper[4096];
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, unknown_flag);
+	tcase_add_test(tc, unknown_image);
+	tcase_add_test(tc, corrupt_image);
+	snprintf(helper, sizeof(helper), "%s/eci-newidmap", ECI_BINDIR);
+	if (access(helper, X_OK) == 0) {
+		test_skip("no_helper", "a helper is installed in " ECI_BINDIR);
+		test_skip("helper_without_caps", "a helper is installed in " ECI_BINDIR);
+	} else {
+		tcase_add_test(tc, no_helper);
+		tcase_add_test(tc, helper_without_caps);
+	}
+	suite_add_tcase(s, tc);
+	tcase_add_test(th, helper_usage);
+	tcase_add_test(th, helper_not_your_process);
+	tcase_add_test(th, helper_own_namespace);
+	tcase_add_test(th, helper_no_such_process);
+	tcase_add_test(th, helper_maps_written);
+	suite_add_tcase(s, th);
+	return s;
+}

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * check_run.c - what a container of the default image looks like from
+ * inside and from the host, and eci-run's exit codes
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ns.h"
+#include "run.h"
+#include "subid.h"
+#include "tap.h"
+#include "util.h"
+
+/* The caller's first subordinate uid range, from /etc/subuid. */
+static struct subid_range my_range(void)
+{
+	struct subid_range r[SUBID_MAX_RANGES];
+	struct passwd *pw = getpwuid(getuid());
+	char *buf = NULL;
+	size_t len = 0, n;
+
+	ck_assert_int_eq(read_all_at(AT_FDCWD, "/etc/subuid", 1 << 20, &buf, &len), 0);
+	n = subid_parse(buf, len, pw ? pw->pw_name : NULL, getuid(), getuid(), r, NULL, NULL);
+	free(buf);
+	ck_assert_uint_gt(n, 0);
+	return r[0];
+}
+
+START_TEST(root_inside)
+{
+	struct run_result r;
+
+	t_sh("id -u; id -g", &r);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "0\n0\n");
+	t_run_free(&r);
+}
+END_TEST
+
+/* The first process the kernel shows in a pid namespace is 1; ours is
+ * eci's init, the workload comes right after it. */
+START_TEST(pid_namespace)
+{
+	struct run_result r;
+
+	t_sh("echo $$; cat /proc/1/comm; ls /proc | grep '^[0-9]' | sort -n | tail -n1", &r);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_int_eq(strncmp(r.out, "2\neci-init\n", 11), 0);
+	ck_assert_int_lt(atoi(r.out + 11), 10);	/* nothing but our own few */
+	t_run_free(&r);
+}
+END_TEST
+
+START_TEST(only_loopback)
+{
+	struct run_result r;
+
+	t_sh("tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '; ip -o link | grep -c UP", &r);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "lo\n1\n");
+	t_run_free(&r);
+}
+END_TEST
+
+START_TEST(host_paths_invisible)
+{
+	const char *src = getenv("ECI_SRCDIR");
+	char script[8192];
+	struct run_result r;
+
+	snprintf(script, sizeof(script),
+		 "for p in '%s' '%s' /home/ecitest /work /etc/subuid /etc/shadow; do "
+		 "  test -e \"$p\" && echo \"visible: $p\"; done; "
+		 "ls -A /root /home; "
+		 "cut -d' ' -f5 /proc/self/mountinfo | sort | tr '\\n' ' '",
+		 src ? src : "/nonexistent", t_prefix());
+	t_sh(script, &r);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "/home:\n\n/root:\n/ /dev /dev/full /dev/mqueue /dev/null "
+				"/dev/pts /dev/random /dev/shm /dev/tty /dev/urandom /dev/zero "
+				"/proc ");
+	t_run_free(&r);
+}
+END_TEST
+
+static void check_exit(const char *script, int want)
+{
+	struct run_result r;
+
+	t_sh(script, &r);
+	ck_assert_msg(r.status == want, "%s: exit %d, want %d (stderr: %s)", script,
+		      r.status, want, r.err);
+	t_run_free(&r);
+}
+
+START_TEST(exit_codes)
+{
+	check_exit("true", 0);
+	check_exit("exit 42", 42);
+	check_exit("exit 125", 125);	/* the workload's own 125 passes through */
+	check_exit("kill -TERM $$", 128 + SIGTERM);
+	check_exit("kill -KILL $$", 128 + SIGKILL);
+}
+END_TEST
+
+START_TEST(command_not_found)
+{
+	char bin[4096];
+	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"default",
+			 (char *)"no-such-command", NULL };
+	struct run_result r;
+
+	t_run(argv, &r);
+	ck_assert_int_eq(r.status, 127);
+	ck_assert_ptr_nonnull(strstr(r.err, "no-such-command: executable file not found"));
+	t_run_free(&r);
+}
+END_TEST
+
+START_TEST(command_not_executable)
+{
+	char bin[4096];
+	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"default",
+			 (char *)"/etc/passwd", NULL };
+	struct run_result r;
+
+	t_run(argv, &r);
+	ck_assert_int_eq(r.status, 126);
+	ck_assert_ptr_nonnull(strstr(r.err, "exec /etc/passwd: Permission denied"));
+	t_run_free(&r);
+}
+END_TEST
+
+START_TEST(default_command_is_sh)
+{
+	char bin[4096];
+	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), NULL };
+	struct run_result r;
+
+	/* stdin is /dev/null: the image's /bin/sh reads EOF and exits 0. */
+	t_run(argv, &r);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.err, "");
+	t_run_free(&r);
+}
+END_TEST
+
+/* Find the container's processes from the host: children of eci-run. */
+static pid_t child_of(pid_t parent)
+{
+	char path[300], *buf = NULL;
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	pid_t found = 0;
+
+	while (d && (de = readdir(d)) && !found) {
+		int ppid;
+		char *p;
+
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		if (read_all_at(AT_FDCWD, path, 4096, &buf, NULL) < 0)
+			continue;
+		p = strrchr(buf, ')');
+		if (p && sscanf(p + 2, "%*c %d", &ppid) == 1 && ppid == parent)
+			found = atoi(de->d_name);
+		free(buf);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/*
+ * Container root is a subordinate id on the host: read from outside, the
+ * container's uid_map starts inside the caller's /etc/subuid range, never
+ * at the caller's own uid nor at 0, and its processes run as that id.
+ */
+START_TEST(mapped_to_subordinate_range)
+{
+	struct subid_range mine = my_range();
+	char bin[4096], line[256], path[64], *map = NULL, *status = NULL;
+	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"default",
+			 (char *)"/bin/sh", (char *)"-c", (char *)"echo ready; read x", NULL };
+	unsigned inside, start, count, uid;
+	int in, out, st;
+	pid_t pid = t_spawn(argv, &in, &out), init;
+
+	ck_assert_int_eq(t_read_line(out, line, sizeof(line)), 0);
+	ck_assert_str_eq(line, "ready");
+	init = child_of(pid);
+	ck_assert_int_gt(init, 0);
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)init);
+	ck_assert_int_eq(read_all_at(AT_FDCWD, path, 4096, &map, NULL), 0);
+	ck_assert_int_eq(sscanf(map, "%u %u %u", &inside, &start, &count), 3);
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)init);
+	ck_assert_int_eq(read_all_at(AT_FDCWD, path, 8192, &status, NULL), 0);
+	ck_assert_int_eq(sscanf(strstr(status, "\nUid:") + 5, "%u", &uid), 1);
+	ck_assert_int_eq(write(in, "\n", 1), 1);
+	close(in);
+	waitpid(pid, &st, 0);
+	ck_assert_uint_eq(inside, 0);
+	ck_assert_uint_eq(count, 65536);
+	ck_assert_uint_ge(start, mine.start);
+	ck_assert_uint_le((unsigned long)start + count, (unsigned long)mine.start + mine.count);
+	ck_assert_uint_ne(start, getuid());
+	ck_assert_uint_ne(start, 0);
+	ck_assert_uint_eq(uid, start);	/* container root, seen from the host */
+	ck_assert_int_eq(WEXITSTATUS(st), 0);
+	free(map);
+	free(status);
+}
+END_TEST
+
+/* Nothing is left in the state directory once eci-run is done. */
+START_TEST(state_removed)
+{
+	char base[4096];
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	struct run_result r;
+	DIR *d;
+	struct dirent *de;
+	int entries = 0;
+
+	check_exit("true", 0);
+	t_sh("exit 3", &r);
+	t_run_free(&r);
+	if (xdg)
+		snprintf(base, sizeof(base), "%s/eci", xdg);
+	else
+		snprintf(base, sizeof(base), "/tmp/eci-%u", (unsigned)getuid());
+	d = opendir(base);
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			entries++;
+	closedir(d);
+	ck_assert_int_eq(entries, 0);
+}
+END_TEST
+
+Suite *run_suite(void)
+{
+	Suite *s = suite_create("run");
+	TCase *tc = tcase_create("default image");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, root_inside);
+	tcase_add_test(tc, pid_namespace);
+	tcase_add_test(tc, only_loopback);
+	tcase_add_test(tc, host_paths_invisible);
+	tcase_add_test(tc, exit_codes);
+	tcase_add_test(tc, command_not_found);
+	tcase_add_test(tc, command_not_executable);
+	tcase_add_test(tc, default_command_is_sh);
+	tcase_add_test(tc, mapped_to_subordinate_range);
+	tcase_add_test(tc, state_removed);
+	suite_add_tcase(s, tc);
+	return s;
+}

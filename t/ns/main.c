@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Namespace tests: real containers, run as an unprivileged account with
+ * subordinate ranges (t/run-checks.sh arranges that when run as root).
+ */
+#include "ns.h"
+#include "tap.h"
+
+int main(void)
+{
+	static Suite *(*const suites[])(void) = {
+		run_suite,
+		refuse_suite,
+		NULL,
+	};
+
+	return test_main(suites);
+}

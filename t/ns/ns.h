@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ECI_T_NS_H
+#define ECI_T_NS_H
+
+#include <check.h>
+
+Suite *run_suite(void);
+Suite *refuse_suite(void);
+
+#endif

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * check_image.c - the OCI layout reader on the default image and on
+ * copies of it broken in the ways a hostile or damaged image would be
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "image.h"
+#include "run.h"
+#include "unit.h"
+
+static char dir[64];
+
+static void copy_default(void)
+{
+	char cmd[8192];
+
+	snprintf(dir, sizeof(dir), "/tmp/eci-t-layout.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd), "cp -R %s/share/eci/images/default/. %s && chmod -R u+w %s",
+		 t_prefix(), dir, dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void sh(const char *fmt)
+{
+	char cmd[8192];
+
+	snprintf(cmd, sizeof(cmd), "cd %s && %s", dir, fmt);
+	ck_assert_msg(system(cmd) == 0, "%s", cmd);
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void expect_refusal(const char *words)
+{
+	struct eci_err e = { 0 };
+	struct img img;
+
+	ck_assert_int_lt(img_load(dir, NULL, &img, &e), 0);
+	ck_assert_msg(strstr(e.msg, words), "message lacks '%s': %s", words, e.msg);
+	ck_assert_ptr_nonnull(strstr(e.msg, dir));	/* names the image */
+}
+
+START_TEST(default_image_loads)
+{
+	struct eci_err e = { 0 };
+	struct img img;
+
+	copy_default();
+	ck_assert_msg(img_load(dir, NULL, &img, &e) == 0, "%s", e.msg);
+	ck_assert_uint_eq(img.nlayers, 1);
+	ck_assert_ptr_nonnull(img.cmd);
+	ck_assert_str_eq(img.cmd[0], "/bin/sh");
+	ck_assert_ptr_null(img.cmd[1]);
+	ck_assert_ptr_nonnull(img.env);
+	ck_assert_int_eq(strncmp(img.env[0], "PATH=", 5), 0);
+	ck_assert_int_eq(strncmp(img.digest, "sha256:", 7), 0);
+	ck_assert_uint_eq(strlen(img.digest), 71);
+	img_free(&img);
+	ck_assert_int_eq(img_load(dir, "latest", &img, &e), 0);
+	img_free(&img);
+	ck_assert_int_lt(img_load(dir, "nosuchtag", &img, &e), 0);
+	ck_assert_ptr_nonnull(strstr(e.msg, "no manifest tagged 'nosuchtag'"));
+	teardown();
+}
+END_TEST
+
+START_TEST(corrupt_layer)
+{
+	copy_default();
+	sh("f=$(ls -S blobs/sha256 | head -n1) && "
+	   "printf X | dd of=blobs/sha256/$f bs=1 seek=4000 conv=notrunc 2>/dev/null");
+	expect_refusal("is corrupt (its content hashes to sha256:");
+	teardown();
+}
+END_TEST
+
+START_TEST(truncated_layer)
+{
+	copy_default();
+	sh("f=$(ls -S blobs/sha256 | head -n1) && truncate -s 100 blobs/sha256/$f");
+	expect_refusal("has size 100, descriptor says");
+	teardown();
+}
+END_TEST
+
+START_TEST(missing_index)
+{
+	copy_default();
+	sh("rm index.json");
+	expect_refusal("index.json: No such file or directory");
+	teardown();
+}
+END_TEST
+
+START_TEST(bad_json)
+{
+	copy_default();
+	sh("printf '{\"manifests\": [' > index.json");
+	expect_refusal("index.json: invalid JSON at line 1");
+	teardown();
+}
+END_TEST
+
+/* A digest is a name in the store, never a path. */
+START_TEST(digest_path_traversal)
+{
+	copy_default();
+	sh("sed -i 's/\"digest\":\"sha256:[0-9a-f]*\"/\"digest\":\"sha256:..\\/..\\/..\\/etc\\/passwd\"/' index.json");
+	expect_refusal("missing or unsupported digest");
+	teardown();
+}
+END_TEST
+
+/* A blob that is a symlink is not followed, even to a file that matches. */
+START_TEST(symlinked_blob)
+{
+	copy_default();
+	sh("f=$(ls -S blobs/sha256 | head -n1) && mv blobs/sha256/$f layer && "
+	   "ln -s ../../layer blobs/sha256/$f");
+	expect_refusal("open blob");
+	teardown();
+}
+END_TEST
+
+Suite *image_suite(void)
+{
+	Suite *s = suite_create("image");
+	TCase *tc = tcase_create("oci layout");
+
+	tcase_add_test(tc, default_image_loads);
+	tcase_add_test(tc, corrupt_layer);
+	tcase_add_test(tc, truncated_layer);
+	tcase_add_test(tc, missing_index);
+	tcase_add_test(tc, bad_json);
+	tcase_add_test(tc, digest_path_traversal);
+	tcase_add_test(tc, symlinked_blob);
+	suite_add_tcase(s, tc);
+	return s;
+}

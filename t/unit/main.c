@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Unit tests: pure functions, no namespaces, run as any user. */
+#include "tap.h"
+#include "unit.h"
+
+int main(void)
+{
+	static Suite *(*const suites[])(void) = {
+		subid_suite,
+		net_suite,
+		image_suite,
+		NULL,
+	};
+
+	return test_main(suites);
+}

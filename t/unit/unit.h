@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ECI_T_UNIT_H
+#define ECI_T_UNIT_H
+
+#include <check.h>
+
+Suite *subid_suite(void);
+Suite *net_suite(void);
+Suite *image_suite(void);
+
+#endif

@@ -1,0 +1,56 @@
+#!/bin/sh
+# demo.sh O — run eci-run on the embedded default image as an unprivileged
+# account and show what the container sees, and what the host sees of it.
+# As root: the account "ecidemo" is created (with one slot of 65536
+# subordinate ids) if missing, and the build is staged with the helper's file
+# capabilities.  As an ordinary user: the build tree's eci-run, with the
+# installed helper (sudo make install install-privileged).
+set -eu
+o=$1
+stage=
+trap '[ -n "$stage" ] && rm -rf "$stage"' EXIT
+if [ "$(id -u)" = 0 ]; then
+	sh tools/account.sh ecidemo 1 >/dev/null
+	stage=$(mktemp -d /tmp/eci-demo.XXXXXX)
+	sh tools/stage.sh "$o" "$stage"
+	eci="$stage/bin/eci-run"
+	as() { runuser -u ecidemo -- env -u XDG_RUNTIME_DIR "$@"; }
+	user=ecidemo
+else
+	eci="$(cd "$o/bin" && pwd)/eci-run"
+	as() { "$@"; }
+	user=$(id -un)
+fi
+uid=$(id -u "$user")
+range=$(grep "^$user:" /etc/subuid | head -n1 | cut -d: -f2,3)
+
+cat <<TXT
+== eci demo
+user: $user (uid $uid), subordinate uids in /etc/subuid: ${range%:*}, ${range#*:} ids
+\$ eci-run default sh -c '…'
+TXT
+cd /
+as "$eci" default /bin/sh -c '
+	echo "--- inside the container"
+	echo "id:                $(id)"
+	echo "uid_map:           $(cat /proc/self/uid_map | tr -s " " | sed "s/^ //")  (inside → host → count)"
+	echo "pid of this shell: $$   (pid 1 is $(cat /proc/1/comm))"
+	echo "interfaces:        $(tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " " | tr "\n" " ")"
+	echo "mounts:            $(cut -d" " -f5 /proc/self/mountinfo | tr "\n" " ")"
+	echo "/root, /home:      $(ls -A /root /home | tr "\n" " ")"
+	for p in /etc/subuid /etc/shadow /home/'"$user"' /work /usr/bin/docker; do
+		test -e "$p" && echo "VISIBLE: $p"
+	done
+	echo "host paths:        none visible (/etc/subuid, /etc/shadow, /home/'"$user"', /work)"
+	echo "hostname:          $(hostname)"
+'
+echo "exit status: $?"
+
+echo "--- from the host, while a container sleeps"
+as "$eci" default sleep 3 &
+sleep 1
+echo "processes of the container (host view):"
+ps -eo user:12,uid,pid,comm | awk -v s="${range%:*}" -v c="${range#*:}" \
+	'NR == 1 || ($2 >= s && $2 < s + c)'
+echo "(container root runs as a subordinate uid: not $user's own uid $uid, never 0)"
+wait

@@ -1,0 +1,23 @@
+#!/bin/sh
+# deps.sh — install the Debian packages eci needs to build and test, when
+# they are missing.  As root it runs apt-get; otherwise it prints the command.
+set -eu
+pkgs="gcc make pkg-config libc6-dev libmnl-dev libcap-dev uuid-dev check libjansson-dev
+libarchive-dev libseccomp-dev libssl-dev busybox-static libcap2-bin passwd util-linux
+procps iproute2 file"
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "eci needs these Debian packages:$missing" >&2
+	echo "run as root: apt-get install$missing" >&2
+	exit 1
+fi
+echo "installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
