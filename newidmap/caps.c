@@ -31,8 +31,8 @@ static void set_caps(int effective)
 		cap_free(caps);
 		errno = e;
 		die(EXIT_SYSERR,
-		    "eci-newidmap lacks its file capabilities (%m): an administrator "
-		    "must run 'setcap cap_setuid,cap_setgid=ep' on it (make install-privileged)");
+		    "file capabilities missing (%m): an administrator must run "
+		    "'setcap cap_setuid,cap_setgid=ep' on this program (make install-privileged)");
 	}
 	cap_free(caps);
 }

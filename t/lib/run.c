@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,6 +22,26 @@ const char *t_prefix(void)
 const char *t_bin(const char *name, char *buf, size_t size)
 {
 	snprintf(buf, size, "%s/bin/%s", t_prefix(), name);
+	return buf;
+}
+
+static int capable_file(const char *path)
+{
+	cap_t caps = cap_get_file(path);
+	cap_flag_value_t v = CAP_CLEAR;
+
+	if (caps) {
+		cap_get_flag(caps, CAP_SETUID, CAP_PERMITTED, &v);
+		cap_free(caps);
+	}
+	return v == CAP_SET;
+}
+
+const char *t_helper(char *buf, size_t size)
+{
+	t_bin("eci-newidmap", buf, size);
+	if (!capable_file(buf))
+		snprintf(buf, size, "%s/eci-newidmap", ECI_BINDIR);
 	return buf;
 }
 

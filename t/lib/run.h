@@ -20,6 +20,10 @@ const char *t_prefix(void);
 /* "$prefix/bin/NAME" in a static buffer of its own per call site */
 const char *t_bin(const char *name, char *buf, size_t size);
 
+/* The helper eci-run would use: the prefix's if it has its capabilities,
+ * else the installed one. */
+const char *t_helper(char *buf, size_t size);
+
 /* Run argv (argv[0] a path), stdin from /dev/null; fills @r. */
 int t_run(char *const argv[], struct run_result *r);
 void t_run_free(struct run_result *r);

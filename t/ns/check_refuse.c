@@ -131,7 +131,7 @@ END_TEST
 START_TEST(helper_usage)
 {
 	char bin[4096];
-	char *none[] = { (char *)t_bin("eci-newidmap", bin, sizeof(bin)), NULL };
+	char *none[] = { (char *)t_helper(bin, sizeof(bin)), NULL };
 	char *junk[] = { bin, (char *)"12abc", NULL };
 	char *neg[] = { bin, (char *)"-5", NULL };
 	char *huge[] = { bin, (char *)"99999999999999999999", NULL };
@@ -149,7 +149,7 @@ START_TEST(helper_not_your_process)
 {
 	char bin[4096];
 	/* pid 2 is kthreadd, root's; pid 1 is refused before any lookup. */
-	char *kthreadd[] = { (char *)t_bin("eci-newidmap", bin, sizeof(bin)), (char *)"2", NULL };
+	char *kthreadd[] = { (char *)t_helper(bin, sizeof(bin)), (char *)"2", NULL };
 	char *init[] = { bin, (char *)"1", NULL };
 
 	expect(kthreadd, 100, "process 2 is not yours (owned by uid 0)");
@@ -160,7 +160,7 @@ END_TEST
 START_TEST(helper_own_namespace)
 {
 	char bin[4096], pid[16];
-	char *argv[] = { (char *)t_bin("eci-newidmap", bin, sizeof(bin)), pid, NULL };
+	char *argv[] = { (char *)t_helper(bin, sizeof(bin)), pid, NULL };
 
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
 	expect(argv, 100, "is in your own user namespace");
@@ -170,7 +170,7 @@ END_TEST
 START_TEST(helper_no_such_process)
 {
 	char bin[4096], pid[16];
-	char *argv[] = { (char *)t_bin("eci-newidmap", bin, sizeof(bin)), pid, NULL };
+	char *argv[] = { (char *)t_helper(bin, sizeof(bin)), pid, NULL };
 	pid_t p = fork();
 
 	if (p == 0)
@@ -185,7 +185,7 @@ END_TEST
 START_TEST(helper_maps_written)
 {
 	char bin[4096], pid[16];
-	char *argv[] = { (char *)t_bin("eci-newidmap", bin, sizeof(bin)), pid, NULL };
+	char *argv[] = { (char *)t_helper(bin, sizeof(bin)), pid, NULL };
 	struct run_result r;
 	int p[2];
 	pid_t c;
