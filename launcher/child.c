@@ -103,7 +103,7 @@ void child_main(struct spec *s, int sock)
 
 	/* Die with the launcher even before the maps are written. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	close(s->rootfs_fd);
+	close(s->lock_fd);	/* the lock is the launcher's: it must die with it */
 	if (await_go(sock, &e) < 0 || open_mountpoint(s, &e) < 0 || become_root(&e) < 0 ||
 	    build_root(s, &e) < 0)
 		fail(sock, &e);

@@ -96,7 +96,7 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 	uuid_t u;
 
 	memset(s, 0, sizeof(*s));
-	s->statedir_fd = s->rootfs_fd = -1;
+	s->statedir_fd = s->rootfs_fd = s->lock_fd = -1;
 	uuid_generate_random(u);
 	for (int i = 0; i < 16; i++)
 		sprintf(s->id + 2 * i, "%02x", u[i]);

@@ -28,7 +28,8 @@ struct spec {
 	char helper[4096];		/* eci-newidmap to run */
 	char statedir[4096];		/* $XDG_RUNTIME_DIR/eci/ID */
 	int statedir_fd;		/* its base directory */
-	int rootfs_fd;			/* O_PATH fd of statedir/rootfs */
+	int rootfs_fd;			/* child: O_PATH fd of statedir/rootfs */
+	int lock_fd;			/* statedir, flock()ed while we live */
 };
 
 #endif

@@ -8,12 +8,19 @@
  * have created it first to watch or swap what eci puts there.  Each container
  * gets BASE/ID (mode 0700) holding rootfs/, the mount point of its root
  * file system; the whole directory is removed when the container is gone.
+ *
+ * A launcher killed by SIGKILL cannot remove its directory, so each one
+ * holds an flock() on it for its lifetime (the kernel drops it with the
+ * process): the next eci-run removes every directory it can lock.  The
+ * container's own processes close their copy of that fd at once.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -56,37 +63,66 @@ static int open_base(const char *base, struct eci_err *e)
 	return fd;
 }
 
+/* Remove what launchers that died without cleaning up left behind. */
+static void remove_stale(int basefd)
+{
+	_cleanup_close_ int dup_fd = dup(basefd);
+	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	struct dirent *de;
+
+	if (!d)
+		return;
+	dup_fd = -1;
+	while ((de = readdir(d))) {
+		_cleanup_close_ int fd = -1;
+
+		if (de->d_name[0] == '.' || strlen(de->d_name) != ECI_ID_LEN)
+			continue;
+		fd = openat(basefd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+			rm_rf_at(basefd, de->d_name);
+	}
+	closedir(d);
+}
+
 int state_create(struct spec *s, struct eci_err *e)
 {
-	char base[4096];
-	_cleanup_close_ int dir = -1;
+	char base[4096], tmp[ECI_ID_LEN + 8];
+	int dir;
 
 	if (base_path(base, sizeof(base)) >= (int)sizeof(base))
 		return eci_fail(e, ENAMETOOLONG, "state directory");
 	s->statedir_fd = open_base(base, e);
 	if (s->statedir_fd < 0)
 		return -1;
+	remove_stale(s->statedir_fd);
 	if (snprintf(s->statedir, sizeof(s->statedir), "%.4000s/%s", base, s->id) < 0)
 		return eci_fail(e, EINVAL, "state directory");
-	if (mkdirat(s->statedir_fd, s->id, 0700) < 0)
+	/* Created under a hidden name and locked before it gets its real
+	 * one, so that no other launcher ever sees it unlocked. */
+	snprintf(tmp, sizeof(tmp), ".new-%s", s->id);
+	if (mkdirat(s->statedir_fd, tmp, 0700) < 0)
 		return eci_fail(e, errno, "create %s", s->statedir);
-	dir = openat(s->statedir_fd, s->id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	dir = openat(s->statedir_fd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dir < 0)
 		return eci_fail(e, errno, "open %s", s->statedir);
-	if (mkdirat(dir, "rootfs", 0755) < 0)
-		return eci_fail(e, errno, "create %s/rootfs", s->statedir);
-	s->rootfs_fd = openat(dir, "rootfs", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (s->rootfs_fd < 0)
-		return eci_fail(e, errno, "open %s/rootfs", s->statedir);
+	s->lock_fd = dir;
+	if (flock(dir, LOCK_EX) < 0 || mkdirat(dir, "rootfs", 0755) < 0 ||
+	    renameat(s->statedir_fd, tmp, s->statedir_fd, s->id) < 0) {
+		int err = errno;
+
+		rm_rf_at(s->statedir_fd, tmp);
+		return eci_fail(e, err, "create %s", s->statedir);
+	}
 	return 0;
 }
 
 void state_remove(struct spec *s)
 {
-	if (s->rootfs_fd >= 0)
-		close(steal_fd(s->rootfs_fd));
 	if (s->statedir_fd >= 0) {
 		rm_rf_at(s->statedir_fd, s->id);
+		if (s->lock_fd >= 0)
+			close(steal_fd(s->lock_fd));
 		close(steal_fd(s->statedir_fd));
 	}
 }

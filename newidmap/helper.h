@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "lease.h"
 #include "subid.h"
 
 #define EXIT_DENIED 100
@@ -44,9 +45,27 @@ void caps_lower(void);
 /* target.c: open /proc/PID and check that it is the caller's fresh child. */
 int target_open(pid_t pid, const struct caller *c);
 
-/* idfile.c: read and parse a trusted subordinate id file. */
-void idfile_load(struct idfile *f, const char *path, const struct caller *c,
+/* idfile.c: read and parse a trusted subordinate id file; @kind is 'u' for
+ * /etc/subuid, 'g' for /etc/subgid. */
+void idfile_load(struct idfile *f, const char *path, char kind, const struct caller *c,
 		 uint32_t self);
+
+/* lease.c: the lease directory, locked for the whole allocation. */
+struct leases {
+	int dirfd;
+	int lockfd;
+	char boot_id[BOOT_ID_LEN + 1];
+};
+
+void leases_as_root(void);
+void leases_as_caller(const struct caller *c);
+void leases_open(struct leases *ls);
+size_t lease_pick(struct leases *ls, const struct caller *c, const struct idfile *u,
+		  const struct idfile *g, struct lease *out);
+void lease_commit(struct leases *ls, const struct lease *l);
+
+/* target.c: the start time of the target, read through its /proc fd. */
+unsigned long long target_starttime(int procfd, pid_t pid);
 
 /* maps.c: write "0 START COUNT" into uid_map and gid_map of the target. */
 void maps_write(int procfd, uint32_t uid_start, uint32_t gid_start, uint32_t count);

@@ -26,7 +26,7 @@ static void warn_line(void *ctx, unsigned line, const char *why)
 	warnx("%s line %u skipped: %s", w->path, line, why);
 }
 
-void idfile_load(struct idfile *f, const char *path, const struct caller *c,
+void idfile_load(struct idfile *f, const char *path, char kind, const struct caller *c,
 		 uint32_t self)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
@@ -40,6 +40,8 @@ void idfile_load(struct idfile *f, const char *path, const struct caller *c,
 	if (fd < 0 && errno == ENOENT)
 		die(EXIT_DENIED, "%s does not exist: an administrator must add a range "
 		    "for %s (usermod --add-subuids/--add-subgids)", path, c->name);
+	if (fd < 0 && errno == ELOOP)
+		die(EXIT_DENIED, "%s is a symlink: not trusted", path);
 	if (fd < 0)
 		die(EXIT_SYSERR, "open %s: %m", path);
 	if (fstat(fd, &st) < 0)
@@ -58,7 +60,7 @@ void idfile_load(struct idfile *f, const char *path, const struct caller *c,
 	if (f->n == 0)
 		die(EXIT_DENIED, "no usable entry for %s (uid %u) in %s: an administrator "
 		    "must add one (usermod --add-sub%cids START-END %s)",
-		    c->name, (unsigned)c->uid, path, path[9] == 'u' ? 'u' : 'g', c->name);
+		    c->name, (unsigned)c->uid, path, kind, c->name);
 	if (subid_slot_count(f->r, f->n) == 0)
 		die(EXIT_DENIED, "the ranges of %s in %s (line %u) hold fewer than %u ids; "
 		    "a container needs %u", c->name, path, f->r[0].line, SUBID_SLOT, SUBID_SLOT);

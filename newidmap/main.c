@@ -17,8 +17,10 @@
  *   - /etc/subuid and /etc/subgid are trusted only if root owns them and
  *     nobody else can write them; ranges that contain id 0, the caller's own
  *     id, wrap, or overlap are skipped with a warning (idfile.c, subid.c).
- * It then writes "0 START 65536" to both maps of the target and prints
- * "uid:START:COUNT gid:START:COUNT" on stdout for the launcher.
+ * It then takes the first slot of 65536 ids that no live container of the
+ * caller holds (lease.c), writes "0 START 65536" to both maps of the target,
+ * records the lease, and prints "uid:START:COUNT gid:START:COUNT" on stdout
+ * for the launcher.
  *
  * Exit: 0 done; 100 refused (usage, subordinate ids, target); 111 system
  * error.  Every message names the file or process and the reason.
@@ -26,7 +28,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,29 +36,6 @@
 #include <unistd.h>
 
 #include "helper.h"
-
-void die(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("eci-newidmap: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(code);
-}
-
-void warnx(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("eci-newidmap: warning: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 /* Make sure fds 0, 1 and 2 are open before anything else is. */
 static void sanitize_stdio(void)
@@ -103,8 +81,9 @@ static void who_am_i(struct caller *c)
 int main(int argc, char **argv)
 {
 	struct idfile uids, gids;
+	struct leases ls;
+	struct lease l;
 	struct caller c;
-	uint32_t ustart, gstart;
 	int procfd;
 	pid_t pid;
 
@@ -121,16 +100,23 @@ int main(int argc, char **argv)
 	who_am_i(&c);
 
 	procfd = target_open(pid, &c);
-	idfile_load(&uids, SUBUID_PATH, &c, c.uid);
-	idfile_load(&gids, SUBGID_PATH, &c, c.gid);
+	idfile_load(&uids, SUBUID_PATH, 'u', &c, c.uid);
+	idfile_load(&gids, SUBGID_PATH, 'g', &c, c.gid);
 
-	if (subid_slot(uids.r, uids.n, 0, &ustart, NULL) < 0 ||
-	    subid_slot(gids.r, gids.n, 0, &gstart, NULL) < 0)
-		die(EXIT_SYSERR, "no slot");
-	maps_write(procfd, ustart, gstart, SUBID_SLOT);
+
+	leases_as_root();
+	leases_open(&ls);
+	lease_pick(&ls, &c, &uids, &gids, &l);
+	l.pid = pid;
+	l.starttime = target_starttime(procfd, pid);
+	leases_as_caller(&c);	/* the map files are the caller's */
+	maps_write(procfd, l.uid_start, l.gid_start, SUBID_SLOT);
+	leases_as_root();
+	lease_commit(&ls, &l);
+	leases_as_caller(&c);
 	close(procfd);
 
-	printf("uid:%u:%u gid:%u:%u\n", ustart, SUBID_SLOT, gstart, SUBID_SLOT);
+	printf("uid:%u:%u gid:%u:%u\n", l.uid_start, SUBID_SLOT, l.gid_start, SUBID_SLOT);
 	if (fflush(stdout) == EOF || ferror(stdout))
 		die(EXIT_SYSERR, "write to stdout: %m");
 	return 0;

@@ -1,10 +1,15 @@
-SUBID_OBJS   := $(O)/obj/newidmap/subid.o
+SUBID_OBJS   := $(O)/obj/newidmap/subid.o $(O)/obj/newidmap/lease_fmt.o
 LIB_SUBID    := $(O)/lib/libsubid.a
 $(LIB_SUBID): $(SUBID_OBJS)
 LIBS += $(LIB_SUBID)
 
-NEWIDMAP_OBJS := $(addprefix $(O)/obj/newidmap/,main.o caps.o target.o idfile.o maps.o)
-$(O)/bin/eci-newidmap: $(NEWIDMAP_OBJS) $(LIB_SUBID) $(LIB_COMMON)
+# Everything of the helper but main(), so that unit tests can call it.
+HELPER_OBJS := $(addprefix $(O)/obj/newidmap/,die.o caps.o target.o idfile.o maps.o lease.o)
+LIB_HELPER  := $(O)/lib/libecihelper.a
+$(LIB_HELPER): $(HELPER_OBJS)
+LIBS += $(LIB_HELPER)
+
+$(O)/bin/eci-newidmap: $(O)/obj/newidmap/main.o $(LIB_HELPER) $(LIB_SUBID) $(LIB_COMMON)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcap
 BINS += $(O)/bin/eci-newidmap

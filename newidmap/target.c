@@ -92,3 +92,18 @@ int target_open(pid_t pid, const struct caller *c)
 	check_unmapped(fd, pid, "gid_map");
 	return fd;
 }
+
+unsigned long long target_starttime(int procfd, pid_t pid)
+{
+	_cleanup_free_ char *buf = NULL;
+	unsigned long long t;
+	int r = read_all_at(procfd, "stat", 4096, &buf, NULL);
+
+	if (r < 0) {
+		errno = -r;
+		die(r == -ESRCH ? EXIT_DENIED : EXIT_SYSERR, "process %d: read stat: %m", (int)pid);
+	}
+	if (lease_stat_starttime(buf, &t) < 0)
+		die(EXIT_SYSERR, "process %d: cannot parse its stat", (int)pid);
+	return t;
+}

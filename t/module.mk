@@ -6,7 +6,7 @@ T_CFLAGS  := -It/lib -It/unit -It/ns $(CHECK_CFLAGS)
 $(O)/obj/t/%.o: ALL_CFLAGS += $(T_CFLAGS)
 
 UNIT_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(wildcard t/unit/*.c))
-$(O)/t/unit-tests: $(UNIT_OBJS) $(TLIB_OBJS) $(ECI_LIBS)
+$(O)/t/unit-tests: $(UNIT_OBJS) $(TLIB_OBJS) $(O)/lib/libecihelper.a $(ECI_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
 

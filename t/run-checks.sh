@@ -26,6 +26,10 @@ if [ "$(id -u)" = 0 ]; then
 	sh tools/stage.sh "$o" "$stage" || exit 1
 	runuser -u ecitest -- env -u XDG_RUNTIME_DIR ECI_PREFIX="$stage" ECI_SRCDIR="$PWD" \
 		"$stage/t/ns-tests" | tee -a "$log" || status=1
+	echo "== namespace tests, account with one slot"
+	sh tools/account.sh ecitest1 1 || exit 1
+	runuser -u ecitest1 -- env -u XDG_RUNTIME_DIR ECI_PREFIX="$stage" ECI_NS_ONESLOT=1 \
+		"$stage/t/ns-tests" | tee -a "$log" || status=1
 else
 	env -u XDG_RUNTIME_DIR ECI_PREFIX="$o" ECI_SRCDIR="$PWD" "$o/t/ns-tests" | tee -a "$log" || status=1
 fi

@@ -3,6 +3,8 @@
  * Namespace tests: real containers, run as an unprivileged account with
  * subordinate ranges (t/run-checks.sh arranges that when run as root).
  */
+#include <stdlib.h>
+
 #include "ns.h"
 #include "tap.h"
 
@@ -11,8 +13,11 @@ int main(void)
 	static Suite *(*const suites[])(void) = {
 		run_suite,
 		refuse_suite,
+		slots_suite,
 		NULL,
 	};
+	/* Run as an account with exactly one slot of subordinate ids. */
+	static Suite *(*const oneslot[])(void) = { oneslot_suite, NULL };
 
-	return test_main(suites);
+	return test_main(getenv("ECI_NS_ONESLOT") ? oneslot : suites);
 }

@@ -6,5 +6,7 @@
 
 Suite *run_suite(void);
 Suite *refuse_suite(void);
+Suite *slots_suite(void);
+Suite *oneslot_suite(void);
 
 #endif

@@ -7,5 +7,6 @@
 Suite *subid_suite(void);
 Suite *net_suite(void);
 Suite *image_suite(void);
+Suite *helper_suite(void);
 
 #endif

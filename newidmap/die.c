@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * die.c - how the helper speaks: one line on stderr, prefixed with its name
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "helper.h"
+
+void die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("eci-newidmap: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(code);
+}
+
+void warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("eci-newidmap: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * lease_fmt.c - lease records and the liveness rule; see lease.h
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lease.h"
+
+int lease_format(const struct lease *l, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "eci-lease 1 uid=%" PRIu32 " gid=%" PRIu32
+			 " owner=%u pid=%d start=%llu boot=%s\n",
+			 l->uid_start, l->gid_start, (unsigned)l->owner, (int)l->pid,
+			 l->starttime, l->boot_id);
+
+	return n < 0 || (size_t)n >= size ? -ENOSPC : n;
+}
+
+static bool valid_boot_id(const char *s)
+{
+	if (strlen(s) != BOOT_ID_LEN)
+		return false;
+	for (int i = 0; i < BOOT_ID_LEN; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' : !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	}
+	return true;
+}
+
+int lease_parse(const char *buf, size_t len, struct lease *l)
+{
+	char copy[LEASE_MAX + 1], again[LEASE_MAX + 1];
+	unsigned owner;
+	int pid, n = 0;
+
+	if (len == 0 || len > LEASE_MAX || memchr(buf, '\0', len))
+		return -EINVAL;
+	memcpy(copy, buf, len);
+	copy[len] = '\0';
+	memset(l, 0, sizeof(*l));
+	if (sscanf(copy, "eci-lease 1 uid=%" SCNu32 " gid=%" SCNu32 " owner=%u pid=%d start=%llu boot=%36s\n%n",
+		   &l->uid_start, &l->gid_start, &owner, &pid, &l->starttime, l->boot_id, &n) != 6 ||
+	    n != (int)len || pid < 1 || !valid_boot_id(l->boot_id))
+		return -EINVAL;
+	l->owner = owner;
+	l->pid = pid;
+	/* Only the exact form this code writes is accepted. */
+	if (lease_format(l, again, sizeof(again)) != (int)len || memcmp(again, copy, len))
+		return -EINVAL;
+	return 0;
+}
+
+int lease_stat_starttime(const char *stat, unsigned long long *out)
+{
+	const char *p = strrchr(stat, ')');
+	char *end;
+
+	if (!p)
+		return -EINVAL;
+	p++;
+	/* After ") " come fields 3 (state) to 21; the start time is 22. */
+	for (int field = 2; field < 22; field++) {
+		p = strchr(p, ' ');
+		if (!p)
+			return -EINVAL;
+		p++;
+	}
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	errno = 0;
+	*out = strtoull(p, &end, 10);
+	if (errno || (*end != ' ' && *end != '\n' && *end != '\0'))
+		return -EINVAL;
+	return 0;
+}
+
+bool lease_stat_dead(const char *stat)
+{
+	const char *p = strrchr(stat, ')');
+
+	return !p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X' || p[2] == 'x';
+}
+
+bool lease_alive(const struct lease *l, const struct lease_probe *p)
+{
+	if (strcmp(l->boot_id, p->boot_id))
+		return false;
+	return p->pid_exists && p->starttime == l->starttime;
+}
+
+bool lease_ids_in_slot(const char *status, const char *key, uint32_t start, uint32_t count)
+{
+	const char *line = status, *state = strstr(status, "\nState:\t");
+	size_t kl = strlen(key);
+
+	if (state && (state[8] == 'Z' || state[8] == 'X'))
+		return false;
+
+	while (line && strncmp(line, key, kl))
+		line = (line = strchr(line, '\n')) ? line + 1 : NULL;
+	if (!line)
+		return false;
+	line += kl;
+	for (int i = 0; i < 4; i++) {
+		char *end;
+		unsigned long long id = strtoull(line, &end, 10);
+
+		if (end == line)
+			break;
+		if (id >= start && id < (unsigned long long)start + count)
+			return true;
+		line = end;
+	}
+	return false;
+}

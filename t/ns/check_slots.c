@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * check_slots.c - exclusive subordinate ranges: concurrent containers never
+ * share a host id, and a slot comes back however its container ended
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ns.h"
+#include "run.h"
+#include "subid.h"
+#include "tap.h"
+#include "util.h"
+
+#define MAX_RUNNING 8
+
+struct box {
+	pid_t launcher;
+	pid_t init;
+	int in, out;
+	unsigned uid_start, gid_start;
+};
+
+static size_t my_slots(unsigned *first_line)
+{
+	struct subid_range r[SUBID_MAX_RANGES];
+	struct passwd *pw = getpwuid(getuid());
+	char *buf = NULL;
+	size_t len = 0, n;
+
+	if (read_all_at(AT_FDCWD, "/etc/subuid", 1 << 20, &buf, &len) < 0)
+		return 0;
+	n = subid_parse(buf, len, pw ? pw->pw_name : NULL, getuid(), getuid(), r, NULL, NULL);
+	free(buf);
+	if (first_line)
+		*first_line = n ? r[0].line : 0;
+	return subid_slot_count(r, n);
+}
+
+static pid_t child_of(pid_t parent)
+{
+	char path[300], *buf = NULL;
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	pid_t found = 0;
+
+	while (d && (de = readdir(d)) && !found) {
+		int ppid;
+		char *p;
+
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		if (read_all_at(AT_FDCWD, path, 4096, &buf, NULL) < 0)
+			continue;
+		p = strrchr(buf, ')');
+		if (p && sscanf(p + 2, "%*c %d", &ppid) == 1 && ppid == parent)
+			found = atoi(de->d_name);
+		free(buf);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+static unsigned map_start(pid_t pid, const char *file)
+{
+	char path[64], *map = NULL;
+	unsigned inside = 1, start = 0, count = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	ck_assert_int_eq(read_all_at(AT_FDCWD, path, 4096, &map, NULL), 0);
+	ck_assert_int_eq(sscanf(map, "%u %u %u", &inside, &start, &count), 3);
+	ck_assert_uint_eq(inside, 0);
+	ck_assert_uint_eq(count, 65536);
+	free(map);
+	return start;
+}
+
+/* Start a container that says "ready" and waits for a line on stdin. */
+static void box_start(struct box *b)
+{
+	char bin[4096], line[64];
+	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"default",
+			 (char *)"/bin/sh", (char *)"-c", (char *)"echo ready; read x", NULL };
+
+	b->launcher = t_spawn(argv, &b->in, &b->out);
+	ck_assert_int_gt(b->launcher, 0);
+	ck_assert_int_eq(t_read_line(b->out, line, sizeof(line)), 0);
+	ck_assert_str_eq(line, "ready");
+	b->init = child_of(b->launcher);
+	ck_assert_int_gt(b->init, 0);
+	b->uid_start = map_start(b->init, "uid_map");
+	b->gid_start = map_start(b->init, "gid_map");
+}
+
+static int box_stop(struct box *b)
+{
+	int st;
+
+	if (write(b->in, "\n", 1) < 0) { /* already gone */ }
+	close(b->in);
+	close(b->out);
+	waitpid(b->launcher, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Wait until a pid is gone (or a zombie nobody reaped yet). */
+static void await_gone(pid_t pid)
+{
+	char path[64], *stat = NULL;
+
+	for (int i = 0; i < 500; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+		if (read_all_at(AT_FDCWD, path, 4096, &stat, NULL) < 0)
+			return;
+		bool zombie = strstr(stat, ") Z ") != NULL;
+
+		free(stat);
+		if (zombie)
+			return;
+		usleep(10000);
+	}
+	ck_abort_msg("process %d did not go away", (int)pid);
+}
+
+START_TEST(concurrent_disjoint)
+{
+	struct box b[3];
+
+	for (int i = 0; i < 3; i++)
+		box_start(&b[i]);
+	for (int i = 0; i < 3; i++)
+		for (int k = i + 1; k < 3; k++) {
+			/* Slots are 65536 apart: distinct starts never overlap. */
+			ck_assert_uint_ne(b[i].uid_start, b[k].uid_start);
+			ck_assert_uint_ne(b[i].gid_start, b[k].gid_start);
+			ck_assert_uint_ge(abs((int)(b[i].uid_start - b[k].uid_start)), 65536);
+		}
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(box_stop(&b[i]), 0);
+}
+END_TEST
+
+START_TEST(all_slots_busy)
+{
+	unsigned line = 0;
+	size_t n = my_slots(&line);
+	char words[256];
+	struct box b[MAX_RUNNING];
+	struct run_result r;
+
+	for (size_t i = 0; i < n; i++)
+		box_start(&b[i]);
+	t_sh("true", &r);
+	ck_assert_int_eq(r.status, 125);
+	snprintf(words, sizeof(words), "eci-newidmap: all %zu subordinate ranges of user %s are "
+		 "in use by running containers (/etc/subuid line %u)", n,
+		 getpwuid(getuid())->pw_name, line);
+	ck_assert_msg(strstr(r.err, words), "stderr lacks '%s': %s", words, r.err);
+	t_run_free(&r);
+	for (size_t i = 0; i < n; i++)
+		box_stop(&b[i]);
+	/* and once they are gone, a slot is there again */
+	t_sh("true", &r);
+	ck_assert_int_eq(r.status, 0);
+	t_run_free(&r);
+}
+END_TEST
+
+START_TEST(kill_launcher_frees_slot)
+{
+	struct box a, b;
+
+	box_start(&a);
+	kill(a.launcher, SIGKILL);
+	ck_assert_int_eq(box_stop(&a), 128 + SIGKILL);
+	await_gone(a.init);	/* pid 1 follows its launcher (parent-death signal) */
+	box_start(&b);
+	ck_assert_uint_eq(b.uid_start, a.uid_start);
+	ck_assert_int_eq(box_stop(&b), 0);
+}
+END_TEST
+
+START_TEST(kill_init_frees_slot)
+{
+	struct box a, b;
+
+	box_start(&a);
+	ck_assert_int_eq(kill(a.init, SIGKILL), 0);
+	ck_assert_int_eq(box_stop(&a), 128 + SIGKILL);
+	box_start(&b);
+	ck_assert_uint_eq(b.uid_start, a.uid_start);
+	ck_assert_int_eq(box_stop(&b), 0);
+}
+END_TEST
+
+/* A killed launcher's state directory is cleaned by the next eci-run. */
+START_TEST(killed_launcher_state_cleaned)
+{
+	char base[64];
+	struct box a;
+	struct run_result r;
+	DIR *d;
+	struct dirent *de;
+	int entries = 0;
+
+	box_start(&a);
+	kill(a.launcher, SIGKILL);
+	box_stop(&a);
+	t_sh("true", &r);
+	ck_assert_int_eq(r.status, 0);
+	t_run_free(&r);
+	snprintf(base, sizeof(base), "/tmp/eci-%u", (unsigned)getuid());
+	d = opendir(base);
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			entries++;
+	closedir(d);
+	ck_assert_int_eq(entries, 0);
+}
+END_TEST
+
+Suite *slots_suite(void)
+{
+	Suite *s = suite_create("slots");
+	TCase *tc = tcase_create("exclusive ranges");
+	size_t n = my_slots(NULL);
+
+	tcase_set_timeout(tc, 60);
+	if (n < 3)
+		test_skip("concurrent_disjoint", "the account has fewer than 3 slots");
+	else
+		tcase_add_test(tc, concurrent_disjoint);
+	if (n > MAX_RUNNING)
+		test_skip("all_slots_busy", "the account has more than 8 slots");
+	else
+		tcase_add_test(tc, all_slots_busy);
+	tcase_add_test(tc, kill_launcher_frees_slot);
+	tcase_add_test(tc, kill_init_frees_slot);
+	tcase_add_test(tc, killed_launcher_state_cleaned);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+/*
+ * Run by t/run-checks.sh as an account with exactly one slot: a second
+ * container must be refused while the first runs.
+ */
+START_TEST(one_slot_in_use)
+{
+	struct box a;
+	struct run_result r;
+
+	ck_assert_uint_eq(my_slots(NULL), 1);
+	box_start(&a);
+	t_sh("true", &r);
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_ptr_nonnull(strstr(r.err, "eci-newidmap: all 1 subordinate ranges of user "));
+	ck_assert_ptr_nonnull(strstr(r.err, "are in use by running containers (/etc/subuid line "));
+	t_run_free(&r);
+	ck_assert_int_eq(box_stop(&a), 0);
+	t_sh("id -u", &r);
+	ck_assert_int_eq(r.status, 0);
+	t_run_free(&r);
+}
+END_TEST
+
+Suite *oneslot_suite(void)
+{
+	Suite *s = suite_create("oneslot");
+	TCase *tc = tcase_create("one slot");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, one_slot_in_use);
+	suite_add_tcase(s, tc);
+	return s;
+}
