@@ -90,6 +90,8 @@ int main(int argc, char **argv)
 	sanitize_stdio();
 	clearenv();
 	umask(077);
+	/* Nothing may be passed on to programs this one could run. */
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	caps_minimum();
 	/* Nobody may ptrace or read the memory of the privileged process. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);

@@ -215,6 +215,63 @@ START_TEST(helper_maps_written)
 }
 END_TEST
 
+/* A user namespace two levels down is not the caller's direct child. */
+START_TEST(helper_nested_namespace)
+{
+	char bin[4096], pid[16];
+	char *argv[] = { (char *)t_helper(bin, sizeof(bin)), pid, NULL };
+	int p[2], q[2];
+	pid_t c, grandchild = 0;
+
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(pipe(q), 0);
+	c = fork();
+	if (c == 0) {
+		char x;
+
+		close(p[1]);
+		close(q[0]);
+		char map[64], gmap[64];
+		int n = snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)getuid());
+		int gn = snprintf(gmap, sizeof(gmap), "0 %u 1\n", (unsigned)getgid());
+		int m;
+
+		if (unshare(CLONE_NEWUSER) < 0)
+			_exit(1);
+		/* Map ourselves (one id, no helper) so that we may nest. */
+		if ((m = open("/proc/self/uid_map", O_WRONLY)) < 0 || write(m, map, (size_t)n) != n)
+			_exit(1);
+		close(m);
+		if ((m = open("/proc/self/setgroups", O_WRONLY)) < 0 || write(m, "deny", 4) != 4)
+			_exit(1);
+		close(m);
+		if ((m = open("/proc/self/gid_map", O_WRONLY)) < 0 || write(m, gmap, (size_t)gn) != gn)
+			_exit(1);
+		close(m);
+		pid_t g = fork();
+
+		if (g == 0) {
+			if (unshare(CLONE_NEWUSER) < 0)
+				_exit(1);
+			if (write(q[1], &(pid_t){ getpid() }, sizeof(pid_t)) < 0 ||
+			    read(p[0], &x, 1) < 0)
+				_exit(1);
+			_exit(0);
+		}
+		waitpid(g, NULL, 0);
+		_exit(0);
+	}
+	close(p[0]);
+	close(q[1]);
+	ck_assert_int_eq(read(q[0], &grandchild, sizeof(grandchild)), sizeof(grandchild));
+	usleep(50000);	/* let it finish unshare() */
+	snprintf(pid, sizeof(pid), "%d", (int)grandchild);
+	expect(argv, 100, "is not a direct child of yours");
+	close(p[1]);
+	waitpid(c, NULL, 0);
+}
+END_TEST
+
 Suite *refuse_suite(void)
 {
 	Suite *s = suite_create("refuse");
@@ -240,6 +297,7 @@ Suite *refuse_suite(void)
 	tcase_add_test(th, helper_own_namespace);
 	tcase_add_test(th, helper_no_such_process);
 	tcase_add_test(th, helper_maps_written);
+	tcase_add_test(th, helper_nested_namespace);
 	suite_add_tcase(s, th);
 	return s;
 }
