@@ -99,7 +99,7 @@ bool lease_ids_in_slot(const char *status, const char *key, uint32_t start, uint
 	const char *line = status, *state = strstr(status, "\nState:\t");
 	size_t kl = strlen(key);
 
-	if (state && (state[8] == 'Z' || state[8] == 'X'))
+	if (state && (state[8] == 'Z' || state[8] == 'X' || state[8] == 'x'))
 		return false;
 
 	while (line && strncmp(line, key, kl))

@@ -9,6 +9,7 @@ int main(void)
 		subid_suite,
 		net_suite,
 		image_suite,
+		lease_suite,
 		helper_suite,
 		NULL,
 	};

@@ -7,6 +7,7 @@
 Suite *subid_suite(void);
 Suite *net_suite(void);
 Suite *image_suite(void);
+Suite *lease_suite(void);
 Suite *helper_suite(void);
 
 #endif
