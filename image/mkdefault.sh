@@ -17,7 +17,7 @@ umask 022
 root=$tmp/rootfs
 mkdir -p "$root/bin" "$root/sbin" "$root/usr/bin" "$root/usr/sbin" "$root/etc" \
 	"$root/root" "$root/tmp" "$root/proc" "$root/sys" "$root/dev" "$root/run" \
-	"$root/var/tmp" "$root/home"
+	"$root/var/tmp" "$root/home" "$root/mnt" "$root/opt" "$root/srv"
 chmod 0700 "$root/root"
 chmod 1777 "$root/tmp" "$root/var/tmp"
 cp "$busybox" "$root/bin/busybox"

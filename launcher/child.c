@@ -20,9 +20,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "launcher.h"
 #include "mounts.h"
-#include "net.h"
 
 static void fail(int sock, struct eci_err *e) __attribute__((noreturn));
 static void fail(int sock, struct eci_err *e)
@@ -60,41 +60,21 @@ static int become_root(struct eci_err *e)
 	return 0;
 }
 
-/*
- * The rootfs mount point must be opened in this mount namespace (an fd from
- * the parent's would name the host's mount, and move_mount() refuses it),
- * and before setresuid(0): the state directory is the user's, mode 0700,
- * and container root is not the user.
- */
-static int open_mountpoint(struct spec *s, struct eci_err *e)
-{
-	char path[sizeof(s->statedir) + 8];
-
-	snprintf(path, sizeof(path), "%s/rootfs", s->statedir);
-	s->rootfs_fd = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (s->rootfs_fd < 0)
-		return eci_fail(e, errno, "open %s", path);
-	return 0;
-}
-
 static int build_root(struct spec *s, struct eci_err *e)
 {
-	int rootfd, r;
+	_cleanup_close_ int imagefd = -1, rootfd = -1;
 
 	if (sethostname(s->hostname, strlen(s->hostname)) < 0)
 		return eci_fail(e, errno, "sethostname");
-	if (nl_loopback_up(e) < 0)
+	imagefd = mnt_image(&s->mnt, e);
+	if (imagefd < 0)
 		return -1;
-	rootfd = mnt_rootfs_attach(s->rootfs_fd, e);
-	if (rootfd < 0)
-		return rootfd;
-	r = img_unpack(&s->img, rootfd, e);
-	if (r == 0)
-		r = mnt_system(rootfd, e);
-	if (r == 0)
-		r = mnt_pivot(rootfd, e);
-	close(rootfd);
-	return r;
+	if (img_unpack(&s->img, imagefd, e) < 0)
+		return -1;
+	rootfd = mnt_rootfs(&s->mnt, imagefd, e);
+	if (rootfd < 0 || mnt_system(&s->mnt, rootfd, e) < 0)
+		return -1;
+	return mnt_pivot(rootfd, e);
 }
 
 void child_main(struct spec *s, int sock)
@@ -104,13 +84,21 @@ void child_main(struct spec *s, int sock)
 	/* Die with the launcher even before the maps are written. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	close(s->lock_fd);	/* the lock is the launcher's: it must die with it */
-	if (await_go(sock, &e) < 0 || open_mountpoint(s, &e) < 0 || become_root(&e) < 0 ||
+	/*
+	 * mnt_open() runs with the user's own ids, before setresuid(0): it
+	 * opens the mount points in the user's state directory (mode 0700)
+	 * and the volumes' sources, exactly as far as the user may reach.
+	 */
+	if (await_go(sock, &e) < 0 || mnt_open(&s->mnt, &e) < 0 || become_root(&e) < 0 ||
 	    build_root(s, &e) < 0)
 		fail(sock, &e);
 	for (size_t i = 0; i < s->img.nlayers; i++)
 		close(s->img.layer_fd[i]);
 	s->img.nlayers = 0;
-	close(s->rootfs_fd);
+	mnt_plan_free(&s->mnt);
+	close(s->mnt.rootfs_fd);
+	close(s->mnt.image_fd);
+	close(s->mnt.rw_fd);
 	close(s->statedir_fd);
 	init_main(s, sock);
 }

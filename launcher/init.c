@@ -9,6 +9,7 @@
  * and exits with the workload's status (128+N if a signal N killed it).  When
  * it exits the kernel kills whatever is left in the namespace.
  *
+ * The workload runs in nested namespaces that lock the system view (nest.c).
  * The workload inherits stdin, stdout and stderr and nothing else: every
  * other fd is marked close-on-exec (close_range) before exec, so no host fd
  * reaches it.
@@ -20,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -38,8 +40,8 @@ static void pass_on(int sig, siginfo_t *si, void *uc)
 		kill(workload, sig);
 }
 
-static void exec_workload(struct spec *s, int sock) __attribute__((noreturn));
-static void exec_workload(struct spec *s, int sock)
+static void exec_workload(struct spec *s, int sock, int nest) __attribute__((noreturn));
+static void exec_workload(struct spec *s, int sock, int nest)
 {
 	extern char **environ;
 	struct eci_err e = { 0 };
@@ -50,6 +52,10 @@ static void exec_workload(struct spec *s, int sock)
 		signal(passed_on[i], SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (nest_enter(nest, &e) < 0) {
+		sync_send_fail(sock, SYNC_FAIL, EXIT_ECI, &e);
+		_exit(EXIT_ECI);
+	}
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
 	if (chdir(s->workdir) < 0) {
 		eci_fail(&e, errno, "working directory %s", s->workdir);
@@ -65,6 +71,16 @@ static void exec_workload(struct spec *s, int sock)
 		eci_fail(&e, errno, "exec %s", s->argv[0]);
 	sync_send_fail(sock, SYNC_EXEC_FAIL, code, &e);
 	_exit(code);
+}
+
+static void fail_init(int sock, int err, const char *what) __attribute__((noreturn));
+static void fail_init(int sock, int err, const char *what)
+{
+	struct eci_err e;
+
+	eci_fail(&e, err, "%s", what);
+	sync_send_fail(sock, SYNC_FAIL, EXIT_ECI, &e);
+	_exit(EXIT_ECI);
 }
 
 static int reap_until(pid_t main_pid)
@@ -88,23 +104,31 @@ static int reap_until(pid_t main_pid)
 void init_main(struct spec *s, int sock)
 {
 	struct sigaction sa = { .sa_sigaction = pass_on, .sa_flags = SA_SIGINFO | SA_RESTART };
+	struct eci_err e = { 0 };
+	int nest[2];
 	pid_t pid;
 
 	prctl(PR_SET_NAME, "eci-init", 0, 0, 0);
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(passed_on) / sizeof(passed_on[0]); i++)
 		sigaction(passed_on[i], &sa, NULL);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, nest) < 0)
+		fail_init(sock, errno, "socketpair");
 	pid = fork();
-	if (pid < 0) {
-		struct eci_err e;
-
-		eci_fail(&e, errno, "fork the workload");
+	if (pid < 0)
+		fail_init(sock, errno, "fork the workload");
+	if (pid == 0) {
+		close(nest[0]);
+		exec_workload(s, sock, nest[1]);
+	}
+	workload = pid;
+	close(nest[1]);
+	if (nest_map(pid, nest[0], &e) < 0) {
+		kill(pid, SIGKILL);
 		sync_send_fail(sock, SYNC_FAIL, EXIT_ECI, &e);
 		_exit(EXIT_ECI);
 	}
-	if (pid == 0)
-		exec_workload(s, sock);
-	workload = pid;
+	close(nest[0]);
 	close(sock);
 	_exit(reap_until(pid));
 }

@@ -36,6 +36,12 @@ struct sync_msg {
 struct opts {
 	const char *image;	/* NULL: default */
 	char **cmd;		/* NULL: the image's */
+	const char *hostname;	/* --hostname */
+	bool read_only;		/* --read-only */
+	const char *volumes[MNT_MAX_VOLUMES];	/* -v */
+	size_t nvolumes;
+	const char *tmpfs[MNT_MAX_TMPFS];	/* --tmpfs */
+	size_t ntmpfs;
 };
 
 /* cli.c */
@@ -63,6 +69,11 @@ void child_main(struct spec *s, int sock) __attribute__((noreturn));
 
 /* init.c: pid 1; never returns */
 void init_main(struct spec *s, int sock) __attribute__((noreturn));
+
+/* nest.c: the workload side (after fork) and pid 1's side of the handshake
+ * over @sync, a socketpair between them. */
+int nest_enter(int sync, struct eci_err *e);
+int nest_map(pid_t pid, int sync, struct eci_err *e);
 
 /* sync helpers (container.c) */
 void sync_send_fail(int sock, int type, int code, const struct eci_err *e);

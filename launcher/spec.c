@@ -36,7 +36,7 @@ static bool env_has(char **env, size_t n, const char *key)
 static int build_env(struct spec *s, struct eci_err *e)
 {
 	size_t n = strv_len(s->img.env), k = 0;
-	static char hostvar[32];
+	static char hostvar[80];
 
 	s->env = calloc(n + 4, sizeof(char *));
 	if (!s->env)
@@ -90,17 +90,56 @@ static int resolve_image(const char *name, char *path, size_t size, struct eci_e
 			"holding an OCI image layout)", name);
 }
 
+/* RFC 1123 host name, at most what sethostname() takes (64). */
+static bool valid_hostname(const char *h)
+{
+	size_t len = strlen(h), label = 0;
+
+	if (len == 0 || len > 64 || h[0] == '.' || h[len - 1] == '.')
+		return false;
+	for (const char *p = h; *p; p++) {
+		if (*p == '.') {
+			if (label == 0 || p[-1] == '-')
+				return false;
+			label = 0;
+			continue;
+		}
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || (*p == '-' && label > 0)))
+			return false;
+		if (++label > 63)
+			return false;
+	}
+	return h[len - 1] != '-';
+}
+
 int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 {
 	char path[4096];
 	uuid_t u;
 
 	memset(s, 0, sizeof(*s));
-	s->statedir_fd = s->rootfs_fd = s->lock_fd = -1;
+	s->statedir_fd = s->lock_fd = -1;
+	s->mnt.rootfs_fd = s->mnt.image_fd = s->mnt.rw_fd = -1;
+	s->mnt.statedir = s->statedir;
+	s->mnt.hostname = s->hostname;
+	s->mnt.read_only = o->read_only;
 	uuid_generate_random(u);
 	for (int i = 0; i < 16; i++)
 		sprintf(s->id + 2 * i, "%02x", u[i]);
 	snprintf(s->hostname, sizeof(s->hostname), "%.12s", s->id);
+	if (o->hostname) {
+		if (!valid_hostname(o->hostname))
+			return eci_fail(e, 0, "--hostname %s: not a valid host name (letters, digits, "
+					"'-' and '.', labels of 1 to 63, at most 64 in all)", o->hostname);
+		snprintf(s->hostname, sizeof(s->hostname), "%s", o->hostname);
+	}
+	for (size_t i = 0; i < o->nvolumes; i++, s->mnt.nvol++)
+		if (mnt_parse_volume(&s->mnt.vol[i], o->volumes[i], e) < 0)
+			return -1;
+	for (size_t i = 0; i < o->ntmpfs; i++, s->mnt.ntmpfs++)
+		if (mnt_parse_tmpfs(&s->mnt.tmpfs[i], o->tmpfs[i], e) < 0)
+			return -1;
 	if (resolve_image(o->image, path, sizeof(path), e) < 0 ||
 	    img_load(path, NULL, &s->img, e) < 0 || build_argv(s, o->cmd, e) < 0 ||
 	    build_env(s, e) < 0)
@@ -113,5 +152,6 @@ void spec_free(struct spec *s)
 {
 	free(s->argv);
 	free(s->env);
+	mnt_plan_free(&s->mnt);
 	img_free(&s->img);
 }

@@ -15,12 +15,13 @@
 #include <sys/types.h>
 
 #include "image.h"
+#include "mounts.h"
 
 #define ECI_ID_LEN 32
 
 struct spec {
 	char id[ECI_ID_LEN + 1];	/* hex uuid */
-	char hostname[16];		/* first 12 hex of the id */
+	char hostname[65];		/* --hostname, or 12 hex of the id */
 	struct img img;
 	char **argv;			/* entrypoint + command */
 	char **env;			/* the workload's environment */
@@ -28,7 +29,7 @@ struct spec {
 	char helper[4096];		/* eci-newidmap to run */
 	char statedir[4096];		/* $XDG_RUNTIME_DIR/eci/ID */
 	int statedir_fd;		/* its base directory */
-	int rootfs_fd;			/* child: O_PATH fd of statedir/rootfs */
+	struct mnt_plan mnt;		/* rootfs, volumes, tmpfs, read-only */
 	int lock_fd;			/* statedir, flock()ed while we live */
 };
 

@@ -1,4 +1,4 @@
-MOUNTS_OBJS := $(O)/obj/mounts/fs.o $(O)/obj/mounts/dev.o $(O)/obj/mounts/rootfs.o
+MOUNTS_OBJS := $(addprefix $(O)/obj/mounts/,fs.o dev.o rootfs.o system.o parse.o)
 LIB_MOUNTS  := $(O)/lib/libecimounts.a
 $(LIB_MOUNTS): $(MOUNTS_OBJS)
 LIBS += $(LIB_MOUNTS)

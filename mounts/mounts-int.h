@@ -3,6 +3,9 @@
 #ifndef ECI_MOUNTS_INT_H
 #define ECI_MOUNTS_INT_H
 
+#include <linux/openat2.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "mounts.h"
@@ -32,6 +35,31 @@ int mnt_dir_at(int parent, const char *name, mode_t mode, struct eci_err *e);
  */
 int mnt_fs_at(int target, const char *what, const char *fstype,
 	      const struct mnt_opt *opts, unsigned attrs, struct eci_err *e);
+
+/**
+ * mnt_open_in() - openat2() of a path inside the rootfs
+ * @rootfd:  the rootfs (or any directory under it)
+ * @path:    leading slashes are ignored
+ * @flags:   open flags (O_CLOEXEC is added)
+ * @resolve: RESOLVE_* flags (RESOLVE_NO_MAGICLINKS is added)
+ *
+ * Return: an fd, or -1 with errno set.
+ */
+int mnt_open_in(int rootfd, const char *path, int flags, uint64_t resolve);
+
+/**
+ * mnt_mkpath() - create a mount point inside the rootfs, like mkdir -p
+ * @dir:  the last component is a directory (else an empty file)
+ * @what: the flag or mount, for messages
+ *
+ * No component may be a symlink: the message says so and nothing is made
+ * beyond what was already there.
+ * Return: an O_PATH fd of the mount point, or negative.
+ */
+int mnt_mkpath(int rootfd, const char *path, bool dir, const char *what, struct eci_err *e);
+
+/* move_mount() a detached tree onto an O_PATH fd. */
+int mnt_attach(int tree, int target, const char *what, struct eci_err *e);
 
 /* dev.c */
 int mnt_dev(int rootfd, struct eci_err *e);

@@ -1,51 +1,118 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * mounts.h - the container's root filesystem and system view
+ * mounts.h - the container's root file system and system view
  *
  * Theory of Operation: everything here runs in the container's first
- * process, as root of its user namespace, in its own mount namespace.
- *   1. mnt_rootfs_attach(): the whole tree is made a slave of the host (no
- *      mount made here propagates out; host mounts may still arrive until
- *      the old root is gone) and a fresh tmpfs is attached over the state
- *      directory's rootfs/ to receive the image.
- *   2. mnt_system(): the system mount points (/proc, /dev, /sys) are made
- *      real directories of the rootfs, whatever the image put there — a
- *      symlink planted as /proc or /dev is removed, never followed — and
- *      each file system is created with fsopen()/fsmount() and attached with
- *      move_mount() onto the directory fd, so no path is resolved twice.
- *   3. mnt_pivot(): pivot_root into the rootfs and detach the old root.
+ * process, in its own mount namespace.
+ *   0. mnt_open(): while it still has the user's own ids, the process opens
+ *      what only the user may reach: the mount points in the user's state
+ *      directory (mode 0700) and the sources of volumes (cloned with
+ *      open_tree(), so that a volume is exactly what the user could read).
+ *   1. mnt_image(): a tmpfs, private to the container, receives the image.
+ *   2. mnt_rootfs(): the image tmpfs is made read-only and becomes the lower
+ *      layer of an overlay whose upper and work directories are on a second
+ *      tmpfs: the container writes there, never to the image, and all of it
+ *      goes away with the mount namespace.  Layer paths are given to
+ *      overlayfs as /proc/self/fd/N, so no host path is resolved by
+ *      container root nor shown in mountinfo.
+ *   3. mnt_system(): /proc (with Docker's masked and read-only paths), /sys
+ *      (read-only, masked), /dev (see dev.c), /etc/hostname, /etc/hosts and
+ *      /etc/resolv.conf, volumes, --tmpfs mounts, and --read-only last.
+ *      Every system mount point is made a real directory of the rootfs —
+ *      a symlink the image planted as /proc or /dev is removed, never
+ *      followed — and every mount is attached with move_mount() onto an fd,
+ *      so no path is resolved twice.
+ *   4. mnt_pivot(): pivot_root into the rootfs and detach the old root.
+ * The workload then runs in a nested user and mount namespace (init.c): to
+ * it, every mount made here is locked by the kernel — it cannot be
+ * unmounted to reveal what lies beneath, and its read-only, nosuid, nodev
+ * and noexec flags cannot be cleared, even with CAP_SYS_ADMIN.
  * Errors name the mount and carry the kernel's errno.
  */
 #ifndef ECI_MOUNTS_H
 #define ECI_MOUNTS_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "err.h"
 
-/**
- * mnt_rootfs_attach() - mount a fresh tmpfs for the rootfs
- * @target: O_PATH fd of the directory to attach it over (opened by the
- *          launcher, which can still reach it)
- * @e:    error record
- *
- * Return: an fd for the root of the new mount, or negative.
- */
-int mnt_rootfs_attach(int target, struct eci_err *e);
+#define MNT_MAX_VOLUMES 64
+#define MNT_MAX_TMPFS 16
+
+struct mnt_volume {
+	const char *spec;	/* the flag's value, for messages */
+	char *src;		/* absolute host path */
+	char *dst;		/* absolute, normalised container path */
+	bool ro;
+	int tree;		/* child: open_tree() clone of src */
+};
+
+struct mnt_tmpfs {
+	const char *spec;	/* the flag's value, for messages */
+	char *dst;		/* absolute, normalised container path */
+	char *size;		/* "size=" value or NULL */
+	char *mode;		/* "mode=" value or NULL */
+	unsigned attrs;		/* MOUNT_ATTR_* */
+};
+
+struct mnt_plan {
+	const char *statedir;	/* holds rootfs/, image/ and rw/ */
+	const char *hostname;
+	bool read_only;
+	struct mnt_volume vol[MNT_MAX_VOLUMES];
+	size_t nvol;
+	struct mnt_tmpfs tmpfs[MNT_MAX_TMPFS];
+	size_t ntmpfs;
+	/* child: mount points opened by mnt_open() */
+	int rootfs_fd, image_fd, rw_fd;
+};
 
 /**
- * mnt_system() - mount /proc, /dev (with its devices, pts, shm, mqueue) and
- * make /sys a directory
- * @rootfd: root of the rootfs
- * @e:      error record
+ * mnt_parse_volume() - parse "SRC:DST[:ro|:rw]" as given to -v
+ * @v:    filled on success (strings allocated)
+ * @spec: the flag's value
+ * @e:    error record; the message names the flag
  *
+ * SRC must be absolute and exist; DST must be absolute, without "..".
  * Return: 0 or negative.
  */
-int mnt_system(int rootfd, struct eci_err *e);
+int mnt_parse_volume(struct mnt_volume *v, const char *spec, struct eci_err *e);
 
 /**
- * mnt_pivot() - make @rootfd the root and detach the old one
+ * mnt_parse_tmpfs() - parse "PATH[:OPTIONS]" as given to --tmpfs
  *
+ * OPTIONS: comma-separated size=, mode=, ro, rw, exec, noexec, suid,
+ * nosuid, dev, nodev (default: rw,noexec,nosuid,nodev as Docker's).
  * Return: 0 or negative.
  */
+int mnt_parse_tmpfs(struct mnt_tmpfs *t, const char *spec, struct eci_err *e);
+
+/**
+ * mnt_clean_path() - check and normalise an absolute container path
+ * @path: input
+ * @out:  normalised ("//a/./b/" -> "/a/b"), of at least strlen(path)+2
+ *
+ * Return: 0, or -EINVAL if not absolute or if it has a ".." component.
+ */
+int mnt_clean_path(const char *path, char *out);
+
+/* Step 0: open mount points and volume sources, as the user. */
+int mnt_open(struct mnt_plan *p, struct eci_err *e);
+
+/* Step 1: mount the image tmpfs; returns its fd, to extract into. */
+int mnt_image(struct mnt_plan *p, struct eci_err *e);
+
+/* Step 2: overlay over the (now read-only) image; returns the root fd. */
+int mnt_rootfs(struct mnt_plan *p, int imagefd, struct eci_err *e);
+
+/* Step 3: system view, per-container files, volumes, tmpfs, read-only. */
+int mnt_system(struct mnt_plan *p, int rootfd, struct eci_err *e);
+
+/* Step 4: make @rootfd the root and detach the old one. */
 int mnt_pivot(int rootfd, struct eci_err *e);
+
+/* Release what mnt_open() and the parsers allocated. */
+void mnt_plan_free(struct mnt_plan *p);
 
 #endif

@@ -1,43 +1,120 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * rootfs.c - attach the rootfs, mount the system view, pivot; see mounts.h
+ * rootfs.c - mount points, the image tmpfs, the overlay root, pivot_root;
+ * see mounts.h
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "mounts-int.h"
 
-int mnt_rootfs_attach(int target, struct eci_err *e)
+static int open_dir(const char *statedir, const char *name, struct eci_err *e)
 {
-	static const struct mnt_opt opts[] = { { "mode", "0755" }, { NULL, NULL } };
+	char path[4200];
+	int fd;
 
+	snprintf(path, sizeof(path), "%s/%s", statedir, name);
+	fd = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return eci_fail(e, errno, "open %s", path);
+	return fd;
+}
+
+/* Clone a volume's source as the user sees it: nosuid, nodev, maybe ro. */
+static int open_volume(struct mnt_volume *v, struct eci_err *e)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+
+	v->tree = open_tree(AT_FDCWD, v->src,
+			    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_NO_AUTOMOUNT);
+	if (v->tree < 0)
+		return eci_fail(e, errno, "-v %s: source %s", v->spec, v->src);
+	if (v->ro)
+		attr.attr_set |= MOUNT_ATTR_RDONLY;
+	if (mount_setattr(v->tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		return eci_fail(e, errno, "-v %s: set mount flags", v->spec);
+	return 0;
+}
+
+int mnt_open(struct mnt_plan *p, struct eci_err *e)
+{
 	/* Nothing mounted from here on may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 		return eci_fail(e, errno, "make / a slave mount");
-	return mnt_fs_at(target, "rootfs", "tmpfs", opts, MOUNT_ATTR_NODEV, e);
+	if ((p->rootfs_fd = open_dir(p->statedir, "rootfs", e)) < 0 ||
+	    (p->image_fd = open_dir(p->statedir, "image", e)) < 0 ||
+	    (p->rw_fd = open_dir(p->statedir, "rw", e)) < 0)
+		return -1;
+	for (size_t i = 0; i < p->nvol; i++)
+		if (open_volume(&p->vol[i], e) < 0)
+			return -1;
+	return 0;
 }
 
-int mnt_system(int rootfd, struct eci_err *e)
+int mnt_image(struct mnt_plan *p, struct eci_err *e)
 {
-	_cleanup_close_ int proc = mnt_dir_at(rootfd, "proc", 0555, e);
-	_cleanup_close_ int sys = -1;
-	int m;
+	static const struct mnt_opt opts[] = { { "mode", "0755" }, { NULL, NULL } };
 
-	if (proc < 0)
-		return proc;
-	m = mnt_fs_at(proc, "/proc", "proc", NULL,
-		      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
-	if (m < 0)
-		return m;
-	close(m);
-	sys = mnt_dir_at(rootfd, "sys", 0555, e);
-	if (sys < 0)
-		return sys;
-	return mnt_dev(rootfd, e);
+	return mnt_fs_at(p->image_fd, "image", "tmpfs", opts, MOUNT_ATTR_NODEV, e);
+}
+
+/* "/proc/self/fd/N": a path to an open directory that no lookup can swap. */
+static void fd_path(char *buf, size_t size, int fd)
+{
+	snprintf(buf, size, "/proc/self/fd/%d", fd);
+}
+
+int mnt_rootfs(struct mnt_plan *p, int imagefd, struct eci_err *e)
+{
+	static const struct mnt_opt rw_opts[] = { { "mode", "0755" }, { NULL, NULL } };
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+	char lower[64], upper[64], work[64];
+	_cleanup_close_ int rw = -1, up = -1, wk = -1, fs = -1;
+	int mnt;
+
+	if (mount_setattr(imagefd, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
+		return eci_fail(e, errno, "make the image read-only");
+	rw = mnt_fs_at(p->rw_fd, "container layer", "tmpfs", rw_opts, MOUNT_ATTR_NODEV, e);
+	if (rw < 0)
+		return rw;
+	/* From now on rw_fd is the tmpfs itself, not the directory under it. */
+	close(p->rw_fd);
+	p->rw_fd = fcntl(rw, F_DUPFD_CLOEXEC, 3);
+	if (p->rw_fd < 0)
+		return eci_fail(e, errno, "container layer");
+	if (mkdirat(rw, "upper", 0755) < 0 || mkdirat(rw, "work", 0700) < 0)
+		return eci_fail(e, errno, "create overlay directories");
+	up = openat(rw, "upper", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	wk = openat(rw, "work", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (up < 0 || wk < 0)
+		return eci_fail(e, errno, "open overlay directories");
+	fd_path(lower, sizeof(lower), imagefd);
+	fd_path(upper, sizeof(upper), up);
+	fd_path(work, sizeof(work), wk);
+	fs = fsopen("overlay", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return eci_fail(e, errno, "mount overlay");
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", lower, 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return eci_fail(e, errno, "mount overlay");
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NODEV);
+	if (mnt < 0)
+		return eci_fail(e, errno, "mount overlay");
+	if (move_mount(mnt, "", p->rootfs_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+		int err = errno;
+
+		close(mnt);
+		return eci_fail(e, err, "attach the root file system");
+	}
+	return mnt;
 }
 
 int mnt_pivot(int rootfd, struct eci_err *e)

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nest.c - the workload's nested user, mount and network namespaces
+ *
+ * Theory of Operation: every mount of the container's system view is made
+ * by pid 1 in the container's user namespace.  The workload runs one level
+ * further down, in a user namespace whose root maps to container root
+ * ("0 0 65536") and with a mount namespace of its own.  When a mount
+ * namespace is copied into a less privileged user namespace the kernel
+ * locks every mount in it (MNT_LOCKED and the MNT_LOCK_* flags): the
+ * workload, even holding CAP_SYS_ADMIN there, cannot unmount /proc/sys or a
+ * mask to reveal what lies beneath, nor clear read-only, nosuid, nodev or
+ * noexec.  It can still mount its own tmpfs and so on.
+ *
+ * The workload gets a network namespace of its own too, owned by its user
+ * namespace, so that the capabilities it is granted (bind below 1024,
+ * raw sockets, NET_ADMIN when added) work on its own interfaces.
+ *
+ * A process cannot map its own new user namespace beyond its own id, so
+ * the workload unshares and pid 1, which holds CAP_SETUID and CAP_SETGID in
+ * the parent namespace, writes the maps.  The workload first makes itself
+ * dumpable again: it changed its ids (setresuid in the child) and so
+ * became non-dumpable, and the /proc files of a non-dumpable process belong
+ * to host root, which pid 1 is not.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "launcher.h"
+#include "net.h"
+#include "util.h"
+
+#define NEST_FLAGS (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET)
+
+int nest_enter(int sync, struct eci_err *e)
+{
+	char c = 'u';
+
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		return eci_fail(e, errno, "PR_SET_DUMPABLE");
+	if (unshare(NEST_FLAGS) < 0)
+		return eci_fail(e, errno, "create the workload's namespaces");
+	if (write(sync, &c, 1) != 1 || read(sync, &c, 1) != 1 || c != 'm')
+		return eci_fail(e, 0, "pid 1 did not map the workload's namespace");
+	return nl_loopback_up(e);
+}
+
+static int write_map(pid_t pid, const char *file, struct eci_err *e)
+{
+	static const char map[] = "0 0 65536\n";
+	char path[64];
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return eci_fail(e, errno, "open the workload's %s", file);
+	r = write_all(fd, map, sizeof(map) - 1);
+	if (r < 0)
+		return eci_fail(e, -r, "write the workload's %s", file);
+	return 0;
+}
+
+int nest_map(pid_t pid, int sync, struct eci_err *e)
+{
+	char c;
+
+	if (read(sync, &c, 1) != 1 || c != 'u')
+		return eci_fail(e, 0, "the workload failed to create its namespaces");
+	if (write_map(pid, "uid_map", e) < 0 || write_map(pid, "gid_map", e) < 0)
+		return -1;
+	c = 'm';
+	if (write(sync, &c, 1) != 1)
+		return eci_fail(e, errno, "release the workload");
+	return 0;
+}

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * parse.c - -v and --tmpfs values, checked before any namespace exists
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "mounts.h"
+
+int mnt_clean_path(const char *path, char *out)
+{
+	const char *p = path;
+	char *o = out;
+
+	if (path[0] != '/')
+		return -EINVAL;
+	while (*p) {
+		const char *end;
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		end = strchrnul(p, '/');
+		len = (size_t)(end - p);
+		if (len == 2 && !strncmp(p, "..", 2))
+			return -EINVAL;
+		if (len && !(len == 1 && *p == '.')) {
+			*o++ = '/';
+			memcpy(o, p, len);
+			o += len;
+		}
+		p = end;
+	}
+	if (o == out)
+		*o++ = '/';
+	*o = '\0';
+	return 0;
+}
+
+static int clean_dst(const char *flag, const char *spec, const char *dst, char **out,
+		     struct eci_err *e)
+{
+	_cleanup_free_ char *buf = malloc(strlen(dst) + 2);
+
+	if (!buf)
+		return eci_fail(e, ENOMEM, "%s %s", flag, spec);
+	if (mnt_clean_path(dst, buf) < 0)
+		return eci_fail(e, 0, "%s %s: destination '%s' must be an absolute path without '..'",
+				flag, spec, dst);
+	if (!strcmp(buf, "/"))
+		return eci_fail(e, 0, "%s %s: cannot mount over the container's root", flag, spec);
+	*out = steal_ptr(buf);
+	return 0;
+}
+
+int mnt_parse_volume(struct mnt_volume *v, const char *spec, struct eci_err *e)
+{
+	_cleanup_free_ char *copy = strdup(spec);
+	char *dst, *mode;
+	struct stat st;
+
+	memset(v, 0, sizeof(*v));
+	v->spec = spec;
+	v->tree = -1;
+	if (!copy)
+		return eci_fail(e, ENOMEM, "-v %s", spec);
+	dst = strchr(copy, ':');
+	if (!dst || dst == copy)
+		return eci_fail(e, 0, "-v %s: expected SRC:DST[:ro|rw]", spec);
+	*dst++ = '\0';
+	mode = strchr(dst, ':');
+	if (mode) {
+		*mode++ = '\0';
+		if (!strcmp(mode, "ro"))
+			v->ro = true;
+		else if (strcmp(mode, "rw"))
+			return eci_fail(e, 0, "-v %s: unknown option '%s' (ro or rw)", spec, mode);
+	}
+	if (copy[0] != '/')
+		return eci_fail(e, 0, "-v %s: source '%s' must be an absolute path "
+				"(named volumes are not supported)", spec, copy);
+	if (stat(copy, &st) < 0)
+		return eci_fail(e, errno, "-v %s: source %s", spec, copy);
+	if (access(copy, R_OK) < 0)
+		return eci_fail(e, errno, "-v %s: source %s", spec, copy);
+	if (clean_dst("-v", spec, dst, &v->dst, e) < 0)
+		return -1;
+	v->src = steal_ptr(copy);
+	return 0;
+}
+
+static int tmpfs_option(struct mnt_tmpfs *t, const char *o, struct eci_err *e)
+{
+	static const struct {
+		const char *name;
+		unsigned set, clear;
+	} flags[] = {
+		{ "ro", MOUNT_ATTR_RDONLY, 0 },	   { "rw", 0, MOUNT_ATTR_RDONLY },
+		{ "exec", 0, MOUNT_ATTR_NOEXEC },  { "noexec", MOUNT_ATTR_NOEXEC, 0 },
+		{ "suid", 0, MOUNT_ATTR_NOSUID },  { "nosuid", MOUNT_ATTR_NOSUID, 0 },
+		{ "dev", 0, MOUNT_ATTR_NODEV },	   { "nodev", MOUNT_ATTR_NODEV, 0 },
+	};
+
+	if (!strncmp(o, "size=", 5) && o[5])
+		return (t->size = strdup(o + 5)) ? 0 : eci_fail(e, ENOMEM, "--tmpfs");
+	if (!strncmp(o, "mode=", 5) && o[5] && strspn(o + 5, "01234567") == strlen(o + 5))
+		return (t->mode = strdup(o + 5)) ? 0 : eci_fail(e, ENOMEM, "--tmpfs");
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (!strcmp(o, flags[i].name)) {
+			t->attrs = (t->attrs | flags[i].set) & ~flags[i].clear;
+			return 0;
+		}
+	return eci_fail(e, 0, "--tmpfs %s: unknown option '%s'", t->spec, o);
+}
+
+int mnt_parse_tmpfs(struct mnt_tmpfs *t, const char *spec, struct eci_err *e)
+{
+	_cleanup_free_ char *copy = strdup(spec);
+	char *opts, *o, *save = NULL;
+
+	memset(t, 0, sizeof(*t));
+	t->spec = spec;
+	t->attrs = MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+	if (!copy)
+		return eci_fail(e, ENOMEM, "--tmpfs %s", spec);
+	opts = strchr(copy, ':');
+	if (opts)
+		*opts++ = '\0';
+	if (clean_dst("--tmpfs", spec, copy, &t->dst, e) < 0)
+		return -1;
+	for (o = opts ? strtok_r(opts, ",", &save) : NULL; o; o = strtok_r(NULL, ",", &save))
+		if (tmpfs_option(t, o, e) < 0)
+			return -1;
+	return 0;
+}
+
+void mnt_plan_free(struct mnt_plan *p)
+{
+	for (size_t i = 0; i < p->nvol; i++) {
+		free(p->vol[i].src);
+		free(p->vol[i].dst);
+		if (p->vol[i].tree >= 0)
+			close(p->vol[i].tree);
+	}
+	for (size_t i = 0; i < p->ntmpfs; i++) {
+		free(p->tmpfs[i].dst);
+		free(p->tmpfs[i].size);
+		free(p->tmpfs[i].mode);
+	}
+	p->nvol = p->ntmpfs = 0;
+}

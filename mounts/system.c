@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * system.c - /proc, /sys, per-container /etc files, volumes, tmpfs and
+ * --read-only; see mounts.h
+ *
+ * Masked and read-only paths are Docker's defaults.  A masked file gets
+ * /dev/null bound over it, a masked directory an empty read-only tmpfs; a
+ * read-only path is bound onto itself with the read-only flag.  The
+ * workload's nested mount namespace makes all of them permanent.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "mounts-int.h"
+#include "util.h"
+
+#define RO_FLAGS (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
+
+static const char *const masked[] = {
+	"/proc/acpi",	     "/proc/asound",	    "/proc/kcore",
+	"/proc/keys",	     "/proc/latency_stats", "/proc/timer_list",
+	"/proc/timer_stats", "/proc/sched_debug",   "/proc/scsi",
+	"/sys/firmware",     "/sys/devices/virtual/powercap",
+};
+
+static const char *const readonly[] = {
+	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+};
+
+static int mask(int rootfd, const char *path, struct eci_err *e)
+{
+	static const struct mnt_opt empty[] = { { "mode", "0555" }, { "size", "0" },
+						{ "nr_inodes", "1" }, { NULL, NULL } };
+	_cleanup_close_ int target = mnt_open_in(rootfd, path, O_PATH | O_NOFOLLOW,
+						 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+	_cleanup_close_ int null = -1;
+	struct stat st;
+	int m;
+
+	if (target < 0 && errno == ENOENT)
+		return 0;	/* nothing there to hide */
+	if (target < 0 || fstat(target, &st) < 0)
+		return eci_fail(e, errno, "mask %s", path);
+	if (S_ISDIR(st.st_mode)) {
+		m = mnt_fs_at(target, path, "tmpfs", empty, RO_FLAGS, e);
+		if (m < 0)
+			return m;
+		close(m);
+		return 0;
+	}
+	null = open_tree(rootfd, "dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (null < 0)
+		return eci_fail(e, errno, "mask %s", path);
+	return mnt_attach(null, target, path, e);
+}
+
+static int make_readonly(int rootfd, const char *path, struct eci_err *e)
+{
+	struct mount_attr attr = { .attr_set = RO_FLAGS };
+	_cleanup_close_ int target = mnt_open_in(rootfd, path, O_PATH | O_NOFOLLOW,
+						 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+	_cleanup_close_ int tree = -1;
+
+	if (target < 0 && errno == ENOENT)
+		return 0;
+	if (target < 0)
+		return eci_fail(e, errno, "read-only %s", path);
+	tree = open_tree(target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
+			 AT_EMPTY_PATH);
+	if (tree < 0)
+		return eci_fail(e, errno, "read-only %s", path);
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		return eci_fail(e, errno, "read-only %s", path);
+	return mnt_attach(tree, target, path, e);
+}
+
+static int mount_proc(int rootfd, struct eci_err *e)
+{
+	_cleanup_close_ int dir = mnt_dir_at(rootfd, "proc", 0555, e);
+	int m;
+
+	if (dir < 0)
+		return dir;
+	m = mnt_fs_at(dir, "/proc", "proc", NULL,
+		      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
+	if (m < 0)
+		return m;
+	close(m);
+	return 0;
+}
+
+/*
+ * sysfs read-only; the cgroup2 hierarchy of the container's cgroup namespace
+ * read-only at /sys/fs/cgroup.  Where the kernel refuses cgroup2 to this
+ * namespace (hybrid hosts may), /sys/fs/cgroup stays an empty directory.
+ */
+static int mount_sys(int rootfd, struct eci_err *e)
+{
+	_cleanup_close_ int dir = mnt_dir_at(rootfd, "sys", 0555, e);
+	_cleanup_close_ int sys = -1, cg = -1;
+	int m;
+
+	if (dir < 0)
+		return dir;
+	sys = mnt_fs_at(dir, "/sys", "sysfs", NULL, RO_FLAGS, e);
+	if (sys < 0)
+		return sys;
+	cg = mnt_open_in(sys, "fs/cgroup", O_PATH | O_DIRECTORY | O_NOFOLLOW,
+			 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+	if (cg < 0)
+		return 0;
+	m = mnt_fs_at(cg, "/sys/fs/cgroup", "cgroup2", NULL, RO_FLAGS, e);
+	if (m >= 0)
+		close(m);
+	return 0;
+}
+
+static int etc_file(int rwfd, int etcfd, const char *name, const char *text, struct eci_err *e)
+{
+	_cleanup_close_ int src = -1, tree = -1, target = -1;
+	struct stat st;
+	int r;
+
+	src = openat(rwfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (src < 0 || (r = write_all(src, text, strlen(text))) < 0)
+		return eci_fail(e, src < 0 ? errno : -r, "write /etc/%s", name);
+	/* The image's own entry is replaced (in the container's layer). */
+	if (fstatat(etcfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode) &&
+	    unlinkat(etcfd, name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0)
+		return eci_fail(e, errno, "replace /etc/%s", name);
+	target = openat(etcfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (target < 0)
+		return eci_fail(e, errno, "create /etc/%s", name);
+	tree = open_tree(rwfd, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
+		return eci_fail(e, errno, "bind /etc/%s", name);
+	return mnt_attach(tree, target, name, e);
+}
+
+static int etc_files(struct mnt_plan *p, int rootfd, struct eci_err *e)
+{
+	_cleanup_close_ int etc = mnt_mkpath(rootfd, "/etc", true, "/etc", e);
+	_cleanup_close_ int etcw = -1;
+	int rw = p->rw_fd;
+	char hostname[128], hosts[512];
+
+	if (etc < 0)
+		return etc;
+	etcw = openat(etc, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (etcw < 0)
+		return eci_fail(e, errno, "open /etc");
+	snprintf(hostname, sizeof(hostname), "%s\n", p->hostname);
+	snprintf(hosts, sizeof(hosts),
+		 "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+		 "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\n"
+		 "ff02::2\tip6-allrouters\n127.0.1.1\t%s\n", p->hostname);
+	if (etc_file(rw, etcw, "hostname", hostname, e) < 0 ||
+	    etc_file(rw, etcw, "hosts", hosts, e) < 0 ||
+	    etc_file(rw, etcw, "resolv.conf", "# eci: no network (--network none)\n", e) < 0)
+		return -1;
+	return 0;
+}
+
+static int volumes(struct mnt_plan *p, int rootfd, struct eci_err *e)
+{
+	for (size_t i = 0; i < p->nvol; i++) {
+		struct mnt_volume *v = &p->vol[i];
+		char what[300];
+		_cleanup_close_ int target = -1;
+		struct stat st;
+
+		snprintf(what, sizeof(what), "-v %s", v->spec);
+		if (fstat(v->tree, &st) < 0)
+			return eci_fail(e, errno, "%s", what);
+		target = mnt_mkpath(rootfd, v->dst, S_ISDIR(st.st_mode), what, e);
+		if (target < 0 || mnt_attach(v->tree, target, what, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int tmpfs_mounts(struct mnt_plan *p, int rootfd, struct eci_err *e)
+{
+	for (size_t i = 0; i < p->ntmpfs; i++) {
+		struct mnt_tmpfs *t = &p->tmpfs[i];
+		struct mnt_opt opts[3] = { { NULL, NULL } };
+		size_t n = 0;
+		char what[300];
+		_cleanup_close_ int target = -1;
+		int m;
+
+		snprintf(what, sizeof(what), "--tmpfs %s", t->spec);
+		if (t->size)
+			opts[n++] = (struct mnt_opt){ "size", t->size };
+		opts[n++] = (struct mnt_opt){ "mode", t->mode ? t->mode : "1777" };
+		target = mnt_mkpath(rootfd, t->dst, true, what, e);
+		if (target < 0)
+			return -1;
+		m = mnt_fs_at(target, what, "tmpfs", opts, t->attrs, e);
+		if (m < 0)
+			return m;
+		close(m);
+	}
+	return 0;
+}
+
+int mnt_system(struct mnt_plan *p, int rootfd, struct eci_err *e)
+{
+	if (mnt_dev(rootfd, e) < 0 || mount_proc(rootfd, e) < 0 || mount_sys(rootfd, e) < 0)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(masked); i++)
+		if (mask(rootfd, masked[i], e) < 0)
+			return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(readonly); i++)
+		if (make_readonly(rootfd, readonly[i], e) < 0)
+			return -1;
+	if (etc_files(p, rootfd, e) < 0 || volumes(p, rootfd, e) < 0 ||
+	    tmpfs_mounts(p, rootfd, e) < 0)
+		return -1;
+	if (p->read_only) {
+		struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+
+		if (mount_setattr(rootfd, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
+			return eci_fail(e, errno, "--read-only");
+	}
+	return 0;
+}
