@@ -84,7 +84,7 @@ START_TEST(host_paths_invisible)
 		 src ? src : "/nonexistent", t_prefix());
 	t_sh(script, &r);
 	ck_assert_int_eq(r.status, 0);
-	ck_assert_msg(!strncmp(r.out, "/home:\n\n/root:\n", 16), "%s", r.out);
+	ck_assert_msg(!strncmp(r.out, "/home:\n\n/root:\n", 15), "%s", r.out);
 	/* The old root is gone, and with it every host path: mountinfo names
 	 * neither the state directory nor the prefix nor the checkout. */
 	snprintf(base, sizeof(base), "/tmp/eci-%u", (unsigned)getuid());
