@@ -30,10 +30,20 @@ static void help(void)
 	      "         a directory holding an OCI image layout\n"
 	      "COMMAND  defaults to the image's entrypoint and command\n\n"
 	      "Options:\n"
+	      "      --cap-add CAP         add a capability (name, with or without CAP_, or ALL)\n"
+	      "      --cap-drop CAP        drop a capability (or ALL)\n"
+	      "  -e, --env KEY[=VALUE]     set an environment variable\n"
+	      "      --env-file FILE       read KEY=VALUE lines from FILE\n"
 	      "      --hostname NAME       the container's host name (default: its short id)\n"
+	      "  -i, --interactive         keep stdin open (else it is /dev/null)\n"
+	      "      --privileged          every capability, inside the container's namespaces\n"
 	      "      --read-only           mount the root file system read-only\n"
+	      "      --security-opt OPT    no-new-privileges[=false], seccomp=unconfined|FILE\n"
+	      "  -t, --tty                 allocate a pseudo-terminal\n"
 	      "      --tmpfs PATH[:OPTS]   mount a tmpfs (OPTS: size=, mode=, ro, exec, suid, dev)\n"
+	      "  -u, --user USER[:GROUP]   run as this user (name or id, from the image)\n"
 	      "  -v, --volume SRC:DST[:ro] bind-mount the host path SRC at DST (nosuid, nodev)\n"
+	      "  -w, --workdir DIR         working directory (created if missing)\n"
 	      "  -h, --help                show this help and exit\n"
 	      "      --version             show the version and exit\n\n"
 	      "Exit status: the command's; 128+N if it was killed by signal N;\n"
@@ -42,10 +52,28 @@ static void help(void)
 	      stdout);
 }
 
+#define ADD(list, n, flag)                                                     \
+	do {                                                                   \
+		if ((n) == OPT_MAX)                                            \
+			return eci_fail(e, 0, flag ": given too many times"); \
+		(list)[(n)++] = optarg;                                        \
+	} while (0)
+
 int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 {
-	enum { OPT_VERSION = 256, OPT_HOSTNAME, OPT_READ_ONLY, OPT_TMPFS };
+	enum { OPT_VERSION = 256, OPT_HOSTNAME, OPT_READ_ONLY, OPT_TMPFS, OPT_PRIVILEGED,
+	       OPT_CAP_ADD, OPT_CAP_DROP, OPT_SECURITY_OPT, OPT_ENV_FILE };
 	static const struct option longopts[] = {
+		{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
+		{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
+		{ "env", required_argument, NULL, 'e' },
+		{ "env-file", required_argument, NULL, OPT_ENV_FILE },
+		{ "interactive", no_argument, NULL, 'i' },
+		{ "privileged", no_argument, NULL, OPT_PRIVILEGED },
+		{ "security-opt", required_argument, NULL, OPT_SECURITY_OPT },
+		{ "tty", no_argument, NULL, 't' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "workdir", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "hostname", required_argument, NULL, OPT_HOSTNAME },
@@ -58,7 +86,7 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 
 	memset(o, 0, sizeof(*o));
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:hv:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:hv:e:itu:w:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			help();
@@ -81,6 +109,36 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 			if (o->nvolumes == MNT_MAX_VOLUMES)
 				return eci_fail(e, 0, "-v: at most %d volumes", MNT_MAX_VOLUMES);
 			o->volumes[o->nvolumes++] = optarg;
+			break;
+		case 'e':
+			ADD(o->env, o->nenv, "-e");
+			break;
+		case OPT_ENV_FILE:
+			ADD(o->env_files, o->nenv_files, "--env-file");
+			break;
+		case OPT_CAP_ADD:
+			ADD(o->cap_add, o->ncap_add, "--cap-add");
+			break;
+		case OPT_CAP_DROP:
+			ADD(o->cap_drop, o->ncap_drop, "--cap-drop");
+			break;
+		case OPT_SECURITY_OPT:
+			ADD(o->security_opt, o->nsecurity_opt, "--security-opt");
+			break;
+		case OPT_PRIVILEGED:
+			o->privileged = true;
+			break;
+		case 'i':
+			o->interactive = true;
+			break;
+		case 't':
+			o->tty = true;
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		case 'w':
+			o->workdir = optarg;
 			break;
 		case ':':
 			return eci_fail(e, 0, "flag %s needs a value", argv[optind - 1]);

@@ -22,6 +22,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -86,12 +87,16 @@ static int wait_child(pid_t pid)
 	return 128 + WTERMSIG(status);
 }
 
-/* A message left on the socket overrides the exit status. */
-static int report(int sock, int code)
+/* A message left on the socket (or read already) overrides the status. */
+static int report(int sock, int code, struct sync_msg *pending)
 {
 	struct sync_msg m;
 
-	if (recv(sock, &m, sizeof(m), MSG_DONTWAIT) != (ssize_t)sizeof(m))
+	if (pending && pending->type)
+		m = *pending;
+	else if (recv(sock, &m, sizeof(m), MSG_DONTWAIT) != (ssize_t)sizeof(m))
+		return code;
+	if (m.type != SYNC_FAIL && m.type != SYNC_EXEC_FAIL)
 		return code;
 	m.err.msg[sizeof(m.err.msg) - 1] = '\0';
 	fprintf(stderr, "eci-run: %s\n", m.err.msg);
@@ -100,7 +105,7 @@ static int report(int sock, int code)
 
 int container_run(struct spec *s)
 {
-	struct sync_msg go = { .type = SYNC_GO };
+	struct sync_msg go = { .type = SYNC_GO }, pending = { 0 };
 	struct eci_err e = { 0 };
 	char range[128];
 	_cleanup_close_ int psock = -1;
@@ -126,11 +131,19 @@ int container_run(struct spec *s)
 		fprintf(stderr, "eci-run: %s\n", e.msg);
 		return EXIT_ECI;
 	}
+	/*
+	 * Not before: the helper checks the child through /proc, which needs
+	 * it dumpable, and a child inherits this flag.  From now on nothing
+	 * of the user's may ptrace the launcher or read its memory.
+	 */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	forward_signals(pid);
 	if (send(psock, &go, sizeof(go), MSG_NOSIGNAL) != (ssize_t)sizeof(go)) {
 		kill(pid, SIGKILL);
 		wait_child(pid);
-		return report(psock, EXIT_ECI);
+		return report(psock, EXIT_ECI, NULL);
 	}
-	return report(psock, wait_child(pid));
+	if (s->tty)
+		tty_relay(psock, pid, s->interactive, &pending);
+	return report(psock, wait_child(pid), &pending);
 }

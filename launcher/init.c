@@ -15,6 +15,8 @@
  * reaches it.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
 #include <linux/close_range.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,6 +24,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -40,6 +43,79 @@ static void pass_on(int sig, siginfo_t *si, void *uc)
 		kill(workload, sig);
 }
 
+/* -w: like docker, create the working directory if it is missing. */
+static int enter_workdir(const char *dir, struct eci_err *e)
+{
+	char path[4096];
+
+	if (chdir(dir) == 0)
+		return 0;
+	if (errno != ENOENT || strlen(dir) >= sizeof(path))
+		return eci_fail(e, errno, "working directory %s", dir);
+	strcpy(path, dir);
+	for (char *p = path + 1;; p++) {
+		char c = *p;
+
+		if (c == '/' || c == '\0') {
+			*p = '\0';
+			if (mkdir(path, 0755) < 0 && errno != EEXIST)
+				return eci_fail(e, errno, "create working directory %s", dir);
+			*p = c;
+		}
+		if (!c)
+			break;
+	}
+	return chdir(dir) < 0 ? eci_fail(e, errno, "working directory %s", dir) : 0;
+}
+
+static int become_user(struct spec *s, const struct user *u, struct eci_err *e)
+{
+	bool root = u->uid == 0;
+
+	if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return eci_fail(e, errno, "PR_SET_NO_NEW_PRIVS");
+	if (caps_drop_bounding(s->caps, e) < 0)
+		return -1;
+	/* Loaded while CAP_SYS_ADMIN may still be needed for it (without
+	 * no_new_privs); what follows is on the filter's allowlist. */
+	if (sc_load(&s->seccomp, e) < 0)
+		return -1;
+	if (!root && caps_keep_across_setuid(e) < 0)
+		return -1;
+	if (setgroups((size_t)u->ngroups, u->groups) < 0)
+		return eci_fail(e, errno, "setgroups");
+	if (setresgid(u->gid, u->gid, u->gid) < 0)
+		return eci_fail(e, errno, "setresgid %u", (unsigned)u->gid);
+	if (setresuid(u->uid, u->uid, u->uid) < 0)
+		return eci_fail(e, errno, "setresuid %u", (unsigned)u->uid);
+	return caps_apply(s->caps, s->caps_added, root, e);
+}
+
+static int prepare(struct spec *s, int sock, int nest, struct eci_err *e)
+{
+	struct user u;
+	char home[300];
+
+	if (nest_enter(nest, e) < 0)
+		return -1;
+	if (s->tty) {
+		if (tty_child(sock, e) < 0)
+			return -1;
+	} else if (!s->interactive) {
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+		if (null < 0 || dup2(null, 0) < 0)
+			return eci_fail(e, errno, "stdin /dev/null");
+		close(null);
+	}
+	if (user_resolve(s->user, &u, e) < 0 || enter_workdir(s->workdir, e) < 0)
+		return -1;
+	snprintf(home, sizeof(home), "HOME=%s", u.home[0] ? u.home : "/");
+	if (!s->home_set && env_set(s, home, true) < 0)
+		return eci_fail(e, ENOMEM, "HOME");
+	return become_user(s, &u, e);
+}
+
 static void exec_workload(struct spec *s, int sock, int nest) __attribute__((noreturn));
 static void exec_workload(struct spec *s, int sock, int nest)
 {
@@ -52,16 +128,11 @@ static void exec_workload(struct spec *s, int sock, int nest)
 		signal(passed_on[i], SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (nest_enter(nest, &e) < 0) {
+	if (prepare(s, sock, nest, &e) < 0) {
 		sync_send_fail(sock, SYNC_FAIL, EXIT_ECI, &e);
 		_exit(EXIT_ECI);
 	}
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-	if (chdir(s->workdir) < 0) {
-		eci_fail(&e, errno, "working directory %s", s->workdir);
-		sync_send_fail(sock, SYNC_EXEC_FAIL, EXIT_CANNOT_INVOKE, &e);
-		_exit(EXIT_CANNOT_INVOKE);
-	}
 	environ = s->env;
 	execvp(s->argv[0], s->argv);
 	code = errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_INVOKE;

@@ -10,6 +10,7 @@
 #define ECI_LAUNCHER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -25,6 +26,7 @@ enum sync_type {
 	SYNC_GO = 1,		/* parent: maps written, carry on */
 	SYNC_FAIL,		/* child: setup failed, see err */
 	SYNC_EXEC_FAIL,		/* workload: exec failed, exit with code */
+	SYNC_TTY,		/* workload: the pty master, as SCM_RIGHTS */
 };
 
 struct sync_msg {
@@ -32,6 +34,8 @@ struct sync_msg {
 	int code;
 	struct eci_err err;
 };
+
+#define OPT_MAX 256
 
 struct opts {
 	const char *image;	/* NULL: default */
@@ -42,6 +46,18 @@ struct opts {
 	size_t nvolumes;
 	const char *tmpfs[MNT_MAX_TMPFS];	/* --tmpfs */
 	size_t ntmpfs;
+	const char *user;	/* -u */
+	const char *workdir;	/* -w */
+	bool tty, interactive;	/* -t, -i */
+	bool privileged;	/* --privileged */
+	const char *env[OPT_MAX];	/* -e */
+	size_t nenv;
+	const char *env_files[OPT_MAX];	/* --env-file */
+	size_t nenv_files;
+	const char *cap_add[OPT_MAX], *cap_drop[OPT_MAX];
+	size_t ncap_add, ncap_drop;
+	const char *security_opt[OPT_MAX];	/* --security-opt */
+	size_t nsecurity_opt;
 };
 
 /* cli.c */
@@ -57,6 +73,14 @@ int helper_run(const char *helper, pid_t pid, char *range, size_t size, struct e
 int state_create(struct spec *s, struct eci_err *e);
 void state_remove(struct spec *s);
 
+/* env.c */
+int env_set(struct spec *s, const char *kv, bool replace);
+int env_build(struct spec *s, const struct opts *o, struct eci_err *e);
+void env_free(struct spec *s);
+
+/* security.c: capabilities, no_new_privs and seccomp from the flags */
+int security_build(struct spec *s, const struct opts *o, struct eci_err *e);
+
 /* spec.c */
 int spec_build(struct spec *s, const struct opts *o, struct eci_err *e);
 void spec_free(struct spec *s);
@@ -69,6 +93,37 @@ void child_main(struct spec *s, int sock) __attribute__((noreturn));
 
 /* init.c: pid 1; never returns */
 void init_main(struct spec *s, int sock) __attribute__((noreturn));
+
+/* caps.c: capability sets as bit masks */
+uint64_t caps_default(void);
+uint64_t caps_all(void);
+int caps_parse(const char *flag, const char *name, uint64_t *mask, struct eci_err *e);
+int caps_drop_bounding(uint64_t keep, struct eci_err *e);
+int caps_keep_across_setuid(struct eci_err *e);
+int caps_apply(uint64_t set, uint64_t ambient, bool root, struct eci_err *e);
+
+/* seccomp.c, profile.c: a filter exported as classic BPF (spec.h) */
+int sc_build_default(uint64_t caps, struct sc_filter *f, struct eci_err *e);
+int sc_build_file(const char *path, uint64_t caps, struct sc_filter *f, struct eci_err *e);
+int sc_export(void *ctx, struct sc_filter *f, struct eci_err *e);
+int sc_load(const struct sc_filter *f, struct eci_err *e);
+
+/* user.c: -u, checked in the launcher, resolved in the container */
+#define USER_MAX_GROUPS 64
+struct user {
+	uid_t uid;
+	gid_t gid;
+	gid_t groups[USER_MAX_GROUPS];
+	int ngroups;
+	char name[64];
+	char home[256];
+};
+int user_check(const char *arg, struct eci_err *e);
+int user_resolve(const char *arg, struct user *u, struct eci_err *e);
+
+/* tty.c: -t */
+int tty_child(int sock, struct eci_err *e);
+int tty_relay(int sock, pid_t pid, bool interactive, struct sync_msg *pending);
 
 /* nest.c: the workload side (after fork) and pid 1's side of the handshake
  * over @sync, a socketpair between them. */

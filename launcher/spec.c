@@ -11,8 +11,6 @@
 
 #include "launcher.h"
 
-#define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
 static size_t strv_len(char **v)
 {
 	size_t n = 0;
@@ -20,37 +18,6 @@ static size_t strv_len(char **v)
 	while (v && v[n])
 		n++;
 	return n;
-}
-
-static bool env_has(char **env, size_t n, const char *key)
-{
-	size_t kl = strlen(key);
-
-	for (size_t i = 0; i < n; i++)
-		if (!strncmp(env[i], key, kl) && env[i][kl] == '=')
-			return true;
-	return false;
-}
-
-/* Docker's order: the image's Env, then PATH, HOSTNAME, HOME if unset. */
-static int build_env(struct spec *s, struct eci_err *e)
-{
-	size_t n = strv_len(s->img.env), k = 0;
-	static char hostvar[80];
-
-	s->env = calloc(n + 4, sizeof(char *));
-	if (!s->env)
-		return eci_fail(e, ENOMEM, "environment");
-	for (size_t i = 0; i < n; i++)
-		s->env[k++] = s->img.env[i];
-	if (!env_has(s->env, k, "PATH"))
-		s->env[k++] = (char *)DEFAULT_PATH;
-	snprintf(hostvar, sizeof(hostvar), "HOSTNAME=%s", s->hostname);
-	if (!env_has(s->env, k, "HOSTNAME"))
-		s->env[k++] = hostvar;
-	if (!env_has(s->env, k, "HOME"))
-		s->env[k++] = (char *)"HOME=/root";
-	return 0;
 }
 
 /* Docker's rule: the entrypoint, then the user's command or the image's. */
@@ -142,16 +109,25 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 			return -1;
 	if (resolve_image(o->image, path, sizeof(path), e) < 0 ||
 	    img_load(path, NULL, &s->img, e) < 0 || build_argv(s, o->cmd, e) < 0 ||
-	    build_env(s, e) < 0)
+	    env_build(s, o, e) < 0 || security_build(s, o, e) < 0)
 		return -1;
-	s->workdir = s->img.workdir ? s->img.workdir : "/";
+	s->workdir = o->workdir ? o->workdir : s->img.workdir ? s->img.workdir : "/";
+	if (s->workdir[0] != '/')
+		return eci_fail(e, 0, "-w %s: the working directory must be an absolute path",
+				s->workdir);
+	s->user = o->user ? o->user : s->img.user ? s->img.user : "0";
+	if (user_check(s->user, e) < 0)
+		return -1;
+	s->tty = o->tty;
+	s->interactive = o->interactive;
 	return 0;
 }
 
 void spec_free(struct spec *s)
 {
 	free(s->argv);
-	free(s->env);
+	env_free(s);
+	free(s->seccomp.insns);
 	mnt_plan_free(&s->mnt);
 	img_free(&s->img);
 }

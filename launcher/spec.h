@@ -12,10 +12,18 @@
 #ifndef ECI_SPEC_H
 #define ECI_SPEC_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "image.h"
 #include "mounts.h"
+
+struct sock_filter;
+struct sc_filter {
+	struct sock_filter *insns;	/* NULL: unconfined */
+	unsigned short len;
+};
 
 #define ECI_ID_LEN 32
 
@@ -25,7 +33,15 @@ struct spec {
 	struct img img;
 	char **argv;			/* entrypoint + command */
 	char **env;			/* the workload's environment */
+	size_t nenv, envcap;
+	bool home_set;			/* HOME came from the image or -e */
 	const char *workdir;
+	const char *user;		/* -u, the image's User, or "0" */
+	bool tty, interactive;		/* -t, -i */
+	uint64_t caps;			/* capability set of the workload */
+	uint64_t caps_added;		/* --cap-add: ambient for a non-root user */
+	bool no_new_privs;
+	struct sc_filter seccomp;	/* insns NULL: unconfined */
 	char helper[4096];		/* eci-newidmap to run */
 	char statedir[4096];		/* $XDG_RUNTIME_DIR/eci/ID */
 	int statedir_fd;		/* its base directory */

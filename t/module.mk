@@ -16,3 +16,9 @@ $(O)/t/ns-tests: $(NS_OBJS) $(TLIB_OBJS) $(ECI_LIBS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
 
 TEST_BINS += $(O)/t/unit-tests $(O)/t/ns-tests
+
+# A static program the namespace tests bind into containers.
+$(O)/t/probe: t/probe/probe.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -static -o $@ $<
+TEST_BINS += $(O)/t/probe

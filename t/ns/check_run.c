@@ -195,7 +195,7 @@ START_TEST(mapped_to_subordinate_range)
 {
 	struct subid_range mine = my_range();
 	char bin[4096], line[256], path[64], *map = NULL, *status = NULL;
-	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"default",
+	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"-i", (char *)"default",
 			 (char *)"/bin/sh", (char *)"-c", (char *)"echo ready; read x", NULL };
 	unsigned inside, start, count, uid;
 	int in, out, st;

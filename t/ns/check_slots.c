@@ -88,7 +88,7 @@ static unsigned map_start(pid_t pid, const char *file)
 static void box_start(struct box *b)
 {
 	char bin[4096], line[64];
-	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"default",
+	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"-i", (char *)"default",
 			 (char *)"/bin/sh", (char *)"-c", (char *)"echo ready; read x", NULL };
 
 	b->launcher = t_spawn(argv, &b->in, &b->out);

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * env.c - the workload's environment, as docker run builds it
+ *
+ * In order, later entries replacing earlier ones with the same name: the
+ * image's Env, then --env-file files, then -e flags (KEY=VALUE, or KEY alone
+ * to pass the launcher's value on if it has one); then PATH, HOSTNAME, HOME
+ * (the user's home from the image's /etc/passwd, resolved in the container)
+ * and, with -t, TERM=xterm, each only if still unset.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "launcher.h"
+#include "util.h"
+
+#define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define MAX_ENV 4096
+
+static int find(char **env, size_t n, const char *kv)
+{
+	size_t kl = strcspn(kv, "=");
+
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(env[i], kv, kl) && env[i][kl] == '=')
+			return (int)i;
+	return -1;
+}
+
+int env_set(struct spec *s, const char *kv, bool replace)
+{
+	int i = find(s->env, s->nenv, kv);
+	char *copy;
+
+	if (i >= 0 && !replace)
+		return 0;
+	copy = strdup(kv);
+	if (!copy)
+		return -ENOMEM;
+	if (i >= 0) {
+		free(s->env[i]);
+		s->env[i] = copy;
+		return 0;
+	}
+	if (s->nenv + 1 >= MAX_ENV) {
+		free(copy);
+		return -E2BIG;
+	}
+	if (s->nenv + 2 > s->envcap) {
+		size_t cap = s->envcap ? s->envcap * 2 : 32;
+		char **nv = realloc(s->env, cap * sizeof(char *));
+
+		if (!nv) {
+			free(copy);
+			return -ENOMEM;
+		}
+		s->env = nv;
+		s->envcap = cap;
+	}
+	s->env[s->nenv++] = copy;
+	s->env[s->nenv] = NULL;
+	return 0;
+}
+
+/* "KEY=VALUE" as given, or "KEY" taking the launcher's value. */
+static int env_flag(struct spec *s, const char *flag, const char *arg, struct eci_err *e)
+{
+	char buf[8192];
+	const char *v;
+	int r;
+
+	if (!*arg || *arg == '=' || strlen(arg) >= sizeof(buf))
+		return eci_fail(e, 0, "%s '%s': expected KEY=VALUE", flag, arg);
+	if (!strchr(arg, '=')) {
+		v = getenv(arg);
+		if (!v)
+			return 0;
+		snprintf(buf, sizeof(buf), "%s=%s", arg, v);
+		arg = buf;
+	}
+	r = env_set(s, arg, true);
+	return r < 0 ? eci_fail(e, -r, "%s %s", flag, arg) : 0;
+}
+
+static int env_file(struct spec *s, const char *path, struct eci_err *e)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	char line[8192];
+	unsigned n = 0;
+
+	if (!f)
+		return eci_fail(e, errno, "--env-file %s", path);
+	while (fgets(line, sizeof(line), f)) {
+		char what[4200];
+
+		n++;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (!line[strspn(line, " \t")] || line[strspn(line, " \t")] == '#')
+			continue;
+		snprintf(what, sizeof(what), "--env-file %s line %u:", path, n);
+		if (env_flag(s, what, line, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int env_build(struct spec *s, const struct opts *o, struct eci_err *e)
+{
+	char host[96];
+	int r = 0;
+
+	for (char **p = s->img.env; p && *p && !r; p++)
+		r = env_set(s, *p, true);
+	if (r < 0)
+		return eci_fail(e, -r, "image Env");
+	for (size_t i = 0; i < o->nenv_files; i++)
+		if (env_file(s, o->env_files[i], e) < 0)
+			return -1;
+	for (size_t i = 0; i < o->nenv; i++)
+		if (env_flag(s, "-e", o->env[i], e) < 0)
+			return -1;
+	snprintf(host, sizeof(host), "HOSTNAME=%s", s->hostname);
+	s->home_set = find(s->env, s->nenv, "HOME=") >= 0;
+	if ((r = env_set(s, DEFAULT_PATH, false)) < 0 || (r = env_set(s, host, false)) < 0 ||
+	    (o->tty && (r = env_set(s, "TERM=xterm", false)) < 0))
+		return eci_fail(e, -r, "environment");
+	return 0;
+}
+
+void env_free(struct spec *s)
+{
+	for (size_t i = 0; i < s->nenv; i++)
+		free(s->env[i]);
+	free(s->env);
+	s->env = NULL;
+	s->nenv = s->envcap = 0;
+}

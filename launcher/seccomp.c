@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * seccomp.c - the workload's system call filter, built with libseccomp
+ *
+ * Theory of Operation: the filter is built once, in the launcher, before any
+ * namespace exists (so a bad profile is refused plainly), and exported as
+ * classic BPF into memory; the workload loads it with seccomp(2) as the last
+ * step before exec.  The default profile is an allowlist at least as strict
+ * as Docker's default: everything not listed fails with EPERM, only the
+ * native architecture is accepted (libseccomp kills other ABIs), and
+ *   - clone and unshare may not create namespaces, clone3 answers ENOSYS
+ *     (so that libc falls back to clone, whose flags can be inspected), user
+ *     namespaces included — unless CAP_SYS_ADMIN was granted;
+ *   - the mount API, setns, pivot_root, sethostname and friends need
+ *     CAP_SYS_ADMIN, chroot CAP_SYS_CHROOT, process_vm_* and kcmp
+ *     CAP_SYS_PTRACE, the NUMA calls CAP_SYS_NICE;
+ *   - personality() takes only the values Docker allows, socket() refuses
+ *     AF_VSOCK, and ioctl() refuses TIOCSTI and TIOCLINUX, with which a
+ *     workload given the user's terminal could type into the user's shell
+ *     (CVE-2017-5226); arguments of type int are compared on their low 32
+ *     bits, which is all the kernel reads of them;
+ *   - the kernel's non-namespaced surface is never opened, whatever was
+ *     granted, --privileged included: keyrings, bpf, perf_event_open,
+ *     userfaultfd, io_uring, kexec, modules, open_by_handle_at, acct, swap,
+ *     reboot, syslog, setting the clock, iopl/ioperm.
+ * --security-opt seccomp=FILE takes a profile in Docker's JSON format
+ * (profile.c); seccomp=unconfined loads nothing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/capability.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "launcher.h"
+#include "util.h"
+
+#define NS_FLAGS                                                               \
+	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER |          \
+	 CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWTIME)
+#define CAP(c) (1ULL << (c))
+
+static const char *const allowed[] = {
+	"accept", "accept4", "access", "alarm", "arch_prctl", "bind", "brk", "cachestat",
+	"capget", "capset", "chdir", "chmod", "chown", "chown32", "clock_getres",
+	"clock_getres_time64", "clock_gettime", "clock_gettime64", "clock_nanosleep",
+	"clock_nanosleep_time64", "close", "close_range", "connect", "copy_file_range",
+	"creat", "dup", "dup2", "dup3", "epoll_create", "epoll_create1", "epoll_ctl",
+	"epoll_ctl_old", "epoll_pwait", "epoll_pwait2", "epoll_wait", "epoll_wait_old",
+	"eventfd", "eventfd2", "execve", "execveat", "exit", "exit_group", "faccessat",
+	"faccessat2", "fadvise64", "fadvise64_64", "fallocate", "fanotify_mark", "fchdir",
+	"fchmod", "fchmodat", "fchmodat2", "fchown", "fchown32", "fchownat", "fcntl",
+	"fcntl64", "fdatasync", "fgetxattr", "flistxattr", "flock", "fork", "fremovexattr",
+	"fsetxattr", "fstat", "fstat64", "fstatat64", "fstatfs", "fstatfs64", "fsync",
+	"ftruncate", "ftruncate64", "futex", "futex_requeue", "futex_time64", "futex_wait",
+	"futex_waitv", "futex_wake", "futimesat", "getcpu", "getcwd", "getdents",
+	"getdents64", "getegid", "getegid32", "geteuid", "geteuid32", "getgid", "getgid32",
+	"getgroups", "getgroups32", "getitimer", "getpeername", "getpgid", "getpgrp",
+	"getpid", "getppid", "getpriority", "getrandom", "getresgid", "getresgid32",
+	"getresuid", "getresuid32", "getrlimit", "get_robust_list", "getrusage", "getsid",
+	"getsockname", "getsockopt", "get_thread_area", "gettid", "gettimeofday", "getuid",
+	"getuid32", "getxattr", "getxattrat", "inotify_add_watch", "inotify_init",
+	"inotify_init1", "inotify_rm_watch", "io_cancel", "io_destroy", "io_getevents",
+	"io_pgetevents", "io_pgetevents_time64", "ioprio_get", "ioprio_set", "io_setup",
+	"io_submit", "ipc", "kill", "landlock_add_rule", "landlock_create_ruleset",
+	"landlock_restrict_self", "lchown", "lchown32", "lgetxattr", "link", "linkat",
+	"listen", "listmount", "listxattr", "listxattrat", "llistxattr", "_llseek",
+	"lremovexattr", "lseek", "lsetxattr", "lstat", "lstat64", "madvise", "map_shadow_stack",
+	"membarrier", "memfd_create", "memfd_secret", "mincore", "mkdir", "mkdirat", "mknod",
+	"mknodat", "mlock", "mlock2", "mlockall", "mmap", "mmap2", "mprotect", "mq_getsetattr",
+	"mq_notify", "mq_open", "mq_timedreceive", "mq_timedreceive_time64", "mq_timedsend",
+	"mq_timedsend_time64", "mq_unlink", "mremap", "mseal", "msgctl", "msgget", "msgrcv",
+	"msgsnd", "msync", "munlock", "munlockall", "munmap", "name_to_handle_at",
+	"nanosleep", "newfstatat", "_newselect", "open", "openat", "openat2", "pause",
+	"pidfd_open", "pidfd_send_signal", "pipe", "pipe2", "pkey_alloc", "pkey_free",
+	"pkey_mprotect", "poll", "ppoll", "ppoll_time64", "prctl", "pread64", "preadv",
+	"preadv2", "prlimit64", "process_madvise", "process_mrelease", "pselect6",
+	"pselect6_time64", "ptrace", "pwrite64", "pwritev", "pwritev2", "read", "readahead",
+	"readlink", "readlinkat", "readv", "recv", "recvfrom", "recvmmsg", "recvmmsg_time64",
+	"recvmsg", "remap_file_pages", "removexattr", "removexattrat", "rename", "renameat",
+	"renameat2", "restart_syscall", "rmdir", "rseq", "rt_sigaction", "rt_sigpending",
+	"rt_sigprocmask", "rt_sigqueueinfo", "rt_sigreturn", "rt_sigsuspend",
+	"rt_sigtimedwait", "rt_sigtimedwait_time64", "rt_tgsigqueueinfo",
+	"sched_getaffinity", "sched_getattr", "sched_getparam", "sched_get_priority_max",
+	"sched_get_priority_min", "sched_getscheduler", "sched_rr_get_interval",
+	"sched_rr_get_interval_time64", "sched_setaffinity", "sched_setattr",
+	"sched_setparam", "sched_setscheduler", "sched_yield", "seccomp", "select",
+	"semctl", "semget", "semop", "semtimedop", "semtimedop_time64", "send", "sendfile",
+	"sendfile64", "sendmmsg", "sendmsg", "sendto", "setfsgid", "setfsgid32", "setfsuid",
+	"setfsuid32", "setgid", "setgid32", "setgroups", "setgroups32", "setitimer",
+	"setpgid", "setpriority", "setregid", "setregid32", "setresgid", "setresgid32",
+	"setresuid", "setresuid32", "setreuid", "setreuid32", "setrlimit",
+	"set_robust_list", "setsid", "setsockopt", "set_thread_area", "set_tid_address",
+	"setuid", "setuid32", "setxattr", "setxattrat", "shmat", "shmctl", "shmdt",
+	"shmget", "shutdown", "sigaltstack", "signalfd", "signalfd4", "sigprocmask",
+	"sigreturn", "socketcall", "socketpair", "splice", "stat", "stat64", "statfs",
+	"statfs64", "statmount", "statx", "symlink", "symlinkat", "sync", "sync_file_range",
+	"syncfs", "sysinfo", "tee", "tgkill", "time", "timer_create", "timer_delete",
+	"timer_getoverrun", "timer_gettime", "timer_gettime64", "timer_settime",
+	"timer_settime64", "timerfd_create", "timerfd_gettime", "timerfd_gettime64",
+	"timerfd_settime", "timerfd_settime64", "times", "tkill", "truncate", "truncate64",
+	"ugetrlimit", "umask", "uname", "unlink", "unlinkat", "uretprobe", "utime",
+	"utimensat", "utimensat_time64", "utimes", "vfork", "vmsplice", "wait4", "waitid",
+	"waitpid", "write", "writev",
+};
+
+/* Namespaced operations, opened by a granted capability. */
+static const struct {
+	int cap;
+	const char *name;
+} by_cap[] = {
+	{ CAP_SYS_ADMIN, "mount" },	    { CAP_SYS_ADMIN, "umount" },
+	{ CAP_SYS_ADMIN, "umount2" },	    { CAP_SYS_ADMIN, "setns" },
+	{ CAP_SYS_ADMIN, "pivot_root" },    { CAP_SYS_ADMIN, "sethostname" },
+	{ CAP_SYS_ADMIN, "setdomainname" }, { CAP_SYS_ADMIN, "fsopen" },
+	{ CAP_SYS_ADMIN, "fsconfig" },	    { CAP_SYS_ADMIN, "fsmount" },
+	{ CAP_SYS_ADMIN, "fspick" },	    { CAP_SYS_ADMIN, "move_mount" },
+	{ CAP_SYS_ADMIN, "open_tree" },	    { CAP_SYS_ADMIN, "open_tree_attr" },
+	{ CAP_SYS_ADMIN, "mount_setattr" }, { CAP_SYS_ADMIN, "unshare" },
+	{ CAP_SYS_ADMIN, "clone" },	    { CAP_SYS_ADMIN, "clone3" },
+	{ CAP_SYS_ADMIN, "fanotify_init" }, { CAP_SYS_CHROOT, "chroot" },
+	{ CAP_SYS_PTRACE, "process_vm_readv" }, { CAP_SYS_PTRACE, "process_vm_writev" },
+	{ CAP_SYS_PTRACE, "kcmp" },	    { CAP_SYS_PTRACE, "pidfd_getfd" },
+	{ CAP_SYS_NICE, "get_mempolicy" },  { CAP_SYS_NICE, "mbind" },
+	{ CAP_SYS_NICE, "set_mempolicy" },  { CAP_SYS_NICE, "set_mempolicy_home_node" },
+	{ CAP_SYS_NICE, "migrate_pages" },  { CAP_SYS_NICE, "move_pages" },
+	{ CAP_SYS_TTY_CONFIG, "vhangup" },
+};
+
+static int rule(scmp_filter_ctx ctx, uint32_t action, const char *name, unsigned n,
+		const struct scmp_arg_cmp *cmp)
+{
+	int nr = seccomp_syscall_resolve_name(name);
+
+	if (nr == __NR_SCMP_ERROR)
+		return 0;	/* not a system call on this architecture */
+	return seccomp_rule_add_array(ctx, action, nr, n, cmp);
+}
+
+static int add_conditional(scmp_filter_ctx ctx, uint64_t caps)
+{
+	static const uint32_t personas[] = { 0x0, 0x8, 0x20000, 0x20008, 0xffffffff };
+	struct scmp_arg_cmp c;
+	int r = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(personas) && !r; i++) {
+		c = SCMP_A0_32(SCMP_CMP_EQ, personas[i]);
+		r = rule(ctx, SCMP_ACT_ALLOW, "personality", 1, &c);
+	}
+	c = SCMP_A0_32(SCMP_CMP_NE, AF_VSOCK);
+	r = r ? r : rule(ctx, SCMP_ACT_ALLOW, "socket", 1, &c);
+	/* ioctl: everything but TIOCSTI (0x5412) and TIOCLINUX (0x541C). */
+	c = SCMP_A1_32(SCMP_CMP_LT, TIOCSTI);
+	r = r ? r : rule(ctx, SCMP_ACT_ALLOW, "ioctl", 1, &c);
+	c = SCMP_A1_32(SCMP_CMP_GT, TIOCLINUX);
+	r = r ? r : rule(ctx, SCMP_ACT_ALLOW, "ioctl", 1, &c);
+	for (uint32_t cmd = TIOCSTI + 1; cmd < TIOCLINUX && !r; cmd++) {
+		c = SCMP_A1_32(SCMP_CMP_EQ, cmd);
+		r = rule(ctx, SCMP_ACT_ALLOW, "ioctl", 1, &c);
+	}
+	if (caps & CAP(CAP_SYS_ADMIN))
+		return r;
+	c = SCMP_A0_64(SCMP_CMP_MASKED_EQ, NS_FLAGS, 0);
+	r = r ? r : rule(ctx, SCMP_ACT_ALLOW, "clone", 1, &c);
+	c = SCMP_A0_32(SCMP_CMP_MASKED_EQ, NS_FLAGS, 0);
+	r = r ? r : rule(ctx, SCMP_ACT_ALLOW, "unshare", 1, &c);
+	r = r ? r : rule(ctx, SCMP_ACT_ERRNO(ENOSYS), "clone3", 0, NULL);
+	return r;
+}
+
+int sc_export(void *ctx, struct sc_filter *f, struct eci_err *e)
+{
+	_cleanup_close_ int fd = memfd_create("seccomp", MFD_CLOEXEC);
+	char *buf = NULL;
+	size_t len;
+	int r;
+
+	if (fd < 0)
+		return eci_fail(e, errno, "seccomp: memfd");
+	r = seccomp_export_bpf(ctx, fd);
+	if (r < 0)
+		return eci_fail(e, -r, "seccomp: export the filter");
+	lseek(fd, 0, SEEK_SET);
+	r = read_fd_all(fd, 1 << 20, &buf, &len);
+	if (r < 0)
+		return eci_fail(e, -r, "seccomp: read the filter");
+	if (len == 0 || len % sizeof(struct sock_filter) || len / sizeof(struct sock_filter) > BPF_MAXINSNS) {
+		free(buf);
+		return eci_fail(e, 0, "seccomp: filter of %zu bytes is not loadable", len);
+	}
+	f->insns = (struct sock_filter *)buf;
+	f->len = (unsigned short)(len / sizeof(struct sock_filter));
+	return 0;
+}
+
+int sc_build_default(uint64_t caps, struct sc_filter *f, struct eci_err *e)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
+	int r = 0;
+
+	if (!ctx)
+		return eci_fail(e, ENOMEM, "seccomp");
+	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	for (size_t i = 0; i < ARRAY_SIZE(allowed) && !r; i++)
+		r = rule(ctx, SCMP_ACT_ALLOW, allowed[i], 0, NULL);
+	for (size_t i = 0; i < ARRAY_SIZE(by_cap) && !r; i++)
+		if (caps & CAP(by_cap[i].cap))
+			r = rule(ctx, SCMP_ACT_ALLOW, by_cap[i].name, 0, NULL);
+	if (!r)
+		r = add_conditional(ctx, caps);
+	if (r < 0) {
+		seccomp_release(ctx);
+		return eci_fail(e, -r, "seccomp: default profile");
+	}
+	r = sc_export(ctx, f, e);
+	seccomp_release(ctx);
+	return r;
+}
+
+int sc_load(const struct sc_filter *f, struct eci_err *e)
+{
+	struct sock_fprog prog = { .len = f->len, .filter = f->insns };
+
+	if (!f->insns)
+		return 0;	/* unconfined */
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+		return eci_fail(e, errno, "load the seccomp filter");
+	return 0;
+}

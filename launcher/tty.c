@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tty.c - -t: a pseudo-terminal from the container's own devpts
+ *
+ * Theory of Operation: the workload opens /dev/ptmx of the container's
+ * devpts instance (mounted newinstance), makes the slave its controlling
+ * terminal and its stdin, stdout and stderr, and passes the master to the
+ * launcher over the sync socket (SCM_RIGHTS).  The launcher puts the user's
+ * terminal in raw mode, relays bytes both ways, copies the window size on
+ * every SIGWINCH, and restores the terminal however it returns (atexit).
+ * The workload never holds the user's terminal, so it cannot push input into
+ * it (TIOCSTI, CVE-2017-5226); seccomp refuses TIOCSTI anyway.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "launcher.h"
+#include "util.h"
+
+/* --- workload side ---------------------------------------------------- */
+
+static int send_fd(int sock, int fd, struct eci_err *e)
+{
+	struct sync_msg m = { .type = SYNC_TTY };
+	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			      .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+		return eci_fail(e, errno, "pass the terminal to eci-run");
+	return 0;
+}
+
+int tty_child(int sock, struct eci_err *e)
+{
+	_cleanup_close_ int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	_cleanup_close_ int slave = -1;
+	int unlock = 0;
+
+	if (master < 0)
+		return eci_fail(e, errno, "open /dev/ptmx");
+	if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
+		return eci_fail(e, errno, "unlock the pty");
+	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+	if (slave < 0)
+		return eci_fail(e, errno, "open the pty");
+	if (send_fd(sock, master, e) < 0)
+		return -1;
+	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
+		return eci_fail(e, errno, "make the pty the controlling terminal");
+	for (int fd = 0; fd < 3; fd++)
+		if (dup2(slave, fd) < 0)
+			return eci_fail(e, errno, "dup2 the pty");
+	return 0;
+}
+
+/* --- launcher side ------------------------------------------------------ */
+
+static struct termios saved;
+static bool raw;
+static volatile sig_atomic_t winch;
+
+static void restore(void)
+{
+	if (raw)
+		tcsetattr(STDIN_FILENO, TCSADRAIN, &saved);
+	raw = false;
+}
+
+static void on_winch(int sig)
+{
+	winch = 1;
+}
+
+static void copy_winsize(int master)
+{
+	struct winsize ws;
+
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+		ioctl(master, TIOCSWINSZ, &ws);
+}
+
+static int recv_fd(int sock, struct sync_msg *m)
+{
+	struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			      .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *c;
+	ssize_t n;
+	int fd = -1;
+
+	do
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(*m))
+		return -1;
+	c = CMSG_FIRSTHDR(&msg);
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+		memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	if (m->type != SYNC_TTY && fd >= 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* Copy what is there; return 0 at EOF or error. */
+static int pump(int from, int to)
+{
+	char buf[4096];
+	ssize_t n = read(from, buf, sizeof(buf));
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 1;
+	if (n <= 0)
+		return 0;
+	return write_all(to, buf, (size_t)n) == 0;
+}
+
+static void relay(int master, int pidfd, bool interactive)
+{
+	bool in_open = interactive, out_open = true;
+
+	for (;;) {
+		struct pollfd p[3] = {
+			{ .fd = out_open ? master : -1, .events = POLLIN },
+			{ .fd = in_open ? STDIN_FILENO : -1, .events = POLLIN },
+			{ .fd = pidfd, .events = POLLIN },
+		};
+
+		if (winch) {
+			winch = 0;
+			copy_winsize(master);
+		}
+		if (poll(p, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		if (p[0].revents && !pump(master, STDOUT_FILENO))
+			out_open = false;
+		if (p[1].revents && !pump(STDIN_FILENO, master))
+			in_open = false;
+		if (p[2].revents) {
+			while (out_open && pump(master, STDOUT_FILENO) &&
+			       poll(p, 1, 0) > 0 && p[0].revents)
+				;
+			return;
+		}
+		if (!out_open && !in_open)
+			return;
+	}
+}
+
+int tty_relay(int sock, pid_t pid, bool interactive, struct sync_msg *pending)
+{
+	struct sigaction sa = { .sa_handler = on_winch, .sa_flags = SA_RESTART };
+	_cleanup_close_ int master = recv_fd(sock, pending), pidfd = -1;
+
+	if (master < 0)
+		return -1;	/* the child failed first: @pending says why */
+	pending->type = 0;
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		return -1;
+	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0) {
+		struct termios t = saved;
+
+		cfmakeraw(&t);
+		atexit(restore);
+		raw = tcsetattr(STDIN_FILENO, TCSADRAIN, &t) == 0;
+	}
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGWINCH, &sa, NULL);
+	copy_winsize(master);
+	relay(master, pidfd, interactive);
+	restore();
+	return 0;
+}
