@@ -8,7 +8,8 @@
  *                      arguments are zero, so a call that got through does
  *                      nothing (and fails on its arguments)
  *   probe fds          print the open file descriptors, one a line
- *   probe ns           try to create a user namespace, and mount namespaces
+ *   probe ns           try the new mount API, a user namespace, clone3
+ *   probe tiocsti      push a byte into the terminal on stdin (TIOCSTI)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -101,14 +103,25 @@ static int ns(void)
 	return 0;
 }
 
+static int tiocsti(void)
+{
+	char c = 'x';
+	int r = ioctl(0, TIOCSTI, &c);
+
+	printf("tiocsti %s\n", r < 0 ? strerrorname_np(errno) : "OK");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "tiocsti"))
+		return tiocsti();
 	if (argc == 2 && !strcmp(argv[1], "syscalls"))
 		return syscalls();
 	if (argc == 2 && !strcmp(argv[1], "fds"))
 		return fds();
 	if (argc == 2 && !strcmp(argv[1], "ns"))
 		return ns();
-	fprintf(stderr, "usage: probe syscalls|fds|ns\n");
+	fprintf(stderr, "usage: probe syscalls|fds|ns|tiocsti\n");
 	return 2;
 }

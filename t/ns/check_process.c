@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * check_process.c - the workload's privileges, seccomp, fds, pid 1, tty,
+ * user, environment and working directory, seen from inside
+ */
+#include <fcntl.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "ns.h"
+#include "run.h"
+#include "tap.h"
+#include "util.h"
+
+#define DOCKER_CAPS 0xa80425fbULL
+
+/* Run eci-run with extra flags and a shell script; fills @r. */
+static void eci(const char *flags, const char *script, struct run_result *r)
+{
+	char bin[4096], probe[4200], cmd[16384];
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+
+	t_bin("eci-run", bin, sizeof(bin));
+	snprintf(probe, sizeof(probe), "%s/t/probe", t_prefix());
+	if (probe[0] != '/') {
+		char *abs = realpath(probe, NULL);
+
+		ck_assert_ptr_nonnull(abs);
+		snprintf(probe, sizeof(probe), "%s", abs);
+		free(abs);
+	}
+	snprintf(cmd, sizeof(cmd), "exec '%s' -v '%s:/probe:ro' %s default /bin/sh -c '%s'", bin,
+		 probe, flags, script);
+	t_run(argv, r);
+}
+
+static unsigned long long status_hex(const char *out, const char *key)
+{
+	const char *p = strstr(out, key);
+
+	ck_assert_msg(p, "no %s in: %s", key, out);
+	return strtoull(p + strlen(key), NULL, 16);
+}
+
+static unsigned long long all_caps(void)
+{
+	char *buf = NULL;
+	int last;
+
+	ck_assert_int_eq(read_all_at(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", 64, &buf, NULL), 0);
+	last = atoi(buf);
+	free(buf);
+	return last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
+}
+
+static void caps_are(const char *flags, unsigned long long bnd, unsigned long long eff,
+		     unsigned long long amb)
+{
+	struct run_result r;
+
+	eci(flags, "grep -E \"^Cap|^NoNew|^Seccomp:\" /proc/self/status", &r);
+	ck_assert_msg(r.status == 0, "%s: %s", flags, r.err);
+	ck_assert_uint_eq(status_hex(r.out, "CapBnd:\t"), bnd);
+	ck_assert_uint_eq(status_hex(r.out, "CapEff:\t"), eff);
+	ck_assert_uint_eq(status_hex(r.out, "CapPrm:\t"), eff | amb);
+	ck_assert_uint_eq(status_hex(r.out, "CapInh:\t"), amb);
+	ck_assert_uint_eq(status_hex(r.out, "CapAmb:\t"), amb);
+	t_run_free(&r);
+}
+
+START_TEST(caps_default)
+{
+	caps_are("", DOCKER_CAPS, DOCKER_CAPS, 0);
+}
+END_TEST
+
+START_TEST(caps_add_drop)
+{
+	caps_are("--cap-add NET_ADMIN --cap-drop chown", (DOCKER_CAPS | 1ULL << 12) & ~1ULL,
+		 (DOCKER_CAPS | 1ULL << 12) & ~1ULL, 0);
+	caps_are("--cap-add CAP_SYS_PTRACE", DOCKER_CAPS | 1ULL << 19, DOCKER_CAPS | 1ULL << 19, 0);
+	caps_are("--cap-drop ALL", 0, 0, 0);
+	caps_are("--cap-drop ALL --cap-add KILL", 1ULL << 5, 1ULL << 5, 0);
+	caps_are("--cap-add ALL --cap-drop SYS_ADMIN", all_caps() & ~(1ULL << 21),
+		 all_caps() & ~(1ULL << 21), 0);
+}
+END_TEST
+
+START_TEST(caps_privileged)
+{
+	caps_are("--privileged", all_caps(), all_caps(), 0);
+}
+END_TEST
+
+/* A non-root user keeps the bounding set but no effective capability;
+ * what --cap-add granted it comes as ambient capabilities. */
+START_TEST(caps_non_root)
+{
+	caps_are("-u nobody", DOCKER_CAPS, 0, 0);
+	caps_are("-u 1000 --cap-add NET_ADMIN", DOCKER_CAPS | 1ULL << 12, 1ULL << 12, 1ULL << 12);
+}
+END_TEST
+
+START_TEST(nnp_and_seccomp)
+{
+	struct run_result r;
+
+	eci("", "grep -E \"^NoNewPrivs|^Seccomp:\" /proc/self/status", &r);
+	ck_assert_str_eq(r.out, "NoNewPrivs:\t1\nSeccomp:\t2\n");
+	t_run_free(&r);
+	eci("--security-opt no-new-privileges=false --security-opt seccomp=unconfined",
+	    "grep -E \"^NoNewPrivs|^Seccomp:\" /proc/self/status", &r);
+	ck_assert_str_eq(r.out, "NoNewPrivs:\t0\nSeccomp:\t0\n");
+	t_run_free(&r);
+	eci("--security-opt no-new-privileges:false", "grep ^Seccomp: /proc/self/status", &r);
+	ck_assert_str_eq(r.out, "Seccomp:\t2\n");	/* loaded without no_new_privs */
+	t_run_free(&r);
+}
+END_TEST
+
+static void all_eperm(const char *flags)
+{
+	struct run_result r;
+	char *line, *save = NULL;
+	int n = 0;
+
+	eci(flags, "/probe syscalls", &r);
+	ck_assert_int_eq(r.status, 0);
+	for (line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++)
+		ck_assert_msg(strstr(line, " EPERM"), "%s: %s", flags, line);
+	ck_assert_int_ge(n, 20);
+	t_run_free(&r);
+}
+
+START_TEST(kernel_surface_closed)
+{
+	all_eperm("");
+	all_eperm("--privileged");
+	all_eperm("--cap-add ALL");
+}
+END_TEST
+
+START_TEST(namespaces_need_sys_admin)
+{
+	struct run_result r;
+
+	eci("", "/probe ns", &r);
+	ck_assert_str_eq(r.out, "fsopen EPERM\nunshare-user EPERM\nclone3 ENOSYS\n");
+	t_run_free(&r);
+	eci("--privileged", "/probe ns", &r);
+	ck_assert_ptr_nonnull(strstr(r.out, "unshare-user OK\n"));
+	ck_assert_ptr_null(strstr(r.out, "clone3 ENOSYS"));
+	t_run_free(&r);
+}
+END_TEST
+
+START_TEST(only_stdio_fds)
+{
+	struct run_result r;
+
+	eci("", "/probe fds", &r);
+	ck_assert_str_eq(r.out, "0\n1\n2\n");
+	t_run_free(&r);
+}
+END_TEST
+
+START_TEST(tiocsti_refused)
+{
+	struct run_result r;
+
+	eci("-t", "/probe tiocsti", &r);
+	ck_assert_ptr_nonnull(strstr(r.out, "tiocsti EPERM"));
+	t_run_free(&r);
+}
+END_TEST
+
+START_TEST(zombies_reaped)
+{
+	struct run_result r;
+
+	/* The subshell exits at once, leaving sleep to pid 1, which must reap
+	 * it when it ends; no process of the container may stay a zombie. */
+	eci("", "(sleep 0.1 &); sleep 0.6; cat /proc/[0-9]*/stat | cut -d\" \" -f3 | grep -c Z", &r);
+	ck_assert_str_eq(r.out, "0\n");
+	t_run_free(&r);
+}
+END_TEST
+
+START_TEST(sigterm_to_launcher)
+{
+	char bin[4096], line[64], path[64];
+	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"-i", (char *)"default",
+			 (char *)"sh", (char *)"-c", (char *)"echo ready; exec sleep 30", NULL };
+	int in, out, st;
+	pid_t pid = t_spawn(argv, &in, &out);
+
+	ck_assert_int_eq(t_read_line(out, line, sizeof(line)), 0);
+	usleep(50000);
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	waitpid(pid, &st, 0);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 128 + SIGTERM);
+	/* and nothing of the container is left: eci-run's child is gone */
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid, (int)pid);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	close(in);
+	close(out);
+}
+END_TEST
+
+static void expect_out(const char *flags, const char *script, const char *want)
+{
+	struct run_result r;
+
+	eci(flags, script, &r);
+	ck_assert_msg(r.status == 0, "%s: exit %d: %s", flags, r.status, r.err);
+	ck_assert_str_eq(r.out, want);
+	t_run_free(&r);
+}
+
+START_TEST(user_env_workdir)
+{
+	expect_out("-u nobody", "id", "uid=65534(nobody) gid=65534(nogroup)\n");
+	expect_out("-u 1000:1000", "id -u; id -g; echo $HOME", "1000\n1000\n/\n");
+	expect_out("-u root:tty", "id -g", "5\n");
+	expect_out("-e FOO=bar -e EMPTY=", "echo \"$FOO[$EMPTY]\"", "bar[]\n");
+	expect_out("-w /new/dir", "pwd", "/new/dir\n");
+	expect_out("", "echo $HOME; pwd; echo $PATH",
+		   "/root\n/\n/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n");
+	expect_out("-t", "echo $TERM", "xterm\r\n");
+}
+END_TEST
+
+START_TEST(env_file)
+{
+	char path[] = "/tmp/eci-t-env.XXXXXX", flags[128];
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write_all(fd, "# comment\n\nA=1\nB=two words\nA=3\n", 30), 0);
+	close(fd);
+	snprintf(flags, sizeof(flags), "--env-file %s -e B=flag", path);
+	expect_out(flags, "echo \"$A/$B\"", "3/flag\n");
+	unlink(path);
+}
+END_TEST
+
+static void refused(const char *flags, const char *words)
+{
+	struct run_result r;
+
+	eci(flags, "echo started", &r);
+	ck_assert_msg(r.status == 125, "%s: exit %d: %s", flags, r.status, r.err);
+	ck_assert_msg(strstr(r.err, words), "%s: stderr lacks '%s': %s", flags, words, r.err);
+	ck_assert_ptr_null(strstr(r.out, "started"));
+	t_run_free(&r);
+}
+
+START_TEST(bad_input)
+{
+	refused("--cap-add BOGUS", "--cap-add BOGUS: unknown capability");
+	refused("--cap-drop CAP_NOPE", "--cap-drop CAP_NOPE: unknown capability");
+	refused("-u nosuchuser", "-u nosuchuser: no such user in the image's /etc/passwd");
+	refused("-u 70000", "-u 70000: outside the container's ids");
+	refused("-u 0:99999", "-u 0:99999: outside the container's ids");
+	refused("-u root:nosuchgroup", "no such group 'nosuchgroup'");
+	refused("-w relative", "-w relative: the working directory must be an absolute path");
+	refused("--security-opt bogus", "--security-opt bogus: unknown option");
+	refused("--security-opt no-new-privileges=maybe", "expected true or false");
+	refused("--env-file /nonexistent/env", "--env-file /nonexistent/env: No such file");
+	refused("-e =x", "-e '=x': expected KEY=VALUE");
+}
+END_TEST
+
+static void profile_file(char *path, const char *json)
+{
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write_all(fd, json, strlen(json)), 0);
+	close(fd);
+}
+
+START_TEST(seccomp_profile_file)
+{
+	char bad[] = "/tmp/eci-t-seccomp.XXXXXX", good[] = "/tmp/eci-t-seccomp.XXXXXX";
+	char flags[128], words[128];
+
+	profile_file(bad, "{\n  \"defaultAction\": \"SCMP_ACT_ALLOW\",\n  \"syscalls\": [\n}\n");
+	snprintf(flags, sizeof(flags), "--security-opt seccomp=%s", bad);
+	snprintf(words, sizeof(words), "seccomp profile %s: line 4 column", bad);
+	refused(flags, words);
+	profile_file(good, "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": "
+			   "[\"mkdir\", \"mkdirat\"], \"action\": \"SCMP_ACT_ERRNO\"}]}");
+	snprintf(flags, sizeof(flags), "--security-opt seccomp=%s", good);
+	expect_out(flags, "mkdir /x 2>&1; touch /y && echo touched",
+		   "mkdir: can't create directory '/x': Operation not permitted\ntouched\n");
+	unlink(bad);
+	unlink(good);
+}
+END_TEST
+
+/* -t: a pty of the container's, its size from ours, and our terminal
+ * restored afterwards. */
+START_TEST(tty_size_and_restore)
+{
+	struct winsize ws = { .ws_row = 33, .ws_col = 101 };
+	struct termios before, after;
+	char bin[4096], buf[4096];
+	int master, slave, st;
+	size_t n = 0;
+	ssize_t k;
+	pid_t pid;
+
+	ck_assert_int_eq(openpty(&master, &slave, NULL, NULL, &ws), 0);
+	ck_assert_int_eq(tcgetattr(slave, &before), 0);
+	pid = fork();
+	if (pid == 0) {
+		setsid();
+		ioctl(slave, TIOCSCTTY, 0);
+		dup2(slave, 0);
+		dup2(slave, 1);
+		dup2(slave, 2);
+		execl(t_bin("eci-run", bin, sizeof(bin)), "eci-run", "-t", "default", "sh", "-c",
+		      "stty size; tty", (char *)NULL);
+		_exit(99);
+	}
+	close(slave);
+	while (n < sizeof(buf) - 1 && (k = read(master, buf + n, sizeof(buf) - 1 - n)) > 0)
+		n += (size_t)k;
+	buf[n] = '\0';
+	waitpid(pid, &st, 0);
+	ck_assert_int_eq(WEXITSTATUS(st), 0);
+	ck_assert_msg(strstr(buf, "33 101"), "%s", buf);
+	ck_assert_msg(strstr(buf, "/dev/pts/0"), "%s", buf);
+	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+	ck_assert_int_ge(slave, 0);
+	ck_assert_int_eq(tcgetattr(slave, &after), 0);
+	ck_assert_uint_eq(after.c_lflag, before.c_lflag);
+	ck_assert_uint_eq(after.c_iflag, before.c_iflag);
+	ck_assert_uint_eq(after.c_oflag, before.c_oflag);
+	close(slave);
+	close(master);
+}
+END_TEST
+
+Suite *process_suite(void)
+{
+	Suite *s = suite_create("process");
+	TCase *priv = tcase_create("privileges");
+	TCase *rt = tcase_create("runtime");
+
+	tcase_set_timeout(priv, 60);
+	tcase_set_timeout(rt, 60);
+	tcase_add_test(priv, caps_default);
+	tcase_add_test(priv, caps_add_drop);
+	tcase_add_test(priv, caps_privileged);
+	tcase_add_test(priv, caps_non_root);
+	tcase_add_test(priv, nnp_and_seccomp);
+	tcase_add_test(priv, kernel_surface_closed);
+	tcase_add_test(priv, namespaces_need_sys_admin);
+	tcase_add_test(priv, seccomp_profile_file);
+	tcase_add_test(priv, bad_input);
+	suite_add_tcase(s, priv);
+	tcase_add_test(rt, only_stdio_fds);
+	tcase_add_test(rt, tiocsti_refused);
+	tcase_add_test(rt, zombies_reaped);
+	tcase_add_test(rt, sigterm_to_launcher);
+	tcase_add_test(rt, user_env_workdir);
+	tcase_add_test(rt, env_file);
+	tcase_add_test(rt, tty_size_and_restore);
+	suite_add_tcase(s, rt);
+	return s;
+}
