@@ -111,7 +111,9 @@ int mnt_mkpath(int rootfd, const char *path, bool dir, const char *what, struct 
 		}
 		/* Never through a symlink the image planted: it could lead
 		 * anywhere in the rootfs, and the mount would land there. */
-		next = mnt_open_in(cur, name, O_PATH | O_NOFOLLOW | (last && !dir ? 0 : O_DIRECTORY),
+		/* (No O_NOFOLLOW: with it openat2 opens a final symlink itself
+		 * instead of failing with ELOOP.) */
+		next = mnt_open_in(cur, name, O_PATH | (last && !dir ? 0 : O_DIRECTORY),
 				   RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
 		if (next < 0 && errno == ELOOP)
 			return eci_fail(e, 0, "%s: %s crosses a symlink in the image: refusing",

@@ -100,7 +100,12 @@ int mnt_rootfs(struct mnt_plan *p, int imagefd, struct eci_err *e)
 	fs = fsopen("overlay", FSOPEN_CLOEXEC);
 	if (fs < 0)
 		return eci_fail(e, errno, "mount overlay");
-	if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", lower, 0) < 0 ||
+	/* In a user namespace overlayfs cannot write trusted.* xattrs: with
+	 * userxattr it keeps its opaque and redirect marks in user.overlay.*
+	 * (tmpfs has them since Linux 6.6), without which a directory made
+	 * where the image had one (rmdir d; mkdir d) fails with EIO. */
+	if (fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", lower, 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)

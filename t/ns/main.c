@@ -14,6 +14,8 @@ int main(void)
 		run_suite,
 		refuse_suite,
 		slots_suite,
+		mounts_suite,
+		process_suite,
 		NULL,
 	};
 	/* Run as an account with exactly one slot of subordinate ids. */

@@ -8,5 +8,7 @@ Suite *run_suite(void);
 Suite *refuse_suite(void);
 Suite *slots_suite(void);
 Suite *oneslot_suite(void);
+Suite *mounts_suite(void);
+Suite *process_suite(void);
 
 #endif

@@ -1,0 +1,721 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * check_mounts.c - the container's file systems: the locked system view,
+ * the overlay root over an untouched image, --read-only, --tmpfs, volumes,
+ * --hostname, and images that plant symlinks where system mounts go
+ *
+ * Every refusal is checked by its exit status and the kernel's words, and
+ * beside it a positive control shows that the same workload can do what it
+ * should.  The system view is probed twice: by default, where the workload
+ * lacks CAP_SYS_ADMIN, and with --privileged, where nothing but the kernel's
+ * locks on inherited mounts (see launcher/nest.c) stands in the way.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ns.h"
+#include "run.h"
+#include "subid.h"
+#include "tap.h"
+#include "util.h"
+
+/* eci-run ARGS...: the arguments end at the macro's NULL. */
+#define ECI(r, ...) eci(r, __VA_ARGS__, (const char *)NULL)
+
+static void eci(struct run_result *r, ...)
+{
+	char bin[4096];
+	char *argv[32];
+	const char *a;
+	size_t n = 0;
+	va_list ap;
+
+	argv[n++] = (char *)t_bin("eci-run", bin, sizeof(bin));
+	va_start(ap, r);
+	while ((a = va_arg(ap, const char *)) && n < 31)
+		argv[n++] = (char *)a;
+	va_end(ap);
+	argv[n] = NULL;
+	ck_assert_int_eq(t_run(argv, r), 0);
+}
+
+/* A shell on the host, as the test account. */
+static void host_sh(const char *cmd, struct run_result *r)
+{
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", (char *)cmd, NULL };
+
+	ck_assert_int_eq(t_run(argv, r), 0);
+}
+
+static void want(const struct run_result *r, int code)
+{
+	ck_assert_msg(r->status == code, "exit %d, want %d\nstdout: %s\nstderr: %s", r->status,
+		      code, r->out, r->err);
+}
+
+static void has(const char *s, const char *words)
+{
+	ck_assert_msg(strstr(s, words), "lacks '%s' in:\n%s", words, s);
+}
+
+static void rm_rf(const char *path)
+{
+	char cmd[4200];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/*
+ * Host directories and images of the "flags and images" tests live in a
+ * scratch directory that the (unchecked) teardown removes, in the parent
+ * process, however the test ended.
+ */
+static char scratch[64];
+
+static void scratch_make(void)
+{
+	snprintf(scratch, sizeof(scratch), "/tmp/eci-t-mounts.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(scratch));
+}
+
+static void scratch_remove(void)
+{
+	rm_rf(scratch);
+}
+
+/* A fresh directory that container root may (or may not) enter. */
+static void host_dir(char *buf, size_t size, const char *kind, mode_t mode)
+{
+	snprintf(buf, size, "%s/%s.XXXXXX", scratch, kind);
+	ck_assert_ptr_nonnull(mkdtemp(buf));
+	ck_assert_int_eq(chmod(buf, mode), 0);
+}
+
+static void host_file(const char *path, const char *text, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write_all(fd, text, strlen(text)), 0);
+	close(fd);
+	ck_assert_int_eq(chmod(path, mode), 0);
+}
+
+/* Entries in the state directory base, as check_run.c's state_removed. */
+static int state_entries(void)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	char base[4096];
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	if (xdg)
+		snprintf(base, sizeof(base), "%s/eci", xdg);
+	else
+		snprintf(base, sizeof(base), "/tmp/eci-%u", (unsigned)getuid());
+	d = opendir(base);
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.')
+			n++;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* The caller's first subordinate uid range, from /etc/subuid. */
+static struct subid_range my_range(void)
+{
+	struct subid_range r[SUBID_MAX_RANGES];
+	struct passwd *pw = getpwuid(getuid());
+	char *buf = NULL;
+	size_t len = 0, n;
+
+	ck_assert_int_eq(read_all_at(AT_FDCWD, "/etc/subuid", 1 << 20, &buf, &len), 0);
+	n = subid_parse(buf, len, pw ? pw->pw_name : NULL, getuid(), getuid(), r, NULL, NULL);
+	free(buf);
+	ck_assert_uint_gt(n, 0);
+	return r[0];
+}
+
+/*
+ * The locked system view, probed from inside.  no CMD prints "refused: CMD:
+ * its error" or "ESCAPED: CMD"; empty PATH says whether a masked file or
+ * directory reads as nothing.  Paths absent from this kernel are skipped here
+ * and, as the host has the same kernel, not expected by check_locked().
+ */
+#define MASKED "/proc/acpi /proc/asound /proc/kcore /proc/keys /proc/latency_stats " \
+	       "/proc/timer_list /proc/timer_stats /proc/sched_debug /proc/scsi "     \
+	       "/sys/firmware /sys/devices/virtual/powercap"
+
+static const char probe_sh[] =
+	"no() { if out=$(\"$@\" 2>&1); then echo \"ESCAPED: $*\"; "
+	"else echo \"refused: $*: $out\"; fi; }\n"
+	/* A mask reads as nothing: unreadable (host root's) would not do. */
+	"empty() {\n"
+	"\tif [ -d \"$1\" ]; then c=$(ls -A \"$1\" 2>&1) || c=\"unreadable $c\"\n"
+	"\telif ! c=$(head -c 0 \"$1\" 2>&1); then c=\"unreadable $c\"\n"
+	"\telse c=$(head -c 64 \"$1\" | od -An -c); fi\n"
+	"\tif [ -z \"$c\" ]; then echo \"empty: $1\"; else echo \"ESCAPED: $1 shows $c\"; fi\n"
+	"}\n"
+	"no mount -o remount,rw /proc/sys\n"
+	"no mount -o remount,bind,rw /proc/sys\n"
+	"no sh -c 'echo x > /proc/sys/kernel/hostname'\n"
+	"! test -e /proc/sysrq-trigger || no sh -c 'echo h > /proc/sysrq-trigger'\n"
+	"no umount /proc/sys\n"
+	"no umount -l /proc/sys\n"
+	"for p in " MASKED "; do ! test -e $p || { no umount $p; empty $p; }; done\n"
+	"no umount /dev/null\n"
+	"no mount -o remount,rw /sys\n"
+	"no mount -o remount,bind,rw /sys\n";
+
+/* Run the probe, with @flag (or none), maybe under unshare -Urm. */
+static void probe(const char *flag, bool nested, struct run_result *r)
+{
+	char script[4096];
+
+	snprintf(script, sizeof(script), "cat > /tmp/probe <<'EOF'\n%sEOF\n%s", probe_sh,
+		 nested ? "readlink /proc/self/ns/user; "
+			  "unshare -Urm sh -c 'readlink /proc/self/ns/user; sh /tmp/probe'"
+			: "sh /tmp/probe");
+	if (flag)
+		ECI(r, flag, "default", "/bin/sh", "-c", script);
+	else
+		ECI(r, "default", "/bin/sh", "-c", script);
+	want(r, 0);
+	if (nested) {	/* the second user namespace is another one */
+		const char *nl = strchr(r->out, '\n');
+
+		ck_assert_ptr_nonnull(nl);
+		ck_assert_msg(strncmp(r->out, nl + 1, (size_t)(nl - r->out) + 1),
+			      "unshare -U made no new user namespace: %s", r->out);
+	}
+}
+
+static void check_each(const char *out, const char *paths, const char *fmt)
+{
+	char list[512], line[512];
+	char *p, *save = NULL;
+
+	snprintf(list, sizeof(list), "%s", paths);
+	for (p = strtok_r(list, " ", &save); p; p = strtok_r(NULL, " ", &save)) {
+		if (access(p, F_OK) < 0)
+			continue;	/* this kernel lacks it */
+		snprintf(line, sizeof(line), fmt, p, p);
+		has(out, line);
+	}
+}
+
+/*
+ * @umount_err: how umount fails.  Without CAP_SYS_ADMIN (the default) the
+ * call is refused outright; with it (--privileged) the kernel's lock on
+ * every mount inherited by a less privileged namespace refuses it.
+ */
+static void check_locked(const char *out, const char *umount_err)
+{
+	char line[256];
+
+	ck_assert_msg(!strstr(out, "ESCAPED"), "%s", out);
+	has(out, "refused: mount -o remount,rw /proc/sys: mount: permission denied");
+	has(out, "refused: mount -o remount,bind,rw /proc/sys: mount: permission denied");
+	has(out, "can't create /proc/sys/kernel/hostname: Read-only file system\n");
+	if (access("/proc/sysrq-trigger", F_OK) == 0)
+		has(out, "can't create /proc/sysrq-trigger: Read-only file system\n");
+	snprintf(line, sizeof(line), "refused: umount /proc/sys: umount: can't unmount "
+		 "/proc/sys: %s\n", umount_err);
+	has(out, line);
+	snprintf(line, sizeof(line), "refused: umount -l /proc/sys: umount: can't unmount "
+		 "/proc/sys: %s\n", umount_err);
+	has(out, line);
+	snprintf(line, sizeof(line), "refused: umount %%s: umount: can't unmount %%s: %s\n",
+		 umount_err);
+	check_each(out, MASKED, line);
+	snprintf(line, sizeof(line), "refused: umount /dev/null: umount: can't unmount "
+		 "/dev/null: %s\n", umount_err);
+	has(out, line);
+	has(out, "refused: mount -o remount,rw /sys: mount: permission denied");
+	has(out, "refused: mount -o remount,bind,rw /sys: mount: permission denied");
+	check_each(out, MASKED, "empty: %s\n");
+}
+
+START_TEST(system_view_locked)
+{
+	struct run_result r;
+
+	probe(NULL, false, &r);
+	check_locked(r.out, "Operation not permitted");
+	t_run_free(&r);
+}
+END_TEST
+
+/* By default the workload may not even make the namespaces to try again. */
+START_TEST(no_nested_userns)
+{
+	struct run_result r;
+
+	t_sh("unshare -Urm true", &r);
+	want(&r, 1);
+	has(r.err, "Operation not permitted");
+	t_run_free(&r);
+}
+END_TEST
+
+/* With every capability, the kernel's locks are what holds. */
+START_TEST(privileged_locked)
+{
+	struct run_result r;
+
+	probe("--privileged", false, &r);
+	check_locked(r.out, "Invalid argument");
+	t_run_free(&r);
+}
+END_TEST
+
+/* CAP_SYS_ADMIN in a user namespace of the workload's own changes nothing. */
+START_TEST(privileged_locked_nested)
+{
+	struct run_result r;
+
+	probe("--privileged", true, &r);
+	check_locked(r.out, "Invalid argument");
+	t_run_free(&r);
+}
+END_TEST
+
+/* Positive control: the locks leave the workload free to mount its own. */
+START_TEST(own_tmpfs)
+{
+	struct run_result r;
+
+	ECI(&r, "--privileged", "default", "/bin/sh", "-c",
+	    "mount -t tmpfs t /mnt && touch /mnt/x && ls /mnt && "
+	    "grep -c ' /mnt ' /proc/self/mountinfo");
+	want(&r, 0);
+	ck_assert_str_eq(r.out, "x\n1\n");
+	t_run_free(&r);
+}
+END_TEST
+
+/* The rootfs is writable, and holds the image's top level and no more. */
+START_TEST(rootfs_is_the_image)
+{
+	char cmd[4200];
+	struct run_result img, r;
+
+	snprintf(cmd, sizeof(cmd),
+		 "{ tar -tf \"$(ls -S %s/share/eci/images/default/blobs/sha256/* | head -n1)\" | "
+		 "cut -d/ -f2; echo newfile; } | grep . | LC_ALL=C sort -u",
+		 t_prefix());
+	host_sh(cmd, &img);
+	want(&img, 0);
+	has(img.out, "bin\n");
+	t_sh("touch /newfile && LC_ALL=C ls -A / | LC_ALL=C sort", &r);
+	want(&r, 0);
+	ck_assert_str_eq(r.out, img.out);
+	t_run_free(&img);
+	t_run_free(&r);
+}
+END_TEST
+
+START_TEST(mountinfo_names_no_host_path)
+{
+	char base[64];
+	struct run_result r;
+
+	t_sh("cat /proc/self/mountinfo", &r);
+	want(&r, 0);
+	has(r.out, " / / ");
+	snprintf(base, sizeof(base), "/tmp/eci-%u", (unsigned)getuid());
+	ck_assert_msg(!strstr(r.out, base), "%s in:\n%s", base, r.out);
+	ck_assert_msg(!strstr(r.out, t_prefix()), "%s in:\n%s", t_prefix(), r.out);
+	t_run_free(&r);
+}
+END_TEST
+
+/* What one container writes, the next one and the image never see. */
+START_TEST(image_untouched)
+{
+	char cmd[4200];
+	struct run_result before, after, r;
+
+	snprintf(cmd, sizeof(cmd), "cd %s/share/eci/images/default && "
+		 "sha256sum index.json blobs/sha256/*", t_prefix());
+	host_sh(cmd, &before);
+	want(&before, 0);
+	t_sh("echo changed > /bin/busybox-copy && echo x >> /etc/passwd && rm /bin/ls && "
+	     "echo changed > /etc/group && wc -l < /etc/passwd", &r);
+	want(&r, 0);
+	ck_assert_str_eq(r.out, "3\n");
+	t_run_free(&r);
+	t_sh("wc -l < /etc/passwd; cat /etc/group | head -n1; ls /bin/busybox-copy /bin/ls", &r);
+	want(&r, 1);
+	ck_assert_str_eq(r.out, "2\nroot:x:0:\n/bin/ls\n");
+	has(r.err, "/bin/busybox-copy: No such file or directory");
+	t_run_free(&r);
+	host_sh(cmd, &after);
+	want(&after, 0);
+	ck_assert_str_eq(after.out, before.out);
+	t_run_free(&before);
+	t_run_free(&after);
+}
+END_TEST
+
+START_TEST(read_only_root)
+{
+	struct run_result r;
+
+	ECI(&r, "--read-only", "default", "/bin/sh", "-c", "touch /x");
+	want(&r, 1);
+	has(r.err, "touch: /x: Read-only file system");
+	t_run_free(&r);
+	ECI(&r, "--privileged", "--read-only", "default", "/bin/sh", "-c",
+	    "grep ' / / ' /proc/self/mountinfo; mount -o remount,rw /; "
+	    "unshare -Urm mount -o remount,bind,rw /; touch /x");
+	want(&r, 1);
+	has(r.out, " / / ro,");
+	has(r.err, "mount: permission denied (are you root?)\n"
+		   "mount: permission denied (are you root?)\n"
+		   "touch: /x: Read-only file system\n");
+	t_run_free(&r);
+}
+END_TEST
+
+START_TEST(read_only_with_tmpfs)
+{
+	struct run_result r;
+
+	ECI(&r, "--read-only", "--tmpfs", "/tmp", "default", "/bin/sh", "-c",
+	    "echo hi > /tmp/x && cat /tmp/x && grep ' /tmp ' /proc/self/mountinfo");
+	want(&r, 0);
+	has(r.out, "hi\n");
+	has(r.out, " /tmp rw,nosuid,nodev,noexec,");
+	t_run_free(&r);
+}
+END_TEST
+
+/* --tmpfs is noexec unless asked otherwise; the control asks. */
+START_TEST(tmpfs_noexec)
+{
+	static const char script[] = "cp /bin/busybox /tmp/busybox && /tmp/busybox true";
+	struct run_result r;
+
+	ECI(&r, "--tmpfs", "/tmp", "default", "/bin/sh", "-c", script);
+	want(&r, 126);
+	has(r.err, "/tmp/busybox: Permission denied");
+	t_run_free(&r);
+	ECI(&r, "--tmpfs", "/tmp:exec", "default", "/bin/sh", "-c", script);
+	want(&r, 0);
+	t_run_free(&r);
+}
+END_TEST
+
+START_TEST(tmpfs_size_mode)
+{
+	struct run_result r;
+
+	ECI(&r, "--tmpfs", "/run:size=1m,mode=755", "default", "/bin/sh", "-c",
+	    "grep ' /run ' /proc/self/mountinfo; stat -c %a /run; df -k /run | tail -n1");
+	want(&r, 0);
+	has(r.out, " /run rw,nosuid,nodev,noexec,");
+	has(r.out, "size=1024k");
+	has(r.out, "\n755\n");
+	has(r.out, " 1024 ");
+	t_run_free(&r);
+}
+END_TEST
+
+/*
+ * Container root is a subordinate uid: it reads what others may read and
+ * writes only where others may write, and its files are its own on the host.
+ */
+START_TEST(volume_rw)
+{
+	struct subid_range mine = my_range();
+	char dir[128], spec[160], path[160];
+	struct run_result r;
+	struct stat st;
+
+	host_dir(dir, sizeof(dir), "vol", 0777);
+	snprintf(path, sizeof(path), "%s/hello", dir);
+	host_file(path, "hi\n", 0644);
+	snprintf(spec, sizeof(spec), "%s:/data", dir);
+	ECI(&r, "-v", spec, "default", "/bin/sh", "-c",
+	    "cat /data/hello && echo new > /data/new && grep ' /data ' /proc/self/mountinfo");
+	want(&r, 0);
+	has(r.out, "hi\n");
+	has(r.out, " /data rw,nosuid,nodev,");
+	snprintf(path, sizeof(path), "%s/new", dir);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_ne(st.st_uid, getuid());
+	ck_assert_uint_ne(st.st_uid, 0);
+	ck_assert_uint_ge(st.st_uid, mine.start);
+	ck_assert_uint_lt(st.st_uid, (unsigned long)mine.start + mine.count);
+	t_run_free(&r);
+}
+END_TEST
+
+START_TEST(volume_not_world_readable)
+{
+	char dir[128], spec[160];
+	struct run_result r;
+
+	host_dir(dir, sizeof(dir), "vol", 0700);
+	snprintf(spec, sizeof(spec), "%s:/data", dir);
+	ECI(&r, "-v", spec, "default", "/bin/sh", "-c", "ls /data");
+	want(&r, 1);
+	has(r.err, "can't open '/data': Permission denied");
+	t_run_free(&r);
+}
+END_TEST
+
+START_TEST(volume_ro_file)
+{
+	char dir[128], spec[200], path[160], *text = NULL;
+	struct run_result r;
+
+	host_dir(dir, sizeof(dir), "vol", 0755);
+	snprintf(path, sizeof(path), "%s/f", dir);
+	host_file(path, "host\n", 0666);
+	snprintf(spec, sizeof(spec), "%s:/etc/f:ro", path);
+	ECI(&r, "--privileged", "-v", spec, "default", "/bin/sh", "-c",
+	    "cat /etc/f; echo x > /etc/f; mount -o remount,rw /etc/f; umount /etc/f; "
+	    "unshare -Urm sh -c 'umount /etc/f; mount -o remount,bind,rw /etc/f'; "
+	    "grep ' /etc/f ' /proc/self/mountinfo");
+	want(&r, 0);
+	has(r.out, "host\n");
+	has(r.out, " /etc/f ro,nosuid,nodev,");
+	has(r.err, "can't create /etc/f: Read-only file system\n"
+		   "mount: permission denied (are you root?)\n"
+		   "umount: can't unmount /etc/f: Invalid argument\n"
+		   "umount: can't unmount /etc/f: Invalid argument\n"
+		   "mount: permission denied (are you root?)\n");
+	ck_assert_int_eq(read_all_at(AT_FDCWD, path, 4096, &text, NULL), 0);
+	ck_assert_str_eq(text, "host\n");
+	free(text);
+	t_run_free(&r);
+}
+END_TEST
+
+/* Bad values are refused before anything is created. */
+START_TEST(bad_input)
+{
+	static const char *const cases[][3] = {
+		{ "-v", "relative:/x", "must be an absolute path" },
+		{ "-v", "/nonexistent-eci:/x", "No such file or directory" },
+		{ "-v", "/tmp:rel", "must be an absolute path without '..'" },
+		{ "-v", "/tmp:/a/../b", "must be an absolute path without '..'" },
+		{ "-v", "/tmp:/", "cannot mount over the container's root" },
+		{ "-v", "/tmp:/x:bogus", "unknown option 'bogus'" },
+		{ "--tmpfs", "/x:bogus", "unknown option 'bogus'" },
+		{ "--tmpfs", "/x:mode=abc", "unknown option 'mode=abc'" },
+		{ "--tmpfs", "x", "must be an absolute path without '..'" },
+		{ "--hostname", "-bad-", "not a valid host name" },
+		{ "--hostname", "a..b", "not a valid host name" },
+	};
+	char head[128];
+	struct run_result r;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ECI(&r, cases[i][0], cases[i][1], "default", "true");
+		want(&r, 125);
+		snprintf(head, sizeof(head), "eci-run: %s %s: ", cases[i][0], cases[i][1]);
+		has(r.err, head);
+		has(r.err, cases[i][2]);
+		t_run_free(&r);
+	}
+	ck_assert_int_eq(state_entries(), 0);
+}
+END_TEST
+
+START_TEST(hostname_given)
+{
+	struct run_result r;
+
+	ECI(&r, "--hostname", "web.example", "default", "/bin/sh", "-c",
+	    "hostname; cat /etc/hostname; grep web.example /etc/hosts");
+	want(&r, 0);
+	ck_assert_str_eq(r.out, "web.example\nweb.example\n127.0.1.1\tweb.example\n");
+	t_run_free(&r);
+}
+END_TEST
+
+START_TEST(hostname_default)
+{
+	struct run_result r;
+
+	t_sh("hostname; cat /etc/hostname", &r);
+	want(&r, 0);
+	ck_assert_uint_eq(strlen(r.out), 26);
+	ck_assert_uint_eq(strspn(r.out, "0123456789abcdef"), 12);
+	ck_assert_int_eq(strncmp(r.out, r.out + 13, 13), 0);
+	t_run_free(&r);
+}
+END_TEST
+
+/*
+ * add-layer SRC OUT SETUP: copy the OCI layout SRC to OUT and append a
+ * layer made of the tree that SETUP (a shell command) builds in an empty
+ * directory, with every digest and size the loader checks brought up to
+ * date: config (diff_ids), manifest (config descriptor, layers), index.
+ * It relies on the one-line JSON of image/mkdefault.sh; no python3 on CI.
+ */
+static const char add_layer_sh[] =
+	"set -eu\n"
+	"src=$1 out=$2 tree=$2.tree b=$2/blobs/sha256\n"
+	"cp -R \"$src/.\" \"$out\" && chmod -R u+w \"$out\" && mkdir \"$tree\"\n"
+	"(cd \"$tree\" && eval \"$3\")\n"
+	"tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 --format=gnu \\\n"
+	"\t-C \"$tree\" -cf \"$out/layer\" .\n"
+	"rm -rf \"$tree\"\n"
+	/* put FILE: move it into the store; its digest in $d, its size in $s */
+	"put() { d=$(sha256sum \"$1\" | cut -d' ' -f1); s=$(stat -c %s \"$1\"); "
+	"mv \"$1\" \"$b/$d\"; }\n"
+	/* swap FILE OLD NEW SIZE: point a descriptor at another blob */
+	"swap() { sed 's/sha256:'$2'\",\"size\":[0-9]*/sha256:'$3'\",\"size\":'$4'/' \"$1\"; }\n"
+	"put \"$out/layer\"; l=$d ls=$s\n"
+	"m=$(sed 's/.*\"digest\":\"sha256:\\([0-9a-f]*\\)\".*/\\1/' \"$out/index.json\")\n"
+	"c=$(sed -e 's/\"layers\".*//' -e 's/.*\"digest\":\"sha256:\\([0-9a-f]*\\)\".*/\\1/' "
+	"\"$b/$m\")\n"
+	"sed 's/\\(\"diff_ids\":\\[[^]]*\\)\\]/\\1,\"sha256:'$l'\"]/' \"$b/$c\" > \"$out/config\"\n"
+	"put \"$out/config\"; nc=$d ncs=$s\n"
+	"swap \"$b/$m\" $c $nc $ncs | sed 's|]}$|,{\"mediaType\":"
+	"\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"sha256:'$l'\",\"size\":'$ls'}]}|' "
+	"> \"$out/manifest\"\n"
+	"put \"$out/manifest\"\n"
+	"swap \"$out/index.json\" $m $d $s > \"$out/index\"\n"
+	"mv \"$out/index\" \"$out/index.json\"\n";
+
+/* The default image plus a layer that @setup builds (and marks). */
+static void make_image(char *dir, size_t size, const char *setup)
+{
+	char src[4096], tree[1024];
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", (char *)add_layer_sh,
+			 (char *)"add-layer", src, dir, tree, NULL };
+	struct run_result r;
+
+	host_dir(dir, size, "img", 0700);
+	snprintf(src, sizeof(src), "%s/share/eci/images/default", t_prefix());
+	snprintf(tree, sizeof(tree), "%s && echo planted > eci-layer", setup);
+	ck_assert_int_eq(t_run(argv, &r), 0);
+	want(&r, 0);
+	t_run_free(&r);
+}
+
+/* /dev is eci's tmpfs: the image's /dev/null never shows. */
+START_TEST(image_dev_null_symlink)
+{
+	char img[128];
+	struct run_result r;
+
+	make_image(img, sizeof(img), "mkdir dev && ln -s /etc/shadow dev/null");
+	ECI(&r, img, "/bin/sh", "-c",
+	    "cat /eci-layer; stat -c '%F %t:%T' /dev/null; echo x > /dev/null");
+	want(&r, 0);
+	ck_assert_str_eq(r.out, "planted\ncharacter special file 1:3\n");
+	t_run_free(&r);
+}
+END_TEST
+
+/* A symlink planted as a system mount point is replaced, not followed. */
+START_TEST(image_system_dirs_symlinks)
+{
+	char img[128];
+	struct run_result r;
+
+	make_image(img, sizeof(img), "ln -s /tmp proc && ln -s /tmp sys && ln -s /tmp dev");
+	ECI(&r, img, "/bin/sh", "-c",
+	    "cat /eci-layer; head -n1 /proc/self/status; test -d /sys/kernel && echo sys; "
+	    "stat -c %t:%T /dev/null; ls -A /tmp | wc -l");
+	want(&r, 0);
+	ck_assert_str_eq(r.out, "planted\nName:\thead\nsys\n1:3\n0\n");
+	t_run_free(&r);
+}
+END_TEST
+
+START_TEST(image_etc_symlinks)
+{
+	char img[128];
+	struct run_result r;
+
+	make_image(img, sizeof(img), "mkdir etc && ln -s /etc/passwd etc/hostname && "
+			"ln -s /etc/passwd etc/hosts && ln -s /etc/passwd etc/resolv.conf");
+	ECI(&r, "--hostname", "h1", img, "/bin/sh", "-c",
+	    "cat /eci-layer /etc/hostname; tail -n1 /etc/hosts; wc -l < /etc/passwd; "
+	    "head -n1 /etc/passwd; test -L /etc/hostname || echo no-link");
+	want(&r, 0);
+	ck_assert_str_eq(r.out, "planted\nh1\n127.0.1.1\th1\n2\nroot:x:0:0:root:/root:/bin/sh\n"
+				"no-link\n");
+	t_run_free(&r);
+}
+END_TEST
+
+/* A volume or tmpfs whose destination the image made a symlink is refused. */
+START_TEST(image_volume_symlink)
+{
+	char img[128], dir[128], spec[160];
+	char *mountinfo = NULL;
+	struct run_result r;
+
+	make_image(img, sizeof(img), "ln -s /etc data");
+	host_dir(dir, sizeof(dir), "vol", 0777);
+	snprintf(spec, sizeof(spec), "%s:/data", dir);
+	ECI(&r, "-v", spec, img, "/bin/sh", "-c", "touch /data/pwned");
+	want(&r, 125);
+	has(r.err, "crosses a symlink in the image");
+	t_run_free(&r);
+	ECI(&r, "--tmpfs", "/data", img, "true");
+	want(&r, 125);
+	has(r.err, "crosses a symlink in the image");
+	t_run_free(&r);
+	ck_assert_int_eq(rmdir(dir), 0);	/* still empty */
+	ck_assert_int_eq(state_entries(), 0);
+	ck_assert_int_eq(read_all_at(AT_FDCWD, "/proc/self/mountinfo", 1 << 20, &mountinfo, NULL),
+			 0);
+	ck_assert_ptr_null(strstr(mountinfo, dir));
+	free(mountinfo);
+}
+END_TEST
+
+Suite *mounts_suite(void)
+{
+	Suite *s = suite_create("mounts");
+	TCase *tc = tcase_create("system view");
+	TCase *tf = tcase_create("flags and images");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, system_view_locked);
+	tcase_add_test(tc, no_nested_userns);
+	tcase_add_test(tc, privileged_locked);
+	tcase_add_test(tc, privileged_locked_nested);
+	tcase_add_test(tc, own_tmpfs);
+	tcase_add_test(tc, rootfs_is_the_image);
+	tcase_add_test(tc, mountinfo_names_no_host_path);
+	tcase_add_test(tc, image_untouched);
+	suite_add_tcase(s, tc);
+	tcase_set_timeout(tf, 60);
+	tcase_add_unchecked_fixture(tf, scratch_make, scratch_remove);
+	tcase_add_test(tf, read_only_root);
+	tcase_add_test(tf, read_only_with_tmpfs);
+	tcase_add_test(tf, tmpfs_noexec);
+	tcase_add_test(tf, tmpfs_size_mode);
+	tcase_add_test(tf, volume_rw);
+	tcase_add_test(tf, volume_not_world_readable);
+	tcase_add_test(tf, volume_ro_file);
+	tcase_add_test(tf, bad_input);
+	tcase_add_test(tf, hostname_given);
+	tcase_add_test(tf, hostname_default);
+	tcase_add_test(tf, image_dev_null_symlink);
+	tcase_add_test(tf, image_system_dirs_symlinks);
+	tcase_add_test(tf, image_etc_symlinks);
+	tcase_add_test(tf, image_volume_symlink);
+	suite_add_tcase(s, tf);
+	return s;
+}
