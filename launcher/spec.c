@@ -101,11 +101,12 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 					"'-' and '.', labels of 1 to 63, at most 64 in all)", o->hostname);
 		snprintf(s->hostname, sizeof(s->hostname), "%s", o->hostname);
 	}
-	for (size_t i = 0; i < o->nvolumes; i++, s->mnt.nvol++)
-		if (mnt_parse_volume(&s->mnt.vol[i], o->volumes[i], e) < 0)
+	/* Counted before parsing, so that a half-parsed entry is freed too. */
+	for (size_t i = 0; i < o->nvolumes; i++)
+		if (s->mnt.nvol++, mnt_parse_volume(&s->mnt.vol[i], o->volumes[i], e) < 0)
 			return -1;
-	for (size_t i = 0; i < o->ntmpfs; i++, s->mnt.ntmpfs++)
-		if (mnt_parse_tmpfs(&s->mnt.tmpfs[i], o->tmpfs[i], e) < 0)
+	for (size_t i = 0; i < o->ntmpfs; i++)
+		if (s->mnt.ntmpfs++, mnt_parse_tmpfs(&s->mnt.tmpfs[i], o->tmpfs[i], e) < 0)
 			return -1;
 	if (resolve_image(o->image, path, sizeof(path), e) < 0 ||
 	    img_load(path, NULL, &s->img, e) < 0 || build_argv(s, o->cmd, e) < 0 ||

@@ -33,7 +33,7 @@ cd /
 as "$eci" default /bin/sh -c '
 	echo "--- inside the container"
 	echo "id:                $(id)"
-	echo "uid_map:           $(cat /proc/self/uid_map | tr -s " " | sed "s/^ //")  (inside → host → count)"
+	echo "uid_map:           $(cat /proc/self/uid_map | tr -s " " | sed "s/^ //")  (the workload'"'"'s nested namespace; host view below)"
 	echo "pid of this shell: $$   (pid 1 is $(cat /proc/1/comm))"
 	echo "interfaces:        $(tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " " | tr "\n" " ")"
 	echo "mounts:            $(cut -d" " -f5 /proc/self/mountinfo | tr "\n" " ")"
@@ -43,6 +43,11 @@ as "$eci" default /bin/sh -c '
 	done
 	echo "host paths:        none visible (/etc/subuid, /etc/shadow, /home/'"$user"', /work)"
 	echo "hostname:          $(hostname)"
+	echo "capabilities:      $(grep CapEff /proc/self/status | cut -f2) (Docker'"'"'s 14), $(grep -E "^(NoNewPrivs|Seccomp):" /proc/self/status | tr "\t\n" "  ")"
+	umount /proc/sys 2>/dev/null && echo "umount /proc/sys:  SUCCEEDED (bad)" || echo "umount /proc/sys:  refused"
+	if [ -e /proc/sysrq-trigger ]; then
+		{ echo h > /proc/sysrq-trigger; } 2>/dev/null && echo "sysrq-trigger:     WRITABLE (bad)" || echo "sysrq-trigger:     read-only"
+	fi
 '
 echo "exit status: $?"
 
@@ -52,5 +57,8 @@ sleep 1
 echo "processes of the container (host view):"
 ps -eo user:12,uid,pid,comm | awk -v s="${range%:*}" -v c="${range#*:}" \
 	'NR == 1 || ($2 >= s && $2 < s + c)'
+init=$(ps -eo uid,pid,comm | awk -v s="${range%:*}" -v c="${range#*:}" \
+	'$3 == "eci-init" && $1 >= s && $1 < s + c { print $2; exit }')
+[ -n "$init" ] && echo "uid_map of the container, from the host: $(tr -s ' ' < "/proc/$init/uid_map" | sed 's/^ //')  (container 0 → host → count)"
 echo "(container root runs as a subordinate uid: not $user's own uid $uid, never 0)"
 wait
