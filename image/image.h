@@ -29,8 +29,15 @@ struct img {
 	char **cmd;		/* NULL-terminated or NULL */
 	char *workdir;		/* NULL when unset */
 	char *user;		/* NULL when unset */
+	char *stop_signal;	/* NULL when unset */
+	char created[40];	/* the config's, may be empty */
+	char config_digest[72];
+	long long size;		/* of the layers, compressed */
 	int layer_fd[IMG_MAX_LAYERS];
+	char layer_digest[IMG_MAX_LAYERS][72];
 	size_t nlayers;
+	char diff_id[IMG_MAX_LAYERS][72];	/* of the uncompressed layers */
+	size_t ndiff_ids;
 };
 
 /**
@@ -58,17 +65,31 @@ int img_default_path(char *buf, size_t size);
 int img_load(const char *dir, const char *tag, struct img *img, struct eci_err *e);
 
 /**
- * img_unpack() - extract the verified layers, in order, into a directory
- * @img:    loaded image
- * @rootfd: directory to extract into (the caller's cwd is changed to it)
- * @e:      error record
+ * img_unpack_layer() - extract one layer blob into an empty directory
+ * @blob: the layer's fd (tar, tar+gzip or tar+zstd)
+ * @dst:  the directory, the layer's own
+ * @what: "image X layer N", for warnings and errors
+ * @e:    error record
  *
- * Entries are never written through a symlink, outside the directory, or
- * from absolute or ".." paths.  Device nodes are skipped.
+ * Return: 0 or negative.  See unpack.c for what is refused.
+ */
+int img_unpack_layer(int blob, int dst, const char *what, struct eci_err *e);
+
+/**
+ * img_slot_layers() - the image's layers, unpacked for one slot of ids
+ * @img:      loaded image (layer fds open)
+ * @slots:    fd of the store's slots/ directory
+ * @slot:     first host uid of the container's slot
+ * @dirs:     filled with an O_PATH fd per layer, lowest first
+ * @e:        error record
  *
+ * Runs as container root.  Layers already unpacked for this slot are
+ * reused; missing ones are unpacked now, each into a temporary directory
+ * renamed into place when complete.
  * Return: 0 or negative.
  */
-int img_unpack(const struct img *img, int rootfd, struct eci_err *e);
+int img_slot_layers(const struct img *img, int slots, unsigned slot, int *dirs,
+		    struct eci_err *e);
 
 void img_free(struct img *img);
 

@@ -3,6 +3,7 @@
  * oci.c - read an OCI image layout; see image.h
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <linux/openat2.h>
@@ -15,14 +16,13 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "image.h"
+#include "image-int.h"
 #include "util.h"
 
-#define MAX_JSON (4u << 20)
 #define MEDIA_INDEX "application/vnd.oci.image.index.v1+json"
 #define REF_NAME "org.opencontainers.image.ref.name"
 
-static int valid_digest(const char *d)
+int img_valid_digest(const char *d)
 {
 	if (strncmp(d, "sha256:", 7) || strlen(d) != 71)
 		return 0;
@@ -33,7 +33,7 @@ static int valid_digest(const char *d)
 }
 
 /* Open blobs/sha256/HEX beneath the layout, never through a symlink. */
-static int open_blob(int dirfd, const char *digest)
+int img_open_blob(int dirfd, const char *digest)
 {
 	struct open_how how = {
 		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY,
@@ -46,7 +46,7 @@ static int open_blob(int dirfd, const char *digest)
 }
 
 /* sha256 of everything fd holds from offset 0, as "sha256:HEX". */
-static int hash_fd(int fd, char out[72])
+int img_hash_fd(int fd, char out[72])
 {
 	unsigned char md[EVP_MAX_MD_SIZE], buf[1 << 16];
 	unsigned int mdlen = 0;
@@ -84,7 +84,8 @@ static int hash_fd(int fd, char out[72])
 }
 
 /* Open a blob named by a descriptor and check its size and digest. */
-static int open_verified(int dirfd, json_t *desc, const char *what, struct eci_err *e)
+static int open_verified(int dirfd, json_t *desc, const char *what, bool verify,
+			 struct eci_err *e)
 {
 	const char *digest = json_string_value(json_object_get(desc, "digest"));
 	json_t *size = json_object_get(desc, "size");
@@ -93,9 +94,9 @@ static int open_verified(int dirfd, json_t *desc, const char *what, struct eci_e
 	struct stat st;
 	int r;
 
-	if (!digest || !valid_digest(digest))
+	if (!digest || !img_valid_digest(digest))
 		return eci_fail(e, 0, "%s: missing or unsupported digest", what);
-	fd = open_blob(dirfd, digest);
+	fd = img_open_blob(dirfd, digest);
 	if (fd < 0)
 		return eci_fail(e, errno, "%s: open blob %s", what, digest);
 	if (fstat(fd, &st) < 0)
@@ -105,7 +106,9 @@ static int open_verified(int dirfd, json_t *desc, const char *what, struct eci_e
 	if (json_is_integer(size) && json_integer_value(size) != st.st_size)
 		return eci_fail(e, 0, "%s: blob %s has size %lld, descriptor says %lld", what,
 				digest, (long long)st.st_size, (long long)json_integer_value(size));
-	r = hash_fd(fd, got);
+	if (!verify)
+		return steal_fd(fd);	/* from the store: verified when imported */
+	r = img_hash_fd(fd, got);
 	if (r < 0)
 		return eci_fail(e, -r, "%s: read blob %s", what, digest);
 	if (strcmp(got, digest))
@@ -114,7 +117,7 @@ static int open_verified(int dirfd, json_t *desc, const char *what, struct eci_e
 	return steal_fd(fd);
 }
 
-static json_t *load_json_fd(int fd, const char *what, struct eci_err *e)
+json_t *load_json_fd(int fd, const char *what, struct eci_err *e)
 {
 	_cleanup_free_ char *buf = NULL;
 	json_error_t je;
@@ -138,10 +141,10 @@ static json_t *load_json_fd(int fd, const char *what, struct eci_err *e)
 	return j;
 }
 
-static json_t *load_verified_json(int dirfd, json_t *desc, const char *what,
+static json_t *load_verified_json(int dirfd, json_t *desc, const char *what, bool verify,
 				  struct eci_err *e)
 {
-	_cleanup_close_ int fd = open_verified(dirfd, desc, what, e);
+	_cleanup_close_ int fd = open_verified(dirfd, desc, what, verify, e);
 
 	if (fd < 0)
 		return NULL;
@@ -183,10 +186,29 @@ static char *dup_string(json_t *j)
 	return s && *s ? strdup(s) : NULL;
 }
 
-static int read_config(int dirfd, json_t *manifest, struct img *img, struct eci_err *e)
+static int read_diff_ids(json_t *cfg, struct img *img, struct eci_err *e)
+{
+	json_t *ids = json_object_get(json_object_get(cfg, "rootfs"), "diff_ids"), *d;
+	size_t i;
+
+	if (!json_is_array(ids) || json_array_size(ids) > IMG_MAX_LAYERS)
+		return eci_fail(e, 0, "image config: rootfs.diff_ids missing");
+	json_array_foreach(ids, i, d) {
+		const char *v = json_string_value(d);
+
+		if (!v || !img_valid_digest(v))
+			return eci_fail(e, 0, "image config: rootfs.diff_ids[%zu] is not a sha256 digest", i);
+		strcpy(img->diff_id[i], v);
+	}
+	img->ndiff_ids = json_array_size(ids);
+	return 0;
+}
+
+static int read_config(int dirfd, json_t *manifest, struct img *img, bool verify,
+		       struct eci_err *e)
 {
 	json_auto_t *cfg = load_verified_json(dirfd, json_object_get(manifest, "config"),
-							"image config", e);
+					      "image config", verify, e);
 	json_t *c;
 
 	if (!cfg)
@@ -198,10 +220,16 @@ static int read_config(int dirfd, json_t *manifest, struct img *img, struct eci_
 		return -1;
 	img->workdir = dup_string(json_object_get(c, "WorkingDir"));
 	img->user = dup_string(json_object_get(c, "User"));
-	return 0;
+	img->stop_signal = dup_string(json_object_get(c, "StopSignal"));
+	snprintf(img->created, sizeof(img->created), "%s",
+		 json_string_value(json_object_get(cfg, "created")) ?: "");
+	snprintf(img->config_digest, sizeof(img->config_digest), "%s",
+		 json_string_value(json_object_get(json_object_get(manifest, "config"), "digest")));
+	return read_diff_ids(cfg, img, e);
 }
 
-static int open_layers(int dirfd, json_t *manifest, struct img *img, struct eci_err *e)
+static int open_layers(int dirfd, json_t *manifest, struct img *img, bool verify,
+		       struct eci_err *e)
 {
 	json_t *layers = json_object_get(manifest, "layers"), *l;
 	size_t i;
@@ -215,11 +243,17 @@ static int open_layers(int dirfd, json_t *manifest, struct img *img, struct eci_
 		int fd;
 
 		snprintf(what, sizeof(what), "layer %zu", i + 1);
-		fd = open_verified(dirfd, l, what, e);
+		fd = open_verified(dirfd, l, what, verify, e);
 		if (fd < 0)
 			return -1;
+		snprintf(img->layer_digest[img->nlayers], sizeof(img->layer_digest[0]), "%s",
+			 json_string_value(json_object_get(l, "digest")));
+		img->size += json_integer_value(json_object_get(l, "size"));
 		img->layer_fd[img->nlayers++] = fd;
 	}
+	if (img->nlayers != img->ndiff_ids)
+		return eci_fail(e, 0, "image manifest has %zu layers, its config %zu diff_ids",
+				img->nlayers, img->ndiff_ids);
 	return 0;
 }
 
@@ -247,32 +281,47 @@ static json_t *pick_manifest(json_t *index, const char *tag, struct eci_err *e)
 	return found;
 }
 
-static int load_layout(int dirfd, const char *tag, struct img *img, struct eci_err *e)
+int img_load_manifest(int dirfd, json_t *desc, bool verify, struct img *img, struct eci_err *e)
 {
-	_cleanup_close_ int ifd = openat(dirfd, "index.json", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	json_auto_t *index = NULL, *manifest = NULL;
-	json_t *desc;
-	const char *mt;
+	json_auto_t *manifest = NULL;
+	const char *mt = json_string_value(json_object_get(desc, "mediaType"));
 
-	if (ifd < 0)
-		return eci_fail(e, errno, "index.json");
-	index = load_json_fd(ifd, "index.json", e);
-	if (!index)
-		return -1;
-	desc = pick_manifest(index, tag, e);
-	if (!desc)
-		return -1;
-	mt = json_string_value(json_object_get(desc, "mediaType"));
 	if (mt && !strcmp(mt, MEDIA_INDEX))
 		return eci_fail(e, 0, "index.json: nested image indexes are not supported");
-	manifest = load_verified_json(dirfd, desc, "image manifest", e);
+	manifest = load_verified_json(dirfd, desc, "image manifest", verify, e);
 	if (!manifest)
 		return -1;
 	snprintf(img->digest, sizeof(img->digest), "%s",
 		 json_string_value(json_object_get(desc, "digest")));
-	if (read_config(dirfd, manifest, img, e) < 0)
+	if (read_config(dirfd, manifest, img, verify, e) < 0)
 		return -1;
-	return open_layers(dirfd, manifest, img, e);
+	return open_layers(dirfd, manifest, img, verify, e);
+}
+
+json_t *img_pick_manifest(int dirfd, const char *tag, struct eci_err *e)
+{
+	_cleanup_close_ int ifd = openat(dirfd, "index.json", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	json_auto_t *index = NULL;
+	json_t *desc;
+
+	if (ifd < 0) {
+		eci_fail(e, errno, "index.json");
+		return NULL;
+	}
+	index = load_json_fd(ifd, "index.json", e);
+	if (!index)
+		return NULL;
+	desc = pick_manifest(index, tag, e);
+	return desc ? json_incref(desc) : NULL;
+}
+
+static int load_layout(int dirfd, const char *tag, struct img *img, struct eci_err *e)
+{
+	json_auto_t *desc = img_pick_manifest(dirfd, tag, e);
+
+	if (!desc)
+		return -1;
+	return img_load_manifest(dirfd, desc, true, img, e);
 }
 
 int img_load(const char *dir, const char *tag, struct img *img, struct eci_err *e)
@@ -325,6 +374,7 @@ void img_free(struct img *img)
 	strv_free(img->cmd);
 	free(img->workdir);
 	free(img->user);
+	free(img->stop_signal);
 	free(img->name);
 	memset(img, 0, sizeof(*img));
 }

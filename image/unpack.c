@@ -1,23 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * unpack.c - extract verified layers with libarchive
+ * unpack.c - extract one layer into a directory of its own
  *
- * The extraction runs as container root inside the container's user
- * namespace, into a directory that only that namespace sees, so the owners
- * recorded in the layer are applied as container ids.  libarchive's SECURE_*
- * flags refuse entries with absolute paths, ".." components, and any path
- * that would be written through a symlink, which is what stops a hostile
- * layer from planting "etc -> /host/etc" and then writing "etc/passwd".
- * OCI whiteouts (".wh.NAME", ".wh..wh..opq") delete from the layers below.
+ * Theory of Operation: this runs as container root in the container's user
+ * namespace, so the owners the layer records are applied as container ids.
+ * It does not use libarchive's disk writer: every entry is created with
+ * *at() calls relative to a parent directory opened with openat2()
+ * RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS, and files with O_NOFOLLOW |
+ * O_EXCL, so that nothing is ever created outside the layer directory or
+ * through a symlink an earlier entry planted ("etc -> /host/etc", then
+ * "etc/passwd").  Refused, with a warning naming the entry: absolute paths,
+ * ".." components, entries under a symlink, hardlinks whose target is not a
+ * file of this layer, device nodes (not creatable rootless), names longer
+ * than PATH_MAX.  Setuid/setgid bits and file capabilities are kept (they
+ * only mean something inside the user namespace); other xattrs are dropped.
+ *
+ * The layer stays a layer: whiteouts become what overlayfs reads in a lower
+ * layer — ".wh.NAME" a 0:0 character device NAME (which the kernel lets an
+ * unprivileged user create), ".wh..wh..opq" the xattr user.overlay.opaque=y
+ * on the directory (overlayfs is mounted with userxattr).
  */
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
-#include <sys/syscall.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -27,53 +41,220 @@
 #define WH_PREFIX ".wh."
 #define WH_OPAQUE ".wh..wh..opq"
 
-/* Open the directory part of a layer path beneath the rootfs, never
- * following a symlink, so a whiteout cannot delete outside the rootfs. */
-static int open_parent(int rootfd, const char *path, size_t dirlen)
-{
-	struct open_how how = {
-		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
-	};
-	char dir[4096];
+struct layer {
+	int root;		/* the layer directory */
+	const char *what;	/* "image X layer N", for warnings */
+};
 
-	if (dirlen >= sizeof(dir))
-		return -ENAMETOOLONG;
-	memcpy(dir, path, dirlen);
-	dir[dirlen] = '\0';
-	if (!dirlen)
-		strcpy(dir, ".");
-	return (int)syscall(SYS_openat2, rootfd, dir, &how, sizeof(how));
+static void skip(const struct layer *l, const char *path, const char *why)
+{
+	fprintf(stderr, "eci-run: warning: %s: entry '%.200s' skipped: %s\n", l->what, path, why);
 }
 
-/* Return 1 if the entry was a whiteout (and was applied), 0 if not. */
-static int whiteout(int rootfd, const char *path, struct eci_err *e)
+static int open_beneath(int at, const char *path, int flags)
 {
-	const char *base = strrchr(path, '/');
-	_cleanup_close_ int dfd = -1;
+	struct open_how how = { .flags = (uint64_t)(flags | O_CLOEXEC),
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+					   RESOLVE_NO_MAGICLINKS };
+
+	return (int)syscall(SYS_openat2, at, *path ? path : ".", &how, sizeof(how));
+}
+
+/* "./a//b/" -> "a/b"; NULL for absolute paths and ".." components. */
+static const char *clean(const char *in, char *out, size_t size)
+{
+	size_t o = 0;
+
+	if (in[0] == '/')
+		return NULL;
+	for (const char *p = in; *p;) {
+		const char *end = strchrnul(p, '/');
+		size_t len = (size_t)(end - p);
+
+		if (len == 2 && !strncmp(p, "..", 2))
+			return NULL;
+		if (len && !(len == 1 && *p == '.')) {
+			if (o + len + 2 > size)
+				return NULL;
+			if (o)
+				out[o++] = '/';
+			memcpy(out + o, p, len);
+			o += len;
+		}
+		p = *end ? end + 1 : end;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* Open the parent of @path, creating missing directories (0755). */
+static int open_parent(const struct layer *l, char *path, char **base)
+{
+	char *slash = strrchr(path, '/');
+	int fd;
+
+	*base = slash ? slash + 1 : path;
+	if (!slash)
+		return fcntl(l->root, F_DUPFD_CLOEXEC, 3);
+	*slash = '\0';
+	fd = open_beneath(l->root, path, O_PATH | O_DIRECTORY);
+	if (fd < 0 && errno == ENOENT) {
+		for (char *p = path; (p = strchr(p, '/')) || 1; p++) {
+			if (p)
+				*p = '\0';
+			if (mkdirat(l->root, path, 0755) < 0 && errno != EEXIST)
+				break;
+			if (!p)
+				break;
+			*p = '/';
+		}
+		fd = open_beneath(l->root, path, O_PATH | O_DIRECTORY);
+	}
+	*slash = '/';
+	return fd;
+}
+
+static int write_data(struct archive *a, int fd)
+{
+	const void *buf;
+	size_t len;
+	la_int64_t off;
 	int r;
 
-	base = base ? base + 1 : path;
-	if (strncmp(base, WH_PREFIX, strlen(WH_PREFIX)))
-		return 0;
-	dfd = open_parent(rootfd, path, (size_t)(base - path));
-	if (dfd < 0)
-		return 1;	/* nothing below to hide */
-	if (!strcmp(base, WH_OPAQUE)) {
-		_cleanup_close_ int d = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-		r = d < 0 ? -errno : rm_dir_contents_at(d);
-	} else {
-		r = rm_rf_at(dfd, base + strlen(WH_PREFIX));
-	}
-	if (r < 0)
-		return eci_fail(e, -r, "whiteout %s", path);
-	return 1;
+	while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK)
+		if (pwrite(fd, buf, len, off) != (ssize_t)len)
+			return -1;
+	return r == ARCHIVE_EOF ? 0 : -1;
 }
 
-static int unpack_one(int fd, int rootfd, struct archive *disk, size_t idx,
-		      struct eci_err *e)
+/* Replace whatever an earlier entry left at @name (not a directory). */
+static void clear(int dir, const char *name)
 {
+	struct stat st;
+
+	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
+		unlinkat(dir, name, 0);
+}
+
+static int make_entry(const struct layer *l, struct archive *a, struct archive_entry *ent,
+		      int dir, const char *base, const char *path)
+{
+	mode_t type = archive_entry_filetype(ent);
+	const char *link = archive_entry_hardlink(ent);
+
+	if (link) {
+		char tpath[PATH_MAX], *tbase;
+		_cleanup_close_ int tdir = -1;
+
+		if (!clean(link, tpath, sizeof(tpath)) || (tdir = open_parent(l, tpath, &tbase)) < 0)
+			return skip(l, path, "hardlink to a target outside the layer"), 0;
+		clear(dir, base);
+		if (linkat(tdir, tbase, dir, base, 0) < 0)
+			return skip(l, path, "hardlink target is not in the layer"), 0;
+		return 0;
+	}
+	switch (type) {
+	case AE_IFDIR:
+		if (mkdirat(dir, base, 0700) < 0 && errno != EEXIST)
+			return -errno;
+		return 0;
+	case AE_IFREG: {
+		_cleanup_close_ int fd = -1;
+
+		clear(dir, base);
+		fd = openat(dir, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return -errno;
+		return write_data(a, fd) < 0 ? -EIO : 0;
+	}
+	case AE_IFLNK:
+		clear(dir, base);
+		return symlinkat(archive_entry_symlink(ent) ?: "", dir, base) < 0 ? -errno : 0;
+	case AE_IFIFO:
+		clear(dir, base);
+		return mkfifoat(dir, base, 0600) < 0 ? -errno : 0;
+	default:
+		return skip(l, path, "device nodes cannot be created rootless"), 1;
+	}
+}
+
+/* Owner, mode (after chown, which clears setuid), file caps, mtime. */
+static void set_meta(const struct layer *l, struct archive_entry *ent, int dir,
+		     const char *base, const char *path)
+{
+	la_int64_t uid = archive_entry_uid(ent), gid = archive_entry_gid(ent);
+	struct timespec ts[2] = { { archive_entry_atime(ent), 0 }, { archive_entry_mtime(ent), 0 } };
+	const char *name;
+	const void *val;
+	size_t size;
+
+	if (uid < 0 || uid > 65535 || gid < 0 || gid > 65535) {
+		skip(l, path, "owner outside the container's ids: given to nobody");
+		uid = gid = 65534;
+	}
+	if (fchownat(dir, base, (uid_t)uid, (gid_t)gid, AT_SYMLINK_NOFOLLOW) < 0)
+		skip(l, path, "cannot set its owner");
+	if (archive_entry_filetype(ent) != AE_IFLNK) {
+		_cleanup_close_ int fd = openat(dir, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		char proc[64];
+
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		if (fd >= 0)
+			chmod(proc, archive_entry_mode(ent) & 07777);
+		archive_entry_xattr_reset(ent);
+		while (fd >= 0 && archive_entry_xattr_next(ent, &name, &val, &size) == ARCHIVE_OK)
+			if (!strcmp(name, "security.capability"))
+				setxattr(proc, name, val, size, 0);
+	}
+	utimensat(dir, base, ts, AT_SYMLINK_NOFOLLOW);
+}
+
+static int whiteout(const struct layer *l, int dir, const char *base, const char *path)
+{
+	if (!strcmp(base, WH_OPAQUE)) {
+		_cleanup_close_ int d = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (d < 0 || fsetxattr(d, "user.overlay.opaque", "y", 1, 0) < 0)
+			return -errno;
+		return 0;
+	}
+	clear(dir, base + strlen(WH_PREFIX));
+	if (mknodat(dir, base + strlen(WH_PREFIX), S_IFCHR | 0, makedev(0, 0)) < 0 &&
+	    errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int entry(const struct layer *l, struct archive *a, struct archive_entry *ent,
+		 struct eci_err *e)
+{
+	const char *raw = archive_entry_pathname(ent);
+	char path[PATH_MAX], *base;
+	_cleanup_close_ int dir = -1;
+	int r;
+
+	if (!raw || strlen(raw) >= PATH_MAX)
+		return skip(l, raw ? "(too long)" : "(none)", "name too long"), 0;
+	if (!clean(raw, path, sizeof(path)))
+		return skip(l, raw, "absolute path or '..'"), 0;
+	if (!path[0])
+		return 0;	/* "./" itself */
+	dir = open_parent(l, path, &base);
+	if (dir < 0)
+		return skip(l, raw, errno == ELOOP || errno == ENOTDIR ?
+			    "reached through a symlink" : strerror(errno)), 0;
+	if (!strncmp(base, WH_PREFIX, strlen(WH_PREFIX)))
+		r = whiteout(l, dir, base, raw);
+	else if ((r = make_entry(l, a, ent, dir, base, raw)) == 0 && !archive_entry_hardlink(ent))
+		set_meta(l, ent, dir, base, raw);
+	if (r < 0)
+		return eci_fail(e, -r, "%s: %s", l->what, raw);
+	return 0;
+}
+
+int img_unpack_layer(int blob, int dst, const char *what, struct eci_err *e)
+{
+	struct layer l = { .root = dst, .what = what };
 	struct archive *a = archive_read_new();
 	struct archive_entry *ent;
 	int r, ret = 0;
@@ -81,55 +262,15 @@ static int unpack_one(int fd, int rootfd, struct archive *disk, size_t idx,
 	archive_read_support_format_tar(a);
 	archive_read_support_filter_gzip(a);
 	archive_read_support_filter_zstd(a);
-	if (lseek(fd, 0, SEEK_SET) < 0 || archive_read_open_fd(a, fd, 1 << 16) != ARCHIVE_OK) {
-		ret = eci_fail(e, 0, "layer %zu: %s", idx + 1, archive_error_string(a));
+	if (lseek(blob, 0, SEEK_SET) < 0 || archive_read_open_fd(a, blob, 1 << 17) != ARCHIVE_OK) {
+		ret = eci_fail(e, 0, "%s: %s", what, archive_error_string(a) ?: strerror(errno));
 		goto out;
 	}
-	while ((r = archive_read_next_header(a, &ent)) == ARCHIVE_OK) {
-		mode_t type = archive_entry_filetype(ent);
-		const char *path = archive_entry_pathname(ent);
-		int w;
-
-		if (type == AE_IFCHR || type == AE_IFBLK)
-			continue;	/* no device nodes from images */
-		w = whiteout(rootfd, path, e);
-		if (w < 0) {
-			ret = w;
-			goto out;
-		}
-		if (w)
-			continue;
-		if (archive_read_extract2(a, ent, disk) != ARCHIVE_OK &&
-		    archive_errno(disk) != 0) {
-			ret = eci_fail(e, 0, "layer %zu: %s: %s", idx + 1, path,
-				       archive_error_string(disk));
-			goto out;
-		}
-	}
-	if (r != ARCHIVE_EOF)
-		ret = eci_fail(e, 0, "layer %zu: %s", idx + 1, archive_error_string(a));
+	while ((r = archive_read_next_header(a, &ent)) == ARCHIVE_OK && !ret)
+		ret = entry(&l, a, ent, e);
+	if (!ret && r != ARCHIVE_EOF)
+		ret = eci_fail(e, 0, "%s: %s", what, archive_error_string(a));
 out:
 	archive_read_free(a);
-	return ret;
-}
-
-int img_unpack(const struct img *img, int rootfd, struct eci_err *e)
-{
-	struct archive *disk;
-	int ret = 0;
-
-	if (fchdir(rootfd) < 0)
-		return eci_fail(e, errno, "enter rootfs");
-	disk = archive_write_disk_new();
-	if (!disk)
-		return eci_fail(e, ENOMEM, "unpack");
-	archive_write_disk_set_options(disk,
-		ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME |
-		ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
-		ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS |
-		ARCHIVE_EXTRACT_UNLINK);
-	for (size_t i = 0; i < img->nlayers && !ret; i++)
-		ret = unpack_one(img->layer_fd[i], rootfd, disk, i, e);
-	archive_write_free(disk);
 	return ret;
 }

@@ -32,7 +32,7 @@ static void fail(int sock, struct eci_err *e)
 }
 
 /* Block until the parent has written the maps; EOF means it is gone. */
-static int await_go(int sock, struct eci_err *e)
+static int await_go(int sock, unsigned *slot, struct eci_err *e)
 {
 	struct sync_msg m;
 	ssize_t n;
@@ -42,6 +42,7 @@ static int await_go(int sock, struct eci_err *e)
 	while (n < 0 && errno == EINTR);
 	if (n != (ssize_t)sizeof(m) || m.type != SYNC_GO)
 		return eci_fail(e, 0, "launcher went away before the id maps were written");
+	*slot = m.slot;
 	return 0;
 }
 
@@ -60,19 +61,42 @@ static int become_root(struct eci_err *e)
 	return 0;
 }
 
+/*
+ * overlayfs takes only layers of the caller's own mount namespace (it
+ * clones their mounts), so the store's slots/ directory is opened again
+ * here, by path, while the user's own ids still reach it.
+ */
+static int reopen_slots(struct spec *s, struct eci_err *e)
+{
+	char path[sizeof(s->store.path) + 8];
+
+	snprintf(path, sizeof(path), "%s/slots", s->store.path);
+	close(s->slots_fd);
+	s->slots_fd = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (s->slots_fd < 0)
+		return eci_fail(e, errno, "open %s", path);
+	return 0;
+}
+
 static int build_root(struct spec *s, struct eci_err *e)
 {
-	_cleanup_close_ int imagefd = -1, rootfd = -1;
+	int layers[IMG_MAX_LAYERS];
+	_cleanup_close_ int rootfd = -1;
+	int r;
 
 	if (sethostname(s->hostname, strlen(s->hostname)) < 0)
 		return eci_fail(e, errno, "sethostname");
-	imagefd = mnt_image(&s->mnt, e);
-	if (imagefd < 0)
-		return -1;
-	if (img_unpack(&s->img, imagefd, e) < 0)
-		return -1;
-	rootfd = mnt_rootfs(&s->mnt, imagefd, e);
-	if (rootfd < 0 || mnt_system(&s->mnt, rootfd, e) < 0)
+	for (size_t i = 0; i < s->img.nlayers; i++)
+		layers[i] = -1;
+	r = img_slot_layers(&s->img, s->slots_fd, s->slot, layers, e);
+	if (r == 0) {
+		rootfd = mnt_rootfs(&s->mnt, layers, s->img.nlayers, e);
+		r = rootfd < 0 ? -1 : 0;
+	}
+	for (size_t i = 0; i < s->img.nlayers; i++)
+		if (layers[i] >= 0)
+			close(layers[i]);
+	if (r < 0 || mnt_system(&s->mnt, rootfd, e) < 0)
 		return -1;
 	return mnt_pivot(rootfd, e);
 }
@@ -89,7 +113,8 @@ void child_main(struct spec *s, int sock)
 	 * opens the mount points in the user's state directory (mode 0700)
 	 * and the volumes' sources, exactly as far as the user may reach.
 	 */
-	if (await_go(sock, &e) < 0 || mnt_open(&s->mnt, &e) < 0 || become_root(&e) < 0 ||
+	if (await_go(sock, &s->slot, &e) < 0 || mnt_open(&s->mnt, &e) < 0 ||
+	    reopen_slots(s, &e) < 0 || become_root(&e) < 0 ||
 	    build_root(s, &e) < 0)
 		fail(sock, &e);
 	for (size_t i = 0; i < s->img.nlayers; i++)
@@ -97,8 +122,9 @@ void child_main(struct spec *s, int sock)
 	s->img.nlayers = 0;
 	mnt_plan_free(&s->mnt);
 	close(s->mnt.rootfs_fd);
-	close(s->mnt.image_fd);
 	close(s->mnt.rw_fd);
 	close(s->statedir_fd);
+	close(s->slots_fd);
+	store_close(&s->store);
 	init_main(s, sock);
 }

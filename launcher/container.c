@@ -125,7 +125,10 @@ int container_run(struct spec *s)
 			"/proc/sys/user/max_user_namespaces)" : "");
 		return EXIT_ECI;
 	}
-	if (helper_run(s->helper, pid, range, sizeof(range), &e) < 0) {
+	if (helper_run(s->helper, pid, s->prefer, range, sizeof(range), &e) < 0 ||
+	    sscanf(range, "uid:%u:", &go.slot) != 1) {
+		if (!e.msg[0])
+			eci_fail(&e, 0, "eci-newidmap said '%s', not the range it mapped", range);
 		kill(pid, SIGKILL);
 		wait_child(pid);
 		fprintf(stderr, "eci-run: %s\n", e.msg);

@@ -115,11 +115,14 @@ int helper_check_subids(struct eci_err *e)
  * Run the helper for the child's pid.  Its stderr is ours, so its own
  * message reaches the user; its stdout (the range) is read through a pipe.
  */
-int helper_run(const char *helper, pid_t pid, char *range, size_t size, struct eci_err *e)
+int helper_run(const char *helper, pid_t pid, const char *prefer, char *range, size_t size,
+	       struct eci_err *e)
 {
 	_cleanup_close_ int rd = -1, wr = -1;
 	posix_spawn_file_actions_t fa;
-	char pidstr[16], *argv[] = { (char *)HELPER, pidstr, NULL }, *envp[] = { NULL };
+	char pidstr[16], *envp[] = { NULL };
+	char *argv[] = { (char *)HELPER, (char *)"--prefer", (char *)prefer, pidstr, NULL };
+	char **args = prefer && *prefer ? argv : (char *[]){ (char *)HELPER, pidstr, NULL };
 	int p[2], status, r;
 	pid_t hp;
 	ssize_t n;
@@ -131,7 +134,7 @@ int helper_run(const char *helper, pid_t pid, char *range, size_t size, struct e
 	wr = p[1];
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, wr, 1);
-	r = posix_spawn(&hp, helper, &fa, NULL, argv, envp);
+	r = posix_spawn(&hp, helper, &fa, NULL, args, envp);
 	posix_spawn_file_actions_destroy(&fa);
 	if (r)
 		return eci_fail(e, r, "run %s", helper);

@@ -32,6 +32,7 @@ enum sync_type {
 struct sync_msg {
 	int type;
 	int code;
+	unsigned slot;		/* SYNC_GO: first host uid of the container's slot */
 	struct eci_err err;
 };
 
@@ -67,7 +68,8 @@ void cli_usage(FILE *f);
 /* helper.c */
 int helper_find(char *buf, size_t size, struct eci_err *e);
 int helper_check_subids(struct eci_err *e);
-int helper_run(const char *helper, pid_t pid, char *range, size_t size, struct eci_err *e);
+int helper_run(const char *helper, pid_t pid, const char *prefer, char *range, size_t size,
+	       struct eci_err *e);
 
 /* state.c */
 int state_create(struct spec *s, struct eci_err *e);
@@ -80,6 +82,9 @@ void env_free(struct spec *s);
 
 /* security.c: capabilities, no_new_privs and seccomp from the flags */
 int security_build(struct spec *s, const struct opts *o, struct eci_err *e);
+
+/* imagecmd.c: eci-run image … */
+int image_main(int argc, char **argv);
 
 /* spec.c */
 int spec_build(struct spec *s, const struct opts *o, struct eci_err *e);

@@ -4,6 +4,7 @@
  * subordinate id range; see launcher.h for the exit codes.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "launcher.h"
 
@@ -14,6 +15,8 @@ int main(int argc, char **argv)
 	struct spec s;
 	int code;
 
+	if (argc > 1 && !strcmp(argv[1], "image"))
+		return image_main(argc - 1, argv + 1);
 	if (cli_parse(argc, argv, &o, &e) < 0) {
 		fprintf(stderr, "eci-run: %s\n", e.msg);
 		cli_usage(stderr);

@@ -2,13 +2,17 @@
 /*
  * spec.c - from flags and image to one immutable spec
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <uuid.h>
 
+#include "cleanup.h"
+#include "image-int.h"
 #include "launcher.h"
 
 static size_t strv_len(char **v)
@@ -39,22 +43,93 @@ static int build_argv(struct spec *s, char **cmd, struct eci_err *e)
 	return 0;
 }
 
-static int resolve_image(const char *name, char *path, size_t size, struct eci_err *e)
+/* Does the layout at @path still name manifest @digest? */
+static bool layout_current(const char *path, const char *digest)
 {
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct eci_err e;
+	json_t *desc = fd >= 0 ? img_pick_manifest(fd, NULL, &e) : NULL;
+	bool same = desc && !strcmp(json_string_value(json_object_get(desc, "digest")) ?: "", digest);
+
+	json_decref(desc);
+	return same;
+}
+
+/* A path (or DIR:TAG) rather than a name of the store? */
+static bool is_path(const char *name)
+{
+	char copy[4096], *colon;
 	struct stat st;
 
+	if (name[0] == '/' || name[0] == '.' || stat(name, &st) == 0)
+		return true;
+	snprintf(copy, sizeof(copy), "%s", name);
+	colon = strrchr(copy, ':');
+	if (colon)
+		*colon = '\0';
+	return stat(copy, &st) == 0;
+}
+
+/*
+ * An image of the store, by name, or a path imported on the way
+ * (content-addressed: a layout already in the store is not copied again).
+ */
+static int open_image(struct spec *s, const char *name, struct eci_err *e)
+{
+	char path[4096], digest[72];
+	const char *ref = NULL;
+
+	if (store_open(&s->store, e) < 0)
+		return -1;
 	if (!name || !strcmp(name, "default")) {
-		if (img_default_path(path, size) < 0)
+		if (img_default_path(path, sizeof(path)) < 0)
 			return eci_fail(e, 0, "the default image is not installed (looked beside "
 					"eci-run and in " ECI_DATADIR "/eci/images/default)");
-		return 0;
+		name = "default";
+		ref = "default:latest";
+	} else if (is_path(name)) {
+		snprintf(path, sizeof(path), "%s", name);
+	} else {
+		if (store_get_ref(&s->store, name, digest) < 0)
+			return eci_fail(e, 0, "image '%s': no such image (not a path, nor a name in "
+					"%s: see 'eci-run image ls')", name, s->store.path);
+		return store_load(&s->store, digest, name, &s->img, e);
 	}
-	if (stat(name, &st) == 0 && S_ISDIR(st.st_mode)) {
-		snprintf(path, size, "%s", name);
+	if (store_get_ref(&s->store, ref ? ref : "", digest) == 0 && ref &&
+	    store_load(&s->store, digest, name, &s->img, e) == 0 && layout_current(path, digest))
 		return 0;
+	img_free(&s->img);
+	if (img_import(&s->store, path, ref, digest, e) < 0)
+		return -1;
+	return store_load(&s->store, digest, name, &s->img, e);
+}
+
+/* Slots of the store that hold every layer of the image unpacked. */
+static void find_prefer(struct spec *s)
+{
+	_cleanup_close_ int fd = openat(s->store.fd, "slots", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+	size_t o = 0;
+
+	if (!d)
+		return;
+	fd = -1;
+	while ((de = readdir(d)) && o + 16 < sizeof(s->prefer)) {
+		bool all = de->d_name[0] >= '1' && de->d_name[0] <= '9';
+
+		for (size_t i = 0; all && i < s->img.nlayers; i++) {
+			char p[128];
+			struct stat st;
+
+			snprintf(p, sizeof(p), "%.15s/layers/%s", de->d_name, s->img.diff_id[i] + 7);
+			all = fstatat(dirfd(d), p, &st, AT_SYMLINK_NOFOLLOW) == 0;
+		}
+		if (all)
+			o += (size_t)snprintf(s->prefer + o, sizeof(s->prefer) - o, "%s%.15s",
+					      o ? "," : "", de->d_name);
 	}
-	return eci_fail(e, 0, "image '%s': no such image (give 'default' or a directory "
-			"holding an OCI image layout)", name);
+	closedir(d);
 }
 
 /* RFC 1123 host name, at most what sethostname() takes (64). */
@@ -82,12 +157,12 @@ static bool valid_hostname(const char *h)
 
 int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 {
-	char path[4096];
 	uuid_t u;
 
 	memset(s, 0, sizeof(*s));
-	s->statedir_fd = s->lock_fd = -1;
-	s->mnt.rootfs_fd = s->mnt.image_fd = s->mnt.rw_fd = -1;
+	s->statedir_fd = s->lock_fd = s->slots_fd = -1;
+	s->store.fd = s->store.lockfd = -1;
+	s->mnt.rootfs_fd = s->mnt.rw_fd = -1;
 	s->mnt.statedir = s->statedir;
 	s->mnt.hostname = s->hostname;
 	s->mnt.read_only = o->read_only;
@@ -108,8 +183,7 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 	for (size_t i = 0; i < o->ntmpfs; i++)
 		if (s->mnt.ntmpfs++, mnt_parse_tmpfs(&s->mnt.tmpfs[i], o->tmpfs[i], e) < 0)
 			return -1;
-	if (resolve_image(o->image, path, sizeof(path), e) < 0 ||
-	    img_load(path, NULL, &s->img, e) < 0 || build_argv(s, o->cmd, e) < 0 ||
+	if (open_image(s, o->image, e) < 0 || build_argv(s, o->cmd, e) < 0 ||
 	    env_build(s, o, e) < 0 || security_build(s, o, e) < 0)
 		return -1;
 	s->workdir = o->workdir ? o->workdir : s->img.workdir ? s->img.workdir : "/";
@@ -121,6 +195,10 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 		return -1;
 	s->tty = o->tty;
 	s->interactive = o->interactive;
+	find_prefer(s);
+	s->slots_fd = openat(s->store.fd, "slots", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (s->slots_fd < 0)
+		return eci_fail(e, errno, "%s/slots", s->store.path);
 	return 0;
 }
 
@@ -131,4 +209,7 @@ void spec_free(struct spec *s)
 	free(s->seccomp.insns);
 	mnt_plan_free(&s->mnt);
 	img_free(&s->img);
+	if (s->slots_fd >= 0)
+		close(s->slots_fd);
+	store_close(&s->store);
 }

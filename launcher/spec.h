@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "image.h"
+#include "store.h"
 #include "mounts.h"
 
 struct sock_filter;
@@ -31,6 +32,10 @@ struct spec {
 	char id[ECI_ID_LEN + 1];	/* hex uuid */
 	char hostname[65];		/* --hostname, or 12 hex of the id */
 	struct img img;
+	struct store store;		/* the user's image store */
+	int slots_fd;			/* its slots/ directory */
+	char prefer[1024];		/* slots that hold the image unpacked */
+	unsigned slot;			/* child: first host uid of its slot */
 	char **argv;			/* entrypoint + command */
 	char **env;			/* the workload's environment */
 	size_t nenv, envcap;

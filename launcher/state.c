@@ -7,7 +7,7 @@
  * the user and closed to everyone else: in a shared /tmp another user could
  * have created it first to watch or swap what eci puts there.  Each container
  * gets BASE/ID (mode 0700) holding the mount points of its root file system
- * (rootfs/), of the image (image/) and of its writable layer (rw/); the
+ * (rootfs/) and of its writable layer (rw/); the
  * file systems mounted there exist only in the container's mount namespace,
  * and the directory is removed when the container is gone.
  *
@@ -110,7 +110,7 @@ int state_create(struct spec *s, struct eci_err *e)
 		return eci_fail(e, errno, "open %s", s->statedir);
 	s->lock_fd = dir;
 	if (flock(dir, LOCK_EX) < 0 || mkdirat(dir, "rootfs", 0755) < 0 ||
-	    mkdirat(dir, "image", 0755) < 0 || mkdirat(dir, "rw", 0755) < 0 ||
+	    mkdirat(dir, "rw", 0755) < 0 ||
 	    renameat(s->statedir_fd, tmp, s->statedir_fd, s->id) < 0) {
 		int err = errno;
 

@@ -8,13 +8,14 @@
  *      what only the user may reach: the mount points in the user's state
  *      directory (mode 0700) and the sources of volumes (cloned with
  *      open_tree(), so that a volume is exactly what the user could read).
- *   1. mnt_image(): a tmpfs, private to the container, receives the image.
- *   2. mnt_rootfs(): the image tmpfs is made read-only and becomes the lower
- *      layer of an overlay whose upper and work directories are on a second
- *      tmpfs: the container writes there, never to the image, and all of it
- *      goes away with the mount namespace.  Layer paths are given to
- *      overlayfs as /proc/self/fd/N, so no host path is resolved by
- *      container root nor shown in mountinfo.
+ *   1. The image's layers, unpacked for the container's slot of ids in the
+ *      store (image/cache.c), are opened.
+ *   2. mnt_rootfs(): they become the read-only lower layers of an overlay
+ *      whose upper and work directories are on a tmpfs: the container
+ *      writes there, never to the image, and all of it goes away with the
+ *      mount namespace.  Layer paths are given to overlayfs as
+ *      /proc/self/fd/N, so no host path is resolved by container root nor
+ *      shown in mountinfo.
  *   3. mnt_system(): /proc (with Docker's masked and read-only paths), /sys
  *      (read-only, masked), /dev (see dev.c), /etc/hostname, /etc/hosts and
  *      /etc/resolv.conf, volumes, --tmpfs mounts, and --read-only last.
@@ -57,7 +58,7 @@ struct mnt_tmpfs {
 };
 
 struct mnt_plan {
-	const char *statedir;	/* holds rootfs/, image/ and rw/ */
+	const char *statedir;	/* holds rootfs/ and rw/ */
 	const char *hostname;
 	bool read_only;
 	struct mnt_volume vol[MNT_MAX_VOLUMES];
@@ -65,7 +66,7 @@ struct mnt_plan {
 	struct mnt_tmpfs tmpfs[MNT_MAX_TMPFS];
 	size_t ntmpfs;
 	/* child: mount points opened by mnt_open() */
-	int rootfs_fd, image_fd, rw_fd;
+	int rootfs_fd, rw_fd;
 };
 
 /**
@@ -100,11 +101,9 @@ int mnt_clean_path(const char *path, char *out);
 /* Step 0: open mount points and volume sources, as the user. */
 int mnt_open(struct mnt_plan *p, struct eci_err *e);
 
-/* Step 1: mount the image tmpfs; returns its fd, to extract into. */
-int mnt_image(struct mnt_plan *p, struct eci_err *e);
-
-/* Step 2: overlay over the (now read-only) image; returns the root fd. */
-int mnt_rootfs(struct mnt_plan *p, int imagefd, struct eci_err *e);
+/* Step 2: overlay over the image's layers (lowest first); returns the
+ * root fd. */
+int mnt_rootfs(struct mnt_plan *p, const int *layers, size_t n, struct eci_err *e);
 
 /* Step 3: system view, per-container files, volumes, tmpfs, read-only. */
 int mnt_system(struct mnt_plan *p, int rootfd, struct eci_err *e);

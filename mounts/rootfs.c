@@ -48,7 +48,6 @@ int mnt_open(struct mnt_plan *p, struct eci_err *e)
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 		return eci_fail(e, errno, "make / a slave mount");
 	if ((p->rootfs_fd = open_dir(p->statedir, "rootfs", e)) < 0 ||
-	    (p->image_fd = open_dir(p->statedir, "image", e)) < 0 ||
 	    (p->rw_fd = open_dir(p->statedir, "rw", e)) < 0)
 		return -1;
 	for (size_t i = 0; i < p->nvol; i++)
@@ -57,29 +56,36 @@ int mnt_open(struct mnt_plan *p, struct eci_err *e)
 	return 0;
 }
 
-int mnt_image(struct mnt_plan *p, struct eci_err *e)
-{
-	static const struct mnt_opt opts[] = { { "mode", "0755" }, { NULL, NULL } };
-
-	return mnt_fs_at(p->image_fd, "image", "tmpfs", opts, MOUNT_ATTR_NODEV, e);
-}
-
 /* "/proc/self/fd/N": a path to an open directory that no lookup can swap. */
 static void fd_path(char *buf, size_t size, int fd)
 {
 	snprintf(buf, size, "/proc/self/fd/%d", fd);
 }
 
-int mnt_rootfs(struct mnt_plan *p, int imagefd, struct eci_err *e)
+/* "/proc/self/fd/TOP:…:/proc/self/fd/BOTTOM", as overlayfs lists lowers. */
+static int lowerdir(const int *layers, size_t n, char *buf, size_t size)
+{
+	size_t o = 0;
+
+	for (size_t i = n; i-- > 0;) {
+		int w = snprintf(buf + o, size - o, "%s/proc/self/fd/%d", o ? ":" : "", layers[i]);
+
+		if (w < 0 || (size_t)w >= size - o)
+			return -ENAMETOOLONG;
+		o += (size_t)w;
+	}
+	return n ? 0 : -EINVAL;
+}
+
+int mnt_rootfs(struct mnt_plan *p, const int *layers, size_t n, struct eci_err *e)
 {
 	static const struct mnt_opt rw_opts[] = { { "mode", "0755" }, { NULL, NULL } };
-	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
-	char lower[64], upper[64], work[64];
+	char lower[4096], upper[64], work[64];
 	_cleanup_close_ int rw = -1, up = -1, wk = -1, fs = -1;
-	int mnt;
+	int mnt, r;
 
-	if (mount_setattr(imagefd, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
-		return eci_fail(e, errno, "make the image read-only");
+	if ((r = lowerdir(layers, n, lower, sizeof(lower))) < 0)
+		return eci_fail(e, -r, "image layers");
 	rw = mnt_fs_at(p->rw_fd, "container layer", "tmpfs", rw_opts, MOUNT_ATTR_NODEV, e);
 	if (rw < 0)
 		return rw;
@@ -94,7 +100,6 @@ int mnt_rootfs(struct mnt_plan *p, int imagefd, struct eci_err *e)
 	wk = openat(rw, "work", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (up < 0 || wk < 0)
 		return eci_fail(e, errno, "open overlay directories");
-	fd_path(lower, sizeof(lower), imagefd);
 	fd_path(upper, sizeof(upper), up);
 	fd_path(work, sizeof(work), wk);
 	fs = fsopen("overlay", FSOPEN_CLOEXEC);

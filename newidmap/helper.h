@@ -57,11 +57,17 @@ struct leases {
 	char boot_id[BOOT_ID_LEN + 1];
 };
 
+#define PREFER_MAX 64
+struct prefer {
+	uint32_t start[PREFER_MAX];	/* hints only: checked like anything else */
+	size_t n;
+};
+
 void leases_as_root(void);
 void leases_as_caller(const struct caller *c);
 void leases_open(struct leases *ls);
 size_t lease_pick(struct leases *ls, const struct caller *c, const struct idfile *u,
-		  const struct idfile *g, struct lease *out);
+		  const struct idfile *g, const struct prefer *prefer, struct lease *out);
 void lease_commit(struct leases *ls, const struct lease *l);
 
 /* target.c: the start time of the target, read through its /proc fd. */

@@ -176,27 +176,38 @@ static bool ids_in_use(uint32_t ustart, uint32_t gstart)
 	return busy;
 }
 
+static bool preferred(const struct prefer *p, uint32_t start)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->start[i] == start)
+			return true;
+	return false;
+}
+
+/* Two rounds: first the slots the launcher prefers, then any. */
 size_t lease_pick(struct leases *ls, const struct caller *c, const struct idfile *u,
-		  const struct idfile *g, struct lease *out)
+		  const struct idfile *g, const struct prefer *prefer, struct lease *out)
 {
 	size_t nu = subid_slot_count(u->r, u->n), ng = subid_slot_count(g->r, g->n);
 	size_t n = nu < ng ? nu : ng;
 
-	for (size_t i = 0; i < n; i++) {
-		uint32_t us, gs;
+	for (int round = prefer->n ? 0 : 1; round < 2; round++)
+		for (size_t i = 0; i < n; i++) {
+			uint32_t us, gs;
 
-		if (subid_slot(u->r, u->n, i, &us, NULL) < 0 ||
-		    subid_slot(g->r, g->n, i, &gs, NULL) < 0)
-			break;
-		if (leased(ls, us, c->uid) || ids_in_use(us, gs))
-			continue;
-		memset(out, 0, sizeof(*out));
-		out->uid_start = us;
-		out->gid_start = gs;
-		out->owner = c->uid;
-		memcpy(out->boot_id, ls->boot_id, sizeof(out->boot_id));
-		return i;
-	}
+			if (subid_slot(u->r, u->n, i, &us, NULL) < 0 ||
+			    subid_slot(g->r, g->n, i, &gs, NULL) < 0)
+				break;
+			if ((round == 0 && !preferred(prefer, us)) || leased(ls, us, c->uid) ||
+			    ids_in_use(us, gs))
+				continue;
+			memset(out, 0, sizeof(*out));
+			out->uid_start = us;
+			out->gid_start = gs;
+			out->owner = c->uid;
+			memcpy(out->boot_id, ls->boot_id, sizeof(out->boot_id));
+			return i;
+		}
 	die(EXIT_DENIED, "all %zu subordinate ranges of user %s are in use by running "
 	    "containers (%s line %u)", n, c->name, u->path, u->first_line);
 }

@@ -64,6 +64,26 @@ static pid_t parse_pid(const char *s)
 	return (pid_t)v;
 }
 
+/* "START,START,…": slots the launcher would like (they hold the image). */
+static void parse_prefer(const char *s, struct prefer *p)
+{
+	const char *q = s;
+
+	while (*q && p->n < PREFER_MAX) {
+		char *end;
+		unsigned long v;
+
+		if (*q < '0' || *q > '9')
+			die(EXIT_DENIED, "--prefer: invalid list '%.64s'", s);
+		errno = 0;
+		v = strtoul(q, &end, 10);
+		if (errno || v > UINT32_MAX || (*end && *end != ','))
+			die(EXIT_DENIED, "--prefer: invalid list '%.64s'", s);
+		p->start[p->n++] = (uint32_t)v;
+		q = *end ? end + 1 : end;
+	}
+}
+
 static void who_am_i(struct caller *c)
 {
 	struct passwd *pw;
@@ -81,6 +101,7 @@ static void who_am_i(struct caller *c)
 int main(int argc, char **argv)
 {
 	struct idfile uids, gids;
+	struct prefer prefer = { 0 };
 	struct leases ls;
 	struct lease l;
 	struct caller c;
@@ -96,8 +117,13 @@ int main(int argc, char **argv)
 	/* Nobody may ptrace or read the memory of the privileged process. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
+	if (argc == 4 && !strcmp(argv[1], "--prefer")) {
+		parse_prefer(argv[2], &prefer);
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc != 2 || !strcmp(argv[1], "--help"))
-		die(EXIT_DENIED, "usage: eci-newidmap PID");
+		die(EXIT_DENIED, "usage: eci-newidmap [--prefer START[,START...]] PID");
 	pid = parse_pid(argv[1]);
 	who_am_i(&c);
 
@@ -108,7 +134,7 @@ int main(int argc, char **argv)
 
 	leases_as_root();
 	leases_open(&ls);
-	lease_pick(&ls, &c, &uids, &gids, &l);
+	lease_pick(&ls, &c, &uids, &gids, &prefer, &l);
 	l.pid = pid;
 	l.starttime = target_starttime(procfd, pid);
 	leases_as_caller(&c);	/* the map files are the caller's */

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cache.c - layers unpacked per slot of subordinate ids
+ *
+ * Theory of Operation: a file the image owns as uid 1234 must be owned by
+ * host uid SLOT+1234 for a container of slot SLOT to see it as 1234.  The
+ * kernel does not let an unprivileged user shift ids of an ext4 tree
+ * (idmapped mounts need CAP_SYS_ADMIN over the file system), so each slot
+ * gets its own copy of the layers, unpacked by that slot's container root:
+ * store/slots/SLOT/layers/DIFFID.  A copy is made once, the first time a
+ * container of that slot runs the image, and reused by every later one
+ * (the launcher asks the helper for a free slot that already has the
+ * image).  Only the container holding a slot ever touches its directory —
+ * slots are exclusive — so no lock is needed; a copy is unpacked into
+ * .tmp-DIFFID and renamed into place only when complete, and leftovers of a
+ * killed container are removed by the next one.  A slot directory that is
+ * not container root's own (another user could have made one, if they can
+ * reach the store) is refused.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "image.h"
+#include "util.h"
+
+/* A directory of container root's, created if missing. */
+static int own_dir(int at, const char *name, const char *what, struct eci_err *e)
+{
+	struct stat st;
+	int fd;
+
+	if (mkdirat(at, name, 0755) < 0 && errno != EEXIST)
+		return eci_fail(e, errno, "create %s", what);
+	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return eci_fail(e, errno, "open %s", what);
+	if (st.st_uid != 0 || (st.st_mode & 022)) {
+		close(fd);
+		return eci_fail(e, 0, "%s is not this container's own: refusing it", what);
+	}
+	return fd;
+}
+
+static void remove_leftovers(int layers)
+{
+	_cleanup_close_ int fd = fcntl(layers, F_DUPFD_CLOEXEC, 3);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+
+	if (!d)
+		return;
+	fd = -1;
+	while ((de = readdir(d)))
+		if (!strncmp(de->d_name, ".tmp-", 5))
+			rm_rf_at(layers, de->d_name);
+	closedir(d);
+}
+
+static int unpack_into(const struct img *img, size_t i, int layers, struct eci_err *e)
+{
+	const char *hex = img->diff_id[i] + 7;
+	char tmp[80], what[300];
+	_cleanup_close_ int dst = -1;
+
+	snprintf(tmp, sizeof(tmp), ".tmp-%s", hex);
+	snprintf(what, sizeof(what), "image %s layer %zu", img->name, i + 1);
+	if (mkdirat(layers, tmp, 0755) < 0 ||
+	    (dst = openat(layers, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return eci_fail(e, errno, "%s: create %s", what, tmp);
+	if (img_unpack_layer(img->layer_fd[i], dst, what, e) < 0) {
+		rm_rf_at(layers, tmp);
+		return -1;
+	}
+	if (renameat(layers, tmp, layers, hex) < 0) {
+		int err = errno;
+
+		rm_rf_at(layers, tmp);
+		return eci_fail(e, err, "%s: publish", what);
+	}
+	return 0;
+}
+
+int img_slot_layers(const struct img *img, int slots, unsigned slot, int *dirs,
+		    struct eci_err *e)
+{
+	_cleanup_close_ int sd = -1, layers = -1;
+	char name[16];
+
+	snprintf(name, sizeof(name), "%u", slot);
+	sd = own_dir(slots, name, "the store's slot directory", e);
+	if (sd < 0)
+		return -1;
+	layers = own_dir(sd, "layers", "the store's slot layers", e);
+	if (layers < 0)
+		return -1;
+	remove_leftovers(layers);
+	for (size_t i = 0; i < img->nlayers; i++) {
+		const char *hex = img->diff_id[i] + 7;
+
+		dirs[i] = openat(layers, hex, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (dirs[i] >= 0)
+			continue;
+		if (errno != ENOENT || unpack_into(img, i, layers, e) < 0)
+			return dirs[i] < 0 && errno != ENOENT ? eci_fail(e, errno, "layer %zu", i + 1) : -1;
+		dirs[i] = openat(layers, hex, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (dirs[i] < 0)
+			return eci_fail(e, errno, "layer %zu", i + 1);
+	}
+	return 0;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* image-int.h - helpers shared by the files of the image module */
+#ifndef ECI_IMAGE_INT_H
+#define ECI_IMAGE_INT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "image.h"
+
+#define MAX_JSON (4u << 20)
+
+/* "sha256:" and 64 lowercase hex digits? */
+int img_valid_digest(const char *d);
+
+/* Open blobs/sha256/HEX beneath @dirfd, never through a symlink. */
+int img_open_blob(int dirfd, const char *digest);
+
+/* sha256 of all of @fd from offset 0, as "sha256:HEX"; 0 or -errno. */
+int img_hash_fd(int fd, char out[72]);
+
+/* A JSON object read from @fd; NULL with @e filled. */
+json_t *load_json_fd(int fd, const char *what, struct eci_err *e);
+
+/* The manifest descriptor of index.json: by tag, else the only one. */
+json_t *img_pick_manifest(int dirfd, const char *tag, struct eci_err *e);
+
+/* Read manifest, config and layers named by @desc under @dirfd (a layout or
+ * the store); @verify: hash every blob against its digest. */
+int img_load_manifest(int dirfd, json_t *desc, bool verify, struct img *img, struct eci_err *e);
+
+#endif
