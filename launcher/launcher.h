@@ -83,6 +83,13 @@ void env_free(struct spec *s);
 /* security.c: capabilities, no_new_privs and seccomp from the flags */
 int security_build(struct spec *s, const struct opts *o, struct eci_err *e);
 
+/* enforce.c: the policy applied to the flags and the spec */
+int enforce_flags(struct spec *s, const struct opts *o, struct eci_err *e);
+int enforce_spec(struct spec *s, const struct opts *o, const char *image, struct eci_err *e);
+
+/* policycmd.c: eci-run policy show [--json] */
+int policy_main(int argc, char **argv);
+
 /* imagecmd.c: eci-run image … */
 int image_main(int argc, char **argv);
 

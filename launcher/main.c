@@ -17,12 +17,15 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "image"))
 		return image_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "policy"))
+		return policy_main(argc - 1, argv + 1);
 	if (cli_parse(argc, argv, &o, &e) < 0) {
 		fprintf(stderr, "eci-run: %s\n", e.msg);
 		cli_usage(stderr);
 		return EXIT_ECI;
 	}
 	if (spec_build(&s, &o, &e) < 0 || helper_find(s.helper, sizeof(s.helper), &e) < 0 ||
+	    policy_check_helper(s.helper, &e) < 0 ||
 	    helper_check_subids(&e) < 0 || state_create(&s, &e) < 0) {
 		fprintf(stderr, "eci-run: %s\n", e.msg);
 		state_remove(&s);

@@ -78,12 +78,17 @@ int security_build(struct spec *s, const struct opts *o, struct eci_err *e)
 {
 	const char *seccomp = NULL;
 
-	s->no_new_privs = true;
+	s->no_new_privs = s->policy.v[POL_NNP].b;
+	seccomp = s->policy.v[POL_SECCOMP].s;
+	if (seccomp && !strcmp(seccomp, "default"))
+		seccomp = NULL;
 	if (compute_caps(s, o, e) < 0)
 		return -1;
 	for (size_t i = 0; i < o->nsecurity_opt; i++)
 		if (parse_opt(s, o->security_opt[i], &seccomp, e) < 0)
 			return -1;
+	if (seccomp && !strcmp(seccomp, "default"))
+		seccomp = NULL;
 	if (seccomp && !strcmp(seccomp, "unconfined"))
 		return 0;
 	if (seccomp)

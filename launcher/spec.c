@@ -155,6 +155,17 @@ static bool valid_hostname(const char *h)
 	return h[len - 1] != '-';
 }
 
+static int load_policy(struct spec *s, struct eci_err *e)
+{
+	char user[4096];
+
+	if (policy_load(&s->policy, policy_dir(), e) < 0)
+		return -1;
+	if (policy_user_path(user, sizeof(user)) == 0 && policy_load_user(&s->policy, user, e) < 0)
+		return -1;
+	return 0;
+}
+
 int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 {
 	uuid_t u;
@@ -183,8 +194,11 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 	for (size_t i = 0; i < o->ntmpfs; i++)
 		if (s->mnt.ntmpfs++, mnt_parse_tmpfs(&s->mnt.tmpfs[i], o->tmpfs[i], e) < 0)
 			return -1;
+	if (load_policy(s, e) < 0 || enforce_flags(s, o, e) < 0)
+		return -1;
 	if (open_image(s, o->image, e) < 0 || build_argv(s, o->cmd, e) < 0 ||
-	    env_build(s, o, e) < 0 || security_build(s, o, e) < 0)
+	    env_build(s, o, e) < 0 || security_build(s, o, e) < 0 ||
+	    enforce_spec(s, o, o->image ? o->image : "default", e) < 0)
 		return -1;
 	s->workdir = o->workdir ? o->workdir : s->img.workdir ? s->img.workdir : "/";
 	if (s->workdir[0] != '/')
@@ -208,6 +222,7 @@ void spec_free(struct spec *s)
 	env_free(s);
 	free(s->seccomp.insns);
 	mnt_plan_free(&s->mnt);
+	policy_free(&s->policy);
 	img_free(&s->img);
 	if (s->slots_fd >= 0)
 		close(s->slots_fd);

@@ -19,6 +19,7 @@
 #include "image.h"
 #include "store.h"
 #include "mounts.h"
+#include "policy.h"
 
 struct sock_filter;
 struct sc_filter {
@@ -32,6 +33,7 @@ struct spec {
 	char id[ECI_ID_LEN + 1];	/* hex uuid */
 	char hostname[65];		/* --hostname, or 12 hex of the id */
 	struct img img;
+	struct policy policy;		/* effective policy */
 	struct store store;		/* the user's image store */
 	int slots_fd;			/* its slots/ directory */
 	char prefer[1024];		/* slots that hold the image unpacked */

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * policycmd.c - eci-run policy show [--json]: every effective setting with
+ * its value, source and lock, and whether the policy files and the helper
+ * passed their integrity checks.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "launcher.h"
+#include "policy.h"
+
+int policy_main(int argc, char **argv)
+{
+	bool json = argc == 3 && !strcmp(argv[2], "--json");
+	struct eci_err e = { 0 }, he = { 0 };
+	char user[4096], helper[4096];
+	struct policy p;
+	int ok, hok;
+
+	if (argc < 2 || strcmp(argv[1], "show") || (argc == 3 && !json) || argc > 3) {
+		fputs("usage: eci-run policy show [--json]\n", stderr);
+		return EXIT_ECI;
+	}
+	ok = policy_load(&p, policy_dir(), &e) == 0;
+	if (ok && policy_user_path(user, sizeof(user)) == 0)
+		ok = policy_load_user(&p, user, &e) == 0;
+	hok = helper_find(helper, sizeof(helper), &he) == 0 && policy_check_helper(helper, &he) == 0;
+	policy_show(&p, stdout, json);
+	if (json) {
+		json_t *j = json_pack("{s:b, s:s?, s:b, s:s?}", "policyIntact", ok, "policyProblem",
+				      ok ? NULL : e.msg, "helperIntact", hok, "helperProblem",
+				      hok ? NULL : he.msg);
+		char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+
+		printf(",\"integrity\":%s}\n", text ? text : "{}");
+		free(text);
+		json_decref(j);
+	} else {
+		printf("\nPolicy files (%s): %s\n", policy_dir(), ok ? "intact" : e.msg);
+		printf("Helper: %s\n", hok ? "intact" : he.msg);
+	}
+	policy_free(&p);
+	return ok && hok ? 0 : EXIT_ECI;
+}

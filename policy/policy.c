@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * policy.c - defaults, policy.d, user settings, locks; see policy.h
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "policy.h"
+
+#ifndef ECI_SYSCONFDIR
+#define ECI_SYSCONFDIR "/etc"
+#endif
+
+const char *const pol_names[POL_NKEYS] = {
+	[POL_ECI] = "enhancedContainerIsolation",
+	[POL_ALLOWED_IMAGES] = "allowedImages",
+	[POL_BLOCKED_MOUNTS] = "blockedMounts",
+	[POL_ALLOWED_NETWORKS] = "allowedNetworks",
+	[POL_ALLOW_HOST_NS] = "allowHostNamespaces",
+	[POL_ALLOW_PRIVILEGED] = "allowPrivileged",
+	[POL_SECCOMP] = "seccompProfile",
+	[POL_NNP] = "noNewPrivileges",
+	[POL_ALLOWED_CAPS] = "allowedCapabilities",
+	[POL_MAX_CONTAINERS] = "maxContainersPerUser",
+	[POL_AUDIT_LOG] = "auditLog",
+};
+
+static const char *const type_names[] = {
+	[POL_BOOL] = "a boolean", [POL_INT] = "an integer",
+	[POL_STRING] = "a string", [POL_LIST] = "an array of strings",
+};
+
+const char *policy_dir(void)
+{
+#ifdef ECI_POLICY_FROM_ENV
+	const char *d = getenv("ECI_POLICY_DIR");
+
+	if (d && *d)
+		return d;
+#endif
+	return ECI_SYSCONFDIR "/eci/policy.d";
+}
+
+static void clear_value(struct pol_value *v)
+{
+	free(v->s);
+	for (size_t i = 0; i < v->n; i++)
+		free(v->list[i]);
+	free(v->list);
+	v->s = NULL;
+	v->list = NULL;
+	v->n = 0;
+}
+
+static int set_list(struct pol_value *v, const char *const *items)
+{
+	size_t n = 0;
+
+	while (items[n])
+		n++;
+	clear_value(v);
+	v->list = calloc(n + 1, sizeof(char *));
+	if (!v->list)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (!(v->list[v->n++] = strdup(items[i])))
+			return -ENOMEM;
+	return 0;
+}
+
+static int defaults(struct policy *p)
+{
+	static const char *const all[] = { "*", NULL };
+	static const char *const nets[] = { "none", "pasta", "slirp4netns", NULL };
+	static const char *const caps[] = { "ALL", NULL };
+	static const char *const blocked[] = {
+		"/var/run/docker.sock", "/run/docker.sock", "/run/containerd/containerd.sock",
+		"/etc", "/proc", "/sys", "/dev", "/boot", "/var/lib/docker", "/run/containerd",
+		"/run/eci", ECI_SYSCONFDIR "/eci", NULL,
+	};
+	static const enum pol_type types[POL_NKEYS] = {
+		[POL_ECI] = POL_BOOL, [POL_ALLOWED_IMAGES] = POL_LIST,
+		[POL_BLOCKED_MOUNTS] = POL_LIST, [POL_ALLOWED_NETWORKS] = POL_LIST,
+		[POL_ALLOW_HOST_NS] = POL_BOOL, [POL_ALLOW_PRIVILEGED] = POL_BOOL,
+		[POL_SECCOMP] = POL_STRING, [POL_NNP] = POL_BOOL,
+		[POL_ALLOWED_CAPS] = POL_LIST, [POL_MAX_CONTAINERS] = POL_INT,
+		[POL_AUDIT_LOG] = POL_STRING,
+	};
+
+	for (int k = 0; k < POL_NKEYS; k++) {
+		p->v[k].type = types[k];
+		strcpy(p->v[k].source, "default");
+	}
+	p->v[POL_ECI].b = true;
+	p->v[POL_ALLOW_PRIVILEGED].b = true;
+	p->v[POL_NNP].b = true;
+	if (!(p->v[POL_SECCOMP].s = strdup("default")) ||
+	    !(p->v[POL_AUDIT_LOG].s = strdup("syslog")) ||
+	    set_list(&p->v[POL_ALLOWED_IMAGES], all) < 0 ||
+	    set_list(&p->v[POL_BLOCKED_MOUNTS], blocked) < 0 ||
+	    set_list(&p->v[POL_ALLOWED_NETWORKS], nets) < 0 ||
+	    set_list(&p->v[POL_ALLOWED_CAPS], caps) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static int find_key(const char *name)
+{
+	for (int k = 0; k < POL_NKEYS; k++)
+		if (!strcmp(pol_names[k], name))
+			return k;
+	return -1;
+}
+
+/* Take a JSON value into @v, checking its type. */
+static int take(struct pol_value *v, json_t *j, const char *file, const char *key,
+		struct eci_err *e)
+{
+	size_t i;
+	json_t *item;
+
+	switch (v->type) {
+	case POL_BOOL:
+		if (!json_is_boolean(j))
+			goto type;
+		v->b = json_is_true(j);
+		return 0;
+	case POL_INT:
+		if (!json_is_integer(j) || json_integer_value(j) < 0)
+			goto type;
+		v->i = json_integer_value(j);
+		return 0;
+	case POL_STRING:
+		if (!json_is_string(j))
+			goto type;
+		clear_value(v);
+		return (v->s = strdup(json_string_value(j))) ? 0 : eci_fail(e, ENOMEM, "%s", file);
+	case POL_LIST:
+		if (!json_is_array(j) || json_array_size(j) > POL_MAX_LIST)
+			goto type;
+		json_array_foreach(j, i, item)
+			if (!json_is_string(item))
+				goto type;
+		clear_value(v);
+		v->list = calloc(json_array_size(j) + 1, sizeof(char *));
+		if (!v->list)
+			return eci_fail(e, ENOMEM, "%s", file);
+		json_array_foreach(j, i, item)
+			if (!(v->list[v->n++] = strdup(json_string_value(item))))
+				return eci_fail(e, ENOMEM, "%s", file);
+		return 0;
+	}
+type:
+	return eci_fail(e, 0, "%s: \"%s\" must be %s", file, key, type_names[v->type]);
+}
+
+static int socket_images(struct policy *p, json_t *eci, const char *file, struct eci_err *e)
+{
+	json_t *imgs = json_object_get(json_object_get(json_object_get(eci, "dockerSocketMount"),
+						       "imageList"), "images"), *item;
+	size_t i;
+
+	if (!imgs)
+		return 0;
+	if (!json_is_array(imgs))
+		return eci_fail(e, 0, "%s: \"enhancedContainerIsolation.dockerSocketMount.imageList"
+				".images\" must be an array of strings", file);
+	for (size_t k = 0; k < p->nsocket_images; k++)
+		free(p->socket_images[k]);
+	free(p->socket_images);
+	p->nsocket_images = 0;
+	p->socket_images = calloc(json_array_size(imgs) + 1, sizeof(char *));
+	if (!p->socket_images)
+		return eci_fail(e, ENOMEM, "%s", file);
+	json_array_foreach(imgs, i, item) {
+		if (!json_is_string(item))
+			return eci_fail(e, 0, "%s: dockerSocketMount images must be strings", file);
+		p->socket_images[p->nsocket_images++] = strdup(json_string_value(item));
+	}
+	return 0;
+}
+
+static int admin_file(struct policy *p, const char *file, struct eci_err *e)
+{
+	json_error_t je;
+	json_auto_t *root = json_load_file(file, JSON_REJECT_DUPLICATES, &je);
+	const char *key;
+	json_t *val;
+
+	if (!root)
+		return eci_fail(e, 0, "%s: line %d column %d: %s", file, je.line, je.column, je.text);
+	if (!json_is_object(root))
+		return eci_fail(e, 0, "%s: not a JSON object", file);
+	json_object_foreach(root, key, val) {
+		int k = find_key(key);
+		json_t *locked;
+
+		if (!strcmp(key, "configurationFileVersion"))
+			continue;
+		if (k < 0) {
+			fprintf(stderr, "eci-run: warning: %s: unknown setting \"%s\" ignored\n", file, key);
+			continue;
+		}
+		if (!json_is_object(val) || !json_object_get(val, "value"))
+			return eci_fail(e, 0, "%s: \"%s\" must be an object with a \"value\"", file, key);
+		locked = json_object_get(val, "locked");
+		if (locked && !json_is_boolean(locked))
+			return eci_fail(e, 0, "%s: \"%s.locked\" must be a boolean", file, key);
+		if (take(&p->v[k], json_object_get(val, "value"), file, key, e) < 0)
+			return -1;
+		p->v[k].locked = json_is_true(locked);
+		snprintf(p->v[k].source, sizeof(p->v[k].source), "%s", file);
+		if (k == POL_ECI && socket_images(p, val, file, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int json_file(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 5 && !strcmp(d->d_name + n - 5, ".json");
+}
+
+int policy_load(struct policy *p, const char *dir, struct eci_err *e)
+{
+	struct dirent **names = NULL;
+	int n, r = 0;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->dir, sizeof(p->dir), "%s", dir);
+	if (defaults(p) < 0)
+		return eci_fail(e, ENOMEM, "policy");
+	n = scandir(dir, &names, json_file, by_name);
+	if (n < 0)
+		return errno == ENOENT ? 0 : eci_fail(e, errno, "policy directory %s", dir);
+	r = policy_check_owner(dir, e);
+	for (int i = 0; i < n; i++) {
+		char file[1024];
+
+		snprintf(file, sizeof(file), "%s/%s", dir, names[i]->d_name);
+		if (r == 0)
+			r = policy_check_owner(file, e);
+		if (r == 0)
+			r = admin_file(p, file, e);
+		free(names[i]);
+	}
+	free(names);
+	return r;
+}
+
+int policy_user_path(char *buf, size_t size)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+
+	if (xdg && xdg[0] == '/')
+		return snprintf(buf, size, "%s/eci/settings.json", xdg) < (int)size ? 0 : -1;
+	if (home && home[0] == '/')
+		return snprintf(buf, size, "%s/.config/eci/settings.json", home) < (int)size ? 0 : -1;
+	return -1;
+}
+
+int policy_load_user(struct policy *p, const char *path, struct eci_err *e)
+{
+	json_error_t je;
+	json_auto_t *root = NULL;
+	const char *key;
+	json_t *val;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return 0;
+	root = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
+	fclose(f);
+	if (!root)
+		return eci_fail(e, 0, "%s: line %d column %d: %s", path, je.line, je.column, je.text);
+	if (!json_is_object(root))
+		return eci_fail(e, 0, "%s: not a JSON object", path);
+	json_object_foreach(root, key, val) {
+		int k = find_key(key);
+
+		if (k < 0) {
+			fprintf(stderr, "eci-run: warning: %s: unknown setting \"%s\" ignored\n", path, key);
+			continue;
+		}
+		if (p->v[k].locked) {
+			fprintf(stderr, "eci-run: warning: %s: \"%s\" is managed by your administrator "
+				"(%s): your value is ignored\n", path, key, p->v[k].source);
+			continue;
+		}
+		if (take(&p->v[k], val, path, key, e) < 0)
+			return -1;
+		snprintf(p->v[k].source, sizeof(p->v[k].source), "%s", path);
+	}
+	return 0;
+}
+
+int policy_locked_flag(const struct policy *p, enum pol_key key, const char *flag,
+		       struct eci_err *e)
+{
+	if (!p->v[key].locked)
+		return 0;
+	eci_fail(e, 0, "%s: \"%s\" is managed by your administrator (%s)", flag, pol_names[key],
+		 p->v[key].source);
+	policy_audit(p, "refused", key, NULL, e->msg);
+	return -1;
+}
+
+bool policy_list_match(char *const *list, const char *name)
+{
+	for (; list && *list; list++)
+		if (!fnmatch(*list, name, 0))
+			return true;
+	return false;
+}
+
+static void show_value(const struct pol_value *v, FILE *out, bool json)
+{
+	switch (v->type) {
+	case POL_BOOL:
+		fputs(v->b ? "true" : "false", out);
+		break;
+	case POL_INT:
+		fprintf(out, "%lld", v->i);
+		break;
+	case POL_STRING:
+		fprintf(out, json ? "\"%s\"" : "%s", v->s);
+		break;
+	case POL_LIST:
+		fputc('[', out);
+		for (size_t i = 0; i < v->n; i++)
+			fprintf(out, "%s\"%s\"", i ? (json ? "," : ", ") : "", v->list[i]);
+		fputc(']', out);
+		break;
+	}
+}
+
+void policy_show(const struct policy *p, FILE *out, bool json)
+{
+	bool managed = false;
+
+	for (int k = 0; k < POL_NKEYS; k++)
+		managed |= p->v[k].locked;
+	if (json)
+		fputs("{\"settings\":{", out);
+	else
+		fprintf(out, "%s\n%-28s %-8s %-40s %s\n",
+			managed ? "Some settings are managed by your administrator."
+				: "No setting is managed by your administrator.",
+			"SETTING", "LOCKED", "SOURCE", "VALUE");
+	for (int k = 0; k < POL_NKEYS; k++) {
+		const struct pol_value *v = &p->v[k];
+
+		if (json) {
+			fprintf(out, "%s\"%s\":{\"value\":", k ? "," : "", pol_names[k]);
+			show_value(v, out, true);
+			fprintf(out, ",\"locked\":%s,\"source\":\"%s\"}", v->locked ? "true" : "false",
+				v->source);
+		} else {
+			fprintf(out, "%-28s %-8s %-40s ", pol_names[k], v->locked ? "locked" : "-",
+				v->source);
+			show_value(v, out, false);
+			fputc('\n', out);
+		}
+	}
+	if (json)
+		fputs("}", out);
+}
+
+void policy_free(struct policy *p)
+{
+	for (int k = 0; k < POL_NKEYS; k++)
+		clear_value(&p->v[k]);
+	for (size_t i = 0; i < p->nsocket_images; i++)
+		free(p->socket_images[i]);
+	free(p->socket_images);
+	p->socket_images = NULL;
+	p->nsocket_images = 0;
+}

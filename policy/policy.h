@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * policy.h - administrator policy (policy.d) and user settings
+ *
+ * Theory of Operation: the administrator's files, $(SYSCONFDIR)/eci/
+ * policy.d/NAME.json, are read in file-name order, later files winning, in the
+ * shape of Docker's admin-settings.json: {"SETTING": {"value": V, "locked":
+ * B}}.  Before anything is read, each file and every directory above it
+ * must be owned by root and writable by nobody else (after resolving
+ * symlinks): a file a user could write is no policy, so eci refuses to run
+ * any container instead (policy_load fails, saying which file and why).
+ * Then the user's $XDG_CONFIG_HOME/eci/settings.json ({"SETTING": V}) may
+ * change what the administrator did not lock — a locked setting is kept,
+ * with a warning — and last, flags: policy_locked_flag() turns a flag that
+ * would change a locked setting into a refusal naming the setting and the
+ * file that locks it.  Every refusal and every downgrade the policy forces
+ * is written as one JSON line to the audit log (audit.c).
+ *
+ * The path of policy.d is compiled in and never taken from the environment
+ * or a flag; only the test build (ECI_POLICY_FROM_ENV) reads
+ * $ECI_POLICY_DIR, and still applies the ownership checks to it.
+ */
+#ifndef ECI_POLICY_H
+#define ECI_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "err.h"
+
+enum pol_key {
+	POL_ECI,		/* enhancedContainerIsolation: bool */
+	POL_ALLOWED_IMAGES,	/* allowedImages: [patterns] */
+	POL_BLOCKED_MOUNTS,	/* blockedMounts: [host paths] */
+	POL_ALLOWED_NETWORKS,	/* allowedNetworks: [modes] */
+	POL_ALLOW_HOST_NS,	/* allowHostNamespaces: bool */
+	POL_ALLOW_PRIVILEGED,	/* allowPrivileged: bool */
+	POL_SECCOMP,		/* seccompProfile: "default" | "unconfined" | path */
+	POL_NNP,		/* noNewPrivileges: bool */
+	POL_ALLOWED_CAPS,	/* allowedCapabilities: [names] or ["ALL"] */
+	POL_MAX_CONTAINERS,	/* maxContainersPerUser: integer, 0 = no limit */
+	POL_AUDIT_LOG,		/* auditLog: "syslog" | "stderr" | absolute path */
+	POL_NKEYS
+};
+
+enum pol_type { POL_BOOL, POL_INT, POL_STRING, POL_LIST };
+
+#define POL_MAX_LIST 256
+
+struct pol_value {
+	enum pol_type type;
+	bool b;
+	long long i;
+	char *s;
+	char **list;		/* NULL-terminated */
+	size_t n;
+	bool locked;
+	char source[1100];	/* the file that set it, or "default" */
+};
+
+struct policy {
+	struct pol_value v[POL_NKEYS];
+	char **socket_images;	/* ECI's dockerSocketMount.imageList.images */
+	size_t nsocket_images;
+	char dir[512];		/* the policy.d read */
+};
+
+extern const char *const pol_names[POL_NKEYS];
+
+/* The policy directory this build reads. */
+const char *policy_dir(void);
+
+/**
+ * policy_load() - defaults, then the administrator's files
+ * @p:   filled; free with policy_free()
+ * @dir: policy.d (policy_dir() outside tests)
+ * @e:   error: tampering (which file, why), malformed JSON (file, line,
+ *       column), a wrong type (file, key, expected type)
+ *
+ * Unknown keys are reported on stderr and ignored.
+ * Return: 0 or negative.
+ */
+int policy_load(struct policy *p, const char *dir, struct eci_err *e);
+
+/**
+ * policy_load_user() - the user's settings, for what is not locked
+ * @path: the settings file; a missing one is no error
+ *
+ * Return: 0 or negative (malformed file, wrong type).
+ */
+int policy_load_user(struct policy *p, const char *path, struct eci_err *e);
+
+/* $XDG_CONFIG_HOME/eci/settings.json (else ~/.config/eci/settings.json). */
+int policy_user_path(char *buf, size_t size);
+
+/**
+ * policy_locked_flag() - refuse a flag that would change a locked setting
+ * @flag: the flag as given ("--privileged", "--network host")
+ *
+ * Return: 0 if @key is not locked, else -1 with @e saying
+ *         '--privileged: "allowPrivileged" is managed by your administrator (FILE)'.
+ */
+int policy_locked_flag(const struct policy *p, enum pol_key key, const char *flag,
+		       struct eci_err *e);
+
+/* Does @list (glob patterns) allow @name?  fnmatch(3), "*" for all. */
+bool policy_list_match(char *const *list, const char *name);
+
+/* Print every effective setting, its value, source and lock. */
+void policy_show(const struct policy *p, FILE *out, bool json);
+
+/* Check the helper the way the policy files are checked (see tamper.c). */
+int policy_check_helper(const char *path, struct eci_err *e);
+
+/* Ownership check of one path and all directories above it. */
+int policy_check_owner(const char *path, struct eci_err *e);
+
+/**
+ * policy_audit() - one JSON line for a refusal or a downgrade
+ * @action:  "refused" or "downgraded"
+ * @key:     the setting involved, or POL_NKEYS for none
+ * @image:   the image, or NULL
+ * @detail:  what happened
+ */
+void policy_audit(const struct policy *p, const char *action, enum pol_key key,
+		  const char *image, const char *detail);
+
+void policy_free(struct policy *p);
+
+#endif
