@@ -66,8 +66,15 @@ struct prefer {
 void leases_as_root(void);
 void leases_as_caller(const struct caller *c);
 void leases_open(struct leases *ls);
+/* maxContainersPerUser, from the administrator's policy (0: no limit). */
+struct limit {
+	long long max;
+	char source[1100];
+};
+
 size_t lease_pick(struct leases *ls, const struct caller *c, const struct idfile *u,
-		  const struct idfile *g, const struct prefer *prefer, struct lease *out);
+		  const struct idfile *g, const struct prefer *prefer, const struct limit *lim,
+		  struct lease *out);
 void lease_commit(struct leases *ls, const struct lease *l);
 
 /* target.c: the start time of the target, read through its /proc fd. */

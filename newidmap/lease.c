@@ -131,8 +131,10 @@ static void probe(pid_t pid, const char *boot_id, struct lease_probe *p)
 		p->pid_exists = true;
 }
 
-/* Is the slot held by a live lease, or by another user's? */
-static bool leased(struct leases *ls, uint32_t ustart, uid_t owner)
+enum { FREE, OURS, THEIRS };
+
+/* Is the slot held by a live lease of the caller's, or by another user's? */
+static int lease_state(struct leases *ls, uint32_t ustart, uid_t owner)
 {
 	_cleanup_free_ char *buf = NULL;
 	struct lease_probe p;
@@ -142,13 +144,31 @@ static bool leased(struct leases *ls, uint32_t ustart, uid_t owner)
 
 	snprintf(name, sizeof(name), "%u", ustart);
 	if (read_all_at(ls->dirfd, name, LEASE_MAX, &buf, &len) < 0)
-		return false;	/* none, or unreadable: only the helper writes here */
+		return FREE;	/* none, or unreadable: only the helper writes here */
 	if (lease_parse(buf, len, &l) < 0)
-		return false;	/* torn by a crash: no live container behind it */
+		return FREE;	/* torn by a crash: no live container behind it */
 	if (l.owner != owner)
-		return true;	/* overlapping /etc/subuid entries: never steal */
+		return THEIRS;	/* overlapping /etc/subuid entries: never steal */
 	probe(l.pid, ls->boot_id, &p);
-	return lease_alive(&l, &p);
+	return lease_alive(&l, &p) ? OURS : FREE;
+}
+
+static void check_limit(struct leases *ls, const struct caller *c, const struct idfile *u,
+			size_t n, const struct limit *lim)
+{
+	long long running = 0;
+
+	if (lim->max <= 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t us;
+
+		if (subid_slot(u->r, u->n, i, &us, NULL) == 0 && lease_state(ls, us, c->uid) == OURS)
+			running++;
+	}
+	if (running >= lim->max)
+		die(EXIT_DENIED, "user %s already runs %lld containers, the most \"maxContainersPerUser\" "
+		    "allows (%s)", c->name, running, lim->source);
 }
 
 /* Does any process on the host use an id of this slot? */
@@ -186,11 +206,13 @@ static bool preferred(const struct prefer *p, uint32_t start)
 
 /* Two rounds: first the slots the launcher prefers, then any. */
 size_t lease_pick(struct leases *ls, const struct caller *c, const struct idfile *u,
-		  const struct idfile *g, const struct prefer *prefer, struct lease *out)
+		  const struct idfile *g, const struct prefer *prefer, const struct limit *lim,
+		  struct lease *out)
 {
 	size_t nu = subid_slot_count(u->r, u->n), ng = subid_slot_count(g->r, g->n);
 	size_t n = nu < ng ? nu : ng;
 
+	check_limit(ls, c, u, n, lim);
 	for (int round = prefer->n ? 0 : 1; round < 2; round++)
 		for (size_t i = 0; i < n; i++) {
 			uint32_t us, gs;
@@ -198,7 +220,8 @@ size_t lease_pick(struct leases *ls, const struct caller *c, const struct idfile
 			if (subid_slot(u->r, u->n, i, &us, NULL) < 0 ||
 			    subid_slot(g->r, g->n, i, &gs, NULL) < 0)
 				break;
-			if ((round == 0 && !preferred(prefer, us)) || leased(ls, us, c->uid) ||
+			if ((round == 0 && !preferred(prefer, us)) ||
+			    lease_state(ls, us, c->uid) != FREE ||
 			    ids_in_use(us, gs))
 				continue;
 			memset(out, 0, sizeof(*out));

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "helper.h"
+#include "policy.h"
 
 /* Make sure fds 0, 1 and 2 are open before anything else is. */
 static void sanitize_stdio(void)
@@ -84,6 +85,41 @@ static void parse_prefer(const char *s, struct prefer *p)
 	}
 }
 
+/*
+ * The one setting the helper enforces, read from the administrator's
+ * policy.d (never the user's settings); a policy that fails its ownership
+ * checks stops the helper too.
+ */
+static void read_limit(struct limit *lim)
+{
+	struct eci_err e = { 0 };
+	struct policy p;
+
+	if (policy_load(&p, policy_dir(), &e) < 0)
+		die(EXIT_DENIED, "%s", e.msg);
+	lim->max = p.v[POL_MAX_CONTAINERS].i;
+	snprintf(lim->source, sizeof(lim->source), "%s", p.v[POL_MAX_CONTAINERS].source);
+	policy_free(&p);
+}
+
+/* Only the test build (ECI_POLICY_FROM_ENV) keeps $ECI_POLICY_DIR. */
+static char test_policy_dir[512];
+
+static void keep_test_policy_dir(void)
+{
+#ifdef ECI_POLICY_FROM_ENV
+	const char *d = getenv("ECI_POLICY_DIR");
+
+	snprintf(test_policy_dir, sizeof(test_policy_dir), "%s", d ? d : "");
+#endif
+}
+
+static void restore_test_policy_dir(void)
+{
+	if (test_policy_dir[0])
+		setenv("ECI_POLICY_DIR", test_policy_dir, 1);
+}
+
 static void who_am_i(struct caller *c)
 {
 	struct passwd *pw;
@@ -102,6 +138,7 @@ int main(int argc, char **argv)
 {
 	struct idfile uids, gids;
 	struct prefer prefer = { 0 };
+	struct limit lim = { 0 };
 	struct leases ls;
 	struct lease l;
 	struct caller c;
@@ -109,7 +146,9 @@ int main(int argc, char **argv)
 	pid_t pid;
 
 	sanitize_stdio();
+	keep_test_policy_dir();
 	clearenv();
+	restore_test_policy_dir();
 	umask(077);
 	/* Nothing may be passed on to programs this one could run. */
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
@@ -134,7 +173,8 @@ int main(int argc, char **argv)
 
 	leases_as_root();
 	leases_open(&ls);
-	lease_pick(&ls, &c, &uids, &gids, &prefer, &l);
+	read_limit(&lim);
+	lease_pick(&ls, &c, &uids, &gids, &prefer, &lim, &l);
 	l.pid = pid;
 	l.starttime = target_starttime(procfd, pid);
 	leases_as_caller(&c);	/* the map files are the caller's */

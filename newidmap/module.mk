@@ -9,9 +9,19 @@ LIB_HELPER  := $(O)/lib/libecihelper.a
 $(LIB_HELPER): $(HELPER_OBJS)
 LIBS += $(LIB_HELPER)
 
-$(O)/bin/eci-newidmap: $(O)/obj/newidmap/main.o $(LIB_HELPER) $(LIB_SUBID) $(LIB_COMMON)
+$(O)/bin/eci-newidmap: $(O)/obj/newidmap/main.o $(LIB_HELPER) $(O)/lib/libecipolicy.a $(LIB_SUBID) $(LIB_COMMON)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcap
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcap -ljansson
+
+# The helper of the test stage: reads $ECI_POLICY_DIR (still checked).
+$(O)/obj/newidmap/main-test.o: newidmap/main.c
+	@mkdir -p $(@D)
+	@echo "  CC      $< (test)"
+	@$(CC) $(ALL_CFLAGS) -DECI_POLICY_FROM_ENV -MMD -MP -c -o $@ $<
+$(O)/t/eci-newidmap: $(O)/obj/newidmap/main-test.o $(LIB_HELPER) $(O)/lib/libecipolicy-test.a $(LIB_SUBID) $(LIB_COMMON)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcap -ljansson
+TEST_BINS += $(O)/t/eci-newidmap
 BINS += $(O)/bin/eci-newidmap
 
 # make fuzz [FUZZ_SECONDS=60]: libFuzzer on subid_parse().  The committed
@@ -26,7 +36,7 @@ $(FUZZ_DIR)/fuzz_subid: newidmap/fuzz_subid.c newidmap/subid.c newidmap/subid.h
 	      -fno-sanitize-recover=all -I common -I newidmap -o $@ \
 	      newidmap/fuzz_subid.c newidmap/subid.c
 
-fuzz: $(FUZZ_DIR)/fuzz_subid
+fuzz: $(FUZZ_DIR)/fuzz_subid fuzz-policy
 	@mkdir -p $(FUZZ_DIR)/corpus
 	cp newidmap/fuzz/corpus/* $(FUZZ_DIR)/corpus/
 	$(FUZZ_DIR)/fuzz_subid -max_total_time=$(FUZZ_SECONDS) \

@@ -11,3 +11,18 @@ $(O)/obj/policy/policy-test.o: policy/policy.c
 	@$(CC) $(ALL_CFLAGS) -DECI_POLICY_FROM_ENV -MMD -MP -c -o $@ $<
 LIB_POLICY_TEST := $(O)/lib/libecipolicy-test.a
 $(LIB_POLICY_TEST): $(addprefix $(O)/obj/policy/,policy-test.o tamper.o audit.o)
+
+# make fuzz-policy [FUZZ_SECONDS=60]: libFuzzer on the policy.d parser.
+$(O)/fuzz/fuzz_policy: policy/fuzz_policy.c policy/policy.c policy/policy.h common/err.c
+	@mkdir -p $(@D)
+	clang -std=c11 -D_GNU_SOURCE $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined \
+	      -fno-sanitize-recover=all -I common -I policy -o $@ \
+	      policy/fuzz_policy.c policy/policy.c policy/audit.c policy/tamper.c common/err.c \
+	      -ljansson -lcap
+
+fuzz-policy: $(O)/fuzz/fuzz_policy
+	@mkdir -p $(O)/fuzz/policy-corpus
+	cp policy/fuzz/corpus/* $(O)/fuzz/policy-corpus/
+	$(O)/fuzz/fuzz_policy -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(O)/fuzz/ \
+	      $(O)/fuzz/policy-corpus
+.PHONY: fuzz-policy

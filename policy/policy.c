@@ -185,15 +185,11 @@ static int socket_images(struct policy *p, json_t *eci, const char *file, struct
 	return 0;
 }
 
-static int admin_file(struct policy *p, const char *file, struct eci_err *e)
+static int admin_json(struct policy *p, json_t *root, const char *file, struct eci_err *e)
 {
-	json_error_t je;
-	json_auto_t *root = json_load_file(file, JSON_REJECT_DUPLICATES, &je);
 	const char *key;
 	json_t *val;
 
-	if (!root)
-		return eci_fail(e, 0, "%s: line %d column %d: %s", file, je.line, je.column, je.text);
 	if (!json_is_object(root))
 		return eci_fail(e, 0, "%s: not a JSON object", file);
 	json_object_foreach(root, key, val) {
@@ -219,6 +215,33 @@ static int admin_file(struct policy *p, const char *file, struct eci_err *e)
 			return -1;
 	}
 	return 0;
+}
+
+static int admin_file(struct policy *p, const char *file, struct eci_err *e)
+{
+	json_error_t je;
+	json_auto_t *root = json_load_file(file, JSON_REJECT_DUPLICATES, &je);
+
+	if (!root)
+		return eci_fail(e, 0, "%s: line %d column %d: %s", file, je.line, je.column, je.text);
+	return admin_json(p, root, file, e);
+}
+
+int policy_parse_buffer(struct policy *p, const char *buf, size_t len, const char *name,
+			struct eci_err *e)
+{
+	json_error_t je;
+	json_auto_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+
+	if (!root)
+		return eci_fail(e, 0, "%s: line %d column %d: %s", name, je.line, je.column, je.text);
+	return admin_json(p, root, name, e);
+}
+
+int policy_defaults(struct policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	return defaults(p);
 }
 
 static int by_name(const struct dirent **a, const struct dirent **b)

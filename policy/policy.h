@@ -126,6 +126,11 @@ int policy_check_owner(const char *path, struct eci_err *e);
 void policy_audit(const struct policy *p, const char *action, enum pol_key key,
 		  const char *image, const char *detail);
 
+/* For the fuzzer: defaults, then one administrator file held in memory. */
+int policy_defaults(struct policy *p);
+int policy_parse_buffer(struct policy *p, const char *buf, size_t len, const char *name,
+			struct eci_err *e);
+
 void policy_free(struct policy *p);
 
 #endif
