@@ -25,7 +25,7 @@ if [ "$(id -u)" = 0 ]; then
 	stage=$(mktemp -d /tmp/eci-check.XXXXXX)
 	sh tools/stage.sh "$o" "$stage" || exit 1
 	runuser -u ecitest -- env -u XDG_RUNTIME_DIR ECI_PREFIX="$stage" ECI_SRCDIR="$PWD" \
-		"$stage/t/ns-tests" | tee -a "$log" || status=1
+		ECI_POLICY_ROOT="$stage/policies" "$stage/t/ns-tests" | tee -a "$log" || status=1
 	echo "== namespace tests, account with one slot"
 	sh tools/account.sh ecitest1 1 || exit 1
 	runuser -u ecitest1 -- env -u XDG_RUNTIME_DIR ECI_PREFIX="$stage" ECI_NS_ONESLOT=1 \

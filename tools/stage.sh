@@ -9,7 +9,15 @@ mkdir -p "$dir/bin" "$dir/share"
 cp "$o"/bin/* "$dir/bin/"
 cp -R "$o/share/eci" "$dir/share/"
 [ -d "$o/t" ] && cp -R "$o/t" "$dir/"
+# The image builder of the namespace tests (t/ns/check_images.c).
+mkdir -p "$dir/t" && cp -R t/images "$dir/t/"
 chown -R root:root "$dir"
 chmod -R a+rX,go-w "$dir"
 chmod 0755 "$dir"
 setcap cap_setuid,cap_setgid=ep "$dir/bin/eci-newidmap"
+# The test build of the helper (reads $ECI_POLICY_DIR), beside the test
+# build of eci-run that finds it there.
+[ -f "$dir/t/eci-newidmap" ] && setcap cap_setuid,cap_setgid=ep "$dir/t/eci-newidmap"
+# Policy scenarios for the policy suite, owned by root as policy must be.
+[ -f t/policy/prepare.sh ] && sh t/policy/prepare.sh "$dir"
+exit 0
