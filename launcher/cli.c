@@ -36,6 +36,8 @@ static void help(void)
 	      "      --env-file FILE       read KEY=VALUE lines from FILE\n"
 	      "      --hostname NAME       the container's host name (default: its short id)\n"
 	      "  -i, --interactive         keep stdin open (else it is /dev/null)\n"
+	      "      --network MODE        none (default), pasta, slirp4netns\n"
+	      "  -p, --publish [IP:]HOST:CTR[/udp]  publish a port (on 127.0.0.1 by default)\n"
 	      "      --privileged          every capability, inside the container's namespaces\n"
 	      "      --read-only           mount the root file system read-only\n"
 	      "      --security-opt OPT    no-new-privileges[=false], seccomp=unconfined|FILE\n"
@@ -62,14 +64,17 @@ static void help(void)
 int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 {
 	enum { OPT_VERSION = 256, OPT_HOSTNAME, OPT_READ_ONLY, OPT_TMPFS, OPT_PRIVILEGED,
-	       OPT_CAP_ADD, OPT_CAP_DROP, OPT_SECURITY_OPT, OPT_ENV_FILE };
+	       OPT_CAP_ADD, OPT_CAP_DROP, OPT_SECURITY_OPT, OPT_ENV_FILE, OPT_NETWORK };
 	static const struct option longopts[] = {
 		{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 		{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
 		{ "env", required_argument, NULL, 'e' },
 		{ "env-file", required_argument, NULL, OPT_ENV_FILE },
 		{ "interactive", no_argument, NULL, 'i' },
+		{ "network", required_argument, NULL, OPT_NETWORK },
+		{ "net", required_argument, NULL, OPT_NETWORK },
 		{ "privileged", no_argument, NULL, OPT_PRIVILEGED },
+		{ "publish", required_argument, NULL, 'p' },
 		{ "security-opt", required_argument, NULL, OPT_SECURITY_OPT },
 		{ "tty", no_argument, NULL, 't' },
 		{ "user", required_argument, NULL, 'u' },
@@ -86,7 +91,7 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 
 	memset(o, 0, sizeof(*o));
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:hv:e:itu:w:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:hv:e:itu:w:p:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			help();
@@ -124,6 +129,14 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 			break;
 		case OPT_SECURITY_OPT:
 			ADD(o->security_opt, o->nsecurity_opt, "--security-opt");
+			break;
+		case OPT_NETWORK:
+			o->network = optarg;
+			break;
+		case 'p':
+			if (o->npublish == NET_MAX_PORTS)
+				return eci_fail(e, 0, "-p: at most %d ports", NET_MAX_PORTS);
+			o->publish[o->npublish++] = optarg;
 			break;
 		case OPT_PRIVILEGED:
 			o->privileged = true;

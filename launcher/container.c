@@ -18,6 +18,8 @@
  * and not sent twice.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -30,6 +32,7 @@
 
 #include "cleanup.h"
 #include "launcher.h"
+#include "util.h"
 
 #define CLONE_FLAGS                                                            \
 	(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET |          \
@@ -66,7 +69,8 @@ void sync_send_fail(int sock, int type, int code, const struct eci_err *e)
 
 static pid_t clone_child(struct spec *s, int sock[2])
 {
-	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_FLAGS | SIGCHLD, NULL, NULL, NULL, NULL);
+	unsigned long flags = CLONE_FLAGS & ~(s->net.mode == NET_HOST ? CLONE_NEWNET : 0UL);
+	pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
 
 	if (pid == 0) {
 		close(sock[0]);
@@ -103,9 +107,50 @@ static int report(int sock, int code, struct sync_msg *pending)
 	return m.type == SYNC_EXEC_FAIL ? m.code : EXIT_ECI;
 }
 
+/* The workload: the first child of the container's pid 1, seen from here. */
+static pid_t workload_pid(pid_t init)
+{
+	char path[64], *buf = NULL;
+	pid_t pid = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)init, (int)init);
+	if (read_all_at(AT_FDCWD, path, 256, &buf, NULL) == 0)
+		pid = (pid_t)atoi(buf);
+	free(buf);
+	return pid > 0 ? pid : -1;
+}
+
+/* --network pasta|slirp4netns: wait for pid 1's word, attach, answer. */
+static int attach_network(struct spec *s, int sock, pid_t init, struct sync_msg *pending)
+{
+	struct sync_msg m;
+	struct eci_err e = { 0 };
+	pid_t w;
+
+	if (s->net.mode != NET_PASTA && s->net.mode != NET_SLIRP)
+		return 0;
+	if (recv(sock, &m, sizeof(m), 0) != (ssize_t)sizeof(m))
+		return -1;
+	if (m.type != SYNC_NET) {
+		*pending = m;
+		return -1;
+	}
+	w = workload_pid(init);
+	if (w < 0 || net_attach(&s->net, w, s->statedir, &e) < 0) {
+		if (w < 0)
+			eci_fail(&e, 0, "--network: cannot find the workload");
+		pending->type = SYNC_FAIL;
+		pending->err = e;
+		return -1;
+	}
+	m.type = SYNC_NET_DONE;
+	return send(sock, &m, sizeof(m), MSG_NOSIGNAL) == (ssize_t)sizeof(m) ? 0 : -1;
+}
+
 int container_run(struct spec *s)
 {
 	struct sync_msg go = { .type = SYNC_GO }, pending = { 0 };
+	int code;
 	struct eci_err e = { 0 };
 	char range[128];
 	_cleanup_close_ int psock = -1;
@@ -146,7 +191,15 @@ int container_run(struct spec *s)
 		wait_child(pid);
 		return report(psock, EXIT_ECI, NULL);
 	}
+	if (attach_network(s, psock, pid, &pending) < 0) {
+		kill(pid, SIGKILL);
+		wait_child(pid);
+		net_detach(&s->net);
+		return report(psock, EXIT_ECI, &pending);
+	}
 	if (s->tty)
 		tty_relay(psock, pid, s->interactive, &pending);
-	return report(psock, wait_child(pid), &pending);
+	code = report(psock, wait_child(pid), &pending);
+	net_detach(&s->net);
+	return code;
 }

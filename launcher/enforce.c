@@ -123,6 +123,34 @@ static int check_caps(struct spec *s, const struct opts *o, struct eci_err *e)
 	return 0;
 }
 
+static bool loopback(const char *ip)
+{
+	return !strncmp(ip, "127.", 4) || !strcmp(ip, "::1");
+}
+
+static int check_network(struct spec *s, struct eci_err *e)
+{
+	const struct policy *p = &s->policy;
+	char flag[160];
+
+	snprintf(flag, sizeof(flag), "--network %s", net_mode_names[s->net.mode]);
+	if (s->net.mode == NET_HOST) {
+		if (p->v[POL_ECI].b && p->v[POL_ECI].locked)
+			return refuse(s, POL_ECI, flag, e);
+		if (p->v[POL_ECI].b || !p->v[POL_ALLOW_HOST_NS].b)
+			return refuse(s, p->v[POL_ECI].b ? POL_ECI : POL_ALLOW_HOST_NS, flag, e);
+	} else if (!policy_list_match(p->v[POL_ALLOWED_NETWORKS].list, net_mode_names[s->net.mode])) {
+		return refuse(s, POL_ALLOWED_NETWORKS, flag, e);
+	}
+	for (size_t i = 0; i < s->net.nports; i++) {
+		if (loopback(s->net.port[i].ip) || p->v[POL_PUBLIC_PORTS].b)
+			continue;
+		snprintf(flag, sizeof(flag), "-p %s", s->net.port[i].spec);
+		return refuse(s, POL_PUBLIC_PORTS, flag, e);
+	}
+	return 0;
+}
+
 /* Before security_build(): what the flags may ask for at all. */
 int enforce_flags(struct spec *s, const struct opts *o, struct eci_err *e)
 {
@@ -130,6 +158,8 @@ int enforce_flags(struct spec *s, const struct opts *o, struct eci_err *e)
 
 	if (o->privileged && !p->v[POL_ALLOW_PRIVILEGED].b)
 		return refuse(s, POL_ALLOW_PRIVILEGED, "--privileged", e);
+	if (check_network(s, e) < 0)
+		return -1;
 	for (size_t i = 0; i < o->nsecurity_opt; i++) {
 		const char *opt = o->security_opt[i];
 

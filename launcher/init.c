@@ -96,7 +96,7 @@ static int prepare(struct spec *s, int sock, int nest, struct eci_err *e)
 	struct user u;
 	char home[300];
 
-	if (nest_enter(nest, e) < 0)
+	if (nest_enter(nest, s->net.mode != NET_HOST, e) < 0)
 		return -1;
 	if (s->tty) {
 		if (tty_child(sock, e) < 0)
@@ -142,6 +142,21 @@ static void exec_workload(struct spec *s, int sock, int nest)
 		eci_fail(&e, errno, "exec %s", s->argv[0]);
 	sync_send_fail(sock, SYNC_EXEC_FAIL, code, &e);
 	_exit(code);
+}
+
+/* pasta or slirp4netns: the launcher attaches it to the workload's new
+ * network namespace before the workload may run. */
+static int await_network(struct spec *s, int sock, struct eci_err *e)
+{
+	struct sync_msg m = { .type = SYNC_NET };
+
+	if (s->net.mode != NET_PASTA && s->net.mode != NET_SLIRP)
+		return 0;
+	if (send(sock, &m, sizeof(m), MSG_NOSIGNAL) != (ssize_t)sizeof(m) ||
+	    recv(sock, &m, sizeof(m), 0) != (ssize_t)sizeof(m) || m.type != SYNC_NET_DONE)
+		return eci_fail(e, 0, "the network of --network %s was not set up",
+				net_mode_names[s->net.mode]);
+	return 0;
 }
 
 static void fail_init(int sock, int err, const char *what) __attribute__((noreturn));
@@ -194,7 +209,8 @@ void init_main(struct spec *s, int sock)
 	}
 	workload = pid;
 	close(nest[1]);
-	if (nest_map(pid, nest[0], &e) < 0) {
+	if (nest_map(pid, nest[0], &e) < 0 || await_network(s, sock, &e) < 0 ||
+	    nest_release(nest[0], &e) < 0) {
 		kill(pid, SIGKILL);
 		sync_send_fail(sock, SYNC_FAIL, EXIT_ECI, &e);
 		_exit(EXIT_ECI);

@@ -15,6 +15,7 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "netmode.h"
 #include "spec.h"
 
 #define EXIT_ECI 125
@@ -27,6 +28,8 @@ enum sync_type {
 	SYNC_FAIL,		/* child: setup failed, see err */
 	SYNC_EXEC_FAIL,		/* workload: exec failed, exit with code */
 	SYNC_TTY,		/* workload: the pty master, as SCM_RIGHTS */
+	SYNC_NET,		/* pid 1: the workload's network namespace is there */
+	SYNC_NET_DONE,		/* launcher: pasta/slirp4netns configured it */
 };
 
 struct sync_msg {
@@ -59,6 +62,9 @@ struct opts {
 	size_t ncap_add, ncap_drop;
 	const char *security_opt[OPT_MAX];	/* --security-opt */
 	size_t nsecurity_opt;
+	const char *network;	/* --network */
+	const char *publish[NET_MAX_PORTS];	/* -p */
+	size_t npublish;
 };
 
 /* cli.c */
@@ -139,8 +145,9 @@ int tty_relay(int sock, pid_t pid, bool interactive, struct sync_msg *pending);
 
 /* nest.c: the workload side (after fork) and pid 1's side of the handshake
  * over @sync, a socketpair between them. */
-int nest_enter(int sync, struct eci_err *e);
+int nest_enter(int sync, bool own_net, struct eci_err *e);
 int nest_map(pid_t pid, int sync, struct eci_err *e);
+int nest_release(int sync, struct eci_err *e);
 
 /* sync helpers (container.c) */
 void sync_send_fail(int sock, int type, int code, const struct eci_err *e);

@@ -36,19 +36,18 @@
 #include "net.h"
 #include "util.h"
 
-#define NEST_FLAGS (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET)
-
-int nest_enter(int sync, struct eci_err *e)
+int nest_enter(int sync, bool own_net, struct eci_err *e)
 {
+	int flags = CLONE_NEWUSER | CLONE_NEWNS | (own_net ? CLONE_NEWNET : 0);
 	char c = 'u';
 
 	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
 		return eci_fail(e, errno, "PR_SET_DUMPABLE");
-	if (unshare(NEST_FLAGS) < 0)
+	if (unshare(flags) < 0)
 		return eci_fail(e, errno, "create the workload's namespaces");
 	if (write(sync, &c, 1) != 1 || read(sync, &c, 1) != 1 || c != 'm')
 		return eci_fail(e, 0, "pid 1 did not map the workload's namespace");
-	return nl_loopback_up(e);
+	return own_net ? nl_loopback_up(e) : 0;
 }
 
 static int write_map(pid_t pid, const char *file, struct eci_err *e)
@@ -76,7 +75,13 @@ int nest_map(pid_t pid, int sync, struct eci_err *e)
 		return eci_fail(e, 0, "the workload failed to create its namespaces");
 	if (write_map(pid, "uid_map", e) < 0 || write_map(pid, "gid_map", e) < 0)
 		return -1;
-	c = 'm';
+	return 0;
+}
+
+int nest_release(int sync, struct eci_err *e)
+{
+	char c = 'm';
+
 	if (write(sync, &c, 1) != 1)
 		return eci_fail(e, errno, "release the workload");
 	return 0;

@@ -155,6 +155,23 @@ static bool valid_hostname(const char *h)
 	return h[len - 1] != '-';
 }
 
+static int build_net(struct spec *s, const struct opts *o, struct eci_err *e)
+{
+	s->net.exit_fd = -1;
+	if (o->network && net_parse_mode(o->network, &s->net.mode, e) < 0)
+		return -1;
+	for (size_t i = 0; i < o->npublish; i++)
+		if (net_parse_port(o->publish[i], &s->net.port[s->net.nports++], e) < 0)
+			return -1;
+	if (s->net.nports && s->net.mode != NET_PASTA && s->net.mode != NET_SLIRP)
+		return eci_fail(e, 0, "-p %s: publishing ports needs --network pasta or slirp4netns",
+				o->publish[0]);
+	s->mnt.host_ip = net_host_address(s->net.mode);
+	s->mnt.dns_ip = net_dns_address(s->net.mode);
+	s->mnt.net_mode = net_mode_names[s->net.mode];
+	return 0;
+}
+
 static int load_policy(struct spec *s, struct eci_err *e)
 {
 	char user[4096];
@@ -194,7 +211,8 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 	for (size_t i = 0; i < o->ntmpfs; i++)
 		if (s->mnt.ntmpfs++, mnt_parse_tmpfs(&s->mnt.tmpfs[i], o->tmpfs[i], e) < 0)
 			return -1;
-	if (load_policy(s, e) < 0 || enforce_flags(s, o, e) < 0)
+	if (build_net(s, o, e) < 0 || load_policy(s, e) < 0 || enforce_flags(s, o, e) < 0 ||
+	    net_check_program(&s->net, e) < 0 || net_check_ports(&s->net, e) < 0)
 		return -1;
 	if (open_image(s, o->image, e) < 0 || build_argv(s, o->cmd, e) < 0 ||
 	    env_build(s, o, e) < 0 || security_build(s, o, e) < 0 ||

@@ -19,6 +19,7 @@
 #include "image.h"
 #include "store.h"
 #include "mounts.h"
+#include "netmode.h"
 #include "policy.h"
 
 struct sock_filter;
@@ -53,6 +54,7 @@ struct spec {
 	char statedir[4096];		/* $XDG_RUNTIME_DIR/eci/ID */
 	int statedir_fd;		/* its base directory */
 	struct mnt_plan mnt;		/* rootfs, volumes, tmpfs, read-only */
+	struct net_plan net;		/* --network, -p */
 	int lock_fd;			/* statedir, flock()ed while we live */
 };
 

@@ -60,6 +60,9 @@ struct mnt_tmpfs {
 struct mnt_plan {
 	const char *statedir;	/* holds rootfs/ and rw/ */
 	const char *hostname;
+	const char *host_ip;	/* host.eci.internal, or NULL */
+	const char *dns_ip;	/* the resolver, or NULL */
+	const char *net_mode;	/* for resolv.conf's comment */
 	bool read_only;
 	struct mnt_volume vol[MNT_MAX_VOLUMES];
 	size_t nvol;

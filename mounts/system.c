@@ -95,6 +95,23 @@ static int mount_proc(int rootfd, struct eci_err *e)
 	return 0;
 }
 
+/* A new sysfs needs a network namespace of our own; without one the host's
+ * /sys is bound, recursively and read-only. */
+static int bind_host_sys(int dir, struct eci_err *e)
+{
+	struct mount_attr attr = { .attr_set = RO_FLAGS };
+	int tree = open_tree(AT_FDCWD, "/sys", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+
+	if (tree < 0)
+		return eci_fail(e, errno, "bind /sys");
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0 ||
+	    mnt_attach(tree, dir, "/sys", e) < 0) {
+		close(tree);
+		return eci_fail(e, errno, "bind /sys");
+	}
+	return tree;
+}
+
 /*
  * sysfs read-only; the cgroup2 hierarchy of the container's cgroup namespace
  * read-only at /sys/fs/cgroup.  Where the kernel refuses cgroup2 to this
@@ -109,6 +126,8 @@ static int mount_sys(int rootfd, struct eci_err *e)
 	if (dir < 0)
 		return dir;
 	sys = mnt_fs_at(dir, "/sys", "sysfs", NULL, RO_FLAGS, e);
+	if (sys < 0 && e->err == EPERM)
+		sys = bind_host_sys(dir, e);	/* --network host: sysfs is the host's */
 	if (sys < 0)
 		return sys;
 	cg = mnt_open_in(sys, "fs/cgroup", O_PATH | O_DIRECTORY | O_NOFOLLOW,
@@ -148,7 +167,7 @@ static int etc_files(struct mnt_plan *p, int rootfd, struct eci_err *e)
 	_cleanup_close_ int etc = mnt_mkpath(rootfd, "/etc", true, "/etc", e);
 	_cleanup_close_ int etcw = -1;
 	int rw = p->rw_fd;
-	char hostname[128], hosts[512];
+	char hostname[128], hosts[640], resolv[128];
 
 	if (etc < 0)
 		return etc;
@@ -159,10 +178,16 @@ static int etc_files(struct mnt_plan *p, int rootfd, struct eci_err *e)
 	snprintf(hosts, sizeof(hosts),
 		 "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
 		 "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\n"
-		 "ff02::2\tip6-allrouters\n127.0.1.1\t%s\n", p->hostname);
+		 "ff02::2\tip6-allrouters\n127.0.1.1\t%s\n%s%s%s", p->hostname,
+		 p->host_ip ? p->host_ip : "", p->host_ip ? "\thost.eci.internal\n" : "", "");
+	if (p->dns_ip)
+		snprintf(resolv, sizeof(resolv), "nameserver %s\n", p->dns_ip);
+	else
+		snprintf(resolv, sizeof(resolv), "# eci: no network (--network %s)\n",
+			 p->net_mode ? p->net_mode : "none");
 	if (etc_file(rw, etcw, "hostname", hostname, e) < 0 ||
 	    etc_file(rw, etcw, "hosts", hosts, e) < 0 ||
-	    etc_file(rw, etcw, "resolv.conf", "# eci: no network (--network none)\n", e) < 0)
+	    etc_file(rw, etcw, "resolv.conf", resolv, e) < 0)
 		return -1;
 	return 0;
 }

@@ -28,6 +28,7 @@ const char *const pol_names[POL_NKEYS] = {
 	[POL_ALLOWED_CAPS] = "allowedCapabilities",
 	[POL_MAX_CONTAINERS] = "maxContainersPerUser",
 	[POL_AUDIT_LOG] = "auditLog",
+	[POL_PUBLIC_PORTS] = "allowPublicPorts",
 };
 
 static const char *const type_names[] = {
@@ -89,7 +90,7 @@ static int defaults(struct policy *p)
 		[POL_ALLOW_HOST_NS] = POL_BOOL, [POL_ALLOW_PRIVILEGED] = POL_BOOL,
 		[POL_SECCOMP] = POL_STRING, [POL_NNP] = POL_BOOL,
 		[POL_ALLOWED_CAPS] = POL_LIST, [POL_MAX_CONTAINERS] = POL_INT,
-		[POL_AUDIT_LOG] = POL_STRING,
+		[POL_AUDIT_LOG] = POL_STRING, [POL_PUBLIC_PORTS] = POL_BOOL,
 	};
 
 	for (int k = 0; k < POL_NKEYS; k++) {

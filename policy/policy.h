@@ -41,6 +41,7 @@ enum pol_key {
 	POL_ALLOWED_CAPS,	/* allowedCapabilities: [names] or ["ALL"] */
 	POL_MAX_CONTAINERS,	/* maxContainersPerUser: integer, 0 = no limit */
 	POL_AUDIT_LOG,		/* auditLog: "syslog" | "stderr" | absolute path */
+	POL_PUBLIC_PORTS,	/* allowPublicPorts: bool, -p on other than loopback */
 	POL_NKEYS
 };
 

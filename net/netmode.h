@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * netmode.h - --network and -p: rootless networking through pasta or
+ * slirp4netns
+ *
+ * Theory of Operation: with --network pasta (or slirp4netns) the launcher
+ * starts that program, from Debian's passt (or slirp4netns) package, as a
+ * child of its own with the parent-death signal set, against the
+ * workload's network namespace, once the workload has created it and
+ * before it runs: pid 1 tells the launcher (SYNC_NET), the launcher starts
+ * the program and waits until it has configured the namespace (pasta
+ * writes its pid file then; slirp4netns writes to --ready-fd), then pid 1
+ * releases the workload.  The program is stopped when the container ends;
+ * if the launcher is killed, the parent-death signal (pasta) or the closing
+ * of --exit-fd (slirp4netns) ends it: no orphan keeps running.
+ *
+ * Inside, the container has eth0 on 192.0.2.0/24 (TEST-NET-1, never routed):
+ * the gateway maps to the host's loopback, so host.eci.internal (in
+ * /etc/hosts) reaches the invoking host's 127.0.0.1, and DNS queries to
+ * 192.0.2.3 are forwarded to the host's resolver.  -p publishes a
+ * container port on the host, on 127.0.0.1 unless an address is given.
+ */
+#ifndef ECI_NETMODE_H
+#define ECI_NETMODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+enum net_mode { NET_NONE, NET_PASTA, NET_SLIRP, NET_HOST };
+
+#define NET_MAX_PORTS 32
+
+struct net_port {
+	const char *spec;	/* the flag's value */
+	char ip[64];		/* host address, default 127.0.0.1 */
+	unsigned host, ctr;
+	bool udp;
+};
+
+struct net_plan {
+	enum net_mode mode;
+	struct net_port port[NET_MAX_PORTS];
+	size_t nports;
+	pid_t helper;		/* pasta or slirp4netns, when running */
+	int exit_fd;		/* slirp4netns: closing it stops it */
+};
+
+extern const char *const net_mode_names[];
+
+int net_parse_mode(const char *s, enum net_mode *m, struct eci_err *e);
+int net_parse_port(const char *spec, struct net_port *p, struct eci_err *e);
+
+/* Bind each published host port once, to refuse one in use up front. */
+int net_check_ports(const struct net_plan *p, struct eci_err *e);
+
+/* The program that --network needs, found on PATH, or an error naming the
+ * Debian package to install. */
+int net_check_program(const struct net_plan *p, struct eci_err *e);
+
+/* Start the program against @pid's network namespace; wait until ready. */
+int net_attach(struct net_plan *p, pid_t pid, const char *statedir, struct eci_err *e);
+
+/* Stop it (no-op when nothing runs). */
+void net_detach(struct net_plan *p);
+
+/* host.eci.internal and the resolver, for /etc/hosts and resolv.conf. */
+const char *net_host_address(enum net_mode m);
+const char *net_dns_address(enum net_mode m);
+
+#endif
