@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * check_network.c - --network none|pasta|slirp4netns and -p, on loopback
+ * addresses only: nothing here leaves the machine
+ */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ns.h"
+#include "run.h"
+#include "tap.h"
+#include "util.h"
+
+static void eci(const char *flags, const char *script, struct run_result *r)
+{
+	char bin[4096], cmd[16384];
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+
+	snprintf(cmd, sizeof(cmd), "exec '%s' %s default /bin/sh -c '%s'",
+		 t_bin("eci-run", bin, sizeof(bin)), flags, script);
+	t_run(argv, r);
+}
+
+static unsigned free_port(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	close(fd);
+	return ntohs(sa.sin_port);
+}
+
+/* A server on the host's 127.0.0.1 that answers one connection. */
+static pid_t serve_once(unsigned port, const char *reply)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	pid_t pid;
+
+	ck_assert_int_ge(fd, 0);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(listen(fd, 4), 0);
+	pid = fork();
+	if (pid == 0) {
+		int c = accept(fd, NULL, NULL);
+		char buf[1024];
+
+		if (c >= 0) {
+			if (read(c, buf, sizeof(buf)) < 0) { /* the request: ignored */ }
+			if (write(c, reply, strlen(reply)) < 0)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(fd);
+	return pid;
+}
+
+/* Connect to the host's 127.0.0.1:port (retrying while the container
+ * starts) and return what the peer sends. */
+static char *fetch(unsigned port)
+{
+	static char buf[4096];
+
+	for (int i = 0; i < 100; i++) {
+		struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+					  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		ssize_t n;
+
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+			const char *req = "GET / HTTP/1.0\r\n\r\n";
+
+			size_t got = 0;
+
+			if (write(fd, req, strlen(req)) > 0) {
+				while (got < sizeof(buf) - 1 &&
+				       (n = read(fd, buf + got, sizeof(buf) - 1 - got)) > 0)
+					got += (size_t)n;
+				buf[got] = '\0';
+				if (got) {
+					close(fd);
+					return buf;
+				}
+			}
+		}
+		close(fd);
+		usleep(50000);
+	}
+	return NULL;
+}
+
+/* Processes of ours whose name says pasta, passt or slirp4netns. */
+static int helpers_running(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int n = 0;
+
+	while (d && (de = readdir(d))) {
+		char path[300], *comm = NULL;
+
+		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+		if (read_all_at(AT_FDCWD, path, 64, &comm, NULL) < 0)
+			continue;
+		if (!strncmp(comm, "pasta", 5) || !strncmp(comm, "passt", 5) ||
+		    !strncmp(comm, "slirp4netns", 11))
+			n++;
+		free(comm);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+START_TEST(none_loopback_only)
+{
+	struct run_result r;
+
+	eci("", "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d \" \"; "
+	    "nc -l -p 9000 > /tmp/v4 & sleep 0.3; echo v4 | nc -w 1 127.0.0.1 9000; "
+	    "nc -l -p 9001 > /tmp/v6 & sleep 0.3; echo v6 | nc -w 1 ::1 9001; sleep 0.3; "
+	    "cat /tmp/v4 /tmp/v6; ip addr show lo | grep -c -E \"inet6? (127.0.0.1|::1)\"", &r);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "lo\nv4\nv6\n2\n");
+	t_run_free(&r);
+}
+END_TEST
+
+static void host_reachable(const char *mode)
+{
+	unsigned port = free_port();
+	char script[512], flags[64];
+	pid_t server = serve_once(port, "HTTP/1.0 200 OK\r\nContent-Length: 16\r\n\r\nhello-from-host\n");
+	struct run_result r;
+	int before = helpers_running();
+
+	snprintf(flags, sizeof(flags), "--network %s", mode);
+	snprintf(script, sizeof(script),
+		 "grep host.eci.internal /etc/hosts >/dev/null && grep -c nameserver /etc/resolv.conf; "
+		 "wget -q -O - http://host.eci.internal:%u/", port);
+	eci(flags, script, &r);
+	ck_assert_msg(r.status == 0, "%s: exit %d: %s", mode, r.status, r.err);
+	ck_assert_str_eq(r.out, "1\nhello-from-host\n");
+	t_run_free(&r);
+	kill(server, SIGKILL);
+	waitpid(server, NULL, 0);
+	ck_assert_int_eq(helpers_running(), before);	/* nothing left running */
+}
+
+START_TEST(pasta_reaches_host)
+{
+	host_reachable("pasta");
+}
+END_TEST
+
+START_TEST(slirp_reaches_host)
+{
+	host_reachable("slirp4netns");
+}
+END_TEST
+
+static void published(const char *mode)
+{
+	unsigned port = free_port();
+	char bin[4096], flag[32], net[32];
+	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"--network", net,
+			 (char *)"-p", flag, (char *)"default", (char *)"sh", (char *)"-c",
+			 (char *)"mkdir /www && echo served-by-container > /www/index.html && "
+				 "exec httpd -f -p 80 -h /www", NULL };
+	int in, out, st, before = helpers_running();
+	pid_t pid;
+	char *got;
+
+	snprintf(net, sizeof(net), "%s", mode);
+	snprintf(flag, sizeof(flag), "%u:80", port);
+	pid = t_spawn(argv, &in, &out);
+	got = fetch(port);
+	kill(pid, SIGTERM);
+	waitpid(pid, &st, 0);
+	close(in);
+	close(out);
+	ck_assert_ptr_nonnull(got);
+	ck_assert_msg(strstr(got, "served-by-container"), "%s", got);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 128 + SIGTERM);
+	ck_assert_int_eq(helpers_running(), before);
+}
+
+START_TEST(pasta_publish)
+{
+	published("pasta");
+}
+END_TEST
+
+START_TEST(slirp_publish)
+{
+	published("slirp4netns");
+}
+END_TEST
+
+static void refused(const char *flags, const char *words)
+{
+	struct run_result r;
+
+	eci(flags, "echo started", &r);
+	ck_assert_msg(r.status == 125, "%s: exit %d: %s", flags, r.status, r.err);
+	ck_assert_msg(strstr(r.err, words), "%s: stderr lacks '%s': %s", flags, words, r.err);
+	ck_assert_ptr_null(strstr(r.out, "started"));
+	t_run_free(&r);
+}
+
+START_TEST(bad_input)
+{
+	unsigned port = free_port();
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int busy = socket(AF_INET, SOCK_STREAM, 0);
+	char flags[128], words[128];
+
+	refused("--network bogus", "--network bogus: unknown network mode");
+	refused("--network pasta -p 80", "-p 80: expected [IP:]HOSTPORT:CONTAINERPORT");
+	refused("--network pasta -p 8080:80/sctp", "unknown protocol 'sctp'");
+	refused("--network pasta -p 99999:80", "expected [IP:]HOSTPORT");
+	refused("--network pasta -p nothost:8080:80", "'nothost' is not an IP address");
+	refused("-p 8080:80", "publishing ports needs --network pasta or slirp4netns");
+	refused("--network host", "--network host: not allowed by \"enhancedContainerIsolation\"");
+	refused("--network pasta -p 0.0.0.0:8080:80", "not allowed by \"allowPublicPorts\"");
+	ck_assert_int_eq(bind(busy, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(listen(busy, 1), 0);
+	snprintf(flags, sizeof(flags), "--network pasta -p %u:80", port);
+	snprintf(words, sizeof(words), "tcp port %u on 127.0.0.1: Address already in use", port);
+	refused(flags, words);
+	close(busy);
+}
+END_TEST
+
+/* Without the program, the refusal names the Debian package. */
+START_TEST(program_missing)
+{
+	struct run_result r;
+	char bin[4096], cmd[8192];
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+
+	snprintf(cmd, sizeof(cmd), "PATH=/nonexistent exec '%s' --network pasta default true",
+		 t_bin("eci-run", bin, sizeof(bin)));
+	t_run(argv, &r);
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_ptr_nonnull(strstr(r.err, "pasta is not installed (Debian package passt"));
+	t_run_free(&r);
+	snprintf(cmd, sizeof(cmd), "PATH=/nonexistent exec '%s' --network slirp4netns default true",
+		 t_bin("eci-run", bin, sizeof(bin)));
+	t_run(argv, &r);
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_ptr_nonnull(strstr(r.err, "apt-get install slirp4netns"));
+	t_run_free(&r);
+}
+END_TEST
+
+Suite *network_suite(void)
+{
+	Suite *s = suite_create("network");
+	TCase *tc = tcase_create("modes");
+	bool tun = access("/dev/net/tun", R_OK | W_OK) == 0;
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, none_loopback_only);
+	if (!tun) {
+		test_skip("pasta/slirp4netns tests", "/dev/net/tun is not usable by this account");
+	} else {
+		tcase_add_test(tc, pasta_reaches_host);
+		tcase_add_test(tc, slirp_reaches_host);
+		tcase_add_test(tc, pasta_publish);
+		tcase_add_test(tc, slirp_publish);
+	}
+	tcase_add_test(tc, bad_input);
+	tcase_add_test(tc, program_missing);
+	suite_add_tcase(s, tc);
+	return s;
+}
