@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "launcher.h"
 #include "policy.h"
@@ -72,9 +73,15 @@ static int check_volumes(struct spec *s, const char *image, struct eci_err *e)
 		return 0;
 	for (size_t i = 0; i < s->mnt.nvol; i++) {
 		char src[PATH_MAX], flag[PATH_MAX + 1200];
+		struct mnt_volume *v = &s->mnt.vol[i];
+		struct stat st;
 
-		if (!realpath(s->mnt.vol[i].src, src))
-			return eci_fail(e, errno, "-v %s", s->mnt.vol[i].spec);
+		/* What is checked is the file the child must then find (by
+		 * device and inode), however the path is resolved later. */
+		if (!realpath(v->src, src) || stat(src, &st) < 0)
+			return eci_fail(e, errno, "-v %s", v->spec);
+		v->dev = st.st_dev;
+		v->ino = st.st_ino;
 		for (char *const *b = blocked; b && *b; b++) {
 			char real[PATH_MAX];
 			const char *bp = realpath(*b, real) ? real : *b;
@@ -83,7 +90,7 @@ static int check_volumes(struct spec *s, const char *image, struct eci_err *e)
 				continue;
 			if (overlaps(src, bp) || overlaps(src, *b)) {
 				snprintf(flag, sizeof(flag), "-v %s: %s is, holds or is under the "
-					 "blocked path %s;", s->mnt.vol[i].spec, src, *b);
+					 "blocked path %s", v->spec, src, *b);
 				return refuse(s, POL_BLOCKED_MOUNTS, flag, e);
 			}
 		}
@@ -163,12 +170,15 @@ int enforce_flags(struct spec *s, const struct opts *o, struct eci_err *e)
 	for (size_t i = 0; i < o->nsecurity_opt; i++) {
 		const char *opt = o->security_opt[i];
 
-		if (!strncmp(opt, "seccomp", 7) && strcmp(opt + 8, p->v[POL_SECCOMP].s) &&
-		    p->v[POL_SECCOMP].locked)
-			return refuse(s, POL_SECCOMP, opt, e);
+		char flag[300];
+
+		snprintf(flag, sizeof(flag), "--security-opt %s", opt);
+		if (!strncmp(opt, "seccomp", 7) && strlen(opt) > 8 &&
+		    strcmp(opt + 8, p->v[POL_SECCOMP].s) && p->v[POL_SECCOMP].locked)
+			return refuse(s, POL_SECCOMP, flag, e);
 		if (!strncmp(opt, "no-new-privileges", 17) && p->v[POL_NNP].locked &&
 		    (strstr(opt, "false") != NULL) == p->v[POL_NNP].b)
-			return refuse(s, POL_NNP, opt, e);
+			return refuse(s, POL_NNP, flag, e);
 	}
 	return 0;
 }

@@ -23,6 +23,7 @@
 
 #include "cleanup.h"
 #include "launcher.h"
+#include "policy.h"
 #include "subid.h"
 #include "util.h"
 
@@ -120,7 +121,8 @@ int helper_run(const char *helper, pid_t pid, const char *prefer, char *range, s
 {
 	_cleanup_close_ int rd = -1, wr = -1;
 	posix_spawn_file_actions_t fa;
-	char pidstr[16], *envp[] = { NULL };
+	char pidstr[16], polenv[600];
+	char *envp[] = { polenv, NULL };
 	char *argv[] = { (char *)HELPER, (char *)"--prefer", (char *)prefer, pidstr, NULL };
 	char **args = prefer && *prefer ? argv : (char *[]){ (char *)HELPER, pidstr, NULL };
 	int p[2], status, r;
@@ -128,6 +130,9 @@ int helper_run(const char *helper, pid_t pid, const char *prefer, char *range, s
 	ssize_t n;
 
 	snprintf(pidstr, sizeof(pidstr), "%d", (int)pid);
+	/* Only a test build reads policy from elsewhere; the installed helper
+	 * ignores its environment altogether. */
+	snprintf(polenv, sizeof(polenv), "ECI_POLICY_DIR=%s", policy_dir());
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return eci_fail(e, errno, "pipe");
 	rd = p[0];

@@ -88,6 +88,7 @@ void env_free(struct spec *s);
 
 /* security.c: capabilities, no_new_privs and seccomp from the flags */
 int security_build(struct spec *s, const struct opts *o, struct eci_err *e);
+int security_filter(struct spec *s, struct eci_err *e);
 
 /* enforce.c: the policy applied to the flags and the spec */
 int enforce_flags(struct spec *s, const struct opts *o, struct eci_err *e);

@@ -28,17 +28,21 @@ int policy_main(int argc, char **argv)
 	if (ok && policy_user_path(user, sizeof(user)) == 0)
 		ok = policy_load_user(&p, user, &e) == 0;
 	hok = helper_find(helper, sizeof(helper), &he) == 0 && policy_check_helper(helper, &he) == 0;
-	policy_show(&p, stdout, json);
 	if (json) {
-		json_t *j = json_pack("{s:b, s:s?, s:b, s:s?}", "policyIntact", ok, "policyProblem",
+		json_t *j = json_pack("{s:o, s:{s:b, s:s?, s:b, s:s?}}", "settings", policy_json(&p),
+				      "integrity", "policyIntact", ok, "policyProblem",
 				      ok ? NULL : e.msg, "helperIntact", hok, "helperProblem",
 				      hok ? NULL : he.msg);
 		char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
 
-		printf(",\"integrity\":%s}\n", text ? text : "{}");
+		printf("%s\n", text ? text : "{}");
 		free(text);
 		json_decref(j);
 	} else {
+		if (!ok)
+			printf("THE POLICY COULD NOT BE READ: %s\nno container will run; the "
+			       "defaults below are not in force\n\n", e.msg);
+		policy_show(&p, stdout);
 		printf("\nPolicy files (%s): %s\n", policy_dir(), ok ? "intact" : e.msg);
 		printf("Helper: %s\n", hok ? "intact" : he.msg);
 	}

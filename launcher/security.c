@@ -89,9 +89,18 @@ int security_build(struct spec *s, const struct opts *o, struct eci_err *e)
 			return -1;
 	if (seccomp && !strcmp(seccomp, "default"))
 		seccomp = NULL;
-	if (seccomp && !strcmp(seccomp, "unconfined"))
+	s->seccomp_profile = seccomp;
+	return 0;
+}
+
+/* After the policy's capability ceiling: the filter follows the final set. */
+int security_filter(struct spec *s, struct eci_err *e)
+{
+	const char *profile = s->seccomp_profile;
+
+	if (profile && !strcmp(profile, "unconfined"))
 		return 0;
-	if (seccomp)
-		return sc_build_file(seccomp, s->caps, &s->seccomp, e);
+	if (profile)
+		return sc_build_file(profile, s->caps, &s->seccomp, e);
 	return sc_build_default(s->caps, &s->seccomp, e);
 }

@@ -216,7 +216,8 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 		return -1;
 	if (open_image(s, o->image, e) < 0 || build_argv(s, o->cmd, e) < 0 ||
 	    env_build(s, o, e) < 0 || security_build(s, o, e) < 0 ||
-	    enforce_spec(s, o, o->image ? o->image : "default", e) < 0)
+	    enforce_spec(s, o, o->image ? o->image : "default", e) < 0 ||
+	    security_filter(s, e) < 0)
 		return -1;
 	s->workdir = o->workdir ? o->workdir : s->img.workdir ? s->img.workdir : "/";
 	if (s->workdir[0] != '/')

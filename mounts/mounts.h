@@ -35,6 +35,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "err.h"
 
@@ -46,6 +47,8 @@ struct mnt_volume {
 	char *src;		/* absolute host path */
 	char *dst;		/* absolute, normalised container path */
 	bool ro;
+	dev_t dev;		/* the source the policy checked ... */
+	ino_t ino;		/* ... which the child's clone must be */
 	int tree;		/* child: open_tree() clone of src */
 };
 

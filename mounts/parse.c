@@ -87,6 +87,8 @@ int mnt_parse_volume(struct mnt_volume *v, const char *spec, struct eci_err *e)
 				"(named volumes are not supported)", spec, copy);
 	if (stat(copy, &st) < 0)
 		return eci_fail(e, errno, "-v %s: source %s", spec, copy);
+	v->dev = st.st_dev;
+	v->ino = st.st_ino;
 	if (access(copy, R_OK) < 0)
 		return eci_fail(e, errno, "-v %s: source %s", spec, copy);
 	if (clean_dst("-v", spec, dst, &v->dst, e) < 0)

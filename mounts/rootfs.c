@@ -30,11 +30,16 @@ static int open_dir(const char *statedir, const char *name, struct eci_err *e)
 static int open_volume(struct mnt_volume *v, struct eci_err *e)
 {
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+	struct stat st;
 
 	v->tree = open_tree(AT_FDCWD, v->src,
 			    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_NO_AUTOMOUNT);
 	if (v->tree < 0)
 		return eci_fail(e, errno, "-v %s: source %s", v->spec, v->src);
+	/* The path is resolved again here: it must still name the file the
+	 * launcher checked against the policy, or a symlink was swapped. */
+	if (fstat(v->tree, &st) < 0 || st.st_dev != v->dev || st.st_ino != v->ino)
+		return eci_fail(e, 0, "-v %s: the source changed while the container started", v->spec);
 	if (v->ro)
 		attr.attr_set |= MOUNT_ATTR_RDONLY;
 	if (mount_setattr(v->tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)

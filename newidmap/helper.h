@@ -70,6 +70,8 @@ void leases_open(struct leases *ls);
 struct limit {
 	long long max;
 	char source[1100];
+	void (*audit)(const struct limit *, const char *detail);	/* for refusals */
+	void *policy;
 };
 
 size_t lease_pick(struct leases *ls, const struct caller *c, const struct idfile *u,

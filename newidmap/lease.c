@@ -166,9 +166,12 @@ static void check_limit(struct leases *ls, const struct caller *c, const struct 
 		if (subid_slot(u->r, u->n, i, &us, NULL) == 0 && lease_state(ls, us, c->uid) == OURS)
 			running++;
 	}
-	if (running >= lim->max)
+	if (running >= lim->max) {
+		if (lim->audit)
+			lim->audit(lim, "the container limit is reached");
 		die(EXIT_DENIED, "user %s already runs %lld containers, the most \"maxContainersPerUser\" "
 		    "allows (%s)", c->name, running, lim->source);
+	}
 }
 
 /* Does any process on the host use an id of this slot? */

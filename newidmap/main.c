@@ -90,16 +90,23 @@ static void parse_prefer(const char *s, struct prefer *p)
  * policy.d (never the user's settings); a policy that fails its ownership
  * checks stops the helper too.
  */
+static struct policy policy;
+
+static void audit_limit(const struct limit *lim, const char *detail)
+{
+	policy_audit(lim->policy, "refused", POL_MAX_CONTAINERS, NULL, detail);
+}
+
 static void read_limit(struct limit *lim)
 {
 	struct eci_err e = { 0 };
-	struct policy p;
 
-	if (policy_load(&p, policy_dir(), &e) < 0)
+	if (policy_load(&policy, policy_dir(), &e) < 0)
 		die(EXIT_DENIED, "%s", e.msg);
-	lim->max = p.v[POL_MAX_CONTAINERS].i;
-	snprintf(lim->source, sizeof(lim->source), "%s", p.v[POL_MAX_CONTAINERS].source);
-	policy_free(&p);
+	lim->max = policy.v[POL_MAX_CONTAINERS].i;
+	snprintf(lim->source, sizeof(lim->source), "%s", policy.v[POL_MAX_CONTAINERS].source);
+	lim->audit = audit_limit;
+	lim->policy = &policy;
 }
 
 /* Only the test build (ECI_POLICY_FROM_ENV) keeps $ECI_POLICY_DIR. */

@@ -349,57 +349,56 @@ bool policy_list_match(char *const *list, const char *name)
 	return false;
 }
 
-static void show_value(const struct pol_value *v, FILE *out, bool json)
+static json_t *value_json(const struct pol_value *v)
 {
+	json_t *arr;
+
 	switch (v->type) {
 	case POL_BOOL:
-		fputs(v->b ? "true" : "false", out);
-		break;
+		return json_boolean(v->b);
 	case POL_INT:
-		fprintf(out, "%lld", v->i);
-		break;
+		return json_integer(v->i);
 	case POL_STRING:
-		fprintf(out, json ? "\"%s\"" : "%s", v->s);
-		break;
+		return json_string(v->s ? v->s : "");
 	case POL_LIST:
-		fputc('[', out);
-		for (size_t i = 0; i < v->n; i++)
-			fprintf(out, "%s\"%s\"", i ? (json ? "," : ", ") : "", v->list[i]);
-		fputc(']', out);
-		break;
+		arr = json_array();
+		for (size_t i = 0; arr && i < v->n; i++)
+			json_array_append_new(arr, json_string(v->list[i]));
+		return arr;
 	}
+	return json_null();
 }
 
-void policy_show(const struct policy *p, FILE *out, bool json)
+json_t *policy_json(const struct policy *p)
+{
+	json_t *settings = json_object();
+
+	for (int k = 0; settings && k < POL_NKEYS; k++)
+		json_object_set_new(settings, pol_names[k],
+				    json_pack("{s:o, s:b, s:s}", "value", value_json(&p->v[k]),
+					      "locked", p->v[k].locked, "source", p->v[k].source));
+	return settings;
+}
+
+void policy_show(const struct policy *p, FILE *out)
 {
 	bool managed = false;
 
 	for (int k = 0; k < POL_NKEYS; k++)
 		managed |= p->v[k].locked;
-	if (json)
-		fputs("{\"settings\":{", out);
-	else
-		fprintf(out, "%s\n%-28s %-8s %-40s %s\n",
-			managed ? "Some settings are managed by your administrator."
-				: "No setting is managed by your administrator.",
-			"SETTING", "LOCKED", "SOURCE", "VALUE");
+	fprintf(out, "%s\n%-28s %-8s %-40s %s\n",
+		managed ? "Some settings are managed by your administrator."
+			: "No setting is managed by your administrator.",
+		"SETTING", "LOCKED", "SOURCE", "VALUE");
 	for (int k = 0; k < POL_NKEYS; k++) {
-		const struct pol_value *v = &p->v[k];
+		json_t *v = value_json(&p->v[k]);
+		char *text = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
 
-		if (json) {
-			fprintf(out, "%s\"%s\":{\"value\":", k ? "," : "", pol_names[k]);
-			show_value(v, out, true);
-			fprintf(out, ",\"locked\":%s,\"source\":\"%s\"}", v->locked ? "true" : "false",
-				v->source);
-		} else {
-			fprintf(out, "%-28s %-8s %-40s ", pol_names[k], v->locked ? "locked" : "-",
-				v->source);
-			show_value(v, out, false);
-			fputc('\n', out);
-		}
+		fprintf(out, "%-28s %-8s %-40s %s\n", pol_names[k], p->v[k].locked ? "locked" : "-",
+			p->v[k].source, p->v[k].type == POL_STRING ? p->v[k].s : text ? text : "?");
+		free(text);
+		json_decref(v);
 	}
-	if (json)
-		fputs("}", out);
 }
 
 void policy_free(struct policy *p)

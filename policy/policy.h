@@ -109,7 +109,11 @@ int policy_locked_flag(const struct policy *p, enum pol_key key, const char *fla
 bool policy_list_match(char *const *list, const char *name);
 
 /* Print every effective setting, its value, source and lock. */
-void policy_show(const struct policy *p, FILE *out, bool json);
+void policy_show(const struct policy *p, FILE *out);
+
+/* The same as a JSON object {NAME: {"value", "locked", "source"}}. */
+struct json_t;
+struct json_t *policy_json(const struct policy *p);
 
 /* Check the helper the way the policy files are checked (see tamper.c). */
 int policy_check_helper(const char *path, struct eci_err *e);

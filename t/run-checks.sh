@@ -4,34 +4,51 @@
 # Unit tests run as whoever runs make.  Namespace tests run as an
 # unprivileged account with subordinate ranges: as root, the account
 # "ecitest" (4 slots of 65536 ids) is created if missing and the build is
-# staged with the helper's file capabilities in a prefix it can reach; as an
-# ordinary user, the tests run as that user against the build tree (with the
-# installed, capable eci-newidmap).  The last line sums up every suite:
-# "N passed, N failed, N skipped".
+# staged with the helper's file capabilities in a prefix it can reach;
+# "ecitest1" (one slot) runs the one-slot suite; as an ordinary user, the
+# tests run as that user against the build tree (with the installed,
+# capable eci-newidmap).  Each run must end with Check's summary and exit 0;
+# the last line sums up every suite: "N passed, N failed, N skipped".
 set -u
 o=$1
 log=$(mktemp)
+out=$(mktemp)
 stage=
-cleanup() { rm -f "$log"; [ -n "$stage" ] && rm -rf "$stage"; }
+cleanup() { rm -f "$log" "$out"; [ -n "$stage" ] && rm -rf "$stage"; }
 trap cleanup EXIT
 status=0
 
+# run NAME COMMAND...: run one test program, show and keep its output.
+run() {
+	name=$1
+	shift
+	"$@" > "$out" 2>&1
+	rc=$?
+	cat "$out"
+	cat "$out" >> "$log"
+	if [ $rc -ne 0 ] || ! grep -q '^[0-9]*%: Checks: ' "$out"; then
+		echo "FAILED: $name (exit $rc)"
+		echo "0%: Checks: 1, Failures: 1, Errors: 0" >> "$log"
+		status=1
+	fi
+}
+
 echo "== unit tests"
-"$o/t/unit-tests" | tee -a "$log" || status=1
+run unit "$o/t/unit-tests"
 
 echo "== namespace tests"
 if [ "$(id -u)" = 0 ]; then
 	sh tools/account.sh ecitest 4 || exit 1
 	stage=$(mktemp -d /tmp/eci-check.XXXXXX)
 	sh tools/stage.sh "$o" "$stage" || exit 1
-	runuser -u ecitest -- env -u XDG_RUNTIME_DIR ECI_PREFIX="$stage" ECI_SRCDIR="$PWD" \
-		ECI_POLICY_ROOT="$stage/policies" "$stage/t/ns-tests" | tee -a "$log" || status=1
+	run namespaces runuser -u ecitest -- env -u XDG_RUNTIME_DIR ECI_PREFIX="$stage" \
+		ECI_SRCDIR="$PWD" ECI_POLICY_ROOT="$stage/policies" "$stage/t/ns-tests"
 	echo "== namespace tests, account with one slot"
 	sh tools/account.sh ecitest1 1 || exit 1
-	runuser -u ecitest1 -- env -u XDG_RUNTIME_DIR ECI_PREFIX="$stage" ECI_NS_ONESLOT=1 \
-		"$stage/t/ns-tests" | tee -a "$log" || status=1
+	run one-slot runuser -u ecitest1 -- env -u XDG_RUNTIME_DIR ECI_PREFIX="$stage" \
+		ECI_NS_ONESLOT=1 "$stage/t/ns-tests"
 else
-	env -u XDG_RUNTIME_DIR ECI_PREFIX="$o" ECI_SRCDIR="$PWD" "$o/t/ns-tests" | tee -a "$log" || status=1
+	run namespaces env -u XDG_RUNTIME_DIR ECI_PREFIX="$o" ECI_SRCDIR="$PWD" "$o/t/ns-tests"
 fi
 
 awk '

@@ -1,0 +1,781 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * check_policy.c - the administrator's policy.d and the user's settings,
+ * seen by a user: merge order, locks against the user's file and against
+ * flags, each setting's effect on a real container, malformed and tampered
+ * policy, eci-run policy show, and the audit line of every refusal
+ *
+ * The installed eci-run reads only the compiled-in policy.d, which a test
+ * cannot write; these tests run the test build, $ECI_PREFIX/t/
+ * eci-run-policytest, which reads $ECI_POLICY_DIR (with the same ownership
+ * checks) and finds the test build of the helper beside it.  Every scenario
+ * is one root-owned policy.d under $ECI_POLICY_ROOT, made by
+ * t/policy/prepare.sh when the build is staged; without them (no root to
+ * stage) every test here is skipped, loudly.  Each scenario sets
+ * "auditLog": "stderr", so that a refusal's audit line can be read here.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ns.h"
+#include "run.h"
+#include "tap.h"
+#include "util.h"
+
+#define DOCKER_CAPS 0xa80425fbULL
+/* t/policy/caps: Docker's default capabilities and SYS_PTRACE (19). */
+#define CEILING (DOCKER_CAPS | 1ULL << 19)
+
+static const char *policy_root(void)
+{
+	const char *r = getenv("ECI_POLICY_ROOT");
+
+	return r && *r ? r : NULL;
+}
+
+static const char *launcher(char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/t/eci-run-policytest", t_prefix());
+	return buf;
+}
+
+/* "$ECI_POLICY_ROOT/SCENARIO[/FILE]" */
+static const char *admin(char *buf, size_t size, const char *scenario, const char *file)
+{
+	snprintf(buf, size, "%s/%s%s%s", policy_root(), scenario, file ? "/" : "", file ? file : "");
+	return buf;
+}
+
+/* Read the policy of @scenario, and no user settings (not even the
+ * account's own): each test is a fork of its own, so this is its alone. */
+static void use(const char *scenario)
+{
+	char dir[4096];
+
+	ck_assert_int_eq(setenv("ECI_POLICY_DIR", admin(dir, sizeof(dir), scenario, NULL), 1), 0);
+	ck_assert_int_eq(setenv("XDG_CONFIG_HOME", "/nonexistent/eci-t-config", 1), 0);
+}
+
+/* The user's settings file, in a new $XDG_CONFIG_HOME; @dir receives it. */
+static void user_settings(char dir[64], const char *json, char *file, size_t size)
+{
+	char sub[4096];
+	int fd;
+
+	snprintf(dir, 64, "/tmp/eci-t-config.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(sub, sizeof(sub), "%s/eci", dir);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	snprintf(file, size, "%s/settings.json", sub);
+	fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write_all(fd, json, strlen(json)), 0);
+	close(fd);
+	ck_assert_int_eq(setenv("XDG_CONFIG_HOME", dir, 1), 0);
+}
+
+static void user_settings_rm(const char *dir, const char *file)
+{
+	char sub[4096];
+
+	snprintf(sub, sizeof(sub), "%s/eci", dir);
+	unlink(file);
+	rmdir(sub);
+	rmdir(dir);
+}
+
+/* Run the test launcher with extra flags and a shell script in @image. */
+static void eci_image(const char *flags, const char *image, const char *script,
+		      struct run_result *r)
+{
+	char bin[4096], cmd[16384];
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+
+	snprintf(cmd, sizeof(cmd), "exec '%s' -v '%s/t/probe:/probe:ro' %s '%s' /bin/sh -c '%s'",
+		 launcher(bin, sizeof(bin)), t_prefix(), flags, image, script);
+	ck_assert_int_eq(t_run(argv, r), 0);
+}
+
+static void eci(const char *flags, const char *script, struct run_result *r)
+{
+	eci_image(flags, "default", script, r);
+}
+
+static void show(bool json, struct run_result *r)
+{
+	char bin[4096];
+	char *argv[] = { (char *)launcher(bin, sizeof(bin)), (char *)"policy", (char *)"show",
+			 (char *)(json ? "--json" : NULL), NULL };
+
+	ck_assert_int_eq(t_run(argv, r), 0);
+}
+
+/* A line of @err that is a JSON object with this action and setting. */
+static void audited(const char *err, const char *action, const char *setting)
+{
+	for (const char *l = err; *l;) {
+		size_t n = strcspn(l, "\n");
+		json_t *j = json_loadb(l, n, 0, NULL);
+		const char *a = json_string_value(json_object_get(j, "action"));
+		const char *s = json_string_value(json_object_get(j, "setting"));
+		bool hit = a && s && !strcmp(a, action) && !strcmp(s, setting);
+
+		json_decref(j);
+		if (hit)
+			return;
+		l += n + (l[n] == '\n');
+	}
+	ck_abort_msg("no audit line {\"action\":\"%s\",\"setting\":\"%s\"} in: %s", action, setting,
+		     err);
+}
+
+/*
+ * Refused: exit 125, @words on stderr, nothing run, and (for @setting) the
+ * audit line of the refusal.
+ */
+static void refused_image(const char *flags, const char *image, const char *words,
+			  const char *setting)
+{
+	struct run_result r;
+
+	eci_image(flags, image, "echo started", &r);
+	ck_assert_msg(r.status == 125, "%s: exit %d: %s", flags, r.status, r.err);
+	ck_assert_msg(strstr(r.err, words), "%s: stderr lacks '%s': %s", flags, words, r.err);
+	ck_assert_ptr_null(strstr(r.out, "started"));
+	if (setting)
+		audited(r.err, "refused", setting);
+	t_run_free(&r);
+}
+
+static void refused(const char *flags, const char *words, const char *setting)
+{
+	refused_image(flags, "default", words, setting);
+}
+
+static void expect_out(const char *flags, const char *script, const char *want)
+{
+	struct run_result r;
+
+	eci(flags, script, &r);
+	ck_assert_msg(r.status == 0, "%s: exit %d: %s", flags, r.status, r.err);
+	ck_assert_str_eq(r.out, want);
+	t_run_free(&r);
+}
+
+static unsigned long long status_hex(const char *out, const char *key)
+{
+	const char *p = strstr(out, key);
+
+	ck_assert_msg(p, "no %s in: %s", key, out);
+	return strtoull(p + strlen(key), NULL, 16);
+}
+
+static unsigned long long all_caps(void)
+{
+	char *buf = NULL;
+	int last;
+
+	ck_assert_int_eq(read_all_at(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", 64, &buf, NULL), 0);
+	last = atoi(buf);
+	free(buf);
+	return last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
+}
+
+/* Effective and bounding capabilities of the container's shell; @err
+ * (if not NULL) receives its stderr, to be freed. */
+static void caps_are(const char *flags, unsigned long long want, char **err)
+{
+	struct run_result r;
+
+	eci(flags, "grep ^Cap /proc/self/status", &r);
+	ck_assert_msg(r.status == 0, "%s: exit %d: %s", flags, r.status, r.err);
+	ck_assert_uint_eq(status_hex(r.out, "CapEff:\t"), want);
+	ck_assert_uint_eq(status_hex(r.out, "CapBnd:\t"), want);
+	if (err) {
+		*err = r.err;
+		r.err = NULL;
+	}
+	t_run_free(&r);
+}
+
+/*
+ * The row of @name in the text of policy show: its LOCKED and SOURCE
+ * columns, and the VALUE after them.
+ */
+static void row_is(const char *out, const char *name, const char *locked, const char *source,
+		   const char *value)
+{
+	char key[64], lk[16], src[1200], *line;
+	const char *p = out;
+	size_t n;
+	int at;
+
+	snprintf(key, sizeof(key), "\n%s ", name);
+	p = strstr(out, key);
+	ck_assert_msg(p, "no row %s in: %s", name, out);
+	n = strcspn(p + 1, "\n");
+	line = strndup(p + 1, n);
+	ck_assert_int_eq(sscanf(line, "%*s %15s %1199s %n", lk, src, &at), 2);
+	ck_assert_str_eq(lk, locked);
+	ck_assert_str_eq(src, source);
+	ck_assert_str_eq(line + at, value);
+	free(line);
+}
+
+/* Two files: the later one wins, setting by setting, and is the source. */
+START_TEST(merge_later_file_wins)
+{
+	char first[4096], second[4096];
+	struct run_result r;
+
+	use("merge");
+	admin(first, sizeof(first), "merge", "10-first.json");
+	admin(second, sizeof(second), "merge", "20-second.json");
+	/* 10-first.json locks allowPrivileged false; 20-second.json allows it. */
+	caps_are("--privileged", all_caps(), NULL);
+	show(false, &r);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	row_is(r.out, "allowPrivileged", "-", second, "true");
+	row_is(r.out, "noNewPrivileges", "locked", first, "true");	/* only in the first */
+	row_is(r.out, "auditLog", "-", first, "stderr");
+	row_is(r.out, "seccompProfile", "-", "default", "default");
+	t_run_free(&r);
+}
+END_TEST
+
+/* A locked setting keeps the administrator's value whatever the user's
+ * file says, with a warning naming both files. */
+START_TEST(lock_beats_user_file)
+{
+	char dir[64], file[4200], locks[4096], want[8600];
+	struct run_result r;
+
+	use("locks");
+	admin(locks, sizeof(locks), "locks", "50-locks.json");
+	user_settings(dir, "{\"allowPrivileged\": true, \"seccompProfile\": \"unconfined\"}", file,
+		      sizeof(file));
+	eci("", "grep ^Seccomp: /proc/self/status", &r);
+	ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
+	ck_assert_str_eq(r.out, "Seccomp:\t2\n");	/* the filter is still loaded */
+	snprintf(want, sizeof(want), "eci-run: warning: %s: \"allowPrivileged\" is managed by your "
+		 "administrator (%s): your value is ignored\n", file, locks);
+	ck_assert_msg(strstr(r.err, want), "no '%s' in: %s", want, r.err);
+	snprintf(want, sizeof(want), "eci-run: warning: %s: \"seccompProfile\" is managed by your "
+		 "administrator (%s): your value is ignored\n", file, locks);
+	ck_assert_msg(strstr(r.err, want), "no '%s' in: %s", want, r.err);
+	t_run_free(&r);
+	refused("--privileged", "\"allowPrivileged\" is managed by your administrator",
+		"allowPrivileged");
+	show(false, &r);
+	row_is(r.out, "allowPrivileged", "locked", locks, "false");
+	row_is(r.out, "seccompProfile", "locked", locks, "default");
+	t_run_free(&r);
+	user_settings_rm(dir, file);
+}
+END_TEST
+
+/* What the administrator did not lock, the user's file changes. */
+START_TEST(unlocked_user_file_applies)
+{
+	char dir[64], file[4200], src[4096], want[8192];
+	struct run_result r;
+
+	use("unlocked");
+	snprintf(want, sizeof(want), "eci-run: --privileged: not allowed by \"allowPrivileged\" (%s)\n",
+		 admin(src, sizeof(src), "unlocked", "50-unlocked.json"));
+	refused("--privileged", want, "allowPrivileged");
+	user_settings(dir, "{\"allowPrivileged\": true}", file, sizeof(file));
+	caps_are("--privileged", all_caps(), NULL);
+	show(false, &r);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_ptr_null(strstr(r.err, "warning"));
+	row_is(r.out, "allowPrivileged", "-", file, "true");
+	t_run_free(&r);
+	user_settings_rm(dir, file);
+}
+END_TEST
+
+/* A flag that would change a locked setting is refused, naming the file. */
+START_TEST(lock_refuses_flags)
+{
+	char locks[4096], want[8192];
+
+	use("locks");
+	admin(locks, sizeof(locks), "locks", "50-locks.json");
+	snprintf(want, sizeof(want), "eci-run: --privileged: \"allowPrivileged\" is managed by your "
+		 "administrator (%s)\n", locks);
+	refused("--privileged", want, "allowPrivileged");
+	snprintf(want, sizeof(want), "seccomp=unconfined: \"seccompProfile\" is managed by your "
+		 "administrator (%s)\n", locks);
+	refused("--security-opt seccomp=unconfined", want, "seccompProfile");
+	want[strlen("seccomp")] = ':';	/* the older KEY:VALUE form, named as given */
+	refused("--security-opt seccomp:unconfined", want, "seccompProfile");
+	snprintf(want, sizeof(want), "no-new-privileges=false: \"noNewPrivileges\" is managed by "
+		 "your administrator (%s)\n", locks);
+	refused("--security-opt no-new-privileges=false", want, "noNewPrivileges");
+	/* Asking for what the lock holds anyway is no change. */
+	expect_out("--security-opt no-new-privileges=true --security-opt seccomp=default",
+		   "grep -E \"^NoNewPrivs|^Seccomp:\" /proc/self/status",
+		   "NoNewPrivs:\t1\nSeccomp:\t2\n");
+}
+END_TEST
+
+/* allowedImages against the name as given and with ":latest" added. */
+START_TEST(images_by_tag_pattern)
+{
+	char src[4096], want[8192];
+	struct run_result r;
+
+	use("images");	/* ["alpine:*", "default:stable"] */
+	snprintf(want, sizeof(want), "eci-run: image default: \"allowedImages\" is managed by your "
+		 "administrator (%s)\n", admin(src, sizeof(src), "images", "50-images.json"));
+	refused("", want, "allowedImages");
+	eci("", "true", &r);
+	ck_assert_msg(strstr(r.err, "\"image\":\"default\""), "audit names no image: %s", r.err);
+	t_run_free(&r);
+	use("tags");	/* ["def*:latest"]: "default" is "default:latest" */
+	expect_out("", "echo ran", "ran\n");
+}
+END_TEST
+
+/*
+ * Another manifest over the same layers as @layout, in @dir: its digest
+ * differs from the default image's, nothing else does.
+ */
+static void other_manifest(const char *layout, const char *dir)
+{
+	char script[8192];
+	struct run_result r;
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", script, NULL };
+
+	snprintf(script, sizeof(script),
+		 "set -e; l='%s'; d='%s'; mkdir -p \"$d/blobs/sha256\"; cp \"$l/oci-layout\" \"$d/\"; "
+		 "cp \"$l\"/blobs/sha256/* \"$d/blobs/sha256/\"; "
+		 "m=$(sed -n 's/.*\"digest\":\"sha256:\\([0-9a-f]*\\)\".*/\\1/p' \"$l/index.json\"); "
+		 "sed 's/}$/,\"annotations\":{\"eci.test\":\"other\"}}/' \"$l/blobs/sha256/$m\" "
+		 ">\"$d/m\"; h=$(sha256sum \"$d/m\" | cut -d' ' -f1); n=$(wc -c <\"$d/m\"); "
+		 "mv \"$d/m\" \"$d/blobs/sha256/$h\"; printf '{\"schemaVersion\":2,\"manifests\":"
+		 "[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":"
+		 "\"sha256:%%s\",\"size\":%%d}]}' \"$h\" \"$n\" >\"$d/index.json\"; "
+		 "[ \"$h\" != \"$m\" ]", layout, dir);
+	ck_assert_int_eq(t_run(argv, &r), 0);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	t_run_free(&r);
+}
+
+/* allowedImages holding only the default image's manifest digest: that
+ * image runs under any name, another image does not. */
+START_TEST(images_by_digest_pin)
+{
+	char layout[4096], other[] = "/tmp/eci-t-image.XXXXXX", want[8192], src[4096];
+	struct run_result r;
+
+	use("pin");
+	snprintf(layout, sizeof(layout), "%s/share/eci/images/default", t_prefix());
+	expect_out("", "echo ran", "ran\n");
+	eci_image("", layout, "echo ran", &r);	/* a path: no name the policy lists */
+	ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
+	ck_assert_str_eq(r.out, "ran\n");
+	t_run_free(&r);
+	ck_assert_ptr_nonnull(mkdtemp(other));
+	other_manifest(layout, other);
+	snprintf(want, sizeof(want), "eci-run: image %s: \"allowedImages\" is managed by your "
+		 "administrator (%s)\n", other, admin(src, sizeof(src), "pin", "50-pin.json"));
+	refused_image("", other, want, "allowedImages");
+	ck_assert_int_eq(rm_rf_at(AT_FDCWD, other), 0);
+}
+END_TEST
+
+/* A volume that is, holds or is under a blocked path, after realpath. */
+START_TEST(mounts_blocked)
+{
+	char blocked[4096], src[4096], flags[8192], want[8192];
+	char dir[] = "/tmp/eci-t-blocked.XXXXXX", link[64];
+	struct run_result r;
+
+	use("mounts");
+	admin(blocked, sizeof(blocked), "blocked", NULL);
+	admin(src, sizeof(src), "mounts", "50-mounts.json");
+	snprintf(want, sizeof(want), "the blocked path %s", blocked);
+	snprintf(flags, sizeof(flags), "-v %s:/x", blocked);
+	refused(flags, want, "blockedMounts");
+	snprintf(flags, sizeof(flags), "-v %s/sub:/x:ro", blocked);
+	refused(flags, want, "blockedMounts");
+	snprintf(flags, sizeof(flags), "-v %s:/x", policy_root());	/* holds it */
+	refused(flags, want, "blockedMounts");
+	snprintf(flags, sizeof(flags), "\"blockedMounts\" is managed by your administrator (%s)", src);
+	refused("-v /tmp/../tmp/../:/x", flags, "blockedMounts");	/* "/" holds everything */
+	/* A symlink of the user's to the blocked path is the blocked path. */
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(chmod(dir, 0755), 0);	/* for the container's root, not ours */
+	snprintf(link, sizeof(link), "%s/link", dir);
+	ck_assert_int_eq(symlink(blocked, link), 0);
+	snprintf(flags, sizeof(flags), "-v %s:/x", link);
+	refused(flags, want, "blockedMounts");
+	/* Its own directory is no blocked path. */
+	snprintf(flags, sizeof(flags), "-v %s:/x", dir);
+	eci(flags, "ls /x", &r);
+	ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
+	ck_assert_str_eq(r.out, "link\n");
+	t_run_free(&r);
+	unlink(link);
+	rmdir(dir);
+}
+END_TEST
+
+/* Point @link at @a and at @b by turns, atomically, until killed. */
+static pid_t flipper(const char *link, const char *a, const char *b)
+{
+	char tmp[4200];
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid > 0)
+		return pid;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", link);
+	for (unsigned i = 0;; i++) {
+		unlink(tmp);
+		if (symlink(i % 2 ? a : b, tmp) < 0 || rename(tmp, link) < 0)
+			_exit(1);
+	}
+}
+
+/*
+ * The source checked is the source mounted: a symlink swapped between
+ * the check and the mount must not bring the blocked path in.  A race, so
+ * tried many times; every run must either be refused or show the harmless
+ * directory, never the blocked one (which holds "sub").
+ */
+START_TEST(mounts_blocked_no_swap)
+{
+	char blocked[4096], dir[] = "/tmp/eci-t-swap.XXXXXX", ok[64], link[64], flags[128];
+	int hits = 0, ran = 0, st;
+	struct run_result r;
+	pid_t flip;
+
+	use("mounts");
+	admin(blocked, sizeof(blocked), "blocked", NULL);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	snprintf(ok, sizeof(ok), "%s/ok", dir);
+	ck_assert_int_eq(mkdir(ok, 0755), 0);
+	snprintf(link, sizeof(link), "%s/l", dir);
+	ck_assert_int_eq(symlink(ok, link), 0);
+	snprintf(flags, sizeof(flags), "-v %s:/x", link);
+	flip = flipper(link, blocked, ok);
+	for (int i = 0; i < 200; i++) {
+		eci(flags, "ls /x", &r);
+		ran += r.status == 0;
+		hits += r.status == 0 && strstr(r.out, "sub") != NULL;
+		t_run_free(&r);
+	}
+	kill(flip, SIGKILL);
+	waitpid(flip, &st, 0);
+	ck_assert_int_eq(rm_rf_at(AT_FDCWD, dir), 0);
+	ck_assert_msg(hits == 0, "the blocked path was mounted in %d of 200 runs (%d ran)", hits,
+		      ran);
+}
+END_TEST
+
+/* allowedCapabilities is a ceiling: --cap-add above it is refused. */
+START_TEST(caps_ceiling)
+{
+	char src[4096], want[8192], *err = NULL;
+
+	use("caps");
+	snprintf(want, sizeof(want), "eci-run: --cap-add NET_ADMIN: \"allowedCapabilities\" is "
+		 "managed by your administrator (%s)\n", admin(src, sizeof(src), "caps", "50-caps.json"));
+	refused("--cap-add NET_ADMIN", want, "allowedCapabilities");
+	refused("--cap-add ALL", "--cap-add ALL: \"allowedCapabilities\" is managed",
+		"allowedCapabilities");
+	caps_are("--cap-add SYS_PTRACE", CEILING, NULL);
+	caps_are("", DOCKER_CAPS, &err);
+	ck_assert_msg(!strstr(err, "downgraded"), "nothing to downgrade: %s", err);
+	free(err);
+}
+END_TEST
+
+/* --privileged under a ceiling runs with the ceiling, audited. */
+START_TEST(privileged_downgraded)
+{
+	char *err = NULL;
+
+	use("caps");
+	caps_are("--privileged", CEILING, &err);
+	audited(err, "downgraded", "allowedCapabilities");
+	free(err);
+}
+END_TEST
+
+/*
+ * The seccomp filter follows the capabilities the container gets, not the
+ * ones --privileged asked for: without CAP_SYS_ADMIN under the ceiling,
+ * the syscalls Docker's profile gates on it (unshare of namespaces,
+ * clone3) stay closed, exactly as for a container started without
+ * --privileged.
+ */
+START_TEST(downgraded_seccomp_follows_ceiling)
+{
+	struct run_result r;
+
+	use("caps");
+	eci("--privileged", "/probe ns", &r);
+	ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
+	ck_assert_str_eq(r.out, "fsopen EPERM\nunshare-user EPERM\nclone3 ENOSYS\n");
+	t_run_free(&r);
+}
+END_TEST
+
+/* Start a container of the test launcher that says "ready" and waits. */
+static pid_t waiting(int *in, int *out)
+{
+	char bin[4096], line[64];
+	char *argv[] = { (char *)launcher(bin, sizeof(bin)), (char *)"-i", (char *)"default",
+			 (char *)"/bin/sh", (char *)"-c", (char *)"echo ready; read x", NULL };
+	pid_t pid = t_spawn(argv, in, out);
+
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(t_read_line(*out, line, sizeof(line)), 0);
+	ck_assert_str_eq(line, "ready");
+	return pid;
+}
+
+static int stop(pid_t pid, int in, int out)
+{
+	int st;
+
+	if (write(in, "\n", 1) < 0) { /* already gone */ }
+	close(in);
+	close(out);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* maxContainersPerUser 1: the helper refuses a second container while
+ * one runs, and gives the slot back when it ends. */
+START_TEST(container_limit)
+{
+	char src[4096], want[8192];
+	struct passwd *pw = getpwuid(getuid());
+	struct run_result r;
+	int in, out;
+	pid_t first;
+
+	ck_assert_ptr_nonnull(pw);
+	use("limit");
+	first = waiting(&in, &out);
+	eci("", "echo started", &r);
+	/* Stopped before any assertion, so that no container outlives a failure. */
+	ck_assert_int_eq(stop(first, in, out), 0);
+	snprintf(want, sizeof(want), "user %s already runs 1 containers, the most "
+		 "\"maxContainersPerUser\" allows (%s)", pw->pw_name,
+		 admin(src, sizeof(src), "limit", "50-limit.json"));
+	ck_assert_msg(r.status == 125, "second container: exit %d: %s", r.status, r.err);
+	ck_assert_msg(strstr(r.err, want), "stderr lacks '%s': %s", want, r.err);
+	ck_assert_ptr_null(strstr(r.out, "started"));
+	audited(r.err, "refused", "maxContainersPerUser");
+	t_run_free(&r);
+	expect_out("", "echo again", "again\n");
+}
+END_TEST
+
+/* A file that is no JSON, or a setting of the wrong type, stops eci with
+ * the file and the line and column, or the key. */
+START_TEST(malformed_and_wrong_type)
+{
+	char file[4096], want[8192];
+	struct run_result r;
+
+	use("malformed");
+	snprintf(want, sizeof(want), "eci-run: %s: line 4 column 12: ",
+		 admin(file, sizeof(file), "malformed", "50-malformed.json"));
+	refused("", want, NULL);
+	show(false, &r);
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_msg(strstr(r.out, want + strlen("eci-run: ")), "%s", r.out);
+	t_run_free(&r);
+	use("wrongtype");
+	snprintf(want, sizeof(want), "eci-run: %s: \"allowPrivileged\" must be a boolean\n",
+		 admin(file, sizeof(file), "wrongtype", "50-wrongtype.json"));
+	refused("", want, NULL);
+}
+END_TEST
+
+/* The same for the user's file, named as such. */
+START_TEST(user_file_malformed_and_wrong_type)
+{
+	char dir[64], file[4200], want[8192];
+
+	use("none");
+	user_settings(dir, "{\n  \"allowPrivileged\": true,,\n}\n", file, sizeof(file));
+	snprintf(want, sizeof(want), "eci-run: %s: line 2 column ", file);
+	refused("", want, NULL);
+	user_settings_rm(dir, file);
+	user_settings(dir, "{\"maxContainersPerUser\": \"many\"}", file, sizeof(file));
+	snprintf(want, sizeof(want), "eci-run: %s: \"maxContainersPerUser\" must be an integer\n",
+		 file);
+	refused("", want, NULL);
+	user_settings_rm(dir, file);
+}
+END_TEST
+
+/* A policy a user could have written is none: no container at all. */
+static void untrusted(const char *scenario, const char *why)
+{
+	struct run_result r;
+
+	use(scenario);
+	refused("", "eci-run: eci refuses to run: ", NULL);
+	refused("", why, NULL);
+	show(true, &r);
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_msg(strstr(r.out, "\"policyIntact\":false"), "%s", r.out);
+	ck_assert_msg(strstr(r.out, "is not trusted"), "%s", r.out);
+	t_run_free(&r);
+}
+
+START_TEST(tamper_group_writable)
+{
+	char file[4096], why[8400];
+
+	admin(file, sizeof(file), "tamper-groupw", "50-groupw.json");
+	snprintf(why, sizeof(why), "%s is not trusted: %s is writable by its group", file, file);
+	untrusted("tamper-groupw", why);
+}
+END_TEST
+
+START_TEST(tamper_user_directory)
+{
+	char dir[4096], why[8400];
+
+	admin(dir, sizeof(dir), "tamper-userdir", NULL);
+	snprintf(why, sizeof(why), "%s is not trusted: %s is owned by uid ", dir, dir);
+	untrusted("tamper-userdir", why);
+	refused("", ", not root", NULL);
+}
+END_TEST
+
+START_TEST(tamper_symlink_to_user_file)
+{
+	char link[4096], target[4096], why[8400];
+
+	admin(link, sizeof(link), "tamper-symlink", "50-symlink.json");
+	admin(target, sizeof(target), "outside", "evil.json");
+	snprintf(why, sizeof(why), "%s is not trusted: %s is owned by uid ", link, target);
+	untrusted("tamper-symlink", why);
+}
+END_TEST
+
+START_TEST(show_text)
+{
+	char locks[4096], want[8192];
+	struct run_result r;
+
+	use("locks");
+	admin(locks, sizeof(locks), "locks", "50-locks.json");
+	show(false, &r);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+#define MANAGED "Some settings are managed by your administrator.\nSETTING "
+	ck_assert_msg(!strncmp(r.out, MANAGED, strlen(MANAGED)), "%s", r.out);
+	row_is(r.out, "allowPrivileged", "locked", locks, "false");
+	row_is(r.out, "noNewPrivileges", "locked", locks, "true");
+	row_is(r.out, "allowedImages", "-", "default", "[\"*\"]");
+	row_is(r.out, "maxContainersPerUser", "-", "default", "0");
+	snprintf(want, sizeof(want), "\nPolicy files (%s): intact\nHelper: intact\n",
+		 admin(locks, sizeof(locks), "locks", NULL));
+	ck_assert_msg(strstr(r.out, want), "no '%s' in: %s", want, r.out);
+	t_run_free(&r);
+	use("none");
+	show(false, &r);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+#define UNMANAGED "No setting is managed by your administrator.\nSETTING "
+	ck_assert_msg(!strncmp(r.out, UNMANAGED, strlen(UNMANAGED)), "%s", r.out);
+	row_is(r.out, "allowPrivileged", "-", "default", "true");
+	t_run_free(&r);
+}
+END_TEST
+
+START_TEST(show_json)
+{
+	char locks[4096], want[8192];
+	struct run_result r;
+	json_error_t je;
+	json_t *j, *sp;
+
+	use("locks");
+	admin(locks, sizeof(locks), "locks", "50-locks.json");
+	show(true, &r);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_msg(!strncmp(r.out, "{\"settings\":{", 13), "%s", r.out);
+	snprintf(want, sizeof(want), "\"allowPrivileged\":{\"value\":false,\"locked\":true,"
+		 "\"source\":\"%s\"}", locks);
+	ck_assert_msg(strstr(r.out, want), "no '%s' in: %s", want, r.out);
+	ck_assert_msg(strstr(r.out, "\"allowedImages\":{\"value\":[\"*\"],\"locked\":false,"
+				    "\"source\":\"default\"}"), "%s", r.out);
+	ck_assert_msg(strstr(r.out, "\"integrity\":{\"policyIntact\":true,"), "%s", r.out);
+	ck_assert_msg(strstr(r.out, "\"helperIntact\":true"), "%s", r.out);
+	/* and it is one JSON object, as a script would read it */
+	j = json_loads(r.out, 0, &je);
+	ck_assert_msg(j, "not JSON: %s: %s", je.text, r.out);
+	sp = json_object_get(json_object_get(j, "settings"), "seccompProfile");
+	ck_assert(json_is_true(json_object_get(sp, "locked")));
+	ck_assert_str_eq(json_string_value(json_object_get(sp, "source")), locks);
+	ck_assert_str_eq(json_string_value(json_object_get(sp, "value")), "default");
+	json_decref(j);
+	t_run_free(&r);
+}
+END_TEST
+
+Suite *policy_suite(void)
+{
+	Suite *s = suite_create("policy");
+	TCase *files = tcase_create("policy files");
+	TCase *settings = tcase_create("settings");
+	const TTest *file_tests[] = {
+		merge_later_file_wins, lock_beats_user_file, unlocked_user_file_applies,
+		lock_refuses_flags, malformed_and_wrong_type, user_file_malformed_and_wrong_type,
+		tamper_group_writable, tamper_user_directory, tamper_symlink_to_user_file,
+		show_text, show_json,
+	};
+	const TTest *setting_tests[] = {
+		images_by_tag_pattern, images_by_digest_pin, mounts_blocked, mounts_blocked_no_swap,
+		caps_ceiling,
+		privileged_downgraded, downgraded_seccomp_follows_ceiling, container_limit,
+	};
+	const char *why = NULL;
+	char path[4096];
+
+	if (!policy_root())
+		why = "no $ECI_POLICY_ROOT: the scenarios are made when root stages the build "
+		      "(t/run-checks.sh)";
+	else if (access(admin(path, sizeof(path), "none", NULL), F_OK) < 0)
+		why = "no policy scenarios under $ECI_POLICY_ROOT (t/policy/prepare.sh)";
+	else if (access(launcher(path, sizeof(path)), X_OK) < 0)
+		why = "no test build of eci-run (t/eci-run-policytest) in $ECI_PREFIX";
+	tcase_set_timeout(files, 60);
+	tcase_set_timeout(settings, 60);
+	for (size_t i = 0; i < sizeof(file_tests) / sizeof(*file_tests); i++)
+		if (why)
+			test_skip(file_tests[i]->name, why);
+		else
+			tcase_add_test(files, file_tests[i]);
+	for (size_t i = 0; i < sizeof(setting_tests) / sizeof(*setting_tests); i++)
+		if (why)
+			test_skip(setting_tests[i]->name, why);
+		else
+			tcase_add_test(settings, setting_tests[i]);
+	suite_add_tcase(s, files);
+	suite_add_tcase(s, settings);
+	return s;
+}
