@@ -20,6 +20,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -47,18 +48,42 @@ static int own_dir(int at, const char *name, const char *what, struct eci_err *e
 	return fd;
 }
 
-static void remove_leftovers(int layers)
+/* Is @hex named by the store's slots/.live (or by the image at hand)? */
+static bool live(const char *list, const struct img *img, const char *hex)
+{
+	size_t len = strlen(hex);
+
+	for (size_t i = 0; i < img->nlayers; i++)
+		if (!strcmp(img->diff_id[i] + 7, hex))
+			return true;
+	for (const char *p = list; p && (p = strstr(p, hex)); p += len)
+		if ((p == list || p[-1] == '\n') && (p[len] == '\n' || p[len] == '\0'))
+			return true;
+	return false;
+}
+
+/*
+ * Remove what killed containers left half-unpacked, and the copies of
+ * layers that no image of the store names any more (slots/.live, kept by
+ * the store; without it, nothing is removed).
+ */
+static void remove_leftovers(int slots, int layers, const struct img *img)
 {
 	_cleanup_close_ int fd = fcntl(layers, F_DUPFD_CLOEXEC, 3);
+	_cleanup_free_ char *list = NULL;
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *de;
+	bool have_list = read_all_at(slots, ".live", 1 << 22, &list, NULL) == 0;
 
 	if (!d)
 		return;
 	fd = -1;
-	while ((de = readdir(d)))
+	while ((de = readdir(d))) {
 		if (!strncmp(de->d_name, ".tmp-", 5))
 			rm_rf_at(layers, de->d_name);
+		else if (de->d_name[0] != '.' && have_list && !live(list, img, de->d_name))
+			rm_rf_at(layers, de->d_name);
+	}
 	closedir(d);
 }
 
@@ -73,7 +98,7 @@ static int unpack_into(const struct img *img, size_t i, int layers, struct eci_e
 	if (mkdirat(layers, tmp, 0755) < 0 ||
 	    (dst = openat(layers, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return eci_fail(e, errno, "%s: create %s", what, tmp);
-	if (img_unpack_layer(img->layer_fd[i], dst, what, e) < 0) {
+	if (img_unpack_layer(img->layer_fd[i], img->diff_id[i], dst, what, e) < 0) {
 		rm_rf_at(layers, tmp);
 		return -1;
 	}
@@ -99,7 +124,7 @@ int img_slot_layers(const struct img *img, int slots, unsigned slot, int *dirs,
 	layers = own_dir(sd, "layers", "the store's slot layers", e);
 	if (layers < 0)
 		return -1;
-	remove_leftovers(layers);
+	remove_leftovers(slots, layers, img);
 	for (size_t i = 0; i < img->nlayers; i++) {
 		const char *hex = img->diff_id[i] + 7;
 

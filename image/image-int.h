@@ -19,6 +19,9 @@ int img_open_blob(int dirfd, const char *digest);
 /* sha256 of all of @fd from offset 0, as "sha256:HEX"; 0 or -errno. */
 int img_hash_fd(int fd, char out[72]);
 
+/* Any JSON value read from @fd; NULL with @e filled. */
+json_t *load_json_any(int fd, const char *what, struct eci_err *e);
+
 /* A JSON object read from @fd; NULL with @e filled. */
 json_t *load_json_fd(int fd, const char *what, struct eci_err *e);
 

@@ -67,13 +67,15 @@ int img_load(const char *dir, const char *tag, struct img *img, struct eci_err *
 /**
  * img_unpack_layer() - extract one layer blob into an empty directory
  * @blob: the layer's fd (tar, tar+gzip or tar+zstd)
+ * @diff_id: what the uncompressed layer must hash to (checked as it is read)
  * @dst:  the directory, the layer's own
  * @what: "image X layer N", for warnings and errors
  * @e:    error record
  *
  * Return: 0 or negative.  See unpack.c for what is refused.
  */
-int img_unpack_layer(int blob, int dst, const char *what, struct eci_err *e);
+int img_unpack_layer(int blob, const char *diff_id, int dst, const char *what,
+		     struct eci_err *e);
 
 /**
  * img_slot_layers() - the image's layers, unpacked for one slot of ids

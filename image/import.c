@@ -98,8 +98,14 @@ static const char *layer_media_type(int fd)
 }
 
 /* Put a file of the archive directory in; NULL name: refused. */
+/*
+ * @expect: the digest the file must have, or NULL.  An uncompressed layer
+ * must hash to its diff_id, so it is checked as it is copied in and never
+ * stored otherwise; a compressed one is checked when it is unpacked.
+ */
 static int put_file(struct store *st, int dirfd, const char *name, const char *what,
-		    char got[72], long long *size, const char **mt, struct eci_err *e)
+		    const char *expect, char got[72], long long *size, const char **mt,
+		    struct eci_err *e)
 {
 	struct open_how how = { .flags = O_RDONLY | O_CLOEXEC,
 				.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS };
@@ -114,7 +120,9 @@ static int put_file(struct store *st, int dirfd, const char *name, const char *w
 	*size = sb.st_size;
 	if (mt)
 		*mt = layer_media_type(fd);
-	return store_put_blob(st, fd, NULL, sb.st_size, what, got, e);
+	if (mt && strcmp(*mt, MT_LAYER))
+		expect = NULL;
+	return store_put_blob(st, fd, expect, sb.st_size, what, got, e);
 }
 
 /* docker save: manifest.json names the config and layer tars by path. */
@@ -122,7 +130,7 @@ static int import_docker(struct store *st, int dirfd, char digest[72], char *nam
 			 size_t namesize, struct eci_err *e)
 {
 	_cleanup_close_ int mfd = openat(dirfd, "manifest.json", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	json_auto_t *list = mfd >= 0 ? load_json_fd(mfd, "manifest.json", e) : NULL;
+	json_auto_t *list = mfd >= 0 ? load_json_any(mfd, "manifest.json", e) : NULL;
 	json_auto_t *out = NULL, *cfg = NULL;
 	json_t *m = json_array_get(list, 0), *layers, *l, *ids;
 	char cdigest[72], *text;
@@ -136,7 +144,7 @@ static int import_docker(struct store *st, int dirfd, char digest[72], char *nam
 		snprintf(name, namesize, "%s",
 			 json_string_value(json_array_get(json_object_get(m, "RepoTags"), 0)));
 	if (put_file(st, dirfd, json_string_value(json_object_get(m, "Config")), "image config",
-		     cdigest, &csize, NULL, e) < 0)
+		     NULL, cdigest, &csize, NULL, e) < 0)
 		return -1;
 	{
 		_cleanup_close_ int cfd = img_open_blob(st->fd, cdigest);
@@ -156,12 +164,12 @@ static int import_docker(struct store *st, int dirfd, char digest[72], char *nam
 		long long lsize;
 
 		snprintf(what, sizeof(what), "layer %zu", i + 1);
-		if (put_file(st, dirfd, json_string_value(l), what, ld, &lsize, &mt, e) < 0)
+		const char *id = json_string_value(json_array_get(ids, i));
+
+		if (!id || !img_valid_digest(id))
+			return eci_fail(e, 0, "image config: rootfs.diff_ids[%zu] is not a sha256 digest", i);
+		if (put_file(st, dirfd, json_string_value(l), what, id, ld, &lsize, &mt, e) < 0)
 			return -1;
-		if (!strcmp(mt, MT_LAYER) &&
-		    strcmp(ld, json_string_value(json_array_get(ids, i)) ?: ""))
-			return eci_fail(e, 0, "%s: blob %s: digest mismatch (the config's diff_id is %s)",
-					what, ld, json_string_value(json_array_get(ids, i)) ?: "none");
 		json_array_append_new(json_object_get(out, "layers"),
 				      json_pack("{s:s, s:s, s:I}", "mediaType", mt, "digest", ld,
 						"size", (json_int_t)lsize));
@@ -308,6 +316,8 @@ int img_import(struct store *st, const char *src, const char *ref, char digest[7
 		derive_name(path, tag, name, sizeof(name));
 	if (r == 0)
 		r = store_set_ref(st, ref ? ref : name, digest, e);
+	if (r == 0 && store_gc(st) < 0)	/* a name moved: its old blobs may be free */
+		r = eci_fail(e, errno, "%s: collect unused blobs", st->path);
 	store_unlock(st);
 	if (r < 0)
 		eci_prefix(e, "image %s", src);

@@ -117,6 +117,25 @@ static int open_verified(int dirfd, json_t *desc, const char *what, bool verify,
 	return steal_fd(fd);
 }
 
+json_t *load_json_any(int fd, const char *what, struct eci_err *e)
+{
+	_cleanup_free_ char *buf = NULL;
+	json_error_t je;
+	size_t len;
+	json_t *j;
+	int r = read_fd_all(fd, MAX_JSON, &buf, &len);
+
+	if (r < 0) {
+		eci_fail(e, -r, "read %s", what);
+		return NULL;
+	}
+	j = json_loadb(buf, len, 0, &je);
+	if (!j)
+		eci_fail(e, 0, "%s: invalid JSON at line %d column %d: %s", what, je.line,
+			 je.column, je.text);
+	return j;
+}
+
 json_t *load_json_fd(int fd, const char *what, struct eci_err *e)
 {
 	_cleanup_free_ char *buf = NULL;

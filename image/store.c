@@ -385,7 +385,24 @@ int store_list(struct store *st, FILE *out, struct eci_err *e)
 struct keep {
 	char (*digests)[72];
 	size_t n, cap;
+	char (*diff_ids)[72];	/* of every image still named */
+	size_t nd, dcap;
 };
+
+static int keep_diff(struct keep *k, const char *d)
+{
+	if (k->nd == k->dcap) {
+		size_t cap = k->dcap ? k->dcap * 2 : 64;
+		void *nd = realloc(k->diff_ids, cap * sizeof(*k->diff_ids));
+
+		if (!nd)
+			return -ENOMEM;
+		k->diff_ids = nd;
+		k->dcap = cap;
+	}
+	strcpy(k->diff_ids[k->nd++], d);
+	return 0;
+}
 
 static int keep_add(struct keep *k, const char *d)
 {
@@ -415,6 +432,8 @@ static int mark(struct store *st, const char *ref, const char *digest, void *ctx
 	r = r ? r : keep_add(k, img.config_digest);
 	for (size_t i = 0; !r && i < img.nlayers; i++)
 		r = keep_add(k, img.layer_digest[i]);
+	for (size_t i = 0; !r && i < img.ndiff_ids; i++)
+		r = keep_diff(k, img.diff_id[i]);
 	img_free(&img);
 	return r;
 }
@@ -439,10 +458,49 @@ static void sweep(struct store *st, const struct keep *k)
 	closedir(d);
 }
 
+/*
+ * slots/.live lists the diff_ids of every image the store still names.
+ * The unpacked copies in a slot can only be removed by that slot's
+ * container root: each container removes, from its own slot, the copies
+ * this list no longer names (image/cache.c).
+ */
+static int write_live(struct store *st, const struct keep *k)
+{
+	_cleanup_close_ int fd = -1;
+	char tmp[64];
+	int r = 0;
+
+	snprintf(tmp, sizeof(tmp), "slots/.live-%d", (int)getpid());
+	fd = openat(st->fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	for (size_t i = 0; !r && i < k->nd; i++)
+		r = dprintf(fd, "%s\n", k->diff_ids[i] + 7) < 0 ? -EIO : 0;
+	if (!r && renameat(st->fd, tmp, st->fd, "slots/.live") < 0)
+		r = -errno;
+	if (r)
+		unlinkat(st->fd, tmp, 0);
+	return r;
+}
+
+/* Under the store lock: drop blobs no name reaches, refresh slots/.live. */
+int store_gc(struct store *st)
+{
+	struct keep k = { 0 };
+	int r = each_ref(st, mark, &k);
+
+	if (r == 0) {
+		sweep(st, &k);
+		r = write_live(st, &k);
+	}
+	free(k.digests);
+	free(k.diff_ids);
+	return r;
+}
+
 int store_remove(struct store *st, const char *ref, struct eci_err *e)
 {
 	char path[600], digest[72];
-	struct keep k = { 0 };
 	int r;
 
 	if (ref_path(ref, path, sizeof(path)) < 0 || store_get_ref(st, ref, digest) < 0)
@@ -451,9 +509,6 @@ int store_remove(struct store *st, const char *ref, struct eci_err *e)
 		return -1;
 	if (unlinkat(st->fd, path, 0) < 0)
 		return eci_fail(e, errno, "image rm %s", ref);
-	r = each_ref(st, mark, &k);
-	if (r == 0)
-		sweep(st, &k);	/* unpacked copies in slots/ go with their next user */
-	free(k.digests);
+	r = store_gc(st);
 	return r < 0 ? eci_fail(e, -r, "image rm %s", ref) : 0;
 }

@@ -65,6 +65,9 @@ int store_load(struct store *st, const char *digest, const char *name, struct im
 	       struct eci_err *e);
 
 int store_list(struct store *st, FILE *out, struct eci_err *e);
+
+/* Under the lock: remove unreachable blobs, rewrite slots/.live. */
+int store_gc(struct store *st);
 int store_remove(struct store *st, const char *ref, struct eci_err *e);
 
 /**

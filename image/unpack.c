@@ -26,6 +26,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -252,25 +253,91 @@ static int entry(const struct layer *l, struct archive *a, struct archive_entry 
 	return 0;
 }
 
-int img_unpack_layer(int blob, int dst, const char *what, struct eci_err *e)
+/*
+ * The layer is decompressed once, by a libarchive reader in raw mode, and
+ * the tar reader pulls from it through read_raw(), which hashes every byte:
+ * the uncompressed stream must hash to the diff_id the config names, or
+ * the unpacked copy is thrown away (the caller removes the directory).
+ */
+struct raw {
+	struct archive *a;
+	EVP_MD_CTX *md;
+	char buf[1 << 17];
+};
+
+static la_ssize_t read_raw(struct archive *tar, void *ctx, const void **out)
+{
+	struct raw *r = ctx;
+	la_ssize_t n = archive_read_data(r->a, r->buf, sizeof(r->buf));
+
+	if (n > 0)
+		EVP_DigestUpdate(r->md, r->buf, (size_t)n);
+	*out = r->buf;
+	return n < 0 ? ARCHIVE_FATAL : n;
+}
+
+static int open_raw(struct raw *r, int blob)
+{
+	struct archive_entry *ent;
+
+	r->a = archive_read_new();
+	r->md = EVP_MD_CTX_new();
+	if (!r->a || !r->md || !EVP_DigestInit_ex(r->md, EVP_sha256(), NULL))
+		return -1;
+	archive_read_support_filter_gzip(r->a);
+	archive_read_support_filter_zstd(r->a);
+	archive_read_support_format_raw(r->a);
+	if (lseek(blob, 0, SEEK_SET) < 0 || archive_read_open_fd(r->a, blob, 1 << 17) != ARCHIVE_OK ||
+	    archive_read_next_header(r->a, &ent) != ARCHIVE_OK)
+		return -1;
+	return 0;
+}
+
+/* Hash what the tar reader left unread (padding after the end marker). */
+static int finish_raw(struct raw *r, char got[72])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	const void *p;
+
+	while (read_raw(NULL, r, &p) > 0)
+		;
+	if (!EVP_DigestFinal_ex(r->md, md, &len))
+		return -1;
+	strcpy(got, "sha256:");
+	for (unsigned int i = 0; i < len; i++)
+		sprintf(got + 7 + 2 * i, "%02x", md[i]);
+	return 0;
+}
+
+int img_unpack_layer(int blob, const char *diff_id, int dst, const char *what, struct eci_err *e)
 {
 	struct layer l = { .root = dst, .what = what };
 	struct archive *a = archive_read_new();
 	struct archive_entry *ent;
+	struct raw raw = { 0 };
+	char got[72];
 	int r, ret = 0;
 
 	archive_read_support_format_tar(a);
-	archive_read_support_filter_gzip(a);
-	archive_read_support_filter_zstd(a);
-	if (lseek(blob, 0, SEEK_SET) < 0 || archive_read_open_fd(a, blob, 1 << 17) != ARCHIVE_OK) {
-		ret = eci_fail(e, 0, "%s: %s", what, archive_error_string(a) ?: strerror(errno));
+	if (open_raw(&raw, blob) < 0 ||
+	    archive_read_open(a, &raw, NULL, read_raw, NULL) != ARCHIVE_OK) {
+		ret = eci_fail(e, 0, "%s: %s", what,
+			       archive_error_string(raw.a) ?: archive_error_string(a) ?: "unreadable");
 		goto out;
 	}
 	while ((r = archive_read_next_header(a, &ent)) == ARCHIVE_OK && !ret)
 		ret = entry(&l, a, ent, e);
 	if (!ret && r != ARCHIVE_EOF)
 		ret = eci_fail(e, 0, "%s: %s", what, archive_error_string(a));
+	if (!ret && finish_raw(&raw, got) < 0)
+		ret = eci_fail(e, EIO, "%s: hash", what);
+	if (!ret && strcmp(got, diff_id))
+		ret = eci_fail(e, 0, "%s: digest mismatch: the layer unpacks to %s, the image "
+			       "config says %s", what, got, diff_id);
 out:
 	archive_read_free(a);
+	archive_read_free(raw.a);
+	EVP_MD_CTX_free(raw.md);
 	return ret;
 }

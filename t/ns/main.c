@@ -16,6 +16,9 @@ int main(void)
 		slots_suite,
 		mounts_suite,
 		process_suite,
+		images_suite,
+		policy_suite,
+		network_suite,
 		NULL,
 	};
 	/* Run as an account with exactly one slot of subordinate ids. */

@@ -10,5 +10,8 @@ Suite *slots_suite(void);
 Suite *oneslot_suite(void);
 Suite *mounts_suite(void);
 Suite *process_suite(void);
+Suite *images_suite(void);
+Suite *policy_suite(void);
+Suite *network_suite(void);
 
 #endif
