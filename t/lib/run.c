@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -137,4 +138,28 @@ int t_read_line(int fd, char *buf, size_t size)
 	}
 	buf[n] = '\0';
 	return 0;
+}
+
+pid_t t_child_of(pid_t parent)
+{
+	char path[300], *buf = NULL;
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	pid_t found = 0;
+
+	while (d && (de = readdir(d)) && !found) {
+		int ppid;
+		char *p;
+
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		if (read_all_at(AT_FDCWD, path, 4096, &buf, NULL) < 0)
+			continue;
+		p = strrchr(buf, ')');
+		if (p && sscanf(p + 2, "%*c %d", &ppid) == 1 && ppid == parent)
+			found = atoi(de->d_name);
+		free(buf);
+	}
+	if (d)
+		closedir(d);
+	return found;
 }

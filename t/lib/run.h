@@ -34,6 +34,9 @@ int t_sh(const char *script, struct run_result *r);
 /* Start argv with pipes for stdin and stdout; returns the pid. */
 pid_t t_spawn(char *const argv[], int *in, int *out);
 
+/* The first child of @parent (a container's pid 1 is eci-run's), or 0. */
+pid_t t_child_of(pid_t parent);
+
 /* Read one line (without the newline) from fd into buf; 0 or -1 at EOF. */
 int t_read_line(int fd, char *buf, size_t size);
 

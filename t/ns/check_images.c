@@ -1021,30 +1021,6 @@ END_TEST
 
 /* --- layers per slot ------------------------------------------------------------ */
 
-static pid_t child_of(pid_t parent)
-{
-	char path[300], *buf = NULL;
-	DIR *d = opendir("/proc");
-	struct dirent *de;
-	pid_t found = 0;
-
-	while (d && (de = readdir(d)) && !found) {
-		int ppid;
-		char *p;
-
-		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
-		if (read_all_at(AT_FDCWD, path, 4096, &buf, NULL) < 0)
-			continue;
-		p = strrchr(buf, ')');
-		if (p && sscanf(p + 2, "%*c %d", &ppid) == 1 && ppid == parent)
-			found = atoi(de->d_name);
-		free(buf);
-	}
-	if (d)
-		closedir(d);
-	return found;
-}
-
 static unsigned map_start(pid_t pid, const char *file)
 {
 	char path[64], *map = NULL;
@@ -1081,7 +1057,7 @@ static void box_start(struct box *b)
 	}
 	ck_assert_int_eq(t_read_line(b->out, line, sizeof(line)), 0);
 	ck_assert_str_eq(line, "ready");
-	init = child_of(b->launcher);
+	init = t_child_of(b->launcher);
 	ck_assert_int_gt(init, 0);
 	b->uid_start = map_start(init, "uid_map");
 	b->gid_start = map_start(init, "gid_map");

@@ -161,31 +161,6 @@ START_TEST(default_command_is_sh)
 }
 END_TEST
 
-/* Find the container's processes from the host: children of eci-run. */
-static pid_t child_of(pid_t parent)
-{
-	char path[300], *buf = NULL;
-	DIR *d = opendir("/proc");
-	struct dirent *de;
-	pid_t found = 0;
-
-	while (d && (de = readdir(d)) && !found) {
-		int ppid;
-		char *p;
-
-		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
-		if (read_all_at(AT_FDCWD, path, 4096, &buf, NULL) < 0)
-			continue;
-		p = strrchr(buf, ')');
-		if (p && sscanf(p + 2, "%*c %d", &ppid) == 1 && ppid == parent)
-			found = atoi(de->d_name);
-		free(buf);
-	}
-	if (d)
-		closedir(d);
-	return found;
-}
-
 /*
  * Container root is a subordinate id on the host: read from outside, the
  * container's uid_map starts inside the caller's /etc/subuid range, never
@@ -203,7 +178,7 @@ START_TEST(mapped_to_subordinate_range)
 
 	ck_assert_int_eq(t_read_line(out, line, sizeof(line)), 0);
 	ck_assert_str_eq(line, "ready");
-	init = child_of(pid);
+	init = t_child_of(pid);
 	ck_assert_int_gt(init, 0);
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)init);
 	ck_assert_int_eq(read_all_at(AT_FDCWD, path, 4096, &map, NULL), 0);
