@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -98,7 +99,12 @@ static int prepare(struct spec *s, int sock, int nest, struct eci_err *e)
 
 	if (nest_enter(nest, s->net.mode != NET_HOST, e) < 0)
 		return -1;
-	if (s->tty) {
+	if (s->tty && s->tty_fd >= 0) {
+		/* eci-runc: pid 1 made the pty before start */
+		if (setsid() < 0 || ioctl(s->tty_fd, TIOCSCTTY, 0) < 0 || dup2(s->tty_fd, 0) < 0 ||
+		    dup2(s->tty_fd, 1) < 0 || dup2(s->tty_fd, 2) < 0)
+			return eci_fail(e, errno, "make the pty the controlling terminal");
+	} else if (s->tty) {
 		if (tty_child(sock, e) < 0)
 			return -1;
 	} else if (!s->interactive) {

@@ -188,7 +188,7 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 	uuid_t u;
 
 	memset(s, 0, sizeof(*s));
-	s->statedir_fd = s->lock_fd = s->slots_fd = -1;
+	s->statedir_fd = s->lock_fd = s->slots_fd = s->tty_fd = -1;
 	s->store.fd = s->store.lockfd = -1;
 	s->mnt.rootfs_fd = s->mnt.rw_fd = -1;
 	s->mnt.statedir = s->statedir;

@@ -46,6 +46,7 @@ struct spec {
 	const char *workdir;
 	const char *user;		/* -u, the image's User, or "0" */
 	bool tty, interactive;		/* -t, -i */
+	int tty_fd;			/* eci-runc: the pty slave made by pid 1 */
 	uint64_t caps;			/* capability set of the workload */
 	uint64_t caps_added;		/* --cap-add: ambient for a non-root user */
 	bool no_new_privs;

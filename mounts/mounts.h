@@ -67,6 +67,7 @@ struct mnt_plan {
 	const char *dns_ip;	/* the resolver, or NULL */
 	const char *net_mode;	/* for resolv.conf's comment */
 	bool read_only;
+	bool engine;		/* eci-runc: /etc files come as the engine's binds */
 	struct mnt_volume vol[MNT_MAX_VOLUMES];
 	size_t nvol;
 	struct mnt_tmpfs tmpfs[MNT_MAX_TMPFS];

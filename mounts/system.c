@@ -245,7 +245,7 @@ int mnt_system(struct mnt_plan *p, int rootfd, struct eci_err *e)
 	for (size_t i = 0; i < ARRAY_SIZE(readonly); i++)
 		if (make_readonly(rootfd, readonly[i], e) < 0)
 			return -1;
-	if (etc_files(p, rootfd, e) < 0 || volumes(p, rootfd, e) < 0 ||
+	if ((!p->engine && etc_files(p, rootfd, e) < 0) || volumes(p, rootfd, e) < 0 ||
 	    tmpfs_mounts(p, rootfd, e) < 0)
 		return -1;
 	if (p->read_only) {

@@ -8,15 +8,19 @@
 
 #include "helper.h"
 
+void (*die_hook)(const char *msg);
+
 void die(int code, const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
-	fputs("eci-newidmap: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "eci-newidmap: %s\n", msg);
+	if (die_hook)
+		die_hook(msg);
 	exit(code);
 }
 

@@ -34,6 +34,8 @@ struct idfile {
 	unsigned first_line;	/* first usable line, for messages */
 };
 
+/* Called with the message before die() exits (eci-runc logs it). */
+extern void (*die_hook)(const char *msg);
 void die(int code, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

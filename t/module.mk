@@ -22,3 +22,10 @@ $(O)/t/probe: t/probe/probe.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -static -o $@ $<
 TEST_BINS += $(O)/t/probe
+
+# End-to-end tests of eci-runc under dockerd (t/engine/run.sh).
+ENGINE_OBJS := $(O)/obj/t/engine/check_engine.o
+$(O)/t/engine-tests: $(ENGINE_OBJS) $(TLIB_OBJS) $(ECI_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
+TEST_BINS += $(O)/t/engine-tests

@@ -47,8 +47,12 @@ if [ "$(id -u)" = 0 ]; then
 	sh tools/account.sh ecitest1 1 || exit 1
 	run one-slot runuser -u ecitest1 -- env -u XDG_RUNTIME_DIR ECI_PREFIX="$stage" \
 		ECI_NS_ONESLOT=1 "$stage/t/ns-tests"
+	echo "== engine tests (dockerd with --runtime eci)"
+	run engine sh t/engine/run.sh "$stage"
 else
 	run namespaces env -u XDG_RUNTIME_DIR ECI_PREFIX="$o" ECI_SRCDIR="$PWD" "$o/t/ns-tests"
+	echo "SKIP engine: dockerd needs root (run make check as root)"
+	echo "Skipped: 1" >> "$log"
 fi
 
 awk '

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * config.c - config.json into eci's spec, with eci's rules applied
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "runc.h"
+
+static const char *const standard[] = {
+	"/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", "/sys/fs/cgroup",
+};
+
+static bool is_standard(const char *dst)
+{
+	for (size_t i = 0; i < sizeof(standard) / sizeof(standard[0]); i++)
+		if (!strcmp(dst, standard[i]))
+			return true;
+	return false;
+}
+
+static bool has_option(json_t *opts, const char *o)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(opts, i, v)
+		if (json_is_string(v) && !strcmp(json_string_value(v), o))
+			return true;
+	return false;
+}
+
+/* Host namespaces and namespace paths are refused; a user namespace of
+ * the engine's is ignored: eci always makes its own. */
+static int check_namespaces(json_t *list, struct eci_err *e)
+{
+	static const char *const needed[] = { "mount", "pid", "ipc", "uts", "network" };
+	size_t i;
+	json_t *ns;
+
+	json_array_foreach(list, i, ns) {
+		const char *type = json_string_value(json_object_get(ns, "type"));
+
+		if (type && strcmp(type, "user") && json_object_get(ns, "path"))
+			return eci_fail(e, 0, "joining the %s namespace %s is not allowed under "
+					"enhanced container isolation", type,
+					json_string_value(json_object_get(ns, "path")));
+	}
+	for (size_t k = 0; k < sizeof(needed) / sizeof(needed[0]); k++) {
+		bool found = false;
+
+		json_array_foreach(list, i, ns)
+			found |= !strcmp(json_string_value(json_object_get(ns, "type")) ?: "", needed[k]);
+		if (!found)
+			return eci_fail(e, 0, "the host %s namespace is not allowed under enhanced "
+					"container isolation", needed[k]);
+	}
+	return 0;
+}
+
+static int process(json_t *p, struct spec *s, struct eci_err *e)
+{
+	json_t *args = json_object_get(p, "args"), *env = json_object_get(p, "env"), *v;
+	json_t *user = json_object_get(p, "user"), *bnd;
+	static char userbuf[64];
+	size_t i;
+
+	if (!json_is_array(args) || !json_array_size(args))
+		return eci_fail(e, 0, "config.json: process.args is empty");
+	s->argv = calloc(json_array_size(args) + 1, sizeof(char *));
+	if (!s->argv)
+		return eci_fail(e, ENOMEM, "config.json");
+	json_array_foreach(args, i, v)
+		s->argv[i] = strdup(json_string_value(v) ?: "");
+	json_array_foreach(env, i, v)
+		if (json_is_string(v) && env_set(s, json_string_value(v), true) < 0)
+			return eci_fail(e, ENOMEM, "config.json");
+	s->home_set = true;
+	s->workdir = strdup(json_string_value(json_object_get(p, "cwd")) ?: "/");
+	snprintf(userbuf, sizeof(userbuf), "%lld:%lld",
+		 json_integer_value(json_object_get(user, "uid")),
+		 json_integer_value(json_object_get(user, "gid")));
+	s->user = userbuf;
+	s->tty = json_is_true(json_object_get(p, "terminal"));
+	s->interactive = true;	/* the shim's stdin is the container's */
+	s->no_new_privs = s->no_new_privs || json_is_true(json_object_get(p, "noNewPrivileges"));
+	s->caps = 0;
+	bnd = json_object_get(json_object_get(p, "capabilities"), "bounding");
+	json_array_foreach(bnd, i, v) {
+		uint64_t m;
+
+		if (json_is_string(v) && caps_parse("capability", json_string_value(v), &m, e) == 0)
+			s->caps |= m;
+	}
+	return user_check(s->user, e);
+}
+
+static int one_mount(struct rconfig *rc, struct spec *s, json_t *m, struct eci_err *e)
+{
+	const char *dst = json_string_value(json_object_get(m, "destination"));
+	const char *type = json_string_value(json_object_get(m, "type")) ?: "bind";
+	const char *src = json_string_value(json_object_get(m, "source"));
+	json_t *opts = json_object_get(m, "options");
+	struct stat st;
+
+	if (!dst || dst[0] != '/')
+		return eci_fail(e, 0, "config.json: a mount has no absolute destination");
+	if (is_standard(dst))
+		return 0;	/* eci's system view provides these, locked */
+	if (!strcmp(type, "tmpfs")) {
+		struct mnt_tmpfs *t = &s->mnt.tmpfs[s->mnt.ntmpfs];
+		char spec[PATH_MAX + 32];
+
+		if (s->mnt.ntmpfs == MNT_MAX_TMPFS)
+			return eci_fail(e, 0, "config.json: too many tmpfs mounts");
+		snprintf(spec, sizeof(spec), "%s:%s", dst, has_option(opts, "exec") ? "exec" : "noexec");
+		if (mnt_parse_tmpfs(t, strdup(spec), e) < 0)
+			return -1;
+		s->mnt.ntmpfs++;
+		return 0;
+	}
+	if (!has_option(opts, "bind") && !has_option(opts, "rbind") && strcmp(type, "bind"))
+		return eci_fail(e, 0, "config.json: mounts of type %s (%s) are not supported", type, dst);
+	if (!src || stat(src, &st) < 0)
+		return eci_fail(e, src ? errno : EINVAL, "mount source %s", src ? src : "(none)");
+	if (rc->nbinds == RUNC_MAX_BINDS)
+		return eci_fail(e, 0, "config.json: too many bind mounts");
+	rc->bind[rc->nbinds++] = (struct rbind){ .src = strdup(src), .dst = strdup(dst),
+						  .ro = has_option(opts, "ro"),
+						  .dir = S_ISDIR(st.st_mode) };
+	return 0;
+}
+
+/* The engine socket and blockedMounts, as for eci-run -v. */
+static int check_binds(struct rconfig *rc, struct spec *s, struct eci_err *e)
+{
+	char *const *blocked = s->policy.v[POL_BLOCKED_MOUNTS].list;
+
+	for (size_t i = 0; i < rc->nbinds; i++) {
+		char real[PATH_MAX];
+
+		if (!realpath(rc->bind[i].src, real))
+			return eci_fail(e, errno, "mount source %s", rc->bind[i].src);
+		if (strstr(rc->bind[i].src, "/var/lib/docker/containers/") == rc->bind[i].src)
+			continue;	/* the engine's own hosts, hostname, resolv.conf */
+		for (char *const *b = blocked; b && *b; b++) {
+			size_t n = strlen(*b);
+
+			if (!strcmp(real, "/") || (!strncmp(real, *b, n) && (!real[n] || real[n] == '/')) ||
+			    (!strncmp(*b, real, strlen(real)) && (*b)[strlen(real)] == '/'))
+				return eci_fail(e, 0, "mounting %s is not allowed under enhanced container "
+						"isolation (\"blockedMounts\": %s, %s)", rc->bind[i].src, *b,
+						s->policy.v[POL_BLOCKED_MOUNTS].source);
+		}
+	}
+	return 0;
+}
+
+static int resources(struct rconfig *rc, json_t *linux_, struct eci_err *e)
+{
+	json_t *res = json_object_get(linux_, "resources");
+
+	snprintf(rc->cgroups_path, sizeof(rc->cgroups_path), "%s",
+		 json_string_value(json_object_get(linux_, "cgroupsPath")) ?: "");
+	if (strstr(rc->cgroups_path, ".."))
+		return eci_fail(e, 0, "config.json: cgroupsPath %s", rc->cgroups_path);
+	rc->memory = json_integer_value(json_object_get(json_object_get(res, "memory"), "limit"));
+	rc->pids = json_integer_value(json_object_get(json_object_get(res, "pids"), "limit"));
+	return 0;
+}
+
+int runc_load_config(struct rconfig *rc, struct spec *s, struct eci_err *e)
+{
+	char path[4200];
+	json_error_t je;
+	json_auto_t *cfg = NULL;
+	json_t *linux_, *m, *root;
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/config.json", rc->bundle);
+	cfg = json_load_file(path, 0, &je);
+	if (!cfg)
+		return eci_fail(e, 0, "%s: line %d column %d: %s", path, je.line, je.column, je.text);
+	linux_ = json_object_get(cfg, "linux");
+	root = json_object_get(cfg, "root");
+	snprintf(rc->rootfs, sizeof(rc->rootfs), "%s", json_string_value(json_object_get(root, "path")) ?: "");
+	if (rc->rootfs[0] != '/')	/* relative to the bundle */
+		snprintf(rc->rootfs, sizeof(rc->rootfs), "%.3000s/%.1000s", rc->bundle,
+			 json_string_value(json_object_get(root, "path")) ?: "rootfs");
+	rc->readonly_root = json_is_true(json_object_get(root, "readonly"));
+	snprintf(s->hostname, sizeof(s->hostname), "%.64s",
+		 json_string_value(json_object_get(cfg, "hostname")) ?: s->id);
+	s->mnt.read_only = rc->readonly_root;
+	s->mnt.engine = true;
+	if (check_namespaces(json_object_get(linux_, "namespaces"), e) < 0 ||
+	    process(json_object_get(cfg, "process"), s, e) < 0 || resources(rc, linux_, e) < 0)
+		return -1;
+	json_array_foreach(json_object_get(cfg, "mounts"), i, m)
+		if (one_mount(rc, s, m, e) < 0)
+			return -1;
+	rc->hooks = json_incref(json_object_get(cfg, "hooks"));
+	if (check_binds(rc, s, e) < 0)
+		return -1;
+	return sc_build_default(s->caps, &s->seccomp, e);
+}

@@ -1,0 +1,622 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * create.c - eci-runc create: the container up to the point where pid 1
+ * waits for start
+ *
+ * The parent (root) clones pid 1 into new namespaces, leases a slot of the
+ * pool account and writes its maps, makes idmapped copies of the engine's
+ * image layers and bind mounts inside pid 1's mount namespace (a forked
+ * helper setns()es there: creating an idmapped mount of ext4 needs
+ * CAP_SYS_ADMIN in the initial user namespace, which pid 1 never has), puts
+ * pid 1 in the cgroup, and lets it go.  pid 1 builds the overlay over the
+ * idmapped layers and eci's system view, pivots, reports ready, and waits
+ * on exec.fifo; the parent runs the prestart hooks, records the state,
+ * writes the pid file and exits, leaving pid 1 to the shim (a subreaper).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "helper.h"
+#include "runc.h"
+#include "util.h"
+
+#define CLONE_ALL (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS | \
+		   CLONE_NEWIPC | CLONE_NEWCGROUP)
+
+struct layers {
+	char path[IMG_MAX_LAYERS][PATH_MAX];	/* bottom first */
+	size_t n;
+};
+
+/* --- the engine's overlay: its layers, from mountinfo ------------------ */
+
+static int engine_layers(const char *rootfs, struct layers *L, struct eci_err *e)
+{
+	_cleanup_free_ char *info = NULL;
+	char real[PATH_MAX], *line, *save = NULL;
+
+	if (!realpath(rootfs, real))
+		return eci_fail(e, errno, "root %s", rootfs);
+	if (read_all_at(AT_FDCWD, "/proc/self/mountinfo", 1 << 24, &info, NULL) < 0)
+		return eci_fail(e, errno, "mountinfo");
+	for (line = strtok_r(info, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char mp[PATH_MAX], opts[16384], fstype[64], *lower, *upper, *end, base[PATH_MAX];
+		char *tops[IMG_MAX_LAYERS];
+		size_t nt = 0;
+
+		if (sscanf(line, "%*s %*s %*s %*s %4095s %*s", mp) != 1 || strcmp(mp, real))
+			continue;
+		if (sscanf(strstr(line, " - ") ?: "", " - %63s %*s %16383s", fstype, opts) != 2 ||
+		    strcmp(fstype, "overlay"))
+			return eci_fail(e, 0, "root %s is not an overlay (%s)", real, fstype);
+		lower = strstr(opts, "lowerdir=");
+		upper = strstr(opts, "upperdir=");
+		if (!lower || !upper)
+			return eci_fail(e, 0, "root %s: no lowerdir/upperdir", real);
+		upper += 9;
+		if ((end = strchr(upper, ',')))
+			*end = '\0';
+		snprintf(base, sizeof(base), "%s", upper);
+		*strrchr(base, '/') = '\0';	/* …/overlay2/ID */
+		*strrchr(base, '/') = '\0';	/* …/overlay2 */
+		lower += 9;
+		if ((end = strchr(lower, ',')))
+			*end = '\0';
+		for (char *t = strtok(lower, ":"); t && nt < IMG_MAX_LAYERS - 1; t = strtok(NULL, ":"))
+			tops[nt++] = t;
+		L->n = 0;
+		for (size_t i = nt; i-- > 0;) {	/* lowerdir lists the top first */
+			char p[PATH_MAX * 2];
+
+			snprintf(p, sizeof(p), "%s%s%s", tops[i][0] == '/' ? "" : base,
+				 tops[i][0] == '/' ? "" : "/", tops[i]);
+			if (!realpath(p, L->path[L->n++]))
+				return eci_fail(e, errno, "layer %s", p);
+		}
+		snprintf(L->path[L->n++], PATH_MAX, "%s", upper);	/* as the top, read-only */
+		return 0;
+	}
+	return eci_fail(e, 0, "root %s is not mounted", real);
+}
+
+/* --- the pool slot ----------------------------------------------------- */
+
+static int lease_slot(pid_t child, unsigned *slot, struct eci_err *e)
+{
+	struct passwd *pw = getpwnam(RUNC_POOL_USER);
+	struct caller c = { 0 };
+	struct idfile u, g;
+	struct leases ls;
+	struct prefer none = { 0 };
+	struct limit lim = { 0 };
+	struct lease l;
+	char path[64], map[64];
+	int procfd, fd;
+
+	if (!pw)
+		return eci_fail(e, 0, "the pool account %s does not exist: an administrator must run "
+				"'make install-privileged'", RUNC_POOL_USER);
+	c.uid = pw->pw_uid;
+	c.gid = pw->pw_gid;
+	snprintf(c.name, sizeof(c.name), "%s", pw->pw_name);
+	idfile_load(&u, SUBUID_PATH, 'u', &c, c.uid);
+	idfile_load(&g, SUBGID_PATH, 'g', &c, c.gid);
+	leases_open(&ls);
+	lease_pick(&ls, &c, &u, &g, &none, &lim, &l);
+	snprintf(path, sizeof(path), "/proc/%d", (int)child);
+	procfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (procfd < 0)
+		return eci_fail(e, errno, "%s", path);
+	l.pid = child;
+	l.starttime = target_starttime(procfd, child);
+	snprintf(map, sizeof(map), "0 %u %u\n", l.uid_start, SUBID_SLOT);
+	fd = openat(procfd, "uid_map", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, map, strlen(map)) != (ssize_t)strlen(map))
+		return eci_fail(e, errno, "write uid_map");
+	close(fd);
+	snprintf(map, sizeof(map), "0 %u %u\n", l.gid_start, SUBID_SLOT);
+	fd = openat(procfd, "gid_map", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, map, strlen(map)) != (ssize_t)strlen(map))
+		return eci_fail(e, errno, "write gid_map");
+	close(fd);
+	close(procfd);
+	lease_commit(&ls, &l);
+	close(ls.lockfd);
+	close(ls.dirfd);
+	*slot = l.uid_start;
+	return 0;
+}
+
+/* --- idmapped copies inside the child's mount namespace ------------------ */
+
+static int idmap_one(const char *src, const char *dst, int userns, bool recursive)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns };
+	int tree = open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+			     (recursive ? AT_RECURSIVE : 0));
+
+	if (tree < 0)
+		return -errno;
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
+			  sizeof(attr)) < 0 ||
+	    move_mount(tree, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+		int err = errno;
+
+		close(tree);
+		return -err;
+	}
+	close(tree);
+	return 0;
+}
+
+static int idmap_all(pid_t child, const struct rconfig *rc, const struct layers *L,
+		     struct eci_err *e)
+{
+	char path[64];
+	int status, pipefd[2];
+	pid_t h;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return eci_fail(e, errno, "pipe");
+	h = fork();
+	if (h == 0) {
+		int userns, mntns, r = 0;
+		char dst[PATH_MAX + 64];
+		struct eci_err he = { 0 };
+
+		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)child);
+		userns = open(path, O_RDONLY | O_CLOEXEC);
+		snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)child);
+		mntns = open(path, O_RDONLY | O_CLOEXEC);
+		if (userns < 0 || mntns < 0 || setns(mntns, CLONE_NEWNS) < 0)
+			r = -errno, eci_fail(&he, -r, "enter the container's mount namespace");
+		for (size_t i = 0; !r && i < L->n; i++) {
+			snprintf(dst, sizeof(dst), "%s/l%zu", rc->state, i);
+			if ((r = idmap_one(L->path[i], dst, userns, false)) < 0)
+				eci_fail(&he, -r, "idmap layer %s", L->path[i]);
+		}
+		for (size_t i = 0; !r && i < rc->nbinds; i++) {
+			snprintf(dst, sizeof(dst), "%s/b%zu", rc->state, i);
+			if ((r = idmap_one(rc->bind[i].src, dst, userns, true)) < 0)
+				eci_fail(&he, -r, "idmap mount source %s", rc->bind[i].src);
+		}
+		if (r < 0 && write(pipefd[1], he.msg, strlen(he.msg)) < 0) { /* reported below */ }
+		_exit(r < 0 ? 1 : 0);
+	}
+	close(pipefd[1]);
+	waitpid(h, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		char msg[ECI_ERR_MSG] = "";
+		ssize_t n = read(pipefd[0], msg, sizeof(msg) - 1);
+
+		msg[n > 0 ? n : 0] = '\0';
+		close(pipefd[0]);
+		return eci_fail(e, 0, "%s", msg[0] ? msg : "idmapped mounts failed");
+	}
+	close(pipefd[0]);
+	return 0;
+}
+
+/* --- cgroups ------------------------------------------------------------- */
+
+static void cg_write(const char *dir, const char *file, const char *val)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (write(fd, val, strlen(val)) < 0) { /* controller without it */ }
+		close(fd);
+	}
+}
+
+static int mkdir_p(char *path)
+{
+	for (char *p = path + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(path, 0755);
+			*p = '/';
+		}
+	return mkdir(path, 0755) < 0 && errno != EEXIST ? -errno : 0;
+}
+
+/* Join cgroupsPath in each hierarchy (v1 controllers and v2), with the
+ * memory and pids limits, so docker stats and OOM kills work. */
+int runc_cgroups(const struct rconfig *rc, pid_t pid, bool remove)
+{
+	DIR *d = opendir("/sys/fs/cgroup");
+	struct dirent *de;
+	char val[32];
+	bool v2 = access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0;
+
+	if (!rc->cgroups_path[0] || !d)
+		return d ? closedir(d), 0 : 0;
+	while ((de = readdir(d))) {
+		char dir[PATH_MAX];
+
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "cpuset") || v2)
+			continue;
+		snprintf(dir, sizeof(dir), "/sys/fs/cgroup/%s%s", de->d_name, rc->cgroups_path);
+		if (remove) {
+			rmdir(dir);
+			continue;
+		}
+		if (mkdir_p(dir) < 0)
+			continue;
+		if (!strcmp(de->d_name, "memory") && rc->memory > 0) {
+			snprintf(val, sizeof(val), "%lld", rc->memory);
+			cg_write(dir, "memory.limit_in_bytes", val);
+		}
+		if (!strcmp(de->d_name, "pids") && rc->pids > 0) {
+			snprintf(val, sizeof(val), "%lld", rc->pids);
+			cg_write(dir, "pids.max", val);
+		}
+		snprintf(val, sizeof(val), "%d", (int)pid);
+		cg_write(dir, "cgroup.procs", val);
+	}
+	closedir(d);
+	if (v2) {
+		char dir[PATH_MAX];
+
+		snprintf(dir, sizeof(dir), "/sys/fs/cgroup%s", rc->cgroups_path);
+		if (remove)
+			return rmdir(dir), 0;
+		if (mkdir_p(dir) == 0) {
+			if (rc->memory > 0)
+				snprintf(val, sizeof(val), "%lld", rc->memory), cg_write(dir, "memory.max", val);
+			if (rc->pids > 0)
+				snprintf(val, sizeof(val), "%lld", rc->pids), cg_write(dir, "pids.max", val);
+			snprintf(val, sizeof(val), "%d", (int)pid);
+			cg_write(dir, "cgroup.procs", val);
+		}
+	}
+	return 0;
+}
+
+/* --- pid 1 --------------------------------------------------------------- */
+
+/*
+ * While pid 1 still has the host's root ids: open the idmapped layers and
+ * clone the idmapped binds.  --root may be closed to others (containerd
+ * makes it 0700), and container root is not the host's root.
+ */
+static int child_open(struct rconfig *rc, struct spec *s, int *layers, size_t nlayers,
+		      struct eci_err *e)
+{
+	for (size_t i = 0; i < nlayers; i++) {
+		char p[PATH_MAX + 64];
+
+		snprintf(p, sizeof(p), "%s/l%zu", rc->state, i);
+		layers[i] = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (layers[i] < 0)
+			return eci_fail(e, errno, "layer %zu", i);
+	}
+	for (size_t i = 0; i < rc->nbinds; i++) {
+		struct mnt_volume *v = &s->mnt.vol[s->mnt.nvol++];
+		struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+						     MOUNT_ATTR_NODEV };
+		char p[PATH_MAX + 64];
+
+		snprintf(p, sizeof(p), "%s/b%zu", rc->state, i);
+		v->spec = rc->bind[i].dst;
+		v->dst = strdup(rc->bind[i].dst);
+		v->tree = open_tree(AT_FDCWD, p, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		if (!rc->bind[i].ro)
+			ro.attr_set &= ~(uint64_t)MOUNT_ATTR_RDONLY;
+		if (v->tree < 0 || mount_setattr(v->tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro,
+						 sizeof(ro)) < 0)
+			return eci_fail(e, errno, "mount %s", rc->bind[i].dst);
+	}
+	return 0;
+}
+
+static int child_build(struct spec *s, const int *layers, size_t nlayers, struct eci_err *e)
+{
+	_cleanup_close_ int rootfd = mnt_rootfs(&s->mnt, layers, nlayers, e);
+
+	if (rootfd < 0 || mnt_system(&s->mnt, rootfd, e) < 0)
+		return -1;
+	return mnt_pivot(rootfd, e);
+}
+
+/* A pty of the container's devpts; the master goes to the engine. */
+static int child_tty(struct spec *s, int sock, struct eci_err *e)
+{
+	int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC), unlock = 0;
+	struct sync_msg m = { .type = SYNC_TTY };
+	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			      .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+	if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0)
+		return eci_fail(e, errno, "open /dev/ptmx");
+	s->tty_fd = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+	if (s->tty_fd < 0)
+		return eci_fail(e, errno, "open the pty");
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &master, sizeof(int));
+	if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+		return eci_fail(e, errno, "pass the pty");
+	close(master);
+	return 0;
+}
+
+/*
+ * With a terminal, the create process's stdio are the engine's capture
+ * pipes: pid 1 must not keep them open, or the engine waits for them to
+ * close until the container ends.  The workload gets the pty.
+ */
+static int detach_stdio(struct eci_err *e)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+		return eci_fail(e, errno, "stdio /dev/null");
+	close(null);
+	return 0;
+}
+
+static void child(struct rconfig *rc, struct spec *s, int sock, size_t nlayers)
+	__attribute__((noreturn));
+static void child(struct rconfig *rc, struct spec *s, int sock, size_t nlayers)
+{
+	struct sync_msg m = { 0 };
+	struct eci_err e = { 0 };
+	char fifo[PATH_MAX + 64], c;
+	int ffd, layers[IMG_MAX_LAYERS];
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	runc_hide_cmdline();
+	if (recv(sock, &m, sizeof(m), 0) != (ssize_t)sizeof(m) || m.type != SYNC_GO)
+		_exit(EXIT_ECI);
+	snprintf(fifo, sizeof(fifo), "%s/exec.fifo", rc->state);
+	/* Opened while our ids are still the host's root: the state directory
+	 * is root's; O_RDWR so that the open does not wait for a writer. */
+	ffd = open(fifo, O_RDWR | O_CLOEXEC);
+	if (ffd < 0 || mnt_open(&s->mnt, &e) < 0 || child_open(rc, s, layers, nlayers, &e) < 0 ||
+	    setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 ||
+	    sethostname(s->hostname, strlen(s->hostname)) < 0 ||
+	    child_build(s, layers, nlayers, &e) < 0 || (s->tty && child_tty(s, sock, &e) < 0)) {
+		if (!e.msg[0])
+			eci_fail(&e, errno, "prepare the container");
+		sync_send_fail(sock, SYNC_FAIL, EXIT_ECI, &e);
+		_exit(EXIT_ECI);
+	}
+	if (s->tty && detach_stdio(&e) < 0) {
+		sync_send_fail(sock, SYNC_FAIL, EXIT_ECI, &e);
+		_exit(EXIT_ECI);
+	}
+	m.type = SYNC_NET_DONE;	/* "ready": built, waiting for start */
+	if (send(sock, &m, sizeof(m), MSG_NOSIGNAL) != (ssize_t)sizeof(m))
+		_exit(EXIT_ECI);
+	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);	/* create exits; the shim adopts us */
+	while (read(ffd, &c, 1) < 0 && errno == EINTR)
+		;
+	close(ffd);
+	init_main(s, sock);
+}
+
+/* --- the parent ------------------------------------------------------------ */
+
+static int send_console(const char *path, int master, struct eci_err *e)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	char name[] = "/dev/ptmx";
+	struct iovec iov = { .iov_base = name, .iov_len = sizeof(name) };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			      .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return eci_fail(e, ENAMETOOLONG, "--console-socket %s", path);
+	strcpy(sa.sun_path, path);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &master, sizeof(int));
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    sendmsg(fd, &msg, 0) < 0)
+		return eci_fail(e, errno, "--console-socket %s", path);
+	return 0;
+}
+
+static int recv_master(int sock, struct sync_msg *m)
+{
+	struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			      .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *c;
+	int fd = -1;
+
+	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != (ssize_t)sizeof(*m))
+		return -1;
+	c = CMSG_FIRSTHDR(&msg);
+	if (c && c->cmsg_type == SCM_RIGHTS)
+		memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
+}
+
+/* OCI hooks: each gets the state on stdin and must exit 0. */
+static int run_hooks(const struct rconfig *rc, const char *kind, pid_t pid, struct eci_err *e)
+{
+	json_t *list = json_object_get(rc->hooks, kind), *h;
+	size_t i;
+
+	json_array_foreach(list, i, h) {
+		json_t *args = json_object_get(h, "args"), *a;
+		const char *path = json_string_value(json_object_get(h, "path"));
+		char *argv[64] = { 0 }, state[8192];
+		int in[2], status;
+		size_t k;
+		pid_t p;
+
+		if (!path)
+			continue;
+		json_array_foreach(args, k, a)
+			if (k < 63)
+				argv[k] = (char *)json_string_value(a);
+		if (!argv[0])
+			argv[0] = (char *)path;
+		snprintf(state, sizeof(state), "{\"ociVersion\":\"1.0.2\",\"id\":\"%s\",\"status\":"
+			 "\"created\",\"pid\":%d,\"bundle\":\"%s\"}", rc->id, (int)pid, rc->bundle);
+		if (pipe2(in, O_CLOEXEC) < 0)
+			return eci_fail(e, errno, "hook %s", path);
+		p = fork();
+		if (p == 0) {
+			dup2(in[0], 0);
+			execv(path, argv);
+			_exit(127);
+		}
+		close(in[0]);
+		if (write(in[1], state, strlen(state)) < 0) { /* the hook may not read it */ }
+		close(in[1]);
+		waitpid(p, &status, 0);
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			return eci_fail(e, 0, "%s hook %s failed", kind, path);
+	}
+	return 0;
+}
+
+static int prepare_state(struct rconfig *rc, size_t nlayers, struct eci_err *e)
+{
+	char p[PATH_MAX + 64];
+
+	if (mkdir(rc->state, 0711) < 0)
+		return eci_fail(e, errno, errno == EEXIST ? "container %s already exists"
+							   : "state directory for %s", rc->id);
+	snprintf(p, sizeof(p), "%s/exec.fifo", rc->state);
+	if (mkfifo(p, 0600) < 0)
+		return eci_fail(e, errno, "%s", p);
+	snprintf(p, sizeof(p), "%s/rootfs", rc->state);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/rw", rc->state);
+	mkdir(p, 0755);
+	for (size_t i = 0; i < nlayers; i++) {
+		snprintf(p, sizeof(p), "%s/l%zu", rc->state, i);
+		mkdir(p, 0755);
+	}
+	for (size_t i = 0; i < rc->nbinds; i++) {
+		snprintf(p, sizeof(p), "%s/b%zu", rc->state, i);
+		if (rc->bind[i].dir)
+			mkdir(p, 0755);
+		else
+			close(open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+	}
+	return 0;
+}
+
+static int write_pidfile(const char *path, pid_t pid)
+{
+	char tmp[PATH_MAX + 8];
+	FILE *f;
+
+	if (!path[0])
+		return 0;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "we");
+	if (!f || fprintf(f, "%d", (int)pid) < 0 || fclose(f) != 0)
+		return -1;
+	return rename(tmp, path);
+}
+
+int runc_create(struct rconfig *rc, struct spec *s)
+{
+	struct sync_msg go = { .type = SYNC_GO }, m;
+	struct eci_err e = { 0 };
+	static struct layers L;
+	int sock[2], master;
+	pid_t pid;
+
+	if (engine_layers(rc->rootfs, &L, &e) < 0 || prepare_state(rc, L.n, &e) < 0 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0) {
+		runc_err("%s", e.msg[0] ? e.msg : strerror(errno));
+		return 1;
+	}
+	s->mnt.statedir = rc->state;
+	pid = (pid_t)syscall(SYS_clone, CLONE_ALL | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid == 0) {
+		close(sock[0]);
+		child(rc, s, sock[1], L.n);
+	}
+	close(sock[1]);
+	if (pid < 0 || lease_slot(pid, &go.slot, &e) < 0 || idmap_all(pid, rc, &L, &e) < 0)
+		goto fail;
+	runc_cgroups(rc, pid, false);
+	if (send(sock[0], &go, sizeof(go), MSG_NOSIGNAL) != (ssize_t)sizeof(go))
+		goto child_failed;
+	if (s->tty) {
+		master = recv_master(sock[0], &m);
+		if (master < 0)
+			goto report;
+		if (send_console(rc->console, master, &e) < 0)
+			goto fail;
+		close(master);
+	}
+	if (recv(sock[0], &m, sizeof(m), 0) != (ssize_t)sizeof(m))
+		goto child_failed;
+report:
+	if (m.type != SYNC_NET_DONE) {
+		m.err.msg[sizeof(m.err.msg) - 1] = '\0';
+		e = m.err;
+		goto fail;
+	}
+	if (run_hooks(rc, "prestart", pid, &e) < 0 || run_hooks(rc, "createRuntime", pid, &e) < 0 ||
+	    runc_save_state(rc, pid, go.slot) < 0 || write_pidfile(rc->pidfile, pid) < 0) {
+		if (!e.msg[0])
+			eci_fail(&e, errno, "record the container");
+		goto fail;
+	}
+	return 0;
+child_failed:
+	if (recv(sock[0], &m, sizeof(m), MSG_DONTWAIT) == (ssize_t)sizeof(m) && m.type == SYNC_FAIL)
+		e = m.err;
+	else if (!e.msg[0])
+		eci_fail(&e, 0, "the container's first process died while starting");
+fail:
+	runc_err("%s", e.msg);
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	runc_cgroups(rc, pid, true);
+	rm_rf_at(AT_FDCWD, rc->state);
+	return 1;
+}

@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * eci-runc - a runc-compatible OCI runtime that enforces eci's isolation on
+ * every container the engine runs; see runc.h.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "helper.h"
+#include "runc.h"
+#include "util.h"
+
+#define VERSION "0.1.0"
+
+static const char *root = "/run/eci-runc";
+static char **saved_argv;
+static int saved_argc;
+
+/* pid 1 is a clone of eci-runc: its command line would show the host paths
+ * the engine passed (bundle, log, --root) to ps inside the container. */
+void runc_hide_cmdline(void)
+{
+	char *start = saved_argv[0], *end = saved_argv[saved_argc - 1];
+
+	end += strlen(end);
+	memset(start, 0, (size_t)(end - start));
+	snprintf(start, (size_t)(end - start), "eci-init");
+}
+
+static void log_die(const char *msg)
+{
+	runc_err("%s", msg);
+}
+
+static int usage(void)
+{
+	runc_err("usage: eci-runc [--root DIR] [--log FILE] [--log-format text|json] "
+		 "create|start|state|kill|delete|run|list|ps|features|spec ...");
+	return 1;
+}
+
+static int do_create(int argc, char **argv, bool run)
+{
+	static const struct option lo[] = {
+		{ "bundle", required_argument, NULL, 'b' }, { "pid-file", required_argument, NULL, 'p' },
+		{ "console-socket", required_argument, NULL, 'c' },
+		{ "no-pivot", no_argument, NULL, 'n' }, { "no-new-keyring", no_argument, NULL, 'k' },
+		{ "preserve-fds", required_argument, NULL, 'f' }, { "detach", no_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct rconfig rc;
+	static struct spec s;
+	struct eci_err e = { 0 };
+	int c, r;
+
+	optind = 1;
+	snprintf(rc.bundle, sizeof(rc.bundle), ".");
+	while ((c = getopt_long(argc, argv, "b:", lo, NULL)) != -1)
+		switch (c) {
+		case 'b': snprintf(rc.bundle, sizeof(rc.bundle), "%s", optarg); break;
+		case 'p': snprintf(rc.pidfile, sizeof(rc.pidfile), "%s", optarg); break;
+		case 'c': snprintf(rc.console, sizeof(rc.console), "%s", optarg); break;
+		case 'n': case 'k': case 'f': case 'd': break;
+		default: return usage();
+		}
+	if (optind != argc - 1)
+		return usage();
+	snprintf(rc.id, sizeof(rc.id), "%s", argv[optind]);
+	if (runc_state_dir(root, rc.id, rc.state, sizeof(rc.state)) < 0) {
+		runc_err("invalid container id '%s'", rc.id);
+		return 1;
+	}
+	if (rc.bundle[0] != '/') {
+		char *abs = realpath(rc.bundle, NULL);
+
+		snprintf(rc.bundle, sizeof(rc.bundle), "%s", abs ? abs : rc.bundle);
+		free(abs);
+	}
+	memset(&s, 0, sizeof(s));
+	s.statedir_fd = s.lock_fd = s.slots_fd = s.tty_fd = -1;
+	s.mnt.rootfs_fd = s.mnt.rw_fd = -1;
+	s.mnt.hostname = s.hostname;
+	s.net.exit_fd = -1;
+	snprintf(s.id, sizeof(s.id), "%.32s", rc.id);
+	if (policy_load(&s.policy, policy_dir(), &e) < 0 ||
+	    (s.no_new_privs = s.policy.v[POL_NNP].b, runc_load_config(&rc, &s, &e) < 0)) {
+		runc_err("%s", e.msg);
+		return 1;
+	}
+	{
+		char dir[4096];
+
+		snprintf(dir, sizeof(dir), "%s", root);
+		for (char *p = dir + 1; *p; p++)
+			if (*p == '/') {
+				*p = '\0';
+				mkdir(dir, 0711);
+				*p = '/';
+			}
+		mkdir(dir, 0711);
+	}
+	r = runc_create(&rc, &s);
+	if (r || !run)
+		return r;
+	return 0;
+}
+
+static int do_start(const char *id)
+{
+	char dir[4200], fifo[4300];
+	pid_t pid;
+	int fd;
+
+	if (runc_read_state(root, id, &pid, NULL, 0) < 0) {
+		runc_err("container %s does not exist", id);
+		return 1;
+	}
+	runc_state_dir(root, id, dir, sizeof(dir));
+	snprintf(fifo, sizeof(fifo), "%s/exec.fifo", dir);
+	fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		runc_err("container %s is not created (%s)", id, strerror(errno));
+		return 1;
+	}
+	if (write(fd, "s", 1) != 1) {
+		runc_err("start %s: %s", id, strerror(errno));
+		close(fd);
+		return 1;
+	}
+	close(fd);
+	unlink(fifo);
+	return 0;
+}
+
+static int do_state(const char *id)
+{
+	char bundle[4096];
+	pid_t pid;
+	json_t *j;
+
+	if (runc_read_state(root, id, &pid, bundle, sizeof(bundle)) < 0) {
+		runc_err("container \"%s\" does not exist", id);
+		return 1;
+	}
+	j = json_pack("{s:s, s:s, s:i, s:s, s:s}", "ociVersion", "1.0.2", "id", id, "pid",
+		      (int)pid, "status", runc_status(root, id, pid), "bundle", bundle);
+	json_dumpf(j, stdout, JSON_INDENT(2));
+	putchar('\n');
+	json_decref(j);
+	return 0;
+}
+
+static int parse_signal(const char *s)
+{
+	static const struct { const char *n; int v; } names[] = {
+		{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT }, { "KILL", SIGKILL },
+		{ "USR1", SIGUSR1 }, { "USR2", SIGUSR2 }, { "TERM", SIGTERM }, { "STOP", SIGSTOP },
+		{ "CONT", SIGCONT }, { "WINCH", SIGWINCH },
+	};
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*s && !*end)
+		return v > 0 && v < 65 ? (int)v : -1;
+	if (!strncasecmp(s, "SIG", 3))
+		s += 3;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcasecmp(s, names[i].n))
+			return names[i].v;
+	return -1;
+}
+
+static int do_kill(int argc, char **argv)
+{
+	int i = 1, sig = SIGTERM;
+	pid_t pid;
+
+	if (i < argc && !strcmp(argv[i], "--all"))
+		i++;	/* pid 1's death takes the whole pid namespace with it */
+	if (i >= argc)
+		return usage();
+	if (i + 1 < argc && (sig = parse_signal(argv[i + 1])) < 0) {
+		runc_err("unknown signal '%s'", argv[i + 1]);
+		return 1;
+	}
+	if (runc_read_state(root, argv[i], &pid, NULL, 0) < 0) {
+		runc_err("container %s does not exist", argv[i]);
+		return 1;
+	}
+	if (strcmp(runc_status(root, argv[i], pid), "stopped") && kill(pid, sig) < 0) {
+		runc_err("kill %s: %s", argv[i], strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int do_delete(int argc, char **argv)
+{
+	bool force = false;
+	char dir[4200], cg[600] = "";
+	struct rconfig rc = { 0 };
+	int i = 1;
+	pid_t pid;
+
+	if (i < argc && (!strcmp(argv[i], "--force") || !strcmp(argv[i], "-f")))
+		force = true, i++;
+	if (i >= argc)
+		return usage();
+	if (runc_read_state(root, argv[i], &pid, NULL, 0) < 0) {
+		runc_err("container %s does not exist", argv[i]);
+		return 1;
+	}
+	if (strcmp(runc_status(root, argv[i], pid), "stopped")) {
+		if (!force) {
+			runc_err("cannot delete container %s that is not stopped", argv[i]);
+			return 1;
+		}
+		kill(pid, SIGKILL);
+		for (int k = 0; k < 200 && strcmp(runc_status(root, argv[i], pid), "stopped"); k++)
+			usleep(5000);
+	}
+	runc_state_dir(root, argv[i], dir, sizeof(dir));
+	{
+		char path[4300];
+		json_t *j;
+
+		snprintf(path, sizeof(path), "%s/state.json", dir);
+		j = json_load_file(path, 0, NULL);
+		snprintf(cg, sizeof(cg), "%s", json_string_value(json_object_get(j, "cgroupsPath")) ?: "");
+		json_decref(j);
+	}
+	snprintf(rc.cgroups_path, sizeof(rc.cgroups_path), "%s", cg);
+	runc_cgroups(&rc, pid, true);
+	rm_rf_at(AT_FDCWD, dir);
+	return 0;
+}
+
+static int do_list(void)
+{
+	DIR *d = opendir(root);
+	struct dirent *de;
+
+	printf("ID\tPID\tSTATUS\tBUNDLE\n");
+	while (d && (de = readdir(d))) {
+		char bundle[4096];
+		pid_t pid;
+
+		if (de->d_name[0] != '.' && runc_read_state(root, de->d_name, &pid, bundle, sizeof(bundle)) == 0)
+			printf("%s\t%d\t%s\t%s\n", de->d_name, (int)pid,
+			       runc_status(root, de->d_name, pid), bundle);
+	}
+	if (d)
+		closedir(d);
+	return 0;
+}
+
+/* Processes whose pid namespace is the container's. */
+static int do_ps(int argc, char **argv)
+{
+	const char *id = argv[argc - 1];
+	char path[300], want[64], got[64];
+	bool json = argc > 2 && strstr(argv[1], "json");
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	pid_t pid;
+	int n = 0;
+
+	if (runc_read_state(root, id, &pid, NULL, 0) < 0) {
+		runc_err("container %s does not exist", id);
+		return 1;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
+	if (readlink(path, want, sizeof(want) - 1) < 0)
+		want[0] = '\0';
+	printf(json ? "[" : "PID\n");
+	while (want[0] && d && (de = readdir(d))) {
+		ssize_t l;
+
+		snprintf(path, sizeof(path), "/proc/%s/ns/pid", de->d_name);
+		if ((l = readlink(path, got, sizeof(got) - 1)) < 0)
+			continue;
+		got[l] = '\0';
+		if (!strncmp(got, want, (size_t)l))
+			printf(json ? "%s%s" : "%s\n", json && n++ ? "," : "", de->d_name);
+	}
+	if (json)
+		printf("]\n");
+	if (d)
+		closedir(d);
+	return 0;
+}
+
+static int do_exec(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "process", required_argument, NULL, 'p' }, { "detach", no_argument, NULL, 'd' },
+		{ "pid-file", required_argument, NULL, 'f' },
+		{ "console-socket", required_argument, NULL, 'c' }, { "tty", no_argument, NULL, 't' },
+		{ "cwd", required_argument, NULL, 'w' }, { "env", required_argument, NULL, 'e' },
+		{ "user", required_argument, NULL, 'u' }, { NULL, 0, NULL, 0 },
+	};
+	char process[4096] = "", pidfile[4096] = "", consock[4096] = "";
+	bool detach = false;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+dt", lo, NULL)) != -1)
+		switch (c) {
+		case 'p': snprintf(process, sizeof(process), "%s", optarg); break;
+		case 'd': detach = true; break;
+		case 'f': snprintf(pidfile, sizeof(pidfile), "%s", optarg); break;
+		case 'c': snprintf(consock, sizeof(consock), "%s", optarg); break;
+		case 't': case 'w': case 'e': case 'u': break;
+		default: return usage();
+		}
+	if (optind >= argc || !process[0]) {
+		runc_err("exec: --process FILE and a container id are needed");
+		return 1;
+	}
+	return runc_exec(root, argv[optind], process, pidfile, consock, detach, caps_all());
+}
+
+static int do_features(void)
+{
+	puts("{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"1.0.2\",\"hooks\":[\"prestart\","
+	     "\"createRuntime\"],\"mountOptions\":[\"bind\",\"rbind\",\"ro\",\"rw\",\"nosuid\","
+	     "\"nodev\",\"noexec\"],\"linux\":{\"namespaces\":[\"cgroup\",\"ipc\",\"mount\","
+	     "\"network\",\"pid\",\"user\",\"uts\"],\"seccomp\":{\"enabled\":true},"
+	     "\"apparmor\":{\"enabled\":false},\"selinux\":{\"enabled\":false}},"
+	     "\"annotations\":{\"io.eci.enhancedContainerIsolation\":\"always\"}}");
+	return 0;
+}
+
+static int do_spec(void)
+{
+	FILE *f = fopen("config.json", "wx");
+
+	if (!f) {
+		runc_err("config.json: %s", strerror(errno));
+		return 1;
+	}
+	fputs("{\"ociVersion\":\"1.0.2\",\"process\":{\"terminal\":true,\"user\":{\"uid\":0,"
+	      "\"gid\":0},\"args\":[\"sh\"],\"env\":[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:"
+	      "/usr/bin:/sbin:/bin\",\"TERM=xterm\"],\"cwd\":\"/\",\"capabilities\":{\"bounding\":"
+	      "[\"CAP_KILL\",\"CAP_NET_BIND_SERVICE\",\"CAP_AUDIT_WRITE\"]},\"noNewPrivileges\":true},"
+	      "\"root\":{\"path\":\"rootfs\",\"readonly\":true},\"hostname\":\"eci\",\"mounts\":[],"
+	      "\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"ipc\"},"
+	      "{\"type\":\"uts\"},{\"type\":\"mount\"}]}}\n", f);
+	return fclose(f) == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+
+	saved_argv = argv;
+	saved_argc = argc;
+	die_hook = log_die;
+	umask(022);
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--root") && i + 1 < argc)
+			root = argv[++i];
+		else if (!strcmp(argv[i], "--log") && i + 1 < argc)
+			runc_log_path = argv[++i];
+		else if (!strcmp(argv[i], "--log-format") && i + 1 < argc)
+			runc_log_json = !strcmp(argv[++i], "json");
+		else if (!strcmp(argv[i], "--systemd-cgroup") || !strcmp(argv[i], "--debug"))
+			continue;
+		else if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "-v")) {
+			printf("eci-runc version %s\nspec: 1.0.2\n", VERSION);
+			return 0;
+		} else
+			return usage();
+	}
+	if (i >= argc)
+		return usage();
+	argc -= i;
+	argv += i;
+	if (!strcmp(argv[0], "create"))
+		return do_create(argc, argv, false);
+	if (!strcmp(argv[0], "start") && argc == 2)
+		return do_start(argv[1]);
+	if (!strcmp(argv[0], "run")) {
+		int r = do_create(argc, argv, true);
+		pid_t pid;
+		int st;
+
+		if (r || do_start(argv[argc - 1]) ||
+		    runc_read_state(root, argv[argc - 1], &pid, NULL, 0) < 0)
+			return r ? r : 1;
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+		return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	}
+	if (!strcmp(argv[0], "state") && argc == 2)
+		return do_state(argv[1]);
+	if (!strcmp(argv[0], "kill"))
+		return do_kill(argc, argv);
+	if (!strcmp(argv[0], "delete"))
+		return do_delete(argc, argv);
+	if (!strcmp(argv[0], "list"))
+		return do_list();
+	if (!strcmp(argv[0], "ps") && argc >= 2)
+		return do_ps(argc, argv);
+	if (!strcmp(argv[0], "exec"))
+		return do_exec(argc, argv);
+	if (!strcmp(argv[0], "features"))
+		return do_features();
+	if (!strcmp(argv[0], "spec"))
+		return do_spec();
+	runc_err("unknown or unsupported command '%s'", argv[0]);
+	return 1;
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * runc.h - eci-runc, the engine's runtime
+ *
+ * Theory of Operation: dockerd and containerd (containerd-shim-runc-v2)
+ * call an OCI runtime with runc's command line.  eci-runc answers that
+ * command line with eci's isolation, whatever config.json asks for:
+ *   - the container always gets a user namespace, its root mapped to an
+ *     exclusive 65536-id slot of the pool account's subordinate ranges
+ *     (leases shared with eci-newidmap's registry); the engine's root-owned
+ *     image layers and bind mounts are made to appear correctly owned
+ *     inside through idmapped mounts, and the root file system overlay is
+ *     rebuilt over idmapped layers (an overlay cannot be idmapped itself);
+ *   - host namespaces and namespace paths are refused;
+ *   - capabilities never exceed what config.json lists, and stay inside the
+ *     user namespace; eci's own system view (masked and read-only paths,
+ *     locked mounts) and its default seccomp profile apply in all cases,
+ *     --privileged included; the engine's profile cannot loosen it;
+ *   - mounts of the engine socket and of blockedMounts are refused.
+ * The container is built by the same code as eci-run's (mounts/, pid 1 in
+ * init.c, the nested namespaces of nest.c, caps, seccomp); what differs is
+ * the front end, the state under --root, and the engine's stdio.
+ *
+ * `create` leaves pid 1 blocked on a fifo of the state directory; `start`
+ * writes to it.  Errors are written to --log as JSON lines
+ * ({"level":"error","msg":…}), the last of which the shim shows to the
+ * docker user.
+ */
+#ifndef ECI_RUNC_H
+#define ECI_RUNC_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "launcher.h"
+
+#define RUNC_POOL_USER "eci-engine"
+#define RUNC_MAX_BINDS 64
+
+struct rbind {
+	char *src;		/* host path */
+	char *dst;		/* container path */
+	bool ro, dir;
+};
+
+struct rconfig {
+	char id[256];
+	char bundle[4096];
+	char state[4096];	/* --root/ID */
+	char rootfs[4096];	/* root.path: the engine's overlay */
+	bool readonly_root;
+	struct rbind bind[RUNC_MAX_BINDS];
+	size_t nbinds;
+	char cgroups_path[512];
+	long long memory, pids;	/* 0: no limit */
+	json_t *hooks;		/* prestart / createRuntime, kept as JSON */
+	char console[4096];	/* --console-socket */
+	char pidfile[4096];	/* --pid-file */
+};
+
+/* runc/main.c: blank pid 1's inherited command line */
+void runc_hide_cmdline(void);
+
+/* runc/log.c */
+extern const char *runc_log_path;
+extern bool runc_log_json;
+void runc_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* runc/config.c: config.json -> spec + engine parts; refusals here */
+int runc_load_config(struct rconfig *rc, struct spec *s, struct eci_err *e);
+
+/* runc/state.c */
+int runc_state_dir(const char *root, const char *id, char *out, size_t size);
+int runc_save_state(const struct rconfig *rc, pid_t pid, unsigned slot);
+int runc_read_state(const char *root, const char *id, pid_t *pid, char *bundle, size_t bsize);
+const char *runc_status(const char *root, const char *id, pid_t pid);
+
+/* runc/exec.c */
+int runc_exec(const char *root, const char *id, const char *process, const char *pidfile,
+	      const char *consock, bool detach, uint64_t ceiling);
+
+/* runc/create.c */
+int runc_create(struct rconfig *rc, struct spec *s);
+int runc_cgroups(const struct rconfig *rc, pid_t pid, bool remove);
+
+#endif

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * check_engine.c - eci-runc under a real dockerd (t/engine/run.sh starts
+ * one with --add-runtime eci and exports DOCKER_HOST), end to end
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "run.h"
+#include "subid.h"
+#include "tap.h"
+#include "util.h"
+
+#define IMG "eci-default"
+
+/* docker ARGS (a shell string); fills @r. */
+static void docker(const char *args, struct run_result *r)
+{
+	char cmd[8192];
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+
+	snprintf(cmd, sizeof(cmd), "exec docker %s", args);
+	t_run(argv, r);
+}
+
+static void expect(const char *args, int code, const char *out, const char *err)
+{
+	struct run_result r;
+
+	docker(args, &r);
+	ck_assert_msg(r.status == code, "docker %s: exit %d, want %d: %s", args, r.status, code, r.err);
+	if (out)
+		ck_assert_msg(strstr(r.out, out), "docker %s: stdout lacks '%s': %s", args, out, r.out);
+	if (err)
+		ck_assert_msg(strstr(r.err, err), "docker %s: stderr lacks '%s': %s", args, err, r.err);
+	t_run_free(&r);
+}
+
+/* The pool's first subordinate uid range, from /etc/subuid. */
+static struct subid_range pool(void)
+{
+	struct subid_range rr[SUBID_MAX_RANGES];
+	struct passwd *pw = getpwnam("eci-engine");
+	char *buf = NULL;
+	size_t len = 0, n;
+
+	ck_assert_ptr_nonnull(pw);
+	ck_assert_int_eq(read_all_at(AT_FDCWD, "/etc/subuid", 1 << 20, &buf, &len), 0);
+	n = subid_parse(buf, len, pw->pw_name, pw->pw_uid, pw->pw_uid, rr, NULL, NULL);
+	free(buf);
+	ck_assert_uint_gt(n, 0);
+	return rr[0];
+}
+
+/* Host start of a running container's uid map, through docker inspect. */
+static unsigned map_of(const char *name)
+{
+	char args[256], path[64], *map = NULL;
+	struct run_result r;
+	unsigned in = 1, start = 0, count = 0;
+
+	snprintf(args, sizeof(args), "inspect -f '{{.State.Pid}}' %s", name);
+	docker(args, &r);
+	ck_assert_int_eq(r.status, 0);
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", atoi(r.out));
+	t_run_free(&r);
+	ck_assert_int_eq(read_all_at(AT_FDCWD, path, 4096, &map, NULL), 0);
+	ck_assert_int_eq(sscanf(map, "%u %u %u", &in, &start, &count), 3);
+	free(map);
+	ck_assert_uint_eq(in, 0);
+	ck_assert_uint_eq(count, 65536);
+	return start;
+}
+
+START_TEST(root_inside_pool_outside)
+{
+	struct subid_range p = pool();
+	unsigned a, b;
+
+	expect("run --rm --runtime eci --network none " IMG " id", 0, "uid=0(root) gid=0(root)", NULL);
+	expect("run -d --name e1 --runtime eci --network none " IMG " sleep 30", 0, NULL, NULL);
+	expect("run -d --name e2 --runtime eci --network none " IMG " sleep 30", 0, NULL, NULL);
+	a = map_of("e1");
+	b = map_of("e2");
+	ck_assert_uint_ne(a, 0);
+	ck_assert_uint_ge(a, p.start);
+	ck_assert_uint_lt(a, p.start + p.count);
+	ck_assert_uint_ne(a, b);	/* disjoint slots */
+	expect("rm -f e1 e2", 0, NULL, NULL);
+}
+END_TEST
+
+START_TEST(image_files_owned_by_root)
+{
+	expect("run --rm --runtime eci --network none " IMG " stat -c '%u:%g' /bin/busybox /etc/passwd",
+	       0, "0:0\n0:0", NULL);
+	expect("run --rm --runtime eci --network none " IMG " sh -c 'echo x > /etc/new && cat /etc/new'",
+	       0, "x", NULL);
+}
+END_TEST
+
+START_TEST(exit_codes)
+{
+	expect("run --rm --runtime eci --network none " IMG " true", 0, NULL, NULL);
+	expect("run --rm --runtime eci --network none " IMG " sh -c 'exit 42'", 42, NULL, NULL);
+	expect("run --rm --runtime eci --network none " IMG " sh -c 'kill -9 $$'", 137, NULL, NULL);
+}
+END_TEST
+
+START_TEST(detach_exec_stop_logs)
+{
+	expect("run -d --name e3 --runtime eci --network none " IMG
+	       " sh -c 'echo logged-line; exec sleep 30'", 0, NULL, NULL);
+	expect("exec e3 sh -c 'id -u; exit 7'", 7, "0", NULL);
+	expect("exec e3 cat /proc/1/cmdline", 0, "eci-init", NULL);
+	expect("stop -t 1 e3", 0, "e3", NULL);
+	expect("inspect -f '{{.State.ExitCode}}' e3", 0, "143", NULL);
+	expect("logs e3", 0, "logged-line", NULL);
+	expect("rm e3", 0, NULL, NULL);
+}
+END_TEST
+
+START_TEST(tty_through_console_socket)
+{
+	struct run_result r;
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c",
+			 (char *)"script -qc \"docker run --rm -t --runtime eci --network none "
+				 IMG " sh -c 'tty; echo in-tty'\" /dev/null < /dev/null", NULL };
+
+	t_run(argv, &r);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(strstr(r.out, "/dev/pts/0") && strstr(r.out, "in-tty"), "%s", r.out);
+	t_run_free(&r);
+}
+END_TEST
+
+START_TEST(privileged_stays_contained)
+{
+	expect("run --rm --runtime eci --privileged --network none " IMG
+	       " sh -c 'mount -o remount,rw /proc/sys 2>&1; echo remount=$?'", 0, "remount=1", NULL);
+	expect("run --rm --runtime eci --privileged --network none " IMG
+	       " sh -c 'v=$(cat /proc/sys/kernel/core_pattern); echo \"$v\" > "
+	       "/proc/sys/kernel/core_pattern 2>/dev/null; echo write=$?'", 0, "write=1", NULL);
+	expect("run --rm --runtime eci --privileged --network none " IMG
+	       " sh -c 'umount /proc/keys 2>/dev/null; echo umount=$?; ls /dev | grep -c -E \"^(vda|sda|mem|kmsg)$\"'",
+	       1, "umount=1\n0", NULL);
+	expect("run --rm --runtime eci --privileged --network none " IMG
+	       " sh -c 'grep Seccomp: /proc/self/status'", 0, "Seccomp:\t2", NULL);
+}
+END_TEST
+
+START_TEST(host_namespaces_and_socket_refused)
+{
+	expect("run --rm --runtime eci -v /var/run/docker.sock:/s " IMG " true", 125, NULL,
+	       "is not allowed under enhanced container isolation");
+	expect("run --rm --runtime eci --network none --pid host " IMG " true", 125, NULL,
+	       "the host pid namespace is not allowed");
+	expect("run --rm --runtime eci --net host " IMG " true", 125, NULL,
+	       "network namespace");
+	expect("run --rm --runtime eci --net host " IMG " true", 125, NULL,
+	       "is not allowed under enhanced container isolation");
+}
+END_TEST
+
+START_TEST(memory_limit_oom)
+{
+	expect("run --name e4 --runtime eci --network none --memory 32m " IMG
+	       " sh -c 'x=a; while true; do x=$x$x; done'", 137, NULL, NULL);
+	expect("inspect -f '{{.State.OOMKilled}}' e4", 0, "true", NULL);
+	expect("rm e4", 0, NULL, NULL);
+}
+END_TEST
+
+/* Nothing is left behind: no container process, no state, no mount. */
+START_TEST(nothing_left_behind)
+{
+	char *mounts = NULL;
+	const char *root = getenv("ECI_RUNC_ROOT");
+	int left = 0;
+	DIR *d;
+	struct dirent *de;
+
+	for (int i = 0; i < 50; i++)
+		expect("run --rm --runtime eci --network none " IMG " true", 0, NULL, NULL);
+	ck_assert_int_eq(read_all_at(AT_FDCWD, "/proc/self/mountinfo", 1 << 22, &mounts, NULL), 0);
+	ck_assert_ptr_null(strstr(mounts, "runtime-runc/moby/"));
+	free(mounts);
+	d = root ? opendir(root) : NULL;
+	while (d && (de = readdir(d)))
+		left += de->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	ck_assert_int_eq(left, 0);
+	d = opendir("/proc");
+	while ((de = readdir(d))) {
+		char path[300], *comm = NULL;
+
+		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+		if (read_all_at(AT_FDCWD, path, 64, &comm, NULL) == 0) {
+			left += !strcmp(comm, "eci-init\n");
+			free(comm);
+		}
+	}
+	closedir(d);
+	ck_assert_int_eq(left, 0);
+}
+END_TEST
+
+static Suite *engine_suite(void)
+{
+	Suite *s = suite_create("engine");
+	TCase *tc = tcase_create("docker --runtime eci");
+
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, root_inside_pool_outside);
+	tcase_add_test(tc, image_files_owned_by_root);
+	tcase_add_test(tc, exit_codes);
+	tcase_add_test(tc, detach_exec_stop_logs);
+	tcase_add_test(tc, tty_through_console_socket);
+	tcase_add_test(tc, privileged_stays_contained);
+	tcase_add_test(tc, host_namespaces_and_socket_refused);
+	tcase_add_test(tc, memory_limit_oom);
+	tcase_add_test(tc, nothing_left_behind);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	static Suite *(*const suites[])(void) = { engine_suite, NULL };
+
+	return test_main(suites);
+}

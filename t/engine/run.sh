@@ -1,0 +1,35 @@
+#!/bin/sh
+# run.sh STAGE — end-to-end tests of eci-runc under a real dockerd (root).
+#
+# Starts a private dockerd (its own --data-root, --exec-root, --pidfile and
+# socket, --iptables=false --bridge=none) with STAGE/bin/eci-runc registered
+# as the runtime "eci", imports the default image's layer as eci-default,
+# runs STAGE/t/engine-tests, and always stops dockerd again.
+set -u
+stage=$1
+[ "$(id -u)" = 0 ] || { echo "SKIP engine: needs root to run dockerd"; echo "Skipped: 1"; exit 0; }
+sh tools/account.sh eci-engine 16 >/dev/null || exit 1
+dir=$(mktemp -d /var/lib/eci-e2e.XXXXXX)
+run=$(mktemp -d /run/eci-e2e.XXXXXX)
+sock=$run/docker.sock
+stop() {
+	[ -f "$run/docker.pid" ] && kill "$(cat "$run/docker.pid")" 2>/dev/null
+	for i in $(seq 1 50); do [ -f "$run/docker.pid" ] || break; sleep 0.2; done
+	pkill -f "containerd-shim-runc-v2 -namespace moby -address $run" 2>/dev/null
+	grep -E " ($run|$dir)" /proc/self/mountinfo | awk '{ print $5 }' | sort -r |
+		xargs -r -n1 umount -l 2>/dev/null
+	rm -rf "$dir" "$run"
+}
+trap stop EXIT
+dockerd --data-root "$dir/data" --exec-root "$run/x" --pidfile "$run/docker.pid" \
+	-H "unix://$sock" --iptables=false --bridge=none --ip-forward=false \
+	--add-runtime "eci=$stage/bin/eci-runc" > "$dir/dockerd.log" 2>&1 &
+for i in $(seq 1 150); do
+	docker -H "unix://$sock" info >/dev/null 2>&1 && break
+	sleep 0.2
+done
+docker -H "unix://$sock" info >/dev/null 2>&1 || { echo "dockerd did not start:"; tail -5 "$dir/dockerd.log"; exit 1; }
+layer=$(ls -S "$stage/share/eci/images/default/blobs/sha256/" | head -n1)
+docker -H "unix://$sock" import "$stage/share/eci/images/default/blobs/sha256/$layer" eci-default >/dev/null || exit 1
+DOCKER_HOST="unix://$sock" ECI_RUNC_ROOT="$run/x/runtime-runc/moby" ECI_PREFIX="$stage" \
+	"$stage/t/engine-tests"
