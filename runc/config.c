@@ -161,6 +161,38 @@ static int check_binds(struct rconfig *rc, struct spec *s, struct eci_err *e)
 	return 0;
 }
 
+/*
+ * allowPrivileged and allowedCapabilities, as for eci-run: a container asking
+ * for every capability (--privileged) is refused when the policy forbids
+ * it; capabilities above the ceiling are dropped, and the drop audited.
+ */
+static int check_privileges(struct spec *s, struct eci_err *e)
+{
+	const struct policy *p = &s->policy;
+	uint64_t ceiling = 0;
+
+	if ((s->caps | caps_default()) == caps_all() && s->caps != caps_default() &&
+	    !p->v[POL_ALLOW_PRIVILEGED].b) {
+		eci_fail(e, 0, "--privileged is not allowed under enhanced container isolation "
+			 "(\"allowPrivileged\", %s)", p->v[POL_ALLOW_PRIVILEGED].source);
+		policy_audit(p, "refused", POL_ALLOW_PRIVILEGED, NULL, e->msg);
+		return -1;
+	}
+	for (char *const *c = p->v[POL_ALLOWED_CAPS].list; c && *c; c++) {
+		uint64_t m;
+
+		if (caps_parse("allowedCapabilities", *c, &m, e) < 0)
+			return -1;
+		ceiling |= m;
+	}
+	if (s->caps & ~ceiling) {
+		s->caps &= ceiling;
+		policy_audit(p, "downgraded", POL_ALLOWED_CAPS, NULL,
+			     "engine container: capabilities outside the ceiling dropped");
+	}
+	return 0;
+}
+
 static int resources(struct rconfig *rc, json_t *linux_, struct eci_err *e)
 {
 	json_t *res = json_object_get(linux_, "resources");
@@ -204,7 +236,7 @@ int runc_load_config(struct rconfig *rc, struct spec *s, struct eci_err *e)
 		if (one_mount(rc, s, m, e) < 0)
 			return -1;
 	rc->hooks = json_incref(json_object_get(cfg, "hooks"));
-	if (check_binds(rc, s, e) < 0)
+	if (check_binds(rc, s, e) < 0 || check_privileges(s, e) < 0)
 		return -1;
 	return sc_build_default(s->caps, &s->seccomp, e);
 }
