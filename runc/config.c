@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/stat.h>
 
 #include "runc.h"
@@ -171,8 +172,11 @@ static int check_privileges(struct spec *s, struct eci_err *e)
 	const struct policy *p = &s->policy;
 	uint64_t ceiling = 0;
 
-	if ((s->caps | caps_default()) == caps_all() && s->caps != caps_default() &&
-	    !p->v[POL_ALLOW_PRIVILEGED].b) {
+	/* docker run --privileged lists every capability it knows; nothing
+	 * else asks for CAP_SYS_MODULE together with CAP_SYS_ADMIN. */
+	bool privileged = (s->caps & (1ULL << CAP_SYS_ADMIN)) && (s->caps & (1ULL << CAP_SYS_MODULE));
+
+	if (privileged && !p->v[POL_ALLOW_PRIVILEGED].b) {
 		eci_fail(e, 0, "--privileged is not allowed under enhanced container isolation "
 			 "(\"allowPrivileged\", %s)", p->v[POL_ALLOW_PRIVILEGED].source);
 		policy_audit(p, "refused", POL_ALLOW_PRIVILEGED, NULL, e->msg);
