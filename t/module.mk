@@ -18,9 +18,9 @@ $(O)/t/ns-tests: $(NS_OBJS) $(TLIB_OBJS) $(ECI_LIBS)
 TEST_BINS += $(O)/t/unit-tests $(O)/t/ns-tests
 
 # A static program the namespace tests bind into containers.
-$(O)/t/probe: t/probe/probe.c
+$(O)/t/probe: t/probe/probe.c t/probe/escape.c
 	@mkdir -p $(@D)
-	$(CC) -std=gnu11 -O2 -Wall -Wextra -static -o $@ $<
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -static -o $@ $^
 TEST_BINS += $(O)/t/probe
 
 # End-to-end tests of eci-runc under dockerd (t/engine/run.sh).

@@ -33,3 +33,7 @@ layer=$(ls -S "$stage/share/eci/images/default/blobs/sha256/" | head -n1)
 docker -H "unix://$sock" import "$stage/share/eci/images/default/blobs/sha256/$layer" eci-default >/dev/null || exit 1
 DOCKER_HOST="unix://$sock" ECI_RUNC_ROOT="$run/x/runtime-runc/moby" ECI_PREFIX="$stage" \
 	"$stage/t/engine-tests"
+rc=$?
+echo "== escape catalogue (t/escape), four configurations"
+sh t/escape/run.sh "$stage" "unix://$sock" || rc=1
+exit $rc

@@ -112,8 +112,12 @@ static int tiocsti(void)
 	return 0;
 }
 
+int escape_main(int argc, char **argv);
+
 int main(int argc, char **argv)
 {
+	if (argc >= 2 && !strcmp(argv[1], "escape"))
+		return escape_main(argc, argv);
 	if (argc == 2 && !strcmp(argv[1], "tiocsti"))
 		return tiocsti();
 	if (argc == 2 && !strcmp(argv[1], "syscalls"))
@@ -122,6 +126,6 @@ int main(int argc, char **argv)
 		return fds();
 	if (argc == 2 && !strcmp(argv[1], "ns"))
 		return ns();
-	fprintf(stderr, "usage: probe syscalls|fds|ns|tiocsti\n");
+	fprintf(stderr, "usage: probe syscalls|fds|ns|tiocsti|escape [CANARY]\n");
 	return 2;
 }
