@@ -278,6 +278,35 @@ START_TEST(helper_nested_namespace)
 }
 END_TEST
 
+/* Faults of the environment: clear errors, exit 125, nothing left. */
+static void env_fault(const char *prefix, const char *words)
+{
+	char bin[4096], cmd[8192];
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+	struct run_result r;
+
+	snprintf(cmd, sizeof(cmd), "%s '%s' default true", prefix, t_bin("eci-run", bin, sizeof(bin)));
+	t_run(argv, &r);
+	ck_assert_msg(r.status == 125, "%s: exit %d: %s", prefix, r.status, r.err);
+	ck_assert_msg(strstr(r.err, words), "%s: stderr lacks '%s': %s", prefix, words, r.err);
+	t_run_free(&r);
+}
+
+START_TEST(environment_faults)
+{
+	char ro[] = "/tmp/eci-t-ro.XXXXXX", cmd[4200];
+
+	ck_assert_ptr_nonnull(mkdtemp(ro));
+	ck_assert_int_eq(chmod(ro, 0500), 0);
+	env_fault("ulimit -n 6; exec", "Too many open files");
+	snprintf(cmd, sizeof(cmd), "XDG_RUNTIME_DIR=%s exec", ro);
+	env_fault(cmd, "create state directory");
+	snprintf(cmd, sizeof(cmd), "XDG_DATA_HOME=%s exec", ro);
+	env_fault(cmd, "image store");
+	ck_assert_int_eq(rmdir(ro), 0);	/* and nothing was made in it */
+}
+END_TEST
+
 Suite *refuse_suite(void)
 {
 	Suite *s = suite_create("refuse");
@@ -289,6 +318,7 @@ Suite *refuse_suite(void)
 	tcase_add_test(tc, unknown_flag);
 	tcase_add_test(tc, unknown_image);
 	tcase_add_test(tc, corrupt_image);
+	tcase_add_test(tc, environment_faults);
 	snprintf(helper, sizeof(helper), "%s/eci-newidmap", ECI_BINDIR);
 	if (access(helper, X_OK) == 0) {
 		test_skip("no_helper", "a helper is installed in " ECI_BINDIR);
