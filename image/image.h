@@ -93,6 +93,10 @@ int img_unpack_layer(int blob, const char *diff_id, int dst, const char *what,
 int img_slot_layers(const struct img *img, int slots, unsigned slot, int *dirs,
 		    struct eci_err *e);
 
+/* A layer entry's name, made relative and plain ("./a//b/" -> "a/b");
+ * NULL when it is absolute, holds "..", or does not fit @size. */
+const char *img_clean_path(const char *in, char *out, size_t size);
+
 void img_free(struct img *img);
 
 #endif

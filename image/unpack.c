@@ -62,7 +62,7 @@ static int open_beneath(int at, const char *path, int flags)
 }
 
 /* "./a//b/" -> "a/b"; NULL for absolute paths and ".." components. */
-static const char *clean(const char *in, char *out, size_t size)
+const char *img_clean_path(const char *in, char *out, size_t size)
 {
 	size_t o = 0;
 
@@ -147,7 +147,7 @@ static int make_entry(const struct layer *l, struct archive *a, struct archive_e
 		char tpath[PATH_MAX], *tbase;
 		_cleanup_close_ int tdir = -1;
 
-		if (!clean(link, tpath, sizeof(tpath)) || (tdir = open_parent(l, tpath, &tbase)) < 0)
+		if (!img_clean_path(link, tpath, sizeof(tpath)) || (tdir = open_parent(l, tpath, &tbase)) < 0)
 			return skip(l, path, "hardlink to a target outside the layer"), 0;
 		clear(dir, base);
 		if (linkat(tdir, tbase, dir, base, 0) < 0)
@@ -236,7 +236,7 @@ static int entry(const struct layer *l, struct archive *a, struct archive_entry 
 
 	if (!raw || strlen(raw) >= PATH_MAX)
 		return skip(l, raw ? "(too long)" : "(none)", "name too long"), 0;
-	if (!clean(raw, path, sizeof(path)))
+	if (!img_clean_path(raw, path, sizeof(path)))
 		return skip(l, raw, "absolute path or '..'"), 0;
 	if (!path[0])
 		return 0;	/* "./" itself */

@@ -29,3 +29,4 @@ $(O)/t/engine-tests: $(ENGINE_OBJS) $(TLIB_OBJS) $(ECI_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
 TEST_BINS += $(O)/t/engine-tests
+include t/fuzz/module.mk

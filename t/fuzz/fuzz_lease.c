@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fuzz_lease.c - lease records: whatever lease_parse() accepts must be
+ * exactly what lease_format() writes for it; and the stat parsers never
+ * read out of bounds.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lease.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char buf[LEASE_MAX], *s;
+	struct lease l;
+	unsigned long long t;
+
+	if (lease_parse((const char *)data, size, &l) == 0) {
+		int n = lease_format(&l, buf, sizeof(buf));
+
+		if (n < 0 || (size_t)n != size || memcmp(buf, data, size))
+			abort();
+	}
+	s = malloc(size + 1);
+	if (!s)
+		return 0;
+	memcpy(s, data, size);
+	s[size] = '\0';
+	lease_stat_starttime(s, &t);
+	lease_stat_dead(s);
+	lease_ids_in_slot(s, "Uid:", 1000, 65536);
+	free(s);
+	return 0;
+}

@@ -1,0 +1,24 @@
+# More libFuzzer targets (make fuzz): path sanitisers, lease records, seccomp
+# profiles.  Each runs FUZZ_SECONDS on a scratch copy of its corpus.
+FUZZ_CC := clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+	   -fno-sanitize-recover=all -Icommon -Iimage -Imounts -Inewidmap -Ilauncher -Ipolicy -Inet
+$(O)/fuzz/fuzz_path: t/fuzz/fuzz_path.c image/unpack.c mounts/parse.c common/err.c common/util.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(PKG_CFLAGS) -o $@ $^ -larchive -lcrypto
+$(O)/fuzz/fuzz_lease: t/fuzz/fuzz_lease.c newidmap/lease_fmt.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -o $@ $^
+$(O)/fuzz/fuzz_seccomp: t/fuzz/fuzz_seccomp.c launcher/profile.c launcher/seccomp.c launcher/caps.c \
+		common/err.c common/util.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(PKG_CFLAGS) -o $@ $^ -lseccomp -ljansson -lcap
+
+FUZZERS := path lease seccomp
+fuzz-more: $(addprefix $(O)/fuzz/fuzz_,$(FUZZERS))
+	@for f in $(FUZZERS); do \
+	  mkdir -p $(O)/fuzz/$$f-corpus && cp t/fuzz/corpus/$$f/* $(O)/fuzz/$$f-corpus/ && \
+	  $(O)/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(O)/fuzz/ \
+	      $(O)/fuzz/$$f-corpus 2>&1 | tail -n 1 || exit 1; \
+	done
+fuzz: fuzz-more
+.PHONY: fuzz-more
