@@ -205,13 +205,90 @@ START_TEST(killed_launcher_state_cleaned)
 }
 END_TEST
 
+/* Any live process with a uid of our subordinate ranges? */
+static int slot_processes(void)
+{
+	unsigned line;
+	size_t n = my_slots(&line);
+	struct subid_range r[SUBID_MAX_RANGES];
+	struct passwd *pw = getpwuid(getuid());
+	char *buf = NULL;
+	size_t len = 0, nr;
+	DIR *d;
+	struct dirent *de;
+	int found = 0;
+
+	(void)n;
+	ck_assert_int_eq(read_all_at(AT_FDCWD, "/etc/subuid", 1 << 20, &buf, &len), 0);
+	nr = subid_parse(buf, len, pw->pw_name, getuid(), getuid(), r, NULL, NULL);
+	free(buf);
+	d = opendir("/proc");
+	while (d && (de = readdir(d))) {
+		char path[300], *st = NULL, *u;
+		unsigned uid;
+
+		snprintf(path, sizeof(path), "/proc/%s/status", de->d_name);
+		if (read_all_at(AT_FDCWD, path, 1 << 16, &st, NULL) < 0)
+			continue;
+		u = strstr(st, "\nUid:");
+		if (u && sscanf(u + 5, "%u", &uid) == 1 && !strstr(st, "State:\tZ"))
+			for (size_t i = 0; i < nr; i++)
+				found += uid >= r[i].start && uid < r[i].start + r[i].count;
+		free(st);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/*
+ * SIGKILL the launcher at every stage of a start — clone, maps, image,
+ * mounts, pivot, running — by killing it after 0 to 40 ms; after each:
+ * no process of the container, no mount of it on the host, and the next
+ * container gets the first slot and cleans the state directory.
+ */
+START_TEST(kill_at_every_stage)
+{
+	char bin[4096], base[64];
+	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"-i", (char *)"default",
+			 (char *)"sh", (char *)"-c", (char *)"echo ready; read x", NULL };
+	struct box first;
+
+	box_start(&first);
+	ck_assert_int_eq(box_stop(&first), 0);
+	for (int delay = 0; delay <= 40; delay += 2) {
+		int in, out, st;
+		pid_t pid = t_spawn(argv, &in, &out);
+		char *mounts = NULL;
+		struct box b;
+
+		usleep((useconds_t)delay * 1000);
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		close(in);
+		close(out);
+		for (int i = 0; i < 200 && slot_processes(); i++)
+			usleep(10000);
+		ck_assert_msg(slot_processes() == 0, "delay %d ms: a process of the container is left",
+			      delay);
+		ck_assert_int_eq(read_all_at(AT_FDCWD, "/proc/self/mountinfo", 1 << 22, &mounts, NULL), 0);
+		snprintf(base, sizeof(base), "/tmp/eci-%u/", (unsigned)getuid());
+		ck_assert_msg(!strstr(mounts, base), "delay %d ms: a mount is left", delay);
+		free(mounts);
+		box_start(&b);
+		ck_assert_msg(b.uid_start == first.uid_start, "delay %d ms: slot not free", delay);
+		ck_assert_int_eq(box_stop(&b), 0);
+	}
+}
+END_TEST
+
 Suite *slots_suite(void)
 {
 	Suite *s = suite_create("slots");
 	TCase *tc = tcase_create("exclusive ranges");
 	size_t n = my_slots(NULL);
 
-	tcase_set_timeout(tc, 60);
+	tcase_set_timeout(tc, 180);
 	if (n < 3)
 		test_skip("concurrent_disjoint", "the account has fewer than 3 slots");
 	else
@@ -223,6 +300,7 @@ Suite *slots_suite(void)
 	tcase_add_test(tc, kill_launcher_frees_slot);
 	tcase_add_test(tc, kill_init_frees_slot);
 	tcase_add_test(tc, killed_launcher_state_cleaned);
+	tcase_add_test(tc, kill_at_every_stage);
 	suite_add_tcase(s, tc);
 	return s;
 }
