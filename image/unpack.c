@@ -124,8 +124,8 @@ static int write_data(struct archive *a, int fd)
 
 	while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK)
 		if (pwrite(fd, buf, len, off) != (ssize_t)len)
-			return -1;
-	return r == ARCHIVE_EOF ? 0 : -1;
+			return errno ? -errno : -EIO;	/* ENOSPC, most likely */
+	return r == ARCHIVE_EOF ? 0 : -EIO;
 }
 
 /* Replace whatever an earlier entry left at @name (not a directory). */
@@ -166,7 +166,7 @@ static int make_entry(const struct layer *l, struct archive *a, struct archive_e
 		fd = openat(dir, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd < 0)
 			return -errno;
-		return write_data(a, fd) < 0 ? -EIO : 0;
+		return write_data(a, fd);
 	}
 	case AE_IFLNK:
 		clear(dir, base);

@@ -41,8 +41,13 @@ if [ "$(id -u)" = 0 ]; then
 	sh tools/account.sh ecitest 4 || exit 1
 	stage=$(mktemp -d /tmp/eci-check.XXXXXX)
 	sh tools/stage.sh "$o" "$stage" || exit 1
+	# An 8 MiB store, to fill the disk during an import.
+	small=$(mktemp -d /tmp/eci-small.XXXXXX)
+	mount -t tmpfs -o size=8m,mode=0700,uid="$(id -u ecitest)",gid="$(id -g ecitest)" eci-small "$small"
 	run namespaces runuser -u ecitest -- env -u XDG_RUNTIME_DIR ECI_PREFIX="$stage" \
-		ECI_SRCDIR="$PWD" ECI_POLICY_ROOT="$stage/policies" "$stage/t/ns-tests"
+		ECI_SRCDIR="$PWD" ECI_POLICY_ROOT="$stage/policies" ECI_SMALL_STORE="$small" \
+		"$stage/t/ns-tests"
+	umount "$small" && rmdir "$small"
 	echo "== namespace tests, account with one slot"
 	sh tools/account.sh ecitest1 1 || exit 1
 	run one-slot runuser -u ecitest1 -- env -u XDG_RUNTIME_DIR ECI_PREFIX="$stage" \

@@ -307,6 +307,42 @@ START_TEST(environment_faults)
 }
 END_TEST
 
+/*
+ * A full disk during an import (an 8 MiB tmpfs as the store, made by
+ * t/run-checks.sh): a clear error, and the store still consistent and
+ * usable once there is room again.
+ */
+START_TEST(full_disk_import)
+{
+	const char *small = getenv("ECI_SMALL_STORE");
+	char bin[4096], cmd[8192], big[] = "/tmp/eci-t-big.XXXXXX";
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+	struct run_result r;
+
+	ck_assert_ptr_nonnull(mkdtemp(big));
+	/* a rootfs directory of 10 MiB: its layer cannot fit */
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/bin && head -c 10485760 /dev/urandom > %s/bin/blob", big, big);
+	ck_assert_int_eq(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "XDG_DATA_HOME=%s exec '%s' image import %s --name big", small,
+		 t_bin("eci-run", bin, sizeof(bin)), big);
+	t_run(argv, &r);
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_msg(strstr(r.err, "No space left on device"), "%s", r.err);
+	t_run_free(&r);
+	/* nothing half-written is left, and the store still works */
+	snprintf(cmd, sizeof(cmd), "test -z \"$(ls %s/eci/tmp)\" && test -z \"$(ls %s/eci/refs)\"", small, small);
+	ck_assert_int_eq(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "XDG_DATA_HOME=%s exec '%s' default echo still-usable", small,
+		 t_bin("eci-run", bin, sizeof(bin)));
+	t_run(argv, &r);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_str_eq(r.out, "still-usable\n");
+	t_run_free(&r);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", big);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 Suite *refuse_suite(void)
 {
 	Suite *s = suite_create("refuse");
@@ -319,6 +355,10 @@ Suite *refuse_suite(void)
 	tcase_add_test(tc, unknown_image);
 	tcase_add_test(tc, corrupt_image);
 	tcase_add_test(tc, environment_faults);
+	if (getenv("ECI_SMALL_STORE"))
+		tcase_add_test(tc, full_disk_import);
+	else
+		test_skip("full_disk_import", "no small store (made by t/run-checks.sh as root)");
 	snprintf(helper, sizeof(helper), "%s/eci-newidmap", ECI_BINDIR);
 	if (access(helper, X_OK) == 0) {
 		test_skip("no_helper", "a helper is installed in " ECI_BINDIR);
