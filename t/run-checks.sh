@@ -52,6 +52,10 @@ if [ "$(id -u)" = 0 ]; then
 	sh tools/account.sh ecitest1 1 || exit 1
 	run one-slot runuser -u ecitest1 -- env -u XDG_RUNTIME_DIR ECI_PREFIX="$stage" \
 		ECI_NS_ONESLOT=1 "$stage/t/ns-tests"
+	echo "== load: 20 containers at once, then 200 in a row (an account with 24 slots)"
+	sh tools/account.sh ecitest-load 24 || exit 1
+	run load runuser -u ecitest-load -- env -u XDG_RUNTIME_DIR ECI_PREFIX="$stage" ECI_NS_LOAD=1 \
+		"$stage/t/ns-tests"
 	echo "== engine tests (dockerd with --runtime eci)"
 	run engine sh t/engine/run.sh "$stage"
 else

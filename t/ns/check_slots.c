@@ -328,6 +328,63 @@ START_TEST(one_slot_in_use)
 }
 END_TEST
 
+/*
+ * Load, run as an account with 24 slots (ECI_NS_LOAD): 20 containers at
+ * once hold 20 disjoint ranges (sampled while all run), then 200 in a row;
+ * afterwards no process, state directory or fd is left.
+ */
+START_TEST(twenty_at_once_then_two_hundred)
+{
+	struct box b[20];
+	char base[64];
+	struct run_result r;
+	DIR *d;
+	struct dirent *de;
+	int fds_before = 0, fds_after = 0, left = 0;
+
+	d = opendir("/proc/self/fd");
+	while ((de = readdir(d)))
+		fds_before++;
+	closedir(d);
+	for (int i = 0; i < 20; i++)
+		box_start(&b[i]);
+	for (int i = 0; i < 20; i++)
+		for (int k = i + 1; k < 20; k++)
+			ck_assert_uint_ne(b[i].uid_start, b[k].uid_start);
+	for (int i = 0; i < 20; i++)
+		ck_assert_int_eq(box_stop(&b[i]), 0);
+	for (int i = 0; i < 200; i++) {
+		t_sh("true", &r);
+		ck_assert_msg(r.status == 0, "run %d: %s", i, r.err);
+		t_run_free(&r);
+	}
+	ck_assert_int_eq(slot_processes(), 0);
+	snprintf(base, sizeof(base), "/tmp/eci-%u", (unsigned)getuid());
+	d = opendir(base);
+	while (d && (de = readdir(d)))
+		left += de->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	ck_assert_int_eq(left, 0);
+	d = opendir("/proc/self/fd");
+	while ((de = readdir(d)))
+		fds_after++;
+	closedir(d);
+	ck_assert_int_eq(fds_after, fds_before);
+}
+END_TEST
+
+Suite *load_suite(void)
+{
+	Suite *s = suite_create("load");
+	TCase *tc = tcase_create("load");
+
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, twenty_at_once_then_two_hundred);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
 Suite *oneslot_suite(void)
 {
 	Suite *s = suite_create("oneslot");

@@ -24,5 +24,10 @@ int main(void)
 	/* Run as an account with exactly one slot of subordinate ids. */
 	static Suite *(*const oneslot[])(void) = { oneslot_suite, NULL };
 
+	/* Run as an account with 24 slots. */
+	static Suite *(*const load[])(void) = { load_suite, NULL };
+
+	if (getenv("ECI_NS_LOAD"))
+		return test_main(load);
 	return test_main(getenv("ECI_NS_ONESLOT") ? oneslot : suites);
 }

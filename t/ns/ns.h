@@ -8,6 +8,7 @@ Suite *run_suite(void);
 Suite *refuse_suite(void);
 Suite *slots_suite(void);
 Suite *oneslot_suite(void);
+Suite *load_suite(void);
 Suite *mounts_suite(void);
 Suite *process_suite(void);
 Suite *images_suite(void);
