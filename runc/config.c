@@ -115,14 +115,15 @@ static int one_mount(struct rconfig *rc, struct spec *s, json_t *m, struct eci_e
 		return 0;	/* eci's system view provides these, locked */
 	if (!strcmp(type, "tmpfs")) {
 		struct mnt_tmpfs *t = &s->mnt.tmpfs[s->mnt.ntmpfs];
-		char spec[PATH_MAX + 32];
+		char *spec = rc->tmpfs_spec[s->mnt.ntmpfs];
 
 		if (s->mnt.ntmpfs == MNT_MAX_TMPFS)
 			return eci_fail(e, 0, "config.json: too many tmpfs mounts");
-		snprintf(spec, sizeof(spec), "%s:%s", dst, has_option(opts, "exec") ? "exec" : "noexec");
-		if (mnt_parse_tmpfs(t, strdup(spec), e) < 0)
+		snprintf(spec, sizeof(rc->tmpfs_spec[0]), "%.4096s:%s", dst,
+			 has_option(opts, "exec") ? "exec" : "noexec");
+		s->mnt.ntmpfs++;	/* counted first: a half-parsed entry is freed too */
+		if (mnt_parse_tmpfs(t, spec, e) < 0)
 			return -1;
-		s->mnt.ntmpfs++;
 		return 0;
 	}
 	if (!has_option(opts, "bind") && !has_option(opts, "rbind") && strcmp(type, "bind"))

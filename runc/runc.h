@@ -52,6 +52,7 @@ struct rconfig {
 	bool readonly_root;
 	struct rbind bind[RUNC_MAX_BINDS];
 	size_t nbinds;
+	char tmpfs_spec[MNT_MAX_TMPFS][4200];	/* what the tmpfs entries point at */
 	char cgroups_path[512];
 	long long memory, pids;	/* 0: no limit */
 	json_t *hooks;		/* prestart / createRuntime, kept as JSON */

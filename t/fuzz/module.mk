@@ -1,6 +1,6 @@
 # More libFuzzer targets (make fuzz): path sanitisers, lease records, seccomp
 # profiles.  Each runs FUZZ_SECONDS on a scratch copy of its corpus.
-FUZZ_CC := clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+FUZZ_CC := clang -std=c11 -D_GNU_SOURCE -DECI_DATADIR=\"/usr/local/share\" -g -O1 -fsanitize=fuzzer,address,undefined \
 	   -fno-sanitize-recover=all -Icommon -Iimage -Imounts -Inewidmap -Ilauncher -Ipolicy -Inet
 $(O)/fuzz/fuzz_path: t/fuzz/fuzz_path.c image/unpack.c mounts/parse.c common/err.c common/util.c
 	@mkdir -p $(@D)
@@ -13,7 +13,16 @@ $(O)/fuzz/fuzz_seccomp: t/fuzz/fuzz_seccomp.c launcher/profile.c launcher/seccom
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(PKG_CFLAGS) -o $@ $^ -lseccomp -ljansson -lcap
 
-FUZZERS := path lease seccomp
+$(O)/fuzz/fuzz_config: t/fuzz/fuzz_config.c runc/config.c runc/log.c launcher/caps.c launcher/seccomp.c \
+		launcher/profile.c launcher/env.c launcher/user.c mounts/parse.c policy/policy.c \
+		policy/audit.c policy/tamper.c common/err.c common/util.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -Irunc $(PKG_CFLAGS) -o $@ $^ -lseccomp -ljansson -lcap
+$(O)/fuzz/fuzz_manifest: t/fuzz/fuzz_manifest.c image/oci.c common/err.c common/util.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(PKG_CFLAGS) -o $@ $^ -ljansson -lcrypto
+
+FUZZERS := path lease seccomp config manifest
 fuzz-more: $(addprefix $(O)/fuzz/fuzz_,$(FUZZERS))
 	@for f in $(FUZZERS); do \
 	  mkdir -p $(O)/fuzz/$$f-corpus && cp t/fuzz/corpus/$$f/* $(O)/fuzz/$$f-corpus/ && \

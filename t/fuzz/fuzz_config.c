@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fuzz_config.c - eci-runc's reading of an OCI config.json: any input is
+ * refused with a message or turned into a spec, never a crash or a leak.
+ */
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runc.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static char bundle[64];
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct rconfig rc;
+	static struct spec s;
+	struct eci_err e = { 0 };
+	char path[128];
+	FILE *f;
+
+	if (!bundle[0]) {
+		snprintf(bundle, sizeof(bundle), "/tmp/eci-fuzz-bundle.XXXXXX");
+		if (!mkdtemp(bundle))
+			abort();
+	}
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	f = fopen(path, "w");
+	if (!f || fwrite(data, 1, size, f) != size || fclose(f))
+		abort();
+	memset(&rc, 0, sizeof(rc));
+	memset(&s, 0, sizeof(s));
+	s.statedir_fd = s.lock_fd = s.slots_fd = s.tty_fd = -1;
+	snprintf(rc.bundle, sizeof(rc.bundle), "%s", bundle);
+	if (runc_load_config(&rc, &s, &e) < 0 && !memchr(e.msg, '\0', sizeof(e.msg)))
+		abort();
+	for (char **a = s.argv; a && *a; a++)
+		free(*a);
+	free(s.argv);
+	env_free(&s);
+	free(s.seccomp.insns);
+	free((char *)s.workdir);
+	for (size_t i = 0; i < rc.nbinds; i++) {
+		free(rc.bind[i].src);
+		free(rc.bind[i].dst);
+	}
+	mnt_plan_free(&s.mnt);
+	json_decref(rc.hooks);
+	return 0;
+}
