@@ -35,6 +35,8 @@ static void help(void)
 	      "  -e, --env KEY[=VALUE]     set an environment variable\n"
 	      "      --env-file FILE       read KEY=VALUE lines from FILE\n"
 	      "      --hostname NAME       the container's host name (default: its short id)\n"
+	      "      --memory, --pids-limit, --cpus   cgroup v2 limits (need a delegated subtree)\n"
+	      "      --name NAME           a name for eci-run ps and stop\n"
 	      "  -i, --interactive         keep stdin open (else it is /dev/null)\n"
 	      "      --network MODE        none (default), pasta, slirp4netns\n"
 	      "  -p, --publish [IP:]HOST:CTR[/udp]  publish a port (on 127.0.0.1 by default)\n"
@@ -48,6 +50,7 @@ static void help(void)
 	      "  -w, --workdir DIR         working directory (created if missing)\n"
 	      "  -h, --help                show this help and exit\n"
 	      "      --version             show the version and exit\n\n"
+	      "Also: eci-run image import|ls|rm, policy show, ps, stop, doctor.\n\n"
 	      "Exit status: the command's; 128+N if it was killed by signal N;\n"
 	      "125 if eci-run failed; 126 if the command cannot be invoked;\n"
 	      "127 if it was not found.\n",
@@ -64,13 +67,18 @@ static void help(void)
 int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 {
 	enum { OPT_VERSION = 256, OPT_HOSTNAME, OPT_READ_ONLY, OPT_TMPFS, OPT_PRIVILEGED,
-	       OPT_CAP_ADD, OPT_CAP_DROP, OPT_SECURITY_OPT, OPT_ENV_FILE, OPT_NETWORK };
+	       OPT_CAP_ADD, OPT_CAP_DROP, OPT_SECURITY_OPT, OPT_ENV_FILE, OPT_NETWORK,
+	       OPT_NAME, OPT_MEMORY, OPT_PIDS, OPT_CPUS };
 	static const struct option longopts[] = {
 		{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 		{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
 		{ "env", required_argument, NULL, 'e' },
 		{ "env-file", required_argument, NULL, OPT_ENV_FILE },
 		{ "interactive", no_argument, NULL, 'i' },
+		{ "name", required_argument, NULL, OPT_NAME },
+		{ "memory", required_argument, NULL, OPT_MEMORY },
+		{ "pids-limit", required_argument, NULL, OPT_PIDS },
+		{ "cpus", required_argument, NULL, OPT_CPUS },
 		{ "network", required_argument, NULL, OPT_NETWORK },
 		{ "net", required_argument, NULL, OPT_NETWORK },
 		{ "privileged", no_argument, NULL, OPT_PRIVILEGED },
@@ -129,6 +137,18 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 			break;
 		case OPT_SECURITY_OPT:
 			ADD(o->security_opt, o->nsecurity_opt, "--security-opt");
+			break;
+		case OPT_NAME:
+			o->name = optarg;
+			break;
+		case OPT_MEMORY:
+			o->memory = optarg;
+			break;
+		case OPT_PIDS:
+			o->pids_limit = optarg;
+			break;
+		case OPT_CPUS:
+			o->cpus = optarg;
 			break;
 		case OPT_NETWORK:
 			o->network = optarg;

@@ -185,6 +185,7 @@ int container_run(struct spec *s)
 	 * of the user's may ptrace the launcher or read its memory.
 	 */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	state_write_meta(s, pid, go.slot);
 	forward_signals(pid);
 	if (send(psock, &go, sizeof(go), MSG_NOSIGNAL) != (ssize_t)sizeof(go)) {
 		kill(pid, SIGKILL);

@@ -63,6 +63,8 @@ struct opts {
 	const char *security_opt[OPT_MAX];	/* --security-opt */
 	size_t nsecurity_opt;
 	const char *network;	/* --network */
+	const char *name;	/* --name */
+	const char *memory, *pids_limit, *cpus;	/* --memory, --pids-limit, --cpus */
 	const char *publish[NET_MAX_PORTS];	/* -p */
 	size_t npublish;
 };
@@ -80,6 +82,13 @@ int helper_run(const char *helper, pid_t pid, const char *prefer, char *range, s
 /* state.c */
 int state_create(struct spec *s, struct eci_err *e);
 void state_remove(struct spec *s);
+void state_write_meta(const struct spec *s, pid_t init, unsigned slot);
+int state_base(char *buf, size_t size);
+int state_open_base(const char *base, struct eci_err *e);
+void state_remove_stale(int basefd);
+
+/* ops.c: eci-run ps | stop | doctor */
+int ops_main(int argc, char **argv);
 
 /* env.c */
 int env_set(struct spec *s, const char *kv, bool replace);

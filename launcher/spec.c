@@ -211,6 +211,13 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 	for (size_t i = 0; i < o->ntmpfs; i++)
 		if (s->mnt.ntmpfs++, mnt_parse_tmpfs(&s->mnt.tmpfs[i], o->tmpfs[i], e) < 0)
 			return -1;
+	if (o->name && !valid_hostname(o->name))
+		return eci_fail(e, 0, "--name %s: use letters, digits, '-' and '.'", o->name);
+	snprintf(s->name, sizeof(s->name), "%s", o->name ? o->name : "");
+	if (o->memory || o->pids_limit || o->cpus)
+		return eci_fail(e, 0, "%s: resource limits need a delegated cgroup v2 subtree, and eci "
+				"does not set them up yet; see 'eci-run doctor' for delegation",
+				o->memory ? "--memory" : o->pids_limit ? "--pids-limit" : "--cpus");
 	if (build_net(s, o, e) < 0 || load_policy(s, e) < 0 || enforce_flags(s, o, e) < 0 ||
 	    net_check_program(&s->net, e) < 0 || net_check_ports(&s->net, e) < 0)
 		return -1;

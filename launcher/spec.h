@@ -33,6 +33,7 @@ struct sc_filter {
 struct spec {
 	char id[ECI_ID_LEN + 1];	/* hex uuid */
 	char hostname[65];		/* --hostname, or 12 hex of the id */
+	char name[65];			/* --name, or the hostname */
 	struct img img;
 	struct policy policy;		/* effective policy */
 	struct store store;		/* the user's image store */

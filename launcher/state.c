@@ -18,6 +18,8 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <jansson.h>
+#include <time.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +32,7 @@
 #include "launcher.h"
 #include "util.h"
 
-static int base_path(char *buf, size_t size)
+int state_base(char *buf, size_t size)
 {
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
 	struct stat st;
@@ -43,7 +45,7 @@ static int base_path(char *buf, size_t size)
 	return snprintf(buf, size, "/tmp/eci-%u", (unsigned)getuid());
 }
 
-static int open_base(const char *base, struct eci_err *e)
+int state_open_base(const char *base, struct eci_err *e)
 {
 	struct stat st;
 	int fd;
@@ -66,7 +68,7 @@ static int open_base(const char *base, struct eci_err *e)
 }
 
 /* Remove what launchers that died without cleaning up left behind. */
-static void remove_stale(int basefd)
+void state_remove_stale(int basefd)
 {
 	_cleanup_close_ int dup_fd = dup(basefd);
 	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
@@ -75,9 +77,19 @@ static void remove_stale(int basefd)
 	if (!d)
 		return;
 	dup_fd = -1;
+	rewinddir(d);
 	while ((de = readdir(d))) {
 		_cleanup_close_ int fd = -1;
+		struct stat st;
 
+		/* .new-ID: a launcher killed while creating it; give a live one
+		 * the moment between mkdir and flock before taking it. */
+		if (!strncmp(de->d_name, ".new-", 5) &&
+		    fstatat(basefd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    st.st_mtime + 10 < time(NULL)) {
+			rm_rf_at(basefd, de->d_name);
+			continue;
+		}
 		if (de->d_name[0] == '.' || strlen(de->d_name) != ECI_ID_LEN)
 			continue;
 		fd = openat(basefd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -92,12 +104,12 @@ int state_create(struct spec *s, struct eci_err *e)
 	char base[4096], tmp[ECI_ID_LEN + 8];
 	int dir;
 
-	if (base_path(base, sizeof(base)) >= (int)sizeof(base))
+	if (state_base(base, sizeof(base)) >= (int)sizeof(base))
 		return eci_fail(e, ENAMETOOLONG, "state directory");
-	s->statedir_fd = open_base(base, e);
+	s->statedir_fd = state_open_base(base, e);
 	if (s->statedir_fd < 0)
 		return -1;
-	remove_stale(s->statedir_fd);
+	state_remove_stale(s->statedir_fd);
 	if (snprintf(s->statedir, sizeof(s->statedir), "%.4000s/%s", base, s->id) < 0)
 		return eci_fail(e, EINVAL, "state directory");
 	/* Created under a hidden name and locked before it gets its real
@@ -118,6 +130,30 @@ int state_create(struct spec *s, struct eci_err *e)
 		return eci_fail(e, err, "create %s", s->statedir);
 	}
 	return 0;
+}
+
+/*
+ * BASE/ID/meta.json: what `eci-run ps` shows.  Written by the launcher once
+ * the container has its range; its directory lock says whether it lives.
+ */
+void state_write_meta(const struct spec *s, pid_t init, unsigned slot)
+{
+	char path[4200], tmp[4200], cmd[1024] = "";
+	size_t o = 0;
+	json_t *j;
+
+	for (char **a = s->argv; a && *a && o + 2 < sizeof(cmd); a++)
+		o += (size_t)snprintf(cmd + o, sizeof(cmd) - o, "%s%s", o ? " " : "", *a);
+	j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:s, s:I}", "id", s->id, "name",
+		      s->name[0] ? s->name : s->hostname, "image", s->img.name ? s->img.name : "",
+		      "command", cmd, "pid", (int)getpid(), "init", (int)init, "uid_start",
+		      (json_int_t)slot, "network", net_mode_names[s->net.mode], "started",
+		      (json_int_t)time(NULL));
+	snprintf(path, sizeof(path), "%s/meta.json", s->statedir);
+	snprintf(tmp, sizeof(tmp), "%s/.meta.json", s->statedir);
+	if (j && json_dump_file(j, tmp, JSON_COMPACT) == 0)
+		rename(tmp, path);
+	json_decref(j);
 }
 
 void state_remove(struct spec *s)

@@ -379,3 +379,67 @@ Suite *process_suite(void)
 	suite_add_tcase(s, rt);
 	return s;
 }
+
+/* eci-run ps, stop and doctor; --name; resource limits refused plainly. */
+START_TEST(ps_stop_doctor)
+{
+	char bin[4096], cmd[8192];
+	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"--name",
+			 (char *)"ops-test", (char *)"-i", (char *)"default", (char *)"sh", (char *)"-c",
+			 (char *)"echo ready; exec sleep 60", NULL };
+	char *sh[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+	char line[64];
+	int in, out, st;
+	pid_t pid = t_spawn(argv, &in, &out);
+	struct run_result r;
+
+	ck_assert_int_eq(t_read_line(out, line, sizeof(line)), 0);
+	snprintf(cmd, sizeof(cmd), "'%s' ps", bin);
+	t_run(sh, &r);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(strstr(r.out, "ops-test") && strstr(r.out, "sh -c echo ready"), "%s", r.out);
+	t_run_free(&r);
+	snprintf(cmd, sizeof(cmd), "'%s' ps --format json", bin);
+	t_run(sh, &r);
+	ck_assert_ptr_nonnull(strstr(r.out, "\"name\":\"ops-test\""));
+	t_run_free(&r);
+	snprintf(cmd, sizeof(cmd), "'%s' stop -t 5 ops-test", bin);
+	t_run(sh, &r);
+	ck_assert_int_eq(r.status, 0);
+	t_run_free(&r);
+	waitpid(pid, &st, 0);
+	ck_assert_int_eq(WEXITSTATUS(st), 128 + SIGTERM);
+	close(in);
+	close(out);
+	snprintf(cmd, sizeof(cmd), "'%s' ps | grep -c ops-test", bin);
+	t_run(sh, &r);
+	ck_assert_str_eq(r.out, "0\n");
+	t_run_free(&r);
+	snprintf(cmd, sizeof(cmd), "'%s' stop ops-test", bin);
+	t_run(sh, &r);
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_ptr_nonnull(strstr(r.err, "stop ops-test: no such running container"));
+	t_run_free(&r);
+	snprintf(cmd, sizeof(cmd), "'%s' doctor", bin);
+	t_run(sh, &r);
+	ck_assert_ptr_nonnull(strstr(r.out, "OK   user namespaces enabled"));
+	ck_assert_ptr_nonnull(strstr(r.out, "a range of >= 65536 ids in /etc/subuid"));
+	t_run_free(&r);
+	snprintf(cmd, sizeof(cmd), "'%s' --memory 64m default true", bin);
+	t_run(sh, &r);
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_ptr_nonnull(strstr(r.err, "--memory: resource limits need a delegated cgroup v2"));
+	t_run_free(&r);
+}
+END_TEST
+
+Suite *ops_suite(void)
+{
+	Suite *s = suite_create("ops");
+	TCase *tc = tcase_create("ps, stop, doctor");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, ps_stop_doctor);
+	suite_add_tcase(s, tc);
+	return s;
+}

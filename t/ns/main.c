@@ -19,6 +19,7 @@ int main(void)
 		images_suite,
 		policy_suite,
 		network_suite,
+		ops_suite,
 		NULL,
 	};
 	/* Run as an account with exactly one slot of subordinate ids. */

@@ -14,5 +14,6 @@ Suite *process_suite(void);
 Suite *images_suite(void);
 Suite *policy_suite(void);
 Suite *network_suite(void);
+Suite *ops_suite(void);
 
 #endif
