@@ -1,4 +1,4 @@
-COMMON_OBJS := $(O)/obj/common/err.o $(O)/obj/common/util.o
+COMMON_OBJS := $(O)/obj/common/err.o $(O)/obj/common/util.o $(O)/obj/common/fdpass.o
 LIB_COMMON  := $(O)/lib/libecicommon.a
 $(LIB_COMMON): $(COMMON_OBJS)
 LIBS += $(LIB_COMMON)

@@ -138,21 +138,9 @@ json_t *load_json_any(int fd, const char *what, struct eci_err *e)
 
 json_t *load_json_fd(int fd, const char *what, struct eci_err *e)
 {
-	_cleanup_free_ char *buf = NULL;
-	json_error_t je;
-	size_t len;
-	json_t *j;
-	int r = read_fd_all(fd, MAX_JSON, &buf, &len);
+	json_t *j = load_json_any(fd, what, e);
 
-	if (r < 0) {
-		eci_fail(e, -r, "read %s", what);
-		return NULL;
-	}
-	j = json_loadb(buf, len, 0, &je);
-	if (!j)
-		eci_fail(e, 0, "%s: invalid JSON at line %d column %d: %s", what, je.line,
-			 je.column, je.text);
-	else if (!json_is_object(j)) {
+	if (j && !json_is_object(j)) {
 		json_decref(j);
 		j = NULL;
 		eci_fail(e, 0, "%s: not a JSON object", what);

@@ -24,31 +24,11 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "fdpass.h"
 #include "launcher.h"
 #include "util.h"
 
 /* --- workload side ---------------------------------------------------- */
-
-static int send_fd(int sock, int fd, struct eci_err *e)
-{
-	struct sync_msg m = { .type = SYNC_TTY };
-	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			      .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
-		return eci_fail(e, errno, "pass the terminal to eci-run");
-	return 0;
-}
 
 int tty_child(int sock, struct eci_err *e)
 {
@@ -63,8 +43,10 @@ int tty_child(int sock, struct eci_err *e)
 	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
 	if (slave < 0)
 		return eci_fail(e, errno, "open the pty");
-	if (send_fd(sock, master, e) < 0)
-		return -1;
+	struct sync_msg m = { .type = SYNC_TTY };
+
+	if (fd_send(sock, &m, sizeof(m), master) < 0)
+		return eci_fail(e, errno, "pass the terminal to eci-run");
 	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
 		return eci_fail(e, errno, "make the pty the controlling terminal");
 	for (int fd = 0; fd < 3; fd++)
@@ -101,30 +83,13 @@ static void copy_winsize(int master)
 
 static int recv_fd(int sock, struct sync_msg *m)
 {
-	struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			      .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *c;
-	ssize_t n;
-	int fd = -1;
+	int fd = fd_recv(sock, m, sizeof(*m));
 
-	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)sizeof(*m))
-		return -1;
-	c = CMSG_FIRSTHDR(&msg);
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	if (m->type != SYNC_TTY && fd >= 0) {
+	if (fd >= 0 && m->type != SYNC_TTY) {
 		close(fd);
 		fd = -1;
 	}
-	return fd;
+	return fd < 0 ? -1 : fd;
 }
 
 /* Copy what is there; return 0 at EOF or error. */

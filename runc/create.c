@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "fdpass.h"
 #include "helper.h"
 #include "runc.h"
 #include "util.h"
@@ -346,25 +347,13 @@ static int child_tty(struct spec *s, int sock, struct eci_err *e)
 {
 	int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC), unlock = 0;
 	struct sync_msg m = { .type = SYNC_TTY };
-	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			      .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 
 	if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0)
 		return eci_fail(e, errno, "open /dev/ptmx");
 	s->tty_fd = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
 	if (s->tty_fd < 0)
 		return eci_fail(e, errno, "open the pty");
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &master, sizeof(int));
-	if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+	if (fd_send(sock, &m, sizeof(m), master) < 0)
 		return eci_fail(e, errno, "pass the pty");
 	close(master);
 	return 0;
@@ -427,51 +416,19 @@ static void child(struct rconfig *rc, struct spec *s, int sock, size_t nlayers)
 
 /* --- the parent ------------------------------------------------------------ */
 
-static int send_console(const char *path, int master, struct eci_err *e)
+int runc_send_console(const char *path, int master, struct eci_err *e)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	char name[] = "/dev/ptmx";
-	struct iovec iov = { .iov_base = name, .iov_len = sizeof(name) };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			      .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	static const char name[] = "/dev/ptmx";	/* what the engine calls it */
 
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return eci_fail(e, ENAMETOOLONG, "--console-socket %s", path);
 	strcpy(sa.sun_path, path);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &master, sizeof(int));
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    sendmsg(fd, &msg, 0) < 0)
+	    fd_send(fd, name, sizeof(name), master) < 0)
 		return eci_fail(e, errno, "--console-socket %s", path);
 	return 0;
-}
-
-static int recv_master(int sock, struct sync_msg *m)
-{
-	struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			      .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *c;
-	int fd = -1;
-
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != (ssize_t)sizeof(*m))
-		return -1;
-	c = CMSG_FIRSTHDR(&msg);
-	if (c && c->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	return fd;
 }
 
 /* OCI hooks: each gets the state on stdin and must exit 0. */
@@ -583,10 +540,10 @@ int runc_create(struct rconfig *rc, struct spec *s)
 	if (send(sock[0], &go, sizeof(go), MSG_NOSIGNAL) != (ssize_t)sizeof(go))
 		goto child_failed;
 	if (s->tty) {
-		master = recv_master(sock[0], &m);
+		master = fd_recv(sock[0], &m, sizeof(m));
 		if (master < 0)
 			goto report;
-		if (send_console(rc->console, master, &e) < 0)
+		if (runc_send_console(rc->console, master, &e) < 0)
 			goto fail;
 		close(master);
 	}

@@ -115,34 +115,16 @@ static int join(pid_t workload, pid_t init, struct eci_err *e)
 	return 0;
 }
 
+/* A pty of the container's devpts: the master to the engine, the slave ours. */
 static int console(const char *path, struct eci_err *e)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC), unlock = 0, slave, fd;
-	char name[] = "/dev/ptmx";
-	struct iovec iov = { .iov_base = name, .iov_len = sizeof(name) };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			      .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC), unlock = 0, slave;
 
 	if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0 ||
 	    (slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY)) < 0)
 		return eci_fail(e, errno, "pty");
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return eci_fail(e, ENAMETOOLONG, "--console-socket");
-	strcpy(sa.sun_path, path);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &master, sizeof(int));
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || sendmsg(fd, &msg, 0) < 0)
-		return eci_fail(e, errno, "--console-socket %s", path);
-	close(fd);
+	if (runc_send_console(path, master, e) < 0)
+		return -1;
 	close(master);
 	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0 || dup2(slave, 0) < 0 ||
 	    dup2(slave, 1) < 0 || dup2(slave, 2) < 0)
