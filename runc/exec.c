@@ -202,6 +202,12 @@ int runc_exec(const char *root, const char *id, const char *process, const char 
 		_exit(0);
 	}
 	close(pipefd[1]);
+	for (char **a = x.argv; *a; a++)
+		free(*a);
+	for (char **a = x.env; *a; a++)
+		free(*a);
+	free(x.argv);
+	free(x.env);
 	if (read(pipefd[0], &proc, sizeof(proc)) != sizeof(proc) || proc <= 0) {
 		waitpid(mid, &status, 0);
 		return 1;
