@@ -169,3 +169,22 @@ int rm_dir_contents_at(int fd)
 		return -errno;
 	return rm_dir_contents(fd, st.st_dev);
 }
+
+int mkdir_p(const char *path, mode_t parent_mode, mode_t mode)
+{
+	char buf[4096];
+
+	if (strlen(path) >= sizeof(buf))
+		return -ENAMETOOLONG;
+	strcpy(buf, path);
+	for (char *p = buf + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			if (mkdir(buf, parent_mode) < 0 && errno != EEXIST)
+				return -errno;
+			*p = '/';
+		}
+	if (mkdir(buf, mode) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}

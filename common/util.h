@@ -61,4 +61,14 @@ int rm_rf_at(int dirfd, const char *name);
  */
 int rm_dir_contents_at(int fd);
 
+/**
+ * mkdir_p() - create a directory and any missing parents
+ * @path:        the directory
+ * @parent_mode: mode of parents created on the way
+ * @mode:        mode of @path itself (an existing one is left as it is)
+ *
+ * Return: 0 or -errno.
+ */
+int mkdir_p(const char *path, mode_t parent_mode, mode_t mode);
+
 #endif

@@ -19,25 +19,6 @@
 #include "store.h"
 #include "util.h"
 
-static int mkdir_p(const char *path, mode_t mode)
-{
-	char buf[4096];
-
-	if (strlen(path) >= sizeof(buf))
-		return -ENAMETOOLONG;
-	strcpy(buf, path);
-	for (char *p = buf + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-				return -errno;
-			*p = '/';
-		}
-	if (mkdir(buf, mode) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 static int store_path(char *buf, size_t size)
 {
 	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
@@ -59,7 +40,7 @@ int store_open(struct store *st, struct eci_err *e)
 	st->fd = st->lockfd = -1;
 	if (store_path(st->path, sizeof(st->path)) >= (int)sizeof(st->path))
 		return eci_fail(e, ENAMETOOLONG, "image store");
-	r = mkdir_p(st->path, 0700);
+	r = mkdir_p(st->path, 0755, 0700);
 	if (r < 0)
 		return eci_fail(e, -r, "image store %s", st->path);
 	st->fd = open(st->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

@@ -232,17 +232,6 @@ static void cg_write(const char *dir, const char *file, const char *val)
 	}
 }
 
-static int mkdir_p(char *path)
-{
-	for (char *p = path + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(path, 0755);
-			*p = '/';
-		}
-	return mkdir(path, 0755) < 0 && errno != EEXIST ? -errno : 0;
-}
-
 /* Join cgroupsPath in each hierarchy (v1 controllers and v2), with the
  * memory and pids limits, so docker stats and OOM kills work. */
 int runc_cgroups(const struct rconfig *rc, pid_t pid, bool remove)
@@ -264,7 +253,7 @@ int runc_cgroups(const struct rconfig *rc, pid_t pid, bool remove)
 			rmdir(dir);
 			continue;
 		}
-		if (mkdir_p(dir) < 0)
+		if (mkdir_p(dir, 0755, 0755) < 0)
 			continue;
 		if (!strcmp(de->d_name, "memory") && rc->memory > 0) {
 			snprintf(val, sizeof(val), "%lld", rc->memory);
@@ -284,7 +273,7 @@ int runc_cgroups(const struct rconfig *rc, pid_t pid, bool remove)
 		snprintf(dir, sizeof(dir), "/sys/fs/cgroup%s", rc->cgroups_path);
 		if (remove)
 			return rmdir(dir), 0;
-		if (mkdir_p(dir) == 0) {
+		if (mkdir_p(dir, 0755, 0755) == 0) {
 			if (rc->memory > 0)
 				snprintf(val, sizeof(val), "%lld", rc->memory), cg_write(dir, "memory.max", val);
 			if (rc->pids > 0)

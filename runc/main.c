@@ -99,18 +99,7 @@ static int do_create(int argc, char **argv, bool run)
 		runc_err("%s", e.msg);
 		return 1;
 	}
-	{
-		char dir[4096];
-
-		snprintf(dir, sizeof(dir), "%s", root);
-		for (char *p = dir + 1; *p; p++)
-			if (*p == '/') {
-				*p = '\0';
-				mkdir(dir, 0711);
-				*p = '/';
-			}
-		mkdir(dir, 0711);
-	}
+	mkdir_p(root, 0711, 0711);
 	r = runc_create(&rc, &s);
 	if (r || !run)
 		return r;

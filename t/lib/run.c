@@ -163,3 +163,21 @@ pid_t t_child_of(pid_t parent)
 		closedir(d);
 	return found;
 }
+
+void t_eci_sh(const char *bin, const char *flags, const char *image, const char *script,
+	      struct run_result *r)
+{
+	char probe[4200], cmd[16384];
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+
+	snprintf(probe, sizeof(probe), "%s/t/probe", t_prefix());
+	if (probe[0] != '/') {
+		char *abs = realpath(probe, NULL);
+
+		snprintf(probe, sizeof(probe), "%s", abs ? abs : "/nonexistent");
+		free(abs);
+	}
+	snprintf(cmd, sizeof(cmd), "exec '%s' -v '%s:/probe:ro' %s '%s' /bin/sh -c '%s'", bin, probe,
+		 flags, image, script);
+	t_run(argv, r);
+}

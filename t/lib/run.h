@@ -31,6 +31,11 @@ void t_run_free(struct run_result *r);
 /* Shortcut: eci-run default sh -c SCRIPT. */
 int t_sh(const char *script, struct run_result *r);
 
+/* BIN FLAGS -v PROBE:/probe:ro IMAGE /bin/sh -c SCRIPT (BIN: eci-run or a
+ * test build of it). */
+void t_eci_sh(const char *bin, const char *flags, const char *image, const char *script,
+	      struct run_result *r);
+
 /* Start argv with pipes for stdin and stdout; returns the pid. */
 pid_t t_spawn(char *const argv[], int *in, int *out);
 

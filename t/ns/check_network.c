@@ -23,12 +23,9 @@
 
 static void eci(const char *flags, const char *script, struct run_result *r)
 {
-	char bin[4096], cmd[16384];
-	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+	char bin[4096];
 
-	snprintf(cmd, sizeof(cmd), "exec '%s' %s default /bin/sh -c '%s'",
-		 t_bin("eci-run", bin, sizeof(bin)), flags, script);
-	t_run(argv, r);
+	t_eci_sh(t_bin("eci-run", bin, sizeof(bin)), flags, "default", script, r);
 }
 
 static unsigned free_port(void)

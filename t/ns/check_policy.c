@@ -98,12 +98,9 @@ static void user_settings_rm(const char *dir, const char *file)
 static void eci_image(const char *flags, const char *image, const char *script,
 		      struct run_result *r)
 {
-	char bin[4096], cmd[16384];
-	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+	char bin[4096];
 
-	snprintf(cmd, sizeof(cmd), "exec '%s' -v '%s/t/probe:/probe:ro' %s '%s' /bin/sh -c '%s'",
-		 launcher(bin, sizeof(bin)), t_prefix(), flags, image, script);
-	ck_assert_int_eq(t_run(argv, r), 0);
+	t_eci_sh(launcher(bin, sizeof(bin)), flags, image, script, r);
 }
 
 static void eci(const char *flags, const char *script, struct run_result *r)

@@ -24,21 +24,9 @@
 /* Run eci-run with extra flags and a shell script; fills @r. */
 static void eci(const char *flags, const char *script, struct run_result *r)
 {
-	char bin[4096], probe[4200], cmd[16384];
-	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+	char bin[4096];
 
-	t_bin("eci-run", bin, sizeof(bin));
-	snprintf(probe, sizeof(probe), "%s/t/probe", t_prefix());
-	if (probe[0] != '/') {
-		char *abs = realpath(probe, NULL);
-
-		ck_assert_ptr_nonnull(abs);
-		snprintf(probe, sizeof(probe), "%s", abs);
-		free(abs);
-	}
-	snprintf(cmd, sizeof(cmd), "exec '%s' -v '%s:/probe:ro' %s default /bin/sh -c '%s'", bin,
-		 probe, flags, script);
-	t_run(argv, r);
+	t_eci_sh(t_bin("eci-run", bin, sizeof(bin)), flags, "default", script, r);
 }
 
 static unsigned long long status_hex(const char *out, const char *key)
