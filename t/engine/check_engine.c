@@ -211,6 +211,35 @@ START_TEST(nothing_left_behind)
 }
 END_TEST
 
+/* eci-runc's own refusals, as the shim would see them (exit 1, message). */
+START_TEST(runtime_refusals)
+{
+	char bin[4096], cmd[8192];
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+	static const struct {
+		const char *args, *words;
+	} cases[] = {
+		{ "state nosuch", "container \"nosuch\" does not exist" },
+		{ "start nosuch", "container nosuch does not exist" },
+		{ "kill nosuch 9", "container nosuch does not exist" },
+		{ "delete nosuch", "container nosuch does not exist" },
+		{ "create --bundle /nonexistent ../x", "invalid container id '../x'" },
+		{ "frobnicate", "unknown or unsupported command 'frobnicate'" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run_result r;
+
+		snprintf(cmd, sizeof(cmd), "exec '%s' --root /tmp/eci-t-runc-root %s",
+			 t_bin("eci-runc", bin, sizeof(bin)), cases[i].args);
+		t_run(argv, &r);
+		ck_assert_msg(r.status == 1, "%s: exit %d", cases[i].args, r.status);
+		ck_assert_msg(strstr(r.err, cases[i].words), "%s: %s", cases[i].args, r.err);
+		t_run_free(&r);
+	}
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -226,6 +255,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, host_namespaces_and_socket_refused);
 	tcase_add_test(tc, memory_limit_oom);
 	tcase_add_test(tc, nothing_left_behind);
+	tcase_add_test(tc, runtime_refusals);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -413,6 +413,11 @@ START_TEST(ps_stop_doctor)
 	ck_assert_ptr_nonnull(strstr(r.out, "OK   user namespaces enabled"));
 	ck_assert_ptr_nonnull(strstr(r.out, "a range of >= 65536 ids in /etc/subuid"));
 	t_run_free(&r);
+	snprintf(cmd, sizeof(cmd), "'%s' --name 'bad name' default true", bin);
+	t_run(sh, &r);
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_ptr_nonnull(strstr(r.err, "--name bad name: use letters, digits"));
+	t_run_free(&r);
 	snprintf(cmd, sizeof(cmd), "'%s' --memory 64m default true", bin);
 	t_run(sh, &r);
 	ck_assert_int_eq(r.status, 125);
