@@ -64,6 +64,16 @@ else
 	echo "Skipped: 1" >> "$log"
 fi
 
+echo "== fuzz smoke: every libFuzzer target for 20 seconds"
+if make --no-print-directory -s O="$o" fuzzers > "$out" 2>&1; then
+	run fuzz sh t/fuzz/smoke.sh "$o" 20
+else
+	cat "$out"
+	echo "FAILED: fuzz: the fuzzers do not build (they need clang and libclang-rt-14-dev)"
+	echo "0%: Checks: 1, Failures: 1, Errors: 0" >> "$log"
+	status=1
+fi
+
 awk '
 /^[0-9]+%: Checks: / {
 	gsub(",", ""); checks += $3; fail += $5 + $7

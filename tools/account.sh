@@ -1,7 +1,7 @@
 #!/bin/sh
 # account.sh NAME SLOTS — make sure the unprivileged account NAME exists and
-# has SLOTS × 65536 subordinate uids and gids (root only).  An existing
-# account is left as it is if it already has at least one range.
+# has at least SLOTS × 65536 subordinate uids and gids (root only).  An
+# account whose ranges are smaller gets one new range of that size instead.
 set -eu
 name=$1 slots=$2
 count=$((slots * 65536))
@@ -19,7 +19,9 @@ if ! id "$name" >/dev/null 2>&1; then
 	useradd --create-home --shell /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$name"
 	echo "created account $name"
 fi
-if ! grep -q "^$name:" /etc/subuid || ! grep -q "^$name:" /etc/subgid; then
+# total NAME FILE: the ids NAME has in FILE.
+total() { awk -F: -v n="$1" '$1 == n && NF == 3 { t += $3 } END { print t + 0 }' "$2"; }
+if [ "$(total "$name" /etc/subuid)" -lt "$count" ] || [ "$(total "$name" /etc/subgid)" -lt "$count" ]; then
 	start=$(next_free)
 	sed -i "/^$name:/d" /etc/subuid /etc/subgid
 	usermod --add-subuids "$start-$((start + count - 1))" \

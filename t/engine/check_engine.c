@@ -176,6 +176,40 @@ START_TEST(memory_limit_oom)
 }
 END_TEST
 
+/*
+ * Fifty engine containers running at once: each on a slot of its own, all
+ * inside the pool (sampled while all of them run), then all removed.
+ */
+START_TEST(fifty_at_once)
+{
+	struct subid_range p = pool();
+	unsigned starts[50];
+	char args[256];
+	struct run_result r;
+
+	ck_assert_uint_ge(p.count, 50 * 65536);
+	for (int i = 0; i < 50; i++) {
+		snprintf(args, sizeof(args), "run -d --name f%d --runtime eci --network none "
+			 IMG " sleep 600", i);
+		expect(args, 0, NULL, NULL);
+	}
+	for (int i = 0; i < 50; i++) {
+		snprintf(args, sizeof(args), "f%d", i);
+		starts[i] = map_of(args);
+		ck_assert_uint_ge(starts[i], p.start);
+		ck_assert_uint_le(starts[i] + 65536, p.start + p.count);
+		for (int j = 0; j < i; j++)
+			ck_assert_msg(starts[i] != starts[j], "f%d and f%d share uid %u", i, j,
+				      starts[i]);
+	}
+	expect("rm -f $(docker ps -aq --filter name=^f[0-9])", 0, NULL, NULL);
+	docker("ps -aq --filter name=^f[0-9]", &r);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "");
+	t_run_free(&r);
+}
+END_TEST
+
 /* Nothing is left behind: no container process, no state, no mount. */
 START_TEST(nothing_left_behind)
 {
@@ -245,7 +279,7 @@ static Suite *engine_suite(void)
 	Suite *s = suite_create("engine");
 	TCase *tc = tcase_create("docker --runtime eci");
 
-	tcase_set_timeout(tc, 300);
+	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, root_inside_pool_outside);
 	tcase_add_test(tc, image_files_owned_by_root);
 	tcase_add_test(tc, exit_codes);
@@ -254,6 +288,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, privileged_stays_contained);
 	tcase_add_test(tc, host_namespaces_and_socket_refused);
 	tcase_add_test(tc, memory_limit_oom);
+	tcase_add_test(tc, fifty_at_once);
 	tcase_add_test(tc, nothing_left_behind);
 	tcase_add_test(tc, runtime_refusals);
 	suite_add_tcase(s, tc);

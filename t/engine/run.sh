@@ -8,7 +8,7 @@
 set -u
 stage=$1
 [ "$(id -u)" = 0 ] || { echo "SKIP engine: needs root to run dockerd"; echo "Skipped: 1"; exit 0; }
-sh tools/account.sh eci-engine 16 >/dev/null || exit 1
+sh tools/account.sh eci-engine 64 >/dev/null || exit 1
 dir=$(mktemp -d /var/lib/eci-e2e.XXXXXX)
 run=$(mktemp -d /run/eci-e2e.XXXXXX)
 sock=$run/docker.sock

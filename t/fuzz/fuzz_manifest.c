@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "image-int.h"
@@ -18,6 +19,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char dir[64];
 static int dirfd_ = -1;
+
+/* The scratch layout holds at most the two blobs of one input. */
+static void drop(const char *digest)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "blobs/sha256/%s", digest + 7);
+	unlinkat(dirfd_, path, 0);
+}
+
+static void remove_layout(void)
+{
+	unlinkat(dirfd_, "blobs/sha256", AT_REMOVEDIR);
+	unlinkat(dirfd_, "blobs", AT_REMOVEDIR);
+	rmdir(dir);
+}
 
 static void put(const void *buf, size_t len, char digest[72])
 {
@@ -64,7 +81,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		mkdir(p, 0700);
 		snprintf(p, sizeof(p), "%s/blobs/sha256", dir);
 		mkdir(p, 0700);
-		dirfd_ = open(dir, O_RDONLY | O_DIRECTORY);
+		dirfd_ = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		atexit(remove_layout);
 	}
 	put(data, size, d);
 	load(d, (long long)size);		/* as a manifest */
@@ -72,5 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		     "\"layers\":[]}", d, size);
 	put(man, (size_t)n, m);
 	load(m, n);				/* as a config */
+	drop(m);
+	drop(d);
 	return 0;
 }

@@ -23,6 +23,11 @@ $(O)/fuzz/fuzz_manifest: t/fuzz/fuzz_manifest.c image/oci.c common/err.c common/
 	$(FUZZ_CC) $(PKG_CFLAGS) -o $@ $^ -ljansson -lcrypto
 
 FUZZERS := path lease seccomp config manifest
+
+# Every fuzzer, built but not run: the 20-second smoke of make check
+# (t/fuzz/smoke.sh) runs them.
+fuzzers: $(FUZZ_DIR)/fuzz_subid $(O)/fuzz/fuzz_policy $(addprefix $(O)/fuzz/fuzz_,$(FUZZERS))
+.PHONY: fuzzers
 fuzz-more: $(addprefix $(O)/fuzz/fuzz_,$(FUZZERS))
 	@for f in $(FUZZERS); do \
 	  mkdir -p $(O)/fuzz/$$f-corpus && cp t/fuzz/corpus/$$f/* $(O)/fuzz/$$f-corpus/ && \
