@@ -186,11 +186,16 @@ static int import_docker(struct store *st, int dirfd, char digest[72], char *nam
  */
 static int untar(const char *file, int dirfd, struct eci_err *e)
 {
-	struct archive *a = archive_read_new(), *disk = archive_write_disk_new();
-	_cleanup_close_ int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct archive *a, *disk;
+	_cleanup_close_ int cwd = -1;
 	struct archive_entry *ent;
 	int r, ret = 0;
 
+	if (arc_load(e) < 0)
+		return -1;
+	a = archive_read_new();
+	disk = archive_write_disk_new();
+	cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	archive_read_support_format_tar(a);
 	archive_read_support_filter_gzip(a);
 	archive_read_support_filter_zstd(a);

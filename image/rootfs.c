@@ -44,11 +44,16 @@ static int copy_data(struct archive *disk, struct archive *out)
 
 static int pack(const char *dir, int fd, struct eci_err *e)
 {
-	struct archive *disk = archive_read_disk_new(), *out = archive_write_new();
-	struct archive_entry *ent = archive_entry_new();
+	struct archive *disk, *out;
+	struct archive_entry *ent;
 	size_t dl = strlen(dir);
 	int r, ret = 0;
 
+	if (arc_load(e) < 0)
+		return -1;
+	disk = archive_read_disk_new();
+	out = archive_write_new();
+	ent = archive_entry_new();
 	archive_read_disk_set_symlink_physical(disk);
 	archive_read_disk_set_standard_lookup(disk);
 	archive_write_set_format_pax_restricted(out);

@@ -37,6 +37,7 @@
 
 #include "cleanup.h"
 #include "image.h"
+#include "image-int.h"
 #include "util.h"
 
 #define WH_PREFIX ".wh."
@@ -313,12 +314,15 @@ static int finish_raw(struct raw *r, char got[72])
 int img_unpack_layer(int blob, const char *diff_id, int dst, const char *what, struct eci_err *e)
 {
 	struct layer l = { .root = dst, .what = what };
-	struct archive *a = archive_read_new();
+	struct archive *a;
 	struct archive_entry *ent;
 	struct raw raw = { 0 };
 	char got[72];
 	int r, ret = 0;
 
+	if (arc_load(e) < 0)
+		return -1;
+	a = archive_read_new();
 	archive_read_support_format_tar(a);
 	if (open_raw(&raw, blob) < 0 ||
 	    archive_read_open(a, &raw, NULL, read_raw, NULL) != ARCHIVE_OK) {

@@ -11,7 +11,7 @@ LIBS += $(LIB_HELPER)
 
 $(O)/bin/eci-newidmap: $(O)/obj/newidmap/main.o $(LIB_HELPER) $(O)/lib/libecipolicy.a $(LIB_SUBID) $(LIB_COMMON)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcap -ljansson
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(HELPER_LIBS)
 
 # The helper of the test stage: reads $ECI_POLICY_DIR (still checked).
 $(O)/obj/newidmap/main-test.o: newidmap/main.c
@@ -20,7 +20,7 @@ $(O)/obj/newidmap/main-test.o: newidmap/main.c
 	@$(CC) $(ALL_CFLAGS) -DECI_POLICY_FROM_ENV -MMD -MP -c -o $@ $<
 $(O)/t/eci-newidmap: $(O)/obj/newidmap/main-test.o $(LIB_HELPER) $(O)/lib/libecipolicy-test.a $(LIB_SUBID) $(LIB_COMMON)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcap -ljansson
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(HELPER_LIBS)
 TEST_BINS += $(O)/t/eci-newidmap
 BINS += $(O)/bin/eci-newidmap
 
