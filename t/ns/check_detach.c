@@ -358,6 +358,7 @@ START_TEST(gc_stale_keeps_exited)
 	memcpy(stale, p + 6, ECI_ID_LEN);
 	stale[ECI_ID_LEN] = '\0';
 	free(out);
+	eci_refused(125, "logs dt-fg: no log: its output goes where eci-run's went", "logs dt-fg");
 	init = t_child_of(launcher);
 	ck_assert_int_gt(init, 1);
 	work = t_child_of(init);
@@ -408,6 +409,7 @@ START_TEST(help_texts)
 		free(out);
 	}
 	eci_refused(125, "logs: unknown flag -x", "logs -x name");
+	eci_refused(125, "usage: eci-run logs", "logs -f");
 	eci_refused(125, "rm: unknown flag -x", "rm -x name");
 	eci_refused(125, "usage: eci-run gc", "gc extra");
 	eci_refused(125, "ps: unknown argument -x", "ps -x");
