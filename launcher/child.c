@@ -108,6 +108,8 @@ void child_main(struct spec *s, int sock)
 	/* Die with the launcher even before the maps are written. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	close(s->lock_fd);	/* the lock is the launcher's: it must die with it */
+	if (s->detach)
+		close(s->ready_fd);	/* else the waiting eci-run sees no EOF */
 	/*
 	 * mnt_open() runs with the user's own ids, before setresuid(0): it
 	 * opens the mount points in the user's state directory (mode 0700)
@@ -126,5 +128,12 @@ void child_main(struct spec *s, int sock)
 	close(s->statedir_fd);
 	close(s->slots_fd);
 	store_close(&s->store);
+	/* -d: the log is stdout and stderr of pid 1 and so of the workload. */
+	if (s->detach && (dup2(s->log_fd, 1) < 0 || dup2(s->log_fd, 2) < 0)) {
+		eci_fail(&e, errno, "-d: the log as stdout");
+		fail(sock, &e);
+	}
+	if (s->detach)
+		close(s->log_fd);
 	init_main(s, sock);
 }

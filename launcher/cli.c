@@ -32,16 +32,20 @@ static void help(void)
 	      "Options:\n"
 	      "      --cap-add CAP         add a capability (name, with or without CAP_, or ALL)\n"
 	      "      --cap-drop CAP        drop a capability (or ALL)\n"
+	      "  -d, --detach              run in the background: print the container's id\n"
+	      "                            and return; its output goes to eci-run logs\n"
 	      "  -e, --env KEY[=VALUE]     set an environment variable\n"
 	      "      --env-file FILE       read KEY=VALUE lines from FILE\n"
 	      "      --hostname NAME       the container's host name (default: its short id)\n"
 	      "      --memory, --pids-limit, --cpus   cgroup v2 limits (need a delegated subtree)\n"
-	      "      --name NAME           a name for eci-run ps and stop\n"
+	      "      --name NAME           a name for ps, stop, logs, rm (unique)\n"
 	      "  -i, --interactive         keep stdin open (else it is /dev/null)\n"
 	      "      --network MODE        none (default), pasta, slirp4netns\n"
 	      "  -p, --publish [IP:]HOST:CTR[/udp]  publish a port (on 127.0.0.1 by default)\n"
 	      "      --privileged          every capability, inside the container's namespaces\n"
 	      "      --read-only           mount the root file system read-only\n"
+	      "      --rm                  with -d: keep nothing once it exits (without -d,\n"
+	      "                            always so)\n"
 	      "      --security-opt OPT    no-new-privileges[=false], seccomp=unconfined|FILE\n"
 	      "  -t, --tty                 allocate a pseudo-terminal\n"
 	      "      --tmpfs PATH[:OPTS]   mount a tmpfs (OPTS: size=, mode=, ro, exec, suid, dev)\n"
@@ -50,7 +54,8 @@ static void help(void)
 	      "  -w, --workdir DIR         working directory (created if missing)\n"
 	      "  -h, --help                show this help and exit\n"
 	      "      --version             show the version and exit\n\n"
-	      "Also: eci-run image import|ls|rm, policy show, ps, stop, doctor.\n\n"
+	      "Also: eci-run image import|ls|rm, policy show, ps [-a], stop, logs [-f],\n"
+	      "rm [-f], gc, doctor (each with --help).\n\n"
 	      "Exit status: the command's; 128+N if it was killed by signal N;\n"
 	      "125 if eci-run failed; 126 if the command cannot be invoked;\n"
 	      "127 if it was not found.\n",
@@ -68,10 +73,11 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 {
 	enum { OPT_VERSION = 256, OPT_HOSTNAME, OPT_READ_ONLY, OPT_TMPFS, OPT_PRIVILEGED,
 	       OPT_CAP_ADD, OPT_CAP_DROP, OPT_SECURITY_OPT, OPT_ENV_FILE, OPT_NETWORK,
-	       OPT_NAME, OPT_MEMORY, OPT_PIDS, OPT_CPUS };
+	       OPT_NAME, OPT_MEMORY, OPT_PIDS, OPT_CPUS, OPT_RM };
 	static const struct option longopts[] = {
 		{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 		{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
+		{ "detach", no_argument, NULL, 'd' },
 		{ "env", required_argument, NULL, 'e' },
 		{ "env-file", required_argument, NULL, OPT_ENV_FILE },
 		{ "interactive", no_argument, NULL, 'i' },
@@ -91,6 +97,7 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "hostname", required_argument, NULL, OPT_HOSTNAME },
 		{ "read-only", no_argument, NULL, OPT_READ_ONLY },
+		{ "rm", no_argument, NULL, OPT_RM },
 		{ "tmpfs", required_argument, NULL, OPT_TMPFS },
 		{ "volume", required_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
@@ -99,7 +106,7 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 
 	memset(o, 0, sizeof(*o));
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:hv:e:itu:w:p:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:hdv:e:itu:w:p:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			help();
@@ -164,6 +171,12 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 		case 'i':
 			o->interactive = true;
 			break;
+		case 'd':
+			o->detach = true;
+			break;
+		case OPT_RM:
+			o->rm = true;
+			break;
 		case 't':
 			o->tty = true;
 			break;
@@ -181,6 +194,11 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 			return eci_fail(e, 0, "unknown flag: %s", argv[optind - 1]);
 		}
 	}
+	/* docker attaches a detached container's pty later; eci has nothing
+	 * to attach it to yet. */
+	if (o->detach && o->tty)
+		return eci_fail(e, 0, "-d and -t together are not supported (yet): run -d "
+				"without -t, and read its output with eci-run logs");
 	if (optind < argc)
 		o->image = argv[optind++];
 	if (optind < argc)

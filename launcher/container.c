@@ -157,6 +157,10 @@ int container_run(struct spec *s)
 	int sock[2];
 	pid_t pid;
 
+	if (detach_open_log(s, &e) < 0) {
+		fprintf(stderr, "eci-run: %s\n", e.msg);
+		return EXIT_ECI;
+	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0) {
 		fprintf(stderr, "eci-run: socketpair: %s\n", strerror(errno));
 		return EXIT_ECI;
@@ -200,6 +204,7 @@ int container_run(struct spec *s)
 	}
 	if (s->tty)
 		tty_relay(psock, pid, s->interactive, &pending);
+	detach_ready(s, psock, &pending);	/* -d: the workload runs, or said why not */
 	code = report(psock, wait_child(pid), &pending);
 	net_detach(&s->net);
 	return code;

@@ -53,6 +53,7 @@ struct opts {
 	const char *user;	/* -u */
 	const char *workdir;	/* -w */
 	bool tty, interactive;	/* -t, -i */
+	bool detach, rm;	/* -d, --rm */
 	bool privileged;	/* --privileged */
 	const char *env[OPT_MAX];	/* -e */
 	size_t nenv;
@@ -86,9 +87,37 @@ void state_write_meta(const struct spec *s, pid_t init, unsigned slot);
 int state_base(char *buf, size_t size);
 int state_open_base(const char *base, struct eci_err *e);
 void state_remove_stale(int basefd);
+/* the container is gone: remove its state, or keep what -d leaves for logs */
+void state_exit(struct spec *s, int code);
+/* does BASE/ID (@dirfd) hold an exited container kept for logs and ps -a? */
+bool state_finished(int dirfd);
+/* state_remove_stale(), telling @removed (may be NULL) each entry it removed */
+void state_sweep(int basefd, void (*removed)(const char *name, const char *why));
 
-/* ops.c: eci-run ps | stop | doctor */
+/* ops.c: eci-run ps | stop | doctor, and logs | rm | gc (manage.c) */
 int ops_main(int argc, char **argv);
+struct ops_find {
+	const char *what;	/* a name, or an id or a prefix of one */
+	pid_t launcher, init;
+	bool finished;		/* exited, kept for logs (-d) */
+	char id[64];
+};
+/* the state directory, after removing what dead launchers left */
+int ops_open_state(struct eci_err *e);
+struct json_t;
+int ops_each(int base, bool all, int (*fn)(struct json_t *m, void *ctx), void *ctx);
+bool ops_find(int base, bool all, struct ops_find *f);
+bool ops_running(int base, const char *id);
+/* stop: SIGTERM, after @secs pid 1's SIGKILL; returns once it has ended */
+void ops_kill(int base, const struct ops_find *f, int secs);
+int logs_main(int argc, char **argv);
+int rm_main(int argc, char **argv);
+int gc_main(int argc, char **argv);
+
+/* detach.c: eci-run -d */
+int detach_start(struct eci_err *e);
+int detach_open_log(struct spec *s, struct eci_err *e);
+int detach_ready(struct spec *s, int sock, struct sync_msg *pending);
 
 /* env.c */
 int env_set(struct spec *s, const char *kv, bool replace);

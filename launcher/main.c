@@ -13,18 +13,24 @@ int main(int argc, char **argv)
 	struct eci_err e = { 0 };
 	struct opts o;
 	struct spec s;
-	int code;
+	int code, ready = -1;
 
 	if (argc > 1 && !strcmp(argv[1], "image"))
 		return image_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "policy"))
 		return policy_main(argc - 1, argv + 1);
 	if (argc > 1 && (!strcmp(argv[1], "ps") || !strcmp(argv[1], "stop") ||
-			 !strcmp(argv[1], "doctor")))
+			 !strcmp(argv[1], "logs") || !strcmp(argv[1], "rm") ||
+			 !strcmp(argv[1], "gc") || !strcmp(argv[1], "doctor")))
 		return ops_main(argc - 1, argv + 1);
 	if (cli_parse(argc, argv, &o, &e) < 0) {
 		fprintf(stderr, "eci-run: %s\n", e.msg);
 		cli_usage(stderr);
+		return EXIT_ECI;
+	}
+	/* -d: from here on this is the launcher in the background (detach.c) */
+	if (o.detach && (ready = detach_start(&e)) < 0) {
+		fprintf(stderr, "eci-run: %s\n", e.msg);
 		return EXIT_ECI;
 	}
 	if (spec_build(&s, &o, &e) < 0 || helper_find(s.helper, sizeof(s.helper), &e) < 0 ||
@@ -35,8 +41,9 @@ int main(int argc, char **argv)
 		spec_free(&s);
 		return EXIT_ECI;
 	}
+	s.ready_fd = ready;
 	code = container_run(&s);
-	state_remove(&s);
+	state_exit(&s, code);
 	spec_free(&s);
 	return code;
 }

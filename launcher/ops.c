@@ -3,10 +3,14 @@
  * ops.c - eci-run ps | stop | doctor: the everyday commands around eci-run
  *
  * Running containers are the entries of the state directory whose
- * launcher still holds their lock (see state.c); `ps` removes the others as
- * a side effect.  `stop` signals the launcher, which passes the signal to
- * pid 1 and the workload; after the timeout it kills the launcher, and pid
- * 1 (its parent-death signal set) takes the container with it.
+ * launcher still holds their lock (see state.c); `ps` removes those of dead
+ * launchers as a side effect.  Exited detached containers (-d) keep their
+ * entry, marked "finished" in meta.json, until `eci-run rm` (manage.c);
+ * `ps -a` shows them too.  `stop` signals the launcher, which passes the
+ * signal to pid 1 and the workload; after the timeout it kills pid 1 (the
+ * user owns the container's user namespace, so may), and the launcher
+ * records the status as for any exit; a launcher that still does not end
+ * is killed, and pid 1 (its parent-death signal set) would go with it.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -28,7 +32,7 @@
 #include "subid.h"
 #include "util.h"
 
-static int open_state(struct eci_err *e)
+int ops_open_state(struct eci_err *e)
 {
 	char base[4096];
 	int fd;
@@ -40,8 +44,8 @@ static int open_state(struct eci_err *e)
 	return fd;
 }
 
-/* Call @fn with each running container's meta.json. */
-static int each(int base, int (*fn)(json_t *m, void *ctx), void *ctx)
+/* Call @fn with each running (@all: or exited) container's meta.json. */
+int ops_each(int base, bool all, int (*fn)(json_t *m, void *ctx), void *ctx)
 {
 	_cleanup_close_ int dup_fd = dup(base);
 	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
@@ -63,7 +67,8 @@ static int each(int base, int (*fn)(json_t *m, void *ctx), void *ctx)
 		if (read_all_at(base, path, 1 << 16, &buf, NULL) < 0 ||
 		    !(m = json_loads(buf, 0, NULL)))
 			continue;
-		r = fn(m, ctx);
+		if (all || !json_object_get(m, "finished"))
+			r = fn(m, ctx);
 		json_decref(m);
 	}
 	closedir(d);
@@ -72,41 +77,65 @@ static int each(int base, int (*fn)(json_t *m, void *ctx), void *ctx)
 
 static int print_row(json_t *m, void *ctx)
 {
-	json_t *arr = ctx;
-	long up = (long)(time(NULL) - json_integer_value(json_object_get(m, "started")));
+	json_t *arr = ctx, *fin = json_object_get(m, "finished");
+	long now = (long)time(NULL);
+	char pid[16], status[48];
 
 	if (arr)
 		return json_array_append(arr, m);
-	printf("%-12.12s  %-16.16s  %-20.20s  %-24.24s  %7d  %10lld  %-11s  %lds\n",
+	snprintf(pid, sizeof(pid), "%d", (int)json_integer_value(json_object_get(m, "init")));
+	snprintf(status, sizeof(status), "Up %lds",
+		 now - (long)json_integer_value(json_object_get(m, "started")));
+	if (fin) {
+		strcpy(pid, "-");
+		snprintf(status, sizeof(status), "Exited (%d) %lds ago",
+			 (int)json_integer_value(json_object_get(m, "exit_code")),
+			 now - (long)json_integer_value(fin));
+	}
+	printf("%-12.12s  %-16.16s  %-20.20s  %-24.24s  %7s  %10lld  %-11s  %s\n",
 	       json_string_value(json_object_get(m, "id")), json_string_value(json_object_get(m, "name")),
 	       json_string_value(json_object_get(m, "image")),
-	       json_string_value(json_object_get(m, "command")),
-	       (int)json_integer_value(json_object_get(m, "init")),
+	       json_string_value(json_object_get(m, "command")), pid,
 	       json_integer_value(json_object_get(m, "uid_start")),
-	       json_string_value(json_object_get(m, "network")), up);
+	       json_string_value(json_object_get(m, "network")), status);
 	return 0;
 }
 
+static const char ps_usage[] = "usage: eci-run ps [-a|--all] [--format json]\n"
+			       "  -a, --all   also exited containers of eci-run -d\n";
+
 static int ps(int argc, char **argv)
 {
-	bool json = argc == 3 && !strcmp(argv[1], "--format") && !strcmp(argv[2], "json");
+	bool json = false, all = false;
 	struct eci_err e = { 0 };
 	_cleanup_close_ int base = -1;
-	json_t *arr = json ? json_array() : NULL;
+	json_t *arr;
 
-	if (argc != 1 && !json) {
-		fputs("usage: eci-run ps [--format json]\n", stderr);
-		return EXIT_ECI;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-a") || !strcmp(argv[i], "--all")) {
+			all = true;
+		} else if (!strcmp(argv[i], "--format") && i + 1 < argc &&
+			   !strcmp(argv[i + 1], "json")) {
+			json = true;
+			i++;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			fputs(ps_usage, stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "eci-run: ps: unknown argument %s\n%s", argv[i], ps_usage);
+			return EXIT_ECI;
+		}
 	}
-	base = open_state(&e);
+	arr = json ? json_array() : NULL;
+	base = ops_open_state(&e);
 	if (base < 0) {
 		fprintf(stderr, "eci-run: %s\n", e.msg);
 		return EXIT_ECI;
 	}
 	if (!json)
 		printf("%-12s  %-16s  %-20s  %-24s  %7s  %10s  %-11s  %s\n", "ID", "NAME", "IMAGE",
-		       "COMMAND", "PID", "UIDS FROM", "NETWORK", "UP");
-	each(base, print_row, arr);
+		       "COMMAND", "PID", "UIDS FROM", "NETWORK", "STATUS");
+	ops_each(base, all, print_row, arr);
 	if (json) {
 		json_dumpf(arr, stdout, JSON_COMPACT);
 		putchar('\n');
@@ -115,40 +144,78 @@ static int ps(int argc, char **argv)
 	return 0;
 }
 
-struct find {
-	const char *what;
-	pid_t launcher;
-	char id[64];
-};
-
 static int match(json_t *m, void *ctx)
 {
-	struct find *f = ctx;
+	struct ops_find *f = ctx;
 	const char *id = json_string_value(json_object_get(m, "id")) ?: "";
 	const char *name = json_string_value(json_object_get(m, "name")) ?: "";
 
-	if (strcmp(name, f->what) && strncmp(id, f->what, strlen(f->what)))
+	if (!f->what[0] || (strcmp(name, f->what) && strncmp(id, f->what, strlen(f->what))))
 		return 0;
 	f->launcher = (pid_t)json_integer_value(json_object_get(m, "pid"));
+	f->init = (pid_t)json_integer_value(json_object_get(m, "init"));
+	f->finished = json_object_get(m, "finished") != NULL;
 	snprintf(f->id, sizeof(f->id), "%s", id);
 	return 1;
 }
 
+bool ops_find(int base, bool all, struct ops_find *f)
+{
+	return ops_each(base, all, match, f) == 1;
+}
+
 /* Is the container still there (its launcher holds the lock)? */
-static bool running(int base, const char *id)
+bool ops_running(int base, const char *id)
 {
 	_cleanup_close_ int fd = openat(base, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 	return fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0;
 }
 
+static bool wait_gone(int base, const char *id, int ms)
+{
+	for (int k = 0; k < ms / 20 && ops_running(base, id); k++)
+		usleep(20000);
+	return !ops_running(base, id);
+}
+
+/* Pid 1 still is the launcher's child (its pid not taken by another)? */
+static bool is_child(pid_t pid, pid_t parent)
+{
+	char path[64], *p;
+	_cleanup_free_ char *buf = NULL;
+	int ppid = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (pid <= 0 || read_all_at(AT_FDCWD, path, 4096, &buf, NULL) < 0 || !(p = strrchr(buf, ')')))
+		return false;
+	return sscanf(p + 2, "%*c %d", &ppid) == 1 && ppid == parent;
+}
+
+void ops_kill(int base, const struct ops_find *f, int secs)
+{
+	kill(f->launcher, SIGTERM);
+	if (wait_gone(base, f->id, secs * 1000))
+		return;
+	if (is_child(f->init, f->launcher))
+		kill(f->init, SIGKILL);	/* the launcher sees it die and ends as usual */
+	if (wait_gone(base, f->id, 2000))
+		return;
+	kill(f->launcher, SIGKILL);	/* pid 1 follows (parent-death signal) */
+	wait_gone(base, f->id, 2000);
+}
+
 static int stop(int argc, char **argv)
 {
 	struct eci_err e = { 0 };
-	struct find f = { 0 };
+	struct ops_find f = { 0 };
 	_cleanup_close_ int base = -1;
 	int secs = 10, i = 1;
 
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		fputs("usage: eci-run stop [-t SECONDS] NAME|ID\n", stdout);
+		return 0;
+	}
 	if (argc >= 3 && !strcmp(argv[1], "-t")) {
 		secs = atoi(argv[2]);
 		i = 3;
@@ -157,19 +224,13 @@ static int stop(int argc, char **argv)
 		fputs("usage: eci-run stop [-t SECONDS] NAME|ID\n", stderr);
 		return EXIT_ECI;
 	}
-	base = open_state(&e);
+	base = ops_open_state(&e);
 	f.what = argv[i];
-	if (base < 0 || each(base, match, &f) != 1) {
+	if (base < 0 || !ops_find(base, false, &f)) {
 		fprintf(stderr, "eci-run: stop %s: no such running container\n", argv[i]);
 		return EXIT_ECI;
 	}
-	kill(f.launcher, SIGTERM);
-	for (int k = 0; k < secs * 20 && running(base, f.id); k++)
-		usleep(50000);
-	if (running(base, f.id))
-		kill(f.launcher, SIGKILL);	/* pid 1 follows (parent-death signal) */
-	for (int k = 0; k < 100 && running(base, f.id); k++)
-		usleep(20000);
+	ops_kill(base, &f, secs);
 	printf("%s\n", argv[i]);
 	return 0;
 }
@@ -252,5 +313,11 @@ int ops_main(int argc, char **argv)
 		return ps(argc, argv);
 	if (!strcmp(argv[0], "stop"))
 		return stop(argc, argv);
+	if (!strcmp(argv[0], "logs"))
+		return logs_main(argc, argv);
+	if (!strcmp(argv[0], "rm"))
+		return rm_main(argc, argv);
+	if (!strcmp(argv[0], "gc"))
+		return gc_main(argc, argv);
 	return doctor();
 }

@@ -189,6 +189,9 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 
 	memset(s, 0, sizeof(*s));
 	s->statedir_fd = s->lock_fd = s->slots_fd = s->tty_fd = -1;
+	s->log_fd = s->ready_fd = -1;
+	s->detach = o->detach;
+	s->rm = o->rm;
 	s->store.fd = s->store.lockfd = -1;
 	s->mnt.rootfs_fd = s->mnt.rw_fd = -1;
 	s->mnt.statedir = s->statedir;

@@ -59,6 +59,12 @@ struct spec {
 	struct mnt_plan mnt;		/* rootfs, volumes, tmpfs, read-only */
 	struct net_plan net;		/* --network, -p */
 	int lock_fd;			/* statedir, flock()ed while we live */
+	/* eci-run -d (detach.c); with detach false the fields below are unused */
+	bool detach;			/* -d: the launcher runs in the background */
+	bool rm;			/* --rm: with -d, keep no state at exit */
+	bool detached;			/* -d: the container runs, eci-run returned */
+	int log_fd;			/* -d: statedir/log, the workload's stdout+stderr */
+	int ready_fd;			/* -d: to the eci-run waiting for the id */
 };
 
 #endif

@@ -15,6 +15,17 @@
  * holds an flock() on it for its lifetime (the kernel drops it with the
  * process): the next eci-run removes every directory it can lock.  The
  * container's own processes close their copy of that fd at once.
+ *
+ * A detached container's directory (eci-run -d) outlives it, for `logs` and
+ * `ps -a`: its launcher, still holding the lock, removes the mount points
+ * and records the exit status in meta.json ("exit_code", "finished"); a
+ * directory whose meta.json says "finished" is kept by the sweeps above
+ * until `eci-run rm`.  One without it, unlocked, belongs to a launcher that
+ * died: removed as before.
+ *
+ * --name is unique among running and exited containers: the launcher checks
+ * and records it (BASE/ID/name) under an flock() of BASE itself, so that two
+ * launchers started with the same name cannot both pass.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -70,6 +81,11 @@ int state_open_base(const char *base, struct eci_err *e)
 /* Remove what launchers that died without cleaning up left behind. */
 void state_remove_stale(int basefd)
 {
+	state_sweep(basefd, NULL);
+}
+
+void state_sweep(int basefd, void (*removed)(const char *name, const char *why))
+{
 	_cleanup_close_ int dup_fd = dup(basefd);
 	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
 	struct dirent *de;
@@ -87,16 +103,94 @@ void state_remove_stale(int basefd)
 		if (!strncmp(de->d_name, ".new-", 5) &&
 		    fstatat(basefd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    st.st_mtime + 10 < time(NULL)) {
-			rm_rf_at(basefd, de->d_name);
+			if (rm_rf_at(basefd, de->d_name) == 0 && removed)
+				removed(de->d_name, "a start that never finished");
 			continue;
 		}
 		if (de->d_name[0] == '.' || strlen(de->d_name) != ECI_ID_LEN)
 			continue;
 		fd = openat(basefd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
-			rm_rf_at(basefd, de->d_name);
+		if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0 && !state_finished(fd) &&
+		    rm_rf_at(basefd, de->d_name) == 0 && removed)
+			removed(de->d_name, "its launcher is gone");
 	}
 	closedir(d);
+}
+
+/* BASE/ID/meta.json, or NULL. */
+static json_t *load_meta(int dirfd)
+{
+	_cleanup_free_ char *buf = NULL;
+
+	if (read_all_at(dirfd, "meta.json", 1 << 16, &buf, NULL) < 0)
+		return NULL;
+	return json_loads(buf, 0, NULL);
+}
+
+bool state_finished(int dirfd)
+{
+	json_t *m = load_meta(dirfd);
+	bool done = m && json_object_get(m, "finished");
+
+	json_decref(m);
+	return done;
+}
+
+/* Is @name the --name of the container in @dir, or the name ps shows? */
+static bool has_name(int base, const char *dir, const char *name)
+{
+	_cleanup_close_ int fd = openat(base, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_free_ char *own = NULL;
+	json_t *m;
+	bool same;
+
+	if (fd < 0)
+		return false;
+	if (read_all_at(fd, "name", 256, &own, NULL) == 0 && !strcmp(own, name))
+		return true;
+	m = load_meta(fd);
+	same = m && !strcmp(json_string_value(json_object_get(m, "name")) ?: "", name);
+	json_decref(m);
+	return same;
+}
+
+/* Take BASE's lock (released by state_create) and check @s->name is free. */
+static int claim_name(struct spec *s, struct eci_err *e)
+{
+	_cleanup_close_ int dup_fd = -1;
+	struct dirent *de;
+	bool taken = false;
+	DIR *d;
+
+	if (flock(s->statedir_fd, LOCK_EX) < 0)
+		return eci_fail(e, errno, "lock the state directory of %s", s->statedir);
+	dup_fd = dup(s->statedir_fd);
+	d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	if (d) {
+		dup_fd = -1;
+		rewinddir(d);
+		while (!taken && (de = readdir(d)))
+			taken = de->d_name[0] != '.' && has_name(s->statedir_fd, de->d_name, s->name);
+		closedir(d);
+	}
+	if (!d || taken) {
+		int err = d ? 0 : errno;
+
+		flock(s->statedir_fd, LOCK_UN);
+		if (!d)
+			return eci_fail(e, err, "read %s", s->statedir);
+		return eci_fail(e, 0, "name %s is already in use by a container (see eci-run ps -a; "
+				"eci-run rm %s removes an exited one)", s->name, s->name);
+	}
+	return 0;
+}
+
+static int write_name(int dir, const char *name)
+{
+	_cleanup_close_ int fd = openat(dir, "name", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+					O_CLOEXEC, 0600);
+
+	return fd < 0 ? -1 : write_all(fd, name, strlen(name)) < 0 ? -1 : 0;
 }
 
 int state_create(struct spec *s, struct eci_err *e)
@@ -112,6 +206,8 @@ int state_create(struct spec *s, struct eci_err *e)
 	state_remove_stale(s->statedir_fd);
 	if (snprintf(s->statedir, sizeof(s->statedir), "%.4000s/%s", base, s->id) < 0)
 		return eci_fail(e, EINVAL, "state directory");
+	if (s->name[0] && claim_name(s, e) < 0)
+		return -1;
 	/* Created under a hidden name and locked before it gets its real
 	 * one, so that no other launcher ever sees it unlocked. */
 	snprintf(tmp, sizeof(tmp), ".new-%s", s->id);
@@ -122,13 +218,17 @@ int state_create(struct spec *s, struct eci_err *e)
 		return eci_fail(e, errno, "open %s", s->statedir);
 	s->lock_fd = dir;
 	if (flock(dir, LOCK_EX) < 0 || mkdirat(dir, "rootfs", 0755) < 0 ||
-	    mkdirat(dir, "rw", 0755) < 0 ||
+	    mkdirat(dir, "rw", 0755) < 0 || (s->name[0] && write_name(dir, s->name) < 0) ||
 	    renameat(s->statedir_fd, tmp, s->statedir_fd, s->id) < 0) {
 		int err = errno;
 
 		rm_rf_at(s->statedir_fd, tmp);
+		if (s->name[0])
+			flock(s->statedir_fd, LOCK_UN);
 		return eci_fail(e, err, "create %s", s->statedir);
 	}
+	if (s->name[0])
+		flock(s->statedir_fd, LOCK_UN);
 	return 0;
 }
 
@@ -164,4 +264,49 @@ void state_remove(struct spec *s)
 			close(steal_fd(s->lock_fd));
 		close(steal_fd(s->statedir_fd));
 	}
+}
+
+/*
+ * -d: keep meta.json (now with the exit status), the log and the name; the
+ * mount points and the network helpers' files go.  Still under the lock, so
+ * that no sweep sees it half done.
+ */
+static int keep(struct spec *s, int code)
+{
+	_cleanup_close_ int fd = fcntl(s->lock_fd, F_DUPFD_CLOEXEC, 3), out = -1;
+	json_t *m = load_meta(s->lock_fd);
+	DIR *d = fd >= 0 && m ? fdopendir(fd) : NULL;
+	struct dirent *de;
+	int r = -1;
+
+	if (!d)
+		goto out;
+	fd = -1;
+	rewinddir(d);	/* a dup shares the offset */
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+		    strcmp(de->d_name, "meta.json") && strcmp(de->d_name, "log") &&
+		    strcmp(de->d_name, "name"))
+			rm_rf_at(dirfd(d), de->d_name);
+	closedir(d);
+	json_object_set_new(m, "exit_code", json_integer(code));
+	json_object_set_new(m, "finished", json_integer((json_int_t)time(NULL)));
+	out = openat(s->lock_fd, ".meta.json", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+		     0600);
+	if (out >= 0 && json_dumpfd(m, out, JSON_COMPACT) == 0 &&
+	    renameat(s->lock_fd, ".meta.json", s->lock_fd, "meta.json") == 0)
+		r = 0;
+out:
+	json_decref(m);
+	return r;
+}
+
+void state_exit(struct spec *s, int code)
+{
+	if (s->statedir_fd >= 0 && s->detach && s->detached && !s->rm && keep(s, code) == 0) {
+		close(steal_fd(s->lock_fd));
+		close(steal_fd(s->statedir_fd));
+		return;
+	}
+	state_remove(s);
 }

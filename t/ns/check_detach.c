@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * check_detach.c - eci-run -d, logs, rm, gc, ps -a, --rm and unique names
+ *
+ * Containers are found through `eci-run ps --format json` and their state
+ * directory (state_base()); their processes are checked on the host by pid.
+ * A dead process may stay a zombie here (the host's init reaps when it
+ * will), so "gone" means no /proc entry or one in state Z or X.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "launcher.h"
+#include "ns.h"
+#include "run.h"
+#include "tap.h"
+#include "util.h"
+
+/* eci-run ARGS (a shell word list); fills @r. */
+static void eci(struct run_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void eci(struct run_result *r, const char *fmt, ...)
+{
+	char bin[4096], args[4096], cmd[8400];
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "exec '%s' %s", t_bin("eci-run", bin, sizeof(bin)), args);
+	ck_assert_int_eq(t_run(argv, r), 0);
+}
+
+/* eci-run ARGS must exit 0; returns its stdout (to be freed). */
+static char *eci_ok(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *eci_ok(const char *fmt, ...)
+{
+	struct run_result r;
+	char args[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	eci(&r, "%s", args);
+	ck_assert_msg(r.status == 0, "eci-run %s: exit %d: %s", args, r.status, r.err);
+	free(r.err);
+	return r.out;
+}
+
+/* eci-run ARGS must be refused: exit @code, @words on stderr. */
+static void eci_refused(int code, const char *words, const char *args)
+{
+	struct run_result r;
+
+	eci(&r, "%s", args);
+	ck_assert_msg(r.status == code, "eci-run %s: exit %d, not %d: %s", args, r.status, code, r.err);
+	ck_assert_msg(strstr(r.err, words), "eci-run %s: stderr lacks '%s': %s", args, words, r.err);
+	t_run_free(&r);
+}
+
+/* -d ARGS: the id it printed (checked to be one), in @id. */
+static void start(char id[ECI_ID_LEN + 1], const char *args)
+{
+	char *out = eci_ok("-d %s", args);
+
+	ck_assert_msg(strlen(out) == ECI_ID_LEN + 1 && out[ECI_ID_LEN] == '\n' &&
+		      strspn(out, "0123456789abcdef") == ECI_ID_LEN, "-d %s printed '%s'", args, out);
+	memcpy(id, out, ECI_ID_LEN);
+	id[ECI_ID_LEN] = '\0';
+	free(out);
+}
+
+/* "KEY":N of the container @id in ps -a --format json, or -1. */
+static long ps_field(const char *id, const char *key)
+{
+	char *out = eci_ok("ps -a --format json"), pat[64];
+	char *p = strstr(out, id), *end, *k;
+	long v = -1;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	end = p ? strchr(p, '}') : NULL;
+	k = p ? strstr(p, pat) : NULL;
+	if (k && k < end)
+		v = strtol(k + strlen(pat), NULL, 10);
+	free(out);
+	return v;
+}
+
+static bool listed(const char *ps_args, const char *what)
+{
+	char *out = eci_ok("ps %s", ps_args);
+	bool in = strstr(out, what) != NULL;
+
+	free(out);
+	return in;
+}
+
+static bool gone(pid_t pid)
+{
+	char path[64], *buf = NULL, *p;
+	bool dead;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (read_all_at(AT_FDCWD, path, 4096, &buf, NULL) < 0)
+		return true;
+	p = strrchr(buf, ')');
+	dead = p && (p[2] == 'Z' || p[2] == 'X');
+	free(buf);
+	return dead;
+}
+
+static bool gone_within(pid_t pid, int ms)
+{
+	for (int k = 0; k < ms / 20 && !gone(pid); k++)
+		usleep(20000);
+	return gone(pid);
+}
+
+static void state_path(char *buf, size_t size, const char *entry)
+{
+	char base[4096];
+
+	state_base(base, sizeof(base));
+	snprintf(buf, size, "%s/%s", base, entry);
+}
+
+static bool exists(const char *id, const char *file)
+{
+	char path[8300], entry[200];
+	struct stat st;
+
+	snprintf(entry, sizeof(entry), "%s%s%s", id, file ? "/" : "", file ? file : "");
+	state_path(path, sizeof(path), entry);
+	return lstat(path, &st) == 0;
+}
+
+/* Wait for logs NAME to hold @want (the workload writes after -d returns). */
+static void log_is(const char *name, const char *want)
+{
+	char *out = NULL;
+
+	for (int k = 0; k < 250; k++) {
+		free(out);
+		out = eci_ok("logs %s", name);
+		if (!strcmp(out, want))
+			break;
+		usleep(20000);
+	}
+	ck_assert_str_eq(out, want);
+	free(out);
+}
+
+START_TEST(detach_ps_logs_rm_force)
+{
+	char id[ECI_ID_LEN + 1], shortid[13], *out;
+	pid_t launcher, init, work;
+
+	start(id, "--name dt-run default sh -c 'echo out; echo err >&2; exec sleep 30'");
+	/* It returned while the container runs: ps lists it, by name and id. */
+	ck_assert(listed("", "dt-run"));
+	snprintf(shortid, sizeof(shortid), "%.12s", id);
+	out = eci_ok("ps");
+	ck_assert_msg(strstr(out, shortid) && strstr(out, "Up "), "%s", out);
+	free(out);
+	ck_assert_ptr_nonnull(strstr(out = eci_ok("ps --format json"), id));
+	free(out);
+	log_is("dt-run", "out\nerr\n");
+	log_is(id, "out\nerr\n");
+	launcher = (pid_t)ps_field(id, "pid");
+	init = (pid_t)ps_field(id, "init");
+	ck_assert_int_gt(launcher, 1);
+	ck_assert_int_gt(init, 1);
+	ck_assert(!gone(launcher) && !gone(init));
+	work = t_child_of(init);
+	ck_assert_int_gt(work, 1);
+	eci_refused(125, "rm dt-run: the container is running: stop it first (eci-run stop dt-run) "
+		    "or use rm -f", "rm dt-run");
+	ck_assert(listed("", "dt-run"));
+	out = eci_ok("rm -f dt-run");
+	ck_assert_str_eq(out, "dt-run\n");
+	free(out);
+	ck_assert(gone_within(work, 2000));
+	ck_assert(gone_within(init, 2000));
+	ck_assert(gone_within(launcher, 2000));
+	ck_assert(!listed("-a", "dt-run"));
+	ck_assert(!exists(id, NULL));
+}
+END_TEST
+
+START_TEST(logs_follow_exit_status_rm)
+{
+	char id[ECI_ID_LEN + 1], *out;
+	struct run_result r;
+
+	start(id, "--name dt-exit default sh -c 'echo one; sleep 1; echo two; exit 3'");
+	/* -f returns by itself once the container has exited, with all of it. */
+	out = eci_ok("logs -f dt-exit");
+	ck_assert_str_eq(out, "one\ntwo\n");
+	free(out);
+	out = eci_ok("logs --follow dt-exit");
+	ck_assert_str_eq(out, "one\ntwo\n");
+	free(out);
+	ck_assert(!listed("", "dt-exit"));
+	out = eci_ok("ps -a");
+	ck_assert_msg(strstr(out, "dt-exit") && strstr(out, "Exited (3)"), "%s", out);
+	free(out);
+	ck_assert_int_eq(ps_field(id, "exit_code"), 3);
+	ck_assert_int_gt(ps_field(id, "finished"), 0);
+	/* what is kept: status, log, name; not the mount points */
+	ck_assert(exists(id, "meta.json") && exists(id, "log") && exists(id, "name"));
+	ck_assert(!exists(id, "rootfs") && !exists(id, "rw"));
+	eci_refused(125, "logs nosuch: no such container", "logs nosuch");
+	eci_refused(125, "stop dt-exit: no such running container", "stop dt-exit");
+	out = eci_ok("rm dt-exit");
+	ck_assert_str_eq(out, "dt-exit\n");
+	free(out);
+	ck_assert(!listed("-a", "dt-exit"));
+	ck_assert(!exists(id, NULL));
+	eci_refused(125, "rm dt-exit: no such container", "rm dt-exit");
+	eci_refused(125, "logs dt-exit: no such container", "logs dt-exit");
+	eci(&r, "rm");
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_ptr_nonnull(strstr(r.err, "usage: eci-run rm"));
+	t_run_free(&r);
+}
+END_TEST
+
+/* stop: SIGTERM first; a workload that ignores it loses pid 1 (SIGKILL)
+ * after the timeout, and the status is recorded all the same. */
+START_TEST(stop_detached)
+{
+	char id[ECI_ID_LEN + 1], *out;
+
+	start(id, "--name dt-term default sleep 30");
+	free(eci_ok("stop -t 5 dt-term"));
+	ck_assert_int_eq(ps_field(id, "exit_code"), 128 + SIGTERM);
+	start(id, "--name dt-kill default sh -c 'trap \"\" TERM; echo ready; sleep 30'");
+	log_is("dt-kill", "ready\n");
+	free(eci_ok("stop -t 1 dt-kill"));
+	ck_assert_int_eq(ps_field(id, "exit_code"), 128 + SIGKILL);
+	out = eci_ok("rm dt-term dt-kill");
+	ck_assert_str_eq(out, "dt-term\ndt-kill\n");
+	free(out);
+	ck_assert(!listed("-a", "dt-term") && !listed("-a", "dt-kill"));
+}
+END_TEST
+
+/* Entries of the state directory, one "name\n" each. */
+static void entries(char *buf, size_t size)
+{
+	char base[4096];
+	DIR *d;
+	struct dirent *de;
+	size_t o = 0;
+
+	state_base(base, sizeof(base));
+	buf[0] = '\0';
+	d = opendir(base);
+	while (d && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			o += (size_t)snprintf(buf + o, size - o, "%s\n", de->d_name);
+	if (d)
+		closedir(d);
+}
+
+START_TEST(detach_setup_failure)
+{
+	char before[8192], after[8192];
+	struct run_result r;
+
+	free(eci_ok("ps"));	/* sweeps what earlier tests' launchers left */
+	entries(before, sizeof(before));
+	eci(&r, "-d --name dt-fail default nosuchcmd");
+	ck_assert_int_eq(r.status, 127);
+	ck_assert_msg(strstr(r.err, "exec nosuchcmd: executable file not found in $PATH"), "%s", r.err);
+	ck_assert_str_eq(r.out, "");
+	t_run_free(&r);
+	eci(&r, "-d default /etc/passwd");
+	ck_assert_int_eq(r.status, 126);
+	ck_assert_msg(strstr(r.err, "exec /etc/passwd: Permission denied"), "%s", r.err);
+	t_run_free(&r);
+	entries(after, sizeof(after));
+	ck_assert_str_eq(after, before);	/* no state left */
+	ck_assert(!listed("-a", "dt-fail"));
+	eci_refused(125, "-d and -t together are not supported", "-d -t default true");
+	eci_refused(125, "--name bad name: use letters", "-d --name 'bad name' default true");
+}
+END_TEST
+
+/* -i with -d: stdin is /dev/null; --rm: nothing stays after the exit. */
+START_TEST(detach_stdin_and_rm)
+{
+	char id[ECI_ID_LEN + 1], *out;
+
+	start(id, "-i --name dt-in default sh -c 'cat; echo \"eof $?\"; ls -l /proc/self/fd/1'");
+	out = eci_ok("logs -f dt-in");
+	ck_assert_msg(!strncmp(out, "eof 0\n", 6) && strstr(out, "/proc/self/fd/1 -> "), "%s", out);
+	free(out);
+	free(eci_ok("rm dt-in"));
+	start(id, "--rm --name dt-rm default sh -c 'echo gone'");
+	for (int k = 0; k < 250 && exists(id, NULL); k++)
+		usleep(20000);
+	ck_assert(!exists(id, NULL));
+	ck_assert(!listed("-a", "dt-rm"));
+}
+END_TEST
+
+START_TEST(names_unique)
+{
+	char id[ECI_ID_LEN + 1], run[ECI_ID_LEN + 1], *out;
+
+	start(id, "--name dt-name default true");
+	free(eci_ok("logs -f dt-name"));
+	/* exited, still its name: refused in the foreground and with -d */
+	eci_refused(125, "name dt-name is already in use", "--name dt-name default true");
+	eci_refused(125, "name dt-name is already in use", "-d --name dt-name default true");
+	start(run, "--name dt-live default sleep 30");
+	eci_refused(125, "name dt-live is already in use", "--name dt-live default true");
+	free(eci_ok("rm -f dt-live dt-name"));
+	out = eci_ok("--name dt-name default echo again");
+	ck_assert_str_eq(out, "again\n");
+	free(out);
+	ck_assert(!listed("-a", "dt-name"));
+}
+END_TEST
+
+/* gc: a launcher killed by SIGKILL leaves its directory (pid 1 dies with
+ * it); gc removes that and old .new-* leftovers, and keeps exited ones. */
+START_TEST(gc_stale_keeps_exited)
+{
+	char bin[4096], kept[ECI_ID_LEN + 1], stale[ECI_ID_LEN + 1], line[64], path[8300], *out;
+	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"--name",
+			 (char *)"dt-fg", (char *)"-i", (char *)"default", (char *)"sh", (char *)"-c",
+			 (char *)"echo ready; exec sleep 60", NULL };
+	struct timespec old[2] = { { .tv_sec = 1000000000 }, { .tv_sec = 1000000000 } };
+	int in, fdout, st;
+	pid_t launcher, init, work;
+	char *p;
+
+	start(kept, "--name dt-kept default echo kept");
+	free(eci_ok("logs -f dt-kept"));
+	launcher = t_spawn(argv, &in, &fdout);
+	ck_assert_int_eq(t_read_line(fdout, line, sizeof(line)), 0);
+	out = eci_ok("ps --format json");
+	p = strstr(out, "\"name\":\"dt-fg\"");
+	ck_assert_ptr_nonnull(p);
+	while (p > out && strncmp(p, "\"id\":\"", 6))
+		p--;
+	memcpy(stale, p + 6, ECI_ID_LEN);
+	stale[ECI_ID_LEN] = '\0';
+	free(out);
+	eci_refused(125, "logs dt-fg: no log: its output goes where eci-run's went", "logs dt-fg");
+	init = t_child_of(launcher);
+	ck_assert_int_gt(init, 1);
+	work = t_child_of(init);
+	ck_assert_int_gt(work, 1);
+	ck_assert_int_eq(kill(launcher, SIGKILL), 0);
+	waitpid(launcher, &st, 0);
+	close(in);
+	close(fdout);
+	/* the stale case leaves no process */
+	ck_assert(gone_within(init, 2000));
+	ck_assert(gone_within(work, 2000));
+	ck_assert(exists(stale, NULL));
+	state_path(path, sizeof(path), ".new-0123456789abcdef0123456789abcdef");
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, old, 0), 0);
+	out = eci_ok("gc");
+	ck_assert_msg(strstr(out, stale) && strstr(out, "its launcher is gone"), "%s", out);
+	ck_assert_msg(strstr(out, ".new-0123456789abcdef0123456789abcdef (a start that never "
+			     "finished)"), "%s", out);
+	ck_assert_ptr_null(strstr(out, kept));
+	free(out);
+	ck_assert(!exists(stale, NULL));
+	ck_assert(!exists(".new-0123456789abcdef0123456789abcdef", NULL));
+	ck_assert(exists(kept, "log"));
+	ck_assert(listed("-a", "dt-kept"));
+	out = eci_ok("gc");
+	ck_assert_str_eq(out, "");	/* nothing more to remove */
+	free(out);
+	free(eci_ok("rm dt-kept"));
+}
+END_TEST
+
+START_TEST(help_texts)
+{
+	static const char *const cmd[][2] = {
+		{ "logs --help", "usage: eci-run logs [-f|--follow] NAME|ID" },
+		{ "rm --help", "usage: eci-run rm [-f|--force] NAME|ID..." },
+		{ "gc --help", "usage: eci-run gc" },
+		{ "ps --help", "usage: eci-run ps [-a|--all] [--format json]" },
+		{ "--help", "-d, --detach" },
+		{ "--help", "--rm  " },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cmd); i++) {
+		char *out = eci_ok("%s", cmd[i][0]);
+
+		ck_assert_msg(strstr(out, cmd[i][1]), "%s: %s", cmd[i][0], out);
+		free(out);
+	}
+	eci_refused(125, "logs: unknown flag -x", "logs -x name");
+	eci_refused(125, "usage: eci-run logs", "logs -f");
+	eci_refused(125, "rm: unknown flag -x", "rm -x name");
+	eci_refused(125, "usage: eci-run gc", "gc extra");
+	eci_refused(125, "ps: unknown argument -x", "ps -x");
+}
+END_TEST
+
+Suite *detach_suite(void)
+{
+	Suite *s = suite_create("detach");
+	TCase *tc = tcase_create("detach, logs, rm, gc");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, detach_ps_logs_rm_force);
+	tcase_add_test(tc, logs_follow_exit_status_rm);
+	tcase_add_test(tc, stop_detached);
+	tcase_add_test(tc, detach_setup_failure);
+	tcase_add_test(tc, detach_stdin_and_rm);
+	tcase_add_test(tc, names_unique);
+	tcase_add_test(tc, gc_stale_keeps_exited);
+	tcase_add_test(tc, help_texts);
+	suite_add_tcase(s, tc);
+	return s;
+}
