@@ -21,6 +21,11 @@ void cli_usage(FILE *f)
 	fputs("usage: eci-run [OPTIONS] [IMAGE [COMMAND [ARG...]]]\n", f);
 }
 
+bool cli_is_help(const char *arg)
+{
+	return !strcmp(arg, "--help") || !strcmp(arg, "-h");
+}
+
 static void help(void)
 {
 	cli_usage(stdout);
@@ -35,7 +40,7 @@ static void help(void)
 	      "  -e, --env KEY[=VALUE]     set an environment variable\n"
 	      "      --env-file FILE       read KEY=VALUE lines from FILE\n"
 	      "      --hostname NAME       the container's host name (default: its short id)\n"
-	      "      --memory, --pids-limit, --cpus   cgroup v2 limits (need a delegated subtree)\n"
+	      "      --memory, --pids-limit, --cpus   refused: eci sets no cgroup limits yet\n"
 	      "      --name NAME           a name for eci-run ps and stop\n"
 	      "  -i, --interactive         keep stdin open (else it is /dev/null)\n"
 	      "      --network MODE        none (default), pasta, slirp4netns\n"
