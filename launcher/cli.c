@@ -21,6 +21,11 @@ void cli_usage(FILE *f)
 	fputs("usage: eci-run [OPTIONS] [IMAGE [COMMAND [ARG...]]]\n", f);
 }
 
+bool cli_is_help(const char *arg)
+{
+	return !strcmp(arg, "--help") || !strcmp(arg, "-h");
+}
+
 static void help(void)
 {
 	cli_usage(stdout);
@@ -37,8 +42,8 @@ static void help(void)
 	      "  -e, --env KEY[=VALUE]     set an environment variable\n"
 	      "      --env-file FILE       read KEY=VALUE lines from FILE\n"
 	      "      --hostname NAME       the container's host name (default: its short id)\n"
-	      "      --memory, --pids-limit, --cpus   cgroup v2 limits (need a delegated subtree)\n"
-	      "      --name NAME           a name for ps, stop, logs, rm (unique)\n"
+	      "      --memory, --pids-limit, --cpus   refused: eci sets no cgroup limits yet\n"
+	      "      --name NAME           a name for ps, stop, exec, logs, rm (unique)\n"
 	      "  -i, --interactive         keep stdin open (else it is /dev/null)\n"
 	      "      --network MODE        none (default), pasta, slirp4netns\n"
 	      "  -p, --publish [IP:]HOST:CTR[/udp]  publish a port (on 127.0.0.1 by default)\n"

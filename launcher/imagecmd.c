@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * imagecmd.c - eci-run image import|ls|rm
+ * imagecmd.c - eci-run image import|ls|rm, and their --help
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -15,6 +15,44 @@ static int usage(void)
 	      "       eci-run image ls\n"
 	      "       eci-run image rm NAME[:TAG]\n", stderr);
 	return EXIT_ECI;
+}
+
+static const struct sub {
+	const char *name, *usage, *what, *opts;
+} subs[] = {
+	{ "import", "import [--name NAME[:TAG]] SRC",
+	  "Import SRC into your image store and print its manifest digest.  SRC is an\n"
+	  "OCI image layout directory (DIR[:TAG]), an OCI or docker save archive, or a\n"
+	  "root file system directory; every blob is checked against its sha256.\n",
+	  "  -n, --name NAME[:TAG]     the name in the store (default: the archive's own,\n"
+	  "                            or SRC's base name; TAG: latest)\n" },
+	{ "ls", "ls", "List the images of your store: NAME, TAG, DIGEST, SIZE, CREATED.\n", NULL },
+	{ "rm", "rm NAME[:TAG]",
+	  "Remove NAME[:TAG] (TAG: latest) from your store, and every blob that no\n"
+	  "other image uses.\n", NULL },
+};
+
+/* eci-run image --help, or eci-run image SUB --help: on stdout, exit 0. */
+static int help(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof(subs) / sizeof(subs[0]); i++)
+		if (!strcmp(name, subs[i].name)) {
+			printf("usage: eci-run image %s\n\n%s\nOptions:\n%s"
+			       "  -h, --help                show this help and exit\n",
+			       subs[i].usage, subs[i].what, subs[i].opts ? subs[i].opts : "");
+			return 0;
+		}
+	if (name)
+		return usage();
+	puts("usage: eci-run image COMMAND\n\n"
+	     "Manage the images of your store ($XDG_DATA_HOME/eci, else\n"
+	     "~/.local/share/eci; /var/lib/eci for root).\n\n"
+	     "Commands:\n"
+	     "  import    import an OCI layout, an archive or a root file system\n"
+	     "  ls        list the images\n"
+	     "  rm        remove an image\n\n"
+	     "Run 'eci-run image COMMAND --help' for more.");
+	return 0;
 }
 
 static int import(struct store *st, int argc, char **argv, struct eci_err *e)
@@ -48,6 +86,11 @@ int image_main(int argc, char **argv)
 
 	if (argc < 2)
 		return usage();
+	if (cli_is_help(argv[1]))
+		return help(NULL);
+	for (int i = 2; i < argc; i++)
+		if (cli_is_help(argv[i]))
+			return help(argv[1]);
 	if (store_open(&st, &e) < 0) {
 		fprintf(stderr, "eci-run: %s\n", e.msg);
 		return EXIT_ECI;

@@ -73,6 +73,8 @@ struct opts {
 /* cli.c */
 int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e);
 void cli_usage(FILE *f);
+/* Is @arg -h or --help?  Sub-commands answer it with their usage on stdout. */
+bool cli_is_help(const char *arg);
 
 /* helper.c */
 int helper_find(char *buf, size_t size, struct eci_err *e);

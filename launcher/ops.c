@@ -307,8 +307,47 @@ static int doctor(void)
 	return failures ? 1 : 0;
 }
 
+/* --- --help ---------------------------------------------------------------- */
+
+static const struct op_help {
+	const char *name, *usage, *what;
+} helps[] = {
+	{ "ps", "ps [--format json]",
+	  "List your running containers: ID, NAME, IMAGE, COMMAND, PID (the launcher's\n"
+	  "child, pid 1), UIDS FROM (the first host uid of the container's range),\n"
+	  "NETWORK and UP (seconds).\n\n"
+	  "Options:\n"
+	  "      --format json         a JSON array of the containers' records\n" },
+	{ "stop", "stop [-t SECONDS] NAME|ID",
+	  "Stop a running container, by name or id prefix: SIGTERM to its launcher,\n"
+	  "which passes it on to pid 1 and the workload, then SIGKILL after SECONDS\n"
+	  "(default 10).  Prints NAME|ID once the container is gone.\n\n"
+	  "Options:\n"
+	  "  -t SECONDS                how long to wait before SIGKILL (default 10)\n" },
+	{ "doctor", "doctor",
+	  "Check what eci needs on this machine (kernel, user namespaces, overlayfs,\n"
+	  "your /etc/subuid and /etc/subgid ranges, eci-newidmap and its capabilities,\n"
+	  "/dev/net/tun, a delegated cgroup) and say how to fix what is missing.\n"
+	  "Exit status 1 when a check failed.\n\n"
+	  "Options:\n" },
+};
+
+/* eci-run OP --help, on stdout; -1 for an operation without a help text. */
+static int help(const char *name)
+{
+	for (size_t i = 0; i < sizeof(helps) / sizeof(helps[0]); i++)
+		if (!strcmp(name, helps[i].name)) {
+			printf("usage: eci-run %s\n\n%s  -h, --help                show this help "
+			       "and exit\n", helps[i].usage, helps[i].what);
+			return 0;
+		}
+	return -1;
+}
+
 int ops_main(int argc, char **argv)
 {
+	if (argc > 1 && cli_is_help(argv[1]) && help(argv[0]) == 0)
+		return 0;
 	if (!strcmp(argv[0], "ps"))
 		return ps(argc, argv);
 	if (!strcmp(argv[0], "stop"))

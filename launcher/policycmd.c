@@ -12,6 +12,20 @@
 #include "launcher.h"
 #include "policy.h"
 
+/* eci-run policy --help, eci-run policy show --help: on stdout, exit 0. */
+static int help(void)
+{
+	puts("usage: eci-run policy show [--json]\n\n"
+	     "Show every effective setting of eci's policy with its value, the file it\n"
+	     "comes from and whether the administrator locked it, and whether the policy\n"
+	     "files and eci-newidmap passed their integrity checks (exit status 125 when\n"
+	     "they did not: no container would run).  See eci-policy(5).\n\n"
+	     "Options:\n"
+	     "      --json                one JSON object: settings and integrity\n"
+	     "  -h, --help                show this help and exit");
+	return 0;
+}
+
 int policy_main(int argc, char **argv)
 {
 	bool json = argc == 3 && !strcmp(argv[2], "--json");
@@ -20,6 +34,9 @@ int policy_main(int argc, char **argv)
 	struct policy p;
 	int ok, hok;
 
+	if ((argc == 2 && cli_is_help(argv[1])) ||
+	    (argc == 3 && !strcmp(argv[1], "show") && cli_is_help(argv[2])))
+		return help();
 	if (argc < 2 || strcmp(argv[1], "show") || (argc == 3 && !json) || argc > 3) {
 		fputs("usage: eci-run policy show [--json]\n", stderr);
 		return EXIT_ECI;

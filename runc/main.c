@@ -47,7 +47,96 @@ static void log_die(const char *msg)
 static int usage(void)
 {
 	runc_err("usage: eci-runc [--root DIR] [--log FILE] [--log-format text|json] "
-		 "create|start|state|kill|delete|run|list|ps|features|spec ...");
+		 "create|start|state|kill|delete|run|list|ps|exec|features|spec ...");
+	return 1;
+}
+
+/* What `eci-runc --help` and `eci-runc VERB --help` print, on stdout. */
+static const struct verb {
+	const char *name, *args, *brief, *what, *opts;
+} verbs[] = {
+	{ "create", "[OPTIONS] ID", "create a container, its process waiting for start",
+	  "Create a container from the bundle's config.json; its first process waits\n"
+	  "for 'eci-runc start'.",
+	  "  -b, --bundle DIR          the bundle (default: the current directory)\n"
+	  "      --pid-file FILE       write the first process's pid to FILE\n"
+	  "      --console-socket SOCKET  send the pty master there (process.terminal)\n"
+	  "      --no-pivot, --no-new-keyring, --preserve-fds N   accepted, ignored\n" },
+	{ "start", "ID", "start a created container's process",
+	  "Let a created container's first process run its command.", NULL },
+	{ "run", "[OPTIONS] ID", "create and start a container and wait for it",
+	  "Create and start a container, wait for it and exit with its status.",
+	  "  -b, --bundle DIR          the bundle (default: the current directory)\n"
+	  "      --pid-file FILE       write the first process's pid to FILE\n"
+	  "      --console-socket SOCKET  send the pty master there (process.terminal)\n"
+	  "  -d, --detach              accepted, ignored (run always waits)\n" },
+	{ "state", "ID", "print a container's state as JSON",
+	  "Print the container's state (id, pid, status, bundle) as JSON.", NULL },
+	{ "kill", "[--all] ID [SIGNAL]", "send a signal to a container's first process",
+	  "Send SIGNAL (default TERM; a number, or a name with or without SIG) to the\n"
+	  "container's first process.",
+	  "      --all                 accepted: every process ends with the first\n" },
+	{ "delete", "[--force] ID", "remove a stopped container",
+	  "Remove a stopped container: its state and its cgroups.",
+	  "  -f, --force               kill the container first if it still runs\n" },
+	{ "exec", "--process FILE [OPTIONS] ID", "run a new process in a running container",
+	  "Run the process described in FILE (an OCI process object) in a running\n"
+	  "container's namespaces, under eci's seccomp filter and no_new_privs.",
+	  "  -p, --process FILE        the process: args, env, cwd, user, terminal, ...\n"
+	  "  -d, --detach              do not wait for it (its pid goes to --pid-file)\n"
+	  "      --pid-file FILE       write its pid to FILE\n"
+	  "      --console-socket SOCKET  send the pty master there (process.terminal)\n"
+	  "  -t, --tty, --cwd, --env, --user   accepted, ignored (FILE says)\n" },
+	{ "list", "", "list the containers",
+	  "List the containers under --root: ID, PID, STATUS, BUNDLE.", NULL },
+	{ "ps", "[--format table|json] ID", "list the pids of a container's processes",
+	  "List the pids of the container's processes.",
+	  "  -f, --format json         a JSON array of pids\n" },
+	{ "features", "", "print what this runtime supports, as JSON",
+	  "Print what this runtime supports, as JSON.", NULL },
+	{ "spec", "", "write a starting config.json",
+	  "Write a starting config.json in the current directory (never over one).", NULL },
+};
+
+static bool is_help(const char *arg)
+{
+	return !strcmp(arg, "--help") || !strcmp(arg, "-h");
+}
+
+static int help(void)
+{
+	puts("usage: eci-runc [GLOBAL OPTIONS] COMMAND [OPTIONS] [ID]\n\n"
+	     "A runc-compatible OCI runtime for dockerd and containerd: every container\n"
+	     "gets enhanced container isolation, whatever config.json asks for.\n\n"
+	     "Commands:");
+	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
+		printf("  %-9s %s\n", verbs[i].name, verbs[i].brief);
+	puts("\nGlobal options:\n"
+	     "      --root DIR            container state (default: /run/eci-runc)\n"
+	     "      --log FILE            append errors to FILE\n"
+	     "      --log-format text|json   the format of --log (default: text)\n"
+	     "      --systemd-cgroup, --debug   accepted, ignored\n"
+	     "  -h, --help                show this help and exit\n"
+	     "  -v, --version             show the version and exit\n\n"
+	     "Run 'eci-runc COMMAND --help' (or 'eci-runc help COMMAND') for a command's\n"
+	     "options; see eci-runc(8).");
+	return 0;
+}
+
+static int verb_help(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++) {
+		const struct verb *v = &verbs[i];
+
+		if (strcmp(v->name, name))
+			continue;
+		printf("usage: eci-runc %s%s%s\n\n%s\n", v->name, v->args[0] ? " " : "", v->args,
+		       v->what);
+		printf("%s%s  -h, --help                show this help and exit\n",
+		       "\nOptions:\n", v->opts ? v->opts : "");
+		return 0;
+	}
+	runc_err("unknown or unsupported command '%s'", name);
 	return 1;
 }
 
@@ -58,7 +147,7 @@ static int do_create(int argc, char **argv, bool run)
 		{ "console-socket", required_argument, NULL, 'c' },
 		{ "no-pivot", no_argument, NULL, 'n' }, { "no-new-keyring", no_argument, NULL, 'k' },
 		{ "preserve-fds", required_argument, NULL, 'f' }, { "detach", no_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 },
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	static struct rconfig rc;
 	static struct spec s;
@@ -67,8 +156,9 @@ static int do_create(int argc, char **argv, bool run)
 
 	optind = 1;
 	snprintf(rc.bundle, sizeof(rc.bundle), ".");
-	while ((c = getopt_long(argc, argv, "b:", lo, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "b:dh", lo, NULL)) != -1)
 		switch (c) {
+		case 'h': return verb_help(argv[0]);
 		case 'b': snprintf(rc.bundle, sizeof(rc.bundle), "%s", optarg); break;
 		case 'p': snprintf(rc.pidfile, sizeof(rc.pidfile), "%s", optarg); break;
 		case 'c': snprintf(rc.console, sizeof(rc.console), "%s", optarg); break;
@@ -260,29 +350,34 @@ static int do_ps(int argc, char **argv)
 {
 	const char *id = argv[argc - 1];
 	char path[300], want[64], got[64];
-	bool json = argc > 2 && strstr(argv[1], "json");
+	bool json = false;
 	DIR *d = opendir("/proc");
 	struct dirent *de;
 	pid_t pid;
 	int n = 0;
 
+	for (int i = 1; i < argc - 1; i++)	/* --format json, -f json, --format=json */
+		json |= !strcmp(argv[i], "json") || !strcmp(argv[i], "--format=json");
 	if (runc_read_state(root, id, &pid, NULL, 0) < 0) {
 		runc_err("container %s does not exist", id);
 		return 1;
 	}
 	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
-	if (readlink(path, want, sizeof(want) - 1) < 0)
-		want[0] = '\0';
+	n = (int)readlink(path, want, sizeof(want) - 1);
+	want[n > 0 ? n : 0] = '\0';
+	n = 0;
 	printf(json ? "[" : "PID\n");
 	while (want[0] && d && (de = readdir(d))) {
 		ssize_t l;
 
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;	/* self, thread-self */
 		snprintf(path, sizeof(path), "/proc/%s/ns/pid", de->d_name);
 		if ((l = readlink(path, got, sizeof(got) - 1)) < 0)
 			continue;
 		got[l] = '\0';
-		if (!strncmp(got, want, (size_t)l))
-			printf(json ? "%s%s" : "%s\n", json && n++ ? "," : "", de->d_name);
+		if (!strcmp(got, want))
+			printf("%s%s%s", json && n++ ? "," : "", de->d_name, json ? "" : "\n");
 	}
 	if (json)
 		printf("]\n");
@@ -298,15 +393,17 @@ static int do_exec(int argc, char **argv)
 		{ "pid-file", required_argument, NULL, 'f' },
 		{ "console-socket", required_argument, NULL, 'c' }, { "tty", no_argument, NULL, 't' },
 		{ "cwd", required_argument, NULL, 'w' }, { "env", required_argument, NULL, 'e' },
-		{ "user", required_argument, NULL, 'u' }, { NULL, 0, NULL, 0 },
+		{ "user", required_argument, NULL, 'u' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	char process[4096] = "", pidfile[4096] = "", consock[4096] = "";
 	bool detach = false;
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+dt", lo, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "+p:dth", lo, NULL)) != -1)
 		switch (c) {
+		case 'h': return verb_help("exec");
 		case 'p': snprintf(process, sizeof(process), "%s", optarg); break;
 		case 'd': detach = true; break;
 		case 'f': snprintf(pidfile, sizeof(pidfile), "%s", optarg); break;
@@ -367,6 +464,8 @@ int main(int argc, char **argv)
 			runc_log_json = !strcmp(argv[++i], "json");
 		else if (!strcmp(argv[i], "--systemd-cgroup") || !strcmp(argv[i], "--debug"))
 			continue;
+		else if (is_help(argv[i]))
+			return help();
 		else if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "-v")) {
 			printf("eci-runc version %s\nspec: 1.0.2\n", VERSION);
 			return 0;
@@ -377,6 +476,10 @@ int main(int argc, char **argv)
 		return usage();
 	argc -= i;
 	argv += i;
+	if (!strcmp(argv[0], "help"))
+		return argc > 1 ? verb_help(argv[1]) : help();
+	if (argc > 1 && is_help(argv[1]))
+		return verb_help(argv[0]);
 	if (!strcmp(argv[0], "create"))
 		return do_create(argc, argv, false);
 	if (!strcmp(argv[0], "start") && argc == 2)

@@ -36,6 +36,9 @@ run() {
 echo "== unit tests"
 run unit "$o/t/unit-tests"
 
+echo "== bash completion (as whoever runs make, like the unit tests)"
+run completion bash t/completion/test.sh "$o"
+
 echo "== namespace tests"
 if [ "$(id -u)" = 0 ]; then
 	sh tools/account.sh ecitest 4 || exit 1

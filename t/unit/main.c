@@ -11,6 +11,7 @@ int main(void)
 		image_suite,
 		lease_suite,
 		helper_suite,
+		help_suite,
 		NULL,
 	};
 

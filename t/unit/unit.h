@@ -9,5 +9,6 @@ Suite *net_suite(void);
 Suite *image_suite(void);
 Suite *lease_suite(void);
 Suite *helper_suite(void);
+Suite *help_suite(void);
 
 #endif
