@@ -163,6 +163,9 @@ int caps_apply(uint64_t set, uint64_t ambient, bool root, struct eci_err *e);
 
 /* seccomp.c, profile.c: a filter exported as classic BPF (spec.h) */
 int sc_build_default(uint64_t caps, struct sc_filter *f, struct eci_err *e);
+uint64_t sc_caps_that_matter(void);
+/* scdefault.c: the default filter, prebuilt at build time when it can be */
+int sc_default(uint64_t caps, struct sc_filter *f, struct eci_err *e);
 int sc_build_file(const char *path, uint64_t caps, struct sc_filter *f, struct eci_err *e);
 int sc_export(void *ctx, struct sc_filter *f, struct eci_err *e);
 int sc_load(const struct sc_filter *f, struct eci_err *e);

@@ -1,6 +1,19 @@
 LAUNCHER_OBJS := $(addprefix $(O)/obj/launcher/,cli.o helper.o state.o spec.o container.o child.o init.o nest.o caps.o seccomp.o profile.o user.o tty.o env.o security.o imagecmd.o enforce.o policycmd.o ops.o detach.o manage.o)
 LIB_LAUNCHER  := $(O)/lib/libecilauncher.a
-$(LIB_LAUNCHER): $(LAUNCHER_OBJS)
+$(LIB_LAUNCHER): $(LAUNCHER_OBJS) $(O)/obj/launcher/scdefault.o $(O)/obj/gen/sc-prebuilt.o
+
+# The default seccomp filters, built by the same code at build time
+# (launcher/scdefault.c).
+$(O)/gen/scgen: $(O)/obj/launcher/scgen.o $(O)/obj/launcher/seccomp.o $(O)/obj/launcher/caps.o \
+		$(O)/lib/libecicommon.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(O)/gen/sc-prebuilt.c: $(O)/gen/scgen
+	$< > $@.tmp && mv $@.tmp $@
+$(O)/obj/gen/sc-prebuilt.o: $(O)/gen/sc-prebuilt.c launcher/scprebuilt.h
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 LIBS += $(LIB_LAUNCHER)
 
 # Link order: dependents first.  Spelled out because modules are read in

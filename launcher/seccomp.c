@@ -203,6 +203,15 @@ int sc_export(void *ctx, struct sc_filter *f, struct eci_err *e)
 	return 0;
 }
 
+uint64_t sc_caps_that_matter(void)
+{
+	uint64_t m = CAP(CAP_SYS_ADMIN);
+
+	for (size_t i = 0; i < ARRAY_SIZE(by_cap); i++)
+		m |= CAP(by_cap[i].cap);
+	return m;
+}
+
 int sc_build_default(uint64_t caps, struct sc_filter *f, struct eci_err *e)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));

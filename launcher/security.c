@@ -102,5 +102,5 @@ int security_filter(struct spec *s, struct eci_err *e)
 		return 0;
 	if (profile)
 		return sc_build_file(profile, s->caps, &s->seccomp, e);
-	return sc_build_default(s->caps, &s->seccomp, e);
+	return sc_default(s->caps, &s->seccomp, e);
 }

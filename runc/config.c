@@ -243,5 +243,5 @@ int runc_load_config(struct rconfig *rc, struct spec *s, struct eci_err *e)
 	rc->hooks = json_incref(json_object_get(cfg, "hooks"));
 	if (check_binds(rc, s, e) < 0 || check_privileges(s, e) < 0)
 		return -1;
-	return sc_build_default(s->caps, &s->seccomp, e);
+	return sc_default(s->caps, &s->seccomp, e);
 }

@@ -143,7 +143,7 @@ static void run(struct xproc *x, const char *consock, uint64_t ceiling)
 
 	if ((x->tty && consock[0] && console(consock, &e) < 0) || chdir(x->cwd) < 0 ||
 	    ((x->nnp || true) && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) ||
-	    caps_drop_bounding(x->caps, &e) < 0 || sc_build_default(x->caps, &f, &e) < 0 ||
+	    caps_drop_bounding(x->caps, &e) < 0 || sc_default(x->caps, &f, &e) < 0 ||
 	    sc_load(&f, &e) < 0 || (!root && caps_keep_across_setuid(&e) < 0) ||
 	    setgroups(0, NULL) < 0 || setresgid(x->gid, x->gid, x->gid) < 0 ||
 	    setresuid(x->uid, x->uid, x->uid) < 0 || caps_apply(x->caps, 0, root, &e) < 0) {

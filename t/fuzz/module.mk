@@ -14,6 +14,7 @@ $(O)/fuzz/fuzz_seccomp: t/fuzz/fuzz_seccomp.c launcher/profile.c launcher/seccom
 	$(FUZZ_CC) $(PKG_CFLAGS) -o $@ $^ -lseccomp -ljansson -lcap
 
 $(O)/fuzz/fuzz_config: t/fuzz/fuzz_config.c runc/config.c runc/log.c launcher/caps.c launcher/seccomp.c \
+		launcher/scdefault.c $(O)/gen/sc-prebuilt.c \
 		launcher/profile.c launcher/env.c launcher/user.c mounts/parse.c policy/policy.c \
 		policy/audit.c policy/tamper.c common/err.c common/util.c
 	@mkdir -p $(@D)

@@ -12,6 +12,7 @@ int main(void)
 		lease_suite,
 		helper_suite,
 		help_suite,
+		seccomp_suite,
 		NULL,
 	};
 

@@ -10,5 +10,6 @@ Suite *image_suite(void);
 Suite *lease_suite(void);
 Suite *helper_suite(void);
 Suite *help_suite(void);
+Suite *seccomp_suite(void);
 
 #endif
