@@ -133,8 +133,28 @@ static int console(const char *path, struct eci_err *e)
 	return 0;
 }
 
-static void run(struct xproc *x, const char *consock, uint64_t ceiling) __attribute__((noreturn));
-static void run(struct xproc *x, const char *consock, uint64_t ceiling)
+/* The bounding set of the container's workload: what an exec may have. */
+static int bounding_of(pid_t pid, uint64_t *caps, struct eci_err *e)
+{
+	char path[64], *status = NULL, *line;
+	unsigned long long v;
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	r = read_all_at(AT_FDCWD, path, 1 << 16, &status, NULL);
+	if (r < 0)
+		return eci_fail(e, -r, "read %s", path);
+	line = strstr(status, "\nCapBnd:");
+	r = line && sscanf(line, "\nCapBnd: %llx", &v) == 1 ? 0 : -1;
+	free(status);
+	if (r < 0)
+		return eci_fail(e, 0, "%s: no CapBnd", path);
+	*caps = v;
+	return 0;
+}
+
+static void run(struct xproc *x, const char *consock) __attribute__((noreturn));
+static void run(struct xproc *x, const char *consock)
 {
 	extern char **environ;
 	struct sc_filter f = { 0 };
@@ -142,7 +162,7 @@ static void run(struct xproc *x, const char *consock, uint64_t ceiling)
 	bool root = x->uid == 0;
 
 	if ((x->tty && consock[0] && console(consock, &e) < 0) || chdir(x->cwd) < 0 ||
-	    ((x->nnp || true) && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||	/* always, as for the workload */
 	    caps_drop_bounding(x->caps, &e) < 0 || sc_default(x->caps, &f, &e) < 0 ||
 	    sc_load(&f, &e) < 0 || (!root && caps_keep_across_setuid(&e) < 0) ||
 	    setgroups(0, NULL) < 0 || setresgid(x->gid, x->gid, x->gid) < 0 ||
@@ -150,7 +170,6 @@ static void run(struct xproc *x, const char *consock, uint64_t ceiling)
 		runc_err("exec: %s", e.msg[0] ? e.msg : strerror(errno));
 		_exit(EXIT_CANNOT_INVOKE);
 	}
-	(void)ceiling;
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
 	environ = x->env;
 	execvp(x->argv[0], x->argv);
@@ -166,6 +185,7 @@ int runc_exec(const char *root, const char *id, const char *process, const char 
 	char path[64], *kids = NULL;
 	int pipefd[2], status;
 	pid_t init, workload = 0, mid, proc = 0;
+	uint64_t bnd = 0;
 
 	if (runc_read_state(root, id, &init, NULL, 0) < 0 ||
 	    strcmp(runc_status(root, id, init), "running")) {
@@ -176,7 +196,10 @@ int runc_exec(const char *root, const char *id, const char *process, const char 
 	if (read_all_at(AT_FDCWD, path, 256, &kids, NULL) == 0)
 		workload = (pid_t)atoi(kids);
 	free(kids);
-	if (workload <= 0 || load_process(process, &x, ceiling, &e) < 0) {
+	/* No more capabilities than the container's own, whatever the
+	 * process file asks for (docker exec --privileged included). */
+	if (workload <= 0 || bounding_of(workload, &bnd, &e) < 0 ||
+	    load_process(process, &x, ceiling & bnd, &e) < 0) {
 		runc_err("%s", e.msg[0] ? e.msg : "the container has no workload");
 		return 1;
 	}
@@ -192,7 +215,7 @@ int runc_exec(const char *root, const char *id, const char *process, const char 
 		}
 		p = fork();
 		if (p == 0)
-			run(&x, consock, ceiling);
+			run(&x, consock);
 		if (write(pipefd[1], &p, sizeof(p)) < 0) { /* read below */ }
 		if (!detach) {
 			while (waitpid(p, &status, 0) < 0 && errno == EINTR)

@@ -81,7 +81,8 @@ static const struct verb {
 	  "  -f, --force               kill the container first if it still runs\n" },
 	{ "exec", "--process FILE [OPTIONS] ID", "run a new process in a running container",
 	  "Run the process described in FILE (an OCI process object) in a running\n"
-	  "container's namespaces, under eci's seccomp filter and no_new_privs.",
+	  "container's namespaces, under eci's seccomp filter and no_new_privs, with\n"
+	  "no capability the container does not have.",
 	  "  -p, --process FILE        the process: args, env, cwd, user, terminal, ...\n"
 	  "  -d, --detach              do not wait for it (its pid goes to --pid-file)\n"
 	  "      --pid-file FILE       write its pid to FILE\n"

@@ -118,6 +118,9 @@ START_TEST(detach_exec_stop_logs)
 	       " sh -c 'echo logged-line; exec sleep 30'", 0, NULL, NULL);
 	expect("exec e3 sh -c 'id -u; exit 7'", 7, "0", NULL);
 	expect("exec e3 cat /proc/1/cmdline", 0, "eci-init", NULL);
+	/* No more than the container's capabilities, even when asked for all. */
+	expect("exec e3 grep CapBnd /proc/self/status", 0, "00000000a80425fb", NULL);
+	expect("exec --privileged e3 grep CapEff /proc/self/status", 0, "00000000a80425fb", NULL);
 	expect("stop -t 1 e3", 0, "e3", NULL);
 	expect("inspect -f '{{.State.ExitCode}}' e3", 0, "143", NULL);
 	expect("logs e3", 0, "logged-line", NULL);
