@@ -4,9 +4,11 @@
  *
  * Running containers are the entries of the state directory whose
  * launcher still holds their lock (see state.c); `ps` removes the others as
- * a side effect.  `stop` signals the launcher, which passes the signal to
- * pid 1 and the workload; after the timeout it kills the launcher, and pid
- * 1 (its parent-death signal set) takes the container with it.
+ * a side effect.  `stop` and `exec` (execcmd.c) find theirs among them by
+ * name or id prefix (ops_find).  `stop` signals the launcher, which passes
+ * the signal to pid 1 and the workload; after the timeout it kills the
+ * launcher, and pid 1 (its parent-death signal set) takes the container
+ * with it.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -75,8 +77,10 @@ static int print_row(json_t *m, void *ctx)
 	json_t *arr = ctx;
 	long up = (long)(time(NULL) - json_integer_value(json_object_get(m, "started")));
 
-	if (arr)
+	if (arr) {
+		json_object_del(m, "process");	/* exec's, environment included */
 		return json_array_append(arr, m);
+	}
 	printf("%-12.12s  %-16.16s  %-20.20s  %-24.24s  %7d  %10lld  %-11s  %lds\n",
 	       json_string_value(json_object_get(m, "id")), json_string_value(json_object_get(m, "name")),
 	       json_string_value(json_object_get(m, "image")),
@@ -117,8 +121,7 @@ static int ps(int argc, char **argv)
 
 struct find {
 	const char *what;
-	pid_t launcher;
-	char id[64];
+	json_t *meta;
 };
 
 static int match(json_t *m, void *ctx)
@@ -129,8 +132,7 @@ static int match(json_t *m, void *ctx)
 
 	if (strcmp(name, f->what) && strncmp(id, f->what, strlen(f->what)))
 		return 0;
-	f->launcher = (pid_t)json_integer_value(json_object_get(m, "pid"));
-	snprintf(f->id, sizeof(f->id), "%s", id);
+	f->meta = json_incref(m);
 	return 1;
 }
 
@@ -142,11 +144,51 @@ static bool running(int base, const char *id)
 	return fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0;
 }
 
+static const char *id_of(json_t *meta)
+{
+	return json_string_value(json_object_get(meta, "id")) ?: "";
+}
+
+/* The running container called @what (its name or a prefix of its id). */
+static json_t *find(int base, const char *what)
+{
+	struct find f = { .what = what };
+
+	if (!*what || each(base, match, &f) != 1)
+		return NULL;
+	if (strlen(id_of(f.meta)) != ECI_ID_LEN || !running(base, id_of(f.meta))) {
+		json_decref(f.meta);
+		return NULL;
+	}
+	return f.meta;
+}
+
+int ops_find(const char *what, json_t **meta, struct eci_err *e)
+{
+	_cleanup_close_ int base = open_state(e);
+	int fd;
+
+	*meta = NULL;
+	if (base < 0)
+		return -1;
+	*meta = find(base, what);
+	if (!*meta)
+		return eci_fail(e, 0, "no such running container");
+	fd = openat(base, id_of(*meta), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		json_decref(steal_ptr(*meta));
+		return eci_fail(e, errno, "its state directory");
+	}
+	return fd;
+}
+
 static int stop(int argc, char **argv)
 {
 	struct eci_err e = { 0 };
-	struct find f = { 0 };
 	_cleanup_close_ int base = -1;
+	json_t *m = NULL;
+	pid_t launcher;
+	char id[ECI_ID_LEN + 1];
 	int secs = 10, i = 1;
 
 	if (argc >= 3 && !strcmp(argv[1], "-t")) {
@@ -158,17 +200,19 @@ static int stop(int argc, char **argv)
 		return EXIT_ECI;
 	}
 	base = open_state(&e);
-	f.what = argv[i];
-	if (base < 0 || each(base, match, &f) != 1) {
+	if (base < 0 || !(m = find(base, argv[i]))) {
 		fprintf(stderr, "eci-run: stop %s: no such running container\n", argv[i]);
 		return EXIT_ECI;
 	}
-	kill(f.launcher, SIGTERM);
-	for (int k = 0; k < secs * 20 && running(base, f.id); k++)
+	launcher = (pid_t)json_integer_value(json_object_get(m, "pid"));
+	snprintf(id, sizeof(id), "%s", id_of(m));
+	json_decref(m);
+	kill(launcher, SIGTERM);
+	for (int k = 0; k < secs * 20 && running(base, id); k++)
 		usleep(50000);
-	if (running(base, f.id))
-		kill(f.launcher, SIGKILL);	/* pid 1 follows (parent-death signal) */
-	for (int k = 0; k < 100 && running(base, f.id); k++)
+	if (running(base, id))
+		kill(launcher, SIGKILL);	/* pid 1 follows (parent-death signal) */
+	for (int k = 0; k < 100 && running(base, id); k++)
 		usleep(20000);
 	printf("%s\n", argv[i]);
 	return 0;
