@@ -80,10 +80,16 @@ int helper_run(const char *helper, pid_t pid, const char *prefer, char *range, s
 	       struct eci_err *e);
 
 /* state.c */
+#define STATE_ENV "env"			/* BASE/ID/env: the workload's, NUL-ended */
+#define STATE_SECCOMP "seccomp.bpf"	/* BASE/ID/seccomp.bpf: its filter */
 struct json_t;
 int state_create(struct spec *s, struct eci_err *e);
 void state_remove(struct spec *s);
 void state_write_meta(const struct spec *s, pid_t init, unsigned slot);
+/* The workload's user, directory, environment, capabilities, no_new_privs
+ * and seccomp filter, from its state directory @dir and @meta, into @s
+ * (whose user and workdir then point into @meta). */
+int state_load_process(int dir, const struct json_t *meta, struct spec *s, struct eci_err *e);
 int state_base(char *buf, size_t size);
 int state_open_base(const char *base, struct eci_err *e);
 void state_remove_stale(int basefd);
