@@ -114,6 +114,9 @@ int security_filter(struct spec *s, struct eci_err *e);
 int enforce_flags(struct spec *s, const struct opts *o, struct eci_err *e);
 int enforce_spec(struct spec *s, const struct opts *o, const char *image, struct eci_err *e);
 
+/* execcmd.c: eci-run exec [OPTIONS] NAME|ID CMD [ARG...] */
+int exec_main(int argc, char **argv);
+
 /* policycmd.c: eci-run policy show [--json] */
 int policy_main(int argc, char **argv);
 
