@@ -20,6 +20,7 @@ int main(void)
 		policy_suite,
 		network_suite,
 		ops_suite,
+		exec_suite,
 		NULL,
 	};
 	/* Run as an account with exactly one slot of subordinate ids. */

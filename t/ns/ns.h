@@ -15,5 +15,6 @@ Suite *images_suite(void);
 Suite *policy_suite(void);
 Suite *network_suite(void);
 Suite *ops_suite(void);
+Suite *exec_suite(void);
 
 #endif
