@@ -171,6 +171,27 @@ START_TEST(same_privileges)
 }
 END_TEST
 
+/* What run's flags changed is what exec applies: no filter, no
+ * no_new_privs, a non-root user with an added (ambient) capability. */
+START_TEST(settings_recorded)
+{
+	struct ctr c;
+	char *want, *out;
+
+	start(&c, "-u 1000 --cap-add NET_ADMIN --security-opt seccomp=unconfined "
+		  "--security-opt no-new-privileges=false", STATUS " > /tmp/status");
+	want = xsh(&c, "", "cat /tmp/status");
+	out = xsh(&c, "", STATUS);
+	ck_assert_str_eq(out, want);
+	ck_assert_ptr_nonnull(strstr(out, "NoNewPrivs:\t0\nSeccomp:\t0\n"));
+	ck_assert_uint_eq(status_hex(out, "CapAmb:\t"), 1ULL << 12);
+	ck_assert_uint_eq(status_hex(out, "CapBnd:\t"), DOCKER_CAPS | 1ULL << 12);
+	free(out);
+	free(want);
+	finish(&c);
+}
+END_TEST
+
 START_TEST(privileged_kept)
 {
 	struct ctr c;
@@ -498,6 +519,7 @@ Suite *exec_suite(void)
 	tcase_set_timeout(proc, 60);
 	tcase_add_test(ns, same_namespaces);
 	tcase_add_test(ns, same_privileges);
+	tcase_add_test(ns, settings_recorded);
 	tcase_add_test(ns, privileged_kept);
 	tcase_add_test(ns, default_locked);
 	tcase_add_test(ns, only_stdio_fds);
