@@ -46,7 +46,7 @@ static int await_go(int sock, unsigned *slot, struct eci_err *e)
 	return 0;
 }
 
-static int become_root(struct eci_err *e)
+int child_become_root(struct eci_err *e)
 {
 	if (setresgid(0, 0, 0) < 0)
 		return eci_fail(e, errno, "setresgid 0");
@@ -116,7 +116,7 @@ void child_main(struct spec *s, int sock)
 	 * and the volumes' sources, exactly as far as the user may reach.
 	 */
 	if (await_go(sock, &s->slot, &e) < 0 || mnt_open(&s->mnt, &e) < 0 ||
-	    reopen_slots(s, &e) < 0 || become_root(&e) < 0 ||
+	    reopen_slots(s, &e) < 0 || child_become_root(&e) < 0 ||
 	    build_root(s, &e) < 0)
 		fail(sock, &e);
 	for (size_t i = 0; i < s->img.nlayers; i++)

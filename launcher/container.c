@@ -50,7 +50,7 @@ static void forward(int sig, siginfo_t *si, void *uc)
 		kill(container_pid, sig);
 }
 
-static void forward_signals(pid_t pid)
+void container_forward_signals(pid_t pid)
 {
 	struct sigaction sa = { .sa_sigaction = forward, .sa_flags = SA_SIGINFO | SA_RESTART };
 
@@ -79,7 +79,7 @@ static pid_t clone_child(struct spec *s, int sock[2])
 	return pid;
 }
 
-static int wait_child(pid_t pid)
+int container_wait(pid_t pid)
 {
 	int status;
 
@@ -92,7 +92,7 @@ static int wait_child(pid_t pid)
 }
 
 /* A message left on the socket (or read already) overrides the status. */
-static int report(int sock, int code, struct sync_msg *pending)
+int container_report(int sock, int code, struct sync_msg *pending)
 {
 	struct sync_msg m;
 
@@ -179,7 +179,7 @@ int container_run(struct spec *s)
 		if (!e.msg[0])
 			eci_fail(&e, 0, "eci-newidmap said '%s', not the range it mapped", range);
 		kill(pid, SIGKILL);
-		wait_child(pid);
+		container_wait(pid);
 		fprintf(stderr, "eci-run: %s\n", e.msg);
 		return EXIT_ECI;
 	}
@@ -190,22 +190,22 @@ int container_run(struct spec *s)
 	 */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	state_write_meta(s, pid, go.slot);
-	forward_signals(pid);
+	container_forward_signals(pid);
 	if (send(psock, &go, sizeof(go), MSG_NOSIGNAL) != (ssize_t)sizeof(go)) {
 		kill(pid, SIGKILL);
-		wait_child(pid);
-		return report(psock, EXIT_ECI, NULL);
+		container_wait(pid);
+		return container_report(psock, EXIT_ECI, NULL);
 	}
 	if (attach_network(s, psock, pid, &pending) < 0) {
 		kill(pid, SIGKILL);
-		wait_child(pid);
+		container_wait(pid);
 		net_detach(&s->net);
-		return report(psock, EXIT_ECI, &pending);
+		return container_report(psock, EXIT_ECI, &pending);
 	}
 	if (s->tty)
 		tty_relay(psock, pid, s->interactive, &pending);
 	detach_ready(s, psock, &pending);	/* -d: the workload runs, or said why not */
-	code = report(psock, wait_child(pid), &pending);
+	code = container_report(psock, container_wait(pid), &pending);
 	net_detach(&s->net);
 	return code;
 }

@@ -66,7 +66,7 @@ int env_set(struct spec *s, const char *kv, bool replace)
 }
 
 /* "KEY=VALUE" as given, or "KEY" taking the launcher's value. */
-static int env_flag(struct spec *s, const char *flag, const char *arg, struct eci_err *e)
+int env_flag(struct spec *s, const char *flag, const char *arg, struct eci_err *e)
 {
 	char buf[8192];
 	const char *v;

@@ -12,7 +12,9 @@
  * The workload runs in nested namespaces that lock the system view (nest.c).
  * The workload inherits stdin, stdout and stderr and nothing else: every
  * other fd is marked close-on-exec (close_range) before exec, so no host fd
- * reaches it.
+ * reaches it.  eci-run exec (execcmd.c) takes a new process through the same
+ * last steps, from the workload's namespaces, which it has joined, to exec:
+ * the same tty, user, capabilities, no_new_privs and seccomp filter.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -97,7 +99,7 @@ static int prepare(struct spec *s, int sock, int nest, struct eci_err *e)
 	struct user u;
 	char home[300];
 
-	if (nest_enter(nest, s->net.mode != NET_HOST, e) < 0)
+	if (nest >= 0 && nest_enter(nest, s->net.mode != NET_HOST, e) < 0)
 		return -1;
 	if (s->tty && s->tty_fd >= 0) {
 		/* eci-runc: pid 1 made the pty before start */
@@ -122,8 +124,7 @@ static int prepare(struct spec *s, int sock, int nest, struct eci_err *e)
 	return become_user(s, &u, e);
 }
 
-static void exec_workload(struct spec *s, int sock, int nest) __attribute__((noreturn));
-static void exec_workload(struct spec *s, int sock, int nest)
+void init_workload(struct spec *s, int sock, int nest)
 {
 	extern char **environ;
 	struct eci_err e = { 0 };
@@ -211,7 +212,7 @@ void init_main(struct spec *s, int sock)
 		fail_init(sock, errno, "fork the workload");
 	if (pid == 0) {
 		close(nest[0]);
-		exec_workload(s, sock, nest[1]);
+		init_workload(s, sock, nest[1]);
 	}
 	workload = pid;
 	close(nest[1]);

@@ -83,9 +83,16 @@ int helper_run(const char *helper, pid_t pid, const char *prefer, char *range, s
 	       struct eci_err *e);
 
 /* state.c */
+#define STATE_ENV "env"			/* BASE/ID/env: the workload's, NUL-ended */
+#define STATE_SECCOMP "seccomp.bpf"	/* BASE/ID/seccomp.bpf: its filter */
+struct json_t;
 int state_create(struct spec *s, struct eci_err *e);
 void state_remove(struct spec *s);
 void state_write_meta(const struct spec *s, pid_t init, unsigned slot);
+/* The workload's user, directory, environment, capabilities, no_new_privs
+ * and seccomp filter, from its state directory @dir and @meta, into @s
+ * (whose user and workdir then point into @meta). */
+int state_load_process(int dir, const struct json_t *meta, struct spec *s, struct eci_err *e);
 int state_base(char *buf, size_t size);
 int state_open_base(const char *base, struct eci_err *e);
 void state_remove_stale(int basefd);
@@ -120,9 +127,13 @@ int gc_main(int argc, char **argv);
 int detach_start(struct eci_err *e);
 int detach_open_log(struct spec *s, struct eci_err *e);
 int detach_ready(struct spec *s, int sock, struct sync_msg *pending);
+/* exec: the running container called @what (name or id prefix): its state
+ * directory as an fd, and its meta.json in @meta (json_decref it); or -1. */
+int ops_find_meta(const char *what, struct json_t **meta, struct eci_err *e);
 
 /* env.c */
 int env_set(struct spec *s, const char *kv, bool replace);
+int env_flag(struct spec *s, const char *flag, const char *arg, struct eci_err *e);
 int env_build(struct spec *s, const struct opts *o, struct eci_err *e);
 void env_free(struct spec *s);
 
@@ -133,6 +144,9 @@ int security_filter(struct spec *s, struct eci_err *e);
 /* enforce.c: the policy applied to the flags and the spec */
 int enforce_flags(struct spec *s, const struct opts *o, struct eci_err *e);
 int enforce_spec(struct spec *s, const struct opts *o, const char *image, struct eci_err *e);
+
+/* execcmd.c: eci-run exec [OPTIONS] NAME|ID CMD [ARG...] */
+int exec_main(int argc, char **argv);
 
 /* policycmd.c: eci-run policy show [--json] */
 int policy_main(int argc, char **argv);
@@ -146,12 +160,24 @@ void spec_free(struct spec *s);
 
 /* container.c: parent side; returns the exit code for eci-run */
 int container_run(struct spec *s);
+/* Pass the signals eci-run forwards (not the terminal's) on to @pid. */
+void container_forward_signals(pid_t pid);
+/* Wait for @pid: its exit code, or 128+N if signal N killed it. */
+int container_wait(pid_t pid);
+/* The code to exit with: @code, unless a SYNC_FAIL or SYNC_EXEC_FAIL is in
+ * @pending (may be NULL) or queued on @sock; prints its message. */
+int container_report(int sock, int code, struct sync_msg *pending);
 
 /* child.c: never returns */
 void child_main(struct spec *s, int sock) __attribute__((noreturn));
+/* child.c: container root (uid and gid 0, no groups), parent-death signal */
+int child_become_root(struct eci_err *e);
 
 /* init.c: pid 1; never returns */
 void init_main(struct spec *s, int sock) __attribute__((noreturn));
+/* init.c: the workload (or an exec'd process) from @nest's handshake (-1:
+ * its namespaces already joined) to exec; never returns */
+void init_workload(struct spec *s, int sock, int nest) __attribute__((noreturn));
 
 /* caps.c: capability sets as bit masks */
 uint64_t caps_default(void);

@@ -23,6 +23,8 @@ int main(int argc, char **argv)
 			 !strcmp(argv[1], "logs") || !strcmp(argv[1], "rm") ||
 			 !strcmp(argv[1], "gc") || !strcmp(argv[1], "doctor")))
 		return ops_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "exec"))
+		return exec_main(argc - 1, argv + 1);
 	if (cli_parse(argc, argv, &o, &e) < 0) {
 		fprintf(stderr, "eci-run: %s\n", e.msg);
 		cli_usage(stderr);

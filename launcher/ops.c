@@ -81,8 +81,10 @@ static int print_row(json_t *m, void *ctx)
 	long now = (long)time(NULL);
 	char pid[16], status[48];
 
-	if (arr)
+	if (arr) {
+		json_object_del(m, "process");	/* exec's, environment included */
 		return json_array_append(arr, m);
+	}
 	snprintf(pid, sizeof(pid), "%d", (int)json_integer_value(json_object_get(m, "init")));
 	snprintf(status, sizeof(status), "Up %lds",
 		 now - (long)json_integer_value(json_object_get(m, "started")));
@@ -162,6 +164,30 @@ static int match(json_t *m, void *ctx)
 bool ops_find(int base, bool all, struct ops_find *f)
 {
 	return ops_each(base, all, match, f) == 1;
+}
+
+int ops_find_meta(const char *what, json_t **meta, struct eci_err *e)
+{
+	_cleanup_close_ int base = ops_open_state(e);
+	_cleanup_free_ char *buf = NULL;
+	struct ops_find f = { .what = what };
+	int fd;
+
+	*meta = NULL;
+	if (base < 0)
+		return -1;
+	if (!*what || !ops_find(base, false, &f) || strlen(f.id) != ECI_ID_LEN ||
+	    !ops_running(base, f.id))
+		return eci_fail(e, 0, "no such running container");
+	fd = openat(base, f.id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return eci_fail(e, errno, "its state directory");
+	if (read_all_at(fd, "meta.json", 1 << 20, &buf, NULL) < 0 ||
+	    !(*meta = json_loads(buf, 0, NULL))) {
+		close(fd);
+		return eci_fail(e, 0, "its state (meta.json) is unreadable");
+	}
+	return fd;
 }
 
 /* Is the container still there (its launcher holds the lock)? */

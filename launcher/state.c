@@ -7,7 +7,8 @@
  * the user and closed to everyone else: in a shared /tmp another user could
  * have created it first to watch or swap what eci puts there.  Each container
  * gets BASE/ID (mode 0700) holding the mount points of its root file system
- * (rootfs/) and of its writable layer (rw/); the
+ * (rootfs/) and of its writable layer (rw/), and the files that describe it
+ * to eci-run ps and exec (meta.json, env, seccomp.bpf); the
  * file systems mounted there exist only in the container's mount namespace,
  * and the directory is removed when the container is gone.
  *
@@ -29,14 +30,15 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <jansson.h>
-#include <time.h>
 #include <fcntl.h>
+#include <jansson.h>
+#include <linux/filter.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -233,27 +235,134 @@ int state_create(struct spec *s, struct eci_err *e)
 }
 
 /*
- * BASE/ID/meta.json: what `eci-run ps` shows.  Written by the launcher once
- * the container has its range; its directory lock says whether it lives.
+ * BASE/ID/env and BASE/ID/seccomp.bpf: what eci-run exec needs beside the
+ * "process" record of meta.json to give a new process exactly what the
+ * workload has.  The environment is kept as the kernel takes it (entries
+ * ended by NUL: they need not be UTF-8, which JSON would require), the
+ * filter as compiled (struct sock_filter), never built again.  Written
+ * before meta.json, which names them: a reader that sees meta.json sees them
+ * whole.  The directory is the user's (0700) and no container reaches it.
+ */
+static int write_file(const struct spec *s, const char *name, const void *buf, size_t len)
+{
+	char path[4200];
+	_cleanup_close_ int fd = -1;
+
+	snprintf(path, sizeof(path), "%s/%s", s->statedir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	return write_all(fd, buf, len);
+}
+
+static int write_process(const struct spec *s)
+{
+	_cleanup_free_ char *env = NULL;
+	size_t len = 0;
+	int r;
+
+	for (size_t i = 0; i < s->nenv; i++)
+		len += strlen(s->env[i]) + 1;
+	env = malloc(len + 1);
+	if (!env)
+		return -ENOMEM;
+	len = 0;
+	for (size_t i = 0; i < s->nenv; i++) {
+		size_t n = strlen(s->env[i]) + 1;
+
+		memcpy(env + len, s->env[i], n);
+		len += n;
+	}
+	r = write_file(s, STATE_ENV, env, len);
+	if (r == 0 && s->seccomp.insns)
+		r = write_file(s, STATE_SECCOMP, s->seccomp.insns,
+			       s->seccomp.len * sizeof(*s->seccomp.insns));
+	return r;
+}
+
+/*
+ * BASE/ID/meta.json: what `eci-run ps` shows, and under "process" what
+ * `eci-run exec` applies.  Written by the launcher once the container has
+ * its range; its directory lock says whether it lives.
  */
 void state_write_meta(const struct spec *s, pid_t init, unsigned slot)
 {
 	char path[4200], tmp[4200], cmd[1024] = "";
+	json_t *j, *proc = NULL;
 	size_t o = 0;
-	json_t *j;
 
 	for (char **a = s->argv; a && *a && o + 2 < sizeof(cmd); a++)
 		o += (size_t)snprintf(cmd + o, sizeof(cmd) - o, "%s%s", o ? " " : "", *a);
+	/* Without its files, or with a user or directory JSON cannot hold,
+	 * no record: exec refuses rather than guess. */
+	if (write_process(s) == 0)
+		proc = json_pack("{s:s, s:s, s:I, s:I, s:b, s:b}", "user", s->user, "workdir",
+				 s->workdir, "caps", (json_int_t)s->caps, "caps_added",
+				 (json_int_t)s->caps_added, "no_new_privs", s->no_new_privs,
+				 "seccomp", s->seccomp.insns != NULL);
 	j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:s, s:I}", "id", s->id, "name",
 		      s->name[0] ? s->name : s->hostname, "image", s->img.name ? s->img.name : "",
 		      "command", cmd, "pid", (int)getpid(), "init", (int)init, "uid_start",
 		      (json_int_t)slot, "network", net_mode_names[s->net.mode], "started",
 		      (json_int_t)time(NULL));
+	if (j && proc)
+		json_object_set(j, "process", proc);
+	json_decref(proc);
 	snprintf(path, sizeof(path), "%s/meta.json", s->statedir);
 	snprintf(tmp, sizeof(tmp), "%s/.meta.json", s->statedir);
 	if (j && json_dump_file(j, tmp, JSON_COMPACT) == 0)
 		rename(tmp, path);
 	json_decref(j);
+}
+
+static int load_env(int dir, struct spec *s, struct eci_err *e)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+	int r = read_all_at(dir, STATE_ENV, 1 << 24, &buf, &len);
+
+	if (r < 0)
+		return eci_fail(e, -r, "the container's environment (" STATE_ENV ")");
+	for (size_t i = 0; i < len && r == 0; i += strlen(buf + i) + 1)
+		r = env_set(s, buf + i, true);
+	return r < 0 ? eci_fail(e, -r, "the container's environment") : 0;
+}
+
+static int load_filter(int dir, struct sc_filter *f, struct eci_err *e)
+{
+	char *buf = NULL;
+	size_t len;
+	int r = read_all_at(dir, STATE_SECCOMP, 1 << 20, &buf, &len);
+
+	if (r < 0)
+		return eci_fail(e, -r, "the container's seccomp filter (" STATE_SECCOMP ")");
+	if (len == 0 || len % sizeof(*f->insns) || len / sizeof(*f->insns) > BPF_MAXINSNS) {
+		free(buf);
+		return eci_fail(e, 0, "the container's seccomp filter (" STATE_SECCOMP ") is damaged");
+	}
+	f->insns = (struct sock_filter *)buf;
+	f->len = (unsigned short)(len / sizeof(*f->insns));
+	return 0;
+}
+
+int state_load_process(int dir, const json_t *meta, struct spec *s, struct eci_err *e)
+{
+	json_t *p = json_object_get(meta, "process");
+	const char *user = json_string_value(json_object_get(p, "user"));
+	const char *workdir = json_string_value(json_object_get(p, "workdir"));
+
+	if (!json_is_object(p) || !user || !workdir || !json_is_integer(json_object_get(p, "caps")))
+		return eci_fail(e, 0, "it has no process record (started by an older eci-run?)");
+	s->user = user;
+	s->workdir = workdir;
+	s->caps = (uint64_t)json_integer_value(json_object_get(p, "caps"));
+	s->caps_added = (uint64_t)json_integer_value(json_object_get(p, "caps_added"));
+	s->no_new_privs = json_is_true(json_object_get(p, "no_new_privs"));
+	if (load_env(dir, s, e) < 0)
+		return -1;
+	if (json_is_true(json_object_get(p, "seccomp")))
+		return load_filter(dir, &s->seccomp, e);
+	return 0;
 }
 
 void state_remove(struct spec *s)

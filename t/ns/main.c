@@ -21,6 +21,7 @@ int main(void)
 		network_suite,
 		ops_suite,
 		detach_suite,
+		exec_suite,
 		NULL,
 	};
 	/* Run as an account with exactly one slot of subordinate ids. */

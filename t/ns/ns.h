@@ -16,5 +16,6 @@ Suite *policy_suite(void);
 Suite *network_suite(void);
 Suite *ops_suite(void);
 Suite *detach_suite(void);
+Suite *exec_suite(void);
 
 #endif
