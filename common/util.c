@@ -188,3 +188,36 @@ int mkdir_p(const char *path, mode_t parent_mode, mode_t mode)
 		return -errno;
 	return 0;
 }
+
+static char *title_start, *title_end;
+
+void title_init(int argc, char **argv)
+{
+	char *start, *end;
+
+	if (argc < 1 || !argv[0])
+		return;
+	start = argv[0];
+	end = argv[argc - 1] + strlen(argv[argc - 1]) + 1;
+	/* The arguments move to the heap, so that what the program keeps of
+	 * them survives title_set(). */
+	for (int i = 0; i < argc; i++) {
+		char *copy = strdup(argv[i]);
+
+		if (!copy)
+			return;	/* then the title stays as it is */
+		argv[i] = copy;
+	}
+	title_start = start;
+	title_end = end;
+}
+
+void title_set(const char *title)
+{
+	size_t room = (size_t)(title_end - title_start);
+
+	if (!title_start || !room)
+		return;
+	memset(title_start, 0, room);
+	memcpy(title_start, title, strnlen(title, room - 1));
+}

@@ -71,4 +71,13 @@ int rm_dir_contents_at(int fd);
  */
 int mkdir_p(const char *path, mode_t parent_mode, mode_t mode);
 
+/*
+ * title_init() - move main()'s arguments to the heap (argv[] is updated)
+ * and remember where they were; title_set() then overwrites that area, so that /proc/PID/cmdline of this process (and of children forked
+ * after, without exec) shows @title instead: a container's pid 1 is forked
+ * from the launcher and must not show the host paths of its command line.
+ */
+void title_init(int argc, char **argv);
+void title_set(const char *title);
+
 #endif

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "launcher.h"
+#include "util.h"
 
 static const int passed_on[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1,
 				 SIGUSR2, SIGWINCH, SIGCONT };
@@ -202,6 +203,7 @@ void init_main(struct spec *s, int sock)
 	pid_t pid;
 
 	prctl(PR_SET_NAME, "eci-init", 0, 0, 0);
+	title_set("eci-init");	/* not the launcher's command line, host paths and all */
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(passed_on) / sizeof(passed_on[0]); i++)
 		sigaction(passed_on[i], &sa, NULL);

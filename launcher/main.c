@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "launcher.h"
+#include "util.h"
 
 int main(int argc, char **argv)
 {
@@ -15,6 +16,7 @@ int main(int argc, char **argv)
 	struct spec s;
 	int code, ready = -1;
 
+	title_init(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "image"))
 		return image_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "policy"))

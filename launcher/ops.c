@@ -238,10 +238,6 @@ static int stop(int argc, char **argv)
 	_cleanup_close_ int base = -1;
 	int secs = 10, i = 1;
 
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		fputs("usage: eci-run stop [-t SECONDS] NAME|ID\n", stdout);
-		return 0;
-	}
 	if (argc >= 3 && !strcmp(argv[1], "-t")) {
 		secs = atoi(argv[2]);
 		i = 3;
@@ -338,16 +334,17 @@ static int doctor(void)
 static const struct op_help {
 	const char *name, *usage, *what;
 } helps[] = {
-	{ "ps", "ps [--format json]",
+	{ "ps", "ps [-a|--all] [--format json]",
 	  "List your running containers: ID, NAME, IMAGE, COMMAND, PID (the launcher's\n"
 	  "child, pid 1), UIDS FROM (the first host uid of the container's range),\n"
-	  "NETWORK and UP (seconds).\n\n"
+	  "NETWORK and STATUS.\n\n"
 	  "Options:\n"
+	  "  -a, --all                 also the exited containers of eci-run -d\n"
 	  "      --format json         a JSON array of the containers' records\n" },
 	{ "stop", "stop [-t SECONDS] NAME|ID",
 	  "Stop a running container, by name or id prefix: SIGTERM to its launcher,\n"
-	  "which passes it on to pid 1 and the workload, then SIGKILL after SECONDS\n"
-	  "(default 10).  Prints NAME|ID once the container is gone.\n\n"
+	  "which passes it on to pid 1 and the workload, then SIGKILL to pid 1 after\n"
+	  "SECONDS (default 10).  Prints NAME|ID once the container is gone.\n\n"
 	  "Options:\n"
 	  "  -t SECONDS                how long to wait before SIGKILL (default 10)\n" },
 	{ "doctor", "doctor",

@@ -373,7 +373,6 @@ static void child(struct rconfig *rc, struct spec *s, int sock, size_t nlayers)
 	int ffd, layers[IMG_MAX_LAYERS];
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	runc_hide_cmdline();
 	if (recv(sock, &m, sizeof(m), 0) != (ssize_t)sizeof(m) || m.type != SYNC_GO)
 		_exit(EXIT_ECI);
 	snprintf(fifo, sizeof(fifo), "%s/exec.fifo", rc->state);

@@ -25,19 +25,6 @@
 #define VERSION "0.1.0"
 
 static const char *root = "/run/eci-runc";
-static char **saved_argv;
-static int saved_argc;
-
-/* pid 1 is a clone of eci-runc: its command line would show the host paths
- * the engine passed (bundle, log, --root) to ps inside the container. */
-void runc_hide_cmdline(void)
-{
-	char *start = saved_argv[0], *end = saved_argv[saved_argc - 1];
-
-	end += strlen(end);
-	memset(start, 0, (size_t)(end - start));
-	snprintf(start, (size_t)(end - start), "eci-init");
-}
 
 static void log_die(const char *msg)
 {
@@ -452,8 +439,7 @@ int main(int argc, char **argv)
 {
 	int i = 1;
 
-	saved_argv = argv;
-	saved_argc = argc;
+	title_init(argc, argv);	/* pid 1, a clone of eci-runc, shows "eci-init" */
 	die_hook = log_die;
 	umask(022);
 	for (; i < argc && argv[i][0] == '-'; i++) {

@@ -61,7 +61,6 @@ struct rconfig {
 };
 
 /* runc/main.c: blank pid 1's inherited command line */
-void runc_hide_cmdline(void);
 
 /* runc/log.c */
 extern const char *runc_log_path;

@@ -99,6 +99,23 @@ START_TEST(host_paths_invisible)
 }
 END_TEST
 
+/* Pid 1 is forked from eci-run: its command line, host paths and all, is
+ * replaced before anything of the container runs. */
+START_TEST(pid1_cmdline_hidden)
+{
+	char bin[4096];
+	struct run_result r;
+
+	t_eci_sh(t_bin("eci-run", bin, sizeof(bin)), "--hostname cmdline-test", "default",
+		 "tr \"\\\\000\" \" \" < /proc/1/cmdline; echo; cat /proc/1/comm", &r);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(!strncmp(r.out, "eci-init ", 9), "%s", r.out);
+	ck_assert_msg(!strstr(r.out, t_prefix()) && !strstr(r.out, "cmdline-test") &&
+		      !strstr(r.out, "probe"), "%s", r.out);
+	t_run_free(&r);
+}
+END_TEST
+
 static void check_exit(const char *script, int want)
 {
 	struct run_result r;
@@ -239,6 +256,7 @@ Suite *run_suite(void)
 	tcase_add_test(tc, pid_namespace);
 	tcase_add_test(tc, only_loopback);
 	tcase_add_test(tc, host_paths_invisible);
+	tcase_add_test(tc, pid1_cmdline_hidden);
 	tcase_add_test(tc, exit_codes);
 	tcase_add_test(tc, command_not_found);
 	tcase_add_test(tc, command_not_executable);

@@ -35,7 +35,7 @@ static const struct help_case {
 	{ "eci-run", { "image", "rm", "--help" }, "usage: eci-run image rm NAME[:TAG]" },
 	{ "eci-run", { "policy", "--help" }, "usage: eci-run policy show [--json]" },
 	{ "eci-run", { "policy", "show", "--help" }, "--json" },
-	{ "eci-run", { "ps", "--help" }, "usage: eci-run ps [--format json]" },
+	{ "eci-run", { "ps", "--help" }, "usage: eci-run ps [-a|--all] [--format json]" },
 	{ "eci-run", { "stop", "--help" }, "usage: eci-run stop [-t SECONDS] NAME|ID" },
 	{ "eci-run", { "stop", "-h" }, "SIGKILL" },
 	{ "eci-run", { "doctor", "--help" }, "usage: eci-run doctor" },
