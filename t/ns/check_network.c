@@ -131,8 +131,10 @@ START_TEST(none_loopback_only)
 	struct run_result r;
 
 	eci("", "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d \" \"; "
-	    "nc -l -p 9000 > /tmp/v4 & sleep 0.3; echo v4 | nc -w 1 127.0.0.1 9000; "
-	    "nc -l -p 9001 > /tmp/v6 & sleep 0.3; echo v6 | nc -w 1 ::1 9001; sleep 0.3; "
+	    "nc -l -p 9000 > /tmp/v4 & "
+	    "for i in $(seq 100); do echo v4 | nc -w 1 127.0.0.1 9000 && break; sleep 0.1; done; "
+	    "wait; nc -l -p 9001 > /tmp/v6 & "
+	    "for i in $(seq 100); do echo v6 | nc -w 1 ::1 9001 && break; sleep 0.1; done; wait; "
 	    "cat /tmp/v4 /tmp/v6; ip addr show lo | grep -c -E \"inet6? (127.0.0.1|::1)\"", &r);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_str_eq(r.out, "lo\nv4\nv6\n2\n");
