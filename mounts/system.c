@@ -153,7 +153,13 @@ static int etc_file(int rwfd, int etcfd, const char *name, const char *text, str
 	if (fstatat(etcfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode) &&
 	    unlinkat(etcfd, name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0)
 		return eci_fail(e, errno, "replace /etc/%s", name);
-	target = openat(etcfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	/* An image's own file is only a mount point: O_PATH, which does not
+	 * copy it up into the container's layer as opening it to write would. */
+	target = openat(etcfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (target >= 0 && (fstat(target, &st) < 0 || !S_ISREG(st.st_mode)))
+		return eci_fail(e, 0, "replace /etc/%s: not a regular file", name);
+	if (target < 0)
+		target = openat(etcfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (target < 0)
 		return eci_fail(e, errno, "create /etc/%s", name);
 	tree = open_tree(rwfd, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
