@@ -78,6 +78,8 @@ static int reopen_slots(struct spec *s, struct eci_err *e)
 	return 0;
 }
 
+/* The root file system and its system view; returns its fd (pid 1 pivots
+ * into it, see init.c). */
 static int build_root(struct spec *s, struct eci_err *e)
 {
 	int layers[IMG_MAX_LAYERS];
@@ -98,12 +100,13 @@ static int build_root(struct spec *s, struct eci_err *e)
 			close(layers[i]);
 	if (r < 0 || mnt_system(&s->mnt, rootfd, e) < 0)
 		return -1;
-	return mnt_pivot(rootfd, e);
+	return steal_fd(rootfd);
 }
 
 void child_main(struct spec *s, int sock)
 {
 	struct eci_err e = { 0 };
+	int rootfd = -1;
 
 	/* Die with the launcher even before the maps are written. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -117,7 +120,7 @@ void child_main(struct spec *s, int sock)
 	 */
 	if (await_go(sock, &s->slot, &e) < 0 || mnt_open(&s->mnt, &e) < 0 ||
 	    reopen_slots(s, &e) < 0 || child_become_root(&e) < 0 ||
-	    build_root(s, &e) < 0)
+	    (rootfd = build_root(s, &e)) < 0)
 		fail(sock, &e);
 	for (size_t i = 0; i < s->img.nlayers; i++)
 		close(s->img.layer_fd[i]);
@@ -135,5 +138,5 @@ void child_main(struct spec *s, int sock)
 	}
 	if (s->detach)
 		close(s->log_fd);
-	init_main(s, sock);
+	init_main(s, sock, rootfd);
 }

@@ -3,7 +3,8 @@
  * container.c - the launcher's side of one container's life
  *
  * Theory of Operation: the child is cloned straight into new user, mount,
- * pid, net, uts, ipc and cgroup namespaces and waits on the sync socket.  The
+ * pid, uts, ipc and cgroup namespaces (the network namespace is the
+ * workload's, see nest.c) and waits on the sync socket.  The
  * parent has eci-newidmap write its maps, then sends SYNC_GO.  From then on
  * the parent only forwards signals and waits: the child reports a failed
  * setup (SYNC_FAIL) or a command that could not be executed
@@ -34,9 +35,10 @@
 #include "launcher.h"
 #include "util.h"
 
+/* No network namespace here: pid 1 joins the workload's (nest.c). */
 #define CLONE_FLAGS                                                            \
-	(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET |          \
-	 CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP)
+	(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS |          \
+	 CLONE_NEWIPC | CLONE_NEWCGROUP)
 
 static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1,
 				 SIGUSR2, SIGWINCH, SIGCONT };
@@ -69,8 +71,7 @@ void sync_send_fail(int sock, int type, int code, const struct eci_err *e)
 
 static pid_t clone_child(struct spec *s, int sock[2])
 {
-	unsigned long flags = CLONE_FLAGS & ~(s->net.mode == NET_HOST ? CLONE_NEWNET : 0UL);
-	pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_FLAGS | SIGCHLD, NULL, NULL, NULL, NULL);
 
 	if (pid == 0) {
 		close(sock[0]);

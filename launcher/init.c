@@ -32,7 +32,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "launcher.h"
+#include "mounts.h"
 #include "util.h"
 
 static const int passed_on[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1,
@@ -167,6 +169,18 @@ static int await_network(struct spec *s, int sock, struct eci_err *e)
 	return 0;
 }
 
+/*
+ * eci-run: into the workload's network namespace and /sys for it, then
+ * into the root.  sysfs must be mounted before pivot_root: a user namespace
+ * may mount it only where the host's is visible in the mount namespace.
+ */
+static int enter_root(struct spec *s, int rootfd, pid_t workload_pid, struct eci_err *e)
+{
+	if (s->mnt.sys_late && (nest_join_net(workload_pid, e) < 0 || mnt_sys(rootfd, e) < 0))
+		return -1;
+	return mnt_pivot(rootfd, e);
+}
+
 static void fail_init(int sock, int err, const char *what) __attribute__((noreturn));
 static void fail_init(int sock, int err, const char *what)
 {
@@ -195,10 +209,11 @@ static int reap_until(pid_t main_pid)
 	}
 }
 
-void init_main(struct spec *s, int sock)
+void init_main(struct spec *s, int sock, int rootfd)
 {
 	struct sigaction sa = { .sa_sigaction = pass_on, .sa_flags = SA_SIGINFO | SA_RESTART };
 	struct eci_err e = { 0 };
+	_cleanup_close_ int proc = -1;
 	int nest[2];
 	pid_t pid;
 
@@ -209,6 +224,16 @@ void init_main(struct spec *s, int sock)
 		sigaction(passed_on[i], &sa, NULL);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, nest) < 0)
 		fail_init(sock, errno, "socketpair");
+	/*
+	 * The container's /proc, by fd: before pivot_root "/proc" is the
+	 * host's, where the workload's pid names another process.  And the
+	 * workload must not start with a host directory as its cwd: pivot_root
+	 * moves only a root or cwd that is the old root.
+	 */
+	proc = rootfd >= 0 ? openat(rootfd, "proc", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+			   : open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (proc < 0 || (rootfd >= 0 && fchdir(rootfd) < 0))
+		fail_init(sock, errno, "open the container's /proc");
 	pid = fork();
 	if (pid < 0)
 		fail_init(sock, errno, "fork the workload");
@@ -218,13 +243,16 @@ void init_main(struct spec *s, int sock)
 	}
 	workload = pid;
 	close(nest[1]);
-	if (nest_map(pid, nest[0], &e) < 0 || await_network(s, sock, &e) < 0 ||
-	    nest_release(nest[0], &e) < 0) {
+	if (nest_map(proc, pid, nest[0], &e) < 0 ||
+	    (rootfd >= 0 && enter_root(s, rootfd, pid, &e) < 0) ||
+	    await_network(s, sock, &e) < 0 || nest_release(nest[0], &e) < 0) {
 		kill(pid, SIGKILL);
 		sync_send_fail(sock, SYNC_FAIL, EXIT_ECI, &e);
 		_exit(EXIT_ECI);
 	}
 	close(nest[0]);
 	close(sock);
+	if (rootfd >= 0)
+		close(rootfd);
 	_exit(reap_until(pid));
 }

@@ -174,7 +174,9 @@ void child_main(struct spec *s, int sock) __attribute__((noreturn));
 int child_become_root(struct eci_err *e);
 
 /* init.c: pid 1; never returns */
-void init_main(struct spec *s, int sock) __attribute__((noreturn));
+/* @rootfd: the container's root, which pid 1 pivots into (eci-runc: -1,
+ * pivoted already). */
+void init_main(struct spec *s, int sock, int rootfd) __attribute__((noreturn));
 /* init.c: the workload (or an exec'd process) from @nest's handshake (-1:
  * its namespaces already joined) to exec; never returns */
 void init_workload(struct spec *s, int sock, int nest) __attribute__((noreturn));
@@ -216,8 +218,9 @@ int tty_relay(int sock, pid_t pid, bool interactive, struct sync_msg *pending);
 /* nest.c: the workload side (after fork) and pid 1's side of the handshake
  * over @sync, a socketpair between them. */
 int nest_enter(int sync, bool own_net, struct eci_err *e);
-int nest_map(pid_t pid, int sync, struct eci_err *e);
+int nest_map(int proc, pid_t pid, int sync, struct eci_err *e);
 int nest_release(int sync, struct eci_err *e);
+int nest_join_net(pid_t pid, struct eci_err *e);
 
 /* sync helpers (container.c) */
 void sync_send_fail(int sock, int type, int code, const struct eci_err *e);

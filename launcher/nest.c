@@ -14,7 +14,12 @@
  *
  * The workload gets a network namespace of its own too, owned by its user
  * namespace, so that the capabilities it is granted (bind below 1024,
- * raw sockets, NET_ADMIN when added) work on its own interfaces.
+ * raw sockets, NET_ADMIN when added) work on its own interfaces.  It is the
+ * container's only one: eci-run's pid 1 is cloned without a network
+ * namespace (creating one is the costliest part of a start), joins the
+ * workload's once it exists (nest_join_net), and only then mounts /sys, so
+ * that sysfs shows the container's interfaces; the workload copies the
+ * mount namespace after that.  Nothing of the container runs before.
  *
  * A process cannot map its own new user namespace beyond its own id, so
  * the workload unshares and pid 1, which holds CAP_SETUID and CAP_SETGID in
@@ -29,6 +34,7 @@
 #include <stdio.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -38,27 +44,39 @@
 
 int nest_enter(int sync, bool own_net, struct eci_err *e)
 {
-	int flags = CLONE_NEWUSER | CLONE_NEWNS | (own_net ? CLONE_NEWNET : 0);
 	char c = 'u';
 
 	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
 		return eci_fail(e, errno, "PR_SET_DUMPABLE");
-	if (unshare(flags) < 0)
+	if (unshare(CLONE_NEWUSER | (own_net ? CLONE_NEWNET : 0)) < 0)
 		return eci_fail(e, errno, "create the workload's namespaces");
 	if (write(sync, &c, 1) != 1 || read(sync, &c, 1) != 1 || c != 'm')
 		return eci_fail(e, 0, "pid 1 did not map the workload's namespace");
+	/* Only now: pid 1 may have mounted /sys for this network namespace,
+	 * and the copy takes every mount of the container, locked. */
+	if (unshare(CLONE_NEWNS) < 0)
+		return eci_fail(e, errno, "create the workload's mount namespace");
 	return own_net ? nl_loopback_up(e) : 0;
 }
 
-static int write_map(pid_t pid, const char *file, struct eci_err *e)
+int nest_join_net(pid_t pid, struct eci_err *e)
+{
+	_cleanup_close_ int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	if (fd < 0 || setns(fd, CLONE_NEWNET) < 0)
+		return eci_fail(e, errno, "join the workload's network namespace");
+	return 0;
+}
+
+static int write_map(int proc, pid_t pid, const char *file, struct eci_err *e)
 {
 	static const char map[] = "0 0 65536\n";
 	char path[64];
 	_cleanup_close_ int fd = -1;
 	int r;
 
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "%d/%s", (int)pid, file);
+	fd = openat(proc, path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return eci_fail(e, errno, "open the workload's %s", file);
 	r = write_all(fd, map, sizeof(map) - 1);
@@ -67,13 +85,13 @@ static int write_map(pid_t pid, const char *file, struct eci_err *e)
 	return 0;
 }
 
-int nest_map(pid_t pid, int sync, struct eci_err *e)
+int nest_map(int proc, pid_t pid, int sync, struct eci_err *e)
 {
 	char c;
 
 	if (read(sync, &c, 1) != 1 || c != 'u')
 		return eci_fail(e, 0, "the workload failed to create its namespaces");
-	if (write_map(pid, "uid_map", e) < 0 || write_map(pid, "gid_map", e) < 0)
+	if (write_map(proc, pid, "uid_map", e) < 0 || write_map(proc, pid, "gid_map", e) < 0)
 		return -1;
 	return 0;
 }

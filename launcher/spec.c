@@ -169,6 +169,7 @@ static int build_net(struct spec *s, const struct opts *o, struct eci_err *e)
 	s->mnt.host_ip = net_host_address(s->net.mode);
 	s->mnt.dns_ip = net_dns_address(s->net.mode);
 	s->mnt.net_mode = net_mode_names[s->net.mode];
+	s->mnt.sys_late = s->net.mode != NET_HOST;	/* see nest.c */
 	return 0;
 }
 

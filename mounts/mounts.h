@@ -68,6 +68,8 @@ struct mnt_plan {
 	const char *net_mode;	/* for resolv.conf's comment */
 	bool read_only;
 	bool engine;		/* eci-runc: /etc files come as the engine's binds */
+	bool sys_late;		/* /sys by mnt_sys(), in the workload's network
+				 * namespace, not by mnt_system() */
 	struct mnt_volume vol[MNT_MAX_VOLUMES];
 	size_t nvol;
 	struct mnt_tmpfs tmpfs[MNT_MAX_TMPFS];
@@ -114,6 +116,10 @@ int mnt_rootfs(struct mnt_plan *p, const int *layers, size_t n, struct eci_err *
 
 /* Step 3: system view, per-container files, volumes, tmpfs, read-only. */
 int mnt_system(struct mnt_plan *p, int rootfd, struct eci_err *e);
+
+/* Step 3b, with sys_late: sysfs (read-only, with its masks) at /sys of
+ * @rootfd, for the network namespace the caller is in. */
+int mnt_sys(int rootfd, struct eci_err *e);
 
 /* Step 4: make @rootfd the root and detach the old one. */
 int mnt_pivot(int rootfd, struct eci_err *e);

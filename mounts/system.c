@@ -241,16 +241,44 @@ static int tmpfs_mounts(struct mnt_plan *p, int rootfd, struct eci_err *e)
 	return 0;
 }
 
-int mnt_system(struct mnt_plan *p, int rootfd, struct eci_err *e)
+static bool in_sys(const char *path)
 {
-	if (mnt_dev(rootfd, e) < 0 || mount_proc(rootfd, e) < 0 || mount_sys(rootfd, e) < 0)
-		return -1;
+	return !strncmp(path, "/sys/", 5);
+}
+
+/* Docker's masked and read-only paths, those under /sys or the others. */
+static int hide(int rootfd, bool sys, struct eci_err *e)
+{
 	for (size_t i = 0; i < ARRAY_SIZE(masked); i++)
-		if (mask(rootfd, masked[i], e) < 0)
+		if (in_sys(masked[i]) == sys && mask(rootfd, masked[i], e) < 0)
 			return -1;
 	for (size_t i = 0; i < ARRAY_SIZE(readonly); i++)
-		if (make_readonly(rootfd, readonly[i], e) < 0)
+		if (in_sys(readonly[i]) == sys && make_readonly(rootfd, readonly[i], e) < 0)
 			return -1;
+	return 0;
+}
+
+int mnt_sys(int rootfd, struct eci_err *e)
+{
+	return mount_sys(rootfd, e) < 0 || hide(rootfd, true, e) < 0 ? -1 : 0;
+}
+
+int mnt_system(struct mnt_plan *p, int rootfd, struct eci_err *e)
+{
+	if (mnt_dev(rootfd, e) < 0 || mount_proc(rootfd, e) < 0)
+		return -1;
+	if (p->sys_late) {
+		/* only the mount point, made while the root may still be written */
+		int dir = mnt_dir_at(rootfd, "sys", 0555, e);
+
+		if (dir < 0)
+			return -1;
+		close(dir);
+	} else if (mnt_sys(rootfd, e) < 0) {
+		return -1;
+	}
+	if (hide(rootfd, false, e) < 0)
+		return -1;
 	if ((!p->engine && etc_files(p, rootfd, e) < 0) || volumes(p, rootfd, e) < 0 ||
 	    tmpfs_mounts(p, rootfd, e) < 0)
 		return -1;

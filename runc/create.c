@@ -399,7 +399,7 @@ static void child(struct rconfig *rc, struct spec *s, int sock, size_t nlayers)
 	while (read(ffd, &c, 1) < 0 && errno == EINTR)
 		;
 	close(ffd);
-	init_main(s, sock);
+	init_main(s, sock, -1);
 }
 
 /* --- the parent ------------------------------------------------------------ */
