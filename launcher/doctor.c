@@ -131,10 +131,14 @@ static void check_sysctls(void)
 	long clone = read_long("/proc/sys/kernel/unprivileged_userns_clone", -1);
 	long aa = read_long("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", -1);
 
-	say(max > 0 ? V_OK : V_FAIL,
-	    "an administrator runs 'sysctl -w user.max_user_namespaces=15000' and keeps it in "
-	    "/etc/sysctl.d/ (a file such as eci.conf)",
-	    "user namespaces enabled: user.max_user_namespaces = %ld", max);
+	if (max < 0)
+		say(V_FAIL, "an administrator installs a kernel built with CONFIG_USER_NS",
+		    "user namespaces enabled: this kernel has none (no user.max_user_namespaces)");
+	else
+		say(max > 0 ? V_OK : V_FAIL,
+		    "an administrator runs 'sysctl -w user.max_user_namespaces=15000' and keeps it "
+		    "in /etc/sysctl.d/ (a file such as eci.conf)",
+		    "user namespaces enabled: user.max_user_namespaces = %ld", max);
 	say(clone != 0 ? V_OK : V_FAIL,
 	    "an administrator runs 'sysctl -w kernel.unprivileged_userns_clone=1' and keeps it in "
 	    "/etc/sysctl.d/",
@@ -348,10 +352,12 @@ static unsigned long long next_free(void)
 
 		if (read_all_at(AT_FDCWD, files[i], SUBID_MAX_FILE, &buf, NULL) < 0)
 			continue;
-		for (char *line = buf; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL)
+		for (const char *line = buf; line; line = strchr(line, '\n')) {
+			line += *line == '\n';
 			if (sscanf(line, "%*[^:\n]:%llu:%llu", &start, &count) == 2 &&
 			    start + count > top)
 				top = start + count;
+		}
 	}
 	return top;
 }
@@ -373,9 +379,11 @@ static void check_ids(const char *file, const char *flag, const char *name, uid_
 		snprintf(fix, sizeof(fix), "an administrator runs 'usermod %s %llu-%llu %s' (65536 "
 			 "ids, free in both files; a multiple gives one slot each)", flag, start,
 			 start + SUBID_SLOT - 1, name);
-	if (ids.err < 0 && ids.err != -ENOENT)
-		say(V_FAIL, "an administrator makes it readable: 'chmod 0644' it", "%s: %s", file,
-		    strerror(-ids.err));
+	if (ids.err < 0 && ids.err != -ENOENT) {
+		snprintf(fix, sizeof(fix), "an administrator makes it readable by all: 'chmod 0644 "
+			 "%s' (eci-newidmap reads it with your uid)", file);
+		say(V_FAIL, fix, "%s: %s", file, strerror(-ids.err));
+	}
 	else if (ids.ranges == 0)
 		say(V_FAIL, fix, "%s: no usable range for %s%s", file, name,
 		    ids.err == -ENOENT ? " (there is no such file)" : "");
@@ -437,6 +445,7 @@ static void check_integrity(void)
 static void check_network(void)
 {
 	_cleanup_close_ int tun = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	int err = errno;	/* before the PATH lookups change it */
 	char pasta[4096], slirp[4096];
 	bool hp = net_find_program("pasta", pasta, sizeof(pasta));
 	bool hs = net_find_program("slirp4netns", slirp, sizeof(slirp));
@@ -446,7 +455,7 @@ static void check_network(void)
 	else
 		say(V_WARN, "an administrator makes it mode 0666, as Debian's udev rules do "
 		    "('chmod 0666 /dev/net/tun'; 'modprobe tun' if it is missing)",
-		    "/dev/net/tun (--network pasta|slirp4netns): %s", strerror(errno));
+		    "/dev/net/tun (--network pasta|slirp4netns): %s", strerror(err));
 	if (hp && hs)
 		say(V_OK, NULL, "pasta (%s) and slirp4netns (%s) present: --network pasta and "
 		    "--network slirp4netns", pasta, slirp);
