@@ -151,6 +151,26 @@ int exec_main(int argc, char **argv);
 /* policycmd.c: eci-run policy show [--json] */
 int policy_main(int argc, char **argv);
 
+/* What eci-run checks before any container, as policy show and doctor
+ * report it: the policy loads (the administrator's files untampered, the
+ * user's settings well formed), and the helper is the administrator's. */
+struct integrity {
+	bool policy_ok, helper_ok;
+	struct eci_err policy, helper;	/* why not, when not */
+	char helper_path[4096];		/* the helper found, when found */
+};
+
+/**
+ * policy_integrity() - load the policy and check the helper
+ * @p:  filled as policy_load() does, even on failure; free with policy_free()
+ * @in: the verdicts and their reasons
+ */
+struct policy;
+void policy_integrity(struct policy *p, struct integrity *in);
+
+/* doctor.c: eci-run doctor; exit status 0 when eci can run */
+int doctor_main(int argc, char **argv);
+
 /* imagecmd.c: eci-run image … */
 int image_main(int argc, char **argv);
 

@@ -1,4 +1,4 @@
-LAUNCHER_OBJS := $(addprefix $(O)/obj/launcher/,cli.o helper.o state.o spec.o container.o child.o init.o nest.o caps.o seccomp.o profile.o user.o tty.o env.o security.o imagecmd.o enforce.o policycmd.o ops.o detach.o manage.o execcmd.o)
+LAUNCHER_OBJS := $(addprefix $(O)/obj/launcher/,cli.o helper.o state.o spec.o container.o child.o init.o nest.o caps.o seccomp.o profile.o user.o tty.o env.o security.o imagecmd.o enforce.o policycmd.o ops.o doctor.o detach.o manage.o execcmd.o)
 LIB_LAUNCHER  := $(O)/lib/libecilauncher.a
 $(LIB_LAUNCHER): $(LAUNCHER_OBJS) $(O)/obj/launcher/scdefault.o $(O)/obj/gen/sc-prebuilt.o
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * ops.c - eci-run ps | stop | doctor: the everyday commands around eci-run
+ * ops.c - eci-run ps | stop, and the help texts of ps, stop and doctor
+ * (doctor.c)
  *
  * Running containers are the entries of the state directory whose
  * launcher still holds their lock (see state.c); `ps` removes those of dead
@@ -16,20 +17,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "launcher.h"
-#include "subid.h"
 #include "util.h"
 
 int ops_open_state(struct eci_err *e)
@@ -257,78 +255,6 @@ static int stop(int argc, char **argv)
 	return 0;
 }
 
-/* --- doctor ------------------------------------------------------------------ */
-
-static int failures;
-
-static void check(bool ok, const char *what, const char *fix)
-{
-	printf("%-4s %s\n", ok ? "OK" : "FAIL", what);
-	if (!ok) {
-		printf("     fix: %s\n", fix);
-		failures++;
-	}
-}
-
-static long read_long(const char *path, long dflt)
-{
-	_cleanup_free_ char *buf = NULL;
-
-	return read_all_at(AT_FDCWD, path, 64, &buf, NULL) == 0 ? atol(buf) : dflt;
-}
-
-static bool has_range(const char *file, const char *name, uid_t uid, uint32_t self)
-{
-	struct subid_range r[SUBID_MAX_RANGES];
-	_cleanup_free_ char *buf = NULL;
-	size_t len;
-
-	if (read_all_at(AT_FDCWD, file, SUBID_MAX_FILE, &buf, &len) < 0)
-		return false;
-	return subid_slot_count(r, subid_parse(buf, len, name, uid, self, r, NULL, NULL)) > 0;
-}
-
-static int doctor(void)
-{
-	struct passwd *pw = getpwuid(getuid());
-	const char *me = pw ? pw->pw_name : "you";
-	struct eci_err e = { 0 };
-	char helper[4096], fix[512], cg[4096] = "";
-	_cleanup_free_ char *fs = NULL, *self = NULL;
-	struct utsname u;
-	int major = 0, minor = 0;
-
-	uname(&u);
-	sscanf(u.release, "%d.%d", &major, &minor);
-	check(major > 6 || (major == 6 && minor >= 6), "Linux 6.6 or later (overlayfs userxattr on tmpfs)",
-	      "upgrade the kernel");
-	check(read_long("/proc/sys/user/max_user_namespaces", 0) > 0, "user namespaces enabled",
-	      "sysctl -w user.max_user_namespaces=15000");
-	check(read_long("/proc/sys/kernel/unprivileged_userns_clone", 1) == 1,
-	      "unprivileged user namespaces allowed", "sysctl -w kernel.unprivileged_userns_clone=1");
-	check(read_long("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", 0) == 0,
-	      "AppArmor does not restrict unprivileged user namespaces",
-	      "sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, or an AppArmor profile for eci-run");
-	read_all_at(AT_FDCWD, "/proc/filesystems", 1 << 16, &fs, NULL);
-	check(fs && strstr(fs, "overlay"), "overlayfs available", "modprobe overlay");
-	snprintf(fix, sizeof(fix), "usermod --add-subuids 100000-165535 --add-subgids 100000-165535 %s", me);
-	check(has_range("/etc/subuid", me, getuid(), getuid()), "a range of >= 65536 ids in /etc/subuid", fix);
-	check(has_range("/etc/subgid", me, getuid(), getgid()), "a range of >= 65536 ids in /etc/subgid", fix);
-	check(helper_find(helper, sizeof(helper), &e) == 0 && policy_check_helper(helper, &e) == 0,
-	      e.msg[0] ? e.msg : "eci-newidmap installed with its file capabilities",
-	      "make install && make install-privileged (as root)");
-	check(access("/dev/net/tun", R_OK | W_OK) == 0, "/dev/net/tun usable (--network pasta|slirp4netns)",
-	      "chmod 0666 /dev/net/tun (Debian's udev rules do)");
-	read_all_at(AT_FDCWD, "/proc/self/cgroup", 4096, &self, NULL);
-	if (self && strstr(self, "0::"))
-		snprintf(cg, sizeof(cg), "/sys/fs/cgroup%.*s/cgroup.subtree_control",
-			 (int)strcspn(strstr(self, "0::") + 3, "\n"), strstr(self, "0::") + 3);
-	check(cg[0] && access(cg, W_OK) == 0, "a delegated cgroup v2 subtree (--memory, --pids-limit)",
-	      "systemd: Delegate=yes in user@.service (systemctl edit user@.service)");
-	printf("%s\n", failures ? "Some checks failed: see the fixes above." : "Everything eci needs is here.");
-	return failures ? 1 : 0;
-}
-
 /* --- --help ---------------------------------------------------------------- */
 
 static const struct op_help {
@@ -348,10 +274,20 @@ static const struct op_help {
 	  "Options:\n"
 	  "  -t SECONDS                how long to wait before SIGKILL (default 10)\n" },
 	{ "doctor", "doctor",
-	  "Check what eci needs on this machine (kernel, user namespaces, overlayfs,\n"
-	  "your /etc/subuid and /etc/subgid ranges, eci-newidmap and its capabilities,\n"
-	  "/dev/net/tun, a delegated cgroup) and say how to fix what is missing.\n"
-	  "Exit status 1 when a check failed.\n\n"
+	  "Check whether eci can run here, and say how to fix what is missing.  Each\n"
+	  "check prints OK, FAIL, WARN or -- and, after FAIL or WARN, the fix.\n\n"
+	  "Required (FAIL: exit status 1): Linux 6.6 or later; user namespaces\n"
+	  "enabled (user.max_user_namespaces, kernel.unprivileged_userns_clone,\n"
+	  "AppArmor's kernel.apparmor_restrict_unprivileged_userns); a user namespace\n"
+	  "with a tmpfs and an overlay (userxattr) on it, really tried; your ranges\n"
+	  "in /etc/subuid and /etc/subgid, as slots of 65536 ids (one per container\n"
+	  "at a time); eci-newidmap owned by root, writable by root only, with exactly\n"
+	  "its file capabilities; the policy files intact.\n\n"
+	  "Optional (WARN or --, exit status unchanged): /dev/net/tun, pasta or\n"
+	  "slirp4netns (--network), a delegated cgroup v2 subtree (--memory,\n"
+	  "--pids-limit, --cpus), and as root idmapped mounts (really tried) and\n"
+	  "eci-runc's pool account.\n\n"
+	  "Exit status 0 when every required check passed, else 1.\n\n"
 	  "Options:\n" },
 };
 
@@ -381,5 +317,5 @@ int ops_main(int argc, char **argv)
 		return rm_main(argc, argv);
 	if (!strcmp(argv[0], "gc"))
 		return gc_main(argc, argv);
-	return doctor();
+	return doctor_main(argc, argv);
 }

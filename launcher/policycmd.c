@@ -26,11 +26,22 @@ static int help(void)
 	return 0;
 }
 
+void policy_integrity(struct policy *p, struct integrity *in)
+{
+	char user[4096];
+
+	memset(in, 0, sizeof(*in));
+	in->policy_ok = policy_load(p, policy_dir(), &in->policy) == 0;
+	if (in->policy_ok && policy_user_path(user, sizeof(user)) == 0)
+		in->policy_ok = policy_load_user(p, user, &in->policy) == 0;
+	in->helper_ok = helper_find(in->helper_path, sizeof(in->helper_path), &in->helper) == 0 &&
+			policy_check_helper(in->helper_path, &in->helper) == 0;
+}
+
 int policy_main(int argc, char **argv)
 {
 	bool json = argc == 3 && !strcmp(argv[2], "--json");
-	struct eci_err e = { 0 }, he = { 0 };
-	char user[4096], helper[4096];
+	struct integrity in;
 	struct policy p;
 	int ok, hok;
 
@@ -41,15 +52,14 @@ int policy_main(int argc, char **argv)
 		fputs("usage: eci-run policy show [--json]\n", stderr);
 		return EXIT_ECI;
 	}
-	ok = policy_load(&p, policy_dir(), &e) == 0;
-	if (ok && policy_user_path(user, sizeof(user)) == 0)
-		ok = policy_load_user(&p, user, &e) == 0;
-	hok = helper_find(helper, sizeof(helper), &he) == 0 && policy_check_helper(helper, &he) == 0;
+	policy_integrity(&p, &in);
+	ok = in.policy_ok;
+	hok = in.helper_ok;
 	if (json) {
 		json_t *j = json_pack("{s:o, s:{s:b, s:s?, s:b, s:s?}}", "settings", policy_json(&p),
 				      "integrity", "policyIntact", ok, "policyProblem",
-				      ok ? NULL : e.msg, "helperIntact", hok, "helperProblem",
-				      hok ? NULL : he.msg);
+				      ok ? NULL : in.policy.msg, "helperIntact", hok, "helperProblem",
+				      hok ? NULL : in.helper.msg);
 		char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
 
 		printf("%s\n", text ? text : "{}");
@@ -58,10 +68,10 @@ int policy_main(int argc, char **argv)
 	} else {
 		if (!ok)
 			printf("THE POLICY COULD NOT BE READ: %s\nno container will run; the "
-			       "defaults below are not in force\n\n", e.msg);
+			       "defaults below are not in force\n\n", in.policy.msg);
 		policy_show(&p, stdout);
-		printf("\nPolicy files (%s): %s\n", policy_dir(), ok ? "intact" : e.msg);
-		printf("Helper: %s\n", hok ? "intact" : he.msg);
+		printf("\nPolicy files (%s): %s\n", policy_dir(), ok ? "intact" : in.policy.msg);
+		printf("Helper: %s\n", hok ? "intact" : in.helper.msg);
 	}
 	policy_free(&p);
 	return ok && hok ? 0 : EXIT_ECI;

@@ -129,22 +129,29 @@ int net_check_ports(const struct net_plan *p, struct eci_err *e)
 	return 0;
 }
 
-static bool on_path(const char *prog)
+bool net_find_program(const char *prog, char *buf, size_t size)
 {
 	const char *path = getenv("PATH");
-	char buf[4096];
 
 	if (!path || !*path)
 		path = "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
 	for (const char *p = path; *p;) {
 		size_t len = strcspn(p, ":");
 
-		snprintf(buf, sizeof(buf), "%.*s/%s", (int)len, p, prog);
+		snprintf(buf, size, "%.*s/%s", (int)len, p, prog);
 		if (access(buf, X_OK) == 0)
 			return true;
 		p += len + (p[len] == ':');
 	}
+	buf[0] = '\0';
 	return false;
+}
+
+static bool on_path(const char *prog)
+{
+	char buf[4096];
+
+	return net_find_program(prog, buf, sizeof(buf));
 }
 
 int net_check_program(const struct net_plan *p, struct eci_err *e)

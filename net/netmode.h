@@ -56,6 +56,9 @@ int net_parse_port(const char *spec, struct net_port *p, struct eci_err *e);
 /* Bind each published host port once, to refuse one in use up front. */
 int net_check_ports(const struct net_plan *p, struct eci_err *e);
 
+/* @prog's path on $PATH (a default PATH when unset) in @buf; false if none. */
+bool net_find_program(const char *prog, char *buf, size_t size);
+
 /* The program that --network needs, found on PATH, or an error naming the
  * Debian package to install. */
 int net_check_program(const struct net_plan *p, struct eci_err *e);

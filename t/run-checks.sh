@@ -61,9 +61,13 @@ if [ "$(id -u)" = 0 ]; then
 		"$stage/t/ns-tests"
 	echo "== engine tests (dockerd with --runtime eci)"
 	run engine sh t/engine/run.sh "$stage"
+	echo "== eci-run doctor as ecitest, as ecitest-nosub (no subordinate ranges) and as root"
+	run doctor sh t/doctor/test.sh "$stage"
 else
 	run namespaces env -u XDG_RUNTIME_DIR ECI_PREFIX="$o" ECI_SRCDIR="$PWD" "$o/t/ns-tests"
 	echo "SKIP engine: dockerd needs root (run make check as root)"
+	echo "Skipped: 1" >> "$log"
+	echo "SKIP doctor: needs root to use the test accounts"
 	echo "Skipped: 1" >> "$log"
 fi
 

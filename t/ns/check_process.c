@@ -410,8 +410,13 @@ START_TEST(ps_stop_doctor)
 	t_run_free(&r);
 	snprintf(cmd, sizeof(cmd), "'%s' doctor", bin);
 	t_run(sh, &r);
-	ck_assert_ptr_nonnull(strstr(r.out, "OK   user namespaces enabled"));
-	ck_assert_ptr_nonnull(strstr(r.out, "a range of >= 65536 ids in /etc/subuid"));
+	ck_assert_msg(r.status == 0, "doctor: exit %d\n%s", r.status, r.out);
+	ck_assert_ptr_nonnull(strstr(r.out, "OK   user namespaces enabled: user.max_user_namespaces = "));
+	ck_assert_ptr_nonnull(strstr(r.out, "OK   overlayfs in a user namespace"));
+	ck_assert_ptr_nonnull(strstr(r.out, "OK   /etc/subuid: "));
+	ck_assert_ptr_nonnull(strstr(r.out, "OK   /etc/subgid: "));
+	ck_assert_ptr_nonnull(strstr(r.out, "containers at once"));
+	ck_assert_ptr_nonnull(strstr(r.out, "eci can run here"));
 	t_run_free(&r);
 	snprintf(cmd, sizeof(cmd), "'%s' --name 'bad name' default true", bin);
 	t_run(sh, &r);
