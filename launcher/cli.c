@@ -59,8 +59,8 @@ static void help(void)
 	      "  -w, --workdir DIR         working directory (created if missing)\n"
 	      "  -h, --help                show this help and exit\n"
 	      "      --version             show the version and exit\n\n"
-	      "Also: eci-run image import|ls|rm, policy show, ps [-a], stop, exec, logs [-f],\n"
-	      "rm [-f], gc, doctor (each with --help).\n\n"
+	      "Also: eci-run image import|ls|rm, policy show, ps, stop, exec, logs, rm, gc,\n"
+	      "doctor (each with --help).\n\n"
 	      "Exit status: the command's; 128+N if it was killed by signal N;\n"
 	      "125 if eci-run failed; 126 if the command cannot be invoked;\n"
 	      "127 if it was not found.\n",
