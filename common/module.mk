@@ -1,4 +1,5 @@
-COMMON_OBJS := $(O)/obj/common/err.o $(O)/obj/common/util.o $(O)/obj/common/fdpass.o
+COMMON_OBJS := $(O)/obj/common/err.o $(O)/obj/common/util.o $(O)/obj/common/fdpass.o \
+	       $(O)/obj/common/dl.o
 LIB_COMMON  := $(O)/lib/libecicommon.a
 $(LIB_COMMON): $(COMMON_OBJS)
 LIBS += $(LIB_COMMON)

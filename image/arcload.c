@@ -8,23 +8,18 @@
  * unpack nothing: the image is already in the slot.  So eci does not link
  * it.  This file defines the libarchive functions eci uses, each a
  * forwarder to the real one, which arc_load() finds with dlopen() of the
- * library's soname (libarchive13 in Debian) the first time.  archive.h
- * declares them all, so every forwarder is checked against the real
- * prototype.  Until arc_load() succeeded, the constructors return NULL.
+ * library's soname (libarchive13 in Debian) the first time (dlfwd.h).
  */
-#include <dlfcn.h>
-#include <errno.h>
-#include <stddef.h>
 
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "dlfwd.h"
 #include "image-int.h"
 
 #define ARC_SONAME "libarchive.so.13"
 
-/* X(kind, return type, name, parameters, arguments); kind: NEW for the
- * constructors, VOID for functions returning nothing, FN for the rest. */
+/* See dlfwd.h: X(kind, return type, name, (parameters), (arguments)). */
 #define ARC_FUNCS(X)                                                                       \
 	X(FN, time_t, archive_entry_atime, (struct archive_entry *e), (e))                     \
 	X(VOID, void, archive_entry_copy_pathname, (struct archive_entry *e, const char *p), (e, p)) \
@@ -80,56 +75,20 @@
 	X(FN, int, archive_write_open_fd, (struct archive *a, int fd), (a, fd))                \
 	X(FN, int, archive_write_set_format_pax_restricted, (struct archive *a), (a))
 
-#define POINTER(kind, ret, name, params, args) ret(*name) params;
+#define DL_TABLE arc
+#define DL_LOADER arc_load
 static struct {
-	ARC_FUNCS(POINTER)
+	ARC_FUNCS(DL_POINTER)
 } arc;
-static void *handle;
 
 int arc_load(struct eci_err *e)
 {
-	void *h;
+	static void *handle;
+	static const char *const names[] = { ARC_FUNCS(DL_NAME) };
+	static void **const slots[] = { ARC_FUNCS(DL_SLOT) };
 
-	if (handle)
-		return 0;
-	h = dlopen(ARC_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!h)
-		return eci_fail(e, ELIBACC, "load %s (Debian package libarchive13): %s", ARC_SONAME,
-				dlerror());
-#define RESOLVE(kind, ret, name, params, args)                                                   \
-	if (!(*(void **)&arc.name = dlsym(h, #name))) {                                    \
-		eci_fail(e, ELIBBAD, "%s has no %s", ARC_SONAME, #name);                    \
-		dlclose(h);                                                                \
-		return -1;                                                                 \
-	}
-	ARC_FUNCS(RESOLVE)
-	handle = h;
-	return 0;
+	return dl_load(&handle, ARC_SONAME, "libarchive13", names, slots,
+		       sizeof(names) / sizeof(names[0]), e);
 }
 
-/*
- * The forwarders.  An archive or entry object comes first in every use, so
- * the constructors load the library; without it they return NULL, which
- * every caller handles.
- */
-#define FORWARD(kind, ret, name, params, args) FORWARD_##kind(ret, name, params, args)
-#define FORWARD_FN(ret, name, params, args)                                                \
-	ret name params                                                                    \
-	{                                                                                  \
-		return arc.name args;                                                      \
-	}
-#define FORWARD_VOID(ret, name, params, args)                                              \
-	ret name params                                                                    \
-	{                                                                                  \
-		arc.name args;                                                             \
-	}
-#define FORWARD_NEW(ret, name, params, args)                                               \
-	ret name params                                                                    \
-	{                                                                                  \
-		if (arc_load(&(struct eci_err){ 0 }) < 0) {                                \
-			errno = ELIBACC;                                                   \
-			return NULL;                                                       \
-		}                                                                          \
-		return arc.name args;                                                      \
-	}
-ARC_FUNCS(FORWARD)
+ARC_FUNCS(DL_FORWARD)

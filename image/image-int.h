@@ -32,7 +32,9 @@ json_t *img_pick_manifest(int dirfd, const char *tag, struct eci_err *e);
  * the store); @verify: hash every blob against its digest. */
 int img_load_manifest(int dirfd, json_t *desc, bool verify, struct img *img, struct eci_err *e);
 
-/* arcload.c: load libarchive now (the archive functions do it on first use). */
+/* arcload.c, cryptoload.c: load libarchive, libcrypto now (their
+ * functions do it on first use). */
 int arc_load(struct eci_err *e);
+int crypto_load(struct eci_err *e);
 
 #endif

@@ -1,4 +1,4 @@
-IMAGE_OBJS := $(addprefix $(O)/obj/image/,oci.o unpack.o store.o import.o rootfs.o cache.o arcload.o)
+IMAGE_OBJS := $(addprefix $(O)/obj/image/,oci.o unpack.o store.o import.o rootfs.o cache.o arcload.o cryptoload.o)
 LIB_IMAGE  := $(O)/lib/libeciimage.a
 $(LIB_IMAGE): $(IMAGE_OBJS)
 LIBS += $(LIB_IMAGE)
