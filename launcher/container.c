@@ -69,12 +69,14 @@ void sync_send_fail(int sock, int type, int code, const struct eci_err *e)
 	send(sock, &m, sizeof(m), MSG_NOSIGNAL);
 }
 
-static pid_t clone_child(struct spec *s, int sock[2])
+static pid_t clone_child(struct spec *s, int sock[2], struct helper_proc *hp)
 {
 	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_FLAGS | SIGCHLD, NULL, NULL, NULL, NULL);
 
 	if (pid == 0) {
 		close(sock[0]);
+		close(hp->in);	/* the helper's: not for the container */
+		close(hp->out);
 		child_main(s, sock[1]);
 	}
 	return pid;
@@ -148,7 +150,7 @@ static int attach_network(struct spec *s, int sock, pid_t init, struct sync_msg 
 	return send(sock, &m, sizeof(m), MSG_NOSIGNAL) == (ssize_t)sizeof(m) ? 0 : -1;
 }
 
-int container_run(struct spec *s)
+int container_run(struct spec *s, struct helper_proc *hp)
 {
 	struct sync_msg go = { .type = SYNC_GO }, pending = { 0 };
 	int code;
@@ -160,22 +162,25 @@ int container_run(struct spec *s)
 
 	if (detach_open_log(s, &e) < 0) {
 		fprintf(stderr, "eci-run: %s\n", e.msg);
+		helper_abandon(hp);
 		return EXIT_ECI;
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0) {
 		fprintf(stderr, "eci-run: socketpair: %s\n", strerror(errno));
+		helper_abandon(hp);
 		return EXIT_ECI;
 	}
 	psock = sock[0];
-	pid = clone_child(s, sock);
+	pid = clone_child(s, sock, hp);
 	close(sock[1]);
 	if (pid < 0) {
 		fprintf(stderr, "eci-run: create namespaces: %s%s\n", strerror(errno),
 			errno == EPERM || errno == ENOSPC ? " (are user namespaces enabled? see "
 			"/proc/sys/user/max_user_namespaces)" : "");
+		helper_abandon(hp);
 		return EXIT_ECI;
 	}
-	if (helper_run(s->helper, pid, s->prefer, range, sizeof(range), &e) < 0 ||
+	if (helper_map(hp, pid, s->prefer, range, sizeof(range), &e) < 0 ||
 	    sscanf(range, "uid:%u:", &go.slot) != 1) {
 		if (!e.msg[0])
 			eci_fail(&e, 0, "eci-newidmap said '%s', not the range it mapped", range);

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -113,43 +114,84 @@ int helper_check_subids(struct eci_err *e)
 }
 
 /*
- * Run the helper for the child's pid.  Its stderr is ours, so its own
- * message reaches the user; its stdout (the range) is read through a pipe.
+ * Start the helper (eci-newidmap --stdin) before the container exists: it
+ * reads /etc/subuid, the policy and /proc while the launcher builds the
+ * spec and clones the child, then waits for the child's pid on its stdin.
+ * Its stderr is ours, so its own message reaches the user; its stdout (the
+ * range) is read through a pipe.
  */
-int helper_run(const char *helper, pid_t pid, const char *prefer, char *range, size_t size,
-	       struct eci_err *e)
+int helper_start(struct helper_proc *h, const char *helper, struct eci_err *e)
 {
-	_cleanup_close_ int rd = -1, wr = -1;
 	posix_spawn_file_actions_t fa;
-	char pidstr[16], polenv[600];
+	char polenv[600];
 	char *envp[] = { polenv, NULL };
-	char *argv[] = { (char *)HELPER, (char *)"--prefer", (char *)prefer, pidstr, NULL };
-	char **args = prefer && *prefer ? argv : (char *[]){ (char *)HELPER, pidstr, NULL };
-	int p[2], status, r;
-	pid_t hp;
-	ssize_t n;
+	char *argv[] = { (char *)HELPER, (char *)"--stdin", NULL };
+	int in[2], out[2], r;
 
-	snprintf(pidstr, sizeof(pidstr), "%d", (int)pid);
+	h->pid = -1;
+	h->in = h->out = -1;
 	/* Only a test build reads policy from elsewhere; the installed helper
 	 * ignores its environment altogether. */
 	snprintf(polenv, sizeof(polenv), "ECI_POLICY_DIR=%s", policy_dir());
-	if (pipe2(p, O_CLOEXEC) < 0)
+	/* stdin a socket: send() to a helper that already exited (it refused)
+	 * must fail with EPIPE, not raise SIGPIPE. */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) < 0)
+		return eci_fail(e, errno, "socketpair");
+	if (pipe2(out, O_CLOEXEC) < 0) {
+		close(in[0]);
+		close(in[1]);
 		return eci_fail(e, errno, "pipe");
-	rd = p[0];
-	wr = p[1];
+	}
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, wr, 1);
-	r = posix_spawn(&hp, helper, &fa, NULL, args, envp);
+	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+	r = posix_spawn(&h->pid, helper, &fa, NULL, argv, envp);
 	posix_spawn_file_actions_destroy(&fa);
-	if (r)
+	close(in[0]);
+	close(out[1]);
+	h->in = in[1];
+	h->out = out[0];
+	if (r) {
+		h->pid = -1;
+		helper_abandon(h);
 		return eci_fail(e, r, "run %s", helper);
-	close(steal_fd(wr));
-	n = read(rd, range, size - 1);
+	}
+	return 0;
+}
+
+/* The container will not be: the helper reads EOF and exits quietly. */
+void helper_abandon(struct helper_proc *h)
+{
+	if (h->in >= 0)
+		close(steal_fd(h->in));
+	if (h->out >= 0)
+		close(steal_fd(h->out));
+	if (h->pid > 0)
+		while (waitpid(h->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	h->pid = -1;
+}
+
+/* Send the child's pid (and the preferred slots), read the range. */
+int helper_map(struct helper_proc *h, pid_t pid, const char *prefer, char *range, size_t size,
+	       struct eci_err *e)
+{
+	char req[1100];
+	int status, len;
+	ssize_t n;
+
+	len = snprintf(req, sizeof(req), "%d%s%.1000s\n", (int)pid, prefer && *prefer ? " " : "",
+		       prefer ? prefer : "");
+	n = send(h->in, req, (size_t)len, MSG_NOSIGNAL);
+	close(steal_fd(h->in));
+	n = n == len ? read(h->out, range, size - 1) : -1;
 	range[n > 0 ? n : 0] = '\0';
 	range[strcspn(range, "\n")] = '\0';
-	while (waitpid(hp, &status, 0) < 0)
+	close(steal_fd(h->out));
+	while (waitpid(h->pid, &status, 0) < 0)
 		if (errno != EINTR)
-			return eci_fail(e, errno, "wait for %s", helper);
+			return eci_fail(e, errno, "wait for %s", HELPER);
+	h->pid = -1;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFEXITED(status))

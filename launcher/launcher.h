@@ -79,8 +79,14 @@ bool cli_is_help(const char *arg);
 /* helper.c */
 int helper_find(char *buf, size_t size, struct eci_err *e);
 int helper_check_subids(struct eci_err *e);
-int helper_run(const char *helper, pid_t pid, const char *prefer, char *range, size_t size,
+struct helper_proc {
+	pid_t pid;
+	int in, out;		/* its stdin and stdout */
+};
+int helper_start(struct helper_proc *h, const char *helper, struct eci_err *e);
+int helper_map(struct helper_proc *h, pid_t pid, const char *prefer, char *range, size_t size,
 	       struct eci_err *e);
+void helper_abandon(struct helper_proc *h);
 
 /* state.c */
 #define STATE_ENV "env"			/* BASE/ID/env: the workload's, NUL-ended */
@@ -179,7 +185,7 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e);
 void spec_free(struct spec *s);
 
 /* container.c: parent side; returns the exit code for eci-run */
-int container_run(struct spec *s);
+int container_run(struct spec *s, struct helper_proc *hp);
 /* Pass the signals eci-run forwards (not the terminal's) on to @pid. */
 void container_forward_signals(pid_t pid);
 /* Wait for @pid: its exit code, or 128+N if signal N killed it. */

@@ -14,6 +14,8 @@ int main(int argc, char **argv)
 	struct eci_err e = { 0 };
 	struct opts o;
 	struct spec s;
+	struct helper_proc hp;
+	char helper[4096];
 	int code, ready = -1;
 
 	title_init(argc, argv);
@@ -37,16 +39,23 @@ int main(int argc, char **argv)
 		fprintf(stderr, "eci-run: %s\n", e.msg);
 		return EXIT_ECI;
 	}
-	if (spec_build(&s, &o, &e) < 0 || helper_find(s.helper, sizeof(s.helper), &e) < 0 ||
-	    policy_check_helper(s.helper, &e) < 0 ||
-	    helper_check_subids(&e) < 0 || state_create(&s, &e) < 0) {
+	/* The helper first: it reads its files and /proc while the spec is
+	 * built and the child cloned (helper.c). */
+	if (helper_find(helper, sizeof(helper), &e) < 0 || policy_check_helper(helper, &e) < 0 ||
+	    helper_check_subids(&e) < 0 || helper_start(&hp, helper, &e) < 0) {
 		fprintf(stderr, "eci-run: %s\n", e.msg);
+		return EXIT_ECI;
+	}
+	if (spec_build(&s, &o, &e) < 0 || state_create(&s, &e) < 0) {
+		fprintf(stderr, "eci-run: %s\n", e.msg);
+		helper_abandon(&hp);
 		state_remove(&s);
 		spec_free(&s);
 		return EXIT_ECI;
 	}
+	snprintf(s.helper, sizeof(s.helper), "%s", helper);
 	s.ready_fd = ready;
-	code = container_run(&s);
+	code = container_run(&s, &hp);
 	state_exit(&s, code);
 	spec_free(&s);
 	return code;

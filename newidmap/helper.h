@@ -9,6 +9,7 @@
 #ifndef ECI_HELPER_H
 #define ECI_HELPER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -76,9 +77,11 @@ struct limit {
 	void *policy;
 };
 
+size_t lease_slot_count(const struct idfile *u, const struct idfile *g);
+void lease_scan(const struct idfile *u, const struct idfile *g, bool *busy);
 size_t lease_pick(struct leases *ls, const struct caller *c, const struct idfile *u,
 		  const struct idfile *g, const struct prefer *prefer, const struct limit *lim,
-		  struct lease *out);
+		  const bool *busy, struct lease *out);
 void lease_commit(struct leases *ls, const struct lease *l);
 
 /* target.c: the start time of the target, read through its /proc fd. */

@@ -174,16 +174,27 @@ static void check_limit(struct leases *ls, const struct caller *c, const struct 
 	}
 }
 
-/* Does any process on the host use an id of this slot? */
-static bool ids_in_use(uint32_t ustart, uint32_t gstart)
+size_t lease_slot_count(const struct idfile *u, const struct idfile *g)
 {
+	size_t nu = subid_slot_count(u->r, u->n), ng = subid_slot_count(g->r, g->n);
+
+	return nu < ng ? nu : ng;
+}
+
+/*
+ * Which slots does a process on the host use an id of?  One pass over
+ * /proc for all of them (busy[i] for slot i).  Done before the lease lock is
+ * taken: a process that appears later could as well appear after the pick.
+ */
+void lease_scan(const struct idfile *u, const struct idfile *g, bool *busy)
+{
+	size_t n = lease_slot_count(u, g);
 	DIR *d = opendir("/proc");
 	struct dirent *de;
-	bool busy = false;
 
 	if (!d)
 		die(EXIT_SYSERR, "open /proc: %m");
-	while (!busy && (de = readdir(d))) {
+	while ((de = readdir(d))) {
 		_cleanup_free_ char *status = NULL;
 		char path[300];
 
@@ -192,11 +203,17 @@ static bool ids_in_use(uint32_t ustart, uint32_t gstart)
 		snprintf(path, sizeof(path), "/proc/%s/status", de->d_name);
 		if (read_all_at(AT_FDCWD, path, 1 << 16, &status, NULL) < 0)
 			continue;	/* gone meanwhile */
-		busy = lease_ids_in_slot(status, "Uid:", ustart, SUBID_SLOT) ||
-		       lease_ids_in_slot(status, "Gid:", gstart, SUBID_SLOT);
+		for (size_t i = 0; i < n; i++) {
+			uint32_t us, gs;
+
+			if (busy[i] || subid_slot(u->r, u->n, i, &us, NULL) < 0 ||
+			    subid_slot(g->r, g->n, i, &gs, NULL) < 0)
+				continue;
+			busy[i] = lease_ids_in_slot(status, "Uid:", us, SUBID_SLOT) ||
+				  lease_ids_in_slot(status, "Gid:", gs, SUBID_SLOT);
+		}
 	}
 	closedir(d);
-	return busy;
 }
 
 static bool preferred(const struct prefer *p, uint32_t start)
@@ -210,10 +227,9 @@ static bool preferred(const struct prefer *p, uint32_t start)
 /* Two rounds: first the slots the launcher prefers, then any. */
 size_t lease_pick(struct leases *ls, const struct caller *c, const struct idfile *u,
 		  const struct idfile *g, const struct prefer *prefer, const struct limit *lim,
-		  struct lease *out)
+		  const bool *busy, struct lease *out)
 {
-	size_t nu = subid_slot_count(u->r, u->n), ng = subid_slot_count(g->r, g->n);
-	size_t n = nu < ng ? nu : ng;
+	size_t n = lease_slot_count(u, g);
 
 	check_limit(ls, c, u, n, lim);
 	for (int round = prefer->n ? 0 : 1; round < 2; round++)
@@ -223,9 +239,8 @@ size_t lease_pick(struct leases *ls, const struct caller *c, const struct idfile
 			if (subid_slot(u->r, u->n, i, &us, NULL) < 0 ||
 			    subid_slot(g->r, g->n, i, &gs, NULL) < 0)
 				break;
-			if ((round == 0 && !preferred(prefer, us)) ||
-			    lease_state(ls, us, c->uid) != FREE ||
-			    ids_in_use(us, gs))
+			if ((round == 0 && !preferred(prefer, us)) || busy[i] ||
+			    lease_state(ls, us, c->uid) != FREE)
 				continue;
 			memset(out, 0, sizeof(*out));
 			out->uid_start = us;

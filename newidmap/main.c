@@ -22,6 +22,12 @@
  * records the lease, and prints "uid:START:COUNT gid:START:COUNT" on stdout
  * for the launcher.
  *
+ * With --stdin the launcher starts it before the container exists: it
+ * reads the files, the policy and /proc first, then "PID[ PREFER]\n" from
+ * stdin (EOF: the launcher gave up; it exits quietly), and goes on as with
+ * a PID argument.  The lease lock is taken only after that line, so a
+ * launcher that never sends it holds nobody up.
+ *
  * Exit: 0 done; 100 refused (usage, subordinate ids, target); 111 system
  * error.  Every message names the file or process and the reason.
  */
@@ -35,6 +41,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "helper.h"
 #include "policy.h"
 
@@ -109,6 +116,36 @@ static void read_limit(struct limit *lim)
 	lim->policy = &policy;
 }
 
+/* --stdin: "PID[ PREFER]\n", at most one line of 1023 bytes. */
+static pid_t read_request(struct prefer *prefer)
+{
+	char buf[1024], *sp;
+	size_t len = 0;
+
+	while (len < sizeof(buf) - 1) {
+		ssize_t n = read(0, buf + len, 1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			die(EXIT_SYSERR, "read stdin: %m");
+		if (n == 0 && len == 0)
+			exit(EXIT_DENIED);	/* the launcher gave up: nothing to say */
+		if (n == 0 || buf[len] == '\n')
+			break;
+		len++;
+	}
+	if (len == sizeof(buf) - 1 || len == 0)
+		die(EXIT_DENIED, "stdin: invalid request");
+	buf[len] = '\0';
+	sp = strchr(buf, ' ');
+	if (sp) {
+		*sp = '\0';
+		parse_prefer(sp + 1, prefer);
+	}
+	return parse_pid(buf);
+}
+
 /* Only the test build (ECI_POLICY_FROM_ENV) keeps $ECI_POLICY_DIR. */
 static char test_policy_dir[512];
 
@@ -149,9 +186,13 @@ int main(int argc, char **argv)
 	struct leases ls;
 	struct lease l;
 	struct caller c;
+	bool from_stdin = false;
+	_cleanup_free_ bool *busy = NULL;
+	pid_t parent;
 	int procfd;
-	pid_t pid;
+	pid_t pid = 0;
 
+	parent = getppid();
 	sanitize_stdio();
 	keep_test_policy_dir();
 	clearenv();
@@ -169,23 +210,36 @@ int main(int argc, char **argv)
 		argc -= 2;
 	}
 	if (argc != 2 || !strcmp(argv[1], "--help"))
-		die(EXIT_DENIED, "usage: eci-newidmap [--prefer START[,START...]] PID");
-	pid = parse_pid(argv[1]);
+		die(EXIT_DENIED, "usage: eci-newidmap [--prefer START[,START...]] PID|--stdin");
+	if (!strcmp(argv[1], "--stdin"))
+		from_stdin = true;
+	else
+		pid = parse_pid(argv[1]);
 	who_am_i(&c);
 
-	procfd = target_open(pid, &c);
 	idfile_load(&uids, SUBUID_PATH, 'u', &c, c.uid);
 	idfile_load(&gids, SUBGID_PATH, 'g', &c, c.gid);
-
+	read_limit(&lim);
+	busy = calloc(lease_slot_count(&uids, &gids) + 1, sizeof(*busy));
+	if (!busy)
+		die(EXIT_SYSERR, "out of memory");
+	lease_scan(&uids, &gids, busy);
+	if (from_stdin)
+		pid = read_request(&prefer);
+	procfd = target_open(pid, &c);
 
 	leases_as_root();
 	leases_open(&ls);
-	read_limit(&lim);
-	lease_pick(&ls, &c, &uids, &gids, &prefer, &lim, &l);
+	lease_pick(&ls, &c, &uids, &gids, &prefer, &lim, busy, &l);
 	l.pid = pid;
 	l.starttime = target_starttime(procfd, pid);
 	leases_as_caller(&c);	/* the map files are the caller's */
 	maps_write(procfd, l.uid_start, l.gid_start, SUBID_SLOT);
+	/* A launcher killed meanwhile takes its child with it (parent-death
+	 * signal): no lease for a container that is going, which the next
+	 * start would see alive for a moment and pass over. */
+	if (getppid() != parent)
+		die(EXIT_SYSERR, "the launcher went away");
 	leases_as_root();
 	lease_commit(&ls, &l);
 	leases_as_caller(&c);

@@ -111,6 +111,7 @@ static int lease_slot(pid_t child, unsigned *slot, struct eci_err *e)
 	struct limit lim = { 0 };
 	struct lease l;
 	char path[64], map[64];
+	_cleanup_free_ bool *busy = NULL;
 	int procfd, fd;
 
 	if (!pw)
@@ -121,8 +122,12 @@ static int lease_slot(pid_t child, unsigned *slot, struct eci_err *e)
 	snprintf(c.name, sizeof(c.name), "%s", pw->pw_name);
 	idfile_load(&u, SUBUID_PATH, 'u', &c, c.uid);
 	idfile_load(&g, SUBGID_PATH, 'g', &c, c.gid);
+	busy = calloc(lease_slot_count(&u, &g) + 1, sizeof(*busy));
+	if (!busy)
+		return eci_fail(e, ENOMEM, "lease");
+	lease_scan(&u, &g, busy);
 	leases_open(&ls);
-	lease_pick(&ls, &c, &u, &g, &none, &lim, &l);
+	lease_pick(&ls, &c, &u, &g, &none, &lim, busy, &l);
 	snprintf(path, sizeof(path), "/proc/%d", (int)child);
 	procfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (procfd < 0)
