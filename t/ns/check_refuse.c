@@ -151,6 +151,41 @@ START_TEST(helper_usage)
 }
 END_TEST
 
+/* eci-newidmap --stdin (as eci-run starts it): a hostile request line. */
+START_TEST(helper_stdin_request)
+{
+	char bin[4096], cmd[8192];
+	char *sh[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+	struct run_result r;
+	static const struct {
+		const char *input, *words;
+	} bad[] = {
+		{ "printf '12abc\\n'", "invalid pid '12abc'" },
+		{ "printf '\\n'", "stdin: invalid request" },
+		{ "head -c 2000 /dev/zero | tr '\\0' 7", "stdin: invalid request" },
+		{ "printf '1\\n'", "invalid pid '1'" },
+		{ "printf '2 x,y\\n'", "--prefer: invalid list 'x,y'" },
+		{ "printf '2\\n'", "process 2 is not yours" },
+	};
+
+	t_helper(bin, sizeof(bin));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(cmd, sizeof(cmd), "%s | '%s' --stdin", bad[i].input, bin);
+		t_run(sh, &r);
+		ck_assert_msg(r.status == 100, "%s: exit %d (%s)", bad[i].input, r.status, r.err);
+		ck_assert_msg(strstr(r.err, bad[i].words), "%s: stderr lacks '%s': %s", bad[i].input,
+			      bad[i].words, r.err);
+		t_run_free(&r);
+	}
+	/* EOF before a request: the launcher gave up; nothing to say. */
+	snprintf(cmd, sizeof(cmd), "'%s' --stdin < /dev/null", bin);
+	t_run(sh, &r);
+	ck_assert_int_eq(r.status, 100);
+	ck_assert_str_eq(r.err, "");
+	t_run_free(&r);
+}
+END_TEST
+
 START_TEST(helper_not_your_process)
 {
 	char bin[4096];
@@ -369,6 +404,7 @@ Suite *refuse_suite(void)
 	}
 	suite_add_tcase(s, tc);
 	tcase_add_test(th, helper_usage);
+	tcase_add_test(th, helper_stdin_request);
 	tcase_add_test(th, helper_not_your_process);
 	tcase_add_test(th, helper_own_namespace);
 	tcase_add_test(th, helper_no_such_process);
