@@ -10,6 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <check.h>
+
 #include "run.h"
 #include "util.h"
 
@@ -180,4 +182,23 @@ void t_eci_sh(const char *bin, const char *flags, const char *image, const char 
 	snprintf(cmd, sizeof(cmd), "exec '%s' -v '%s:/probe:ro' %s '%s' /bin/sh -c '%s'", bin, probe,
 		 flags, image, script);
 	t_run(argv, r);
+}
+
+unsigned long long t_status_hex(const char *out, const char *key)
+{
+	const char *p = strstr(out, key);
+
+	ck_assert_msg(p, "no %s in: %s", key, out);
+	return strtoull(p + strlen(key), NULL, 16);
+}
+
+unsigned long long t_all_caps(void)
+{
+	char *buf = NULL;
+	int last;
+
+	ck_assert_int_eq(read_all_at(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", 64, &buf, NULL), 0);
+	last = atoi(buf);
+	free(buf);
+	return last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
 }

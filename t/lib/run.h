@@ -45,4 +45,10 @@ pid_t t_child_of(pid_t parent);
 /* Read one line (without the newline) from fd into buf; 0 or -1 at EOF. */
 int t_read_line(int fd, char *buf, size_t size);
 
+/* The hex value after @key ("CapEff:\t") in /proc/PID/status text. */
+unsigned long long t_status_hex(const char *out, const char *key);
+
+/* Every capability this kernel knows, as a mask. */
+unsigned long long t_all_caps(void);
+
 #endif

@@ -102,25 +102,6 @@ static void xsh_is(const struct ctr *c, const char *flags, const char *script, c
 	free(out);
 }
 
-static unsigned long long status_hex(const char *out, const char *key)
-{
-	const char *p = strstr(out, key);
-
-	ck_assert_msg(p, "no %s in: %s", key, out);
-	return strtoull(p + strlen(key), NULL, 16);
-}
-
-static unsigned long long all_caps(void)
-{
-	char *buf = NULL;
-	int last;
-
-	ck_assert_int_eq(read_all_at(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", 64, &buf, NULL), 0);
-	last = atoi(buf);
-	free(buf);
-	return last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
-}
-
 /* The pid namespace, the file system and every namespace of the workload
  * (pid 2: it exec'd sleep). */
 START_TEST(same_namespaces)
@@ -156,16 +137,16 @@ START_TEST(same_privileges)
 	want = xsh(&c, "", "cat /tmp/status");
 	out = xsh(&c, "", STATUS);
 	ck_assert_str_eq(out, want);
-	ck_assert_uint_eq(status_hex(out, "CapBnd:\t"), DOCKER_CAPS);
-	ck_assert_uint_eq(status_hex(out, "CapEff:\t"), DOCKER_CAPS);
+	ck_assert_uint_eq(t_status_hex(out, "CapBnd:\t"), DOCKER_CAPS);
+	ck_assert_uint_eq(t_status_hex(out, "CapEff:\t"), DOCKER_CAPS);
 	ck_assert_ptr_nonnull(strstr(out, "NoNewPrivs:\t1\nSeccomp:\t2\n"));
 	free(out);
 	free(want);
 	xsh_is(&c, "", "/probe ns", "fsopen EPERM\nunshare-user EPERM\nclone3 ENOSYS\n");
 	/* a non-root user: the bounding set, nothing effective (as run -u) */
 	out = xsh(&c, "-u 1000", STATUS);
-	ck_assert_uint_eq(status_hex(out, "CapBnd:\t"), DOCKER_CAPS);
-	ck_assert_uint_eq(status_hex(out, "CapEff:\t"), 0);
+	ck_assert_uint_eq(t_status_hex(out, "CapBnd:\t"), DOCKER_CAPS);
+	ck_assert_uint_eq(t_status_hex(out, "CapEff:\t"), 0);
 	free(out);
 	finish(&c);
 }
@@ -184,8 +165,8 @@ START_TEST(settings_recorded)
 	out = xsh(&c, "", STATUS);
 	ck_assert_str_eq(out, want);
 	ck_assert_ptr_nonnull(strstr(out, "NoNewPrivs:\t0\nSeccomp:\t0\n"));
-	ck_assert_uint_eq(status_hex(out, "CapAmb:\t"), 1ULL << 12);
-	ck_assert_uint_eq(status_hex(out, "CapBnd:\t"), DOCKER_CAPS | 1ULL << 12);
+	ck_assert_uint_eq(t_status_hex(out, "CapAmb:\t"), 1ULL << 12);
+	ck_assert_uint_eq(t_status_hex(out, "CapBnd:\t"), DOCKER_CAPS | 1ULL << 12);
 	free(out);
 	free(want);
 	finish(&c);
@@ -201,8 +182,8 @@ START_TEST(privileged_kept)
 	want = xsh(&c, "", "cat /tmp/status");
 	out = xsh(&c, "", STATUS);
 	ck_assert_str_eq(out, want);
-	ck_assert_uint_eq(status_hex(out, "CapBnd:\t"), all_caps());
-	ck_assert_uint_eq(status_hex(out, "CapEff:\t"), all_caps());
+	ck_assert_uint_eq(t_status_hex(out, "CapBnd:\t"), t_all_caps());
+	ck_assert_uint_eq(t_status_hex(out, "CapEff:\t"), t_all_caps());
 	free(out);
 	free(want);
 	out = xsh(&c, "", "/probe ns");

@@ -29,25 +29,6 @@ static void eci(const char *flags, const char *script, struct run_result *r)
 	t_eci_sh(t_bin("eci-run", bin, sizeof(bin)), flags, "default", script, r);
 }
 
-static unsigned long long status_hex(const char *out, const char *key)
-{
-	const char *p = strstr(out, key);
-
-	ck_assert_msg(p, "no %s in: %s", key, out);
-	return strtoull(p + strlen(key), NULL, 16);
-}
-
-static unsigned long long all_caps(void)
-{
-	char *buf = NULL;
-	int last;
-
-	ck_assert_int_eq(read_all_at(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", 64, &buf, NULL), 0);
-	last = atoi(buf);
-	free(buf);
-	return last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
-}
-
 static void caps_are(const char *flags, unsigned long long bnd, unsigned long long eff,
 		     unsigned long long amb)
 {
@@ -55,11 +36,11 @@ static void caps_are(const char *flags, unsigned long long bnd, unsigned long lo
 
 	eci(flags, "grep -E \"^Cap|^NoNew|^Seccomp:\" /proc/self/status", &r);
 	ck_assert_msg(r.status == 0, "%s: %s", flags, r.err);
-	ck_assert_uint_eq(status_hex(r.out, "CapBnd:\t"), bnd);
-	ck_assert_uint_eq(status_hex(r.out, "CapEff:\t"), eff);
-	ck_assert_uint_eq(status_hex(r.out, "CapPrm:\t"), eff | amb);
-	ck_assert_uint_eq(status_hex(r.out, "CapInh:\t"), amb);
-	ck_assert_uint_eq(status_hex(r.out, "CapAmb:\t"), amb);
+	ck_assert_uint_eq(t_status_hex(r.out, "CapBnd:\t"), bnd);
+	ck_assert_uint_eq(t_status_hex(r.out, "CapEff:\t"), eff);
+	ck_assert_uint_eq(t_status_hex(r.out, "CapPrm:\t"), eff | amb);
+	ck_assert_uint_eq(t_status_hex(r.out, "CapInh:\t"), amb);
+	ck_assert_uint_eq(t_status_hex(r.out, "CapAmb:\t"), amb);
 	t_run_free(&r);
 }
 
@@ -76,14 +57,14 @@ START_TEST(caps_add_drop)
 	caps_are("--cap-add CAP_SYS_PTRACE", DOCKER_CAPS | 1ULL << 19, DOCKER_CAPS | 1ULL << 19, 0);
 	caps_are("--cap-drop ALL", 0, 0, 0);
 	caps_are("--cap-drop ALL --cap-add KILL", 1ULL << 5, 1ULL << 5, 0);
-	caps_are("--cap-add ALL --cap-drop SYS_ADMIN", all_caps() & ~(1ULL << 21),
-		 all_caps() & ~(1ULL << 21), 0);
+	caps_are("--cap-add ALL --cap-drop SYS_ADMIN", t_all_caps() & ~(1ULL << 21),
+		 t_all_caps() & ~(1ULL << 21), 0);
 }
 END_TEST
 
 START_TEST(caps_privileged)
 {
-	caps_are("--privileged", all_caps(), all_caps(), 0);
+	caps_are("--privileged", t_all_caps(), t_all_caps(), 0);
 }
 END_TEST
 
