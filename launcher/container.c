@@ -62,6 +62,12 @@ void container_forward_signals(pid_t pid)
 		sigaction(forwarded[i], &sa, NULL);
 }
 
+void container_default_signals(void)
+{
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		signal(forwarded[i], SIG_DFL);
+}
+
 void sync_send_fail(int sock, int type, int code, const struct eci_err *e)
 {
 	struct sync_msg m = { .type = type, .code = code, .err = *e };

@@ -37,18 +37,6 @@
 #include "mounts.h"
 #include "util.h"
 
-static const int passed_on[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1,
-				 SIGUSR2, SIGWINCH, SIGCONT };
-static volatile pid_t workload;
-
-static void pass_on(int sig, siginfo_t *si, void *uc)
-{
-	if (si->si_code == SI_KERNEL)
-		return;	/* from the terminal: the workload got it too */
-	if (workload > 0)
-		kill(workload, sig);
-}
-
 /* -w: like docker, create the working directory if it is missing. */
 static int enter_workdir(const char *dir, struct eci_err *e)
 {
@@ -134,8 +122,7 @@ void init_workload(struct spec *s, int sock, int nest)
 	sigset_t none;
 	int code;
 
-	for (size_t i = 0; i < sizeof(passed_on) / sizeof(passed_on[0]); i++)
-		signal(passed_on[i], SIG_DFL);
+	container_default_signals();
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (prepare(s, sock, nest, &e) < 0) {
@@ -211,7 +198,6 @@ static int reap_until(pid_t main_pid)
 
 void init_main(struct spec *s, int sock, int rootfd)
 {
-	struct sigaction sa = { .sa_sigaction = pass_on, .sa_flags = SA_SIGINFO | SA_RESTART };
 	struct eci_err e = { 0 };
 	_cleanup_close_ int proc = -1;
 	int nest[2];
@@ -219,9 +205,9 @@ void init_main(struct spec *s, int sock, int rootfd)
 
 	prctl(PR_SET_NAME, "eci-init", 0, 0, 0);
 	title_set("eci-init");	/* not the launcher's command line, host paths and all */
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(passed_on) / sizeof(passed_on[0]); i++)
-		sigaction(passed_on[i], &sa, NULL);
+	/* Handled before the fork, so that none is lost: the kernel drops the
+	 * signals a pid namespace's init has no handler for. */
+	container_forward_signals(0);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, nest) < 0)
 		fail_init(sock, errno, "socketpair");
 	/*
@@ -241,7 +227,7 @@ void init_main(struct spec *s, int sock, int rootfd)
 		close(nest[0]);
 		init_workload(s, sock, nest[1]);
 	}
-	workload = pid;
+	container_forward_signals(pid);
 	close(nest[1]);
 	if (nest_map(proc, pid, nest[0], &e) < 0 ||
 	    (rootfd >= 0 && enter_root(s, rootfd, pid, &e) < 0) ||
