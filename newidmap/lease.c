@@ -196,21 +196,25 @@ void lease_scan(const struct idfile *u, const struct idfile *g, bool *busy)
 		die(EXIT_SYSERR, "open /proc: %m");
 	while ((de = readdir(d))) {
 		_cleanup_free_ char *status = NULL;
+		unsigned long long ids[8];
 		char path[300];
 
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
 		snprintf(path, sizeof(path), "/proc/%s/status", de->d_name);
-		if (read_all_at(AT_FDCWD, path, 1 << 16, &status, NULL) < 0)
-			continue;	/* gone meanwhile */
+		if (read_all_at(AT_FDCWD, path, 1 << 16, &status, NULL) < 0 ||
+		    !lease_status_ids(status, ids))
+			continue;	/* gone meanwhile, or a zombie */
 		for (size_t i = 0; i < n; i++) {
 			uint32_t us, gs;
 
 			if (busy[i] || subid_slot(u->r, u->n, i, &us, NULL) < 0 ||
 			    subid_slot(g->r, g->n, i, &gs, NULL) < 0)
 				continue;
-			busy[i] = lease_ids_in_slot(status, "Uid:", us, SUBID_SLOT) ||
-				  lease_ids_in_slot(status, "Gid:", gs, SUBID_SLOT);
+			for (int k = 0; k < 4; k++)
+				busy[i] |= (ids[k] >= us && ids[k] < (unsigned long long)us + SUBID_SLOT) ||
+					   (ids[4 + k] >= gs &&
+					    ids[4 + k] < (unsigned long long)gs + SUBID_SLOT);
 		}
 	}
 	closedir(d);

@@ -84,4 +84,11 @@ bool lease_alive(const struct lease *l, const struct lease_probe *p);
  */
 bool lease_ids_in_slot(const char *status, const char *key, uint32_t start, uint32_t count);
 
+/*
+ * lease_status_ids() - the real, effective, saved and file system uids
+ * (ids[0..3]) and gids (ids[4..7]) in /proc/PID/status text, ULLONG_MAX
+ * where one is missing; false for a zombie or dead task (ids unset).
+ */
+bool lease_status_ids(const char *status, unsigned long long ids[8]);
+
 #endif

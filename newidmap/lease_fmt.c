@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,18 +95,18 @@ bool lease_alive(const struct lease *l, const struct lease_probe *p)
 	return p->pid_exists && p->starttime == l->starttime;
 }
 
-bool lease_ids_in_slot(const char *status, const char *key, uint32_t start, uint32_t count)
+/* Up to 4 ids after @key at the start of a line; the rest ULLONG_MAX. */
+static void parse_ids(const char *status, const char *key, unsigned long long ids[4])
 {
-	const char *line = status, *state = strstr(status, "\nState:\t");
+	const char *line = status;
 	size_t kl = strlen(key);
 
-	if (state && (state[8] == 'Z' || state[8] == 'X' || state[8] == 'x'))
-		return false;
-
+	for (int i = 0; i < 4; i++)
+		ids[i] = ULLONG_MAX;
 	while (line && strncmp(line, key, kl))
 		line = (line = strchr(line, '\n')) ? line + 1 : NULL;
 	if (!line)
-		return false;
+		return;
 	line += kl;
 	for (int i = 0; i < 4; i++) {
 		char *end;
@@ -113,9 +114,32 @@ bool lease_ids_in_slot(const char *status, const char *key, uint32_t start, uint
 
 		if (end == line)
 			break;
-		if (id >= start && id < (unsigned long long)start + count)
-			return true;
+		ids[i] = id;
 		line = end;
 	}
+}
+
+bool lease_status_ids(const char *status, unsigned long long ids[8])
+{
+	const char *state = strstr(status, "\nState:\t");
+
+	if (state && (state[8] == 'Z' || state[8] == 'X' || state[8] == 'x'))
+		return false;
+	parse_ids(status, "Uid:", ids);
+	parse_ids(status, "Gid:", ids + 4);
+	return true;
+}
+
+bool lease_ids_in_slot(const char *status, const char *key, uint32_t start, uint32_t count)
+{
+	const char *state = strstr(status, "\nState:\t");
+	unsigned long long ids[4];
+
+	if (state && (state[8] == 'Z' || state[8] == 'X' || state[8] == 'x'))
+		return false;
+	parse_ids(status, key, ids);
+	for (int i = 0; i < 4; i++)
+		if (ids[i] >= start && ids[i] < (unsigned long long)start + count)
+			return true;
 	return false;
 }

@@ -619,6 +619,28 @@ static const char *mkstatus(const char *state, const unsigned uid[4], const unsi
 #define SLOT 100000u
 #define SLOT_N 65536u
 
+/* All eight ids at once, as the helper's scan of /proc reads them. */
+START_TEST(test_status_ids)
+{
+	static const unsigned uid[4] = { 1, 2, 3, 4 }, gid[4] = { 5, 6, 7, 4294967295u };
+	unsigned long long ids[8];
+
+	ck_assert(lease_status_ids(mkstatus("S (sleeping)", uid, gid), ids));
+	for (int i = 0; i < 4; i++) {
+		ck_assert_uint_eq(ids[i], uid[i]);
+		ck_assert_uint_eq(ids[4 + i], gid[i]);
+	}
+	ck_assert(!lease_status_ids(mkstatus("Z (zombie)", uid, gid), ids));
+	ck_assert(!lease_status_ids(mkstatus("X (dead)", uid, gid), ids));
+	/* missing or short lines: what is not there matches no slot */
+	ck_assert(lease_status_ids("Name:\tx\nUid:\t7\t8\n", ids));
+	ck_assert_uint_eq(ids[0], 7);
+	ck_assert_uint_eq(ids[1], 8);
+	ck_assert_uint_eq(ids[2], ULLONG_MAX);
+	ck_assert_uint_eq(ids[4], ULLONG_MAX);
+}
+END_TEST
+
 static const unsigned outside[4] = { 1000, 1000, 1000, 1000 };
 
 START_TEST(test_slot_none)
@@ -850,6 +872,7 @@ static TCase *slot_tcase(void)
 	tcase_add_test(tc, test_slot_zombie);
 	tcase_add_test(tc, test_slot_live_states);
 	tcase_add_test(tc, test_slot_self);
+	tcase_add_test(tc, test_status_ids);
 	return tc;
 }
 
