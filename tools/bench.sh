@@ -1,78 +1,510 @@
 #!/bin/sh
-# bench.sh O — eci side by side with the tools people would use instead,
-# medians over repeated runs (hyperfine), one Markdown table, also written
-# to BENCHMARKS.md with the machine's description.  Run as root: the
-# rootless tools run as the unprivileged account ecitest, dockerd is a
-# private one started here and stopped again.
+# bench.sh O — eci side by side with the tools people would use instead, in
+# one run, one Markdown table of medians, ratios and the issue's targets,
+# written to BENCHMARKS.md with the machine's description (root only).
+#
+#   1  cold start of /bin/true: eci-run, bwrap, runc and crun rootless,
+#      unshare (the floor)
+#   2  docker run --rm IMG true, --runtime eci against runc, one dockerd
+#   3  a generated 200 MB image: import against tar -xf of its layer; its
+#      first start in a slot (unpack) and later ones, against the default
+#   4  PSS of eci's own processes while the workload sleeps, against bwrap's
+#   5  start of the 1st, 10th, 50th and 100th concurrently running container
+#   6  a syscall-heavy loop under the default seccomp filter and without one
+#   7  TCP container → host loopback through pasta
+#
+# The rootless tools run as the unprivileged account ecitest (item 5 as
+# ecitest-bench, which gets 110 slots), each with a store and a runtime
+# directory of this run's own, so that nothing here meets the account's
+# other containers.  dockerd is a private one started here.  Everything
+# started is stopped and removed again, on failure too; an item that fails
+# says "n/a" and why in its row, and the others go on.  Knobs: RUNS (start
+# times, default 50), DOCKER_RUNS (20), SLOW_RUNS (runs of the slower
+# items, 10), SCALE_PASSES (5), ITEMS (which items, default all; with fewer,
+# the table is printed but BENCHMARKS.md is left as it is).
 set -eu
 o=$1
 [ "$(id -u)" = 0 ] || { echo "bench.sh: run as root (make bench)" >&2; exit 1; }
-for p in hyperfine bubblewrap; do
-	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' ||
-		{ apt-get update -qq && apt-get install -y -qq "$p" >/dev/null; }
+src=$(pwd)
+RUNS=${RUNS:-50} DOCKER_RUNS=${DOCKER_RUNS:-20} SLOW_RUNS=${SLOW_RUNS:-10} SCALE_PASSES=${SCALE_PASSES:-5}
+ITEMS=${ITEMS:-1 2 3 4 5 6 7}
+
+missing=
+for p in hyperfine bubblewrap runc crun passt busybox-static; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
 done
+if [ -n "$missing" ]; then
+	# shellcheck disable=SC2086
+	{ apt-get update -qq && apt-get install -y -qq $missing >/dev/null; } ||
+		echo "bench.sh: could not install$missing; their rows will say n/a" >&2
+fi
 sh tools/account.sh ecitest 4 >/dev/null
+sh tools/account.sh ecitest-bench 110 >/dev/null
+
 stage=$(mktemp -d /tmp/eci-bench.XXXXXX)
 work=$(mktemp -d /tmp/eci-bench-work.XXXXXX)
 run=$(mktemp -d /run/eci-bench.XXXXXX)
 data=$(mktemp -d /var/lib/eci-bench.XXXXXX)
+eci=$stage/bin/eci-run
+
+# as USER CMD...: CMD as USER, with this run's store and runtime directory
+# (root: as is).  $AS_ecitest is the same as a string, for hyperfine.
+as_prefix() {
+	echo "setpriv --reuid=$1 --regid=$1 --init-groups env HOME=/home/$1 USER=$1 LOGNAME=$1" \
+		"XDG_RUNTIME_DIR=$work/rt-$1 XDG_DATA_HOME=$work/store-$1"
+}
+as() {
+	u=$1
+	shift
+	if [ "$u" = root ]; then "$@"; else $(as_prefix "$u") "$@"; fi
+}
+AS_ecitest=$(as_prefix ecitest)
+
+# tree PID: PID and its descendants, one a line
+tree() {
+	echo "$1"
+	for c in $(pgrep -P "$1"); do tree "$c"; done
+}
+
+# Processes of ecitest-bench or of its subordinate ids still running.
+bench_left() {
+	ps -eo uid= | awk -v me="$(id -u ecitest-bench)" \
+		'NR == FNR { if ($1 == "ecitest-bench") { s[++n] = $2; c[n] = $3 } next }
+		 $1 == me { k++; next }
+		 { for (i = 1; i <= n; i++) if ($1 >= s[i] && $1 < s[i] + c[i]) { k++; break } }
+		 END { print k + 0 }' FS=: /etc/subuid FS=' ' -
+}
+
 cleanup() {
+	set +e
+	# Containers of this run: the ones of -d by id, then any process of
+	# the bench account, and the trees recorded in $work/pids (ecitest is
+	# shared: only what this run started is touched).
+	# shellcheck disable=SC2046
+	[ -s "$work/ids" ] && as ecitest-bench "$eci" rm -f $(cat "$work/ids") >/dev/null 2>&1
+	# (again while any is left: a loop of starts may be forking the next)
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		ps=$(ps -o pid= -u ecitest-bench) && [ -n "$ps" ] || break
+		for p in $ps; do kill -KILL "$p" 2>/dev/null; done
+		sleep 0.2
+	done
+	# shellcheck disable=SC2046
+	[ -f "$work/pids" ] && for p in $(cat "$work/pids"); do kill -KILL $(tree "$p") 2>/dev/null; done
+	rs=$work/u-ecitest/runc-state
+	[ -d "$rs" ] && for c in $(as ecitest runc --root "$rs" list -q 2>/dev/null); do
+		as ecitest runc --root "$rs" delete -f "$c" >/dev/null 2>&1
+	done
 	[ -f "$run/docker.pid" ] && kill "$(cat "$run/docker.pid")" 2>/dev/null && sleep 2
-	pkill -f "containerd-shim-runc-v2 -namespace moby -address $run" 2>/dev/null || true
+	pkill -f "containerd-shim-runc-v2 -namespace moby -address $run" 2>/dev/null
 	grep -E " ($run|$data)" /proc/self/mountinfo | awk '{ print $5 }' | sort -r |
-		xargs -r -n1 umount -l 2>/dev/null || true
+		xargs -r -n1 umount -l 2>/dev/null
 	rm -rf "$stage" "$work" "$run" "$data"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
 sh tools/stage.sh "$o" "$stage" >/dev/null
 chmod 0755 "$work"
+for u in ecitest ecitest-bench; do
+	mkdir -m 0700 "$work/rt-$u" "$work/store-$u" "$work/u-$u"
+	chown "$u:" "$work/rt-$u" "$work/store-$u" "$work/u-$u"
+done
+: > "$work/pids"
 layer=$stage/share/eci/images/default/blobs/sha256/$(ls -S "$stage/share/eci/images/default/blobs/sha256" | head -n1)
 mkdir "$work/rootfs"
 tar -xf "$layer" -C "$work/rootfs"
-chown -R ecitest: "$work"
+chown -R ecitest: "$work/rootfs"
+cd /
+
+# --- measuring ---------------------------------------------------------------
+
+# why FILE: the last line of FILE, fit for a table cell
+why() { grep -v '^[[:space:]]*$' "$1" 2>/dev/null | tail -n1 | tr '|' '/' | cut -c1-90; }
 
 median() { sed -n 's/.*"median": *\([0-9.e-]*\).*/\1/p' "$1" | head -n1; }
-bench() { # bench NAME USER CMD
-	json=$work/$(echo "$1" | tr ' /' '__').json
-	if [ "$2" = root ]; then
-		hyperfine -N -w 5 -r "${RUNS:-50}" --export-json "$json" "$3" >/dev/null 2>&1 || return 1
-	else
-		runuser -u "$2" -- hyperfine -N -w 5 -r "${RUNS:-50}" --export-json "$json" "$3" >/dev/null 2>&1 || return 1
-	fi
-	median "$json"
+
+# hf NAME USER RUNS CMD [PREPARE]: the median wall time of CMD in seconds,
+# or "n/a (why)".  CMD runs once by hand first, so that a failure says why.
+# With PREPARE (run before every run, through the shell, untimed) CMD runs
+# through the shell too, whose start hyperfine subtracts; else without.
+# ecitest is shared: when its slots are all taken by someone else's
+# containers, a start fails, so a failed series is tried again twice.
+hf() {
+	hn=$1 hu=$2 hr=$3 hc=$4 hp=${5:-}
+	# hyperfine writes its report as USER
+	if [ "$hu" = root ]; then json=$work/$hn.json; else json=$work/u-$hu/$hn.json; fi
+	err=$work/$hn.err
+	for try in 1 2 3; do
+		[ -z "$hp" ] || as "$hu" sh -c "$hp" >/dev/null 2>&1 || true
+		if ! as "$hu" sh -c "$hc" >/dev/null 2>"$err"; then
+			[ $try = 3 ] || { sleep 5; continue; }
+			echo "n/a ($(why "$err"))"
+			return 0
+		fi
+		if [ -n "$hp" ]; then
+			as "$hu" hyperfine -w 1 -r "$hr" -p "$hp" --export-json "$json" "$hc" >/dev/null 2>"$err"
+		else
+			as "$hu" hyperfine -N -w 5 -r "$hr" --export-json "$json" "$hc" >/dev/null 2>"$err"
+		fi && { median "$json"; return 0; }
+		[ $try = 3 ] || sleep 5
+	done
+	# hyperfine hides the command's message: a run by hand may show it
+	as "$hu" sh -c "$hc" >/dev/null 2>"$err.1" || err=$err.1
+	echo "n/a (3 tries: $(why "$err"))"
 }
 
-cd /
-t_eci=$(bench eci ecitest "$stage/bin/eci-run default /bin/true")
-t_bwrap=$(bench bwrap ecitest "bwrap --unshare-all --ro-bind $work/rootfs / --proc /proc --dev /dev /bin/true")
-t_unshare=$(bench unshare ecitest "unshare -Urmpfn --mount-proc /bin/true")
+num() { case $1 in '' | n/a* | —*) return 1 ;; esac; }
+ratio() { if num "$1" && num "$2"; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; else echo n/a; fi; }
+ms() { if num "$1"; then awk -v a="$1" 'BEGIN { printf "%.1f ms", a * 1000 }'; else echo "$1"; fi; }
+kib() { if num "$1"; then echo "$1 KiB"; else echo "$1"; fi; }
+mbs() { if num "$1"; then awk -v a="$1" 'BEGIN { printf "%.0f MB/s", a }'; else echo "$1"; fi; }
 
-(dockerd --data-root "$data" --exec-root "$run/x" --pidfile "$run/docker.pid" \
-	-H "unix://$run/docker.sock" --iptables=false --bridge=none \
-	--add-runtime "eci=$stage/bin/eci-runc" > "$work/dockerd.log" 2>&1 &)
-for i in $(seq 1 150); do docker -H "unix://$run/docker.sock" info >/dev/null 2>&1 && break; sleep 0.2; done
-docker -H "unix://$run/docker.sock" import "$layer" eci-default >/dev/null
-export DOCKER_HOST="unix://$run/docker.sock"
-RUNS=${DOCKER_RUNS:-20}
-t_deci=$(bench docker-eci root "docker run --rm --network none --runtime eci eci-default /bin/true")
-t_drunc=$(bench docker-runc root "docker run --rm --network none --runtime runc eci-default /bin/true")
+# row N WHAT ECI PEER FORMAT E P [MAX]: a table row for item N; E and P are
+# raw values (FORMAT shows them), MAX the target for E / P.
+row() {
+	if [ -n "${8:-}" ]; then
+		tgt="≤ $8×"
+		if num "$6" && num "$7"; then
+			met=$(awk -v a="$6" -v b="$7" -v m="$8" 'BEGIN { print (a / b <= m + 1e-9) ? "yes" : "no" }')
+		else
+			met=—
+		fi
+	else
+		tgt=— met=—
+	fi
+	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4" \
+		"$($5 "$6")" "$($5 "$7")" "$(ratio "$6" "$7")" "$tgt" "$met" >> "$work/rows.$1"
+}
+note() { echo "$*" >> "$work/notes"; }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
-ms() { awk -v a="$1" 'BEGIN { printf "%.1f ms", a * 1000 }'; }
+# --- 1: cold start ---------------------------------------------------------------
+item_1() {
+	t_eci=$(hf eci ecitest "$RUNS" "$eci default /bin/true")
+	t_bwrap=$(hf bwrap ecitest "$RUNS" "bwrap --unshare-all --ro-bind $work/rootfs / --proc /proc --dev /dev /bin/true")
+	t_unshare=$(hf unshare ecitest "$RUNS" "unshare -Urmpfn --mount-proc /bin/true")
+	# runc spec --rootless, as ecitest (its map names the caller), for the
+	# same root file system, with a network namespace like the others.
+	mkdir "$work/runc" && chown ecitest: "$work/runc"
+	if (cd "$work/runc" && as ecitest runc spec --rootless) 2>"$work/runc.err"; then
+		sed -i -e 's/"terminal": true/"terminal": false/' \
+			-e 's|^\(\t*\)"sh"$|\1"/bin/true"|' \
+			-e "s|\"path\": \"rootfs\"|\"path\": \"$work/rootfs\"|" \
+			-e 's|"type": "user"|"type": "user"\n\t\t\t},\n\t\t\t{\n\t\t\t\t"type": "network"|' \
+			"$work/runc/config.json"
+		t_runc=$(hf runc ecitest "$((RUNS / 2))" "runc --root $work/u-ecitest/runc-state run -b $work/runc bench-runc")
+		t_crun=$(hf crun ecitest "$((RUNS / 2))" "crun --root $work/u-ecitest/crun-state run -b $work/runc bench-crun")
+	else
+		t_runc="n/a (runc spec: $(why "$work/runc.err"))" t_crun=$t_runc
+	fi
+	w="cold start of /bin/true, default image"
+	row 1 "$w" eci-run "bwrap --unshare-all" ms "$t_eci" "$t_bwrap" 1.0
+	row 1 "$w" eci-run "runc rootless" ms "$t_eci" "$t_runc" 0.15
+	row 1 "$w" eci-run "crun rootless" ms "$t_eci" "$t_crun"
+	row 1 "same, floor" eci-run "unshare -Urmpfn --mount-proc" ms "$t_eci" "$t_unshare"
+}
+
+# --- 2: docker run ---------------------------------------------------------------
+item_2() {
+	command -v dockerd >/dev/null || { row 2 "docker run --rm IMG true" "--runtime eci" "--runtime runc" ms "n/a (no dockerd)" "n/a"; return 0; }
+	(dockerd --data-root "$data" --exec-root "$run/x" --pidfile "$run/docker.pid" \
+		-H "unix://$run/docker.sock" --iptables=false --bridge=none \
+		--add-runtime "eci=$stage/bin/eci-runc" > "$work/dockerd.log" 2>&1 &)
+	for i in $(seq 1 150); do docker -H "unix://$run/docker.sock" info >/dev/null 2>&1 && break; sleep 0.2; done
+	export DOCKER_HOST="unix://$run/docker.sock"
+	docker import "$layer" eci-default >/dev/null
+	t_deci=$(hf docker-eci root "$DOCKER_RUNS" "docker run --rm --network none --runtime eci eci-default /bin/true")
+	t_drunc=$(hf docker-runc root "$DOCKER_RUNS" "docker run --rm --network none --runtime runc eci-default /bin/true")
+	row 2 "docker run --rm IMG true, one dockerd" "--runtime eci" "--runtime runc" ms "$t_deci" "$t_drunc" 1.0
+}
+
+# --- 3: a 200 MB image ---------------------------------------------------------------
+# The default image's files plus /data: 180 MB of /dev/urandom in four
+# files and 20 MB in 5000 files of 4 KiB, one uncompressed layer in an OCI
+# layout (the recipe of image/mkdefault.sh).
+big_image() {
+	r=$work/bigroot
+	cp -a "$work/rootfs" "$r"
+	mkdir -p "$r/data/small"
+	for i in 1 2 3 4; do head -c 45000000 /dev/urandom > "$r/data/big$i"; done
+	head -c 20480000 /dev/urandom | (cd "$r/data/small" && split -b 4096 -a 4 - f)
+	tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 --format=gnu \
+		-C "$r" -cf "$work/big.tar" .
+	rm -rf "$r"
+	lo=$work/big
+	mkdir -p "$lo/blobs/sha256"
+	bighex=$(sha256sum "$work/big.tar" | cut -d' ' -f1)
+	cp "$work/big.tar" "$lo/blobs/sha256/$bighex"
+	printf '{"architecture":"%s","os":"linux","config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["/bin/sh"],"WorkingDir":"/"},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+		"$(dpkg --print-architecture)" "$bighex" > "$work/cfg"
+	cfg=$(sha256sum "$work/cfg" | cut -d' ' -f1)
+	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:%s","size":%s}]}' \
+		"$cfg" "$(stat -c %s "$work/cfg")" "$bighex" "$(stat -c %s "$work/big.tar")" > "$work/man"
+	man=$(sha256sum "$work/man" | cut -d' ' -f1)
+	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"latest"}}]}' \
+		"$man" "$(stat -c %s "$work/man")" > "$lo/index.json"
+	mv "$work/cfg" "$lo/blobs/sha256/$cfg"
+	mv "$work/man" "$lo/blobs/sha256/$man"
+	printf '{"imageLayoutVersion":"1.0.0"}' > "$lo/oci-layout"
+	chmod -R a+rX "$lo" "$work/big.tar"
+}
+
+item_3() {
+	big_image
+	mb=$(awk -v s="$(stat -c %s "$work/big.tar")" 'BEGIN { printf "%.0f", s / 1e6 }')
+	x=$work/u-ecitest/tarx
+	t_imp=$(hf import ecitest "$SLOW_RUNS" "$eci image import --name bigbench $work/big" \
+		"$eci image rm bigbench >/dev/null 2>&1; sync")
+	t_tar=$(hf tar ecitest "$SLOW_RUNS" "tar -xf $work/big.tar -C $x" "rm -rf $x && mkdir $x && sync")
+	rm -rf "$x"
+	as ecitest "$eci" image ls 2>/dev/null | grep -q '^bigbench ' ||
+		as ecitest "$eci" image import --name bigbench "$work/big" >/dev/null
+	# A first start in a slot unpacks the layer there; root removes every
+	# slot's copy before each run, so that each run is such a first start.
+	t_cold=$(hf big-cold root "$SLOW_RUNS" "$AS_ecitest $eci bigbench /bin/true" \
+		"rm -rf $work/store-ecitest/eci/slots/*/layers/$bighex; sync")
+	t_warm=$(hf big-warm ecitest "$RUNS" "$eci bigbench /bin/true")
+	t_dwarm=$(hf default-warm ecitest "$RUNS" "$eci default /bin/true")
+	row 3 "image import of a $mb MB layer (OCI layout)" "eci-run image import" "tar -xf of the layer" ms "$t_imp" "$t_tar" 1.2
+	row 3 "first start of that image in a slot (unpack)" "first start" "later start" ms "$t_cold" "$t_warm"
+	row 3 "start of /bin/true, image in the slot already" "$mb MB image" "default image" ms "$t_warm" "$t_dwarm" 1.1
+	note "3: import copies the layer into the store and checks its digest; it is unpacked at the first start in a slot (the next row). Import and tar -xf: $SLOW_RUNS runs each, the image removed (eci-run image rm) or the directory emptied, and sync, before each run. First start: $SLOW_RUNS runs of eci-run as ecitest under hyperfine as root, which removes the layer's unpacked copy from every slot of the store (and syncs) before each run."
+}
+
+# --- 4: resident cost ---------------------------------------------------------------
+# pss ROOT REGEX: "KIB NAME..." — the PSS (smaps_rollup) of the processes
+# of ROOT's tree named REGEX
+pss() {
+	total=0 names=
+	for p in $(tree "$1"); do
+		c=$(cat "/proc/$p/comm" 2>/dev/null) || continue
+		echo "$c" | grep -Eqx "$2" || continue
+		k=$(awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null) || continue
+		total=$((total + k)) names="$names $c"
+	done
+	echo "$total$names"
+}
+
+# resident NAME REGEX CMD...: start CMD as ecitest, wait for its sleep, print
+# pss() of its tree, kill the tree
+resident() {
+	rn=$1 rx=$2
+	shift 2
+	as ecitest "$@" >/dev/null 2>"$work/$rn.err" &
+	bg=$!
+	echo "$bg" >> "$work/pids"
+	i=0
+	until tree "$bg" | while read -r p; do cat "/proc/$p/comm" 2>/dev/null; done | grep -qx sleep; do
+		i=$((i + 1))
+		if [ $i -gt 100 ] || ! kill -0 "$bg" 2>/dev/null; then
+			echo "n/a (no sleep after 10 s: $(why "$work/$rn.err"))"
+			# shellcheck disable=SC2046
+			kill -KILL $(tree "$bg") 2>/dev/null || true
+			return 0
+		fi
+		sleep 0.1
+	done
+	sleep 1
+	pss "$bg" "$rx"
+	pids=$(tree "$bg")
+	kill -TERM $pids 2>/dev/null || true
+	sleep 1
+	kill -KILL $pids 2>/dev/null || true
+	wait "$bg" 2>/dev/null || true
+}
+
+# samples NAME REGEX CMD...: resident() three times; "KIB NAME..." with the
+# median KIB, or the first "n/a (why)"
+samples() {
+	: > "$work/$1.kib"
+	for i in 1 2 3; do
+		r=$(resident "$@")
+		case $r in n/a*) echo "$r"; return 0 ;; esac
+		echo "${r%% *}" >> "$work/$1.kib"
+	done
+	echo "$(medof < "$work/$1.kib" | cut -d. -f1) ${r#* }"
+}
+
+item_4() {
+	r_eci=$(samples pss-eci 'eci-.*' "$eci" default /bin/sleep 600)
+	r_bwrap=$(samples pss-bwrap bwrap bwrap --unshare-all --ro-bind "$work/rootfs" / \
+		--proc /proc --dev /dev /bin/sleep 600)
+	p_eci=${r_eci%% *} p_bwrap=${r_bwrap%% *}
+	case $r_eci in n/a*) p_eci=$r_eci ;; esac
+	case $r_bwrap in n/a*) p_bwrap=$r_bwrap ;; esac
+	row 4 "PSS while the workload sleeps, sleep excluded" "eci-run" "bwrap --unshare-all" kib "$p_eci" "$p_bwrap" 1.0
+	num "$p_eci" && num "$p_bwrap" && note "4: processes counted: eci's ${r_eci#* }, bwrap's ${r_bwrap#* } (the workload is sleep 600); PSS from /proc/PID/smaps_rollup 1 s after the sleep started, the median of 3 containers each."
+	return 0
+}
+
+# --- 5: scale ---------------------------------------------------------------
+# scale_pass N OUT: start N containers with -d as ecitest-bench, one after
+# the other, each left running; "START END" (seconds) of each in OUT.
+scale_pass() {
+	as ecitest-bench bash -c '
+		for i in $(seq 1 "$1"); do
+			t0=$EPOCHREALTIME
+			"$2" -d --rm default sleep 900 >> "$3" || exit 1
+			t1=$EPOCHREALTIME
+			echo "${t0/,/.} ${t1/,/.}"
+		done' sh "$1" "$eci" "$work/u-ecitest-bench/ids" > "$2" 2>"$work/scale.err" ||
+		{ cp "$work/u-ecitest-bench/ids" "$work/ids"; echo "scale: $(why "$work/scale.err")" >&2; return 1; }
+	cp "$work/u-ecitest-bench/ids" "$work/ids"
+}
+
+# Stop every container of the last pass and wait until none is left.
+scale_stop() {
+	# shellcheck disable=SC2046
+	as ecitest-bench "$eci" rm -f $(cat "$work/ids") >/dev/null 2>"$work/stop.err" || true
+	: > "$work/ids"
+	: > "$work/u-ecitest-bench/ids"
+	i=0
+	while [ "$(bench_left)" != 0 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	left=$(bench_left)
+	sleep 2		# the kernel tears the namespaces down in the background
+}
+
+# medof: the median of the numbers on stdin, one a line
+medof() {
+	sort -n | awk '{ v[NR] = $1 } END { if (NR) printf "%.6f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+item_5() {
+	# A first pass unpacks the default image in every slot it uses: the
+	# measured passes start in slots that already have it.
+	scale_pass 100 "$work/scale-warm"
+	scale_stop
+	for p in $(seq 1 "$SCALE_PASSES"); do
+		scale_pass 100 "$work/scale.$p"
+		running=$(as ecitest-bench "$eci" ps | tail -n +2 | wc -l)
+		scale_stop
+		[ "$left" = 0 ] || { echo "$left processes left after eci-run rm -f" >&2; return 1; }
+	done
+	ps_left=$(as ecitest-bench "$eci" ps -a | tail -n +2 | wc -l)
+	# starts A B: the start times of the A-th to B-th container of every pass
+	starts() { for f in "$work"/scale.*; do sed -n "$1,$2p" "$f"; done | awk '{ printf "%.6f\n", $2 - $1 }'; }
+	t1=$(starts 1 1 | medof)
+	for k in 10 50 100; do
+		if [ "$k" = 100 ]; then max=1.2; else max=; fi
+		row 5 "start while $((k - 1)) others run (${k}th container)" "${k}th start" "1st start" ms \
+			"$(starts $k $k | medof)" "$t1" $max
+	done
+	note "5: eci-run -d --rm default sleep 900 as ecitest-bench (110 slots): $SCALE_PASSES passes of 100 starts in a row, each container left running ($running at once), each start timed until eci-run returns with the container running; the table shows the median over the passes of the N-th start. A first pass of 100 unpacked the image in each slot. Median of starts 1-10 of all passes: $(ms "$(starts 1 10 | medof)"), of starts 91-100: $(ms "$(starts 91 100 | medof)"). After eci-run rm -f of each pass: no process of the account or its ids left, $ps_left containers in eci-run ps -a at the end."
+}
+
+# --- 6: seccomp ---------------------------------------------------------------
+item_6() {
+	dd="dd if=/dev/zero of=/dev/null bs=1 count=2000000"
+	t_sc=$(hf seccomp ecitest "$SLOW_RUNS" "$eci default $dd")
+	t_nosc=$(hf unconfined ecitest "$SLOW_RUNS" "$eci --security-opt seccomp=unconfined default $dd")
+	row 6 "$dd (4 M syscalls), whole run" "default seccomp filter" "seccomp=unconfined" ms "$t_sc" "$t_nosc" 1.05
+	note "6: the whole run of eci-run default $dd is timed, the container's start (about 20 ms) included; 2 million read(2) and 2 million write(2) of one byte."
+}
+
+# --- 7: pasta ---------------------------------------------------------------
+# A listener on the host's 127.0.0.1 counts what arrives from the first byte
+# to the end; the container sends 200 MB of zeros with busybox nc.
+item_7() {
+	py=/usr/bin/python3
+	[ -x $py ] || py=python3
+	cat > "$work/sink.py" <<'EOF'
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+s.settimeout(60)
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write("%d\n" % s.getsockname()[1])
+import os
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+c, _ = s.accept()
+c.settimeout(60)
+n, t0, buf = 0, None, bytearray(1 << 20)
+while True:
+    k = c.recv_into(buf)
+    if not k:
+        break
+    if t0 is None:
+        t0 = time.monotonic()
+    n += k
+print("%d %.6f" % (n, time.monotonic() - t0))
+EOF
+	: > "$work/rates"
+	for i in 1 2 3; do
+		rm -f "$work/port"
+		timeout 90 $py "$work/sink.py" "$work/port" > "$work/sink.out" 2>"$work/sink.err" &
+		sp=$!
+		echo "$sp" >> "$work/pids"
+		j=0
+		while [ ! -s "$work/port" ] && [ $j -lt 50 ]; do sleep 0.1; j=$((j + 1)); done
+		port=$(cat "$work/port" 2>/dev/null) || { echo "sink: $(why "$work/sink.err")" >&2; return 1; }
+		timeout 90 sh -c "$AS_ecitest $eci --network pasta default sh -c 'dd if=/dev/zero bs=65536 count=3200 2>/dev/null | nc host.eci.internal $port'" \
+			>/dev/null 2>"$work/pasta.err" || { kill "$sp" 2>/dev/null; echo "eci-run: $(why "$work/pasta.err")" >&2; return 1; }
+		wait "$sp" || { echo "sink: $(why "$work/sink.err")" >&2; return 1; }
+		awk '$1 == 209715200 { printf "%.3f\n", $1 / $2 / 1e6 }' "$work/sink.out" >> "$work/rates"
+	done
+	[ "$(wc -l < "$work/rates")" = 3 ] || { echo "fewer bytes arrived than sent" >&2; return 1; }
+	rate=$(sort -n "$work/rates" | sed -n 2p)
+	printf '| 7 | TCP container → host 127.0.0.1 through pasta, 200 MiB | --network pasta | — | %s | — | — | report | — |\n' \
+		"$(mbs "$rate")" >> "$work/rows.7"
+	note "7: median of 3 transfers of 200 MiB (busybox nc to host.eci.internal), timed by the host's listener from the first byte to the end of the stream."
+}
+
+# --- the run ---------------------------------------------------------------
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+begin=$(date +%s)
+item() { # item N TITLE: item_N in a subshell; if it fails, one n/a row says why
+	echo "bench: $1. $2" >&2
+	: > "$work/rows.$1"
+	set +e
+	(set -e; "item_$1") 2>"$work/item$1.err"
+	rc=$?
+	set -e
+	if [ $rc != 0 ]; then
+		printf '| %s | %s | n/a (%s) | | | | | | |\n' "$1" "$2" "$(why "$work/item$1.err")" > "$work/rows.$1"
+	fi
+}
+for i in 1 4 6 7 3 5 2; do
+	case " $ITEMS " in *" $i "*) ;; *) continue ;; esac
+	case $i in
+	1) item 1 "cold start" ;;
+	2) item 2 "docker run" ;;
+	3) item 3 "a 200 MB image" ;;
+	4) item 4 "resident cost" ;;
+	5) item 5 "100 containers" ;;
+	6) item 6 "seccomp" ;;
+	7) item 7 "pasta throughput" ;;
+	esac
+done
+secs=$(($(date +%s) - begin))
+
 {
 	echo "# Benchmarks"
 	echo
-	echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB, $(uname -sr), $(. /etc/os-release; echo "$PRETTY_NAME")."
-	echo "Medians of hyperfine runs ($(date -u +%Y-%m-%d)); \`make bench\` regenerates this file."
+	echo "Machine: $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)),"
+	echo "$(free -g | awk '/Mem:/ { print $2 }') GiB, $(uname -sr), $(. /etc/os-release; echo "$PRETTY_NAME"),"
+	echo "$(df -T /tmp | awk 'NR == 2 { print $2 }') under /tmp; load average $load at the start (the machine is shared)."
+	echo "Peers: $(bwrap --version 2>/dev/null | head -n1), runc $(runc --version 2>/dev/null | sed -n 's/^runc version //p'),"
+	echo "crun $(crun --version 2>/dev/null | sed -n 's/^crun version //p'), $(hyperfine --version 2>/dev/null),"
+	echo "docker $(docker --version 2>/dev/null | sed -n 's/^Docker version \([^,]*\).*/\1/p'), passt $(dpkg-query -W -f='${Version}' passt 2>/dev/null)."
+	echo "Medians of hyperfine runs ($(date -u +%Y-%m-%d), ${secs} s in all); \`make bench\` regenerates this file."
 	echo
-	echo "| what | eci | peer | median eci | median peer | eci / peer |"
-	echo "|---|---|---|---|---|---|"
-	echo "| cold start of /bin/true, default image | eci-run | bwrap --unshare-all | $(ms "$t_eci") | $(ms "$t_bwrap") | $(ratio "$t_eci" "$t_bwrap") |"
-	echo "| same, floor | eci-run | unshare -Urmpfn --mount-proc | $(ms "$t_eci") | $(ms "$t_unshare") | $(ratio "$t_eci" "$t_unshare") |"
-	echo "| docker run --rm IMG true | --runtime eci | --runtime runc | $(ms "$t_deci") | $(ms "$t_drunc") | $(ratio "$t_deci" "$t_drunc") |"
+	echo "| # | what | eci | peer | eci | peer | eci / peer | target | met |"
+	echo "|---|---|---|---|---|---|---|---|---|"
+	for i in 1 2 3 4 5 6 7; do cat "$work/rows.$i" 2>/dev/null || true; done
+	echo
+	echo "How: 1, 3, 4, 6 and 7 as ecitest, with a store and runtime directory of"
+	echo "this run's own. Start times: $RUNS runs (runc and crun $((RUNS / 2))) after 5"
+	echo "warm-ups; \`docker run\` $DOCKER_RUNS; the slower items $SLOW_RUNS runs after 1."
+	echo "bwrap and runc run the default image's files from a plain directory; runc"
+	echo "with the spec of \`runc spec --rootless\` plus a network namespace, crun"
+	echo "with the same bundle."
+	[ -f "$work/notes" ] && sort -s -t: -k1,1n "$work/notes" | sed 's/^/\n/'
 	echo
 	echo "eci-run does more than its peers here: the subordinate map through the"
 	echo "helper (with its lease), an overlay over the per-slot layer copy, the"
 	echo "masked and read-only system view, a nested user namespace that locks every"
 	echo "mount, and a seccomp filter."
-} | tee "$OLDPWD/BENCHMARKS.md"
+} > "$work/BENCHMARKS.md"
+cat "$work/BENCHMARKS.md"
+# A run of some items only does not replace the full table.
+[ "$ITEMS" != "1 2 3 4 5 6 7" ] || cp "$work/BENCHMARKS.md" "$src/BENCHMARKS.md"
