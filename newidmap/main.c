@@ -39,6 +39,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -116,6 +117,17 @@ static void read_limit(struct limit *lim)
 	lim->policy = &policy;
 }
 
+/* How old the scan of /proc may be when the request comes. */
+#define RESCAN_MS 250
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* --stdin: "PID[ PREFER]\n", at most one line of 1023 bytes. */
 static pid_t read_request(struct prefer *prefer)
 {
@@ -188,6 +200,7 @@ int main(int argc, char **argv)
 	struct caller c;
 	bool from_stdin = false;
 	_cleanup_free_ bool *busy = NULL;
+	long long scanned;
 	pid_t parent;
 	int procfd;
 	pid_t pid = 0;
@@ -223,9 +236,17 @@ int main(int argc, char **argv)
 	busy = calloc(lease_slot_count(&uids, &gids) + 1, sizeof(*busy));
 	if (!busy)
 		die(EXIT_SYSERR, "out of memory");
+	scanned = now_ms();
 	lease_scan(&uids, &gids, busy);
-	if (from_stdin)
+	if (from_stdin) {
 		pid = read_request(&prefer);
+		/* A launcher that took long (it imported an image, say): the
+		 * scan is done again, not trusted from back then. */
+		if (now_ms() - scanned > RESCAN_MS) {
+			memset(busy, 0, (lease_slot_count(&uids, &gids) + 1) * sizeof(*busy));
+			lease_scan(&uids, &gids, busy);
+		}
+	}
 	procfd = target_open(pid, &c);
 
 	leases_as_root();
