@@ -39,7 +39,8 @@ int dl_load(void **handle, const char *soname, const char *package, const char *
 #define DL_FORWARD_VOID(ret, name, params, args)                                           \
 	ret name params                                                                    \
 	{                                                                                  \
-		DL_TABLE.name args;                                                        \
+		if (DL_TABLE.name) /* the free functions, on error paths */                \
+			DL_TABLE.name args;                                                \
 	}
 #define DL_FORWARD_NEW(ret, name, params, args)                                            \
 	ret name params                                                                    \

@@ -16,6 +16,10 @@
  * killed container are removed by the next one.  A slot directory that is
  * not container root's own (another user could have made one, if they can
  * reach the store) is refused.
+ *
+ * A layer is hostile input to a parser (libarchive): it is unpacked by a
+ * child process in a network namespace of its own, which it creates as
+ * container root, so that a flaw in the parser reaches no host socket.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -23,7 +27,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -111,6 +117,42 @@ static int unpack_into(const struct img *img, size_t i, int layers, struct eci_e
 	return 0;
 }
 
+/* unpack_into() in a child with no network: -1 and @e as unpack_into(). */
+static int unpack_isolated(const struct img *img, size_t i, int layers, struct eci_err *e)
+{
+	int p[2], status;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return eci_fail(e, errno, "pipe");
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return eci_fail(e, errno, "fork to unpack");
+	}
+	if (pid == 0) {
+		int r = unshare(CLONE_NEWNET) < 0 ? eci_fail(e, errno, "unshare the network to "
+							    "unpack") : unpack_into(img, i, layers, e);
+
+		if (r < 0 && write(p[1], e, sizeof(*e)) != (ssize_t)sizeof(*e))
+			_exit(2);
+		_exit(r < 0);
+	}
+	close(p[1]);
+	if (read(p[0], e, sizeof(*e)) != (ssize_t)sizeof(*e))
+		e->msg[0] = '\0';
+	close(p[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return eci_fail(e, errno, "wait for the unpacking");
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	e->msg[sizeof(e->msg) - 1] = '\0';
+	return e->msg[0] ? -1 : eci_fail(e, 0, "unpacking image %s layer %zu failed (status %d)",
+					 img->name, i + 1, status);
+}
+
 int img_slot_layers(const struct img *img, int slots, unsigned slot, int *dirs,
 		    struct eci_err *e)
 {
@@ -131,7 +173,7 @@ int img_slot_layers(const struct img *img, int slots, unsigned slot, int *dirs,
 		dirs[i] = openat(layers, hex, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (dirs[i] >= 0)
 			continue;
-		if (errno != ENOENT || unpack_into(img, i, layers, e) < 0)
+		if (errno != ENOENT || unpack_isolated(img, i, layers, e) < 0)
 			return dirs[i] < 0 && errno != ENOENT ? eci_fail(e, errno, "layer %zu", i + 1) : -1;
 		dirs[i] = openat(layers, hex, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (dirs[i] < 0)

@@ -108,6 +108,8 @@ static int open_verified(int dirfd, json_t *desc, const char *what, bool verify,
 				digest, (long long)st.st_size, (long long)json_integer_value(size));
 	if (!verify)
 		return steal_fd(fd);	/* from the store: verified when imported */
+	if (crypto_load(e) < 0)
+		return -1;
 	r = img_hash_fd(fd, got);
 	if (r < 0)
 		return eci_fail(e, -r, "%s: read blob %s", what, digest);

@@ -194,6 +194,8 @@ int store_put_blob(struct store *st, int src, const char *digest, long long size
 			strcpy(got, digest);
 		return 0;
 	}
+	if (crypto_load(e) < 0)
+		return -1;
 	snprintf(tmp, sizeof(tmp), "tmp/blob-%d-%ld", (int)getpid(), random());
 	dst = openat(st->fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (dst < 0)

@@ -320,7 +320,7 @@ int img_unpack_layer(int blob, const char *diff_id, int dst, const char *what, s
 	char got[72];
 	int r, ret = 0;
 
-	if (arc_load(e) < 0)
+	if (arc_load(e) < 0 || crypto_load(e) < 0)
 		return -1;
 	a = archive_read_new();
 	archive_read_support_format_tar(a);

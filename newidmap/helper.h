@@ -53,10 +53,12 @@ int target_open(pid_t pid, const struct caller *c);
 void idfile_load(struct idfile *f, const char *path, char kind, const struct caller *c,
 		 uint32_t self);
 
-/* lease.c: the lease directory, locked for the whole allocation. */
+/* lease.c: the lease directory; the caller's lock (.lock-UID) and the
+ * picked slot's (.slot-START), held until leases_close(). */
 struct leases {
 	int dirfd;
 	int lockfd;
+	int slotfd;
 	char boot_id[BOOT_ID_LEN + 1];
 };
 
@@ -68,7 +70,8 @@ struct prefer {
 
 void leases_as_root(void);
 void leases_as_caller(const struct caller *c);
-void leases_open(struct leases *ls);
+void leases_open(struct leases *ls, uid_t owner);
+void leases_close(struct leases *ls);
 /* maxContainersPerUser, from the administrator's policy (0: no limit). */
 struct limit {
 	long long max;

@@ -25,9 +25,10 @@
  * only if it still is, and the helper touches it only with file-system ids
  * 0 (setfsuid/setfsgid, which need CAP_SETUID/CAP_SETGID and grant nothing
  * else).  No file a user can write is ever read as a lease, so a user cannot
- * forge, steal or free one.  Allocation runs under an exclusive flock() on
- * LEASE_DIR/.lock, from the first lease read to the rename() that publishes
- * the new one; the kernel drops the lock with the helper, however it ends.
+ * forge, steal or free one.  Allocation runs under the caller's flock() on
+ * LEASE_DIR/.lock-UID and the picked slot's on LEASE_DIR/.slot-START (see
+ * leases_open), from the first lease read to the rename() that publishes
+ * the new one; the kernel drops the locks with the helper, however it ends.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -100,22 +101,62 @@ static void read_boot_id(char out[BOOT_ID_LEN + 1])
 	out[BOOT_ID_LEN] = '\0';
 }
 
-void leases_open(struct leases *ls)
+/*
+ * Locking: the caller's own lock (.lock-UID) serialises the caller's
+ * starts, so that two of them never count or pick past each other; each
+ * slot has a lock of its own (.slot-START), taken without waiting while it
+ * is picked and its lease published, so that users whose ranges overlap
+ * (a misconfigured /etc/subuid) never take the same slot either.  A helper
+ * that is stopped (its user may SIGSTOP it) holds up only that user's
+ * starts and passes over no one else's slot for longer than a pick.
+ */
+void leases_open(struct leases *ls, uid_t owner)
 {
 	_cleanup_close_ int run = open("/run", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	_cleanup_close_ int eci = -1;
+	char name[32];
 
 	if (run < 0)
 		die(EXIT_SYSERR, "open /run: %m");
 	eci = open_root_dir(run, "eci", "/run/eci", 0755, false);
 	ls->dirfd = open_root_dir(eci, "leases", LEASE_DIR, 0700, true);
-	ls->lockfd = openat(ls->dirfd, ".lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	ls->slotfd = -1;
+	snprintf(name, sizeof(name), ".lock-%u", (unsigned)owner);
+	ls->lockfd = openat(ls->dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (ls->lockfd < 0)
-		die(EXIT_SYSERR, "open " LEASE_DIR "/.lock: %m");
+		die(EXIT_SYSERR, "open " LEASE_DIR "/%s: %m", name);
 	while (flock(ls->lockfd, LOCK_EX) < 0)
 		if (errno != EINTR)
-			die(EXIT_SYSERR, "lock " LEASE_DIR "/.lock: %m");
+			die(EXIT_SYSERR, "lock " LEASE_DIR "/%s: %m", name);
 	read_boot_id(ls->boot_id);
+}
+
+void leases_close(struct leases *ls)
+{
+	if (ls->slotfd >= 0)
+		close(steal_fd(ls->slotfd));
+	if (ls->lockfd >= 0)
+		close(steal_fd(ls->lockfd));
+	if (ls->dirfd >= 0)
+		close(steal_fd(ls->dirfd));
+}
+
+/* The slot's lock, if nobody else holds it: -1 if someone does. */
+static int slot_lock(struct leases *ls, uint32_t ustart)
+{
+	char name[32];
+	int fd;
+
+	snprintf(name, sizeof(name), ".slot-%u", ustart);
+	fd = openat(ls->dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		die(EXIT_SYSERR, "open " LEASE_DIR "/%s: %m", name);
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return fd;
+	if (errno != EWOULDBLOCK && errno != EINTR)
+		die(EXIT_SYSERR, "lock " LEASE_DIR "/%s: %m", name);
+	close(fd);
+	return -1;
 }
 
 static void probe(pid_t pid, const char *boot_id, struct lease_probe *p)
@@ -243,9 +284,15 @@ size_t lease_pick(struct leases *ls, const struct caller *c, const struct idfile
 			if (subid_slot(u->r, u->n, i, &us, NULL) < 0 ||
 			    subid_slot(g->r, g->n, i, &gs, NULL) < 0)
 				break;
-			if ((round == 0 && !preferred(prefer, us)) || busy[i] ||
-			    lease_state(ls, us, c->uid) != FREE)
+			if ((round == 0 && !preferred(prefer, us)) || busy[i])
 				continue;
+			ls->slotfd = slot_lock(ls, us);
+			if (ls->slotfd < 0)
+				continue;	/* another start is taking it right now */
+			if (lease_state(ls, us, c->uid) != FREE) {
+				close(steal_fd(ls->slotfd));
+				continue;
+			}
 			memset(out, 0, sizeof(*out));
 			out->uid_start = us;
 			out->gid_start = gs;

@@ -117,6 +117,11 @@ static void read_limit(struct limit *lim)
 	lim->policy = &policy;
 }
 
+static bool same_ranges(const struct idfile *a, const struct idfile *b)
+{
+	return a->n == b->n && !memcmp(a->r, b->r, a->n * sizeof(a->r[0]));
+}
+
 /* How old the scan of /proc may be when the request comes. */
 #define RESCAN_MS 250
 
@@ -201,6 +206,7 @@ int main(int argc, char **argv)
 	bool from_stdin = false;
 	_cleanup_free_ bool *busy = NULL;
 	long long scanned;
+	unsigned long long starttime;
 	pid_t parent;
 	int procfd;
 	pid_t pid = 0;
@@ -239,31 +245,50 @@ int main(int argc, char **argv)
 	scanned = now_ms();
 	lease_scan(&uids, &gids, busy);
 	if (from_stdin) {
+		struct idfile u2, g2;
+
 		pid = read_request(&prefer);
-		/* A launcher that took long (it imported an image, say): the
-		 * scan is done again, not trusted from back then. */
-		if (now_ms() - scanned > RESCAN_MS) {
-			memset(busy, 0, (lease_slot_count(&uids, &gids) + 1) * sizeof(*busy));
+		/*
+		 * The launcher may have taken its time (it imported an image,
+		 * say): what the administrator changed meanwhile counts, so the
+		 * files and the policy are read again, and /proc scanned again
+		 * if the ranges changed or the scan is old.
+		 */
+		idfile_load(&u2, SUBUID_PATH, 'u', &c, c.uid);
+		idfile_load(&g2, SUBGID_PATH, 'g', &c, c.gid);
+		policy_free(&policy);
+		read_limit(&lim);
+		if (now_ms() - scanned > RESCAN_MS || !same_ranges(&uids, &u2) ||
+		    !same_ranges(&gids, &g2)) {
+			uids = u2;
+			gids = g2;
+			free(busy);
+			busy = calloc(lease_slot_count(&uids, &gids) + 1, sizeof(*busy));
+			if (!busy)
+				die(EXIT_SYSERR, "out of memory");
 			lease_scan(&uids, &gids, busy);
 		}
 	}
 	procfd = target_open(pid, &c);
+	starttime = target_starttime(procfd, pid);
 
 	leases_as_root();
-	leases_open(&ls);
+	leases_open(&ls, c.uid);
 	lease_pick(&ls, &c, &uids, &gids, &prefer, &lim, busy, &l);
 	l.pid = pid;
-	l.starttime = target_starttime(procfd, pid);
-	leases_as_caller(&c);	/* the map files are the caller's */
-	maps_write(procfd, l.uid_start, l.gid_start, SUBID_SLOT);
+	l.starttime = starttime;
 	/* A launcher killed meanwhile takes its child with it (parent-death
-	 * signal): no lease for a container that is going, which the next
-	 * start would see alive for a moment and pass over. */
+	 * signal): no lease and no maps for a container that is going. */
 	if (getppid() != parent)
 		die(EXIT_SYSERR, "the launcher went away");
-	leases_as_root();
+	/* Published before the maps are written: no mapped process ever
+	 * stands without a lease; if the write fails, the launcher kills the
+	 * child and the lease dies with it.  The locks go before anything is
+	 * written to stdout or stderr, which the caller could stall. */
 	lease_commit(&ls, &l);
-	leases_as_caller(&c);
+	leases_close(&ls);
+	leases_as_caller(&c);	/* the map files are the caller's */
+	maps_write(procfd, l.uid_start, l.gid_start, SUBID_SLOT);
 	close(procfd);
 
 	printf("uid:%u:%u gid:%u:%u\n", l.uid_start, SUBID_SLOT, l.gid_start, SUBID_SLOT);

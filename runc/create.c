@@ -112,6 +112,7 @@ static int lease_slot(pid_t child, unsigned *slot, struct eci_err *e)
 	struct lease l;
 	char path[64], map[64];
 	_cleanup_free_ bool *busy = NULL;
+	unsigned long long starttime;
 	int procfd, fd;
 
 	if (!pw)
@@ -126,14 +127,18 @@ static int lease_slot(pid_t child, unsigned *slot, struct eci_err *e)
 	if (!busy)
 		return eci_fail(e, ENOMEM, "lease");
 	lease_scan(&u, &g, busy);
-	leases_open(&ls);
-	lease_pick(&ls, &c, &u, &g, &none, &lim, busy, &l);
 	snprintf(path, sizeof(path), "/proc/%d", (int)child);
 	procfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (procfd < 0)
 		return eci_fail(e, errno, "%s", path);
+	starttime = target_starttime(procfd, child);
+	leases_open(&ls, c.uid);
+	lease_pick(&ls, &c, &u, &g, &none, &lim, busy, &l);
 	l.pid = child;
-	l.starttime = target_starttime(procfd, child);
+	l.starttime = starttime;
+	/* published before the maps, as eci-newidmap does */
+	lease_commit(&ls, &l);
+	leases_close(&ls);
 	snprintf(map, sizeof(map), "0 %u %u\n", l.uid_start, SUBID_SLOT);
 	fd = openat(procfd, "uid_map", O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, map, strlen(map)) != (ssize_t)strlen(map))
@@ -145,9 +150,6 @@ static int lease_slot(pid_t child, unsigned *slot, struct eci_err *e)
 		return eci_fail(e, errno, "write gid_map");
 	close(fd);
 	close(procfd);
-	lease_commit(&ls, &l);
-	close(ls.lockfd);
-	close(ls.dirfd);
 	*slot = l.uid_start;
 	return 0;
 }

@@ -4,6 +4,7 @@
  * exactly what lease_format() writes for it; and the stat parsers never
  * read out of bounds.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char buf[LEASE_MAX], *s;
 	struct lease l;
-	unsigned long long t;
+	unsigned long long t, ids[8];
 
 	if (lease_parse((const char *)data, size, &l) == 0) {
 		int n = lease_format(&l, buf, sizeof(buf));
@@ -31,7 +32,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[size] = '\0';
 	lease_stat_starttime(s, &t);
 	lease_stat_dead(s);
-	lease_ids_in_slot(s, "Uid:", 1000, 65536);
+	/* Both readers of /proc/PID/status must agree on what they find. */
+	if (lease_status_ids(s, ids)) {
+		bool any = false;
+
+		for (int i = 0; i < 4; i++)
+			any |= ids[i] >= 1000 && ids[i] < 1000 + 65536;
+		if (any != lease_ids_in_slot(s, "Uid:", 1000, 65536))
+			abort();
+	} else if (lease_ids_in_slot(s, "Uid:", 1000, 65536)) {
+		abort();
+	}
 	free(s);
 	return 0;
 }

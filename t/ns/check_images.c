@@ -682,6 +682,29 @@ static void nothing_recorded(const char *store, const char *dir, int n)
 	blobs_whole(store);
 }
 
+/* libcrypto and libarchive are loaded when first needed: without them an
+ * import says which library is missing, and the store is as it was. */
+START_TEST(library_missing)
+{
+	const char *store = fresh_store();
+	char lib[128], dir[256], file[300];
+	struct run_result r;
+
+	snprintf(lib, sizeof(lib), "%s/nolib", scratch);
+	ck_assert_int_eq(mkdir(lib, 0755), 0);
+	snprintf(file, sizeof(file), "%s/libcrypto.so.3", lib);
+	ck_assert_int_eq(close(open(file, O_WRONLY | O_CREAT | O_EXCL, 0644)), 0);
+	snprintf(dir, sizeof(dir), "%s/share/eci/images/default", t_prefix());
+	ck_assert_int_eq(setenv("LD_LIBRARY_PATH", lib, 1), 0);
+	ECI(&r, "image", "import", dir, "--name", "nolib");
+	unsetenv("LD_LIBRARY_PATH");
+	want(&r, 125);
+	has(r.err, "load libcrypto.so.3 (Debian package libssl3)");
+	t_run_free(&r);
+	ck_assert_int_eq(entries("%s/refs", store) > 0 ? 1 : 0, 0);
+}
+END_TEST
+
 START_TEST(digest_mismatch)
 {
 	const char *store = fresh_store();
@@ -1202,6 +1225,7 @@ Suite *images_suite(void)
 	tcase_add_unchecked_fixture(ts, images_make, images_remove);
 	tcase_add_test(ts, import_ls_rm);
 	tcase_add_test(ts, rm_frees_slot_copies);
+	tcase_add_test(ts, library_missing);
 	tcase_add_test(ts, digest_mismatch);
 	tcase_add_test(ts, size_mismatch);
 	tcase_add_test(ts, docker_layer_mismatch);

@@ -186,6 +186,31 @@ START_TEST(helper_stdin_request)
 }
 END_TEST
 
+/* A helper waiting for its request (or stopped there) holds no lock:
+ * other starts go on. */
+START_TEST(helper_waiting_holds_no_lock)
+{
+	char bin[4096], eci[4096];
+	char *helper[] = { (char *)t_helper(bin, sizeof(bin)), (char *)"--stdin", NULL };
+	char *run[] = { (char *)t_bin("eci-run", eci, sizeof(eci)), (char *)"default",
+			(char *)"true", NULL };
+	struct run_result r;
+	int in, out, st;
+	pid_t h = t_spawn(helper, &in, &out);
+
+	usleep(200000);
+	kill(h, SIGSTOP);
+	t_run(run, &r);
+	ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
+	t_run_free(&r);
+	kill(h, SIGCONT);
+	close(in);	/* EOF: it exits without a word */
+	close(out);
+	ck_assert_int_eq(waitpid(h, &st, 0), h);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 100);
+}
+END_TEST
+
 START_TEST(helper_not_your_process)
 {
 	char bin[4096];
@@ -409,6 +434,7 @@ Suite *refuse_suite(void)
 	suite_add_tcase(s, tc);
 	tcase_add_test(th, helper_usage);
 	tcase_add_test(th, helper_stdin_request);
+	tcase_add_test(th, helper_waiting_holds_no_lock);
 	tcase_add_test(th, helper_not_your_process);
 	tcase_add_test(th, helper_own_namespace);
 	tcase_add_test(th, helper_no_such_process);
