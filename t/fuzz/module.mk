@@ -2,10 +2,10 @@
 # profiles.  Each runs FUZZ_SECONDS on a scratch copy of its corpus.
 FUZZ_CC := clang -std=c11 -D_GNU_SOURCE -DECI_DATADIR=\"/usr/local/share\" -g -O1 -fsanitize=fuzzer,address,undefined \
 	   -fno-sanitize-recover=all -Icommon -Iimage -Imounts -Inewidmap -Ilauncher -Ipolicy -Inet
-$(O)/fuzz/fuzz_path: t/fuzz/fuzz_path.c image/unpack.c image/arcload.c common/dl.c mounts/parse.c \
-		common/err.c common/util.c
+$(O)/fuzz/fuzz_path: t/fuzz/fuzz_path.c image/unpack.c image/arcload.c image/cryptoload.c common/dl.c \
+		mounts/parse.c common/err.c common/util.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(PKG_CFLAGS) -o $@ $^ -lcrypto
+	$(FUZZ_CC) $(PKG_CFLAGS) -o $@ $^
 $(O)/fuzz/fuzz_lease: t/fuzz/fuzz_lease.c newidmap/lease_fmt.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -o $@ $^
@@ -20,7 +20,8 @@ $(O)/fuzz/fuzz_config: t/fuzz/fuzz_config.c runc/config.c runc/log.c launcher/ca
 		policy/audit.c policy/tamper.c common/err.c common/util.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -Irunc $(PKG_CFLAGS) -o $@ $^ -lseccomp -ljansson -lcap
-$(O)/fuzz/fuzz_manifest: t/fuzz/fuzz_manifest.c image/oci.c common/err.c common/util.c
+$(O)/fuzz/fuzz_manifest: t/fuzz/fuzz_manifest.c image/oci.c image/cryptoload.c common/dl.c \
+		common/err.c common/util.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(PKG_CFLAGS) -o $@ $^ -ljansson -lcrypto
 
