@@ -167,6 +167,7 @@ static int build(struct spec *s, int dir, const json_t *meta, const struct xopts
 	s->workdir = x->workdir ? x->workdir : s->workdir;
 	s->argv = x->cmd;
 	s->tty = x->tty;
+	tty_size(s);
 	s->interactive = x->interactive;
 	return 0;
 }

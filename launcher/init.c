@@ -98,7 +98,7 @@ static int prepare(struct spec *s, int sock, int nest, struct eci_err *e)
 		    dup2(s->tty_fd, 1) < 0 || dup2(s->tty_fd, 2) < 0)
 			return eci_fail(e, errno, "make the pty the controlling terminal");
 	} else if (s->tty) {
-		if (tty_child(sock, e) < 0)
+		if (tty_child(s, sock, e) < 0)
 			return -1;
 	} else if (!s->interactive) {
 		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);

@@ -241,7 +241,8 @@ int user_check(const char *arg, struct eci_err *e);
 int user_resolve(const char *arg, struct user *u, struct eci_err *e);
 
 /* tty.c: -t */
-int tty_child(int sock, struct eci_err *e);
+void tty_size(struct spec *s);
+int tty_child(const struct spec *s, int sock, struct eci_err *e);
 int tty_relay(int sock, pid_t pid, bool interactive, struct sync_msg *pending);
 
 /* nest.c: the workload side (after fork) and pid 1's side of the handshake

@@ -238,6 +238,7 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 	if (user_check(s->user, e) < 0)
 		return -1;
 	s->tty = o->tty;
+	tty_size(s);
 	s->interactive = o->interactive;
 	find_prefer(s);
 	s->slots_fd = openat(s->store.fd, "slots", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

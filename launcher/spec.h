@@ -48,6 +48,7 @@ struct spec {
 	const char *user;		/* -u, the image's User, or "0" */
 	bool tty, interactive;		/* -t, -i */
 	int tty_fd;			/* eci-runc: the pty slave made by pid 1 */
+	unsigned short tty_rows, tty_cols;	/* -t: the user's terminal's size */
 	uint64_t caps;			/* capability set of the workload */
 	uint64_t caps_added;		/* --cap-add: ambient for a non-root user */
 	bool no_new_privs;

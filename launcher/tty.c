@@ -30,16 +30,33 @@
 
 /* --- workload side ---------------------------------------------------- */
 
-int tty_child(int sock, struct eci_err *e)
+/* -t: the size of the user's terminal, for the container's pty to start
+ * with (the launcher follows later changes, SIGWINCH). */
+void tty_size(struct spec *s)
+{
+	struct winsize ws = { 0 };
+
+	if (s->tty && ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0) {
+		s->tty_rows = ws.ws_row;
+		s->tty_cols = ws.ws_col;
+	}
+}
+
+int tty_child(const struct spec *s, int sock, struct eci_err *e)
 {
 	_cleanup_close_ int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	_cleanup_close_ int slave = -1;
+	struct winsize ws = { .ws_row = s->tty_rows, .ws_col = s->tty_cols };
 	int unlock = 0;
 
 	if (master < 0)
 		return eci_fail(e, errno, "open /dev/ptmx");
 	if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
 		return eci_fail(e, errno, "unlock the pty");
+	/* Sized before the command runs: the launcher's copy may come after
+	 * it asked (stty size would say nothing). */
+	if ((ws.ws_row || ws.ws_col) && ioctl(master, TIOCSWINSZ, &ws) < 0)
+		return eci_fail(e, errno, "size the pty");
 	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
 	if (slave < 0)
 		return eci_fail(e, errno, "open the pty");

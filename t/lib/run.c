@@ -2,12 +2,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <check.h>
@@ -201,4 +203,18 @@ unsigned long long t_all_caps(void)
 	last = atoi(buf);
 	free(buf);
 	return last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
+}
+
+void t_let_go(int fd)
+{
+	struct timespec zero = { 0, 0 };
+	sigset_t sigpipe, old;
+
+	sigemptyset(&sigpipe);
+	sigaddset(&sigpipe, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &sigpipe, &old);
+	if (write(fd, "\n", 1) < 0 && errno == EPIPE)
+		sigtimedwait(&sigpipe, NULL, &zero);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(fd);
 }

@@ -51,4 +51,8 @@ unsigned long long t_status_hex(const char *out, const char *key);
 /* Every capability this kernel knows, as a mask. */
 unsigned long long t_all_caps(void);
 
+/* Send the line a waiting container reads, and close @fd, even if it is
+ * gone already (EPIPE rather than SIGPIPE, which would end the runner). */
+void t_let_go(int fd);
+
 #endif

@@ -74,22 +74,6 @@ static void eci(struct run_result *r, ...)
 	ck_assert_int_eq(t_run(argv, r), 0);
 }
 
-/* Send the line a waiting container reads, even if it is gone already
- * (EPIPE rather than SIGPIPE, which would end the test runner). */
-static void let_go(int fd)
-{
-	struct timespec zero = { 0, 0 };
-	sigset_t sigpipe, old;
-
-	sigemptyset(&sigpipe);
-	sigaddset(&sigpipe, SIGPIPE);
-	sigprocmask(SIG_BLOCK, &sigpipe, &old);
-	if (write(fd, "\n", 1) < 0 && errno == EPIPE)
-		sigtimedwait(&sigpipe, NULL, &zero);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	close(fd);
-}
-
 /* A shell on the host, as the test account. */
 static void host_sh(const char *cmd, struct run_result *r)
 {
@@ -348,7 +332,7 @@ static void slots_sweep(size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (pid[i] <= 0)
 			continue;
-		let_go(in[i]);
+		t_let_go(in[i]);
 		close(out[i]);
 		waitpid(pid[i], NULL, 0);
 	}
@@ -1090,7 +1074,7 @@ static int box_stop(struct box *b)
 {
 	int st;
 
-	let_go(b->in);
+	t_let_go(b->in);
 	close(b->out);
 	waitpid(b->launcher, &st, 0);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);

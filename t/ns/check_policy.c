@@ -552,8 +552,7 @@ static int stop(pid_t pid, int in, int out)
 {
 	int st;
 
-	if (write(in, "\n", 1) < 0) { /* already gone */ }
-	close(in);
+	t_let_go(in);
 	close(out);
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);

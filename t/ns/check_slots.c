@@ -81,8 +81,7 @@ static int box_stop(struct box *b)
 {
 	int st;
 
-	if (write(b->in, "\n", 1) < 0) { /* already gone */ }
-	close(b->in);
+	t_let_go(b->in);
 	close(b->out);
 	waitpid(b->launcher, &st, 0);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
