@@ -199,11 +199,6 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 			return eci_fail(e, 0, "unknown flag: %s", argv[optind - 1]);
 		}
 	}
-	/* docker attaches a detached container's pty later; eci has nothing
-	 * to attach it to yet. */
-	if (o->detach && o->tty)
-		return eci_fail(e, 0, "-d and -t together are not supported (yet): run -d "
-				"without -t, and read its output with eci-run logs");
 	if (optind < argc)
 		o->image = argv[optind++];
 	if (optind < argc)

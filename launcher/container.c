@@ -162,7 +162,7 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	int code;
 	struct eci_err e = { 0 };
 	char range[128];
-	_cleanup_close_ int psock = -1;
+	_cleanup_close_ int psock = -1, master = -1;
 	int sock[2];
 	pid_t pid;
 
@@ -215,8 +215,10 @@ int container_run(struct spec *s, struct helper_proc *hp)
 		return container_report(psock, EXIT_ECI, &pending);
 	}
 	if (s->tty)
-		tty_relay(psock, pid, s->interactive, &pending);
-	detach_ready(s, psock, &pending);	/* -d: the workload runs, or said why not */
+		master = tty_master(psock, &pending);
+	/* -d: the workload runs, or said why not; -dt: its pty goes to the log */
+	if ((!s->tty || master >= 0) && detach_ready(s, psock, &pending) == 0 && master >= 0)
+		tty_relay(master, pid, s->interactive && !s->detach);
 	code = container_report(psock, container_wait(pid), &pending);
 	net_detach(&s->net);
 	return code;

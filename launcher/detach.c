@@ -139,6 +139,8 @@ int detach_ready(struct spec *s, int sock, struct sync_msg *pending)
 		return -1;
 	send(s->ready_fd, s->id, ECI_ID_LEN, MSG_NOSIGNAL);
 	close(steal_fd(s->ready_fd));
+	if (s->tty)
+		dup2(s->log_fd, 1);	/* -dt: what the pty says goes to the log */
 	dup2(s->log_fd, 2);
 	s->detached = true;
 	return 0;

@@ -285,6 +285,7 @@ static int run(struct spec *s, int pidfd, int flags)
 {
 	struct sync_msg pending = { 0 };
 	_cleanup_close_ int psock = -1;
+	int master;
 	sigset_t all, old;
 	int sock[2];
 	pid_t pid;
@@ -311,8 +312,10 @@ static int run(struct spec *s, int pidfd, int flags)
 	}
 	container_forward_signals(pid);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (s->tty)
-		tty_relay(psock, pid, s->interactive, &pending);
+	if (s->tty && (master = tty_master(psock, &pending)) >= 0) {
+		tty_relay(master, pid, s->interactive);
+		close(master);
+	}
 	return container_report(psock, container_wait(pid), &pending);
 }
 

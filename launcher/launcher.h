@@ -243,7 +243,10 @@ int user_resolve(const char *arg, struct user *u, struct eci_err *e);
 /* tty.c: -t */
 void tty_size(struct spec *s);
 int tty_child(const struct spec *s, int sock, struct eci_err *e);
-int tty_relay(int sock, pid_t pid, bool interactive, struct sync_msg *pending);
+/* the pty's master, from the workload; -1 if it failed first (@pending) */
+int tty_master(int sock, struct sync_msg *pending);
+/* relay between it and stdin/stdout until @pid ends */
+int tty_relay(int master, pid_t pid, bool interactive);
 
 /* nest.c: the workload side (after fork) and pid 1's side of the handshake
  * over @sync, a socketpair between them. */

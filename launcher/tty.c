@@ -34,9 +34,10 @@
  * with (the launcher follows later changes, SIGWINCH). */
 void tty_size(struct spec *s)
 {
-	struct winsize ws = { 0 };
+	struct winsize ws = { .ws_row = 24, .ws_col = 80 };	/* -dt: no terminal */
 
-	if (s->tty && ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0) {
+	if (s->tty) {
+		ioctl(STDIN_FILENO, TIOCGWINSZ, &ws);
 		s->tty_rows = ws.ws_row;
 		s->tty_cols = ws.ws_col;
 	}
@@ -157,14 +158,21 @@ static void relay(int master, int pidfd, bool interactive)
 	}
 }
 
-int tty_relay(int sock, pid_t pid, bool interactive, struct sync_msg *pending)
+int tty_master(int sock, struct sync_msg *pending)
 {
-	struct sigaction sa = { .sa_handler = on_winch, .sa_flags = SA_RESTART };
-	_cleanup_close_ int master = recv_fd(sock, pending), pidfd = -1;
+	int master = recv_fd(sock, pending);
 
 	if (master < 0)
 		return -1;	/* the child failed first: @pending says why */
 	pending->type = 0;
+	return master;
+}
+
+int tty_relay(int master, pid_t pid, bool interactive)
+{
+	struct sigaction sa = { .sa_handler = on_winch, .sa_flags = SA_RESTART };
+	_cleanup_close_ int pidfd = -1;
+
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0)
 		return -1;

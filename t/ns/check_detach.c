@@ -291,8 +291,27 @@ START_TEST(detach_setup_failure)
 	entries(after, sizeof(after));
 	ck_assert_str_eq(after, before);	/* no state left */
 	ck_assert(!listed("-a", "dt-fail"));
-	eci_refused(125, "-d and -t together are not supported", "-d -t default true");
+	/* with a pty too: the failure still reaches the terminal */
+	eci(&r, "-dt default nosuchcmd");
+	ck_assert_int_eq(r.status, 127);
+	ck_assert_msg(strstr(r.err, "exec nosuchcmd: executable file not found in $PATH"), "%s", r.err);
+	t_run_free(&r);
+	entries(after, sizeof(after));
+	ck_assert_str_eq(after, before);
 	eci_refused(125, "--name bad name: use letters", "-d --name 'bad name' default true");
+}
+END_TEST
+
+/* -dt: a pty of the container's (24x80, no terminal to take the size
+ * from), whose output goes to the log. */
+START_TEST(detach_tty)
+{
+	char id[ECI_ID_LEN + 1];
+
+	start(id, "-dit --name dt-tty default sh -c 'stty size; tty; echo done'");
+	log_is("dt-tty", "24 80\r\n/dev/pts/0\r\ndone\r\n");
+	free(eci_ok("rm -f dt-tty"));
+	ck_assert(!exists(id, NULL));
 }
 END_TEST
 
@@ -426,6 +445,7 @@ Suite *detach_suite(void)
 	tcase_add_test(tc, logs_follow_exit_status_rm);
 	tcase_add_test(tc, stop_detached);
 	tcase_add_test(tc, detach_setup_failure);
+	tcase_add_test(tc, detach_tty);
 	tcase_add_test(tc, detach_stdin_and_rm);
 	tcase_add_test(tc, names_unique);
 	tcase_add_test(tc, gc_stale_keeps_exited);
