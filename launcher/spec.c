@@ -194,7 +194,7 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 	s->detach = o->detach;
 	s->rm = o->rm;
 	s->store.fd = s->store.lockfd = -1;
-	s->mnt.rootfs_fd = s->mnt.rw_fd = -1;
+	s->mnt.rootfs_fd = s->mnt.rw_fd = s->mnt.upper_fd = s->mnt.work_fd = -1;
 	s->mnt.statedir = s->statedir;
 	s->mnt.hostname = s->hostname;
 	s->mnt.read_only = o->read_only;

@@ -76,6 +76,9 @@ struct mnt_plan {
 	size_t ntmpfs;
 	/* child: mount points opened by mnt_open() */
 	int rootfs_fd, rw_fd;
+	/* eci-runc: the engine's upper and a work directory, idmapped (else
+	 * -1: a tmpfs of the container's own) */
+	int upper_fd, work_fd;
 };
 
 /**

@@ -91,6 +91,13 @@ int mnt_rootfs(struct mnt_plan *p, const int *layers, size_t n, struct eci_err *
 
 	if ((r = lowerdir(layers, n, lower, sizeof(lower))) < 0)
 		return eci_fail(e, -r, "image layers");
+	if (p->upper_fd >= 0) {
+		up = fcntl(p->upper_fd, F_DUPFD_CLOEXEC, 3);
+		wk = fcntl(p->work_fd, F_DUPFD_CLOEXEC, 3);
+		if (up < 0 || wk < 0)
+			return eci_fail(e, errno, "open overlay directories");
+		goto mount;
+	}
 	rw = mnt_fs_at(p->rw_fd, "container layer", "tmpfs", rw_opts, MOUNT_ATTR_NODEV, e);
 	if (rw < 0)
 		return rw;
@@ -105,6 +112,7 @@ int mnt_rootfs(struct mnt_plan *p, const int *layers, size_t n, struct eci_err *
 	wk = openat(rw, "work", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (up < 0 || wk < 0)
 		return eci_fail(e, errno, "open overlay directories");
+mount:
 	fd_path(upper, sizeof(upper), up);
 	fd_path(work, sizeof(work), wk);
 	fs = fsopen("overlay", FSOPEN_CLOEXEC);
@@ -114,7 +122,10 @@ int mnt_rootfs(struct mnt_plan *p, const int *layers, size_t n, struct eci_err *
 	 * userxattr it keeps its opaque and redirect marks in user.overlay.*
 	 * (tmpfs has them since Linux 6.6), without which a directory made
 	 * where the image had one (rmdir d; mkdir d) fails with EIO. */
+	/* index=off: the engine's own overlay may have the same upper
+	 * directory mounted (eci-runc), which overlayfs then allows. */
 	if (fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "index", "off", 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", lower, 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||

@@ -8,7 +8,9 @@
  * image layers and bind mounts inside pid 1's mount namespace (a forked
  * helper setns()es there: creating an idmapped mount of ext4 needs
  * CAP_SYS_ADMIN in the initial user namespace, which pid 1 never has), puts
- * pid 1 in the cgroup, and lets it go.  pid 1 builds the overlay over the
+ * pid 1 in the cgroup, and lets it go.  The engine's upper directory is
+ * idmapped too and is the overlay's upper: the container's writes are the
+ * engine's, for docker diff, commit and the next start.  pid 1 builds the overlay over the
  * idmapped layers and eci's system view, pivots, reports ready, and waits
  * on exec.fifo; the parent runs the prestart hooks, records the state,
  * writes the pid file and exits, leaving pid 1 to the shim (a subreaper).
@@ -43,9 +45,13 @@
 #define CLONE_ALL (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS | \
 		   CLONE_NEWIPC | CLONE_NEWCGROUP)
 
+/* overlayfs's work directory of eci-runc's overlay, in the engine's ID/ */
+#define RUNC_WORKDIR "eci-work"
+
 struct layers {
 	char path[IMG_MAX_LAYERS][PATH_MAX];	/* bottom first */
 	size_t n;
+	char dir[PATH_MAX];		/* the engine's …/overlay2/ID: diff/ is the upper */
 };
 
 /* --- the engine's overlay: its layers, from mountinfo ------------------ */
@@ -78,6 +84,8 @@ static int engine_layers(const char *rootfs, struct layers *L, struct eci_err *e
 			*end = '\0';
 		snprintf(base, sizeof(base), "%s", upper);
 		*strrchr(base, '/') = '\0';	/* …/overlay2/ID */
+		if (strcmp(strrchr(upper, '/') ?: "", "/diff") || !realpath(base, L->dir))
+			return eci_fail(e, 0, "root %s: upper directory %s is not ID/diff", real, upper);
 		*strrchr(base, '/') = '\0';	/* …/overlay2 */
 		lower += 9;
 		if ((end = strchr(lower, ',')))
@@ -93,7 +101,6 @@ static int engine_layers(const char *rootfs, struct layers *L, struct eci_err *e
 			if (!realpath(p, L->path[L->n++]))
 				return eci_fail(e, errno, "layer %s", p);
 		}
-		snprintf(L->path[L->n++], PATH_MAX, "%s", upper);	/* as the top, read-only */
 		return 0;
 	}
 	return eci_fail(e, 0, "root %s is not mounted", real);
@@ -156,7 +163,8 @@ static int lease_slot(pid_t child, unsigned *slot, struct eci_err *e)
 
 /* --- idmapped copies inside the child's mount namespace ------------------ */
 
-static int idmap_one(const char *src, const char *dst, int userns, bool recursive)
+/* A detached, idmapped clone of @src: its fd, or -errno. */
+static int idmap_tree(const char *src, int userns, bool recursive)
 {
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns };
 	int tree = open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
@@ -165,15 +173,25 @@ static int idmap_one(const char *src, const char *dst, int userns, bool recursiv
 	if (tree < 0)
 		return -errno;
 	if (mount_setattr(tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
-			  sizeof(attr)) < 0 ||
-	    move_mount(tree, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+			  sizeof(attr)) < 0) {
 		int err = errno;
 
 		close(tree);
 		return -err;
 	}
+	return tree;
+}
+
+static int idmap_one(const char *src, const char *dst, int userns, bool recursive)
+{
+	int tree = idmap_tree(src, userns, recursive), err = 0;
+
+	if (tree < 0)
+		return tree;
+	if (move_mount(tree, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		err = -errno;
 	close(tree);
-	return 0;
+	return err;
 }
 
 static int idmap_all(pid_t child, const struct rconfig *rc, const struct layers *L,
@@ -187,7 +205,7 @@ static int idmap_all(pid_t child, const struct rconfig *rc, const struct layers 
 		return eci_fail(e, errno, "pipe");
 	h = fork();
 	if (h == 0) {
-		int userns, mntns, r = 0;
+		int userns, mntns, upper = -1, r = 0;
 		char dst[PATH_MAX + 64];
 		struct eci_err he = { 0 };
 
@@ -195,13 +213,24 @@ static int idmap_all(pid_t child, const struct rconfig *rc, const struct layers 
 		userns = open(path, O_RDONLY | O_CLOEXEC);
 		snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)child);
 		mntns = open(path, O_RDONLY | O_CLOEXEC);
-		if (userns < 0 || mntns < 0 || setns(mntns, CLONE_NEWNS) < 0)
+		/*
+		 * The engine's upper directory is cloned here, in the host's
+		 * mount namespace: in the container's, the engine's overlay
+		 * on ID/merged is a locked mount, under which the kernel
+		 * clones nothing non-recursively.
+		 */
+		if (userns >= 0 && (upper = idmap_tree(L->dir, userns, false)) < 0)
+			r = upper, eci_fail(&he, -r, "idmap the upper directory %s", L->dir);
+		if (!r && (userns < 0 || mntns < 0 || setns(mntns, CLONE_NEWNS) < 0))
 			r = -errno, eci_fail(&he, -r, "enter the container's mount namespace");
 		for (size_t i = 0; !r && i < L->n; i++) {
 			snprintf(dst, sizeof(dst), "%s/l%zu", rc->state, i);
 			if ((r = idmap_one(L->path[i], dst, userns, false)) < 0)
 				eci_fail(&he, -r, "idmap layer %s", L->path[i]);
 		}
+		snprintf(dst, sizeof(dst), "%s/u", rc->state);
+		if (!r && move_mount(upper, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			r = -errno, eci_fail(&he, -r, "mount the upper directory %s", L->dir);
 		for (size_t i = 0; !r && i < rc->nbinds; i++) {
 			snprintf(dst, sizeof(dst), "%s/b%zu", rc->state, i);
 			if ((r = idmap_one(rc->bind[i].src, dst, userns, true)) < 0)
@@ -302,6 +331,8 @@ int runc_cgroups(const struct rconfig *rc, pid_t pid, bool remove)
 static int child_open(struct rconfig *rc, struct spec *s, int *layers, size_t nlayers,
 		      struct eci_err *e)
 {
+	char up[PATH_MAX + 64];
+
 	for (size_t i = 0; i < nlayers; i++) {
 		char p[PATH_MAX + 64];
 
@@ -310,6 +341,14 @@ static int child_open(struct rconfig *rc, struct spec *s, int *layers, size_t nl
 		if (layers[i] < 0)
 			return eci_fail(e, errno, "layer %zu", i);
 	}
+	/* The engine's own upper directory, idmapped: what the container
+	 * writes stays there, for docker diff, commit, cp and the next start. */
+	snprintf(up, sizeof(up), "%s/u/diff", rc->state);
+	s->mnt.upper_fd = open(up, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	snprintf(up, sizeof(up), "%s/u/" RUNC_WORKDIR, rc->state);
+	s->mnt.work_fd = open(up, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (s->mnt.upper_fd < 0 || s->mnt.work_fd < 0)
+		return eci_fail(e, errno, "the engine's upper directory");
 	for (size_t i = 0; i < rc->nbinds; i++) {
 		struct mnt_volume *v = &s->mnt.vol[s->mnt.nvol++];
 		struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
@@ -332,6 +371,9 @@ static int child_open(struct rconfig *rc, struct spec *s, int *layers, size_t nl
 static int child_build(struct spec *s, const int *layers, size_t nlayers, struct eci_err *e)
 {
 	_cleanup_close_ int rootfd = mnt_rootfs(&s->mnt, layers, nlayers, e);
+
+	close(steal_fd(s->mnt.upper_fd));	/* the overlay holds them now */
+	close(steal_fd(s->mnt.work_fd));
 
 	if (rootfd < 0 || mnt_system(&s->mnt, rootfd, e) < 0)
 		return -1;
@@ -467,8 +509,9 @@ static int run_hooks(const struct rconfig *rc, const char *kind, pid_t pid, stru
 	return 0;
 }
 
-static int prepare_state(struct rconfig *rc, size_t nlayers, struct eci_err *e)
+static int prepare_state(struct rconfig *rc, const struct layers *L, struct eci_err *e)
 {
+	size_t nlayers = L->n;
 	char p[PATH_MAX + 64];
 
 	if (mkdir(rc->state, 0711) < 0)
@@ -481,6 +524,13 @@ static int prepare_state(struct rconfig *rc, size_t nlayers, struct eci_err *e)
 	mkdir(p, 0755);
 	snprintf(p, sizeof(p), "%s/rw", rc->state);
 	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/u", rc->state);
+	mkdir(p, 0755);
+	/* overlayfs's work directory beside the engine's upper one: the
+	 * engine's own overlay, mounted meanwhile, uses work/. */
+	snprintf(p, sizeof(p), "%s/" RUNC_WORKDIR, L->dir);
+	if (mkdir(p, 0700) < 0 && errno != EEXIST)
+		return eci_fail(e, errno, "%s", p);
 	for (size_t i = 0; i < nlayers; i++) {
 		snprintf(p, sizeof(p), "%s/l%zu", rc->state, i);
 		mkdir(p, 0755);
@@ -517,7 +567,7 @@ int runc_create(struct rconfig *rc, struct spec *s)
 	int sock[2], master;
 	pid_t pid;
 
-	if (engine_layers(rc->rootfs, &L, &e) < 0 || prepare_state(rc, L.n, &e) < 0 ||
+	if (engine_layers(rc->rootfs, &L, &e) < 0 || prepare_state(rc, &L, &e) < 0 ||
 	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0) {
 		runc_err("%s", e.msg[0] ? e.msg : strerror(errno));
 		return 1;

@@ -168,7 +168,7 @@ static int do_create(int argc, char **argv, bool run)
 	}
 	memset(&s, 0, sizeof(s));
 	s.statedir_fd = s.lock_fd = s.slots_fd = s.tty_fd = -1;
-	s.mnt.rootfs_fd = s.mnt.rw_fd = -1;
+	s.mnt.rootfs_fd = s.mnt.rw_fd = s.mnt.upper_fd = s.mnt.work_fd = -1;
 	s.mnt.hostname = s.hostname;
 	s.net.exit_fd = -1;
 	snprintf(s.id, sizeof(s.id), "%.32s", rc.id);

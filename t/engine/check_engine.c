@@ -248,6 +248,30 @@ START_TEST(nothing_left_behind)
 }
 END_TEST
 
+/*
+ * What a container writes lands in the engine's own upper directory, owned
+ * by the ids the container sees: docker diff and commit see it, and it is
+ * still there after a stop and a start.
+ */
+START_TEST(writes_kept_by_the_engine)
+{
+	expect("run -d --name w1 --runtime eci --network none " IMG " sleep 300", 0, NULL, NULL);
+	expect("exec w1 sh -c 'echo kept > /data.txt; rm /bin/true; mkdir /newdir'", 0, NULL, NULL);
+	expect("diff w1", 0, "A /data.txt", NULL);
+	expect("diff w1", 0, "D /bin/true", NULL);
+	expect("diff w1", 0, "A /newdir", NULL);
+	expect("stop -t 1 w1", 0, NULL, NULL);
+	expect("start w1", 0, NULL, NULL);
+	expect("exec w1 cat /data.txt", 0, "kept", NULL);
+	expect("exec w1 stat -c %u:%g /data.txt", 0, "0:0", NULL);
+	expect("exec w1 ls /bin/true", 1, NULL, "No such file");
+	expect("commit w1 eci-committed", 0, NULL, NULL);
+	expect("rm -f w1", 0, NULL, NULL);
+	expect("run --rm --runtime eci --network none eci-committed cat /data.txt", 0, "kept", NULL);
+	expect("rmi eci-committed", 0, NULL, NULL);
+}
+END_TEST
+
 /* eci-runc's own refusals, as the shim would see them (exit 1, message). */
 START_TEST(runtime_refusals)
 {
@@ -291,6 +315,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, privileged_stays_contained);
 	tcase_add_test(tc, host_namespaces_and_socket_refused);
 	tcase_add_test(tc, memory_limit_oom);
+	tcase_add_test(tc, writes_kept_by_the_engine);
 	tcase_add_test(tc, fifty_at_once);
 	tcase_add_test(tc, nothing_left_behind);
 	tcase_add_test(tc, runtime_refusals);
