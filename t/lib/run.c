@@ -3,6 +3,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <pty.h>
+#include <termios.h>
+#include <sys/ioctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,4 +220,41 @@ void t_let_go(int fd)
 		sigtimedwait(&sigpipe, NULL, &zero);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(fd);
+}
+
+int t_pty_run(char *const argv[], char *buf, size_t size)
+{
+	struct winsize ws = { .ws_row = 33, .ws_col = 101 };
+	struct termios before, after;
+	int master, slave, st;
+	size_t n = 0;
+	ssize_t k;
+	pid_t pid;
+
+	ck_assert_int_eq(openpty(&master, &slave, NULL, NULL, &ws), 0);
+	ck_assert_int_eq(tcgetattr(slave, &before), 0);
+	pid = fork();
+	if (pid == 0) {
+		setsid();
+		ioctl(slave, TIOCSCTTY, 0);
+		dup2(slave, 0);
+		dup2(slave, 1);
+		dup2(slave, 2);
+		execv(argv[0], argv);
+		_exit(99);
+	}
+	close(slave);
+	while (n < size - 1 && (k = read(master, buf + n, size - 1 - n)) > 0)
+		n += (size_t)k;
+	buf[n] = '\0';
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+	ck_assert_int_ge(slave, 0);
+	ck_assert_int_eq(tcgetattr(slave, &after), 0);
+	ck_assert_uint_eq(after.c_lflag, before.c_lflag);
+	ck_assert_uint_eq(after.c_iflag, before.c_iflag);
+	ck_assert_uint_eq(after.c_oflag, before.c_oflag);
+	close(slave);
+	close(master);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }

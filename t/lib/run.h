@@ -55,4 +55,9 @@ unsigned long long t_all_caps(void);
  * gone already (EPIPE rather than SIGPIPE, which would end the runner). */
 void t_let_go(int fd);
 
+/* Run argv on a new pty of 33 rows and 101 columns as its controlling
+ * terminal; its output in @buf; checks that the terminal's modes are as
+ * they were afterwards.  Returns the exit status. */
+int t_pty_run(char *const argv[], char *buf, size_t size);
+
 #endif

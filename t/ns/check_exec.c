@@ -373,45 +373,17 @@ END_TEST
  * our terminal as it was afterwards. */
 START_TEST(tty)
 {
-	struct winsize ws = { .ws_row = 33, .ws_col = 101 };
-	struct termios before, after;
 	char bin[4096], buf[4096];
 	struct ctr c;
-	int master, slave, st;
-	size_t n = 0;
-	ssize_t k;
-	pid_t pid;
+	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"exec", (char *)"-t",
+			 c.name, (char *)"sh", (char *)"-c",
+			 (char *)"stty size; tty; echo $TERM; exit 3", NULL };
 
 	start(&c, "", "true");
-	ck_assert_int_eq(openpty(&master, &slave, NULL, NULL, &ws), 0);
-	ck_assert_int_eq(tcgetattr(slave, &before), 0);
-	pid = fork();
-	if (pid == 0) {
-		setsid();
-		ioctl(slave, TIOCSCTTY, 0);
-		dup2(slave, 0);
-		dup2(slave, 1);
-		dup2(slave, 2);
-		execl(t_bin("eci-run", bin, sizeof(bin)), "eci-run", "exec", "-t", c.name, "sh", "-c",
-		      "stty size; tty; echo $TERM; exit 3", (char *)NULL);
-		_exit(99);
-	}
-	close(slave);
-	while (n < sizeof(buf) - 1 && (k = read(master, buf + n, sizeof(buf) - 1 - n)) > 0)
-		n += (size_t)k;
-	buf[n] = '\0';
-	waitpid(pid, &st, 0);
-	ck_assert_int_eq(WEXITSTATUS(st), 3);
+	ck_assert_int_eq(t_pty_run(argv, buf, sizeof(buf)), 3);
 	ck_assert_msg(strstr(buf, "33 101\r\n"), "%s", buf);
 	ck_assert_msg(strstr(buf, "/dev/pts/"), "%s", buf);
 	ck_assert_msg(strstr(buf, "xterm\r\n"), "%s", buf);
-	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
-	ck_assert_int_ge(slave, 0);
-	ck_assert_int_eq(tcgetattr(slave, &after), 0);
-	ck_assert_uint_eq(after.c_lflag, before.c_lflag);
-	ck_assert_uint_eq(after.c_iflag, before.c_iflag);
-	close(slave);
-	close(master);
 	finish(&c);
 }
 END_TEST

@@ -177,17 +177,6 @@ static unsigned long long status_hex(const char *out, const char *key)
 	return strtoull(p + strlen(key), NULL, 16);
 }
 
-static unsigned long long all_caps(void)
-{
-	char *buf = NULL;
-	int last;
-
-	ck_assert_int_eq(read_all_at(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", 64, &buf, NULL), 0);
-	last = atoi(buf);
-	free(buf);
-	return last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
-}
-
 /* Effective and bounding capabilities of the container's shell; @err
  * (if not NULL) receives its stderr, to be freed. */
 static void caps_are(const char *flags, unsigned long long want, char **err)
@@ -239,7 +228,7 @@ START_TEST(merge_later_file_wins)
 	admin(first, sizeof(first), "merge", "10-first.json");
 	admin(second, sizeof(second), "merge", "20-second.json");
 	/* 10-first.json locks allowPrivileged false; 20-second.json allows it. */
-	caps_are("--privileged", all_caps(), NULL);
+	caps_are("--privileged", t_all_caps(), NULL);
 	show(false, &r);
 	ck_assert_msg(r.status == 0, "%s", r.err);
 	row_is(r.out, "allowPrivileged", "-", second, "true");
@@ -292,7 +281,7 @@ START_TEST(unlocked_user_file_applies)
 		 admin(src, sizeof(src), "unlocked", "50-unlocked.json"));
 	refused("--privileged", want, "allowPrivileged");
 	user_settings(dir, "{\"allowPrivileged\": true}", file, sizeof(file));
-	caps_are("--privileged", all_caps(), NULL);
+	caps_are("--privileged", t_all_caps(), NULL);
 	show(false, &r);
 	ck_assert_msg(r.status == 0, "%s", r.err);
 	ck_assert_ptr_null(strstr(r.err, "warning"));

@@ -280,43 +280,13 @@ END_TEST
  * restored afterwards. */
 START_TEST(tty_size_and_restore)
 {
-	struct winsize ws = { .ws_row = 33, .ws_col = 101 };
-	struct termios before, after;
 	char bin[4096], buf[4096];
-	int master, slave, st;
-	size_t n = 0;
-	ssize_t k;
-	pid_t pid;
+	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"-t", (char *)"default",
+			 (char *)"sh", (char *)"-c", (char *)"stty size; tty", NULL };
 
-	ck_assert_int_eq(openpty(&master, &slave, NULL, NULL, &ws), 0);
-	ck_assert_int_eq(tcgetattr(slave, &before), 0);
-	pid = fork();
-	if (pid == 0) {
-		setsid();
-		ioctl(slave, TIOCSCTTY, 0);
-		dup2(slave, 0);
-		dup2(slave, 1);
-		dup2(slave, 2);
-		execl(t_bin("eci-run", bin, sizeof(bin)), "eci-run", "-t", "default", "sh", "-c",
-		      "stty size; tty", (char *)NULL);
-		_exit(99);
-	}
-	close(slave);
-	while (n < sizeof(buf) - 1 && (k = read(master, buf + n, sizeof(buf) - 1 - n)) > 0)
-		n += (size_t)k;
-	buf[n] = '\0';
-	waitpid(pid, &st, 0);
-	ck_assert_int_eq(WEXITSTATUS(st), 0);
+	ck_assert_int_eq(t_pty_run(argv, buf, sizeof(buf)), 0);
 	ck_assert_msg(strstr(buf, "33 101"), "%s", buf);
 	ck_assert_msg(strstr(buf, "/dev/pts/0"), "%s", buf);
-	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
-	ck_assert_int_ge(slave, 0);
-	ck_assert_int_eq(tcgetattr(slave, &after), 0);
-	ck_assert_uint_eq(after.c_lflag, before.c_lflag);
-	ck_assert_uint_eq(after.c_iflag, before.c_iflag);
-	ck_assert_uint_eq(after.c_oflag, before.c_oflag);
-	close(slave);
-	close(master);
 }
 END_TEST
 
