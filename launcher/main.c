@@ -53,7 +53,6 @@ int main(int argc, char **argv)
 		spec_free(&s);
 		return EXIT_ECI;
 	}
-	snprintf(s.helper, sizeof(s.helper), "%s", helper);
 	s.ready_fd = ready;
 	code = container_run(&s, &hp);
 	state_exit(&s, code);

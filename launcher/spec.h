@@ -54,7 +54,6 @@ struct spec {
 	bool no_new_privs;
 	struct sc_filter seccomp;	/* insns NULL: unconfined */
 	const char *seccomp_profile;	/* NULL: default; "unconfined"; a file */
-	char helper[4096];		/* eci-newidmap to run */
 	char statedir[4096];		/* $XDG_RUNTIME_DIR/eci/ID */
 	int statedir_fd;		/* its base directory */
 	struct mnt_plan mnt;		/* rootfs, volumes, tmpfs, read-only */

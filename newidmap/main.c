@@ -117,11 +117,6 @@ static void read_limit(struct limit *lim)
 	lim->policy = &policy;
 }
 
-static bool same_ranges(const struct idfile *a, const struct idfile *b)
-{
-	return a->n == b->n && !memcmp(a->r, b->r, a->n * sizeof(a->r[0]));
-}
-
 /* How old the scan of /proc may be when the request comes. */
 #define RESCAN_MS 250
 
@@ -245,23 +240,18 @@ int main(int argc, char **argv)
 	scanned = now_ms();
 	lease_scan(&uids, &gids, busy);
 	if (from_stdin) {
-		struct idfile u2, g2;
-
 		pid = read_request(&prefer);
 		/*
-		 * The launcher may have taken its time (it imported an image,
+		 * A request that comes late (the launcher imported an image,
 		 * say): what the administrator changed meanwhile counts, so the
-		 * files and the policy are read again, and /proc scanned again
-		 * if the ranges changed or the scan is old.
+		 * files, the policy and /proc are read again.  One that comes
+		 * at once finds them as fresh as a PID argument would.
 		 */
-		idfile_load(&u2, SUBUID_PATH, 'u', &c, c.uid);
-		idfile_load(&g2, SUBGID_PATH, 'g', &c, c.gid);
-		policy_free(&policy);
-		read_limit(&lim);
-		if (now_ms() - scanned > RESCAN_MS || !same_ranges(&uids, &u2) ||
-		    !same_ranges(&gids, &g2)) {
-			uids = u2;
-			gids = g2;
+		if (now_ms() - scanned > RESCAN_MS) {
+			idfile_load(&uids, SUBUID_PATH, 'u', &c, c.uid);
+			idfile_load(&gids, SUBGID_PATH, 'g', &c, c.gid);
+			policy_free(&policy);
+			read_limit(&lim);
 			free(busy);
 			busy = calloc(lease_slot_count(&uids, &gids) + 1, sizeof(*busy));
 			if (!busy)
