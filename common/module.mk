@@ -1,5 +1,5 @@
 COMMON_OBJS := $(O)/obj/common/err.o $(O)/obj/common/util.o $(O)/obj/common/fdpass.o \
-	       $(O)/obj/common/dl.o
+	       $(O)/obj/common/dl.o $(O)/obj/common/trim.o
 LIB_COMMON  := $(O)/lib/libecicommon.a
 $(LIB_COMMON): $(COMMON_OBJS)
 LIBS += $(LIB_COMMON)

@@ -23,6 +23,12 @@
 int read_all_at(int dirfd, const char *path, size_t max, char **out, size_t *len);
 
 /**
+ * mem_trim() - drop setup's code, dead stack and free heap from the
+ * resident set of a process that from now on mostly waits (trim.c)
+ */
+void mem_trim(void);
+
+/**
  * read_fd_all() - read an open fd to its end, same contract as read_all_at()
  */
 int read_fd_all(int fd, size_t max, char **out, size_t *len);

@@ -103,10 +103,26 @@ static int build_root(struct spec *s, struct eci_err *e)
 	return steal_fd(rootfd);
 }
 
+/* What pid 1 and the workload must not keep: the store, the state
+ * directory, the layers and the volumes' sources are host fds. */
+static void drop_host_fds(struct spec *s)
+{
+	for (size_t i = 0; i < s->img.nlayers; i++)
+		close(s->img.layer_fd[i]);
+	s->img.nlayers = 0;
+	mnt_plan_free(&s->mnt);
+	close(s->mnt.rootfs_fd);
+	close(s->mnt.rw_fd);
+	close(s->statedir_fd);
+	close(s->slots_fd);
+	store_close(&s->store);
+}
+
 void child_main(struct spec *s, int sock)
 {
 	struct eci_err e = { 0 };
-	int rootfd = -1;
+	int rootfd = -1, nest;
+	pid_t pid;
 
 	/* Die with the launcher even before the maps are written. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -119,18 +135,8 @@ void child_main(struct spec *s, int sock)
 	 * and the volumes' sources, exactly as far as the user may reach.
 	 */
 	if (await_go(sock, &s->slot, &e) < 0 || mnt_open(&s->mnt, &e) < 0 ||
-	    reopen_slots(s, &e) < 0 || child_become_root(&e) < 0 ||
-	    (rootfd = build_root(s, &e)) < 0)
+	    reopen_slots(s, &e) < 0 || child_become_root(&e) < 0)
 		fail(sock, &e);
-	for (size_t i = 0; i < s->img.nlayers; i++)
-		close(s->img.layer_fd[i]);
-	s->img.nlayers = 0;
-	mnt_plan_free(&s->mnt);
-	close(s->mnt.rootfs_fd);
-	close(s->mnt.rw_fd);
-	close(s->statedir_fd);
-	close(s->slots_fd);
-	store_close(&s->store);
 	/* -d: the log is stdout and stderr of pid 1 and so of the workload. */
 	if (s->detach && (dup2(s->log_fd, 1) < 0 || dup2(s->log_fd, 2) < 0)) {
 		eci_fail(&e, errno, "-d: the log as stdout");
@@ -138,5 +144,12 @@ void child_main(struct spec *s, int sock)
 	}
 	if (s->detach)
 		close(s->log_fd);
-	init_main(s, sock, rootfd);
+	/* The workload makes its namespaces while the root is built (init.c);
+	 * if building fails, pid 1's exit takes it along. */
+	pid = init_fork(s, sock, &nest, drop_host_fds);
+	rootfd = build_root(s, &e);
+	if (rootfd < 0)
+		fail(sock, &e);
+	drop_host_fds(s);
+	init_main(s, sock, rootfd, pid, nest);
 }

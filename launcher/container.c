@@ -217,8 +217,12 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	if (s->tty)
 		master = tty_master(psock, &pending);
 	/* -d: the workload runs, or said why not; -dt: its pty goes to the log */
-	if ((!s->tty || master >= 0) && detach_ready(s, psock, &pending) == 0 && master >= 0)
+	if ((!s->tty || master >= 0) && detach_ready(s, psock, &pending) == 0 && master >= 0) {
+		mem_trim();
 		tty_relay(master, pid, s->interactive && !s->detach);
+	} else {
+		mem_trim();	/* from here on it waits */
+	}
 	code = container_report(psock, container_wait(pid), &pending);
 	net_detach(&s->net);
 	return code;

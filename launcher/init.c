@@ -196,10 +196,17 @@ static int reap_until(pid_t main_pid)
 	}
 }
 
-void init_main(struct spec *s, int sock, int rootfd)
+/*
+ * The workload is forked as soon as pid 1 is container root, before the
+ * root file system exists: it creates its user and network namespaces (the
+ * costliest step of a start) while pid 1 builds the root, and waits on
+ * @nest until pid 1 has mapped them, mounted /sys for them and pivoted.
+ * Its cwd is "/", which pivot_root() moves into the new root with pid 1's;
+ * @drop closes what it must not hold of pid 1's (the store, the state
+ * directory): in the child, before anything else.
+ */
+pid_t init_fork(struct spec *s, int sock, int *nest_fd, void (*drop)(struct spec *))
 {
-	struct eci_err e = { 0 };
-	_cleanup_close_ int proc = -1;
 	int nest[2];
 	pid_t pid;
 
@@ -210,35 +217,49 @@ void init_main(struct spec *s, int sock, int rootfd)
 	container_forward_signals(0);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, nest) < 0)
 		fail_init(sock, errno, "socketpair");
-	/*
-	 * The container's /proc, by fd: before pivot_root "/proc" is the
-	 * host's, where the workload's pid names another process.  And the
-	 * workload must not start with a host directory as its cwd: pivot_root
-	 * moves only a root or cwd that is the old root.
-	 */
-	proc = rootfd >= 0 ? openat(rootfd, "proc", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-			   : open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (proc < 0 || (rootfd >= 0 && fchdir(rootfd) < 0))
-		fail_init(sock, errno, "open the container's /proc");
 	pid = fork();
 	if (pid < 0)
 		fail_init(sock, errno, "fork the workload");
 	if (pid == 0) {
 		close(nest[0]);
+		if (drop)
+			drop(s);
+		if (chdir("/") < 0)
+			fail_init(sock, errno, "chdir /");
 		init_workload(s, sock, nest[1]);
 	}
 	container_forward_signals(pid);
 	close(nest[1]);
-	if (nest_map(proc, pid, nest[0], &e) < 0 ||
+	*nest_fd = nest[0];
+	return pid;
+}
+
+void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
+{
+	struct eci_err e = { 0 };
+	_cleanup_close_ int proc = -1;
+
+	/*
+	 * The container's /proc, by fd: before pivot_root "/proc" is the
+	 * host's, where the workload's pid names another process.
+	 */
+	proc = rootfd >= 0 ? openat(rootfd, "proc", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+			   : open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (proc < 0) {
+		kill(pid, SIGKILL);
+		fail_init(sock, errno, "open the container's /proc");
+	}
+	if (nest_map(proc, pid, nest, &e) < 0 ||
 	    (rootfd >= 0 && enter_root(s, rootfd, pid, &e) < 0) ||
-	    await_network(s, sock, &e) < 0 || nest_release(nest[0], &e) < 0) {
+	    await_network(s, sock, &e) < 0 || nest_release(nest, &e) < 0) {
 		kill(pid, SIGKILL);
 		sync_send_fail(sock, SYNC_FAIL, EXIT_ECI, &e);
 		_exit(EXIT_ECI);
 	}
-	close(nest[0]);
+	close(nest);
 	close(sock);
 	if (rootfd >= 0)
 		close(rootfd);
+	mem_trim();	/* from here on it reaps */
 	_exit(reap_until(pid));
 }

@@ -202,10 +202,13 @@ void child_main(struct spec *s, int sock) __attribute__((noreturn));
 /* child.c: container root (uid and gid 0, no groups), parent-death signal */
 int child_become_root(struct eci_err *e);
 
-/* init.c: pid 1; never returns */
-/* @rootfd: the container's root, which pid 1 pivots into (eci-runc: -1,
- * pivoted already). */
-void init_main(struct spec *s, int sock, int rootfd) __attribute__((noreturn));
+/* init.c: pid 1 forks the workload, which waits on *@nest_fd; @drop (may be
+ * NULL) runs first in the workload, to close pid 1's host fds */
+pid_t init_fork(struct spec *s, int sock, int *nest_fd, void (*drop)(struct spec *));
+/* init.c: pid 1, the rest of its life; never returns.  @rootfd: the
+ * container's root, which pid 1 pivots into (eci-runc: -1, pivoted
+ * already); @pid and @nest from init_fork(). */
+void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest) __attribute__((noreturn));
 /* init.c: the workload (or an exec'd process) from @nest's handshake (-1:
  * its namespaces already joined) to exec; never returns */
 void init_workload(struct spec *s, int sock, int nest) __attribute__((noreturn));

@@ -419,7 +419,8 @@ static void child(struct rconfig *rc, struct spec *s, int sock, size_t nlayers)
 	struct sync_msg m = { 0 };
 	struct eci_err e = { 0 };
 	char fifo[PATH_MAX + 64], c;
-	int ffd, layers[IMG_MAX_LAYERS];
+	int ffd, nest, layers[IMG_MAX_LAYERS];
+	pid_t pid;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (recv(sock, &m, sizeof(m), 0) != (ssize_t)sizeof(m) || m.type != SYNC_GO)
@@ -448,7 +449,8 @@ static void child(struct rconfig *rc, struct spec *s, int sock, size_t nlayers)
 	while (read(ffd, &c, 1) < 0 && errno == EINTR)
 		;
 	close(ffd);
-	init_main(s, sock, -1);
+	pid = init_fork(s, sock, &nest, NULL);
+	init_main(s, sock, -1, pid, nest);
 }
 
 /* --- the parent ------------------------------------------------------------ */

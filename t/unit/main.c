@@ -13,6 +13,7 @@ int main(void)
 		helper_suite,
 		help_suite,
 		seccomp_suite,
+		trim_suite,
 		NULL,
 	};
 
