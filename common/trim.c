@@ -4,56 +4,77 @@
  *
  * Theory of Operation: eci-run and the container's pid 1 live as long as
  * the container, but after the start they only wait, pass signals on and
- * clean up.  What they touched while setting up stays resident: the code of
- * the parsers, the seccomp builder and the mount setup (eci-run's own and
- * libc's) and freed heap.  mem_trim() drops it:
+ * clean up.  What they touched while setting up stays resident: the code and
+ * read-only data of the parsers, the seccomp builder and the mount setup
+ * (eci-run's own and libc's), freed heap.  mem_trim() drops it:
  *
- *   - code: every private, read-and-execute file mapping.  Code is never
- *     written, so each page is still the file's and MADV_DONTNEED only
- *     takes it out of this process's page tables: it stays in the page
- *     cache, and the little that runs again faults back in from there.
- *     Writable or read-only data (relocated, copied on write) is never
- *     touched: dropping it would lose what was written.
+ *   - every loaded object's segments that are not writable (code, read-only
+ *     data; from the program headers, dl_iterate_phdr()).  Nothing ever
+ *     writes them, so each resident page is still the file's, and
+ *     MADV_DONTNEED only takes it out of this process's page tables: it
+ *     stays in the page cache, and what runs again faults back in from
+ *     there.  Writable segments, which hold the relocated read-only data
+ *     (RELRO) too, are never touched: dropping them would lose what was
+ *     written.  An object whose text the loader relocates (DT_TEXTREL) is
+ *     left alone, and so is the vDSO.
  *   - the heap's free memory (malloc_trim).
  *
- * It changes what the process holds, not what it does; a failure (no /proc,
- * an unexpected line) leaves the rest as it was.
+ * It changes what the process holds, not what it does.
  */
-#include <fcntl.h>
+#include <elf.h>
+#include <stdbool.h>
+#include <link.h>
 #include <malloc.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "util.h"
 
-static void trim_line(const char *line)
+static bool text_relocated(const struct dl_phdr_info *info)
 {
-	unsigned long lo, hi;
-	char perms[8];
-	int path = 0;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
 
-	if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &lo, &hi, perms, &path) != 3 || hi <= lo)
-		return;
-	if (!strcmp(perms, "r-xp") && path > 0 && line[path] == '/')
-		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+		if (ph->p_type != PT_DYNAMIC)
+			continue;
+		for (const ElfW(Dyn) *d = (const ElfW(Dyn) *)(info->dlpi_addr + ph->p_vaddr);
+		     d->d_tag != DT_NULL; d++)
+			if (d->d_tag == DT_TEXTREL ||
+			    (d->d_tag == DT_FLAGS && (d->d_un.d_val & DF_TEXTREL)))
+				return true;
+	}
+	return false;
+}
+
+static int trim_object(struct dl_phdr_info *info, size_t size, void *data)
+{
+	uintptr_t page = *(const size_t *)data;
+
+	(void)size;
+	if (!strncmp(info->dlpi_name, "linux-vdso", 10) || !strncmp(info->dlpi_name, "linux-gate", 10) ||
+	    text_relocated(info))
+		return 0;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t lo, hi;
+
+		if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W))
+			continue;
+		/* whole pages of the segment only */
+		lo = (info->dlpi_addr + ph->p_vaddr + page - 1) & ~(page - 1);
+		hi = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz) & ~(page - 1);
+		if (hi > lo)
+			madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	}
+	return 0;
 }
 
 void mem_trim(void)
 {
-	char *maps = NULL, *line, *next;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 
 	malloc_trim(0);
-	if (read_all_at(AT_FDCWD, "/proc/self/maps", 1 << 20, &maps, NULL) < 0)
-		return;
-	for (line = maps; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		trim_line(line);
-	}
-	free(maps);
+	dl_iterate_phdr(trim_object, &page);
 }
