@@ -11,5 +11,6 @@ Suite *lease_suite(void);
 Suite *helper_suite(void);
 Suite *help_suite(void);
 Suite *seccomp_suite(void);
+Suite *scan_suite(void);
 
 #endif
