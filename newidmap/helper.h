@@ -82,6 +82,18 @@ struct limit {
 
 size_t lease_slot_count(const struct idfile *u, const struct idfile *g);
 void lease_scan(const struct idfile *u, const struct idfile *g, bool *busy);
+/* lease_scan() with the pidfd path off (@pidfds false): the /proc path
+ * alone, as on a kernel before 6.13; for the tests. */
+void lease_scan_with(const struct idfile *u, const struct idfile *g, bool *busy, bool pidfds);
+
+/* What PIDFD_GET_INFO says of one process (see lease.c). */
+enum lease_pidfd {
+	LEASE_PIDFD_IDS,	/* the eight ids are read */
+	LEASE_PIDFD_GONE,	/* no such process */
+	LEASE_PIDFD_ASK_PROC,	/* no answer for this one: read /proc/PID/status */
+	LEASE_PIDFD_NONE,	/* the kernel has no PIDFD_GET_INFO */
+};
+enum lease_pidfd lease_pidfd_ids(pid_t pid, unsigned long long ids[8]);
 size_t lease_pick(struct leases *ls, const struct caller *c, const struct idfile *u,
 		  const struct idfile *g, const struct prefer *prefer, const struct limit *lim,
 		  const bool *busy, struct lease *out);

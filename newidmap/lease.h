@@ -91,4 +91,26 @@ bool lease_ids_in_slot(const char *status, const char *key, uint32_t start, uint
  */
 bool lease_status_ids(const char *status, unsigned long long ids[8]);
 
+/* A caller's slots: slot i is uids [uid[i], uid[i] + SUBID_SLOT) together
+ * with gids [gid[i], gid[i] + SUBID_SLOT). */
+struct lease_slots {
+	const uint32_t *uid;
+	const uint32_t *gid;
+	size_t n;
+};
+
+/**
+ * lease_ids_hit() - does a process with these ids use a slot not known busy?
+ * @ids:  its real, effective, saved and file-system uids (ids[0..3]) and
+ *        gids (ids[4..7]), as lease_status_ids() gives them
+ * @s:    the caller's slots
+ * @busy: @s->n flags, the slots known to be in use so far
+ * @mark: whether to set @busy for the slots the ids fall in
+ *
+ * A uid counts only against a slot's uids and a gid only against its gids.
+ * Return: true if an id falls in a slot that @busy did not hold yet.
+ */
+bool lease_ids_hit(const unsigned long long ids[8], const struct lease_slots *s, bool *busy,
+		   bool mark);
+
 #endif

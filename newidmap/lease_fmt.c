@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lease.h"
+#include "subid.h"
 
 int lease_format(const struct lease *l, char *buf, size_t size)
 {
@@ -142,4 +143,29 @@ bool lease_ids_in_slot(const char *status, const char *key, uint32_t start, uint
 		if (ids[i] >= start && ids[i] < (unsigned long long)start + count)
 			return true;
 	return false;
+}
+
+static bool in_slot(unsigned long long id, uint32_t start)
+{
+	return id >= start && id < (unsigned long long)start + SUBID_SLOT;
+}
+
+bool lease_ids_hit(const unsigned long long ids[8], const struct lease_slots *s, bool *busy,
+		   bool mark)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < s->n; i++) {
+		bool hit = false;
+
+		if (busy[i])
+			continue;
+		for (int k = 0; k < 4; k++)
+			hit |= in_slot(ids[k], s->uid[i]) || in_slot(ids[4 + k], s->gid[i]);
+		if (hit && !mark)
+			return true;
+		busy[i] = hit;
+		any |= hit;
+	}
+	return any;
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fuzz_lease.c - lease records: whatever lease_parse() accepts must be
- * exactly what lease_format() writes for it; and the stat parsers never
- * read out of bounds.
+ * exactly what lease_format() writes for it; the stat parsers never
+ * read out of bounds; and the scan's slot test agrees with the status
+ * reader's.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -34,11 +35,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lease_stat_dead(s);
 	/* Both readers of /proc/PID/status must agree on what they find. */
 	if (lease_status_ids(s, ids)) {
-		bool any = false;
+		static const uint32_t start[1] = { 1000 };
+		const struct lease_slots one = { start, start, 1 };
+		bool any = false, busy[1] = { false };
 
 		for (int i = 0; i < 4; i++)
 			any |= ids[i] >= 1000 && ids[i] < 1000 + 65536;
 		if (any != lease_ids_in_slot(s, "Uid:", 1000, 65536))
+			abort();
+		/* And the scan's slot test sees what the per-line reader sees. */
+		any |= lease_ids_in_slot(s, "Gid:", 1000, 65536);
+		if (lease_ids_hit(ids, &one, busy, true) != any || busy[0] != any)
 			abort();
 	} else if (lease_ids_in_slot(s, "Uid:", 1000, 65536)) {
 		abort();

@@ -808,6 +808,142 @@ START_TEST(test_slot_self)
 }
 END_TEST
 
+/* --- lease_ids_hit() ----------------------------------------------------- */
+
+/* Slots 0 and 1 adjoin, slot 2 stands apart; the gids lie elsewhere. */
+static const uint32_t hit_uid[] = { 100000, 165536, 400000 };
+static const uint32_t hit_gid[] = { 1000000, 1065536, 2000000 };
+static const struct lease_slots hit_slots = { hit_uid, hit_gid, 3 };
+
+/*
+ * The slots (bit i for slot i) that a process hits whose id in column @col
+ * is @id and whose other seven ids are 1000.  Asked without @mark, the
+ * answer must be the same and leave busy[] alone.
+ */
+static unsigned hits(int col, unsigned long long id)
+{
+	unsigned long long ids[8];
+	bool busy[3] = { false, false, false }, peek[3] = { false, false, false }, any;
+	unsigned mask = 0;
+
+	for (int k = 0; k < 8; k++)
+		ids[k] = 1000;
+	ids[col] = id;
+	any = lease_ids_hit(ids, &hit_slots, busy, true);
+	for (int i = 0; i < 3; i++)
+		mask |= (unsigned)busy[i] << i;
+	ck_assert_msg(any == (mask != 0), "column %d, id %llu: returned %d, marked %#x", col, id,
+		      any, mask);
+	ck_assert_msg(lease_ids_hit(ids, &hit_slots, peek, false) == any,
+		      "column %d, id %llu: a peek disagrees", col, id);
+	ck_assert(!peek[0] && !peek[1] && !peek[2]);
+	return mask;
+}
+
+/* Each uid column at the edges of each slot: first id, last id, one past. */
+START_TEST(test_hit_uid_edges)
+{
+	ck_assert_uint_eq(hits(_i, 99999), 0);
+	ck_assert_uint_eq(hits(_i, 100000), 1);
+	ck_assert_uint_eq(hits(_i, 165535), 1);
+	ck_assert_uint_eq(hits(_i, 165536), 2);
+	ck_assert_uint_eq(hits(_i, 231071), 2);
+	ck_assert_uint_eq(hits(_i, 231072), 0);
+	ck_assert_uint_eq(hits(_i, 399999), 0);
+	ck_assert_uint_eq(hits(_i, 400000), 4);
+	ck_assert_uint_eq(hits(_i, 465535), 4);
+	ck_assert_uint_eq(hits(_i, 465536), 0);
+	/* A uid counts against the slots' uids only. */
+	ck_assert_uint_eq(hits(_i, 1000000), 0);
+	ck_assert_uint_eq(hits(_i, 1065536), 0);
+	ck_assert_uint_eq(hits(_i, 2000000), 0);
+	ck_assert_uint_eq(hits(_i, ULLONG_MAX), 0);
+}
+END_TEST
+
+START_TEST(test_hit_gid_edges)
+{
+	int col = 4 + _i;
+
+	ck_assert_uint_eq(hits(col, 999999), 0);
+	ck_assert_uint_eq(hits(col, 1000000), 1);
+	ck_assert_uint_eq(hits(col, 1065535), 1);
+	ck_assert_uint_eq(hits(col, 1065536), 2);
+	ck_assert_uint_eq(hits(col, 1131071), 2);
+	ck_assert_uint_eq(hits(col, 1131072), 0);
+	ck_assert_uint_eq(hits(col, 1999999), 0);
+	ck_assert_uint_eq(hits(col, 2000000), 4);
+	ck_assert_uint_eq(hits(col, 2065535), 4);
+	ck_assert_uint_eq(hits(col, 2065536), 0);
+	/* A gid counts against the slots' gids only. */
+	ck_assert_uint_eq(hits(col, 100000), 0);
+	ck_assert_uint_eq(hits(col, 165536), 0);
+	ck_assert_uint_eq(hits(col, 400000), 0);
+	ck_assert_uint_eq(hits(col, ULLONG_MAX), 0);
+}
+END_TEST
+
+/* Several slots at once; slots already busy are no news. */
+START_TEST(test_hit_several)
+{
+	unsigned long long ids[8] = { 1000, 100005, 1000, 1000, 1000, 1000, 1000, 2000005 };
+	bool busy[3] = { false, false, false };
+
+	ck_assert(lease_ids_hit(ids, &hit_slots, busy, false));
+	ck_assert(!busy[0] && !busy[1] && !busy[2]);
+	ck_assert(lease_ids_hit(ids, &hit_slots, busy, true));
+	ck_assert(busy[0] && !busy[1] && busy[2]);
+	ck_assert(!lease_ids_hit(ids, &hit_slots, busy, false));
+	ck_assert(!lease_ids_hit(ids, &hit_slots, busy, true));
+	ck_assert(busy[0] && !busy[1] && busy[2]);
+	/* One slot still free among them: news again, and only it is marked. */
+	busy[2] = false;
+	ck_assert(lease_ids_hit(ids, &hit_slots, busy, true));
+	ck_assert(busy[0] && !busy[1] && busy[2]);
+}
+END_TEST
+
+/* A slot at the top of the id space: start + SUBID_SLOT needs 33 bits. */
+START_TEST(test_hit_top)
+{
+	static const uint32_t uid[] = { 4294901760u }, gid[] = { 4294901760u };
+	const struct lease_slots top = { uid, gid, 1 };
+	unsigned long long ids[8];
+	bool busy[1] = { false };
+
+	for (int k = 0; k < 8; k++)
+		ids[k] = 0;
+	ck_assert(!lease_ids_hit(ids, &top, busy, false));
+	ids[2] = 4294967295u;
+	ck_assert(lease_ids_hit(ids, &top, busy, false));
+	ids[2] = 4294967296ull;
+	ck_assert(!lease_ids_hit(ids, &top, busy, false));
+	ids[6] = 4294901760u;
+	ck_assert(lease_ids_hit(ids, &top, busy, false));
+	ids[6] = 4294901759u;
+	ck_assert(!lease_ids_hit(ids, &top, busy, false));
+	/* No slots, nothing to hit. */
+	ids[0] = 4294901760u;
+	ck_assert(!lease_ids_hit(ids, &(struct lease_slots){ uid, gid, 0 }, busy, true));
+	ck_assert(!busy[0]);
+}
+END_TEST
+
+/* The ids of a status text, fed on: the two readers line up column by column. */
+START_TEST(test_hit_from_status)
+{
+	unsigned u[4] = { 1000, 1000, 1000, 1000 }, g[4] = { 1000, 1000, 1000, 1000 };
+	unsigned long long ids[8];
+	bool busy[3] = { false, false, false };
+
+	u[_i] = 165536;
+	g[_i] = 2065535;
+	ck_assert(lease_status_ids(mkstatus("S (sleeping)", u, g), ids));
+	ck_assert(lease_ids_hit(ids, &hit_slots, busy, true));
+	ck_assert(!busy[0] && busy[1] && busy[2]);
+}
+END_TEST
+
 /* --- the suite ------------------------------------------------------------ */
 
 static TCase *record_tcase(void)
@@ -876,6 +1012,18 @@ static TCase *slot_tcase(void)
 	return tc;
 }
 
+static TCase *hit_tcase(void)
+{
+	TCase *tc = tcase_create("hit");
+
+	tcase_add_loop_test(tc, test_hit_uid_edges, 0, 4);
+	tcase_add_loop_test(tc, test_hit_gid_edges, 0, 4);
+	tcase_add_test(tc, test_hit_several);
+	tcase_add_test(tc, test_hit_top);
+	tcase_add_loop_test(tc, test_hit_from_status, 0, 4);
+	return tc;
+}
+
 Suite *lease_suite(void)
 {
 	Suite *s = suite_create("lease");
@@ -884,5 +1032,6 @@ Suite *lease_suite(void)
 	suite_add_tcase(s, stat_tcase());
 	suite_add_tcase(s, alive_tcase());
 	suite_add_tcase(s, slot_tcase());
+	suite_add_tcase(s, hit_tcase());
 	return s;
 }

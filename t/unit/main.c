@@ -10,6 +10,7 @@ int main(void)
 		net_suite,
 		image_suite,
 		lease_suite,
+		scan_suite,
 		helper_suite,
 		help_suite,
 		seccomp_suite,

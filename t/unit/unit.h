@@ -12,5 +12,6 @@ Suite *helper_suite(void);
 Suite *help_suite(void);
 Suite *seccomp_suite(void);
 Suite *trim_suite(void);
+Suite *scan_suite(void);
 
 #endif

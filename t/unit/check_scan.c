@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * check_scan.c - the helper's scan of /proc, on real processes
+ *
+ * lease_scan() reads every process's ids through a pidfd (PIDFD_GET_INFO)
+ * and turns to /proc/PID/status only to tell a zombie from a live process.
+ * Two readers must agree: a struct pidfd_info laid out wrongly would read
+ * the wrong fields, so the pidfd ids of this process, of its parent and of
+ * a child given eight different ids are held against /proc/PID/status.
+ * Then the scan itself: a live child holding a slot's id makes the slot
+ * busy, a zombie does not, with the pidfd path and without it.  Children
+ * with chosen ids need root; without it, those tests are skipped (counted).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/fsuid.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "helper.h"
+#include "tap.h"
+#include "unit.h"
+
+/* Three slots far above any account's ids. */
+#define SCAN_U 3900000000u
+#define SCAN_G 3910000000u
+
+static void read_status(pid_t pid, char *buf, size_t size)
+{
+	char path[64];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+	n = fread(buf, 1, size - 1, f);
+	fclose(f);
+	ck_assert_uint_gt(n, 0);
+	ck_assert_uint_lt(n, size - 1);
+	buf[n] = '\0';
+}
+
+/* Both readers, all eight ids; the pidfd ones are left in @ids. */
+static void ck_same_ids(pid_t pid, unsigned long long ids[8])
+{
+	unsigned long long st[8];
+	char buf[8192];
+
+	ck_assert_int_eq(lease_pidfd_ids(pid, ids), LEASE_PIDFD_IDS);
+	read_status(pid, buf, sizeof(buf));
+	ck_assert(lease_status_ids(buf, st));
+	for (int k = 0; k < 8; k++)
+		ck_assert_msg(ids[k] == st[k], "process %d, id %d: pidfd %llu, status %llu",
+			      (int)pid, k, ids[k], st[k]);
+}
+
+START_TEST(test_pidfd_self_parent)
+{
+	unsigned long long ids[8];
+
+	ck_same_ids(_i ? getppid() : getpid(), ids);
+}
+END_TEST
+
+/*
+ * A child that takes @want (real, effective, saved, fs uid; the same for
+ * gids), says so on a pipe and then waits to be killed, or exits at once
+ * (a zombie until reaped) if !@stay.  The effective uid must stay 0 if the
+ * fs uid is to differ from it: setfsuid() needs CAP_SETUID then.
+ */
+static pid_t child_with_ids(const unsigned want[8], bool stay)
+{
+	int p[2];
+	char c = 'x';
+	pid_t pid;
+
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(p[0]);
+		if (setresgid(want[4], want[5], want[6]) == 0 && (setfsgid(want[7]), 1) &&
+		    (gid_t)setfsgid((gid_t)-1) == want[7] &&
+		    setresuid(want[0], want[1], want[2]) == 0 && (setfsuid(want[3]), 1) &&
+		    (uid_t)setfsuid((uid_t)-1) == want[3])
+			c = 'o';
+		if (write(p[1], &c, 1) != 1 || !stay)
+			_exit(0);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	ck_assert_int_eq(read(p[0], &c, 1), 1);
+	close(p[0]);
+	if (c != 'o') {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		ck_abort_msg("the child could not take its ids");
+	}
+	return pid;
+}
+
+static void reap(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+}
+
+/* Eight different ids, each where the kernel's struct must put it. */
+START_TEST(test_pidfd_distinct)
+{
+	static const unsigned want[8] = { 1001, 0, 1003, 1004, 2001, 2002, 2003, 2004 };
+	unsigned long long ids[8];
+	pid_t pid = child_with_ids(want, true);
+
+	ck_same_ids(pid, ids);
+	for (int k = 0; k < 8; k++)
+		ck_assert_msg(ids[k] == want[k], "id %d: %llu, want %u", k, ids[k], want[k]);
+	reap(pid);
+}
+END_TEST
+
+static const struct {
+	const char *what;
+	unsigned ids[8];
+	bool stay;
+	bool busy[3];
+} scans[] = {
+	{ "live, real uid in slot 1", { SCAN_U + 65536 + 7, 0, 0, 0, 0, 0, 0, 0 }, true,
+	  { false, true, false } },
+	{ "live, saved gid at the end of slot 2", { 0, 0, 0, 0, 0, 0, SCAN_G + 3 * 65536 - 1, 0 },
+	  true, { false, false, true } },
+	{ "live, fs gid one past slot 2", { 0, 0, 0, 0, 0, 0, 0, SCAN_G + 3 * 65536 }, true,
+	  { false, false, false } },
+	{ "zombie, all ids in slot 0", { SCAN_U, SCAN_U, SCAN_U, SCAN_U, SCAN_G, SCAN_G, SCAN_G,
+	  SCAN_G }, false, { false, false, false } },
+};
+
+/* scans[_i / 2], with the pidfd path (_i even) and with /proc alone. */
+START_TEST(test_scan_child)
+{
+	const __typeof__(scans[0]) *t = &scans[_i / 2];
+	struct idfile u = { .path = "test subuid", .n = 1, .first_line = 1 };
+	struct idfile g = { .path = "test subgid", .n = 1, .first_line = 1 };
+	bool busy[4] = { false, false, false, false };
+	siginfo_t si;
+	pid_t pid;
+
+	u.r[0] = (struct subid_range){ .start = SCAN_U, .count = 3 * 65536, .line = 1 };
+	g.r[0] = (struct subid_range){ .start = SCAN_G, .count = 3 * 65536, .line = 1 };
+	ck_assert_uint_eq(lease_slot_count(&u, &g), 3);
+	pid = child_with_ids(t->ids, t->stay);
+	if (!t->stay) {
+		memset(&si, 0, sizeof(si));
+		ck_assert_int_eq(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT), 0);
+	}
+	lease_scan_with(&u, &g, busy, _i % 2 == 0);
+	reap(pid);
+	for (int i = 0; i < 3; i++)
+		ck_assert_msg(busy[i] == t->busy[i], "%s (%s): slot %d %s", t->what,
+			      _i % 2 ? "/proc" : "pidfd", i, busy[i] ? "busy" : "free");
+	ck_assert(!busy[3]);
+}
+END_TEST
+
+Suite *scan_suite(void)
+{
+	Suite *s = suite_create("scan");
+	TCase *tc = tcase_create("pidfd and /proc");
+	unsigned long long ids[8];
+	bool root = geteuid() == 0;
+	int nscans = (int)(sizeof(scans) / sizeof(scans[0]));
+
+	if (lease_pidfd_ids(getpid(), ids) != LEASE_PIDFD_IDS) {
+		const char *why = "this kernel has no PIDFD_GET_INFO (Linux 6.13)";
+
+		test_skip("pidfd_self_parent", why);
+		test_skip("pidfd_distinct", why);
+	} else {
+		tcase_add_loop_test(tc, test_pidfd_self_parent, 0, 2);
+		if (root)
+			tcase_add_test(tc, test_pidfd_distinct);
+		else
+			test_skip("pidfd_distinct", "needs root to give a child its ids");
+	}
+	if (root)
+		tcase_add_loop_test(tc, test_scan_child, 0, 2 * nscans);
+	else
+		test_skip("scan_child", "needs root to give a child ids in a slot");
+	suite_add_tcase(s, tc);
+	return s;
+}
