@@ -201,13 +201,15 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	 * of the user's may ptrace the launcher or read its memory.
 	 */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	state_write_meta(s, pid, go.slot);
 	container_forward_signals(pid);
 	if (send(psock, &go, sizeof(go), MSG_NOSIGNAL) != (ssize_t)sizeof(go)) {
 		kill(pid, SIGKILL);
 		container_wait(pid);
 		return container_report(psock, EXIT_ECI, NULL);
 	}
+	/* While the child builds the root: nothing reads it before the
+	 * workload runs (exec needs the workload's namespaces). */
+	state_write_meta(s, pid, go.slot);
 	if (attach_network(s, psock, pid, &pending) < 0) {
 		kill(pid, SIGKILL);
 		container_wait(pid);
