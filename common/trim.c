@@ -28,6 +28,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -48,33 +49,64 @@ static bool text_relocated(const struct dl_phdr_info *info)
 	return false;
 }
 
-static int trim_object(struct dl_phdr_info *info, size_t size, void *data)
+#define MAX_RANGES 64
+
+struct ranges {
+	size_t page, n;
+	uintptr_t lo[MAX_RANGES], len[MAX_RANGES];
+};
+
+static int collect(struct dl_phdr_info *info, size_t size, void *data)
 {
-	uintptr_t page = *(const size_t *)data;
+	struct ranges *r = data;
 
 	(void)size;
 	if (!strncmp(info->dlpi_name, "linux-vdso", 10) || !strncmp(info->dlpi_name, "linux-gate", 10) ||
 	    text_relocated(info))
 		return 0;
-	for (int i = 0; i < info->dlpi_phnum; i++) {
+	for (int i = 0; i < info->dlpi_phnum && r->n < MAX_RANGES; i++) {
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
 		uintptr_t lo, hi;
 
 		if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W))
 			continue;
 		/* whole pages of the segment only */
-		lo = (info->dlpi_addr + ph->p_vaddr + page - 1) & ~(page - 1);
-		hi = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz) & ~(page - 1);
-		if (hi > lo)
-			madvise((void *)lo, hi - lo, MADV_DONTNEED);
+		lo = (info->dlpi_addr + ph->p_vaddr + r->page - 1) & ~(r->page - 1);
+		hi = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz) & ~(r->page - 1);
+		if (hi > lo) {
+			r->lo[r->n] = lo;
+			r->len[r->n++] = hi - lo;
+		}
 	}
 	return 0;
 }
 
+/*
+ * The system call itself, not libc's madvise(): returning into libc's text
+ * just dropped would fault its 64 KiB around back in (the kernel maps a
+ * whole fault-around window at once).
+ */
+static void zap(uintptr_t lo, uintptr_t len)
+{
+#if defined(__x86_64__)
+	long ret;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "0"((long)SYS_madvise), "D"(lo), "S"(len), "d"((long)MADV_DONTNEED)
+			 : "rcx", "r11", "memory");
+	(void)ret;
+#else
+	madvise((void *)lo, len, MADV_DONTNEED);
+#endif
+}
+
 void mem_trim(void)
 {
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	struct ranges r = { .page = (size_t)sysconf(_SC_PAGESIZE) };
 
 	malloc_trim(0);
-	dl_iterate_phdr(trim_object, &page);
+	dl_iterate_phdr(collect, &r);
+	for (size_t i = 0; i < r.n; i++)
+		zap(r.lo[i], r.len[i]);
 }
