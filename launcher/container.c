@@ -163,6 +163,7 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	struct eci_err e = { 0 };
 	char range[128];
 	_cleanup_close_ int psock = -1, master = -1;
+	bool ready;
 	int sock[2];
 	pid_t pid;
 
@@ -219,12 +220,14 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	if (s->tty)
 		master = tty_master(psock, &pending);
 	/* -d: the workload runs, or said why not; -dt: its pty goes to the log */
-	if ((!s->tty || master >= 0) && detach_ready(s, psock, &pending) == 0 && master >= 0) {
-		mem_trim();
+	ready = (!s->tty || master >= 0) && detach_ready(s, psock, &pending) == 0;
+	/* From here on eci-run waits: the sweep for what launchers killed
+	 * before their end left (state.c) no longer delays the start. */
+	if (!s->name[0])
+		state_remove_stale(s->statedir_fd);
+	mem_trim();
+	if (ready && master >= 0)
 		tty_relay(master, pid, s->interactive && !s->detach);
-	} else {
-		mem_trim();	/* from here on it waits */
-	}
 	code = container_report(psock, container_wait(pid), &pending);
 	net_detach(&s->net);
 	return code;

@@ -246,8 +246,10 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 	proc = rootfd >= 0 ? openat(rootfd, "proc", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 			   : open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (proc < 0) {
+		int err = errno;
+
 		kill(pid, SIGKILL);
-		fail_init(sock, errno, "open the container's /proc");
+		fail_init(sock, err, "open the container's /proc");
 	}
 	if (nest_map(proc, pid, nest, &e) < 0 ||
 	    (rootfd >= 0 && enter_root(s, rootfd, pid, &e) < 0) ||

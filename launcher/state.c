@@ -205,7 +205,10 @@ int state_create(struct spec *s, struct eci_err *e)
 	s->statedir_fd = state_open_base(base, e);
 	if (s->statedir_fd < 0)
 		return -1;
-	state_remove_stale(s->statedir_fd);
+	/* A --name must not be refused for a dead launcher's directory;
+	 * without one the sweep waits until the container runs (container.c). */
+	if (s->name[0])
+		state_remove_stale(s->statedir_fd);
 	if (snprintf(s->statedir, sizeof(s->statedir), "%.4000s/%s", base, s->id) < 0)
 		return eci_fail(e, EINVAL, "state directory");
 	if (s->name[0] && claim_name(s, e) < 0)

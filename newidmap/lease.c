@@ -21,9 +21,9 @@
  * namespace and outlived it, or another tool using the same subordinate
  * ids, keeps the slot from being handed to a new container.  The scan
  * asks the kernel for each process's ids through a pidfd (PIDFD_GET_INFO,
- * Linux 6.13), and reads /proc/PID/status only for the rare process that
- * holds an id of a slot, to tell a zombie (which holds none) from a live
- * process; an older kernel is scanned through /proc/PID/status alone.
+ * Linux 6.13), which also tells a zombie (it holds none: the pidfd is
+ * readable) from a live process; an older kernel is scanned through
+ * /proc/PID/status alone.
  *
  * Leases are root's: LEASE_DIR is created root-owned with mode 0700 and used
  * only if it still is, and the helper touches it only with file-system ids
@@ -38,6 +38,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <linux/types.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -280,6 +281,7 @@ enum lease_pidfd lease_pidfd_ids(pid_t pid, unsigned long long ids[8])
 {
 	struct pidfd_info info;
 	int fd = (int)syscall(SYS_pidfd_open, pid, 0), r, e;
+	bool exited;
 
 	if (fd < 0)
 		return errno == ESRCH ? LEASE_PIDFD_GONE :
@@ -288,10 +290,14 @@ enum lease_pidfd lease_pidfd_ids(pid_t pid, unsigned long long ids[8])
 	info.mask = PIDFD_INFO_CREDS;
 	r = ioctl(fd, PIDFD_GET_INFO, &info);
 	e = errno;
+	/* Readable once the whole process has exited: a zombie holds no ids. */
+	exited = r == 0 && poll(&(struct pollfd){ .fd = fd, .events = POLLIN }, 1, 0) > 0;
 	close(fd);
 	if (r < 0)
 		return e == ENOTTY || e == EINVAL || e == EOPNOTSUPP ? LEASE_PIDFD_NONE :
 		       LEASE_PIDFD_ASK_PROC;
+	if (exited)
+		return LEASE_PIDFD_GONE;
 	if (!(info.mask & PIDFD_INFO_CREDS) ||
 	    ((info.mask & PIDFD_INFO_PID) && info.pid != (__u32)pid))
 		return LEASE_PIDFD_ASK_PROC;	/* not the answer asked for */
@@ -340,28 +346,24 @@ static pid_t parse_pid(const char *name)
 }
 
 /*
- * One process: its pidfd ids decide when they fall in no slot not yet
- * busy, the common case.  A hit is confirmed in /proc/PID/status, which
- * alone tells a zombie (no ids held) from a live process; if that cannot be
- * read for another reason than the process being gone, the hit stands.
- * Without a pidfd answer, /proc/PID/status decides as it always did.
+ * One process: its pidfd decides, ids and all (a zombie, which holds no
+ * ids, is told by the pidfd being readable).  Without a pidfd answer,
+ * /proc/PID/status decides as it always did; a process whose status cannot
+ * be read for another reason than being gone is taken to hold nothing only
+ * if no pidfd said otherwise.
  */
 static void scan_one(struct scan *sc, const char *name)
 {
-	unsigned long long ids[8], proc_ids[8];
+	unsigned long long ids[8];
 	pid_t pid = parse_pid(name);
-	bool hit = false;
-	int r;
 
 	if (sc->pidfds && pid > 0) {
 		switch (lease_pidfd_ids(pid, ids)) {
 		case LEASE_PIDFD_GONE:
 			return;
 		case LEASE_PIDFD_IDS:
-			if (!lease_ids_hit(ids, &sc->slots, sc->busy, false))
-				return;
-			hit = true;
-			break;
+			lease_ids_hit(ids, &sc->slots, sc->busy, true);
+			return;
 		case LEASE_PIDFD_NONE:
 			sc->pidfds = false;	/* for the rest of the scan */
 			break;
@@ -369,10 +371,7 @@ static void scan_one(struct scan *sc, const char *name)
 			break;
 		}
 	}
-	r = status_ids(sc->proc, name, proc_ids);
-	if (r > 0)
-		lease_ids_hit(proc_ids, &sc->slots, sc->busy, true);
-	else if (r < 0 && hit)
+	if (status_ids(sc->proc, name, ids) > 0)
 		lease_ids_hit(ids, &sc->slots, sc->busy, true);
 }
 

@@ -2,8 +2,9 @@
 /*
  * check_scan.c - the helper's scan of /proc, on real processes
  *
- * lease_scan() reads every process's ids through a pidfd (PIDFD_GET_INFO)
- * and turns to /proc/PID/status only to tell a zombie from a live process.
+ * lease_scan() reads every process's ids through a pidfd (PIDFD_GET_INFO),
+ * and a readable pidfd marks a zombie, which holds none; /proc/PID/status
+ * is the reader of kernels without PIDFD_GET_INFO.
  * Two readers must agree: a struct pidfd_info laid out wrongly would read
  * the wrong fields, so the pidfd ids of this process, of its parent and of
  * a child given eight different ids are held against /proc/PID/status.
