@@ -211,6 +211,7 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	/* While the child builds the root: nothing reads it before the
 	 * workload runs (exec needs the workload's namespaces). */
 	state_write_meta(s, pid, go.slot);
+	helper_reap(hp);
 	if (attach_network(s, psock, pid, &pending) < 0) {
 		kill(pid, SIGKILL);
 		container_wait(pid);

@@ -172,6 +172,15 @@ void helper_abandon(struct helper_proc *h)
 	h->pid = -1;
 }
 
+/* A helper that said its range: collect its exit. */
+void helper_reap(struct helper_proc *h)
+{
+	if (h->pid > 0)
+		while (waitpid(h->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	h->pid = -1;
+}
+
 /* Send the child's pid (and the preferred slots), read the range. */
 int helper_map(struct helper_proc *h, pid_t pid, const char *prefer, char *range, size_t size,
 	       struct eci_err *e)
@@ -186,8 +195,17 @@ int helper_map(struct helper_proc *h, pid_t pid, const char *prefer, char *range
 	close(steal_fd(h->in));
 	n = n == len ? read(h->out, range, size - 1) : -1;
 	range[n > 0 ? n : 0] = '\0';
-	range[strcspn(range, "\n")] = '\0';
 	close(steal_fd(h->out));
+	/*
+	 * The helper prints the range (in one write) only once the maps are
+	 * written: a whole line is its success, and the container need not
+	 * wait for its exit, which helper_reap() collects later.
+	 */
+	if (n > 0 && range[n - 1] == '\n' && !strncmp(range, "uid:", 4)) {
+		range[n - 1] = '\0';
+		return 0;
+	}
+	range[strcspn(range, "\n")] = '\0';
 	while (waitpid(h->pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return eci_fail(e, errno, "wait for %s", HELPER);

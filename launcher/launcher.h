@@ -87,6 +87,7 @@ int helper_start(struct helper_proc *h, const char *helper, struct eci_err *e);
 int helper_map(struct helper_proc *h, pid_t pid, const char *prefer, char *range, size_t size,
 	       struct eci_err *e);
 void helper_abandon(struct helper_proc *h);
+void helper_reap(struct helper_proc *h);
 
 /* state.c */
 #define STATE_ENV "env"			/* BASE/ID/env: the workload's, NUL-ended */

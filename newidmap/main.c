@@ -134,8 +134,9 @@ static pid_t read_request(struct prefer *prefer)
 	char buf[1024], *sp;
 	size_t len = 0;
 
-	while (len < sizeof(buf) - 1) {
-		ssize_t n = read(0, buf + len, 1);
+	/* One line, and nothing after it: the launcher closes its end. */
+	while (len < sizeof(buf) - 1 && !memchr(buf, '\n', len)) {
+		ssize_t n = read(0, buf + len, sizeof(buf) - 1 - len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -143,11 +144,13 @@ static pid_t read_request(struct prefer *prefer)
 			die(EXIT_SYSERR, "read stdin: %m");
 		if (n == 0 && len == 0)
 			exit(EXIT_DENIED);	/* the launcher gave up: nothing to say */
-		if (n == 0 || buf[len] == '\n')
+		if (n == 0)
 			break;
-		len++;
+		len += (size_t)n;
 	}
-	if (len == sizeof(buf) - 1 || len == 0)
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (len == 0 || len >= sizeof(buf) - 2 || memchr(buf, '\n', len) || memchr(buf, '\0', len))
 		die(EXIT_DENIED, "stdin: invalid request");
 	buf[len] = '\0';
 	sp = strchr(buf, ' ');

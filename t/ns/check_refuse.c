@@ -163,6 +163,8 @@ START_TEST(helper_stdin_request)
 		{ "printf '12abc\\n'", "invalid pid '12abc'" },
 		{ "printf '\\n'", "stdin: invalid request" },
 		{ "head -c 2000 /dev/zero | tr '\\0' 7", "stdin: invalid request" },
+		{ "printf '2\\0003\\n'", "stdin: invalid request" },
+		{ "printf '2\\n3\\n'", "stdin: invalid request" },
 		{ "printf '1\\n'", "invalid pid '1'" },
 		{ "printf '2 x,y\\n'", "--prefer: invalid list 'x,y'" },
 		{ "printf '2\\n'", "process 2 is not yours" },
