@@ -50,13 +50,19 @@ int nest_enter(int sync, bool own_net, struct eci_err *e)
 		return eci_fail(e, errno, "PR_SET_DUMPABLE");
 	if (unshare(CLONE_NEWUSER | (own_net ? CLONE_NEWNET : 0)) < 0)
 		return eci_fail(e, errno, "create the workload's namespaces");
-	if (write(sync, &c, 1) != 1 || read(sync, &c, 1) != 1 || c != 'm')
+	if (write(sync, &c, 1) != 1)
+		return eci_fail(e, errno, "tell pid 1 the namespaces are made");
+	/* While pid 1 maps them: the creator of a user namespace holds every
+	 * capability in it, mapped or not. */
+	if (own_net && nl_loopback_up(e) < 0)
+		return -1;
+	if (read(sync, &c, 1) != 1 || c != 'm')
 		return eci_fail(e, 0, "pid 1 did not map the workload's namespace");
 	/* Only now: pid 1 may have mounted /sys for this network namespace,
 	 * and the copy takes every mount of the container, locked. */
 	if (unshare(CLONE_NEWNS) < 0)
 		return eci_fail(e, errno, "create the workload's mount namespace");
-	return own_net ? nl_loopback_up(e) : 0;
+	return 0;
 }
 
 int nest_join_net(pid_t pid, struct eci_err *e)
@@ -100,7 +106,9 @@ int nest_release(int sync, struct eci_err *e)
 {
 	char c = 'm';
 
-	if (write(sync, &c, 1) != 1)
+	/* A workload that failed meanwhile (its loopback) has closed its end:
+	 * no SIGPIPE for pid 1, its message is what the user must see. */
+	if (send(sync, &c, 1, MSG_NOSIGNAL) != 1)
 		return eci_fail(e, errno, "release the workload");
 	return 0;
 }
