@@ -162,7 +162,9 @@ pid_t t_child_of(pid_t parent)
 		if (read_all_at(AT_FDCWD, path, 4096, &buf, NULL) < 0)
 			continue;
 		p = strrchr(buf, ')');
-		if (p && sscanf(p + 2, "%*c %d", &ppid) == 1 && ppid == parent)
+		/* eci-run reaps its helper while the container starts: not it */
+		if (p && sscanf(p + 2, "%*c %d", &ppid) == 1 && ppid == parent &&
+		    !strstr(buf, "(eci-newidmap)"))
 			found = atoi(de->d_name);
 		free(buf);
 	}

@@ -39,7 +39,8 @@ void t_eci_sh(const char *bin, const char *flags, const char *image, const char 
 /* Start argv with pipes for stdin and stdout; returns the pid. */
 pid_t t_spawn(char *const argv[], int *in, int *out);
 
-/* The first child of @parent (a container's pid 1 is eci-run's), or 0. */
+/* The first child of @parent (a container's pid 1 is eci-run's; its helper,
+ * which it reaps while the container starts, is skipped), or 0. */
 pid_t t_child_of(pid_t parent);
 
 /* Read one line (without the newline) from fd into buf; 0 or -1 at EOF. */
