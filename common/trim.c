@@ -19,7 +19,8 @@
  *     left alone, and so is the vDSO.
  *   - the heap's free memory (malloc_trim).
  *
- * It changes what the process holds, not what it does.
+ * It changes what the process holds, not what it does; but a breakpoint or
+ * uprobe set in it before (a private copy of a code page) is gone after.
  */
 #include <elf.h>
 #include <stdbool.h>
@@ -84,7 +85,8 @@ static int collect(struct dl_phdr_info *info, size_t size, void *data)
 /*
  * The system call itself, not libc's madvise(): returning into libc's text
  * just dropped would fault its 64 KiB around back in (the kernel maps a
- * whole fault-around window at once).
+ * whole fault-around window at once), for every range; this code's own
+ * page comes back once, and it is needed anyway.
  */
 static void zap(uintptr_t lo, uintptr_t len)
 {

@@ -23,7 +23,7 @@
 int read_all_at(int dirfd, const char *path, size_t max, char **out, size_t *len);
 
 /**
- * mem_trim() - drop setup's code, dead stack and free heap from the
+ * mem_trim() - drop setup's code, read-only data and free heap from the
  * resident set of a process that from now on mostly waits (trim.c)
  */
 void mem_trim(void);

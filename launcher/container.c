@@ -62,6 +62,17 @@ void container_forward_signals(pid_t pid)
 		sigaction(forwarded[i], &sa, NULL);
 }
 
+/* Hold the forwarded signals (@block) or let them in again. */
+void container_block_signals(bool block)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(&set, forwarded[i]);
+	sigprocmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
+
 void container_default_signals(void)
 {
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
@@ -191,6 +202,7 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	    sscanf(range, "uid:%u:", &go.slot) != 1) {
 		if (!e.msg[0])
 			eci_fail(&e, 0, "eci-newidmap said '%s', not the range it mapped", range);
+		helper_reap(hp);
 		kill(pid, SIGKILL);
 		container_wait(pid);
 		fprintf(stderr, "eci-run: %s\n", e.msg);
@@ -204,6 +216,7 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	container_forward_signals(pid);
 	if (send(psock, &go, sizeof(go), MSG_NOSIGNAL) != (ssize_t)sizeof(go)) {
+		helper_reap(hp);
 		kill(pid, SIGKILL);
 		container_wait(pid);
 		return container_report(psock, EXIT_ECI, NULL);

@@ -122,15 +122,17 @@ void init_workload(struct spec *s, int sock, int nest)
 	sigset_t none;
 	int code;
 
+	/* Held until exec (init_fork): one that came meanwhile acts now, on
+	 * the workload as it starts, not on a setup half done. */
 	container_default_signals();
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (prepare(s, sock, nest, &e) < 0) {
 		sync_send_fail(sock, SYNC_FAIL, EXIT_ECI, &e);
 		_exit(EXIT_ECI);
 	}
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
 	environ = s->env;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	execvp(s->argv[0], s->argv);
 	code = errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_INVOKE;
 	if (errno == ENOENT && !strchr(s->argv[0], '/'))
@@ -213,8 +215,11 @@ pid_t init_fork(struct spec *s, int sock, int *nest_fd, void (*drop)(struct spec
 	prctl(PR_SET_NAME, "eci-init", 0, 0, 0);
 	title_set("eci-init");	/* not the launcher's command line, host paths and all */
 	/* Handled before the fork, so that none is lost: the kernel drops the
-	 * signals a pid namespace's init has no handler for. */
+	 * signals a pid namespace's init has no handler for.  And held until
+	 * the workload is let go (init_main): one that came during the setup
+	 * would kill a workload that pid 1 still has to map and release. */
 	container_forward_signals(0);
+	container_block_signals(true);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, nest) < 0)
 		fail_init(sock, errno, "socketpair");
 	pid = fork();
@@ -262,6 +267,7 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 	close(sock);
 	if (rootfd >= 0)
 		close(rootfd);
+	container_block_signals(false);
 	mem_trim();	/* from here on it reaps */
 	_exit(reap_until(pid));
 }

@@ -187,11 +187,12 @@ void spec_free(struct spec *s);
 
 /* container.c: parent side; returns the exit code for eci-run */
 int container_run(struct spec *s, struct helper_proc *hp);
-/* Pass the signals eci-run forwards (not the terminal's) on to @pid. */
 /* Pass the signals a user or an engine sends on to @pid (0: not yet); the
  * terminal's own (^C, ^\) reach the whole process group already. */
 void container_forward_signals(pid_t pid);
 void container_default_signals(void);
+/* Hold those signals (@block) or let them in again. */
+void container_block_signals(bool block);
 /* Wait for @pid: its exit code, or 128+N if signal N killed it. */
 int container_wait(pid_t pid);
 /* The code to exit with: @code, unless a SYNC_FAIL or SYNC_EXEC_FAIL is in

@@ -37,6 +37,9 @@ struct idfile {
 
 /* Called with the message before die() exits (eci-runc logs it). */
 extern void (*die_hook)(const char *msg);
+/* --stdin: the launcher waiting for the answer; once it is gone (^C), die()
+ * says nothing: nobody waits for the message any more. */
+extern pid_t die_quiet_without;
 void die(int code, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -272,10 +272,10 @@ _Static_assert(sizeof(struct pidfd_info) >= PIDFD_INFO_SIZE_VER0, "struct pidfd_
  * the task's objective credentials and translate them into the reader's
  * user namespace, so they agree.  A pidfd is close-on-exec by nature.
  *
- * PIDFD_GET_INFO also fails with ESRCH for a live process whose parent
- * cannot be named in the reader's pid namespace (kthreadd; in a nested pid
- * namespace, a process that entered it with setns()): only pidfd_open()
- * says for sure that a process is gone.
+ * PIDFD_GET_INFO may also fail with ESRCH for a live process (one that the
+ * reader's pid namespace cannot name, depending on the kernel): only
+ * pidfd_open() says for sure that a process is gone, and the rest is asked
+ * of /proc/PID/status.
  */
 enum lease_pidfd lease_pidfd_ids(pid_t pid, unsigned long long ids[8])
 {
@@ -312,20 +312,25 @@ enum lease_pidfd lease_pidfd_ids(pid_t pid, unsigned long long ids[8])
 	return LEASE_PIDFD_IDS;
 }
 
-/* /proc/PID/status: 1 with the ids, 0 if gone or a zombie, or -errno. */
-static int status_ids(int proc, const char *pid, unsigned long long ids[8])
+/* /proc/PID/status: 1 with the ids, 0 if gone or a zombie (*@zombie), or
+ * -errno. */
+static int status_ids(int proc, const char *pid, unsigned long long ids[8], bool *zombie)
 {
 	_cleanup_free_ char *status = NULL;
 	char path[300];
 	int r;
 
+	*zombie = false;
 	snprintf(path, sizeof(path), "%s/status", pid);
 	r = read_all_at(proc, path, 1 << 16, &status, NULL);
 	if (r == -ENOENT || r == -ESRCH)
 		return 0;
 	if (r < 0)
 		return r;
-	return lease_status_ids(status, ids);
+	if (lease_status_ids(status, ids))
+		return 1;
+	*zombie = true;
+	return 0;
 }
 
 struct scan {
@@ -346,16 +351,65 @@ static pid_t parse_pid(const char *name)
 }
 
 /*
+ * A zombie leader whose other threads still run (it called pthread_exit):
+ * its status says Z, but the process lives on in those threads, and their
+ * ids count.
+ */
+static void scan_threads(struct scan *sc, const char *pid)
+{
+	char path[300];
+	_cleanup_close_ int fd = -1;
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%.16s/task", pid);
+	fd = openat(sc->proc, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && (errno == ENOENT || errno == ESRCH))
+		return;	/* gone meanwhile */
+	d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d)
+		die(EXIT_SYSERR, "read /proc/%s: %m", path);
+	fd = -1;
+	for (;;) {
+		unsigned long long ids[8];
+		bool zombie;
+		int r;
+
+		errno = 0;
+		de = readdir(d);
+		if (!de)
+			break;
+		if (de->d_name[0] < '1' || de->d_name[0] > '9' || !strcmp(de->d_name, pid))
+			continue;
+		snprintf(path, sizeof(path), "%.16s/task/%.16s", pid, de->d_name);
+		r = status_ids(sc->proc, path, ids, &zombie);
+		if (r < 0) {
+			errno = -r;
+			die(EXIT_SYSERR, "read /proc/%s/status: %m", path);
+		}
+		if (r > 0)
+			lease_ids_hit(ids, &sc->slots, sc->busy, true);
+	}
+	if (errno)
+		die(EXIT_SYSERR, "read /proc/%s/task: %m", pid);
+	closedir(d);
+}
+
+/*
  * One process: its pidfd decides, ids and all (a zombie, which holds no
- * ids, is told by the pidfd being readable).  Without a pidfd answer,
- * /proc/PID/status decides as it always did; a process whose status cannot
- * be read for another reason than being gone is taken to hold nothing only
- * if no pidfd said otherwise.
+ * ids, is told by the pidfd being readable; that is, only once every thread
+ * has exited).  Without a pidfd answer, /proc/PID/status decides as it
+ * always did.  What cannot be read for another reason than the process
+ * being gone ends the scan: a process passed over could hold a slot's ids.
+ * The ids read are those of the thread-group leader (or, if it is a zombie,
+ * of the other threads).
  */
 static void scan_one(struct scan *sc, const char *name)
 {
 	unsigned long long ids[8];
 	pid_t pid = parse_pid(name);
+	bool zombie;
+	int r;
 
 	if (sc->pidfds && pid > 0) {
 		switch (lease_pidfd_ids(pid, ids)) {
@@ -371,8 +425,15 @@ static void scan_one(struct scan *sc, const char *name)
 			break;
 		}
 	}
-	if (status_ids(sc->proc, name, ids) > 0)
+	r = status_ids(sc->proc, name, ids, &zombie);
+	if (r < 0) {
+		errno = -r;
+		die(EXIT_SYSERR, "read /proc/%s/status: %m", name);
+	}
+	if (r > 0)
 		lease_ids_hit(ids, &sc->slots, sc->busy, true);
+	else if (zombie)
+		scan_threads(sc, name);
 }
 
 /* The first uid and gid of each slot, found once rather than per process. */

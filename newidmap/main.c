@@ -128,7 +128,7 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* --stdin: "PID[ PREFER]\n", at most one line of 1023 bytes. */
+/* --stdin: "PID[ PREFER]\n", one line of at most 1021 bytes and a newline. */
 static pid_t read_request(struct prefer *prefer)
 {
 	char buf[1024], *sp;
@@ -228,9 +228,10 @@ int main(int argc, char **argv)
 	}
 	if (argc != 2 || !strcmp(argv[1], "--help"))
 		die(EXIT_DENIED, "usage: eci-newidmap [--prefer START[,START...]] PID|--stdin");
-	if (!strcmp(argv[1], "--stdin"))
+	if (!strcmp(argv[1], "--stdin")) {
 		from_stdin = true;
-	else
+		die_quiet_without = parent;
+	} else
 		pid = parse_pid(argv[1]);
 	who_am_i(&c);
 

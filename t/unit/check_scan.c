@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -70,11 +71,23 @@ END_TEST
 
 /*
  * A child that takes @want (real, effective, saved, fs uid; the same for
- * gids), says so on a pipe and then waits to be killed, or exits at once
- * (a zombie until reaped) if !@stay.  The effective uid must stay 0 if the
+ * gids), says so on a pipe and then waits to be killed (STAY), exits at
+ * once (EXIT: a zombie until reaped), or lets its main thread exit while a
+ * second thread waits (LEADER_EXITS: the leader is a zombie, the process
+ * lives).  The effective uid must stay 0 if the
  * fs uid is to differ from it: setfsuid() needs CAP_SETUID then.
  */
-static pid_t child_with_ids(const unsigned want[8], bool stay)
+enum child_end { STAY, EXIT, LEADER_EXITS };
+
+static void *wait_forever(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static pid_t child_with_ids(const unsigned want[8], enum child_end end)
 {
 	int p[2];
 	char c = 'x';
@@ -91,8 +104,16 @@ static pid_t child_with_ids(const unsigned want[8], bool stay)
 		    setresuid(want[0], want[1], want[2]) == 0 && (setfsuid(want[3]), 1) &&
 		    (uid_t)setfsuid((uid_t)-1) == want[3])
 			c = 'o';
-		if (write(p[1], &c, 1) != 1 || !stay)
+		if (end == LEADER_EXITS) {
+			pthread_t th;
+
+			if (pthread_create(&th, NULL, wait_forever, NULL) != 0)
+				c = 'x';
+		}
+		if (write(p[1], &c, 1) != 1 || end == EXIT)
 			_exit(0);
+		if (end == LEADER_EXITS)
+			pthread_exit(NULL);	/* the process lives on in its thread */
 		for (;;)
 			pause();
 	}
@@ -118,7 +139,7 @@ START_TEST(test_pidfd_distinct)
 {
 	static const unsigned want[8] = { 1001, 0, 1003, 1004, 2001, 2002, 2003, 2004 };
 	unsigned long long ids[8];
-	pid_t pid = child_with_ids(want, true);
+	pid_t pid = child_with_ids(want, STAY);
 
 	ck_same_ids(pid, ids);
 	for (int k = 0; k < 8; k++)
@@ -130,18 +151,41 @@ END_TEST
 static const struct {
 	const char *what;
 	unsigned ids[8];
-	bool stay;
+	enum child_end end;
 	bool busy[3];
 } scans[] = {
-	{ "live, real uid in slot 1", { SCAN_U + 65536 + 7, 0, 0, 0, 0, 0, 0, 0 }, true,
+	{ "live, real uid in slot 1", { SCAN_U + 65536 + 7, 0, 0, 0, 0, 0, 0, 0 }, STAY,
 	  { false, true, false } },
 	{ "live, saved gid at the end of slot 2", { 0, 0, 0, 0, 0, 0, SCAN_G + 3 * 65536 - 1, 0 },
-	  true, { false, false, true } },
-	{ "live, fs gid one past slot 2", { 0, 0, 0, 0, 0, 0, 0, SCAN_G + 3 * 65536 }, true,
+	  STAY, { false, false, true } },
+	{ "live, fs gid one past slot 2", { 0, 0, 0, 0, 0, 0, 0, SCAN_G + 3 * 65536 }, STAY,
 	  { false, false, false } },
 	{ "zombie, all ids in slot 0", { SCAN_U, SCAN_U, SCAN_U, SCAN_U, SCAN_G, SCAN_G, SCAN_G,
-	  SCAN_G }, false, { false, false, false } },
+	  SCAN_G }, EXIT, { false, false, false } },
+	{ "zombie leader, live thread, all ids in slot 1", { SCAN_U + 65536, SCAN_U + 65536,
+	  SCAN_U + 65536, SCAN_U + 65536, SCAN_G + 65536, SCAN_G + 65536, SCAN_G + 65536,
+	  SCAN_G + 65536 }, LEADER_EXITS, { false, true, false } },
 };
+
+/* Until /proc/PID/stat says the leader is a zombie. */
+static void await_zombie(pid_t pid)
+{
+	char path[64], buf[512];
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	for (int i = 0; i < 500; i++) {
+		FILE *f = fopen(path, "re");
+		size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+		if (f)
+			fclose(f);
+		buf[n] = '\0';
+		if (strstr(buf, ") Z "))
+			return;
+		usleep(2000);
+	}
+	ck_abort_msg("process %d: its leader did not become a zombie", (int)pid);
+}
 
 /* scans[_i / 2], with the pidfd path (_i even) and with /proc alone. */
 START_TEST(test_scan_child)
@@ -156,10 +200,12 @@ START_TEST(test_scan_child)
 	u.r[0] = (struct subid_range){ .start = SCAN_U, .count = 3 * 65536, .line = 1 };
 	g.r[0] = (struct subid_range){ .start = SCAN_G, .count = 3 * 65536, .line = 1 };
 	ck_assert_uint_eq(lease_slot_count(&u, &g), 3);
-	pid = child_with_ids(t->ids, t->stay);
-	if (!t->stay) {
+	pid = child_with_ids(t->ids, t->end);
+	if (t->end == EXIT) {
 		memset(&si, 0, sizeof(si));
 		ck_assert_int_eq(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT), 0);
+	} else if (t->end == LEADER_EXITS) {
+		await_zombie(pid);
 	}
 	lease_scan_with(&u, &g, busy, _i % 2 == 0);
 	reap(pid);
