@@ -179,6 +179,15 @@ START_TEST(helper_stdin_request)
 			      bad[i].words, r.err);
 		t_run_free(&r);
 	}
+	/* A process it cannot read ends the scan, never passes for harmless:
+	 * with 4 fds (the harness's own closed), the first pidfd and then
+	 * /proc/PID/status fail. */
+	snprintf(cmd, sizeof(cmd), "exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; "
+		 "echo 2 | prlimit --nofile=4 '%s' --stdin", bin);
+	t_run(sh, &r);
+	ck_assert_msg(r.status == 111, "exit %d (%s)", r.status, r.err);
+	ck_assert_msg(strstr(r.err, "/status: Too many open files"), "%s", r.err);
+	t_run_free(&r);
 	/* EOF before a request: the launcher gave up; nothing to say. */
 	snprintf(cmd, sizeof(cmd), "'%s' --stdin < /dev/null", bin);
 	t_run(sh, &r);
