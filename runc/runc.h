@@ -58,6 +58,18 @@ struct rconfig {
 	json_t *hooks;		/* prestart / createRuntime, kept as JSON */
 	char console[4096];	/* --console-socket */
 	char pidfile[4096];	/* --pid-file */
+	bool setid_guard;	/* a writable host path is mounted: no set-id bits */
+	int lock_fd;		/* state dir's lock, held while create runs */
+};
+
+/* What state.json records of a created container. */
+struct rstate {
+	pid_t pid;			/* pid 1, in the host's pid namespace */
+	unsigned long long starttime;	/* its start time (/proc/PID/stat field 22) */
+	unsigned slot;			/* first host uid of its slot */
+	char bundle[4096];
+	char cgroups_path[512];
+	bool setid_guard;		/* exec'd processes get the set-id guard too */
 };
 
 /* runc/main.c: blank pid 1's inherited command line */
@@ -75,6 +87,11 @@ int runc_state_dir(const char *root, const char *id, char *out, size_t size);
 int runc_save_state(const struct rconfig *rc, pid_t pid, unsigned slot);
 int runc_read_state(const char *root, const char *id, pid_t *pid, char *bundle, size_t bsize);
 const char *runc_status(const char *root, const char *id, pid_t pid);
+/* Create ROOT/ID (mode 0711) and hold its lock in rc->lock_fd while create
+ * runs; record what a crashed create must undo (its cgroups path). */
+int runc_state_begin(struct rconfig *rc, struct eci_err *e);
+/* Remove what creates killed half-way left under @root. */
+void runc_gc(const char *root);
 
 /* runc/exec.c */
 int runc_exec(const char *root, const char *id, const char *process, const char *pidfile,

@@ -90,3 +90,17 @@ const char *runc_status(const char *root, const char *id, pid_t pid)
 	}
 	return "running";
 }
+
+int runc_state_begin(struct rconfig *rc, struct eci_err *e)
+{
+	rc->lock_fd = -1;
+	if (mkdir(rc->state, 0711) < 0)
+		return eci_fail(e, errno, errno == EEXIST ? "container %s already exists"
+							   : "state directory for %s", rc->id);
+	return 0;
+}
+
+void runc_gc(const char *root)
+{
+	(void)root;
+}
