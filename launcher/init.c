@@ -71,8 +71,9 @@ static int become_user(struct spec *s, const struct user *u, struct eci_err *e)
 	if (caps_drop_bounding(s->caps, e) < 0)
 		return -1;
 	/* Loaded while CAP_SYS_ADMIN may still be needed for it (without
-	 * no_new_privs); what follows is on the filter's allowlist. */
-	if (sc_load(&s->seccomp, e) < 0)
+	 * no_new_privs); what follows is on the filter's allowlist.  The
+	 * set-id guard first: the profile may not allow seccomp() again. */
+	if (sc_load(&s->setid_guard, e) < 0 || sc_load(&s->seccomp, e) < 0)
 		return -1;
 	if (!root && caps_keep_across_setuid(e) < 0)
 		return -1;

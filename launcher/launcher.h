@@ -231,6 +231,9 @@ int sc_default(uint64_t caps, struct sc_filter *f, struct eci_err *e);
 int sc_build_file(const char *path, uint64_t caps, struct sc_filter *f, struct eci_err *e);
 int sc_export(void *ctx, struct sc_filter *f, struct eci_err *e);
 int sc_load(const struct sc_filter *f, struct eci_err *e);
+/* The set-id guard (seccomp.c): a filter stacked under any profile, for a
+ * container that has a writable host path mounted; see sc_build_setid_guard. */
+int sc_build_setid_guard(struct sc_filter *f, struct eci_err *e);
 
 /* user.c: -u, checked in the launcher, resolved in the container */
 #define USER_MAX_GROUPS 64

@@ -38,6 +38,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -231,6 +232,71 @@ int sc_build_default(uint64_t caps, struct sc_filter *f, struct eci_err *e)
 	if (r < 0) {
 		seccomp_release(ctx);
 		return eci_fail(e, -r, "seccomp: default profile");
+	}
+	r = sc_export(ctx, f, e);
+	seccomp_release(ctx);
+	return r;
+}
+
+/*
+ * The set-id guard.  A container that can write to a host path (a bind
+ * mount that is not its own storage) acts there as ids of its range, or,
+ * under filesharingAllowedDirectories, as the directory's owner.  A
+ * set-user-ID or set-group-ID file it left there would hand those ids to
+ * any local user who runs it — the owner's files and every running
+ * container of the range — whatever nosuid the container's own mount
+ * carries.  So such a container may not set those bits at all: chmod and
+ * its relatives, and the calls that create a file with a mode (open,
+ * openat, creat, mknod, mknodat), fail with EPERM when the mode holds
+ * S_ISUID or S_ISGID; openat2(), whose mode the filter cannot read,
+ * answers ENOSYS, so that callers fall back to openat().  It is a filter
+ * of its own, stacked under whatever profile the container runs with
+ * (seccomp=unconfined included): the kernel applies the strictest answer.
+ * Set-group-ID on a directory is harmless (it only names the group of new
+ * entries) and mkdir is left alone.
+ */
+int sc_build_setid_guard(struct sc_filter *f, struct eci_err *e)
+{
+	static const struct {
+		const char *name;
+		int nr;		/* x86-64 number when libseccomp is older than the call */
+		unsigned arg;	/* which argument is the mode */
+	} calls[] = {
+		{ "chmod", -1, 1 },  { "fchmod", -1, 1 },	{ "fchmodat", -1, 2 },
+		{ "fchmodat2", 452, 2 }, { "open", -1, 2 },	{ "openat", -1, 3 },
+		{ "creat", -1, 1 },  { "mknod", -1, 1 },	{ "mknodat", -1, 2 },
+	};
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int r = 0, nr;
+
+	if (!ctx)
+		return eci_fail(e, ENOMEM, "seccomp: set-id guard");
+	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	for (size_t i = 0; i < ARRAY_SIZE(calls) && !r; i++) {
+		nr = seccomp_syscall_resolve_name(calls[i].name);
+#ifdef __x86_64__
+		if (nr == __NR_SCMP_ERROR)
+			nr = calls[i].nr;
+#endif
+		if (nr < 0)
+			continue;	/* not a system call on this architecture */
+		for (unsigned bit = S_ISGID; bit <= S_ISUID && !r; bit <<= 1) {
+			struct scmp_arg_cmp c = { .arg = calls[i].arg, .op = SCMP_CMP_MASKED_EQ,
+						  .datum_a = bit, .datum_b = bit };
+
+			r = seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(EPERM), nr, 1, &c);
+		}
+	}
+	nr = seccomp_syscall_resolve_name("openat2");
+#ifdef __x86_64__
+	if (nr == __NR_SCMP_ERROR)
+		nr = 437;
+#endif
+	if (!r && nr >= 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
+	if (r < 0) {
+		seccomp_release(ctx);
+		return eci_fail(e, -r, "seccomp: set-id guard");
 	}
 	r = sc_export(ctx, f, e);
 	seccomp_release(ctx);

@@ -53,6 +53,7 @@ struct spec {
 	uint64_t caps_added;		/* --cap-add: ambient for a non-root user */
 	bool no_new_privs;
 	struct sc_filter seccomp;	/* insns NULL: unconfined */
+	struct sc_filter setid_guard;	/* insns NULL: none (no writable host path) */
 	const char *seccomp_profile;	/* NULL: default; "unconfined"; a file */
 	char statedir[4096];		/* $XDG_RUNTIME_DIR/eci/ID */
 	int statedir_fd;		/* its base directory */

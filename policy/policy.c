@@ -29,11 +29,14 @@ const char *const pol_names[POL_NKEYS] = {
 	[POL_MAX_CONTAINERS] = "maxContainersPerUser",
 	[POL_AUDIT_LOG] = "auditLog",
 	[POL_PUBLIC_PORTS] = "allowPublicPorts",
+	[POL_FILESHARING] = "filesharingAllowedDirectories",
+	[POL_EXPOSE_TCP] = "exposeDockerAPIOnTCP2375",
 };
 
 static const char *const type_names[] = {
 	[POL_BOOL] = "a boolean", [POL_INT] = "an integer",
 	[POL_STRING] = "a string", [POL_LIST] = "an array of strings",
+	[POL_PATHS] = "an array of {\"path\": \"/absolute/path\"} objects",
 };
 
 const char *policy_dir(void)
@@ -91,6 +94,7 @@ static int defaults(struct policy *p)
 		[POL_SECCOMP] = POL_STRING, [POL_NNP] = POL_BOOL,
 		[POL_ALLOWED_CAPS] = POL_LIST, [POL_MAX_CONTAINERS] = POL_INT,
 		[POL_AUDIT_LOG] = POL_STRING, [POL_PUBLIC_PORTS] = POL_BOOL,
+		[POL_FILESHARING] = POL_PATHS, [POL_EXPOSE_TCP] = POL_BOOL,
 	};
 
 	for (int k = 0; k < POL_NKEYS; k++) {
@@ -116,6 +120,55 @@ static int find_key(const char *name)
 		if (!strcmp(pol_names[k], name))
 			return k;
 	return -1;
+}
+
+static bool has_dotdot(const char *path)
+{
+	for (const char *c = path; (c = strstr(c, "..")); c += 2)
+		if ((c == path || c[-1] == '/') && (c[2] == '\0' || c[2] == '/'))
+			return true;
+	return false;
+}
+
+/*
+ * Docker's shape for shared directories: [{"path": "/srv/ci"}, ...].  Only
+ * absolute paths without ".." are taken: an entry is compared with the
+ * paths the kernel gives for what is mounted, so "$HOME" or "../x" could
+ * never match and would only mislead the administrator.
+ */
+static int take_paths(struct pol_value *v, json_t *j, const char *file, const char *key,
+		      struct eci_err *e)
+{
+	size_t i;
+	json_t *item;
+
+	if (!json_is_array(j) || json_array_size(j) > POL_MAX_LIST)
+		goto type;
+	json_array_foreach(j, i, item) {
+		const char *path = json_string_value(json_object_get(item, "path"));
+
+		if (!json_is_object(item) || !path)
+			goto type;
+		if (path[0] != '/' || has_dotdot(path))
+			return eci_fail(e, 0, "%s: \"%s\": \"%s\" is not an absolute path without "
+					"\"..\"", file, key, path);
+	}
+	clear_value(v);
+	v->list = calloc(json_array_size(j) + 1, sizeof(char *));
+	if (!v->list)
+		return eci_fail(e, ENOMEM, "%s", file);
+	json_array_foreach(j, i, item) {
+		const char *path = json_string_value(json_object_get(item, "path"));
+		size_t n = strlen(path);
+
+		while (n > 1 && path[n - 1] == '/')	/* "/srv/ci/" is "/srv/ci" */
+			n--;
+		if (!(v->list[v->n++] = strndup(path, n)))
+			return eci_fail(e, ENOMEM, "%s", file);
+	}
+	return 0;
+type:
+	return eci_fail(e, 0, "%s: \"%s\" must be %s", file, key, type_names[v->type]);
 }
 
 /* Take a JSON value into @v, checking its type. */
@@ -155,6 +208,8 @@ static int take(struct pol_value *v, json_t *j, const char *file, const char *ke
 			if (!(v->list[v->n++] = strdup(json_string_value(item))))
 				return eci_fail(e, ENOMEM, "%s", file);
 		return 0;
+	case POL_PATHS:
+		return take_paths(v, j, file, key, e);
 	}
 type:
 	return eci_fail(e, 0, "%s: \"%s\" must be %s", file, key, type_names[v->type]);
@@ -364,6 +419,11 @@ static json_t *value_json(const struct pol_value *v)
 		arr = json_array();
 		for (size_t i = 0; arr && i < v->n; i++)
 			json_array_append_new(arr, json_string(v->list[i]));
+		return arr;
+	case POL_PATHS:
+		arr = json_array();
+		for (size_t i = 0; arr && i < v->n; i++)
+			json_array_append_new(arr, json_pack("{s:s}", "path", v->list[i]));
 		return arr;
 	}
 	return json_null();

@@ -42,10 +42,13 @@ enum pol_key {
 	POL_MAX_CONTAINERS,	/* maxContainersPerUser: integer, 0 = no limit */
 	POL_AUDIT_LOG,		/* auditLog: "syslog" | "stderr" | absolute path */
 	POL_PUBLIC_PORTS,	/* allowPublicPorts: bool, -p on other than loopback */
+	POL_FILESHARING,	/* filesharingAllowedDirectories: [{"path": P}] */
+	POL_EXPOSE_TCP,		/* exposeDockerAPIOnTCP2375: bool */
 	POL_NKEYS
 };
 
-enum pol_type { POL_BOOL, POL_INT, POL_STRING, POL_LIST };
+/* POL_PATHS: Docker's [{"path": "/abs"}, ...], kept as a list of paths */
+enum pol_type { POL_BOOL, POL_INT, POL_STRING, POL_LIST, POL_PATHS };
 
 #define POL_MAX_LIST 256
 
