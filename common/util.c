@@ -221,3 +221,27 @@ void title_set(const char *title)
 	memset(title_start, 0, room);
 	memcpy(title_start, title, strnlen(title, room - 1));
 }
+
+unsigned long login_defs_id(const char *key, unsigned long dflt)
+{
+	char *buf = NULL, *line, *save = NULL;
+	unsigned long v = dflt;
+	size_t n = strlen(key);
+
+	if (read_all_at(AT_FDCWD, "/etc/login.defs", 1 << 20, &buf, NULL) < 0)
+		return dflt;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *end;
+		unsigned long x;
+
+		line += strspn(line, " \t");
+		if (strncmp(line, key, n) || (line[n] != ' ' && line[n] != '\t'))
+			continue;
+		errno = 0;
+		x = strtoul(line + n, &end, 10);
+		if (!errno && end != line + n && (*end == '\0' || strchr(" \t#", *end)))
+			v = x;
+	}
+	free(buf);
+	return v;
+}

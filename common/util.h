@@ -77,6 +77,13 @@ int rm_dir_contents_at(int fd);
  */
 int mkdir_p(const char *path, mode_t parent_mode, mode_t mode);
 
+/**
+ * login_defs_id() - a numeric setting of /etc/login.defs (UID_MIN, GID_MAX, ...)
+ * @key:  its name
+ * @dflt: the value when the file or the setting is missing or malformed
+ */
+unsigned long login_defs_id(const char *key, unsigned long dflt);
+
 /*
  * title_init() - move main()'s arguments to the heap (argv[] is updated)
  * and remember where they were; title_set() then overwrites that area, so that /proc/PID/cmdline of this process (and of children forked

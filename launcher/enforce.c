@@ -12,6 +12,7 @@
  * container runs with less and the downgrade is audited.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,20 +20,14 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "cleanup.h"
+#include "engine.h"
 #include "launcher.h"
 #include "policy.h"
 
 static int refuse(struct spec *s, enum pol_key k, const char *flag, struct eci_err *e)
 {
-	const struct pol_value *v = &s->policy.v[k];
-
-	if (v->locked)
-		eci_fail(e, 0, "%s: \"%s\" is managed by your administrator (%s)", flag,
-			 pol_names[k], v->source);
-	else
-		eci_fail(e, 0, "%s: not allowed by \"%s\" (%s)", flag, pol_names[k], v->source);
-	policy_audit(&s->policy, "refused", k, s->img.name, e->msg);
-	return -1;
+	return policy_refuse(&s->policy, k, flag, s->img.name, e);
 }
 
 static int check_image(struct spec *s, const char *asked, struct eci_err *e)
@@ -48,54 +43,39 @@ static int check_image(struct spec *s, const char *asked, struct eci_err *e)
 	return refuse(s, POL_ALLOWED_IMAGES, tagged, e);
 }
 
-/* Is @a equal to @b, under it, or above it? */
-static bool overlaps(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t n = la < lb ? la : lb;
-
-	if (!strcmp(a, "/") || !strcmp(b, "/"))
-		return true;
-	return !strncmp(a, b, n) && (a[n] == '\0' || a[n] == '/') && (b[n] == '\0' || b[n] == '/');
-}
-
-static bool is_socket_path(const char *p)
-{
-	return strstr(p, "docker.sock") || strstr(p, "containerd.sock");
-}
-
+/*
+ * Each source is opened once, here, following symlinks as the user may;
+ * the gate judges that open file (by the path the kernel gives it and by
+ * what it is), and the child must then find the same device and inode.
+ * Engines are looked for only when there is something to mount.
+ */
 static int check_volumes(struct spec *s, const char *image, struct eci_err *e)
 {
-	char *const *blocked = s->policy.v[POL_BLOCKED_MOUNTS].list;
-	bool socket_ok = policy_list_match(s->policy.socket_images, image);
+	_cleanup_free_ struct engines *en = NULL;
+	bool writable = false;
 
-	if (!s->policy.v[POL_ECI].b)
+	if (!s->policy.v[POL_ECI].b || !s->mnt.nvol)
 		return 0;
+	en = calloc(1, sizeof(*en));
+	if (!en || policy_engines_scan(en, e) < 0)
+		return en ? -1 : eci_fail(e, ENOMEM, "engines");
 	for (size_t i = 0; i < s->mnt.nvol; i++) {
-		char src[PATH_MAX], flag[PATH_MAX + 1200];
 		struct mnt_volume *v = &s->mnt.vol[i];
+		_cleanup_close_ int fd = open(v->src, O_PATH | O_CLOEXEC);
+		char flag[PATH_MAX + 8];
 		struct stat st;
 
-		/* What is checked is the file the child must then find (by
-		 * device and inode), however the path is resolved later. */
-		if (!realpath(v->src, src) || stat(src, &st) < 0)
+		if (fd < 0 || fstat(fd, &st) < 0)
 			return eci_fail(e, errno, "-v %s", v->spec);
 		v->dev = st.st_dev;
 		v->ino = st.st_ino;
-		for (char *const *b = blocked; b && *b; b++) {
-			char real[PATH_MAX];
-			const char *bp = realpath(*b, real) ? real : *b;
-
-			if (socket_ok && is_socket_path(bp))
-				continue;
-			if (overlaps(src, bp) || overlaps(src, *b)) {
-				snprintf(flag, sizeof(flag), "-v %s: %s is, holds or is under the "
-					 "blocked path %s", v->spec, src, *b);
-				return refuse(s, POL_BLOCKED_MOUNTS, flag, e);
-			}
-		}
+		snprintf(flag, sizeof(flag), "-v %s", v->spec);
+		if (policy_check_mount(&s->policy, fd, flag, image, en, e) < 0)
+			return -1;
+		writable |= !v->ro;
 	}
-	return 0;
+	/* A writable host path: no set-id file may be left there (seccomp.c). */
+	return writable ? sc_build_setid_guard(&s->setid_guard, e) : 0;
 }
 
 static int check_caps(struct spec *s, const struct opts *o, struct eci_err *e)

@@ -346,6 +346,7 @@ int exec_main(int argc, char **argv)
 out:
 	env_free(&s);
 	free(s.seccomp.insns);
+	free(s.setid_guard.insns);
 	json_decref(meta);
 	return code;
 }

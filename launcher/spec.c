@@ -252,6 +252,7 @@ void spec_free(struct spec *s)
 	free(s->argv);
 	env_free(s);
 	free(s->seccomp.insns);
+	free(s->setid_guard.insns);
 	mnt_plan_free(&s->mnt);
 	policy_free(&s->policy);
 	img_free(&s->img);

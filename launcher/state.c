@@ -299,10 +299,11 @@ void state_write_meta(const struct spec *s, pid_t init, unsigned slot)
 	/* Without its files, or with a user or directory JSON cannot hold,
 	 * no record: exec refuses rather than guess. */
 	if (write_process(s) == 0)
-		proc = json_pack("{s:s, s:s, s:I, s:I, s:b, s:b}", "user", s->user, "workdir",
+		proc = json_pack("{s:s, s:s, s:I, s:I, s:b, s:b, s:b}", "user", s->user, "workdir",
 				 s->workdir, "caps", (json_int_t)s->caps, "caps_added",
 				 (json_int_t)s->caps_added, "no_new_privs", s->no_new_privs,
-				 "seccomp", s->seccomp.insns != NULL);
+				 "seccomp", s->seccomp.insns != NULL, "setid_guard",
+				 s->setid_guard.insns != NULL);
 	j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:s, s:I}", "id", s->id, "name",
 		      s->name[0] ? s->name : s->hostname, "image", s->img.name ? s->img.name : "",
 		      "command", cmd, "pid", (int)getpid(), "init", (int)init, "uid_start",
@@ -362,6 +363,9 @@ int state_load_process(int dir, const json_t *meta, struct spec *s, struct eci_e
 	s->caps_added = (uint64_t)json_integer_value(json_object_get(p, "caps_added"));
 	s->no_new_privs = json_is_true(json_object_get(p, "no_new_privs"));
 	if (load_env(dir, s, e) < 0)
+		return -1;
+	if (json_is_true(json_object_get(p, "setid_guard")) &&
+	    sc_build_setid_guard(&s->setid_guard, e) < 0)
 		return -1;
 	if (json_is_true(json_object_get(p, "seccomp")))
 		return load_filter(dir, &s->seccomp, e);

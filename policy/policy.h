@@ -134,6 +134,38 @@ int policy_check_owner(const char *path, struct eci_err *e);
 void policy_audit(const struct policy *p, const char *action, enum pol_key key,
 		  const char *image, const char *detail);
 
+/* gate.c: what a container may have mounted from the host */
+
+/* The path the kernel gives for @fd (readlink of /proc/self/fd/N). */
+int policy_fd_path(int fd, char *buf, size_t size);
+
+/* Is @path @dir or beneath it, comparing whole components ("/" holds all)? */
+bool policy_path_under(const char *path, const char *dir);
+
+/**
+ * policy_refuse() - the one refusal message: "WHAT: \"SETTING\" is managed by
+ * your administrator (FILE)" or "WHAT: not allowed by \"SETTING\" (FILE)"
+ *
+ * Audited.  Return: -1.
+ */
+int policy_refuse(const struct policy *p, enum pol_key k, const char *what, const char *image,
+		  struct eci_err *e);
+
+/**
+ * policy_check_mount() - may the host object @fd be mounted into a container?
+ * @fd:    the source, opened once (O_PATH): the checked object is the mounted one
+ * @flag:  what was asked, for the message ("-v /a:/b", "mount /a:/b")
+ * @image: the container's image, for dockerSocketMount.imageList (may be NULL)
+ * @en:    the engines of this host (policy_engines_scan()), or NULL
+ *
+ * Refuses (audited) a source that is, holds or is under a path of
+ * blockedMounts, or that is or holds an engine's listening socket.
+ * Return: 0 or -1.
+ */
+struct engines;
+int policy_check_mount(const struct policy *p, int fd, const char *flag, const char *image,
+		       const struct engines *en, struct eci_err *e);
+
 /* For the fuzzer: defaults, then one administrator file held in memory. */
 int policy_defaults(struct policy *p);
 int policy_parse_buffer(struct policy *p, const char *buf, size_t len, const char *name,

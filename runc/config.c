@@ -3,6 +3,7 @@
  * config.c - config.json into eci's spec, with eci's rules applied
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
@@ -10,7 +11,10 @@
 #include <string.h>
 #include <linux/capability.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "cleanup.h"
+#include "engine.h"
 #include "runc.h"
 
 static const char *const standard[] = {
@@ -108,6 +112,7 @@ static int one_mount(struct rconfig *rc, struct spec *s, json_t *m, struct eci_e
 	const char *src = json_string_value(json_object_get(m, "source"));
 	json_t *opts = json_object_get(m, "options");
 	struct stat st;
+	int fd;
 
 	if (!dst || dst[0] != '/')
 		return eci_fail(e, 0, "config.json: a mount has no absolute destination");
@@ -128,39 +133,63 @@ static int one_mount(struct rconfig *rc, struct spec *s, json_t *m, struct eci_e
 	}
 	if (!has_option(opts, "bind") && !has_option(opts, "rbind") && strcmp(type, "bind"))
 		return eci_fail(e, 0, "config.json: mounts of type %s (%s) are not supported", type, dst);
-	if (!src || stat(src, &st) < 0)
-		return eci_fail(e, src ? errno : EINVAL, "mount source %s", src ? src : "(none)");
 	if (rc->nbinds == RUNC_MAX_BINDS)
 		return eci_fail(e, 0, "config.json: too many bind mounts");
+	/* Opened once, following symlinks as runc's mount(2) would: from
+	 * here on the check and the mount are of this open file. */
+	fd = src ? open(src, O_PATH | O_CLOEXEC) : -1;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		int err = src ? errno : EINVAL;
+
+		if (fd >= 0)
+			close(fd);
+		return eci_fail(e, err, "mount source %s", src ? src : "(none)");
+	}
 	rc->bind[rc->nbinds++] = (struct rbind){ .src = strdup(src), .dst = strdup(dst),
 						  .ro = has_option(opts, "ro"),
-						  .dir = S_ISDIR(st.st_mode) };
+						  .dir = S_ISDIR(st.st_mode), .fd = fd };
 	return 0;
 }
 
-/* The engine socket and blockedMounts, as for eci-run -v. */
-static int check_binds(struct rconfig *rc, struct spec *s, struct eci_err *e)
+/*
+ * ECI's promise that the engine's API is never on the network without
+ * TLS: a dockerd that runs this container and listens on TCP without
+ * client verification gives root to anyone who reaches the port, so
+ * eci-runc refuses to serve it unless the administrator said otherwise.
+ */
+static int check_exposure(const struct spec *s, const struct engines *en, struct eci_err *e)
 {
-	char *const *blocked = s->policy.v[POL_BLOCKED_MOUNTS].list;
+	const struct eng_tcp *t;
+	char what[300];
 
+	if (s->policy.v[POL_EXPOSE_TCP].b || !(t = policy_engine_exposed(en, getppid())))
+		return 0;
+	snprintf(what, sizeof(what), "the engine (dockerd, pid %d) listens on tcp %s without TLS "
+		 "client verification: no container is created for it under enhanced container "
+		 "isolation", (int)t->pid, t->addr);
+	return policy_refuse(&s->policy, POL_EXPOSE_TCP, what, NULL, e);
+}
+
+int runc_check_host(struct rconfig *rc, struct spec *s, struct eci_err *e)
+{
+	_cleanup_free_ struct engines *en = calloc(1, sizeof(*en));
+
+	if (!en)
+		return eci_fail(e, ENOMEM, "engines");
+	if (policy_engines_scan(en, e) < 0 || check_exposure(s, en, e) < 0)
+		return -1;
 	for (size_t i = 0; i < rc->nbinds; i++) {
-		char real[PATH_MAX];
+		struct rbind *b = &rc->bind[i];
+		char flag[PATH_MAX + 16];
 
-		if (!realpath(rc->bind[i].src, real))
-			return eci_fail(e, errno, "mount source %s", rc->bind[i].src);
-		if (strstr(rc->bind[i].src, "/var/lib/docker/containers/") == rc->bind[i].src)
-			continue;	/* the engine's own hosts, hostname, resolv.conf */
-		for (char *const *b = blocked; b && *b; b++) {
-			size_t n = strlen(*b);
-
-			if (!strcmp(real, "/") || (!strncmp(real, *b, n) && (!real[n] || real[n] == '/')) ||
-			    (!strncmp(*b, real, strlen(real)) && (*b)[strlen(real)] == '/'))
-				return eci_fail(e, 0, "mounting %s is not allowed under enhanced container "
-						"isolation (\"blockedMounts\": %s, %s)", rc->bind[i].src, *b,
-						s->policy.v[POL_BLOCKED_MOUNTS].source);
-		}
+		if (b->kind == RBIND_STORAGE)
+			continue;	/* this container's own files and volumes */
+		snprintf(flag, sizeof(flag), "mount %.4000s", b->src);
+		if (policy_check_mount(&s->policy, b->fd, flag, NULL, en, e) < 0)
+			return -1;
+		rc->setid_guard |= !b->ro;
 	}
-	return 0;
+	return rc->setid_guard ? sc_build_setid_guard(&s->setid_guard, e) : 0;
 }
 
 /*
@@ -241,7 +270,7 @@ int runc_load_config(struct rconfig *rc, struct spec *s, struct eci_err *e)
 		if (one_mount(rc, s, m, e) < 0)
 			return -1;
 	rc->hooks = json_incref(json_object_get(cfg, "hooks"));
-	if (check_binds(rc, s, e) < 0 || check_privileges(s, e) < 0)
+	if (check_privileges(s, e) < 0)
 		return -1;
 	return sc_default(s->caps, &s->seccomp, e);
 }

@@ -42,8 +42,11 @@
 #include "runc.h"
 #include "util.h"
 
+/* No CLONE_NEWCGROUP: pid 1 makes its cgroup namespace once the parent has
+ * put it in the container's cgroups, so that the namespace is rooted there
+ * (child()), not at the shim's cgroup. */
 #define CLONE_ALL (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS | \
-		   CLONE_NEWIPC | CLONE_NEWCGROUP)
+		   CLONE_NEWIPC)
 
 /* overlayfs's work directory of eci-runc's overlay, in the engine's ID/ */
 #define RUNC_WORKDIR "eci-work"
@@ -108,7 +111,7 @@ static int engine_layers(const char *rootfs, struct layers *L, struct eci_err *e
 
 /* --- the pool slot ----------------------------------------------------- */
 
-static int lease_slot(pid_t child, unsigned *slot, struct eci_err *e)
+static int lease_slot(pid_t child, unsigned *slot, unsigned *gslot, struct eci_err *e)
 {
 	struct passwd *pw = getpwnam(RUNC_POOL_USER);
 	struct caller c = { 0 };
@@ -158,22 +161,125 @@ static int lease_slot(pid_t child, unsigned *slot, struct eci_err *e)
 	close(fd);
 	close(procfd);
 	*slot = l.uid_start;
+	*gslot = l.gid_start;
 	return 0;
 }
 
-/* --- idmapped copies inside the child's mount namespace ------------------ */
+/* --- what each bind source is ------------------------------------------- */
 
-/* A detached, idmapped clone of @src: its fd, or -errno. */
-static int idmap_tree(const char *src, int userns, bool recursive)
+/* @path is @dir/NAME/@leaf (@leaf NULL: @dir/NAME), NAME one component. */
+static bool one_below(const char *path, const char *dir, const char *leaf)
+{
+	size_t n = strlen(dir);
+	const char *name = path + n + 1, *slash;
+
+	if (strncmp(path, dir, n) || path[n] != '/' || !*name || *name == '.')
+		return false;
+	slash = strchr(name, '/');
+	if (!leaf)
+		return !slash;
+	return slash && slash > name && !strcmp(slash + 1, leaf);
+}
+
+static int mnt_id_of(int fd, struct statx *sx)
+{
+	return statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW,
+		     STATX_BASIC_STATS | STATX_MNT_ID, sx) < 0 ? -errno : 0;
+}
+
+/*
+ * Under a directory of filesharingAllowedDirectories, a directory owned by
+ * a regular user (UID_MIN..UID_MAX of /etc/login.defs: not root, not a
+ * system account, not a subordinate id) is shared as that user: the
+ * container's root acts there as its owner.  Its group goes with it when
+ * it is a regular group too, else the owner's own.
+ */
+static bool shared_owner(const struct policy *p, const char *path, const struct statx *sx,
+			 struct rbind *b)
+{
+	unsigned long umin = login_defs_id("UID_MIN", 1000), umax = login_defs_id("UID_MAX", 60000);
+	unsigned long gmin = login_defs_id("GID_MIN", 1000), gmax = login_defs_id("GID_MAX", 60000);
+	struct passwd *pw;
+	bool listed = false;
+
+	for (char *const *d = p->v[POL_FILESHARING].list; d && *d && !listed; d++) {
+		char real[PATH_MAX];
+
+		listed = policy_path_under(path, realpath(*d, real) ? real : *d);
+	}
+	if (!listed || !S_ISDIR(sx->stx_mode) || sx->stx_uid < umin || sx->stx_uid > umax)
+		return false;
+	b->owner = sx->stx_uid;
+	if (sx->stx_gid >= gmin && sx->stx_gid <= gmax)
+		b->group = sx->stx_gid;
+	else if ((pw = getpwuid(sx->stx_uid)) && pw->pw_gid >= gmin && pw->pw_gid <= gmax)
+		b->group = pw->pw_gid;
+	else
+		return false;
+	return true;
+}
+
+/*
+ * Container storage or a host path, decided from what the opened source
+ * is.  The engine's data root is the directory above overlay2/ of the
+ * container's own layers.  Storage is: a file directly in the engine's
+ * containers/ID/ of this container (hosts, hostname, resolv.conf), or a
+ * volume's directory volumes/NAME/_data — each on the very mount of the
+ * data root, so that a volume which is really a mount of something else
+ * (the local driver's o=bind,device=/etc) or a bind planted there is not
+ * storage.  Everything else is the host's.
+ */
+static int classify(struct rconfig *rc, const struct spec *s, const struct layers *L,
+		    struct eci_err *e)
+{
+	char root[PATH_MAX], own[PATH_MAX + 300], vols[PATH_MAX + 16];
+	_cleanup_close_ int rootfd = -1;
+	struct statx rx;
+	char *cut;
+
+	snprintf(root, sizeof(root), "%s", L->dir);		/* …/overlay2/ID */
+	for (int i = 0; i < 2 && (cut = strrchr(root, '/')) && cut > root; i++)
+		*cut = '\0';
+	rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0 || mnt_id_of(rootfd, &rx) < 0)
+		return eci_fail(e, errno, "the engine's data root %s", root);
+	snprintf(own, sizeof(own), "%s/containers/%s", root, rc->id);
+	snprintf(vols, sizeof(vols), "%s/volumes", root);
+	for (size_t i = 0; i < rc->nbinds; i++) {
+		struct rbind *b = &rc->bind[i];
+		char path[PATH_MAX];
+		struct statx sx;
+		bool same;
+		int r;
+
+		if ((r = policy_fd_path(b->fd, path, sizeof(path))) < 0 || (r = mnt_id_of(b->fd, &sx)) < 0)
+			return eci_fail(e, -r, "mount source %s", b->src);
+		same = sx.stx_mnt_id == rx.stx_mnt_id;
+		if (same && S_ISREG(sx.stx_mode) && one_below(path, own, NULL))
+			b->kind = RBIND_STORAGE;
+		else if (same && S_ISDIR(sx.stx_mode) && one_below(path, vols, "_data"))
+			b->kind = RBIND_STORAGE;
+		else if (shared_owner(&s->policy, path, &sx, b))
+			b->kind = RBIND_SHARED;
+		else
+			b->kind = RBIND_HOST;
+	}
+	return 0;
+}
+
+/* --- mounts made inside the child's mount namespace ------------------------ */
+
+/* A detached clone of @fd's tree, idmapped through @userns (-1: not
+ * idmapped): its fd, or -errno. */
+static int clone_tree(int fd, int userns, bool recursive)
 {
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns };
-	int tree = open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-			     (recursive ? AT_RECURSIVE : 0));
+	unsigned rec = recursive ? AT_RECURSIVE : 0;
+	int tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | rec);
 
 	if (tree < 0)
 		return -errno;
-	if (mount_setattr(tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
-			  sizeof(attr)) < 0) {
+	if (userns >= 0 && mount_setattr(tree, "", AT_EMPTY_PATH | rec, &attr, sizeof(attr)) < 0) {
 		int err = errno;
 
 		close(tree);
@@ -182,20 +288,101 @@ static int idmap_tree(const char *src, int userns, bool recursive)
 	return tree;
 }
 
-static int idmap_one(const char *src, const char *dst, int userns, bool recursive)
+static int place(int tree, const char *dst)
 {
-	int tree = idmap_tree(src, userns, recursive), err = 0;
+	int err = move_mount(tree, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0 ? -errno : 0;
 
-	if (tree < 0)
-		return tree;
-	if (move_mount(tree, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		err = -errno;
 	close(tree);
 	return err;
 }
 
-static int idmap_all(pid_t child, const struct rconfig *rc, const struct layers *L,
-		     struct eci_err *e)
+static int write_file_str(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), r = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+/*
+ * A user namespace in which @owner is @to_uid and @group is @to_gid, one
+ * id each, for an idmapped mount of a shared directory: on it, the
+ * owner's files are the container root's (to_uid is its host id) and
+ * what the container's root creates is the owner's; every other id of
+ * the file system has no mapping and shows as the overflow id.  A child
+ * holds the namespace while its maps are written and its fd is opened.
+ */
+static int owner_userns(uid_t owner, uid_t to_uid, gid_t group, gid_t to_gid)
+{
+	int ready[2], hold[2], fd = -1;
+	char path[64], map[64], c;
+	pid_t p;
+
+	if (pipe2(ready, O_CLOEXEC) < 0)
+		return -errno;
+	if (pipe2(hold, O_CLOEXEC) < 0) {
+		close(ready[0]), close(ready[1]);
+		return -errno;
+	}
+	p = fork();
+	if (p == 0) {
+		close(ready[0]);
+		close(hold[1]);
+		if (unshare(CLONE_NEWUSER) < 0 || write(ready[1], "x", 1) != 1)
+			_exit(1);
+		if (read(hold[0], &c, 1) < 0) { /* ends when the parent closes it */ }
+		_exit(0);
+	}
+	close(ready[1]);
+	close(hold[0]);
+	if (p > 0 && read(ready[0], &c, 1) == 1) {
+		snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)p);
+		snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)owner, (unsigned)to_uid);
+		if (write_file_str(path, map) == 0) {
+			snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)p);
+			snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)group, (unsigned)to_gid);
+			if (write_file_str(path, map) == 0) {
+				snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)p);
+				fd = open(path, O_RDONLY | O_CLOEXEC);
+			}
+		}
+	}
+	close(ready[0]);
+	close(hold[1]);
+	if (p > 0)
+		waitpid(p, NULL, 0);
+	return fd >= 0 ? fd : -EPERM;
+}
+
+/* The bind sources, cloned in the host's mount namespace (the checked fds):
+ * storage idmapped with the container's range, shared directories with
+ * their owner's map, host paths as they are. */
+static int clone_binds(const struct rconfig *rc, int userns, uid_t uid0, gid_t gid0, int *trees,
+		       struct eci_err *e)
+{
+	for (size_t i = 0; i < rc->nbinds; i++) {
+		const struct rbind *b = &rc->bind[i];
+		int ns = b->kind == RBIND_STORAGE ? userns : -1;
+
+		if (b->kind == RBIND_SHARED &&
+		    (ns = owner_userns(b->owner, uid0, b->group, gid0)) < 0)
+			return eci_fail(e, -ns, "a user namespace for the shared directory %s", b->src);
+		trees[i] = clone_tree(b->fd, ns, true);
+		if (b->kind == RBIND_SHARED)
+			close(ns);
+		if (trees[i] < 0)
+			return eci_fail(e, -trees[i], "%s mount source %s", b->kind == RBIND_HOST ?
+					"clone" : "idmap", b->src);
+	}
+	return 0;
+}
+
+static int idmap_all(pid_t child, const struct rconfig *rc, const struct layers *L, uid_t uid0,
+		     gid_t gid0, struct eci_err *e)
 {
 	char path[64];
 	int status, pipefd[2];
@@ -205,36 +392,47 @@ static int idmap_all(pid_t child, const struct rconfig *rc, const struct layers 
 		return eci_fail(e, errno, "pipe");
 	h = fork();
 	if (h == 0) {
-		int userns, mntns, upper = -1, r = 0;
+		int userns, mntns, upper = -1, r = 0, trees[RUNC_MAX_BINDS];
 		char dst[PATH_MAX + 64];
 		struct eci_err he = { 0 };
 
+		for (size_t i = 0; i < rc->nbinds; i++)
+			trees[i] = -1;
 		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)child);
 		userns = open(path, O_RDONLY | O_CLOEXEC);
 		snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)child);
 		mntns = open(path, O_RDONLY | O_CLOEXEC);
 		/*
-		 * The engine's upper directory is cloned here, in the host's
-		 * mount namespace: in the container's, the engine's overlay
-		 * on ID/merged is a locked mount, under which the kernel
-		 * clones nothing non-recursively.
+		 * The engine's upper directory and the bind sources are
+		 * cloned here, in the host's mount namespace: in the
+		 * container's, the engine's overlay on ID/merged is a locked
+		 * mount, under which the kernel clones nothing
+		 * non-recursively; and a bind source is mounted from the fd
+		 * that was checked.
 		 */
-		if (userns >= 0 && (upper = idmap_tree(L->dir, userns, false)) < 0)
+		int dirfd = open(L->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+		if (userns >= 0 && (upper = dirfd < 0 ? -errno : clone_tree(dirfd, userns, false)) < 0)
 			r = upper, eci_fail(&he, -r, "idmap the upper directory %s", L->dir);
+		if (!r && userns >= 0 && clone_binds(rc, userns, uid0, gid0, trees, &he) < 0)
+			r = -1;
 		if (!r && (userns < 0 || mntns < 0 || setns(mntns, CLONE_NEWNS) < 0))
 			r = -errno, eci_fail(&he, -r, "enter the container's mount namespace");
 		for (size_t i = 0; !r && i < L->n; i++) {
+			int fd = open(L->path[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
+
 			snprintf(dst, sizeof(dst), "%s/l%zu", rc->state, i);
-			if ((r = idmap_one(L->path[i], dst, userns, false)) < 0)
+			if ((r = fd < 0 ? -errno : clone_tree(fd, userns, false)) < 0 ||
+			    (r = place(r, dst)) < 0)
 				eci_fail(&he, -r, "idmap layer %s", L->path[i]);
 		}
 		snprintf(dst, sizeof(dst), "%s/u", rc->state);
-		if (!r && move_mount(upper, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-			r = -errno, eci_fail(&he, -r, "mount the upper directory %s", L->dir);
+		if (!r && (r = place(upper, dst)) < 0)
+			eci_fail(&he, -r, "mount the upper directory %s", L->dir);
 		for (size_t i = 0; !r && i < rc->nbinds; i++) {
 			snprintf(dst, sizeof(dst), "%s/b%zu", rc->state, i);
-			if ((r = idmap_one(rc->bind[i].src, dst, userns, true)) < 0)
-				eci_fail(&he, -r, "idmap mount source %s", rc->bind[i].src);
+			if ((r = place(trees[i], dst)) < 0)
+				eci_fail(&he, -r, "mount %s", rc->bind[i].src);
 		}
 		if (r < 0 && write(pipefd[1], he.msg, strlen(he.msg)) < 0) { /* reported below */ }
 		_exit(r < 0 ? 1 : 0);
@@ -423,8 +621,15 @@ static void child(struct rconfig *rc, struct spec *s, int sock, size_t nlayers)
 	pid_t pid;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	for (size_t i = 0; i < rc->nbinds; i++)	/* the parent mounts them */
+		close(rc->bind[i].fd);
 	if (recv(sock, &m, sizeof(m), 0) != (ssize_t)sizeof(m) || m.type != SYNC_GO)
 		_exit(EXIT_ECI);
+	if (unshare(CLONE_NEWCGROUP) < 0) {
+		eci_fail(&e, errno, "cgroup namespace");
+		sync_send_fail(sock, SYNC_FAIL, EXIT_ECI, &e);
+		_exit(EXIT_ECI);
+	}
 	snprintf(fifo, sizeof(fifo), "%s/exec.fifo", rc->state);
 	/* Opened while our ids are still the host's root: the state directory
 	 * is root's; O_RDWR so that the open does not wait for a writer. */
@@ -516,9 +721,6 @@ static int prepare_state(struct rconfig *rc, const struct layers *L, struct eci_
 	size_t nlayers = L->n;
 	char p[PATH_MAX + 64];
 
-	if (mkdir(rc->state, 0711) < 0)
-		return eci_fail(e, errno, errno == EEXIST ? "container %s already exists"
-							   : "state directory for %s", rc->id);
 	snprintf(p, sizeof(p), "%s/exec.fifo", rc->state);
 	if (mkfifo(p, 0600) < 0)
 		return eci_fail(e, errno, "%s", p);
@@ -567,12 +769,25 @@ int runc_create(struct rconfig *rc, struct spec *s)
 	struct eci_err e = { 0 };
 	static struct layers L;
 	int sock[2], master;
-	pid_t pid;
+	unsigned gslot = 0;
+	pid_t pid = -1;
 
-	if (engine_layers(rc->rootfs, &L, &e) < 0 || prepare_state(rc, &L, &e) < 0 ||
-	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0) {
-		runc_err("%s", e.msg[0] ? e.msg : strerror(errno));
+	char root[sizeof(rc->state)];
+
+	/* First what killed creates left behind (their lock is free). */
+	snprintf(root, sizeof(root), "%s", rc->state);
+	*strrchr(root, '/') = '\0';
+	runc_gc(root);
+	if (engine_layers(rc->rootfs, &L, &e) < 0 || classify(rc, s, &L, &e) < 0 ||
+	    runc_check_host(rc, s, &e) < 0 || runc_state_begin(rc, &e) < 0) {
+		runc_err("%s", e.msg);
 		return 1;
+	}
+	if (prepare_state(rc, &L, &e) < 0)
+		goto fail;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0) {
+		eci_fail(&e, errno, "socketpair");
+		goto fail;
 	}
 	s->mnt.statedir = rc->state;
 	pid = (pid_t)syscall(SYS_clone, CLONE_ALL | SIGCHLD, NULL, NULL, NULL, NULL);
@@ -581,7 +796,8 @@ int runc_create(struct rconfig *rc, struct spec *s)
 		child(rc, s, sock[1], L.n);
 	}
 	close(sock[1]);
-	if (pid < 0 || lease_slot(pid, &go.slot, &e) < 0 || idmap_all(pid, rc, &L, &e) < 0)
+	if (pid < 0 || lease_slot(pid, &go.slot, &gslot, &e) < 0 ||
+	    idmap_all(pid, rc, &L, go.slot, gslot, &e) < 0)
 		goto fail;
 	runc_cgroups(rc, pid, false);
 	if (send(sock[0], &go, sizeof(go), MSG_NOSIGNAL) != (ssize_t)sizeof(go))

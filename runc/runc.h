@@ -38,10 +38,23 @@
 #define RUNC_POOL_USER "eci-engine"
 #define RUNC_MAX_BINDS 64
 
+/*
+ * What a bind mount's source is (create.c, classify()): the container's own
+ * storage is shown with its range of ids, like its root file system; any
+ * other host path keeps the host's ownership, except that under a
+ * directory of filesharingAllowedDirectories its owner's ids are the
+ * container root's.
+ */
+enum rbind_kind { RBIND_HOST, RBIND_STORAGE, RBIND_SHARED };
+
 struct rbind {
-	char *src;		/* host path */
+	char *src;		/* host path, as config.json gives it */
 	char *dst;		/* container path */
 	bool ro, dir;
+	int fd;			/* the source, opened once (O_PATH): checked, then mounted */
+	enum rbind_kind kind;
+	uid_t owner;		/* RBIND_SHARED: the host ids container root acts as */
+	gid_t group;
 };
 
 struct rconfig {
@@ -81,6 +94,9 @@ void runc_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* runc/config.c: config.json -> spec + engine parts; refusals here */
 int runc_load_config(struct rconfig *rc, struct spec *s, struct eci_err *e);
+/* The host around the container: the engine's exposure on TCP, and the
+ * bind sources that are not the container's storage (after classify()). */
+int runc_check_host(struct rconfig *rc, struct spec *s, struct eci_err *e);
 
 /* runc/state.c */
 int runc_state_dir(const char *root, const char *id, char *out, size_t size);

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * gate.c - what a container may have mounted from the host, for both front ends
+ *
+ * Theory of Operation: eci-run's -v and eci-runc's bind mounts come here
+ * with the source already open (O_PATH, once): the object judged is the
+ * object that will be mounted, so swapping a directory for a symlink
+ * between the check and the mount changes nothing (the mount is made from
+ * the same fd).  The path judged is the one the kernel gives for that fd,
+ * after every symlink, never the name the user typed.  A source is
+ * refused when it is, holds or lies under a path of blockedMounts, or when
+ * it is, or holds, the listening socket of a container engine — found by
+ * what the socket is (engine.c), at whatever path the engine was told to
+ * listen — unless the image is one of dockerSocketMount.imageList.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "policy.h"
+
+int policy_fd_path(int fd, char *buf, size_t size)
+{
+	char proc[64];
+	ssize_t n;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	n = readlink(proc, buf, size - 1);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= size - 1)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	/* a path the kernel cannot name from our root, or one deleted */
+	if (buf[0] != '/' || (n > 10 && !strcmp(buf + n - 10, " (deleted)")))
+		return -ENOENT;
+	return 0;
+}
+
+bool policy_path_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (n == 1 && dir[0] == '/')
+		return true;
+	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+int policy_refuse(const struct policy *p, enum pol_key k, const char *what, const char *image,
+		  struct eci_err *e)
+{
+	const struct pol_value *v = &p->v[k];
+
+	if (v->locked)
+		eci_fail(e, 0, "%s: \"%s\" is managed by your administrator (%s)", what,
+			 pol_names[k], v->source);
+	else
+		eci_fail(e, 0, "%s: not allowed by \"%s\" (%s)", what, pol_names[k], v->source);
+	policy_audit(p, "refused", k, image, e->msg);
+	return -1;
+}
+
+/* The mounts' form: WHAT already says it is not allowed; the setting and
+ * its file follow in parentheses. */
+static int refuse_mount(const struct policy *p, enum pol_key k, const char *what,
+			const char *image, struct eci_err *e)
+{
+	const struct pol_value *v = &p->v[k];
+
+	if (v->locked)
+		eci_fail(e, 0, "%s (\"%s\" is managed by your administrator (%s))", what,
+			 pol_names[k], v->source);
+	else
+		eci_fail(e, 0, "%s (\"%s\", %s)", what, pol_names[k], v->source);
+	policy_audit(p, "refused", k, image, e->msg);
+	return -1;
+}
+
+static bool is_socket_path(const char *p)
+{
+	return strstr(p, "docker.sock") || strstr(p, "containerd.sock");
+}
+
+int policy_check_mount(const struct policy *p, int fd, const char *flag, const char *image,
+		       const struct engines *en, struct eci_err *e)
+{
+	bool socket_ok = image && policy_list_match(p->socket_images, image);
+	const struct eng_sock *sock;
+	char path[PATH_MAX], what[PATH_MAX * 2 + 300];
+	int r;
+
+	if (!p->v[POL_ECI].b)
+		return 0;
+	if ((r = policy_fd_path(fd, path, sizeof(path))) < 0)
+		return eci_fail(e, -r, "%s", flag);
+	for (char *const *b = p->v[POL_BLOCKED_MOUNTS].list; b && *b; b++) {
+		char real[PATH_MAX];
+		const char *bp = realpath(*b, real) ? real : *b;
+
+		if (socket_ok && is_socket_path(bp))
+			continue;
+		if (policy_path_under(path, bp) || policy_path_under(bp, path) ||
+		    policy_path_under(path, *b) || policy_path_under(*b, path)) {
+			snprintf(what, sizeof(what), "%s: %s is, holds or is under the blocked path "
+				 "%s, which is not allowed under enhanced container isolation",
+				 flag, path, *b);
+			return refuse_mount(p, POL_BLOCKED_MOUNTS, what, image, e);
+		}
+	}
+	if (!socket_ok && en && (sock = policy_engine_socket(en, fd, path))) {
+		snprintf(what, sizeof(what), "%s: %s is, or holds, the engine socket %s of %s (pid "
+			 "%d), which is not allowed under enhanced container isolation: only the "
+			 "images of its dockerSocketMount.imageList may have it", flag, path,
+			 sock->path, sock->proc, (int)sock->pid);
+		return refuse_mount(p, POL_ECI, what, image, e);
+	}
+	return 0;
+}
+
+/* TEMPORARY until engine.c lands */
+__attribute__((weak)) const struct eng_sock *policy_engine_socket(const struct engines *en, int fd,
+								   const char *fdpath)
+{
+	return NULL;
+}
+__attribute__((weak)) int policy_engines_scan(struct engines *en, struct eci_err *e)
+{
+	en->nsock = en->ntcp = 0;
+	return 0;
+}
+__attribute__((weak)) const struct eng_tcp *policy_engine_exposed(const struct engines *en, pid_t caller)
+{
+	return NULL;
+}
