@@ -7,16 +7,21 @@
  * command line with eci's isolation, whatever config.json asks for:
  *   - the container always gets a user namespace, its root mapped to an
  *     exclusive 65536-id slot of the pool account's subordinate ranges
- *     (leases shared with eci-newidmap's registry); the engine's root-owned
- *     image layers and bind mounts are made to appear correctly owned
- *     inside through idmapped mounts, and the root file system overlay is
- *     rebuilt over idmapped layers (an overlay cannot be idmapped itself);
+ *     (leases shared with eci-newidmap's registry); the container's own
+ *     storage (the engine's root-owned image layers, its files for this
+ *     container, named volumes) is made to appear correctly owned inside
+ *     through idmapped mounts, and the root file system overlay is rebuilt
+ *     over idmapped layers (an overlay cannot be idmapped itself); every
+ *     other host path keeps its host ownership (create.c, classify());
  *   - host namespaces and namespace paths are refused;
  *   - capabilities never exceed what config.json lists, and stay inside the
  *     user namespace; eci's own system view (masked and read-only paths,
  *     locked mounts) and its default seccomp profile apply in all cases,
  *     --privileged included; the engine's profile cannot loosen it;
- *   - mounts of the engine socket and of blockedMounts are refused.
+ *   - mounts of an engine's socket (recognised by what it is) and of
+ *     blockedMounts are refused, through the gate both front ends share
+ *     (policy/gate.c); so is serving an engine that listens on TCP
+ *     without TLS (exposeDockerAPIOnTCP2375).
  * The container is built by the same code as eci-run's (mounts/, pid 1 in
  * init.c, the nested namespaces of nest.c, caps, seccomp); what differs is
  * the front end, the state under --root, and the engine's stdio.
