@@ -108,16 +108,15 @@ int policy_check_mount(const struct policy *p, int fd, const char *flag, const c
 		if (policy_path_under(path, bp) || policy_path_under(bp, path) ||
 		    policy_path_under(path, *b) || policy_path_under(*b, path)) {
 			snprintf(what, sizeof(what), "%s: %s is, holds or is under the blocked path "
-				 "%s, which is not allowed under enhanced container isolation",
-				 flag, path, *b);
+				 "%s", flag, path, *b);
 			return refuse_mount(p, POL_BLOCKED_MOUNTS, what, image, e);
 		}
 	}
 	if (!socket_ok && en && (sock = policy_engine_socket(en, fd, path))) {
-		snprintf(what, sizeof(what), "%s: %s is, or holds, the engine socket %s of %s (pid "
-			 "%d), which is not allowed under enhanced container isolation: only the "
-			 "images of its dockerSocketMount.imageList may have it", flag, path,
-			 sock->path, sock->proc, (int)sock->pid);
+		snprintf(what, sizeof(what), "%s: %s the engine socket of %s (pid %d) at %s, which is "
+			 "not allowed under enhanced container isolation", flag,
+			 strcmp(path, sock->path) ? "holds" : "is", sock->proc, (int)sock->pid,
+			 sock->path);
 		return refuse_mount(p, POL_ECI, what, image, e);
 	}
 	return 0;

@@ -167,7 +167,25 @@ static int lease_slot(pid_t child, unsigned *slot, unsigned *gslot, struct eci_e
 
 /* --- what each bind source is ------------------------------------------- */
 
-/* @path is @dir/NAME/@leaf (@leaf NULL: @dir/NAME), NAME one component. */
+/*
+ * The files dockerd writes for one container and binds into it.  Not
+ * every file of containers/ID: config.v2.json and hostconfig.json, which
+ * the engine reads back when it restarts, must never be the container's.
+ */
+static bool engine_file(const char *path, const char *dir)
+{
+	static const char *const names[] = { "hosts", "hostname", "resolv.conf" };
+	size_t n = strlen(dir);
+
+	if (strncmp(path, dir, n) || path[n] != '/')
+		return false;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(path + n + 1, names[i]))
+			return true;
+	return false;
+}
+
+/* @path is @dir/NAME/@leaf, NAME one component. */
 static bool one_below(const char *path, const char *dir, const char *leaf)
 {
 	size_t n = strlen(dir);
@@ -176,8 +194,6 @@ static bool one_below(const char *path, const char *dir, const char *leaf)
 	if (strncmp(path, dir, n) || path[n] != '/' || !*name || *name == '.')
 		return false;
 	slash = strchr(name, '/');
-	if (!leaf)
-		return !slash;
 	return slash && slash > name && !strcmp(slash + 1, leaf);
 }
 
@@ -222,8 +238,8 @@ static bool shared_owner(const struct policy *p, const char *path, const struct 
 /*
  * Container storage or a host path, decided from what the opened source
  * is.  The engine's data root is the directory above overlay2/ of the
- * container's own layers.  Storage is: a file directly in the engine's
- * containers/ID/ of this container (hosts, hostname, resolv.conf), or a
+ * container's own layers.  Storage is: the engine's hosts, hostname or
+ * resolv.conf of this container (in containers/ID/ of the data root), or a
  * volume's directory volumes/NAME/_data — each on the very mount of the
  * data root, so that a volume which is really a mount of something else
  * (the local driver's o=bind,device=/etc) or a bind planted there is not
@@ -255,7 +271,7 @@ static int classify(struct rconfig *rc, const struct spec *s, const struct layer
 		if ((r = policy_fd_path(b->fd, path, sizeof(path))) < 0 || (r = mnt_id_of(b->fd, &sx)) < 0)
 			return eci_fail(e, -r, "mount source %s", b->src);
 		same = sx.stx_mnt_id == rx.stx_mnt_id;
-		if (same && S_ISREG(sx.stx_mode) && one_below(path, own, NULL))
+		if (same && S_ISREG(sx.stx_mode) && engine_file(path, own))
 			b->kind = RBIND_STORAGE;
 		else if (same && S_ISDIR(sx.stx_mode) && one_below(path, vols, "_data"))
 			b->kind = RBIND_STORAGE;
