@@ -462,6 +462,47 @@ START_TEST(volume_rw)
 }
 END_TEST
 
+/*
+ * A writable volume: no set-user-ID or set-group-ID file may be left on the
+ * host (any user could run it as the container's ids), whatever seccomp
+ * profile the container runs with; a container without one keeps chmod.
+ */
+START_TEST(volume_no_setid)
+{
+	static const char *const profiles[] = { "seccomp=default", "seccomp=unconfined" };
+	char dir[128], spec[160], path[160];
+	struct run_result r;
+	struct stat st;
+
+	host_dir(dir, sizeof(dir), "vol", 01777);
+	snprintf(spec, sizeof(spec), "%s:/w", dir);
+	for (size_t i = 0; i < 2; i++) {
+		ECI(&r, "--privileged", "--security-opt", profiles[i], "-v", spec, "default",
+		    "/bin/sh", "-c", "echo x > /w/f; chmod 4755 /w/f; echo u=$?; chmod g+s /w/f; "
+		    "echo g=$?; mknod /w/n p; chmod 2755 /w/n; echo n=$?; chmod 0755 /w/f; echo p=$?");
+		want(&r, 0);
+		has(r.out, "u=1\ng=1\n");
+		has(r.out, "n=1\np=0\n");
+		has(r.err, "Operation not permitted");
+		t_run_free(&r);
+		snprintf(path, sizeof(path), "%s/f", dir);
+		ck_assert_int_eq(stat(path, &st), 0);
+		ck_assert_msg(!(st.st_mode & (S_ISUID | S_ISGID)), "mode %o", st.st_mode);
+		snprintf(path, sizeof(path), "%s/n", dir);
+		ck_assert_int_eq(stat(path, &st), 0);
+		ck_assert_msg(!(st.st_mode & (S_ISUID | S_ISGID)), "mode %o", st.st_mode);
+		rm_rf(path);
+	}
+	/* Control: without a writable host path the guard is not there. */
+	snprintf(spec, sizeof(spec), "%s:/w:ro", dir);
+	ECI(&r, "-v", spec, "default", "/bin/sh", "-c",
+	    "echo x > /tmp/f; chmod 4755 /tmp/f && stat -c %a /tmp/f");
+	want(&r, 0);
+	has(r.out, "4755");
+	t_run_free(&r);
+}
+END_TEST
+
 START_TEST(volume_not_world_readable)
 {
 	char dir[128], spec[160];
@@ -707,6 +748,7 @@ Suite *mounts_suite(void)
 	tcase_add_test(tf, tmpfs_noexec);
 	tcase_add_test(tf, tmpfs_size_mode);
 	tcase_add_test(tf, volume_rw);
+	tcase_add_test(tf, volume_no_setid);
 	tcase_add_test(tf, volume_not_world_readable);
 	tcase_add_test(tf, volume_ro_file);
 	tcase_add_test(tf, bad_input);
