@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "engine.h"
 #include "launcher.h"
 #include "policy.h"
 #include "subid.h"
@@ -411,13 +412,13 @@ static void check_subids(const char *name)
 
 /* --- the helper and the policy ------------------------------------------- */
 
-static void check_integrity(void)
+/* @p: the policy as eci-run reads it, for the checks after; freed by the caller. */
+static void check_integrity(struct policy *p)
 {
 	struct integrity in;
-	struct policy p;
 	long max;
 
-	policy_integrity(&p, &in);
+	policy_integrity(p, &in);
 	if (in.helper_ok)
 		say(V_OK, NULL, "eci-newidmap: %s: owned by root, writable by root only, file "
 		    "capabilities exactly cap_setuid,cap_setgid=ep", in.helper_path);
@@ -433,11 +434,10 @@ static void check_integrity(void)
 		    "them owned by root and writable by root only (chown root:root; chmod go-w), "
 		    "or fixes the file named; a malformed settings file of yours: fix or remove it",
 		    "policy: %s", in.policy.msg);
-	max = in.policy_ok ? (long)p.v[POL_MAX_CONTAINERS].i : 0;
+	max = in.policy_ok ? (long)p->v[POL_MAX_CONTAINERS].i : 0;
 	if (max > 0)
 		printf("     note: maxContainersPerUser = %ld (%s): at most %ld containers at once\n",
-		       max, p.v[POL_MAX_CONTAINERS].source, max);
-	policy_free(&p);
+		       max, p->v[POL_MAX_CONTAINERS].source, max);
 }
 
 /* --- optional: networking ------------------------------------------------ */
@@ -783,11 +783,52 @@ static void check_pool(void)
 		    "of 65536 ids in %s", u.slots ? "/etc/subgid" : "/etc/subuid");
 }
 
+/* --- optional: the docker API on TCP ------------------------------------ */
+
+#define TCP_FIX "an administrator removes the TCP listener (-H tcp://... or \"hosts\" in " \
+	"daemon.json) or makes dockerd verify its clients (--tlsverify with --tlscacert, " \
+	"--tlscert and --tlskey)"
+
+/*
+ * ECI's promise that the engine's API is never on the network without
+ * TLS client verification, as eci-runc checks it before each container
+ * (policy_engine_exposed()).  Without root only the engines' command lines
+ * and daemon.json are read, not their sockets.
+ */
+static void check_engine_tcp(const struct policy *p)
+{
+	_cleanup_free_ struct engines *en = calloc(1, sizeof(*en));
+	const struct pol_value *v = &p->v[POL_EXPOSE_TCP];
+	struct eci_err e = { 0 };
+	const struct eng_tcp *t;
+
+	if (!en || policy_engines_scan(en, &e) < 0) {
+		say(V_WARN, NULL, "docker API on TCP: cannot tell: %s", en ? e.msg : "out of memory");
+		return;
+	}
+	t = policy_engine_exposed(en, 0);
+	if (!t && en->ntcp)
+		say(V_OK, NULL, "docker API on TCP: dockerd (pid %d) on tcp %s verifies TLS clients",
+		    (int)en->tcp[0].pid, en->tcp[0].addr);
+	else if (!t)
+		say(V_OK, NULL, "docker API on TCP: none found%s", getuid() ? " (from the engines' "
+		    "command lines; root also reads their sockets)" : "");
+	else if (!v->b)
+		say(V_WARN, TCP_FIX, "dockerd (pid %d) listens on tcp %s without TLS client "
+		    "verification: eci-runc refuses its containers (%s is false, %s)", (int)t->pid,
+		    t->addr, pol_names[POL_EXPOSE_TCP], v->source);
+	else
+		say(V_WARN, TCP_FIX, "dockerd (pid %d) listens on tcp %s without TLS client "
+		    "verification, allowed by %s (%s): whoever reaches it is root here", (int)t->pid,
+		    t->addr, pol_names[POL_EXPOSE_TCP], v->source);
+}
+
 /* --- eci-run doctor ------------------------------------------------------- */
 
 int doctor_main(int argc, char **argv)
 {
 	struct passwd *pw = getpwuid(getuid());
+	struct policy p;
 	char name[64];
 
 	if (argc > 1) {
@@ -804,13 +845,15 @@ int doctor_main(int argc, char **argv)
 	check_sysctls();
 	check_userns_overlay();
 	check_subids(name);
-	check_integrity();
+	check_integrity(&p);
 	printf("\nOptional: without these some flags%s do not work\n",
 	       getuid() ? "" : " or eci-runc");
 	check_network();
 	check_cgroup();
 	check_idmap();
 	check_pool();
+	check_engine_tcp(&p);
+	policy_free(&p);
 	if (failures)
 		printf("\neci cannot run here: %d required check%s failed (exit status 1); see the "
 		       "fixes above\n", failures, failures == 1 ? "" : "s");

@@ -122,18 +122,3 @@ int policy_check_mount(const struct policy *p, int fd, const char *flag, const c
 	return 0;
 }
 
-/* TEMPORARY until engine.c lands */
-__attribute__((weak)) const struct eng_sock *policy_engine_socket(const struct engines *en, int fd,
-								   const char *fdpath)
-{
-	return NULL;
-}
-__attribute__((weak)) int policy_engines_scan(struct engines *en, struct eci_err *e)
-{
-	en->nsock = en->ntcp = 0;
-	return 0;
-}
-__attribute__((weak)) const struct eng_tcp *policy_engine_exposed(const struct engines *en, pid_t caller)
-{
-	return NULL;
-}

@@ -1,4 +1,4 @@
-POLICY_OBJS := $(addprefix $(O)/obj/policy/,policy.o tamper.o audit.o gate.o)
+POLICY_OBJS := $(addprefix $(O)/obj/policy/,policy.o tamper.o audit.o engine.o gate.o)
 LIB_POLICY  := $(O)/lib/libecipolicy.a
 $(LIB_POLICY): $(POLICY_OBJS)
 LIBS += $(LIB_POLICY)
@@ -10,7 +10,7 @@ $(O)/obj/policy/policy-test.o: policy/policy.c
 	@echo "  CC      $< (test)"
 	@$(CC) $(ALL_CFLAGS) -DECI_POLICY_FROM_ENV -MMD -MP -c -o $@ $<
 LIB_POLICY_TEST := $(O)/lib/libecipolicy-test.a
-$(LIB_POLICY_TEST): $(addprefix $(O)/obj/policy/,policy-test.o tamper.o audit.o gate.o)
+$(LIB_POLICY_TEST): $(addprefix $(O)/obj/policy/,policy-test.o tamper.o audit.o engine.o gate.o)
 
 # make fuzz-policy [FUZZ_SECONDS=60]: libFuzzer on the policy.d parser.
 $(O)/fuzz/fuzz_policy: policy/fuzz_policy.c policy/policy.c policy/policy.h common/err.c

@@ -17,9 +17,9 @@ $(O)/fuzz/fuzz_seccomp: t/fuzz/fuzz_seccomp.c launcher/profile.c launcher/seccom
 $(O)/fuzz/fuzz_config: t/fuzz/fuzz_config.c runc/config.c runc/log.c launcher/caps.c launcher/seccomp.c \
 		launcher/scdefault.c $(O)/gen/sc-prebuilt.c \
 		launcher/profile.c launcher/env.c launcher/user.c mounts/parse.c policy/policy.c \
-		policy/audit.c policy/tamper.c policy/gate.c common/err.c common/util.c
+		policy/audit.c policy/tamper.c policy/gate.c policy/engine.c common/err.c common/util.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -Irunc $(PKG_CFLAGS) -o $@ $^ -lseccomp -ljansson -lcap
+	$(FUZZ_CC) -Irunc $(PKG_CFLAGS) -o $@ $^ -lseccomp -ljansson -lcap -lmnl
 $(O)/fuzz/fuzz_manifest: t/fuzz/fuzz_manifest.c image/oci.c image/cryptoload.c common/dl.c \
 		common/err.c common/util.c
 	@mkdir -p $(@D)

@@ -15,6 +15,7 @@ int main(void)
 		help_suite,
 		seccomp_suite,
 		trim_suite,
+		engine_id_suite,
 		NULL,
 	};
 

@@ -13,5 +13,6 @@ Suite *help_suite(void);
 Suite *seccomp_suite(void);
 Suite *trim_suite(void);
 Suite *scan_suite(void);
+Suite *engine_id_suite(void);
 
 #endif
