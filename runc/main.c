@@ -8,12 +8,14 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -186,12 +188,18 @@ static int do_create(int argc, char **argv, bool run)
 
 static int do_start(const char *id)
 {
+	static struct rstate st;
 	char dir[4200], fifo[4300];
-	pid_t pid;
+	const char *status;
 	int fd;
 
-	if (runc_read_state(root, id, &pid, NULL, 0) < 0) {
+	if (runc_read_state(root, id, &st) < 0) {
 		runc_err("container %s does not exist", id);
+		return 1;
+	}
+	status = runc_status(root, id, &st);
+	if (strcmp(status, "created")) {
+		runc_err("container %s is not created (%s)", id, status);
 		return 1;
 	}
 	runc_state_dir(root, id, dir, sizeof(dir));
@@ -213,16 +221,20 @@ static int do_start(const char *id)
 
 static int do_state(const char *id)
 {
-	char bundle[4096];
-	pid_t pid;
+	static struct rstate st;
+	const char *status;
 	json_t *j;
 
-	if (runc_read_state(root, id, &pid, bundle, sizeof(bundle)) < 0) {
+	if (runc_read_state(root, id, &st) < 0) {
 		runc_err("container \"%s\" does not exist", id);
 		return 1;
 	}
+	/* runc reports pid 0 for a stopped container: the recorded pid may
+	 * name another process by now */
+	status = runc_status(root, id, &st);
 	j = json_pack("{s:s, s:s, s:i, s:s, s:s}", "ociVersion", "1.0.2", "id", id, "pid",
-		      (int)pid, "status", runc_status(root, id, pid), "bundle", bundle);
+		      strcmp(status, "stopped") ? (int)st.pid : 0, "status", status, "bundle",
+		      st.bundle);
 	json_dumpf(j, stdout, JSON_INDENT(2));
 	putchar('\n');
 	json_decref(j);
@@ -251,8 +263,8 @@ static int parse_signal(const char *s)
 
 static int do_kill(int argc, char **argv)
 {
-	int i = 1, sig = SIGTERM;
-	pid_t pid;
+	static struct rstate st;
+	int i = 1, sig = SIGTERM, fd;
 
 	if (i < argc && !strcmp(argv[i], "--all"))
 		i++;	/* pid 1's death takes the whole pid namespace with it */
@@ -262,71 +274,91 @@ static int do_kill(int argc, char **argv)
 		runc_err("unknown signal '%s'", argv[i + 1]);
 		return 1;
 	}
-	if (runc_read_state(root, argv[i], &pid, NULL, 0) < 0) {
+	if (runc_read_state(root, argv[i], &st) < 0) {
 		runc_err("container %s does not exist", argv[i]);
 		return 1;
 	}
-	if (strcmp(runc_status(root, argv[i], pid), "stopped") && kill(pid, sig) < 0) {
-		runc_err("kill %s: %s", argv[i], strerror(errno));
+	/* Through a pidfd checked to be pid 1: never to a reused pid.  The
+	 * shim takes "container not running" for "already gone". */
+	fd = runc_open_init(&st);
+	if (fd < 0) {
+		runc_err("container not running");
 		return 1;
 	}
+	if (syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) < 0) {
+		if (errno == ESRCH)
+			runc_err("container not running");
+		else
+			runc_err("kill %s: %s", argv[i], strerror(errno));
+		close(fd);
+		return 1;
+	}
+	close(fd);
 	return 0;
+}
+
+/* SIGKILL pid 1 (@fd) and wait, a second at most, for it to be gone. */
+static void kill_and_wait(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	if (syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0) == 0)
+		while (poll(&p, 1, 1000) < 0 && errno == EINTR)
+			;
 }
 
 static int do_delete(int argc, char **argv)
 {
+	static struct rstate st;
+	static struct rconfig rc;
 	bool force = false;
-	char dir[4200], cg[600] = "";
-	struct rconfig rc = { 0 };
-	int i = 1;
-	pid_t pid;
+	char dir[4200];
+	int i = 1, fd;
 
 	if (i < argc && (!strcmp(argv[i], "--force") || !strcmp(argv[i], "-f")))
 		force = true, i++;
 	if (i >= argc)
 		return usage();
-	if (runc_read_state(root, argv[i], &pid, NULL, 0) < 0) {
+	runc_gc(root);
+	if (runc_read_state(root, argv[i], &st) < 0) {
 		runc_err("container %s does not exist", argv[i]);
 		return 1;
 	}
-	if (strcmp(runc_status(root, argv[i], pid), "stopped")) {
+	/* A pid that is no longer pid 1 is a stopped container's. */
+	fd = runc_open_init(&st);
+	if (fd >= 0) {
 		if (!force) {
+			close(fd);
 			runc_err("cannot delete container %s that is not stopped", argv[i]);
 			return 1;
 		}
-		kill(pid, SIGKILL);
-		for (int k = 0; k < 200 && strcmp(runc_status(root, argv[i], pid), "stopped"); k++)
-			usleep(5000);
+		kill_and_wait(fd);
+		close(fd);
 	}
 	runc_state_dir(root, argv[i], dir, sizeof(dir));
-	{
-		char path[4300];
-		json_t *j;
-
-		snprintf(path, sizeof(path), "%s/state.json", dir);
-		j = json_load_file(path, 0, NULL);
-		snprintf(cg, sizeof(cg), "%s", json_string_value(json_object_get(j, "cgroupsPath")) ?: "");
-		json_decref(j);
-	}
-	snprintf(rc.cgroups_path, sizeof(rc.cgroups_path), "%s", cg);
-	runc_cgroups(&rc, pid, true);
+	snprintf(rc.cgroups_path, sizeof(rc.cgroups_path), "%s", st.cgroups_path);
+	runc_cgroups(&rc, 0, true);
 	rm_rf_at(AT_FDCWD, dir);
 	return 0;
 }
 
 static int do_list(void)
 {
-	DIR *d = opendir(root);
+	static struct rstate st;
+	DIR *d;
 	struct dirent *de;
 
+	runc_gc(root);
+	d = opendir(root);
 	printf("ID\tPID\tSTATUS\tBUNDLE\n");
 	while (d && (de = readdir(d))) {
-		char bundle[4096];
-		pid_t pid;
+		const char *status;
 
-		if (de->d_name[0] != '.' && runc_read_state(root, de->d_name, &pid, bundle, sizeof(bundle)) == 0)
-			printf("%s\t%d\t%s\t%s\n", de->d_name, (int)pid,
-			       runc_status(root, de->d_name, pid), bundle);
+		if (de->d_name[0] == '.' || runc_read_state(root, de->d_name, &st) < 0)
+			continue;
+		status = runc_status(root, de->d_name, &st);
+		printf("%s\t%d\t%s\t%s\n", de->d_name, strcmp(status, "stopped") ? (int)st.pid : 0,
+		       status, st.bundle);
 	}
 	if (d)
 		closedir(d);
@@ -338,21 +370,28 @@ static int do_ps(int argc, char **argv)
 {
 	const char *id = argv[argc - 1];
 	char path[300], want[64], got[64];
+	static struct rstate st;
 	bool json = false;
 	DIR *d = opendir("/proc");
 	struct dirent *de;
-	pid_t pid;
-	int n = 0;
+	int n = 0, fd;
 
 	for (int i = 1; i < argc - 1; i++)	/* --format json, -f json, --format=json */
 		json |= !strcmp(argv[i], "json") || !strcmp(argv[i], "--format=json");
-	if (runc_read_state(root, id, &pid, NULL, 0) < 0) {
+	if (runc_read_state(root, id, &st) < 0) {
 		runc_err("container %s does not exist", id);
 		return 1;
 	}
-	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
-	n = (int)readlink(path, want, sizeof(want) - 1);
+	/* Read while the pidfd shows pid 1 alive: the namespace is its own
+	 * (a stopped container lists nothing). */
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)st.pid);
+	fd = runc_open_init(&st);
+	n = fd >= 0 ? (int)readlink(path, want, sizeof(want) - 1) : -1;
 	want[n > 0 ? n : 0] = '\0';
+	if (fd >= 0 && poll(&(struct pollfd){ .fd = fd, .events = POLLIN }, 1, 0) != 0)
+		want[0] = '\0';	/* it exited meanwhile */
+	if (fd >= 0)
+		close(fd);
 	n = 0;
 	printf(json ? "[" : "PID\n");
 	while (want[0] && d && (de = readdir(d))) {
@@ -472,14 +511,14 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[0], "start") && argc == 2)
 		return do_start(argv[1]);
 	if (!strcmp(argv[0], "run")) {
+		static struct rstate rs;
 		int r = do_create(argc, argv, true);
-		pid_t pid;
 		int st;
 
-		if (r || do_start(argv[argc - 1]) ||
-		    runc_read_state(root, argv[argc - 1], &pid, NULL, 0) < 0)
+		/* pid 1 is our child: its pid is ours to wait for */
+		if (r || do_start(argv[argc - 1]) || runc_read_state(root, argv[argc - 1], &rs) < 0)
 			return r ? r : 1;
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		while (waitpid(rs.pid, &st, 0) < 0 && errno == EINTR)
 			;
 		return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	}

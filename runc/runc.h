@@ -106,8 +106,15 @@ int runc_check_host(struct rconfig *rc, struct spec *s, struct eci_err *e);
 /* runc/state.c */
 int runc_state_dir(const char *root, const char *id, char *out, size_t size);
 int runc_save_state(const struct rconfig *rc, pid_t pid, unsigned slot);
-int runc_read_state(const char *root, const char *id, pid_t *pid, char *bundle, size_t bsize);
-const char *runc_status(const char *root, const char *id, pid_t pid);
+/* ROOT/ID/state.json into @st: 0, or < 0 (no such container, or no pid in it) */
+int runc_read_state(const char *root, const char *id, struct rstate *st);
+/* /proc/PID/stat: its parent and start time (field 22), either may be NULL */
+int runc_proc_stat(pid_t pid, pid_t *ppid, unsigned long long *starttime);
+/* A pidfd of @st's pid 1, checked to be that process (its start time) and
+ * alive after the check; -ESRCH when it has exited or the pid is another's */
+int runc_open_init(const struct rstate *st);
+/* "created", "running" or "stopped" (pid 1 as runc_open_init() sees it) */
+const char *runc_status(const char *root, const char *id, const struct rstate *st);
 /* Create ROOT/ID (mode 0711) and hold its lock in rc->lock_fd while create
  * runs; record what a crashed create must undo (its cgroups path). */
 int runc_state_begin(struct rconfig *rc, struct eci_err *e);

@@ -24,7 +24,7 @@ $(O)/t/probe: t/probe/probe.c t/probe/escape.c
 TEST_BINS += $(O)/t/probe
 
 # End-to-end tests of eci-runc under dockerd (t/engine/run.sh).
-ENGINE_OBJS := $(O)/obj/t/engine/check_engine.o
+ENGINE_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(wildcard t/engine/*.c))
 $(O)/t/engine-tests: $(ENGINE_OBJS) $(TLIB_OBJS) $(ECI_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)

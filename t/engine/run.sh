@@ -3,16 +3,23 @@
 #
 # Starts a private dockerd (its own --data-root, --exec-root, --pidfile and
 # socket, --iptables=false --bridge=none) with STAGE/bin/eci-runc registered
-# as the runtime "eci", imports the default image's layer as eci-default,
-# runs STAGE/t/engine-tests, and always stops dockerd again.
+# as the runtime "eci", and the test build of it (STAGE/t/eci-runc-policytest,
+# reading its policy from a root-owned directory the tests write to) as
+# "eci-pol"; imports the default image's layer as eci-default, runs
+# STAGE/t/engine-tests, then the escape catalogue, and always stops dockerd
+# (and the second one the exposure test starts, t/engine/tcp-engine.sh).
 set -u
 stage=$1
 [ "$(id -u)" = 0 ] || { echo "SKIP engine: needs root to run dockerd"; echo "Skipped: 1"; exit 0; }
 sh tools/account.sh eci-engine 64 >/dev/null || exit 1
+# The regular user whose directory the file-sharing tests share.
+sh tools/account.sh ecitest 4 >/dev/null || exit 1
+tools=$PWD/t/engine
 dir=$(mktemp -d /var/lib/eci-e2e.XXXXXX)
 run=$(mktemp -d /run/eci-e2e.XXXXXX)
 sock=$run/docker.sock
 stop() {
+	sh "$tools/tcp-engine.sh" stop "$run/tcp" "$dir/tcp"
 	[ -f "$run/docker.pid" ] && kill "$(cat "$run/docker.pid")" 2>/dev/null
 	for i in $(seq 1 50); do [ -f "$run/docker.pid" ] || break; sleep 0.2; done
 	pkill -f "containerd-shim-runc-v2 -namespace moby -address $run" 2>/dev/null
@@ -21,9 +28,18 @@ stop() {
 	rm -rf "$dir" "$run"
 }
 trap stop EXIT
+# Policy for "eci-pol": the defaults of policy.d; each test adds its file
+# and removes it.  Root's and closed to others, as policy/tamper.c wants.
+mkdir -m 0755 "$run/policy"
+cp policy.d/*.json "$run/policy/"
+chmod 0644 "$run/policy/"*.json
+printf '#!/bin/sh\nexec env ECI_POLICY_DIR=%s %s/t/eci-runc-policytest "$@"\n' \
+	"$run/policy" "$stage" > "$run/eci-pol"
+chmod 0755 "$run/eci-pol"
 dockerd --data-root "$dir/data" --exec-root "$run/x" --pidfile "$run/docker.pid" \
 	-H "unix://$sock" --iptables=false --bridge=none --ip-forward=false \
-	--add-runtime "eci=$stage/bin/eci-runc" > "$dir/dockerd.log" 2>&1 &
+	--add-runtime "eci=$stage/bin/eci-runc" --add-runtime "eci-pol=$run/eci-pol" \
+	> "$dir/dockerd.log" 2>&1 &
 for i in $(seq 1 150); do
 	docker -H "unix://$sock" info >/dev/null 2>&1 && break
 	sleep 0.2
@@ -32,6 +48,9 @@ docker -H "unix://$sock" info >/dev/null 2>&1 || { echo "dockerd did not start:"
 layer=$(ls -S "$stage/share/eci/images/default/blobs/sha256/" | head -n1)
 docker -H "unix://$sock" import "$stage/share/eci/images/default/blobs/sha256/$layer" eci-default >/dev/null || exit 1
 DOCKER_HOST="unix://$sock" ECI_RUNC_ROOT="$run/x/runtime-runc/moby" ECI_PREFIX="$stage" \
+	ECI_ENGINE_RUN="$run" ECI_ENGINE_EXEC_ROOT="$run/x" ECI_ENGINE_POLICY="$run/policy" \
+	ECI_ENGINE_TCP="sh $tools/tcp-engine.sh start $run/tcp $dir/tcp $stage $run/eci-pol" \
+	ECI_ENGINE_TCP_STOP="sh $tools/tcp-engine.sh stop $run/tcp $dir/tcp" \
 	"$stage/t/engine-tests"
 rc=$?
 echo "== escape catalogue (t/escape), four configurations"

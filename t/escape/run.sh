@@ -4,27 +4,56 @@
 # the engine with --runtime eci, and the engine with --privileged.  Prints
 # the attempt × configuration table (also written to STAGE/RESULTS.md) and
 # a Check-style summary: every attempt must be BLOCKED everywhere.
+#
+# Two host directories are bound in writable as well: /rootdir, root's
+# (0755, a file of 0644 and a root-only one of 0600), and /wdir, writable
+# by everyone (0777).  Afterwards they are checked from the host: the
+# fixture unchanged, no new entry in /rootdir, no set-id file in /wdir.
 set -u
 stage=$1
 host=$2
 probe=$stage/t/probe
 canary=$(mktemp -d /tmp/eci-canary.XXXXXX)
 ro=$(mktemp -d /tmp/eci-ro.XXXXXX)
-chmod 0755 "$ro" "$canary"
+rootdir=$(mktemp -d /tmp/eci-rootdir.XXXXXX)
+wdir=$(mktemp -d /tmp/eci-wdir.XXXXXX)
+chmod 0755 "$ro" "$canary" "$rootdir"
+chmod 0777 "$wdir"
+echo root-file > "$rootdir/file"
+echo root-secret > "$rootdir/secret"
+chmod 0644 "$rootdir/file"
+chmod 0600 "$rootdir/secret"
 out=$(mktemp -d)
-trap 'rm -rf "$canary" "$ro" "$out"' EXIT
+trap 'rm -rf "$canary" "$ro" "$rootdir" "$wdir" "$out"' EXIT
+# What the host sees of the fixture: names, owners, modes, contents.
+fixture() {
+	(cd "$rootdir" && ls -A && stat -c '%n %u:%g %a %s %Y' . file secret && cat file secret)
+}
+before=$(fixture)
+vols="-v $probe:/probe:ro -v $ro:/ro:ro -v $rootdir:/rootdir -v $wdir:/wdir"
 
 cd /
-runuser -u ecitest -- env -u XDG_RUNTIME_DIR "$stage/bin/eci-run" -v "$probe:/probe:ro" \
-	-v "$ro:/ro:ro" default /probe escape "$canary" > "$out/eci-run" 2>&1
-runuser -u ecitest -- env -u XDG_RUNTIME_DIR "$stage/bin/eci-run" --privileged \
-	-v "$probe:/probe:ro" -v "$ro:/ro:ro" default /probe escape "$canary" > "$out/eci-run --privileged" 2>&1
-DOCKER_HOST=$host docker run --rm --runtime eci --network none -v "$probe:/probe:ro" \
-	-v "$ro:/ro:ro" eci-default /probe escape "$canary" > "$out/engine" 2>&1
-DOCKER_HOST=$host docker run --rm --runtime eci --network none --privileged \
-	-v "$probe:/probe:ro" -v "$ro:/ro:ro" eci-default /probe escape "$canary" > "$out/engine --privileged" 2>&1
+runuser -u ecitest -- env -u XDG_RUNTIME_DIR "$stage/bin/eci-run" $vols \
+	default /probe escape "$canary" > "$out/eci-run" 2>&1
+runuser -u ecitest -- env -u XDG_RUNTIME_DIR "$stage/bin/eci-run" --privileged $vols \
+	default /probe escape "$canary" > "$out/eci-run --privileged" 2>&1
+DOCKER_HOST=$host docker run --rm --runtime eci --network none $vols \
+	eci-default /probe escape "$canary" > "$out/engine" 2>&1
+DOCKER_HOST=$host docker run --rm --runtime eci --network none --privileged $vols \
+	eci-default /probe escape "$canary" > "$out/engine --privileged" 2>&1
 
-awk -v dir="$out" '
+hostfail=0
+if [ "$(fixture)" != "$before" ]; then
+	echo "HOST: $rootdir changed:"; echo "$before"; echo "-- now:"; fixture
+	hostfail=1
+fi
+setid=$(find "$wdir" -perm /6000)
+if [ -n "$setid" ]; then
+	echo "HOST: set-id files left in $wdir:"; ls -ln $setid
+	hostfail=1
+fi
+
+awk -v dir="$out" -v hostfail="$hostfail" '
 BEGIN {
 	n = split("eci-run|eci-run --privileged|engine|engine --privileged", conf, "|")
 	for (c = 1; c <= n; c++) {
@@ -47,7 +76,8 @@ BEGIN {
 		}
 		printf "|\n"
 	}
-	if (k < 25) fails++
+	if (k < 45) fails++
+	fails += hostfail
 	printf "\n%d%%: Checks: %d, Failures: %d, Errors: 0\n", checks ? 100 * (checks - fails) / checks : 0, checks, fails
 	exit fails > 0
 }' | tee "$stage/RESULTS.md"

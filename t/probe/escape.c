@@ -11,6 +11,7 @@
 #include <linux/keyctl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,6 +208,76 @@ static void sockets_and_paths(const char *canary)
 		must_fail("reach a host path", access(canary, F_OK));
 }
 
+/*
+ * Host directories bound in by t/escape/run.sh: /rootdir is root's (0755)
+ * with a file root may write (0644) and one only root may read (0600);
+ * /wdir is writable by everyone (0777).  Container root is not host root:
+ * it may do in /rootdir only what others may, and leaves no set-user-ID or
+ * set-group-ID file in /wdir (the bits refused, or stripped).  What could
+ * change /rootdir changes only the run's own fixture, and run.sh checks
+ * that fixture from the host afterwards.
+ */
+static void host_binds(void)
+{
+	static const struct {
+		const char *name;
+		mode_t mode, bit;
+		bool creat;
+	} setid[] = {
+		{ "chmod u+s in a writable bind", 04755, S_ISUID, false },
+		{ "chmod g+s in a writable bind", 02755, S_ISGID, false },
+		{ "create set-uid in a writable bind", 04755, S_ISUID, true },
+	};
+	char path[64];
+	int fd;
+
+	if (access("/rootdir", F_OK) == 0) {
+		fd = open("/rootdir/file", O_WRONLY | O_APPEND);	/* nothing is written */
+		must_fail("write root's file in a bind", fd);
+		if (fd >= 0)
+			close(fd);
+		fd = open("/rootdir/eci-new", O_CREAT | O_EXCL | O_WRONLY, 0644);
+		must_fail("create in root's dir in a bind", fd);
+		if (fd >= 0)
+			close(fd), unlink("/rootdir/eci-new");
+		must_fail("chmod root's file in a bind", chmod("/rootdir/file", 0644));
+		must_fail("chown root's file in a bind", chown("/rootdir/file", 0, 0));
+		fd = open("/rootdir/secret", O_RDONLY);
+		must_fail("read root-only file in a bind", fd);
+		if (fd >= 0)
+			close(fd);
+	}
+	if (access("/wdir", F_OK) != 0)
+		return;
+	for (size_t i = 0; i < sizeof(setid) / sizeof(setid[0]); i++) {
+		struct stat st;
+		int r, err;
+
+		snprintf(path, sizeof(path), "/wdir/eci-setid.%d.%zu", (int)getpid(), i);
+		fd = open(path, O_CREAT | O_EXCL | O_WRONLY, setid[i].creat ? setid[i].mode : 0755);
+		err = errno;
+		if (!setid[i].creat && fd >= 0) {
+			r = fchmod(fd, setid[i].mode) == 0 ? chmod(path, setid[i].mode) : -1;
+			err = errno;
+		} else {
+			r = fd;
+		}
+		if (fd < 0 && !setid[i].creat) {
+			report(setid[i].name, 0, strerrorname_np(err));	/* cannot even create */
+		} else if (r < 0) {
+			report(setid[i].name, 0, strerrorname_np(err));
+		} else {
+			/* the call went through: the bit must not be there */
+			bool set = stat(path, &st) == 0 && (st.st_mode & setid[i].bit);
+
+			report(setid[i].name, set, set ? "the bit is set" : "the bit was stripped");
+		}
+		if (fd >= 0)
+			close(fd);
+		unlink(path);
+	}
+}
+
 static void other_processes(void)
 {
 	must_fail("ptrace pid 1 (eci's init)", ptrace(PTRACE_ATTACH, 1, NULL, NULL));
@@ -229,6 +300,7 @@ int escape_main(int argc, char **argv)
 	cgroups();
 	identity();
 	sockets_and_paths(canary);
+	host_binds();
 	other_processes();
 	if (isatty(0)) {
 		char c = '\n';

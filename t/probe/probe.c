@@ -10,16 +10,29 @@
  *   probe fds          print the open file descriptors, one a line
  *   probe ns           try the new mount API, a user namespace, clone3
  *   probe tiocsti      push a byte into the terminal on stdin (TIOCSTI)
+ *   probe creat PATH MODE
+ *                      create PATH with the octal MODE (O_CREAT|O_EXCL) and
+ *                      print "creat PATH mode=OCTAL" as created, or the errno
+ *   probe hijack SECONDS [STOPFILE]
+ *                      try to take over every process that appears in the
+ *                      container after the start (docker exec's joining
+ *                      process), with ptrace; see hijack()
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef __NR_io_uring_setup
@@ -112,6 +125,118 @@ static int tiocsti(void)
 	return 0;
 }
 
+static int creat_mode(const char *path, const char *mode)
+{
+	int fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, (mode_t)strtoul(mode, NULL, 8));
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		printf("creat %s %s\n", path, strerrorname_np(errno));
+		return 1;
+	}
+	close(fd);
+	printf("creat %s mode=%o\n", path, (unsigned)(st.st_mode & 07777));
+	return 0;
+}
+
+/* "Key:\tv1\tv2..." of /proc/PID/status: the line's text after the tab. */
+static const char *status_field(const char *status, const char *key)
+{
+	const char *p = strstr(status, key);
+
+	return p ? p + strlen(key) : "";
+}
+
+/*
+ * Seize @pid, stop it, look at who it is while it cannot change, and let
+ * it go.  Returns 0 when it could not be attached, 1 when it was, 2 when
+ * what was attached is not the container's: a uid this namespace does not
+ * map (shown as the overflow uid 65534) is an id of the host — typically
+ * host root in a joining process that has not dropped its ids yet.  The
+ * containers of the tests never run anything as 65534 themselves.
+ */
+static int take_over(pid_t pid)
+{
+	char path[64], status[4096] = "", comm[64] = "";
+	unsigned ruid = 0, euid = 0, suid = 0, fsuid = 0;
+	int st = 0, fd, sig = 0, r = 1;
+	ssize_t n;
+
+	if (ptrace(PTRACE_SEIZE, pid, NULL, NULL) < 0)
+		return 0;
+	if (ptrace(PTRACE_INTERRUPT, pid, NULL, NULL) == 0 &&
+	    waitpid(pid, &st, __WALL) == pid && WIFSTOPPED(st) &&
+	    !(WSTOPSIG(st) == SIGTRAP && (st >> 16) == PTRACE_EVENT_STOP))
+		sig = WSTOPSIG(st);	/* a signal on its way: hand it back */
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		n = read(fd, status, sizeof(status) - 1);
+		status[n > 0 ? n : 0] = '\0';
+		close(fd);
+	}
+	if (!status[0]) {	/* it ended before it could be looked at */
+		ptrace(PTRACE_DETACH, pid, NULL, NULL);
+		printf("ATTACHED pid=%d (ended)\n", (int)pid);
+		return 1;
+	}
+	sscanf(status_field(status, "Name:"), "%63s", comm);
+	sscanf(status_field(status, "Uid:"), "%u %u %u %u", &ruid, &euid, &suid, &fsuid);
+	if (ruid == 65534 || euid == 65534 || suid == 65534 || fsuid == 65534)
+		r = 2;
+	printf("%s pid=%d comm=%s uid=%u/%u/%u/%u capeff=%.16s\n", r == 2 ? "HIJACK" : "ATTACHED",
+	       (int)pid, comm, ruid, euid, suid, fsuid, status_field(status, "CapEff:\t"));
+	ptrace(PTRACE_DETACH, pid, NULL, (void *)(long)sig);
+	return r;
+}
+
+/*
+ * probe hijack SECONDS [STOPFILE]: until SECONDS pass or STOPFILE exists,
+ * scan /proc without pause for processes that were not there at the
+ * start, and try to take each over (take_over()) until it was attached
+ * once or is gone: a process joining the container from outside (docker
+ * exec) must never be attachable while it still holds host ids.  Prints
+ * "READY", a line per attached process, and "SUMMARY ..."; exit status 1
+ * when something was hijacked.
+ */
+static int hijack(int argc, char **argv)
+{
+	static unsigned char state[4194304];	/* per pid: 1 there at the start, 2 done */
+	time_t end = time(NULL) + atoi(argv[2]);
+	const char *stop = argc > 3 ? argv[3] : NULL;
+	unsigned long tries = 0, attached = 0, hijacked = 0, rounds = 0;
+	struct dirent *de;
+	DIR *d;
+
+	if (!(d = opendir("/proc")))
+		return 2;
+	while ((de = readdir(d)))
+		if (atoi(de->d_name) > 0 && atoi(de->d_name) < (int)sizeof(state))
+			state[atoi(de->d_name)] = 1;
+	printf("READY\n");
+	fflush(stdout);
+	while (time(NULL) < end && !(stop && access(stop, F_OK) == 0)) {
+		rewinddir(d);
+		rounds++;
+		while ((de = readdir(d))) {
+			int pid = atoi(de->d_name), r;
+
+			if (pid <= 0 || pid >= (int)sizeof(state) || state[pid] || pid == getpid())
+				continue;
+			tries++;
+			if ((r = take_over(pid)) > 0) {
+				state[pid] = 2;
+				attached++;
+				hijacked += r == 2;
+				fflush(stdout);
+			}
+		}
+	}
+	closedir(d);
+	printf("SUMMARY rounds=%lu tries=%lu attached=%lu hijacked=%lu\n", rounds, tries, attached,
+	       hijacked);
+	return hijacked ? 1 : 0;
+}
+
 int escape_main(int argc, char **argv);
 
 int main(int argc, char **argv)
@@ -126,6 +251,11 @@ int main(int argc, char **argv)
 		return fds();
 	if (argc == 2 && !strcmp(argv[1], "ns"))
 		return ns();
-	fprintf(stderr, "usage: probe syscalls|fds|ns|tiocsti|escape [CANARY]\n");
+	if (argc == 4 && !strcmp(argv[1], "creat"))
+		return creat_mode(argv[2], argv[3]);
+	if (argc >= 3 && !strcmp(argv[1], "hijack"))
+		return hijack(argc, argv);
+	fprintf(stderr, "usage: probe syscalls|fds|ns|tiocsti|escape [CANARY]|creat PATH MODE|"
+		"hijack SECONDS [STOPFILE]\n");
 	return 2;
 }

@@ -1,0 +1,1333 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * check_isolation.c - under the engine, container root never reaches host
+ * root: binds and volumes keep host ownership, no set-id file is left on
+ * the host, engine sockets are refused by what they are, bind sources
+ * cannot be swapped between check and mount, docker exec cannot be
+ * hijacked and lands in the container's cgroup, the cgroup namespace is
+ * the container's own, a killed create leaves nothing, kill checks the
+ * process's identity, an engine on TCP without TLS is refused, and
+ * filesharingAllowedDirectories shares a user's directory as that user.
+ *
+ * Every test builds its host fixture itself and registers with undo() how
+ * to remove it, so that it goes even when the test fails.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "util.h"
+
+#define RUN "run --rm --runtime eci --network none "
+
+/* The three ways of asking for more than the default. */
+static const char *const flags[] = { "", "--privileged", "--cap-add ALL" };
+
+#define NFLAGS (sizeof(flags) / sizeof(flags[0]))
+
+static const char *shown(size_t i)
+{
+	return flags[i][0] ? flags[i] : "default";
+}
+
+/* --- undone afterwards ------------------------------------------------------ */
+
+/*
+ * Shell commands that undo what a test made on the host, kept in a file:
+ * Check ends a test whose assertion failed with _exit(), so nothing of the
+ * test's own process can be relied on then.  They run, last registered
+ * first, when a test ends normally, else before the next test starts, and
+ * at the latest when the test case is over.  The helpers a test forks die
+ * with it (PR_SET_PDEATHSIG).
+ */
+static char undo_file[64];
+
+/* Run the file's commands, last first, and empty it. */
+static void undo_now(void)
+{
+	char *text = NULL, *lines[256];
+	size_t n = 0;
+
+	if (!undo_file[0] || read_all_at(AT_FDCWD, undo_file, 1 << 20, &text, NULL) < 0)
+		return;
+	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l && n < 256;
+	     l = strtok_r(NULL, "\n", &save))
+		lines[n++] = l;
+	while (n > 0)
+		if (system(lines[--n]) != 0) { /* best effort: the others may still help */ }
+	free(text);
+	if (truncate(undo_file, 0) < 0) { /* then they run again: harmless */ }
+}
+
+/* Kill and reap this process's children: the helpers a test forked, and
+ * whatever a killed runtime left to it as subreaper. */
+static void kill_children(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		char path[300], *stat = NULL, *p;
+		int ppid;
+
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		if (read_all_at(AT_FDCWD, path, 4096, &stat, NULL) < 0)
+			continue;
+		p = strrchr(stat, ')');
+		if (p && sscanf(p + 2, "%*c %d", &ppid) == 1 && ppid == getpid())
+			kill(atoi(de->d_name), SIGKILL);
+		free(stat);
+	}
+	if (d)
+		closedir(d);
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+static void at_end(void)
+{
+	kill_children();
+	undo_now();
+}
+
+/* Unchecked: once per test case, in the runner. */
+static void undo_open(void)
+{
+	int fd;
+
+	snprintf(undo_file, sizeof(undo_file), "/tmp/eci-engine-undo.XXXXXX");
+	fd = mkstemp(undo_file);
+	if (fd < 0)
+		undo_file[0] = '\0';
+	else
+		close(fd);
+}
+
+static void undo_close(void)
+{
+	undo_now();
+	if (undo_file[0])
+		unlink(undo_file);
+}
+
+/* Checked: in each test's own process. */
+static void test_begin(void)
+{
+	undo_now();
+	atexit(at_end);
+}
+
+/* Run the shell command (one line) once the test is over. */
+__attribute__((format(printf, 1, 2))) static void undo(const char *fmt, ...)
+{
+	va_list ap;
+	char *c;
+	int fd;
+
+	ck_assert_msg(undo_file[0], "no undo file");
+	va_start(ap, fmt);
+	ck_assert_int_ge(vasprintf(&c, fmt, ap), 0);
+	va_end(ap);
+	fd = open(undo_file, O_WRONLY | O_APPEND | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write_all(fd, c, strlen(c)), 0);
+	ck_assert_int_eq(write_all(fd, "\n", 1), 0);
+	close(fd);
+	free(c);
+}
+
+/* fork(), the child dying with this process. */
+static pid_t fork_helper(void)
+{
+	pid_t parent = getpid(), pid = fork();
+
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
+	}
+	return pid;
+}
+
+/* --- small helpers --------------------------------------------------------- */
+
+__attribute__((format(printf, 2, 3))) static void dockerf(struct run_result *r, const char *fmt, ...)
+{
+	char args[8192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	docker(args, r);
+}
+
+__attribute__((format(printf, 4, 5))) static void expectf(int code, const char *out,
+							    const char *err, const char *fmt, ...)
+{
+	char args[8192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	expect(args, code, out, err);
+}
+
+/* sh -c COMMAND; fills @r. */
+__attribute__((format(printf, 2, 3))) static void shf(struct run_result *r, const char *fmt, ...)
+{
+	char cmd[8192];
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	t_run(argv, r);
+}
+
+/* A fresh directory of root's from @tmpl ("/var/tmp/eci-x.XXXXXX"), removed afterwards. */
+static void fixture_dir(char *buf, size_t size, const char *tmpl, mode_t mode)
+{
+	snprintf(buf, size, "%s", tmpl);
+	ck_assert_msg(mkdtemp(buf), "mkdtemp %s: %s", tmpl, strerror(errno));
+	undo("rm -rf '%s'", buf);
+	ck_assert_int_eq(chmod(buf, mode), 0);
+}
+
+static void put_file(const char *dir, const char *name, const char *text, mode_t mode)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
+	ck_assert_int_eq(write_all(fd, text, strlen(text)), 0);
+	ck_assert_int_eq(fchmod(fd, mode), 0);
+	close(fd);
+}
+
+/* The value of the line "KEY=N" the container printed, or -1000 if none. */
+static int value_of(const char *out, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (const char *p = out; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, key, n) && p[n] == '=')
+			return atoi(p + n + 1);
+	return -1000;
+}
+
+/* Each KEY (NULL-terminated list) was printed as "KEY=N" with N != 0: the
+ * operation it stands for failed inside the container. */
+static void all_failed(const char *what, const char *out, const char *const keys[])
+{
+	for (size_t i = 0; keys[i]; i++) {
+		int v = value_of(out, keys[i]);
+
+		ck_assert_msg(v != -1000, "%s: no '%s=' line in the output:\n%s", what, keys[i], out);
+		ck_assert_msg(v != 0, "%s: '%s' succeeded inside the container:\n%s", what, keys[i],
+			      out);
+	}
+}
+
+static int count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+static int entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	ck_assert_msg(d, "%s: %s", dir, strerror(errno));
+	while ((de = readdir(d)))
+		n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+	closedir(d);
+	return n;
+}
+
+/* A host file as it was: content, owner, mode, modification time. */
+struct snap {
+	char path[4096];
+	char *data;
+	size_t len;
+	struct stat st;
+};
+
+static void take_snap(struct snap *s, const char *path)
+{
+	snprintf(s->path, sizeof(s->path), "%s", path);
+	ck_assert_msg(lstat(path, &s->st) == 0, "%s: %s", path, strerror(errno));
+	ck_assert_int_eq(read_all_at(AT_FDCWD, path, 1 << 22, &s->data, &s->len), 0);
+}
+
+/* Unchanged since take_snap(); the content is not printed (/etc/shadow). */
+static void same_as(const struct snap *s, const char *when)
+{
+	struct stat st;
+	char *data = NULL;
+	size_t len = 0;
+
+	ck_assert_msg(lstat(s->path, &st) == 0, "%s: %s is gone", when, s->path);
+	ck_assert_msg(st.st_uid == s->st.st_uid && st.st_gid == s->st.st_gid,
+		      "%s: %s is now owned by %u:%u, was %u:%u", when, s->path, st.st_uid, st.st_gid,
+		      s->st.st_uid, s->st.st_gid);
+	ck_assert_msg(st.st_mode == s->st.st_mode, "%s: %s has mode %o, had %o", when, s->path,
+		      st.st_mode, s->st.st_mode);
+	ck_assert_msg(st.st_mtim.tv_sec == s->st.st_mtim.tv_sec &&
+		      st.st_mtim.tv_nsec == s->st.st_mtim.tv_nsec, "%s: %s was modified", when, s->path);
+	ck_assert_int_eq(read_all_at(AT_FDCWD, s->path, 1 << 22, &data, &len), 0);
+	ck_assert_msg(len == s->len && !memcmp(data, s->data, len), "%s: %s has other content",
+		      when, s->path);
+	free(data);
+}
+
+static void probe_path(char *buf, size_t size)
+{
+	char rel[4096], *abs;
+
+	snprintf(rel, sizeof(rel), "%s/t/probe", t_prefix());
+	abs = realpath(rel, NULL);
+	ck_assert_msg(abs, "%s: %s", rel, strerror(errno));
+	snprintf(buf, size, "%s", abs);
+	free(abs);
+}
+
+/* The policy of the runtime "eci-pol" gets FILE with @json, removed at exit. */
+static void set_policy(const char *json)
+{
+	const char *dir = getenv("ECI_ENGINE_POLICY");
+	char path[4096];
+	int fd;
+
+	ck_assert_msg(dir && *dir, "ECI_ENGINE_POLICY is not set: run t/engine/run.sh");
+	snprintf(path, sizeof(path), "%s/90-eci-test.json", dir);
+	undo("rm -f '%s'", path);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
+	ck_assert_int_eq(write_all(fd, json, strlen(json)), 0);
+	ck_assert_int_eq(fchmod(fd, 0644), 0);
+	close(fd);
+}
+
+/* --- host paths keep host ownership --------------------------------------- */
+
+/* What container root tries on /x, a bind of root's fixture_root(). */
+static const char bind_ops[] =
+	"stat -c u=%u /x /x/file /x/secret; "
+	"echo changed >> /x/file; echo write=$?; "
+	"touch /x/new; echo touch=$?; "
+	"mkdir /x/newdir; echo mkdir=$?; "
+	"chmod 666 /x/file; echo chmod=$?; "
+	"chown 0:0 /x/file; echo chown=$?; "
+	"cat /x/secret; echo cat=$?; "
+	"mv /x/file /x/moved; echo mv=$?; "
+	"rm /x/secret; echo rm=$?";
+static const char *const bind_keys[] = { "write", "touch", "mkdir", "chmod", "chown", "cat",
+					 "mv", "rm", NULL };
+
+/* Root's directory (0755) with root's file (0644) and a root-only one (0600). */
+static void fixture_root(char *dir, size_t size)
+{
+	fixture_dir(dir, size, "/var/tmp/eci-hostdir.XXXXXX", 0755);
+	put_file(dir, "file", "host-file\n", 0644);
+	put_file(dir, "secret", "host-secret\n", 0600);
+}
+
+static void fixture_intact(const char *dir, const char *when)
+{
+	struct {
+		const char *name, *text;
+		mode_t mode;
+	} f[] = { { "file", "host-file\n", 0644 }, { "secret", "host-secret\n", 0600 } };
+	struct stat st;
+
+	ck_assert_int_eq(stat(dir, &st), 0);
+	ck_assert_msg(st.st_uid == 0 && st.st_gid == 0 && (st.st_mode & 07777) == 0755,
+		      "%s: %s is now %u:%u %o", when, dir, st.st_uid, st.st_gid, st.st_mode & 07777);
+	ck_assert_msg(entries(dir) == 2, "%s: %s has %d entries, not 2", when, dir, entries(dir));
+	for (size_t i = 0; i < 2; i++) {
+		char path[4096], *text = NULL;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, f[i].name);
+		ck_assert_msg(lstat(path, &st) == 0, "%s: %s is gone", when, path);
+		ck_assert_msg(st.st_uid == 0 && st.st_gid == 0 && (st.st_mode & 07777) == f[i].mode,
+			      "%s: %s is now %u:%u %o", when, path, st.st_uid, st.st_gid,
+			      st.st_mode & 07777);
+		ck_assert_int_eq(read_all_at(AT_FDCWD, path, 4096, &text, NULL), 0);
+		ck_assert_msg(!strcmp(text, f[i].text), "%s: %s now holds '%s'", when, path, text);
+		free(text);
+	}
+}
+
+static void bind_attempts(const char *what, const char *dir, const char *mountflags)
+{
+	struct run_result r;
+
+	dockerf(&r, RUN "%s " IMG " sh -c 'exec 2>&1; %s' 2>&1", mountflags, bind_ops);
+	ck_assert_msg(r.status == 0, "%s: exit %d: %s", what, r.status, r.out);
+	ck_assert_msg(count_of(r.out, "u=65534\n") == 3,
+		      "%s: root's files do not appear as nobody (65534):\n%s", what, r.out);
+	ck_assert_msg(!strstr(r.out, "host-secret"), "%s: the root-only file was read:\n%s", what,
+		      r.out);
+	all_failed(what, r.out, bind_keys);
+	t_run_free(&r);
+	fixture_intact(dir, what);
+}
+
+START_TEST(binds_keep_host_ownership)
+{
+	char dir[64], what[256], mountflags[512];
+
+	fixture_root(dir, sizeof(dir));
+	for (size_t i = 0; i < NFLAGS; i++) {
+		snprintf(what, sizeof(what), "-v %s:/x %s", dir, flags[i]);
+		snprintf(mountflags, sizeof(mountflags), "%s -v %s:/x", flags[i], dir);
+		bind_attempts(what, dir, mountflags);
+		snprintf(what, sizeof(what), "--mount type=bind %s", flags[i]);
+		snprintf(mountflags, sizeof(mountflags), "%s --mount type=bind,source=%s,target=/x",
+			 flags[i], dir);
+		bind_attempts(what, dir, mountflags);
+	}
+}
+END_TEST
+
+/* The issue's own attack: a set-user-ID-root shell left in /usr/local/bin. */
+START_TEST(no_setuid_shell_in_usr_local_bin)
+{
+	static const char rsh[] = "/usr/local/bin/rsh";
+	struct stat st;
+
+	ck_assert_msg(lstat(rsh, &st) < 0 && errno == ENOENT,
+		      "%s exists before the test: not ours to remove", rsh);
+	undo("rm -f %s", rsh);
+	for (size_t i = 0; i < NFLAGS; i++) {
+		struct run_result r;
+
+		dockerf(&r, RUN "%s -v /usr/local/bin:/x " IMG
+			" sh -c 'cp /bin/sh /x/rsh; chmod 4755 /x/rsh' 2>&1", flags[i]);
+		if (lstat(rsh, &st) == 0) {
+			unlink(rsh);
+			ck_abort_msg("%s: the container left %s on the host, mode %o owner %u: %s",
+				     shown(i), rsh, st.st_mode & 07777, st.st_uid, r.out);
+		}
+		ck_assert_msg(r.status == 1, "%s: exit %d, want 1: %s", shown(i), r.status, r.out);
+		t_run_free(&r);
+	}
+}
+END_TEST
+
+/*
+ * A world-writable directory of root's (0777, and sticky 1777): container
+ * root creates files there, owned on the host by an id of the pool, but
+ * cannot give them a set-user-ID or set-group-ID bit.
+ */
+START_TEST(no_setid_file_on_host)
+{
+	static const mode_t modes[] = { 0777, 01777 };
+	static const char ops[] =
+		"echo data > /w/f; echo create=$?; "
+		"chmod 4755 /w/f; echo suid=$?; "
+		"chmod g+s /w/f; echo sgid=$?; "
+		"chmod u+s /w/f; echo usid=$?; "
+		"/probe creat /w/p 4755; /probe creat /w/q 2755; "
+		"if command -v install >/dev/null; then install -m 4755 /bin/busybox /w/i; "
+		"echo install=$?; fi";
+	static const char *const keys[] = { "suid", "sgid", "usid", NULL };
+	struct subid_range p = pool();
+	char probe[4096];
+
+	probe_path(probe, sizeof(probe));
+	for (size_t m = 0; m < 2; m++) {
+		char dir[64];
+
+		fixture_dir(dir, sizeof(dir), "/var/tmp/eci-wdir.XXXXXX", modes[m]);
+		for (size_t i = 0; i < NFLAGS; i++) {
+			char what[128];
+			struct run_result r;
+			struct dirent *de;
+			DIR *d;
+			int fd;
+
+			snprintf(what, sizeof(what), "dir %o %s", modes[m], flags[i]);
+			dockerf(&r, RUN "%s -v %s:/probe:ro -v %s:/w " IMG " sh -c 'exec 2>&1; %s' 2>&1", flags[i],
+				probe, dir, ops);
+			ck_assert_msg(r.status == 0, "%s: exit %d: %s", what, r.status, r.out);
+			ck_assert_msg(value_of(r.out, "create") == 0, "%s: cannot create a file:\n%s",
+				      what, r.out);
+			all_failed(what, r.out, keys);
+			ck_assert_msg(strstr(r.out, "Operation not permitted"),
+				      "%s: no 'Operation not permitted':\n%s", what, r.out);
+			/* What the host has: pool-owned files without set-id bits. */
+			d = opendir(dir);
+			ck_assert_ptr_nonnull(d);
+			while ((de = readdir(d))) {
+				struct stat st;
+
+				if (de->d_name[0] == '.')
+					continue;
+				ck_assert_int_eq(fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW), 0);
+				ck_assert_msg(!(st.st_mode & (S_ISUID | S_ISGID)),
+					      "%s: %s/%s has mode %o on the host:\n%s", what, dir,
+					      de->d_name, st.st_mode & 07777, r.out);
+				ck_assert_msg(st.st_uid >= p.start && st.st_uid < p.start + p.count,
+					      "%s: %s/%s is owned by uid %u, outside the pool %u-%u",
+					      what, dir, de->d_name, st.st_uid, p.start,
+					      p.start + p.count - 1);
+			}
+			closedir(d);
+			t_run_free(&r);
+			fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			ck_assert_int_ge(fd, 0);
+			ck_assert_int_eq(rm_dir_contents_at(fd), 0);
+			close(fd);
+		}
+	}
+}
+END_TEST
+
+/* --- engine sockets ---------------------------------------------------------- */
+
+static void refused_socket(const char *flagsfmt, const char *path)
+{
+	static const char *const words[] = { "is not allowed under enhanced container isolation",
+					     "engine socket", NULL };
+	struct run_result r;
+	char mount[4200];
+
+	snprintf(mount, sizeof(mount), flagsfmt, path);
+	dockerf(&r, RUN "%s " IMG " true", mount);
+	ck_assert_msg(r.status == 125, "%s: exit %d, want 125: %s", mount, r.status, r.err);
+	for (size_t i = 0; words[i]; i++)
+		ck_assert_msg(strstr(r.err, words[i]), "%s: the refusal lacks '%s': %s", mount,
+			      words[i], r.err);
+	ck_assert_msg(strstr(r.err, path), "%s: the refusal does not name %s: %s", mount, path, r.err);
+	t_run_free(&r);
+}
+
+START_TEST(engine_sockets_refused_by_identity)
+{
+	const char *host = getenv("DOCKER_HOST"), *xroot = getenv("ECI_ENGINE_EXEC_ROOT");
+	char sock[1024], rundir[1024], ctrd[1200], ctrdir[1100], dir[64], own[80];
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat st;
+	int fd;
+
+	ck_assert_msg(host && !strncmp(host, "unix://", 7), "DOCKER_HOST=%s", host ? host : "");
+	ck_assert_msg(xroot && *xroot, "ECI_ENGINE_EXEC_ROOT is not set: run t/engine/run.sh");
+	snprintf(sock, sizeof(sock), "%s", host + 7);
+	snprintf(rundir, sizeof(rundir), "%s", sock);
+	*strrchr(rundir, '/') = '\0';
+	snprintf(ctrdir, sizeof(ctrdir), "%s/containerd", xroot);
+	snprintf(ctrd, sizeof(ctrd), "%s/containerd.sock", ctrdir);
+	ck_assert_msg(stat(sock, &st) == 0 && S_ISSOCK(st.st_mode), "%s is not a socket", sock);
+	ck_assert_msg(stat(ctrd, &st) == 0 && S_ISSOCK(st.st_mode), "%s is not a socket", ctrd);
+
+	refused_socket("-v %s:/s", sock);				/* dockerd's own, at its path */
+	refused_socket("--privileged --mount type=bind,source=%s,target=/s", sock);
+	refused_socket("-v %s:/run/docker.sock", sock);	/* under the name a client expects */
+	refused_socket("-v %s:/s", rundir);			/* the directory that holds it */
+	refused_socket("--cap-add ALL -v %s:/s", ctrd);		/* containerd's */
+	refused_socket("-v %s:/s", ctrdir);
+
+	/* A socket no engine listens on is an ordinary file to share. */
+	fixture_dir(dir, sizeof(dir), "/var/tmp/eci-sock.XXXXXX", 0755);
+	snprintf(own, sizeof(own), "%s/s", dir);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", own);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(listen(fd, 4), 0);
+	expectf(0, "is-a-socket", NULL, RUN "-v %s:/s " IMG " sh -c 'test -S /s && echo is-a-socket'",
+		own);
+	close(fd);
+}
+END_TEST
+
+/* --- volumes ------------------------------------------------------------------ */
+
+/* A named volume is the engine's storage: container root owns what it writes. */
+START_TEST(named_volume_shared_between_containers)
+{
+	char vol[64];
+
+	snprintf(vol, sizeof(vol), "eci-t-vol-%d", (int)getpid());
+	expectf(0, vol, NULL, "volume create %s", vol);
+	undo("docker volume rm -f %s >/dev/null 2>&1", vol);
+	expectf(0, "owner=0", NULL, RUN "-v %s:/data " IMG " sh -c 'echo hi > /data/f && "
+		"chown 0:0 /data/f && stat -c owner=%%u /data/f'", vol);
+	expectf(0, "hi", NULL, RUN "-v %s:/data " IMG " cat /data/f", vol);
+	expectf(0, "hi\nagain", NULL, RUN "-v %s:/data " IMG
+		" sh -c 'echo again >> /data/f && cat /data/f'", vol);
+	expectf(0, vol, NULL, "volume rm %s", vol);
+}
+END_TEST
+
+/*
+ * A local-driver volume that is really a bind of /etc is a host path, not
+ * storage: root's files there appear as nobody and cannot be read (if
+ * root-only), written, created, chmod-ed or chown-ed.  What is tried
+ * changes nothing even where it works (opens for appending without
+ * writing, the mode and owner the file has), and is checked on the host.
+ */
+START_TEST(etc_volume_keeps_host_ownership)
+{
+	static const char *const keys[] = { "cat", "write", "write2", "touch", "chmod", "chown",
+					    NULL };
+	static const char *const files[] = { "/etc/passwd", "/etc/shadow", "/etc/group" };
+	struct snap s[3];
+	char vol[64], newf[64], newpath[80], ops[1024];
+
+	snprintf(vol, sizeof(vol), "eci-t-etc-%d", (int)getpid());
+	snprintf(newf, sizeof(newf), "eci-new-%d", (int)getpid());
+	snprintf(newpath, sizeof(newpath), "/etc/%s", newf);
+	for (size_t i = 0; i < 3; i++)
+		take_snap(&s[i], files[i]);
+	undo("rm -f /etc/%s", newf);
+	expectf(0, vol, NULL, "volume create --driver local -o type=none -o o=bind -o device=/etc %s",
+		vol);
+	undo("docker volume rm -f %s >/dev/null 2>&1", vol);
+	snprintf(ops, sizeof(ops),
+		 "stat -c u=%%u /v/passwd /v/shadow; "
+		 "cat /v/shadow > /dev/null; echo cat=$?; "
+		 "(: >> /v/group); echo write=$?; "
+		 "(: >> /v/passwd); echo write2=$?; "
+		 "touch /v/%s; echo touch=$?; "
+		 "chmod %o /v/passwd; echo chmod=$?; "
+		 "chown 0:0 /v/passwd; echo chown=$?",
+		 newf, s[0].st.st_mode & 07777);
+	for (size_t i = 0; i < NFLAGS; i++) {
+		struct run_result r;
+
+		dockerf(&r, RUN "%s -v %s:/v " IMG " sh -c 'exec 2>&1; %s' 2>&1", flags[i], vol, ops);
+		ck_assert_msg(r.status == 0, "%s: exit %d: %s", shown(i), r.status, r.out);
+		ck_assert_msg(count_of(r.out, "u=65534\n") == 2,
+			      "%s: /etc's files do not appear as nobody:\n%s", shown(i), r.out);
+		all_failed(shown(i), r.out, keys);
+		t_run_free(&r);
+		for (size_t j = 0; j < 3; j++)
+			same_as(&s[j], shown(i));
+		ck_assert_msg(access(newpath, F_OK) < 0, "%s: the container created %s", shown(i),
+			      newpath);
+	}
+	for (size_t i = 0; i < 3; i++)
+		free(s[i].data);
+	expectf(0, vol, NULL, "volume rm %s", vol);
+}
+END_TEST
+
+/* --- everyday use ---------------------------------------------------------------- */
+
+START_TEST(everyday_use_keeps_working)
+{
+	char name[64], dir[64], path[128], *text = NULL;
+
+	expect(RUN IMG " sh -c 'echo 1.2.3.4 eci-x >> /etc/hosts && echo lines=$(grep -c eci-x "
+	       "/etc/hosts)'", 0, "lines=1", NULL);
+	expect(RUN "-v /etc/localtime:/etc/localtime:ro " IMG " head -c 4 /etc/localtime", 0,
+	       "TZif", NULL);
+	/* docker cp, both ways, into and out of a running container */
+	snprintf(name, sizeof(name), "eci-t-cp-%d", (int)getpid());
+	fixture_dir(dir, sizeof(dir), "/var/tmp/eci-cp.XXXXXX", 0755);
+	put_file(dir, "in", "to-the-container\n", 0644);
+	expectf(0, NULL, NULL, "run -d --name %s --runtime eci --network none " IMG " sleep 120",
+		name);
+	undo("docker rm -f %s >/dev/null 2>&1", name);
+	expectf(0, NULL, NULL, "cp %s/in %s:/tmp/in", dir, name);
+	expectf(0, "to-the-container", NULL, "exec %s cat /tmp/in", name);
+	expectf(0, NULL, NULL, "exec %s sh -c 'echo from-the-container > /tmp/out'", name);
+	expectf(0, NULL, NULL, "cp %s:/tmp/out %s/out", name, dir);
+	snprintf(path, sizeof(path), "%s/out", dir);
+	ck_assert_int_eq(read_all_at(AT_FDCWD, path, 4096, &text, NULL), 0);
+	ck_assert_str_eq(text, "from-the-container\n");
+	free(text);
+	expectf(0, NULL, NULL, "rm -f %s", name);
+}
+END_TEST
+
+/* --- the check-then-mount race --------------------------------------------------- */
+
+/*
+ * D/src keeps changing between a directory holding a marker and a symlink
+ * to /etc (renameat2 RENAME_EXCHANGE: D/src always exists).  Each bind of
+ * D/src is refused or shows the marker; /etc is never mounted.
+ */
+START_TEST(bind_source_swap_race)
+{
+	char dir[64], src[128], alt[128];
+	int refused = 0, marked = 0, escaped = 0, other = 0;
+	pid_t swapper;
+
+	fixture_dir(dir, sizeof(dir), "/var/tmp/eci-race.XXXXXX", 0755);
+	snprintf(src, sizeof(src), "%s/src", dir);
+	snprintf(alt, sizeof(alt), "%s/alt", dir);
+	ck_assert_int_eq(mkdir(src, 0755), 0);
+	put_file(src, "eci-race-mark", "mark\n", 0644);
+	ck_assert_int_eq(symlink("/etc", alt), 0);
+	swapper = fork_helper();
+	ck_assert_int_ge(swapper, 0);
+	if (swapper == 0) {
+		for (;;)
+			if (renameat2(AT_FDCWD, src, AT_FDCWD, alt, RENAME_EXCHANGE) < 0)
+				_exit(1);
+	}
+	for (int i = 0; i < 40; i++) {
+		struct run_result r;
+
+		dockerf(&r, RUN "-v %s:/m " IMG " ls /m", src);
+		if (strstr(r.out, "passwd") || strstr(r.out, "shadow") || strstr(r.out, "group") ||
+		    strstr(r.out, "hostname"))
+			escaped++;
+		else if (r.status == 0 && strstr(r.out, "eci-race-mark"))
+			marked++;
+		else if (r.status == 125)
+			refused++;
+		else if (++other)
+			fprintf(stderr, "race try %d: exit %d: %s%s", i, r.status, r.out, r.err);
+		t_run_free(&r);
+	}
+	kill(swapper, SIGKILL);
+	waitpid(swapper, NULL, 0);
+	printf("bind source swap race, 40 tries: %d showed the marker, %d refused, %d other, "
+	       "%d mounted /etc\n", marked, refused, other, escaped);
+	fflush(stdout);
+	ck_assert_msg(escaped == 0, "/etc was mounted in %d of 40 tries", escaped);
+	ck_assert_msg(other == 0, "%d tries neither refused (125) nor showed the marker", other);
+}
+END_TEST
+
+/* --- docker exec ------------------------------------------------------------------- */
+
+static bool logs_say(const char *name, const char *what, char **out)
+{
+	struct run_result r;
+	bool yes;
+
+	dockerf(&r, "logs %s", name);
+	yes = strstr(r.out, what) != NULL;
+	if (out)
+		*out = strdup(r.out);
+	t_run_free(&r);
+	return yes;
+}
+
+/*
+ * The probe, as a --privileged (or --cap-add ALL) container's root, tries to
+ * ptrace every process that appears while docker exec runs 40 times: none
+ * may be caught holding ids of the host (the uid this namespace cannot map,
+ * 65534).
+ */
+START_TEST(exec_cannot_be_hijacked)
+{
+	char probe[4096];
+
+	probe_path(probe, sizeof(probe));
+	for (size_t i = 1; i < NFLAGS; i++) {
+		char name[64], *logs = NULL, *summary;
+		int tries;
+		struct run_result r;
+
+		snprintf(name, sizeof(name), "eci-t-hj-%d-%zu", (int)getpid(), i);
+		expectf(0, NULL, NULL, "run -d --name %s --runtime eci --network none %s "
+			"-v %s:/probe:ro " IMG " /probe hijack 120 /tmp/eci-stop", name, flags[i], probe);
+		undo("docker rm -f %s >/dev/null 2>&1", name);
+		for (tries = 0; tries < 100 && !logs_say(name, "READY", NULL); tries++)
+			usleep(100 * 1000);
+		ck_assert_msg(tries < 100, "%s: the probe did not start", shown(i));
+		for (int n = 0; n < 30; n++)
+			expectf(0, NULL, NULL, "exec %s true", name);
+		for (int n = 0; n < 5; n++)
+			expectf(0, NULL, NULL, "exec --privileged %s true", name);
+		for (int n = 0; n < 5; n++)
+			expectf(0, NULL, NULL, "exec -u 1000:1000 %s true", name);
+		/* detached: the probe ends, and the container with it, as soon as
+		 * the file is there, possibly before touch has exited */
+		expectf(0, NULL, NULL, "exec -d %s touch /tmp/eci-stop", name);
+		dockerf(&r, "wait %s", name);
+		logs_say(name, "SUMMARY", &logs);
+		summary = strstr(logs, "SUMMARY");
+		printf("exec hijack %s: %.*s\n", shown(i), summary ? (int)strcspn(summary, "\n") : 4,
+		       summary ?: "none");
+		fflush(stdout);
+		ck_assert_msg(!strstr(logs, "HIJACK"), "%s: an exec'd process was taken over while "
+			      "it held host ids:\n%s", shown(i), logs);
+		ck_assert_msg(summary, "%s: the probe did not finish:\n%s", shown(i), logs);
+		ck_assert_msg(r.status == 0 && !strcmp(r.out, "0\n"), "%s: probe exit %s", shown(i),
+			      r.out);
+		t_run_free(&r);
+		free(logs);
+		expectf(0, NULL, NULL, "rm -f %s", name);
+	}
+}
+END_TEST
+
+static void ns_of(pid_t pid, const char *ns, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns);
+	n = readlink(path, buf, size - 1);
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+/* The host pid of "sleep 1234" in the pid namespace @pidns, or 0. */
+static pid_t find_sleep(const char *pidns)
+{
+	static const char cmdline[] = "sleep\0" "1234";
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	pid_t found = 0;
+
+	while (d && (de = readdir(d)) && !found) {
+		char path[300], *c = NULL, ns[128];
+		size_t len = 0;
+
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
+		if (atoi(de->d_name) <= 0 || read_all_at(AT_FDCWD, path, 4096, &c, &len) < 0)
+			continue;
+		if (len == sizeof(cmdline) && !memcmp(c, cmdline, len)) {
+			ns_of(atoi(de->d_name), "pid", ns, sizeof(ns));
+			if (!strcmp(ns, pidns))
+				found = atoi(de->d_name);
+		}
+		free(c);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* An exec'd process is the container's: its cgroup, and ids of its slot. */
+START_TEST(exec_lands_in_container_cgroup)
+{
+	char name[64], pidns[128], path[64], *cg1 = NULL, *cg2 = NULL, *status = NULL;
+	struct run_result r;
+	pid_t pid1, pid = 0;
+	unsigned uid = 0, slot;
+
+	snprintf(name, sizeof(name), "eci-t-cg-%d", (int)getpid());
+	expectf(0, NULL, NULL, "run -d --name %s --runtime eci --network none " IMG " sleep 300",
+		name);
+	undo("docker rm -f %s >/dev/null 2>&1", name);
+	dockerf(&r, "inspect -f '{{.State.Pid}}' %s", name);
+	ck_assert_int_eq(r.status, 0);
+	pid1 = atoi(r.out);
+	t_run_free(&r);
+	ck_assert_int_gt(pid1, 0);
+	slot = map_of(name);
+	ns_of(pid1, "pid", pidns, sizeof(pidns));
+	expectf(0, NULL, NULL, "exec -d %s sleep 1234", name);
+	for (int i = 0; i < 50 && !(pid = find_sleep(pidns)); i++)
+		usleep(100 * 1000);
+	ck_assert_msg(pid > 0, "the exec'd sleep 1234 is not in the container's pid namespace %s",
+		      pidns);
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid1);
+	ck_assert_int_eq(read_all_at(AT_FDCWD, path, 1 << 16, &cg1, NULL), 0);
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	ck_assert_int_eq(read_all_at(AT_FDCWD, path, 1 << 16, &cg2, NULL), 0);
+	ck_assert_msg(!strcmp(cg1, cg2), "the exec'd process (pid %d) is in\n%sthe container's "
+		      "pid 1 (pid %d) in\n%s", (int)pid, cg2, (int)pid1, cg1);
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	ck_assert_int_eq(read_all_at(AT_FDCWD, path, 1 << 16, &status, NULL), 0);
+	ck_assert_int_eq(sscanf(strstr(status, "Uid:") ?: "", "Uid: %u", &uid), 1);
+	ck_assert_msg(uid == slot, "the exec'd process runs as host uid %u, not %u (container root)",
+		      uid, slot);
+	free(cg1);
+	free(cg2);
+	free(status);
+	expectf(0, NULL, NULL, "rm -f %s", name);
+}
+END_TEST
+
+/* --- the cgroup namespace ---------------------------------------------------------- */
+
+START_TEST(cgroup_namespace_is_the_containers)
+{
+	for (size_t i = 0; i < NFLAGS; i++) {
+		struct run_result r;
+		char *save = NULL, *line;
+
+		dockerf(&r, RUN "%s " IMG " cat /proc/self/cgroup", flags[i]);
+		ck_assert_msg(r.status == 0, "%s: exit %d: %s", shown(i), r.status, r.err);
+		ck_assert_msg(!strstr(r.out, "docker"), "%s: host cgroup names are visible:\n%s",
+			      shown(i), r.out);
+		ck_assert_msg(r.out[0], "%s: /proc/self/cgroup is empty", shown(i));
+		for (line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			char *path = strchr(line, ':');
+
+			path = path ? strchr(path + 1, ':') : NULL;
+			ck_assert_msg(path && !strcmp(path, ":/"),
+				      "%s: '%s' is not rooted at the container's cgroup", shown(i),
+				      line);
+		}
+		t_run_free(&r);
+	}
+}
+END_TEST
+
+/* --- eci-runc by hand: killed creates, kill by identity ------------------------------ */
+
+/*
+ * A bundle as the engine makes one: rootfs an overlay whose upper is
+ * TOP/overlay2/C/diff over the default image's layer, and --root TOP/root.
+ */
+struct bundle {
+	char top[64], bundle[128], rootfs[160], root[128];
+	char runc[4096];	/* runc_bin() */
+};
+
+/*
+ * The runtime these tests call by hand: the policy test build, allowed an
+ * engine on TCP.  Called without a dockerd above it, eci-runc counts every
+ * dockerd of the host, and on a shared machine some other test's may be
+ * listening on TCP just then; what these tests are about is the same in
+ * both builds.
+ */
+static void runc_bin(char *buf, size_t size)
+{
+	const char *pol = getenv("ECI_ENGINE_POLICY");
+
+	ck_assert_msg(pol && *pol, "ECI_ENGINE_POLICY is not set: run t/engine/run.sh");
+	ck_assert_int_eq(setenv("ECI_POLICY_DIR", pol, 1), 0);
+	set_policy("{\"exposeDockerAPIOnTCP2375\": {\"value\": true, \"locked\": true}}\n");
+	snprintf(buf, size, "%s/t/eci-runc-policytest", t_prefix());
+}
+
+static void largest_layer(char *buf, size_t size)
+{
+	char dir[1024];
+	struct dirent *de;
+	off_t best = -1;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/share/eci/images/default/blobs/sha256", t_prefix());
+	d = opendir(dir);
+	ck_assert_msg(d, "%s: %s", dir, strerror(errno));
+	while ((de = readdir(d))) {
+		struct stat st;
+
+		if (de->d_name[0] != '.' && fstatat(dirfd(d), de->d_name, &st, 0) == 0 &&
+		    st.st_size > best) {
+			best = st.st_size;
+			snprintf(buf, size, "%s/%s", dir, de->d_name);
+		}
+	}
+	closedir(d);
+	ck_assert_int_gt(best, 0);
+}
+
+static void make_bundle(struct bundle *b)
+{
+	char layer[4200];
+	struct run_result r;
+
+	fixture_dir(b->top, sizeof(b->top), "/var/tmp/eci-bundle.XXXXXX", 0700);
+	snprintf(b->bundle, sizeof(b->bundle), "%s/bundle", b->top);
+	snprintf(b->rootfs, sizeof(b->rootfs), "%s/rootfs", b->bundle);
+	snprintf(b->root, sizeof(b->root), "%s/root", b->top);
+	runc_bin(b->runc, sizeof(b->runc));
+	largest_layer(layer, sizeof(layer));
+	shf(&r, "cd '%s' && mkdir -p overlay2/L/diff overlay2/C/diff overlay2/C/work bundle/rootfs "
+		"root && tar -xf '%s' -C overlay2/L/diff && mount -t overlay overlay -o "
+		"lowerdir=%s/overlay2/L/diff,upperdir=%s/overlay2/C/diff,workdir=%s/overlay2/C/work "
+		"bundle/rootfs", b->top, layer, b->top, b->top, b->top);
+	ck_assert_msg(r.status == 0, "bundle: %s", r.err);
+	t_run_free(&r);
+	undo("umount -l '%s' 2>/dev/null", b->rootfs);
+}
+
+static void write_config(const struct bundle *b, const char *cgroups)
+{
+	char path[256], json[2048];
+
+	snprintf(path, sizeof(path), "%s/config.json", b->bundle);
+	snprintf(json, sizeof(json),
+		 "{\"ociVersion\": \"1.0.2\", \"process\": {\"terminal\": false, \"user\": {\"uid\": 0, "
+		 "\"gid\": 0}, \"args\": [\"sleep\", \"300\"], \"env\": [\"PATH=/usr/sbin:/usr/bin:"
+		 "/sbin:/bin\"], \"cwd\": \"/\", \"capabilities\": {\"bounding\": [\"CAP_KILL\"], "
+		 "\"effective\": [\"CAP_KILL\"], \"permitted\": [\"CAP_KILL\"]}, \"noNewPrivileges\": "
+		 "true}, \"root\": {\"path\": \"rootfs\"}, \"hostname\": \"eci\", \"mounts\": [], "
+		 "\"linux\": {\"cgroupsPath\": \"%s\", \"namespaces\": [{\"type\": \"pid\"}, "
+		 "{\"type\": \"network\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"}, "
+		 "{\"type\": \"mount\"}]}}\n", cgroups);
+	unlink(path);
+	put_file(b->bundle, "config.json", json, 0644);
+}
+
+/* eci-runc --root ROOT ARGS; fills @r. */
+__attribute__((format(printf, 3, 4))) static void runc(struct run_result *r, const struct bundle *b,
+						       const char *fmt, ...)
+{
+	char args[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	shf(r, "exec '%s' --root '%s' %s", b->runc, b->root, args);
+}
+
+/* Live (not zombie) children of this process, after reaping the dead. */
+static int live_children(void)
+{
+	DIR *d;
+	struct dirent *de;
+	int n = 0;
+
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	d = opendir("/proc");
+	while (d && (de = readdir(d))) {
+		char path[300], *stat = NULL, *p, state;
+		int ppid;
+
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		if (read_all_at(AT_FDCWD, path, 4096, &stat, NULL) < 0)
+			continue;
+		p = strrchr(stat, ')');
+		if (p && sscanf(p + 2, "%c %d", &state, &ppid) == 2 && ppid == getpid() &&
+		    state != 'Z' && state != 'X')
+			n++;
+		free(stat);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* What is left of container @id: "" when nothing, else what (static). */
+static const char *leftovers(const struct bundle *b, const char *id)
+{
+	static char what[2048];
+	char path[400], *info = NULL;
+	struct dirent *de;
+	DIR *d;
+
+	what[0] = '\0';
+	snprintf(path, sizeof(path), "%s/%s", b->root, id);
+	if (access(path, F_OK) == 0)
+		snprintf(what + strlen(what), sizeof(what) - strlen(what), " state dir %s;", path);
+	if (live_children() > 0)
+		snprintf(what + strlen(what), sizeof(what) - strlen(what), " %d process(es);",
+			 live_children());
+	d = opendir("/sys/fs/cgroup");
+	while (d && (de = readdir(d))) {
+		snprintf(path, sizeof(path), "/sys/fs/cgroup/%s/%s", de->d_name, id);
+		if (de->d_name[0] != '.' && access(path, F_OK) == 0)
+			snprintf(what + strlen(what), sizeof(what) - strlen(what), " cgroup %s;", path);
+	}
+	if (d)
+		closedir(d);
+	snprintf(path, sizeof(path), "%s/%s", b->root, id);
+	if (read_all_at(AT_FDCWD, "/proc/self/mountinfo", 1 << 22, &info, NULL) == 0 &&
+	    strstr(info, path))
+		snprintf(what + strlen(what), sizeof(what) - strlen(what), " a mount under %s;", path);
+	free(info);
+	return what;
+}
+
+/*
+ * eci-runc create, SIGKILLed after 0 to 50 ms (creating takes a few ms):
+ * once the next eci-runc call has run, nothing of it is left — state
+ * directory, cgroup (cgroupsPath /ID in every hierarchy), mount, process.
+ * This process is a subreaper, as the shim is, so what the killed create
+ * leaves running is found among its children.
+ */
+START_TEST(killed_create_leaves_nothing)
+{
+	static const int delays[] = { 0,    250,  500,  1000, 1500, 2000,  2500,  3000,  3500,
+				      4000, 5000, 6000, 7000, 8000, 10000, 15000, 20000, 50000 };
+	struct bundle b;
+	int killed = 0, done = 0;
+
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
+	make_bundle(&b);
+	undo("for d in /sys/fs/cgroup/*/eci-t-kc-%d-*; do [ -d \"$d\" ] && rmdir \"$d\"; done "
+	     "2>/dev/null; true", (int)getpid());
+	for (size_t i = 0; i < sizeof(delays) / sizeof(delays[0]); i++) {
+		char id[64], cg[80];
+		const char *left = "";
+		struct run_result r;
+		int st;
+		pid_t pid;
+
+		snprintf(id, sizeof(id), "eci-t-kc-%d-%zu", (int)getpid(), i);
+		snprintf(cg, sizeof(cg), "/%s", id);
+		write_config(&b, cg);
+		pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			int null = open("/dev/null", O_RDWR);
+
+			dup2(null, 0), dup2(null, 1), dup2(null, 2);
+			execl(b.runc, b.runc, "--root", b.root, "create", "--bundle", b.bundle, id,
+			      (char *)NULL);
+			_exit(99);
+		}
+		usleep(delays[i]);
+		kill(pid, SIGKILL);
+		ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+			done++;	/* created before the signal: delete it as the engine would */
+			runc(&r, &b, "delete --force %s", id);
+			ck_assert_msg(r.status == 0, "delete --force %s: %s", id, r.err);
+			t_run_free(&r);
+		} else {
+			killed++;
+		}
+		runc(&r, &b, "list");
+		ck_assert_msg(r.status == 0, "list after a create killed at %d us: exit %d: %s",
+			      delays[i], r.status, r.err);
+		t_run_free(&r);
+		for (int t = 0; t < 30 && *(left = leftovers(&b, id)); t++)
+			usleep(100 * 1000);
+		if (*left)
+			kill_children();	/* now, as this process may not end normally */
+		ck_assert_msg(!*left, "create %s (ended %s after %d us) left:%s", id,
+			      WIFEXITED(st) ? "by itself" : "by SIGKILL", delays[i], left);
+	}
+	printf("killed create: %d killed half-way, %d finished first\n", killed, done);
+	fflush(stdout);
+	ck_assert_int_gt(killed, 0);
+}
+END_TEST
+
+/*
+ * kill and delete signal the container's process, not whatever now has the
+ * pid state.json records: with the pid of another process written there
+ * (its start time is not the recorded one), kill reports the container not
+ * running (exit 1) and that process lives on.
+ */
+START_TEST(kill_checks_process_identity)
+{
+	struct bundle b;
+	struct run_result r;
+	char id[64], cg[80], state[256];
+	json_t *j;
+	json_error_t je;
+	pid_t pid1, other;
+	int st;
+
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
+	make_bundle(&b);
+	snprintf(id, sizeof(id), "eci-t-ki-%d", (int)getpid());
+	undo("rmdir /sys/fs/cgroup/*/%s 2>/dev/null; true", id);
+	snprintf(cg, sizeof(cg), "/%s", id);
+	write_config(&b, cg);
+	runc(&r, &b, "create --bundle '%s' %s", b.bundle, id);
+	ck_assert_msg(r.status == 0, "create: exit %d: %s", r.status, r.err);
+	t_run_free(&r);
+	runc(&r, &b, "start %s", id);
+	ck_assert_msg(r.status == 0, "start: exit %d: %s", r.status, r.err);
+	t_run_free(&r);
+	runc(&r, &b, "state %s", id);
+	ck_assert_msg(r.status == 0 && strstr(r.out, "running"), "state: %s%s", r.out, r.err);
+	t_run_free(&r);
+
+	snprintf(state, sizeof(state), "%s/%s/state.json", b.root, id);
+	j = json_load_file(state, 0, &je);
+	ck_assert_msg(j, "%s: %s", state, je.text);
+	pid1 = (pid_t)json_integer_value(json_object_get(j, "pid"));
+	ck_assert_int_gt(pid1, 0);
+	undo("kill -9 %d 2>/dev/null; sleep 0.3", (int)pid1);
+	other = fork_helper();
+	ck_assert_int_ge(other, 0);
+	if (other == 0) {
+		execl("/bin/sleep", "sleep", "300", (char *)NULL);
+		_exit(99);
+	}
+	usleep(50 * 1000);	/* started later than pid 1, whatever the clock's grain */
+	ck_assert_int_eq(json_object_set_new(j, "pid", json_integer(other)), 0);
+	ck_assert_int_eq(json_dump_file(j, state, 0), 0);
+	json_decref(j);
+
+	runc(&r, &b, "kill %s 9", id);
+	ck_assert_msg(r.status == 1, "kill with another process's pid in state.json: exit %d, want 1: "
+		      "%s", r.status, r.err);
+	ck_assert_msg(strstr(r.err, "not running"), "kill: the refusal lacks 'not running': %s",
+		      r.err);
+	t_run_free(&r);
+	usleep(200 * 1000);
+	ck_assert_msg(waitpid(other, &st, WNOHANG) == 0, "kill signalled pid %d, which is not the "
+		      "container's", (int)other);
+	runc(&r, &b, "delete --force %s", id);
+	t_run_free(&r);
+	usleep(200 * 1000);
+	ck_assert_msg(waitpid(other, &st, WNOHANG) == 0, "delete --force signalled pid %d, which is "
+		      "not the container's", (int)other);
+	kill(other, SIGKILL);
+	waitpid(other, NULL, 0);
+	/* The real container, left alone by both: end it by hand. */
+	kill(pid1, SIGKILL);
+	waitpid(pid1, NULL, 0);
+}
+END_TEST
+
+/* --- policy: exposeDockerAPIOnTCP2375, filesharingAllowedDirectories ---------------- */
+
+/*
+ * A second dockerd that also listens on tcp://127.0.0.1:PORT without TLS
+ * (t/engine/tcp-engine.sh): eci-runc creates nothing for it, naming the
+ * setting; with the setting true (the policy test build, "eci-pol") it
+ * does.  The first dockerd, on its unix socket only, is not affected.
+ */
+START_TEST(tcp_exposed_engine_refused)
+{
+	const char *start = getenv("ECI_ENGINE_TCP"), *stop = getenv("ECI_ENGINE_TCP_STOP");
+	char unix_host[4096];
+	struct run_result r;
+
+	ck_assert_msg(start && stop, "ECI_ENGINE_TCP(_STOP) are not set: run t/engine/run.sh");
+	undo("%s", stop);
+	shf(&r, "%s", start);
+	ck_assert_msg(r.status == 0, "the second dockerd did not start: %s%s", r.out, r.err);
+	ck_assert_int_eq(sscanf(r.out, "%4095s", unix_host), 1);
+	ck_assert_msg(strstr(r.out, "tcp://127.0.0.1:"), "%s", r.out);
+	t_run_free(&r);
+
+	dockerf(&r, "-H %s run --rm --runtime eci --network none " IMG " true", unix_host);
+	ck_assert_msg(r.status == 125, "an engine on TCP without TLS: exit %d, want 125: %s", r.status,
+		      r.err);
+	ck_assert_msg(strstr(r.err, "exposeDockerAPIOnTCP2375") && strstr(r.err, "TLS"),
+		      "the refusal lacks 'exposeDockerAPIOnTCP2375' or 'TLS': %s", r.err);
+	t_run_free(&r);
+	expect(RUN IMG " true", 0, NULL, NULL);	/* the first dockerd, meanwhile */
+
+	set_policy("{\"exposeDockerAPIOnTCP2375\": {\"value\": true, \"locked\": true}}\n");
+	expectf(0, "allowed", NULL, "-H %s run --rm --runtime eci-pol --network none " IMG
+		" echo allowed", unix_host);
+	shf(&r, "%s", stop);
+	t_run_free(&r);
+}
+END_TEST
+
+/*
+ * A regular user's directory (ecitest's, 0755), listed in
+ * filesharingAllowedDirectories: the container writes there as that user,
+ * never leaves a set-id bit, and root's file there stays out of reach.
+ * Not listed: the user's files appear as nobody and the directory is not
+ * writable.
+ */
+START_TEST(filesharing_allowed_directories)
+{
+	static const char ops[] =
+		"echo w > /s/f; echo create=$?; stat -c u=%u /s/f; stat -c r=%u /s/rootfile; "
+		"(: >> /s/rootfile); echo rootw=$?; chmod 4755 /s/f; echo suid=$?; "
+		"chmod g+s /s/f; echo sgid=$?";
+	static const char *const keys[] = { "rootw", "suid", "sgid", NULL };
+	static const char *const unlisted_keys[] = { "touch", "write", NULL };
+	struct passwd *pw = getpwnam("ecitest");
+	char dir[64], json[512], path[128], *text = NULL;
+	struct snap rootfile;
+	struct run_result r;
+	struct stat st;
+
+	ck_assert_msg(pw, "no account ecitest (t/engine/run.sh makes it with tools/account.sh)");
+	ck_assert_uint_ge(pw->pw_uid, 1000);
+	fixture_dir(dir, sizeof(dir), "/var/tmp/eci-share.XXXXXX", 0755);
+	put_file(dir, "rootfile", "root-data\n", 0644);
+	ck_assert_int_eq(chown(dir, pw->pw_uid, pw->pw_gid), 0);
+	snprintf(path, sizeof(path), "%s/rootfile", dir);
+	take_snap(&rootfile, path);
+	snprintf(json, sizeof(json), "{\"filesharingAllowedDirectories\": {\"value\": [{\"path\": "
+		 "\"%s\"}], \"locked\": true}}\n", dir);
+	set_policy(json);
+	snprintf(path, sizeof(path), "%s/f", dir);
+
+	for (size_t i = 0; i < NFLAGS; i++) {
+		dockerf(&r, "run --rm --runtime eci-pol --network none %s -v %s:/s " IMG
+			" sh -c 'exec 2>&1; %s' 2>&1", flags[i], dir, ops);
+		ck_assert_msg(r.status == 0, "%s: exit %d: %s", shown(i), r.status, r.out);
+		ck_assert_msg(value_of(r.out, "create") == 0 && strstr(r.out, "u=0\n"),
+			      "%s: the container cannot write the shared directory as its owner:\n%s",
+			      shown(i), r.out);
+		ck_assert_msg(strstr(r.out, "r=65534\n"), "%s: root's file does not appear as "
+			      "nobody:\n%s", shown(i), r.out);
+		all_failed(shown(i), r.out, keys);
+		ck_assert_int_eq(lstat(path, &st), 0);
+		ck_assert_msg(st.st_uid == pw->pw_uid, "%s: %s is owned by %u on the host, not by "
+			      "ecitest (%u)", shown(i), path, st.st_uid, pw->pw_uid);
+		ck_assert_msg(!(st.st_mode & (S_ISUID | S_ISGID)), "%s: %s has mode %o on the host",
+			      shown(i), path, st.st_mode & 07777);
+		ck_assert_int_eq(read_all_at(AT_FDCWD, path, 4096, &text, NULL), 0);
+		ck_assert_str_eq(text, "w\n");
+		free(text);
+		text = NULL;
+		same_as(&rootfile, shown(i));
+		t_run_free(&r);
+		ck_assert_int_eq(unlink(path), 0);
+	}
+
+	/* Not listed (the runtime "eci", built-in policy): a stranger's directory. */
+	put_file(dir, "f", "users-file\n", 0644);
+	ck_assert_int_eq(chown(path, pw->pw_uid, pw->pw_gid), 0);
+	for (size_t i = 0; i < NFLAGS; i++) {
+		dockerf(&r, RUN "%s -v %s:/s " IMG " sh -c 'exec 2>&1; stat -c u=%%u /s/f; touch /s/g; "
+			"echo touch=$?; echo x >> /s/f; echo write=$?' 2>&1", flags[i], dir);
+		ck_assert_msg(r.status == 0, "unlisted %s: exit %d: %s", shown(i), r.status, r.out);
+		ck_assert_msg(strstr(r.out, "u=65534\n"), "unlisted %s: the user's file does not "
+			      "appear as nobody:\n%s", shown(i), r.out);
+		all_failed(shown(i), r.out, unlisted_keys);
+		t_run_free(&r);
+		ck_assert_msg(entries(dir) == 2, "unlisted %s: %s has new entries", shown(i), dir);
+		ck_assert_int_eq(read_all_at(AT_FDCWD, path, 4096, &text, NULL), 0);
+		ck_assert_str_eq(text, "users-file\n");
+		free(text);
+		text = NULL;
+	}
+	free(rootfile.data);
+}
+END_TEST
+
+Suite *isolation_suite(void)
+{
+	Suite *s = suite_create("engine isolation");
+	TCase *tc = tcase_create("container root is not host root");
+
+	tcase_set_timeout(tc, 600);
+	tcase_add_unchecked_fixture(tc, undo_open, undo_close);
+	tcase_add_checked_fixture(tc, test_begin, NULL);
+	tcase_add_test(tc, binds_keep_host_ownership);
+	tcase_add_test(tc, no_setuid_shell_in_usr_local_bin);
+	tcase_add_test(tc, no_setid_file_on_host);
+	tcase_add_test(tc, engine_sockets_refused_by_identity);
+	tcase_add_test(tc, named_volume_shared_between_containers);
+	tcase_add_test(tc, etc_volume_keeps_host_ownership);
+	tcase_add_test(tc, everyday_use_keeps_working);
+	tcase_add_test(tc, bind_source_swap_race);
+	tcase_add_test(tc, exec_cannot_be_hijacked);
+	tcase_add_test(tc, exec_lands_in_container_cgroup);
+	tcase_add_test(tc, cgroup_namespace_is_the_containers);
+	tcase_add_test(tc, killed_create_leaves_nothing);
+	tcase_add_test(tc, kill_checks_process_identity);
+	tcase_add_test(tc, tcp_exposed_engine_refused);
+	tcase_add_test(tc, filesharing_allowed_directories);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * engine.h - what the engine suites share: docker as a test sees it
+ *
+ * t/engine/run.sh starts a private dockerd and exports DOCKER_HOST, so
+ * "docker ARGS" here always talks to it.
+ */
+#ifndef ECI_T_ENGINE_H
+#define ECI_T_ENGINE_H
+
+#include <check.h>
+
+#include "run.h"
+#include "subid.h"
+
+#define IMG "eci-default"
+
+/* docker ARGS (a shell string); fills @r. */
+void docker(const char *args, struct run_result *r);
+
+/* docker ARGS must exit with @code, and say @out / @err (when not NULL). */
+void expect(const char *args, int code, const char *out, const char *err);
+
+/* The pool account's first subordinate uid range, from /etc/subuid. */
+struct subid_range pool(void);
+
+/* Host start of a running container's uid map, through docker inspect. */
+unsigned map_of(const char *name);
+
+/* check_isolation.c: container root never reaches host root (issue 18). */
+Suite *isolation_suite(void);
+
+#endif
