@@ -62,20 +62,23 @@ static int enter_workdir(const char *dir, struct eci_err *e)
 	return chdir(dir) < 0 ? eci_fail(e, errno, "working directory %s", dir) : 0;
 }
 
-static int become_user(struct spec *s, const struct user *u, struct eci_err *e)
+/*
+ * A process becomes the container's in two steps, the same for the
+ * workload, eci-run exec and eci-runc exec; only their order differs.
+ * init_set_ids() takes the user's ids (a non-root user keeps its
+ * capabilities until init_lock_down() has set them).  init_lock_down()
+ * sets no_new_privs, shrinks the bounding set, loads the set-id guard and
+ * the seccomp filter, and leaves exactly the container's capabilities.
+ * The workload locks down first and takes its ids last: it starts as the
+ * namespace's root, and its filter may need CAP_SYS_ADMIN to be loaded
+ * (without no_new_privs), which a non-root user no longer has.  An exec
+ * of eci-runc takes its ids first, before it is forked into the
+ * container's pid namespace where the container could see it, and locks
+ * down after (it always sets no_new_privs).
+ */
+int init_set_ids(const struct user *u, struct eci_err *e)
 {
-	bool root = u->uid == 0;
-
-	if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return eci_fail(e, errno, "PR_SET_NO_NEW_PRIVS");
-	if (caps_drop_bounding(s->caps, e) < 0)
-		return -1;
-	/* Loaded while CAP_SYS_ADMIN may still be needed for it (without
-	 * no_new_privs); what follows is on the filter's allowlist.  The
-	 * set-id guard first: the profile may not allow seccomp() again. */
-	if (sc_load(&s->setid_guard, e) < 0 || sc_load(&s->seccomp, e) < 0)
-		return -1;
-	if (!root && caps_keep_across_setuid(e) < 0)
+	if (u->uid != 0 && caps_keep_across_setuid(e) < 0)
 		return -1;
 	if (setgroups((size_t)u->ngroups, u->groups) < 0)
 		return eci_fail(e, errno, "setgroups");
@@ -83,7 +86,29 @@ static int become_user(struct spec *s, const struct user *u, struct eci_err *e)
 		return eci_fail(e, errno, "setresgid %u", (unsigned)u->gid);
 	if (setresuid(u->uid, u->uid, u->uid) < 0)
 		return eci_fail(e, errno, "setresuid %u", (unsigned)u->uid);
-	return caps_apply(s->caps, s->caps_added, root, e);
+	return 0;
+}
+
+int init_lock_down(const struct lockdown *l, struct eci_err *e)
+{
+	if (l->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return eci_fail(e, errno, "PR_SET_NO_NEW_PRIVS");
+	if (caps_drop_bounding(l->caps, e) < 0)
+		return -1;
+	/* The set-id guard first: the profile may not allow seccomp() again. */
+	if (sc_load(l->guard, e) < 0 || sc_load(l->filter, e) < 0)
+		return -1;
+	return 0;
+}
+
+static int become_user(struct spec *s, const struct user *u, struct eci_err *e)
+{
+	const struct lockdown l = { .no_new_privs = s->no_new_privs, .caps = s->caps,
+				    .guard = &s->setid_guard, .filter = &s->seccomp };
+
+	if (init_lock_down(&l, e) < 0 || init_set_ids(u, e) < 0)
+		return -1;
+	return caps_apply(s->caps, s->caps_added, u->uid == 0, e);
 }
 
 static int prepare(struct spec *s, int sock, int nest, struct eci_err *e)

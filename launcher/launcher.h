@@ -246,6 +246,17 @@ struct user {
 	char home[256];
 };
 int user_check(const char *arg, struct eci_err *e);
+
+/* init.c: the two steps that make a process the container's (see there) */
+struct sc_filter;
+struct lockdown {
+	bool no_new_privs;
+	uint64_t caps;			/* the bounding set to keep */
+	const struct sc_filter *guard;	/* the set-id guard (insns NULL: none) */
+	const struct sc_filter *filter;	/* the seccomp filter (insns NULL: none) */
+};
+int init_set_ids(const struct user *u, struct eci_err *e);
+int init_lock_down(const struct lockdown *l, struct eci_err *e);
 int user_resolve(const char *arg, struct user *u, struct eci_err *e);
 
 /* tty.c: -t */

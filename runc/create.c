@@ -676,19 +676,38 @@ static void child(struct rconfig *rc, struct spec *s, int sock, size_t nlayers)
 
 /* --- the parent ------------------------------------------------------------ */
 
-int runc_send_console(const char *path, int master, struct eci_err *e)
+/*
+ * --console-socket: a host path, connected while still in the host's mount
+ * namespace (an exec connects before it joins the container's).
+ */
+int runc_console_connect(const char *path, struct eci_err *e)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	static const char name[] = "/dev/ptmx";	/* what the engine calls it */
 
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return eci_fail(e, ENAMETOOLONG, "--console-socket %s", path);
 	strcpy(sa.sun_path, path);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    fd_send(fd, name, sizeof(name), master) < 0)
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return eci_fail(e, errno, "--console-socket %s", path);
+	return steal_fd(fd);
+}
+
+/* The pty's master to the engine, named as the engine expects. */
+int runc_console_send(int sock, int master, struct eci_err *e)
+{
+	static const char name[] = "/dev/ptmx";
+
+	if (fd_send(sock, name, sizeof(name), master) < 0)
+		return eci_fail(e, errno, "send the pty to --console-socket");
 	return 0;
+}
+
+int runc_send_console(const char *path, int master, struct eci_err *e)
+{
+	_cleanup_close_ int fd = runc_console_connect(path, e);
+
+	return fd < 0 ? -1 : runc_console_send(fd, master, e);
 }
 
 /* OCI hooks: each gets the state on stdin and must exit 0. */

@@ -79,10 +79,7 @@ struct xproc {
 	char **argv;
 	char **env;
 	char cwd[4096];
-	uid_t uid;
-	gid_t gid;
-	gid_t groups[USER_MAX_GROUPS];
-	int ngroups;
+	struct user user;	/* ids and groups (name and home unused) */
 	bool tty;
 	uint64_t caps;
 };
@@ -108,11 +105,11 @@ static int parse_ids(const char *file, json_t *user, struct xproc *x, struct eci
 	json_t *gids = json_object_get(user, "additionalGids"), *v;
 	size_t i;
 
-	x->uid = (uid_t)json_integer_value(json_object_get(user, "uid"));
-	x->gid = (gid_t)json_integer_value(json_object_get(user, "gid"));
-	if (x->uid > 65535 || x->gid > 65535)
+	x->user.uid = (uid_t)json_integer_value(json_object_get(user, "uid"));
+	x->user.gid = (gid_t)json_integer_value(json_object_get(user, "gid"));
+	if (x->user.uid > 65535 || x->user.gid > 65535)
 		return eci_fail(e, 0, "%s: user %u:%u is outside the container's ids", file,
-				(unsigned)x->uid, (unsigned)x->gid);
+				(unsigned)x->user.uid, (unsigned)x->user.gid);
 	if (json_array_size(gids) > USER_MAX_GROUPS)
 		return eci_fail(e, 0, "%s: more than %d additional groups", file, USER_MAX_GROUPS);
 	json_array_foreach(gids, i, v) {
@@ -121,7 +118,7 @@ static int parse_ids(const char *file, json_t *user, struct xproc *x, struct eci
 		if (!json_is_integer(v) || g < 0 || g > 65535)
 			return eci_fail(e, 0, "%s: group %lld is outside the container's ids", file,
 					(long long)g);
-		x->groups[x->ngroups++] = (gid_t)g;
+		x->user.groups[x->user.ngroups++] = (gid_t)g;
 	}
 	return 0;
 }
@@ -275,19 +272,6 @@ static int bounding_of(const struct target *t, uint64_t *caps, struct eci_err *e
 	return 0;
 }
 
-static int console_connect(const char *path, struct eci_err *e)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return eci_fail(e, ENAMETOOLONG, "--console-socket %s", path);
-	strcpy(sa.sun_path, path);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return eci_fail(e, errno, "--console-socket %s", path);
-	return steal_fd(fd);
-}
-
 static int open_target(const char *id, const struct rstate *st, struct target *t,
 		       struct eci_err *e)
 {
@@ -305,7 +289,7 @@ static int prepare(const struct rstate *st, const struct xproc *x, const char *c
 	if ((st->setid_guard && sc_build_setid_guard(&t->guard, e) < 0) ||
 	    sc_default(x->caps, &t->filter, e) < 0)
 		return -1;
-	if (x->tty && consock[0] && (t->console = console_connect(consock, e)) < 0)
+	if (x->tty && consock[0] && (t->console = runc_console_connect(consock, e)) < 0)
 		return -1;
 	return 0;
 }
@@ -467,33 +451,18 @@ static int join_ns(const struct target *t, struct eci_err *e)
 	return 0;
 }
 
-/* The exec user's, in the user namespace just joined. */
-static int set_ids(const struct xproc *x, struct eci_err *e)
-{
-	if (x->uid != 0 && caps_keep_across_setuid(e) < 0)
-		return -1;
-	if (setgroups((size_t)x->ngroups, x->groups) < 0)
-		return eci_fail(e, errno, "setgroups");
-	if (setresgid(x->gid, x->gid, x->gid) < 0)
-		return eci_fail(e, errno, "setresgid %u", (unsigned)x->gid);
-	if (setresuid(x->uid, x->uid, x->uid) < 0)
-		return eci_fail(e, errno, "setresuid %u", (unsigned)x->uid);
-	return 0;
-}
-
 /* --- the process ---------------------------------------------------------- */
 
 /* A pty of the container's devpts: the master to the engine, the slave ours. */
 static int console(int sock, struct eci_err *e)
 {
-	static const char name[] = "/dev/ptmx";	/* what the engine calls it */
 	int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC), unlock = 0, slave;
 
 	if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0 ||
 	    (slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
 		return eci_fail(e, errno, "open the container's /dev/ptmx");
-	if (fd_send(sock, name, sizeof(name), master) < 0)
-		return eci_fail(e, errno, "send the pty to --console-socket");
+	if (runc_console_send(sock, master, e) < 0)
+		return -1;
 	close(master);
 	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0 || dup2(slave, 0) < 0 ||
 	    dup2(slave, 1) < 0 || dup2(slave, 2) < 0)
@@ -521,18 +490,18 @@ static void exec_failed(const struct target *t, const char *cmd, int err)
 }
 
 /*
- * The workload's last steps (init.c's become_user), its ids already set:
- * no_new_privs always, as for the workload; the set-id guard under the
- * profile, which may not allow seccomp() again; then the capabilities.
+ * The workload's last steps (init.c), its ids already set: no_new_privs
+ * always, the bounding set, the set-id guard and the filter, then the
+ * capabilities.
  */
 static int lock_down(const struct target *t, const struct xproc *x, struct eci_err *e)
 {
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return eci_fail(e, errno, "PR_SET_NO_NEW_PRIVS");
-	if (caps_drop_bounding(x->caps, e) < 0 || sc_load(&t->guard, e) < 0 ||
-	    sc_load(&t->filter, e) < 0)
+	const struct lockdown l = { .no_new_privs = true, .caps = x->caps, .guard = &t->guard,
+				    .filter = &t->filter };
+
+	if (init_lock_down(&l, e) < 0)
 		return -1;
-	return caps_apply(x->caps, 0, x->uid == 0, e);
+	return caps_apply(x->caps, 0, x->user.uid == 0, e);
 }
 
 static void run(struct target *t, const struct xproc *x) __attribute__((noreturn));
@@ -568,7 +537,7 @@ static void mid(struct target *t, const struct xproc *x, bool detach)
 		eci_fail(&e, errno, "PR_SET_DUMPABLE");
 		fail(t, 1, &e);
 	}
-	if (join_cgroups(t, &e) < 0 || join_ns(t, &e) < 0 || set_ids(x, &e) < 0)
+	if (join_cgroups(t, &e) < 0 || join_ns(t, &e) < 0 || init_set_ids(&x->user, &e) < 0)
 		fail(t, 1, &e);
 	m.pid = fork();
 	if (m.pid < 0) {

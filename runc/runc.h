@@ -129,5 +129,7 @@ int runc_exec(const char *root, const char *id, const char *process, const char 
 int runc_create(struct rconfig *rc, struct spec *s);
 int runc_cgroups(const struct rconfig *rc, pid_t pid, bool remove);
 int runc_send_console(const char *path, int master, struct eci_err *e);
+int runc_console_connect(const char *path, struct eci_err *e);
+int runc_console_send(int sock, int master, struct eci_err *e);
 
 #endif
