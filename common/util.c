@@ -245,3 +245,29 @@ unsigned long login_defs_id(const char *key, unsigned long dflt)
 	free(buf);
 	return v;
 }
+
+int proc_stat(pid_t pid, pid_t *ppid, unsigned long long *starttime)
+{
+	_cleanup_free_ char *stat = NULL;
+	unsigned long long start;
+	char path[64], *p;
+	int parent, r;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (pid <= 0)
+		return -ESRCH;
+	r = read_all_at(AT_FDCWD, path, 4096, &stat, NULL);
+	if (r < 0)
+		return r == -ENOENT ? -ESRCH : r;
+	/* comm (field 2) may hold spaces and ')': the fields follow the last
+	 * ')'.  State (3), ppid (4), 17 fields, starttime (22). */
+	p = strrchr(stat, ')');
+	if (!p || sscanf(p + 1, " %*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+			 "%*d %*d %*d %llu", &parent, &start) != 2)
+		return -EINVAL;
+	if (ppid)
+		*ppid = (pid_t)parent;
+	if (starttime)
+		*starttime = start;
+	return 0;
+}

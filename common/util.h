@@ -78,6 +78,15 @@ int rm_dir_contents_at(int fd);
 int mkdir_p(const char *path, mode_t parent_mode, mode_t mode);
 
 /**
+ * proc_stat() - a process's parent and start time, from /proc/PID/stat
+ * @ppid, @starttime: filled when not NULL (start time in clock ticks since
+ *                    boot, field 22: with the pid, a process's identity)
+ *
+ * Return: 0, -ESRCH when there is no such process, or -errno.
+ */
+int proc_stat(pid_t pid, pid_t *ppid, unsigned long long *starttime);
+
+/**
  * login_defs_id() - a numeric setting of /etc/login.defs (UID_MIN, GID_MAX, ...)
  * @key:  its name
  * @dflt: the value when the file or the setting is missing or malformed

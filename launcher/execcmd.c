@@ -174,15 +174,9 @@ static int build(struct spec *s, int dir, const json_t *meta, const struct xopts
 
 static pid_t ppid_of(pid_t pid)
 {
-	_cleanup_free_ char *buf = NULL;
-	char path[64], *p;
-	int ppid;
+	pid_t ppid;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_all_at(AT_FDCWD, path, 4096, &buf, NULL) < 0 || !(p = strrchr(buf, ')')) ||
-	    sscanf(p + 1, " %*c %d", &ppid) != 1)
-		return -1;
-	return (pid_t)ppid;
+	return proc_stat(pid, &ppid, NULL) < 0 ? -1 : ppid;
 }
 
 /* Is @pid in a user namespace below the container's (nest.c), mapped? */

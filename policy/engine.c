@@ -275,18 +275,11 @@ static int find_procs(struct scan *s, struct eci_err *e)
 	return 0;
 }
 
-/* The parent of @pid from /proc/PID/stat (after the last ')' of comm). */
 static pid_t parent_of(pid_t pid)
 {
-	_cleanup_free_ char *buf = NULL;
-	char path[64], *p;
-	int ppid;
+	pid_t ppid;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_all_at(AT_FDCWD, path, 4096, &buf, NULL) < 0 || !(p = strrchr(buf, ')')) ||
-	    sscanf(p + 1, " %*c %d", &ppid) != 1)
-		return 0;
-	return (pid_t)ppid;
+	return proc_stat(pid, &ppid, NULL) < 0 ? 0 : ppid;
 }
 
 /* --- command lines ------------------------------------------------------- */

@@ -52,34 +52,33 @@ bool policy_path_under(const char *path, const char *dir)
 	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
 }
 
-int policy_refuse(const struct policy *p, enum pol_key k, const char *what, const char *image,
-		  struct eci_err *e)
+/*
+ * The one refusal: "WHAT: SETTING" after a flag, or "WHAT (SETTING)" after
+ * a sentence that already says what is not allowed (@sentence).
+ */
+static int refusal(const struct policy *p, enum pol_key k, const char *what, const char *image,
+		   bool sentence, struct eci_err *e)
 {
 	const struct pol_value *v = &p->v[k];
+	char setting[1300];
 
 	if (v->locked)
-		eci_fail(e, 0, "%s: \"%s\" is managed by your administrator (%s)", what,
+		snprintf(setting, sizeof(setting), "\"%s\" is managed by your administrator (%s)",
 			 pol_names[k], v->source);
+	else if (sentence)
+		snprintf(setting, sizeof(setting), "\"%s\", %s", pol_names[k], v->source);
 	else
-		eci_fail(e, 0, "%s: not allowed by \"%s\" (%s)", what, pol_names[k], v->source);
+		snprintf(setting, sizeof(setting), "not allowed by \"%s\" (%s)", pol_names[k],
+			 v->source);
+	eci_fail(e, 0, sentence ? "%s (%s)" : "%s: %s", what, setting);
 	policy_audit(p, "refused", k, image, e->msg);
 	return -1;
 }
 
-/* The mounts' form: WHAT already says it is not allowed; the setting and
- * its file follow in parentheses. */
-static int refuse_mount(const struct policy *p, enum pol_key k, const char *what,
-			const char *image, struct eci_err *e)
+int policy_refuse(const struct policy *p, enum pol_key k, const char *what, const char *image,
+		  struct eci_err *e)
 {
-	const struct pol_value *v = &p->v[k];
-
-	if (v->locked)
-		eci_fail(e, 0, "%s (\"%s\" is managed by your administrator (%s))", what,
-			 pol_names[k], v->source);
-	else
-		eci_fail(e, 0, "%s (\"%s\", %s)", what, pol_names[k], v->source);
-	policy_audit(p, "refused", k, image, e->msg);
-	return -1;
+	return refusal(p, k, what, image, false, e);
 }
 
 static bool is_socket_path(const char *p)
@@ -109,7 +108,7 @@ int policy_check_mount(const struct policy *p, int fd, const char *flag, const c
 		    policy_path_under(path, *b) || policy_path_under(*b, path)) {
 			snprintf(what, sizeof(what), "%s: %s is, holds or is under the blocked path "
 				 "%s", flag, path, *b);
-			return refuse_mount(p, POL_BLOCKED_MOUNTS, what, image, e);
+			return refusal(p, POL_BLOCKED_MOUNTS, what, image, true, e);
 		}
 	}
 	if (!socket_ok && en && (sock = policy_engine_socket(en, fd, path))) {
@@ -117,7 +116,7 @@ int policy_check_mount(const struct policy *p, int fd, const char *flag, const c
 			 "not allowed under enhanced container isolation", flag,
 			 strcmp(path, sock->path) ? "holds" : "is", sock->proc, (int)sock->pid,
 			 sock->path);
-		return refuse_mount(p, POL_ECI, what, image, e);
+		return refusal(p, POL_ECI, what, image, true, e);
 	}
 	return 0;
 }

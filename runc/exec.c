@@ -220,7 +220,7 @@ static int try_workload(struct target *t, struct eci_err *e)
 	if (t->workload_fd < 0)
 		return eci_fail(e, errno, "open the container's workload (pid %d)", (int)t->workload);
 	/* After the open: while both live, pid 1's child by that pid is it. */
-	if (runc_proc_stat(t->workload, &ppid, NULL) < 0 || ppid != t->init)
+	if (proc_stat(t->workload, &ppid, NULL) < 0 || ppid != t->init)
 		return eci_fail(e, 0, "%s", gone);
 	if (!nested(t->init, t->workload)) {
 		eci_fail(e, 0, "the container's workload is not in its namespaces (yet)");

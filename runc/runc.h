@@ -108,8 +108,6 @@ int runc_state_dir(const char *root, const char *id, char *out, size_t size);
 int runc_save_state(const struct rconfig *rc, pid_t pid, unsigned slot);
 /* ROOT/ID/state.json into @st: 0, or < 0 (no such container, or no pid in it) */
 int runc_read_state(const char *root, const char *id, struct rstate *st);
-/* /proc/PID/stat: its parent and start time (field 22), either may be NULL */
-int runc_proc_stat(pid_t pid, pid_t *ppid, unsigned long long *starttime);
 /* A pidfd of @st's pid 1, checked to be that process (its start time) and
  * alive after the check; -ESRCH when it has exited or the pid is another's */
 int runc_open_init(const struct rstate *st);

@@ -55,31 +55,6 @@ int runc_state_dir(const char *root, const char *id, char *out, size_t size)
 	return snprintf(out, size, "%s/%s", root, id) < (int)size ? 0 : -ENAMETOOLONG;
 }
 
-int runc_proc_stat(pid_t pid, pid_t *ppid, unsigned long long *starttime)
-{
-	_cleanup_free_ char *stat = NULL;
-	unsigned long long start;
-	char path[64], *p;
-	int parent, r;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (pid <= 0)
-		return -ESRCH;
-	r = read_all_at(AT_FDCWD, path, 4096, &stat, NULL);
-	if (r < 0)
-		return r == -ENOENT ? -ESRCH : r;
-	/* comm (field 2) may hold spaces and ')': the fields follow the last
-	 * ')'.  State (3), ppid (4), 17 fields, starttime (22). */
-	p = strrchr(stat, ')');
-	if (!p || sscanf(p + 1, " %*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
-			 "%*d %*d %*d %llu", &parent, &start) != 2)
-		return -EINVAL;
-	if (ppid)
-		*ppid = (pid_t)parent;
-	if (starttime)
-		*starttime = start;
-	return 0;
-}
 
 int runc_save_state(const struct rconfig *rc, pid_t pid, unsigned slot)
 {
@@ -89,7 +64,7 @@ int runc_save_state(const struct rconfig *rc, pid_t pid, unsigned slot)
 	json_t *j;
 	int r;
 
-	if (runc_proc_stat(pid, NULL, &start) < 0)
+	if (proc_stat(pid, NULL, &start) < 0)
 		return -1;
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	j = json_pack("{s:s, s:s, s:i, s:I, s:s, s:s, s:i, s:s, s:b}", "ociVersion", "1.0.2",
@@ -153,7 +128,7 @@ int runc_open_init(const struct rstate *st)
 		return -errno;
 	/* Read after the open: if the pidfd's process still lives after the
 	 * read, the /proc entry read was its own. */
-	r = runc_proc_stat(st->pid, NULL, &start);
+	r = proc_stat(st->pid, NULL, &start);
 	if (r < 0)
 		return r;
 	if (start != st->starttime || !pidfd_alive(fd))
@@ -209,7 +184,7 @@ static int take_lock(int dir, struct eci_err *e)
 
 	if (fd < 0 || flock(fd, LOCK_EX) < 0)
 		return eci_fail(e, errno, "lock the state directory");
-	runc_proc_stat(getpid(), NULL, &start);
+	proc_stat(getpid(), NULL, &start);
 	snprintf(who, sizeof(who), "%d %llu\n", (int)getpid(), start);
 	r = write_all(fd, who, strlen(who));
 	if (r < 0)
