@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -270,4 +271,11 @@ int proc_stat(pid_t pid, pid_t *ppid, unsigned long long *starttime)
 	if (starttime)
 		*starttime = start;
 	return 0;
+}
+
+int exit_code(int status)
+{
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
 }

@@ -77,6 +77,10 @@ int rm_dir_contents_at(int fd);
  */
 int mkdir_p(const char *path, mode_t parent_mode, mode_t mode);
 
+/* The code a shell gives for a wait status: the exit code, or 128+N when
+ * signal N ended the process. */
+int exit_code(int status);
+
 /**
  * proc_stat() - a process's parent and start time, from /proc/PID/stat
  * @ppid, @starttime: filled when not NULL (start time in clock ticks since

@@ -106,9 +106,7 @@ int container_wait(pid_t pid)
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return EXIT_ECI;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + WTERMSIG(status);
+	return exit_code(status);
 }
 
 /* A message left on the socket (or read already) overrides the status. */

@@ -37,6 +37,7 @@
 
 #include "cleanup.h"
 #include "launcher.h"
+#include "util.h"
 
 /* The parent: the id, or the launcher's exit status. */
 static int await_launcher(int sock, pid_t pid)
@@ -62,13 +63,11 @@ static int await_launcher(int sock, pid_t pid)
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return EXIT_ECI;
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	if (WEXITSTATUS(status) == 0) {
+	if (exit_code(status) == 0) {
 		fputs("eci-run: the container ended before it was reported running\n", stderr);
 		return EXIT_ECI;
 	}
-	return WEXITSTATUS(status);
+	return exit_code(status);
 }
 
 static int to_null(int fd, int flags)

@@ -155,18 +155,28 @@ void init_workload(struct spec *s, int sock, int nest)
 		sync_send_fail(sock, SYNC_FAIL, EXIT_ECI, &e);
 		_exit(EXIT_ECI);
 	}
-	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-	environ = s->env;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	execvp(s->argv[0], s->argv);
-	code = errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_INVOKE;
-	if (errno == ENOENT && !strchr(s->argv[0], '/'))
-		eci_fail(&e, 0, "exec %s: executable file not found in $PATH", s->argv[0]);
-	else
-		eci_fail(&e, errno, "exec %s", s->argv[0]);
+	code = init_exec(s->argv, s->env, &e);
 	sync_send_fail(sock, SYNC_EXEC_FAIL, code, &e);
 	_exit(code);
+}
+
+int init_exec(char **argv, char **env, struct eci_err *e)
+{
+	extern char **environ;
+	int err;
+
+	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	environ = env;
+	execvp(argv[0], argv);
+	err = errno;
+	/* docker makes its exit code of these words (in any case) */
+	if (err == ENOENT && !strchr(argv[0], '/'))
+		eci_fail(e, 0, "exec %s: executable file not found in $PATH", argv[0]);
+	else
+		eci_fail(e, err, "exec %s", argv[0]);
+	return err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_INVOKE;
 }
 
 /* pasta or slirp4netns: the launcher attaches it to the workload's new
@@ -218,9 +228,7 @@ static int reap_until(pid_t main_pid)
 			return EXIT_ECI;
 		if (p != main_pid)
 			continue;
-		if (WIFEXITED(status))
-			return WEXITSTATUS(status);
-		return 128 + WTERMSIG(status);
+		return exit_code(status);
 	}
 }
 

@@ -257,6 +257,9 @@ struct lockdown {
 };
 int init_set_ids(const struct user *u, struct eci_err *e);
 int init_lock_down(const struct lockdown *l, struct eci_err *e);
+/* init.c: exec @argv with @env and only fds 0-2, looked up in its PATH; on
+ * failure, the exit code (127 not found, 126 cannot invoke) and @e */
+int init_exec(char **argv, char **env, struct eci_err *e);
 int user_resolve(const char *arg, struct user *u, struct eci_err *e);
 
 /* tty.c: -t */

@@ -471,23 +471,6 @@ static int console(int sock, struct eci_err *e)
 	return 0;
 }
 
-/* In the words docker looks for (lower case): they make its exit code. */
-static void exec_failed(const struct target *t, const char *cmd, int err)
-	__attribute__((noreturn));
-static void exec_failed(const struct target *t, const char *cmd, int err)
-{
-	struct eci_err e = { 0 };
-
-	if (err == ENOENT && !strchr(cmd, '/'))
-		eci_fail(&e, 0, "exec %s: executable file not found in $PATH", cmd);
-	else if (err == ENOENT)
-		eci_fail(&e, 0, "exec %s: no such file or directory", cmd);
-	else if (err == EACCES)
-		eci_fail(&e, 0, "exec %s: permission denied", cmd);
-	else
-		eci_fail(&e, err, "exec %s", cmd);
-	fail(t, err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_INVOKE, &e);
-}
 
 /*
  * The workload's last steps (init.c), its ids already set: no_new_privs
@@ -519,10 +502,7 @@ static void run(struct target *t, const struct xproc *x)
 	}
 	if (lock_down(t, x, &e) < 0)
 		fail(t, EXIT_CANNOT_INVOKE, &e);
-	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-	environ = x->env;
-	execvp(x->argv[0], x->argv);
-	exec_failed(t, x->argv[0], errno);
+	fail(t, init_exec(x->argv, x->env, &e), &e);
 }
 
 static void mid(struct target *t, const struct xproc *x, bool detach) __attribute__((noreturn));
@@ -554,7 +534,7 @@ static void mid(struct target *t, const struct xproc *x, bool detach)
 	while (waitpid(m.pid, &status, 0) < 0)
 		if (errno != EINTR)
 			_exit(1);
-	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	_exit(exit_code(status));
 }
 
 /* --- eci-runc ------------------------------------------------------------- */
@@ -638,7 +618,7 @@ static int start(struct target *t, const struct xproc *x, const char *pidfile, b
 		return 1;
 	if (detach)
 		return 0;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return exit_code(status);
 }
 
 int runc_exec(const char *root, const char *id, const char *process, const char *pidfile,

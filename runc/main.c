@@ -520,7 +520,7 @@ int main(int argc, char **argv)
 			return r ? r : 1;
 		while (waitpid(rs.pid, &st, 0) < 0 && errno == EINTR)
 			;
-		return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		return exit_code(st);
 	}
 	if (!strcmp(argv[0], "state") && argc == 2)
 		return do_state(argv[1]);
