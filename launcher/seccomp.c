@@ -249,7 +249,8 @@ int sc_build_default(uint64_t caps, struct sc_filter *f, struct eci_err *e)
  * its relatives, and the calls that create a file with a mode (open,
  * openat, creat, mknod, mknodat), fail with EPERM when the mode holds
  * S_ISUID or S_ISGID; openat2(), whose mode the filter cannot read,
- * answers ENOSYS, so that callers fall back to openat().  It is a filter
+ * answers ENOSYS, so that callers fall back to openat(), and io_uring,
+ * which opens files outside any system call, is refused.  It is a filter
  * of its own, stacked under whatever profile the container runs with
  * (seccomp=unconfined included): the kernel applies the strictest answer.
  * Set-group-ID on a directory is harmless (it only names the group of new
@@ -266,6 +267,8 @@ int sc_build_setid_guard(struct sc_filter *f, struct eci_err *e)
 		{ "fchmodat2", 452, 2 }, { "open", -1, 2 },	{ "openat", -1, 3 },
 		{ "creat", -1, 1 },  { "mknod", -1, 1 },	{ "mknodat", -1, 2 },
 	};
+	static const char *const uring[] = { "io_uring_setup", "io_uring_enter",
+					       "io_uring_register" };
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	int r = 0, nr;
 
@@ -294,6 +297,10 @@ int sc_build_setid_guard(struct sc_filter *f, struct eci_err *e)
 #endif
 	if (!r && nr >= 0)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
+	/* io_uring opens and creates files with modes no filter can read */
+	for (size_t i = 0; i < ARRAY_SIZE(uring) && !r; i++)
+		if ((nr = seccomp_syscall_resolve_name(uring[i])) >= 0)
+			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
 	if (r < 0) {
 		seccomp_release(ctx);
 		return eci_fail(e, -r, "seccomp: set-id guard");

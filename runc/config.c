@@ -173,6 +173,7 @@ static int check_exposure(const struct spec *s, const struct engines *en, struct
 int runc_check_host(struct rconfig *rc, struct spec *s, struct eci_err *e)
 {
 	_cleanup_free_ struct engines *en = calloc(1, sizeof(*en));
+	bool volume = false;
 
 	if (!en)
 		return eci_fail(e, ENOMEM, "engines");
@@ -182,12 +183,29 @@ int runc_check_host(struct rconfig *rc, struct spec *s, struct eci_err *e)
 		struct rbind *b = &rc->bind[i];
 		char flag[PATH_MAX + 16];
 
-		if (b->kind == RBIND_STORAGE)
+		if (b->kind == RBIND_STORAGE) {
+			if (b->dir && !b->ro)
+				volume = true;
 			continue;	/* this container's own files and volumes */
+		}
 		snprintf(flag, sizeof(flag), "mount %.4000s", b->src);
 		if (policy_check_mount(&s->policy, b->fd, flag, NULL, en, e) < 0)
 			return -1;
 		rc->setid_guard |= !b->ro;
+	}
+	/*
+	 * A writable named volume is idmapped: what container root leaves
+	 * there is host root's on disk, and outlives the container.  So no
+	 * set-id bit there either, and no file capability: set through an
+	 * idmapped mount, security.capability is stored for host root (v2),
+	 * valid in every namespace, and seccomp cannot tell that xattr by name.
+	 */
+	if (volume) {
+		rc->setid_guard = true;
+		if (s->caps & (1ULL << CAP_SETFCAP))
+			policy_audit(&s->policy, "downgraded", POL_NKEYS, NULL, "engine container "
+				     "with a writable volume: CAP_SETFCAP dropped");
+		s->caps &= ~(1ULL << CAP_SETFCAP);
 	}
 	return rc->setid_guard ? sc_build_setid_guard(&s->setid_guard, e) : 0;
 }

@@ -584,6 +584,18 @@ START_TEST(named_volume_shared_between_containers)
 	expectf(0, "hi", NULL, RUN "-v %s:/data " IMG " cat /data/f", vol);
 	expectf(0, "hi\nagain", NULL, RUN "-v %s:/data " IMG
 		" sh -c 'echo again >> /data/f && cat /data/f'", vol);
+	/*
+	 * On a volume, container root is root on disk: no set-id bit and no
+	 * file capability (CAP_SETFCAP is out of the bounding set) may be
+	 * left there, by default or --privileged; read-only, no such limit.
+	 */
+	expectf(0, "u=1 g=1 CapBnd:\t00000000280425fb", "Operation not permitted", RUN "-v %s:/data "
+		IMG " sh -c 'chmod 4755 /data/f; u=$?; chmod 2755 /data/f; g=$?; "
+		"echo \"u=$u g=$g $(grep CapBnd /proc/self/status)\"'", vol);
+	expectf(0, "u=1", NULL, RUN "--privileged -v %s:/data " IMG
+		" sh -c 'chmod 4755 /data/f; echo u=$?'", vol);
+	expectf(0, "CapBnd:\t00000000a80425fb", NULL, RUN "-v %s:/data:ro " IMG
+		" grep CapBnd /proc/self/status", vol);
 	expectf(0, vol, NULL, "volume rm %s", vol);
 }
 END_TEST
