@@ -920,6 +920,54 @@ static bool dir_holds(const struct stat *dir, const char *dirpath, const struct 
 	return false;
 }
 
+/*
+ * A socket with more than one name (a hard link, made by whoever may write
+ * to it and to a directory of its file system) may sit anywhere on its
+ * device: look for it beneath @at, on that device only (what lies on
+ * other mounts cannot be a link of it), depth and entries bounded.  A
+ * search cut short by its bounds counts as found: refused, never let by.
+ */
+#define LINK_MAX_DEPTH 16
+#define LINK_MAX_ENTRIES 20000
+
+static bool holds_link(int at, const struct eng_sock *s, int depth, size_t *budget)
+{
+	DIR *d;
+	struct dirent *de;
+	bool found = false;
+	int fd = openat(at, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return false;	/* a directory we cannot read, the container cannot either */
+	}
+	while (!found && (de = readdir(d))) {
+		struct stat st;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (!(*budget)-- || depth >= LINK_MAX_DEPTH) {
+			found = true;
+			break;
+		}
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_dev != s->dev)
+			continue;
+		if (S_ISSOCK(st.st_mode))
+			found = same_file(s, &st);
+		else if (S_ISDIR(st.st_mode)) {
+			int sub = openat(dirfd(d), de->d_name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+			if (sub >= 0) {
+				found = holds_link(sub, s, depth + 1, budget);
+				close(sub);
+			}
+		}
+	}
+	closedir(d);
+	return found;
+}
+
 const struct eng_sock *policy_engine_socket(const struct engines *en, int fd,
 					     const char *fdpath)
 {
@@ -929,11 +977,26 @@ const struct eng_sock *policy_engine_socket(const struct engines *en, int fd,
 		return NULL;
 	for (size_t i = 0; i < en->nsock; i++) {
 		const struct eng_sock *s = &en->sock[i];
+		struct stat ss;
+		size_t budget = LINK_MAX_ENTRIES;
+		int dir;
 
 		if (S_ISSOCK(st.st_mode) && same_file(s, &st))
 			return s;
-		if (S_ISDIR(st.st_mode) && dir_holds(&st, fdpath, s))
+		if (!S_ISDIR(st.st_mode))
+			continue;
+		if (dir_holds(&st, fdpath, s))
 			return s;
+		if (s->dev != st.st_dev || s->path[0] != '/' || stat(s->path, &ss) < 0 ||
+		    !same_file(s, &ss) || ss.st_nlink < 2)
+			continue;
+		dir = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dir >= 0 && holds_link(dir, s, 0, &budget)) {
+			close(dir);
+			return s;
+		}
+		if (dir >= 0)
+			close(dir);
 	}
 	return NULL;
 }

@@ -19,7 +19,8 @@
  *     UDIAG_SHOW_VFS|UDIAG_SHOW_NAME: the bound file's device and inode);
  *   - each socket is kept as the (device, inode) of its bound file, so a
  *     bind of it under another name, or of a directory above it, is
- *     still recognised.
+ *     still recognised; a socket with hard links is looked for beneath a
+ *     directory on its device (bounded: a search cut short refuses).
  * A listening TCP socket of a dockerd (from its fd table and
  * /proc/net/tcp{,6}, or -H tcp://… on its command line) without
  * --tlsverify (command line or daemon.json) makes that engine "exposed".
@@ -77,7 +78,8 @@ int policy_engines_scan(struct engines *en, struct eci_err *e);
  *
  * A socket matches by device and inode; a directory matches when an
  * engine socket lies beneath it (its bound path is under @fdpath and that
- * path still leads to the same device and inode).
+ * path still leads to the same device and inode), or, for a socket with
+ * more than one link, when a link of it is found beneath the directory.
  * Return: the socket, or NULL.
  */
 const struct eng_sock *policy_engine_socket(const struct engines *en, int fd,

@@ -278,6 +278,42 @@ START_TEST(test_socket_by_fd)
 END_TEST
 
 /*
+ * A hard link of an engine's socket in another directory: that directory
+ * holds the socket too (found beneath it), a directory beside it does not.
+ */
+START_TEST(test_socket_hard_link)
+{
+	char sock[PATH_MAX], link_[PATH_MAX], p[PATH_MAX];
+	char *ctd[] = { "containerd", "60", NULL };
+	const struct eng_sock *s;
+	struct engines *en;
+	pid_t c;
+
+	make_tree();
+	join(sock, "run/engine.sock");
+	join(p, "user/deep");
+	ck_assert_int_eq(mkdir(p, 0755), 0);
+	join(link_, "user/deep/hidden");
+	c = spawn("/bin/sleep", ctd, listen_unix(sock));
+	ck_assert_int_eq(link(sock, link_), 0);
+	en = scan();
+	join(p, "user");
+	ck_assert_ptr_nonnull((s = socket_of(en, p, NULL)));
+	ck_assert_int_eq(s->pid, c);
+	ck_assert_ptr_nonnull(socket_of(en, link_, NULL));
+	join(p, "run/other");
+	ck_assert_ptr_null(socket_of(en, p, NULL));
+	/* without the link, the directory holds nothing */
+	ck_assert_int_eq(unlink(link_), 0);
+	join(p, "user");
+	ck_assert_ptr_null(socket_of(en, p, NULL));
+	reap(c);
+	free(en);
+	remove_tree();
+}
+END_TEST
+
+/*
  * A socket that an engine's command line names (containerd --address) is
  * the engine's, although the process listening on it is none.
  */
@@ -434,6 +470,7 @@ Suite *engine_id_suite(void)
 
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_socket_by_fd);
+	tcase_add_test(tc, test_socket_hard_link);
 	tcase_add_test(tc, test_socket_by_cmdline);
 	tcase_add_test(tc, test_exposed);
 	tcase_add_test(tc, test_exposed_by_fd);
