@@ -279,3 +279,18 @@ int exit_code(int status)
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
 }
+
+int idmap_write(int dirfd, const char *file, unsigned long inside, unsigned long outside,
+		unsigned long count)
+{
+	char line[80];
+	int n = snprintf(line, sizeof(line), "%lu %lu %lu\n", inside, outside, count);
+	int fd = openat(dirfd, file, O_WRONLY | O_NOFOLLOW | O_CLOEXEC), r = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, line, (size_t)n) != n)
+		r = -errno;
+	close(fd);
+	return r;
+}

@@ -77,6 +77,17 @@ int rm_dir_contents_at(int fd);
  */
 int mkdir_p(const char *path, mode_t parent_mode, mode_t mode);
 
+/**
+ * idmap_write() - a user namespace's uid_map or gid_map, of one line
+ * @dirfd: where @file is looked up (a /proc/PID fd, or AT_FDCWD)
+ * @file:  its uid_map or gid_map ("uid_map", "PID/gid_map", "/proc/self/uid_map")
+ *
+ * "@inside @outside @count", in the single write() the kernel requires.
+ * Return: 0 or -errno (of the open or of the write).
+ */
+int idmap_write(int dirfd, const char *file, unsigned long inside, unsigned long outside,
+		unsigned long count);
+
 /* The code a shell gives for a wait status: the exit code, or 128+N when
  * signal N ended the process. */
 int exit_code(int status);

@@ -21,12 +21,13 @@
 #include "cleanup.h"
 #include "image-int.h"
 #include "store.h"
+#include "subid.h"
 
 static la_int64_t container_id(la_int64_t id, la_int64_t mine)
 {
 	if (id == mine)
 		return 0;
-	return id < 65536 ? id : 65534;
+	return id < SUBID_SLOT ? id : 65534;
 }
 
 static int copy_data(struct archive *disk, struct archive *out)

@@ -38,6 +38,7 @@
 #include "cleanup.h"
 #include "image.h"
 #include "image-int.h"
+#include "subid.h"
 #include "util.h"
 
 #define WH_PREFIX ".wh."
@@ -101,7 +102,8 @@ static int open_parent(const struct layer *l, char *path, char **base)
 	*slash = '\0';
 	fd = open_beneath(l->root, path, O_PATH | O_DIRECTORY);
 	if (fd < 0 && errno == ENOENT) {
-		for (char *p = path; (p = strchr(p, '/')) || 1; p++) {
+		/* each ancestor in turn, then @path itself */
+		for (char *p = strchr(path, '/');; p = strchr(p + 1, '/')) {
 			if (p)
 				*p = '\0';
 			if (mkdirat(l->root, path, 0755) < 0 && errno != EEXIST)
@@ -190,7 +192,7 @@ static void set_meta(const struct layer *l, struct archive_entry *ent, int dir,
 	const void *val;
 	size_t size;
 
-	if (uid < 0 || uid > 65535 || gid < 0 || gid > 65535) {
+	if (uid < 0 || uid >= SUBID_SLOT || gid < 0 || gid >= SUBID_SLOT) {
 		skip(l, path, "owner outside the container's ids: given to nobody");
 		uid = gid = 65534;
 	}

@@ -168,7 +168,6 @@ struct probe {
 static int enter_userns(struct eci_err *e)
 {
 	unsigned uid = (unsigned)getuid(), gid = (unsigned)getgid();
-	char map[64];
 	int r;
 
 	/* Taken before: unmapped, they read as the overflow id (65534). */
@@ -176,12 +175,10 @@ static int enter_userns(struct eci_err *e)
 		return eci_fail(e, errno, "unshare(CLONE_NEWUSER|CLONE_NEWNS)");
 	/* An unprivileged process may map only its own ids, and its gid only
 	 * with setgroups denied (user_namespaces(7)). */
-	snprintf(map, sizeof(map), "0 %u 1\n", uid);
 	if ((r = write_file("/proc/self/setgroups", "deny")) < 0 ||
-	    (r = write_file("/proc/self/uid_map", map)) < 0)
+	    (r = idmap_write(AT_FDCWD, "/proc/self/uid_map", 0, uid, 1)) < 0)
 		return eci_fail(e, -r, "map your own uid in the new user namespace");
-	snprintf(map, sizeof(map), "0 %u 1\n", gid);
-	if ((r = write_file("/proc/self/gid_map", map)) < 0)
+	if ((r = idmap_write(AT_FDCWD, "/proc/self/gid_map", 0, gid, 1)) < 0)
 		return eci_fail(e, -r, "map your own gid in the new user namespace");
 	return 0;
 }

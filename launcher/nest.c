@@ -40,6 +40,7 @@
 #include "cleanup.h"
 #include "launcher.h"
 #include "net.h"
+#include "subid.h"
 #include "util.h"
 
 int nest_enter(int sync, bool own_net, struct eci_err *e)
@@ -74,21 +75,15 @@ int nest_join_net(pid_t pid, struct eci_err *e)
 	return 0;
 }
 
+/* The nested namespace maps the container's ids to themselves. */
 static int write_map(int proc, pid_t pid, const char *file, struct eci_err *e)
 {
-	static const char map[] = "0 0 65536\n";
 	char path[64];
-	_cleanup_close_ int fd = -1;
 	int r;
 
 	snprintf(path, sizeof(path), "%d/%s", (int)pid, file);
-	fd = openat(proc, path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return eci_fail(e, errno, "open the workload's %s", file);
-	r = write_all(fd, map, sizeof(map) - 1);
-	if (r < 0)
-		return eci_fail(e, -r, "write the workload's %s", file);
-	return 0;
+	r = idmap_write(proc, path, 0, 0, SUBID_SLOT);
+	return r < 0 ? eci_fail(e, -r, "write the workload's %s", file) : 0;
 }
 
 int nest_map(int proc, pid_t pid, int sync, struct eci_err *e)

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "launcher.h"
+#include "subid.h"
 
 static int numeric(const char *s, unsigned long *v)
 {
@@ -42,8 +43,9 @@ int user_check(const char *arg, struct eci_err *e)
 	group = strchr(copy, ':');
 	if (group)
 		*group++ = '\0';
-	if ((numeric(copy, &v) && v > 65535) || (group && numeric(group, &v) && v > 65535))
-		return eci_fail(e, 0, "-u %s: outside the container's ids (0 to 65535)", arg);
+	if ((numeric(copy, &v) && v >= SUBID_SLOT) || (group && numeric(group, &v) && v >= SUBID_SLOT))
+		return eci_fail(e, 0, "-u %s: outside the container's ids (0 to %u)", arg,
+				SUBID_SLOT - 1);
 	if (!*copy || (group && !*group))
 		return eci_fail(e, 0, "-u '%s': invalid user", arg);
 	return 0;

@@ -135,7 +135,7 @@ static pid_t read_request(struct prefer *prefer)
 	size_t len = 0;
 
 	/* One line, and nothing after it: the launcher closes its end. */
-	while (len < sizeof(buf) - 1 && !memchr(buf, '\n', len)) {
+	while (len < sizeof(buf) - 1 && (!len || !memchr(buf, '\n', len))) {
 		ssize_t n = read(0, buf + len, sizeof(buf) - 1 - len);
 
 		if (n < 0 && errno == EINTR)

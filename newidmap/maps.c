@@ -22,22 +22,14 @@
 
 static void write_map(int procfd, const char *file, int cap, uint32_t start, uint32_t count)
 {
-	_cleanup_close_ int fd = -1;
-	char line[64];
-	int n = snprintf(line, sizeof(line), "0 %u %u\n", start, count);
 	int r;
 
 	caps_raise(cap);
-	fd = openat(procfd, file, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		caps_lower();
-		die(errno == ESRCH ? EXIT_DENIED : EXIT_SYSERR, "open %s: %m", file);
-	}
-	r = write_all(fd, line, (size_t)n);
+	r = idmap_write(procfd, file, 0, start, count);
 	caps_lower();
 	if (r < 0) {
 		errno = -r;
-		die(EXIT_SYSERR, "write %s: %m", file);
+		die(r == -ESRCH ? EXIT_DENIED : EXIT_SYSERR, "write %s: %m", file);
 	}
 }
 

@@ -119,11 +119,13 @@ static int one_mount(struct rconfig *rc, struct spec *s, json_t *m, struct eci_e
 	if (is_standard(dst))
 		return 0;	/* eci's system view provides these, locked */
 	if (!strcmp(type, "tmpfs")) {
-		struct mnt_tmpfs *t = &s->mnt.tmpfs[s->mnt.ntmpfs];
-		char *spec = rc->tmpfs_spec[s->mnt.ntmpfs];
+		struct mnt_tmpfs *t;
+		char *spec;
 
 		if (s->mnt.ntmpfs == MNT_MAX_TMPFS)
 			return eci_fail(e, 0, "config.json: too many tmpfs mounts");
+		t = &s->mnt.tmpfs[s->mnt.ntmpfs];
+		spec = rc->tmpfs_spec[s->mnt.ntmpfs];
 		snprintf(spec, sizeof(rc->tmpfs_spec[0]), "%.4096s:%s", dst,
 			 has_option(opts, "exec") ? "exec" : "noexec");
 		s->mnt.ntmpfs++;	/* counted first: a half-parsed entry is freed too */

@@ -120,10 +120,10 @@ static int lease_slot(pid_t child, unsigned *slot, unsigned *gslot, struct eci_e
 	struct prefer none = { 0 };
 	struct limit lim = { 0 };
 	struct lease l;
-	char path[64], map[64];
+	char path[64];
 	_cleanup_free_ bool *busy = NULL;
 	unsigned long long starttime;
-	int procfd, fd;
+	int procfd, r;
 
 	if (!pw)
 		return eci_fail(e, 0, "the pool account %s does not exist: an administrator must run "
@@ -149,16 +149,11 @@ static int lease_slot(pid_t child, unsigned *slot, unsigned *gslot, struct eci_e
 	/* published before the maps, as eci-newidmap does */
 	lease_commit(&ls, &l);
 	leases_close(&ls);
-	snprintf(map, sizeof(map), "0 %u %u\n", l.uid_start, SUBID_SLOT);
-	fd = openat(procfd, "uid_map", O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, map, strlen(map)) != (ssize_t)strlen(map))
-		return eci_fail(e, errno, "write uid_map");
-	close(fd);
-	snprintf(map, sizeof(map), "0 %u %u\n", l.gid_start, SUBID_SLOT);
-	fd = openat(procfd, "gid_map", O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, map, strlen(map)) != (ssize_t)strlen(map))
-		return eci_fail(e, errno, "write gid_map");
-	close(fd);
+	if ((r = idmap_write(procfd, "uid_map", 0, l.uid_start, SUBID_SLOT)) < 0 ||
+	    (r = idmap_write(procfd, "gid_map", 0, l.gid_start, SUBID_SLOT)) < 0) {
+		close(procfd);
+		return eci_fail(e, -r, "write the container's id maps");
+	}
 	close(procfd);
 	*slot = l.uid_start;
 	*gslot = l.gid_start;
@@ -312,18 +307,6 @@ static int place(int tree, const char *dst)
 	return err;
 }
 
-static int write_file_str(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), r = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		r = -errno;
-	close(fd);
-	return r;
-}
-
 /*
  * A user namespace in which @owner is @to_uid and @group is @to_gid, one
  * id each, for an idmapped mount of a shared directory: on it, the
@@ -334,8 +317,8 @@ static int write_file_str(const char *path, const char *text)
  */
 static int owner_userns(uid_t owner, uid_t to_uid, gid_t group, gid_t to_gid)
 {
-	int ready[2], hold[2], fd = -1;
-	char path[64], map[64], c;
+	int ready[2], hold[2], fd = -1, procfd;
+	char path[64], c;
 	pid_t p;
 
 	if (pipe2(ready, O_CLOEXEC) < 0)
@@ -356,16 +339,13 @@ static int owner_userns(uid_t owner, uid_t to_uid, gid_t group, gid_t to_gid)
 	close(ready[1]);
 	close(hold[0]);
 	if (p > 0 && read(ready[0], &c, 1) == 1) {
-		snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)p);
-		snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)owner, (unsigned)to_uid);
-		if (write_file_str(path, map) == 0) {
-			snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)p);
-			snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)group, (unsigned)to_gid);
-			if (write_file_str(path, map) == 0) {
-				snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)p);
-				fd = open(path, O_RDONLY | O_CLOEXEC);
-			}
-		}
+		snprintf(path, sizeof(path), "/proc/%d", (int)p);
+		procfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (procfd >= 0 && idmap_write(procfd, "uid_map", owner, to_uid, 1) == 0 &&
+		    idmap_write(procfd, "gid_map", group, to_gid, 1) == 0)
+			fd = openat(procfd, "ns/user", O_RDONLY | O_CLOEXEC);
+		if (procfd >= 0)
+			close(procfd);
 	}
 	close(ready[0]);
 	close(hold[1]);
@@ -402,7 +382,7 @@ static int idmap_all(pid_t child, const struct rconfig *rc, const struct layers 
 {
 	char path[64];
 	int status, pipefd[2];
-	pid_t h;
+	pid_t h, parent = getpid();
 
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return eci_fail(e, errno, "pipe");
@@ -412,6 +392,9 @@ static int idmap_all(pid_t child, const struct rconfig *rc, const struct layers 
 		char dst[PATH_MAX + 64];
 		struct eci_err he = { 0 };
 
+		/* It holds the state directory's lock too: it dies with create. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent)
+			_exit(1);
 		for (size_t i = 0; i < rc->nbinds; i++)
 			trees[i] = -1;
 		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)child);

@@ -68,6 +68,7 @@
 #include "cleanup.h"
 #include "fdpass.h"
 #include "runc.h"
+#include "subid.h"
 #include "util.h"
 
 #define OF_INIT (CLONE_NEWCGROUP | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID)
@@ -107,7 +108,7 @@ static int parse_ids(const char *file, json_t *user, struct xproc *x, struct eci
 
 	x->user.uid = (uid_t)json_integer_value(json_object_get(user, "uid"));
 	x->user.gid = (gid_t)json_integer_value(json_object_get(user, "gid"));
-	if (x->user.uid > 65535 || x->user.gid > 65535)
+	if (x->user.uid >= SUBID_SLOT || x->user.gid >= SUBID_SLOT)
 		return eci_fail(e, 0, "%s: user %u:%u is outside the container's ids", file,
 				(unsigned)x->user.uid, (unsigned)x->user.gid);
 	if (json_array_size(gids) > USER_MAX_GROUPS)
@@ -115,7 +116,7 @@ static int parse_ids(const char *file, json_t *user, struct xproc *x, struct eci
 	json_array_foreach(gids, i, v) {
 		json_int_t g = json_integer_value(v);
 
-		if (!json_is_integer(v) || g < 0 || g > 65535)
+		if (!json_is_integer(v) || g < 0 || g >= SUBID_SLOT)
 			return eci_fail(e, 0, "%s: group %lld is outside the container's ids", file,
 					(long long)g);
 		x->user.groups[x->user.ngroups++] = (gid_t)g;

@@ -4,7 +4,8 @@
 set -eu
 pkgs="gcc make pkg-config libc6-dev libmnl-dev libcap-dev uuid-dev check libjansson-dev
 libarchive-dev libseccomp-dev libssl-dev busybox-static libcap2-bin passwd util-linux
-procps iproute2 file passt slirp4netns docker.io containerd runc clang libclang-rt-14-dev"
+procps iproute2 file passt slirp4netns docker.io containerd runc clang libclang-rt-14-dev
+cppcheck"
 # pasta and slirp4netns open /dev/net/tun as the user: Debian's udev rules
 # make it 0666, which machines without udev (containers, CI VMs) may lack.
 if [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ] && [ "$(stat -c %a /dev/net/tun)" != 666 ]; then
