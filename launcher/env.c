@@ -18,52 +18,6 @@
 #include "util.h"
 
 #define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-#define MAX_ENV 4096
-
-static int find(char **env, size_t n, const char *kv)
-{
-	size_t kl = strcspn(kv, "=");
-
-	for (size_t i = 0; i < n; i++)
-		if (!strncmp(env[i], kv, kl) && env[i][kl] == '=')
-			return (int)i;
-	return -1;
-}
-
-int env_set(struct spec *s, const char *kv, bool replace)
-{
-	int i = find(s->env, s->nenv, kv);
-	char *copy;
-
-	if (i >= 0 && !replace)
-		return 0;
-	copy = strdup(kv);
-	if (!copy)
-		return -ENOMEM;
-	if (i >= 0) {
-		free(s->env[i]);
-		s->env[i] = copy;
-		return 0;
-	}
-	if (s->nenv + 1 >= MAX_ENV) {
-		free(copy);
-		return -E2BIG;
-	}
-	if (s->nenv + 2 > s->envcap) {
-		size_t cap = s->envcap ? s->envcap * 2 : 32;
-		char **nv = realloc(s->env, cap * sizeof(char *));
-
-		if (!nv) {
-			free(copy);
-			return -ENOMEM;
-		}
-		s->env = nv;
-		s->envcap = cap;
-	}
-	s->env[s->nenv++] = copy;
-	s->env[s->nenv] = NULL;
-	return 0;
-}
 
 /* "KEY=VALUE" as given, or "KEY" taking the launcher's value. */
 int env_flag(struct spec *s, const char *flag, const char *arg, struct eci_err *e)
@@ -123,18 +77,9 @@ int env_build(struct spec *s, const struct opts *o, struct eci_err *e)
 		if (env_flag(s, "-e", o->env[i], e) < 0)
 			return -1;
 	snprintf(host, sizeof(host), "HOSTNAME=%s", s->hostname);
-	s->home_set = find(s->env, s->nenv, "HOME=") >= 0;
+	s->home_set = env_find(s->env, s->nenv, "HOME=") >= 0;
 	if ((r = env_set(s, DEFAULT_PATH, false)) < 0 || (r = env_set(s, host, false)) < 0 ||
 	    (o->tty && (r = env_set(s, "TERM=xterm", false)) < 0))
 		return eci_fail(e, -r, "environment");
 	return 0;
-}
-
-void env_free(struct spec *s)
-{
-	for (size_t i = 0; i < s->nenv; i++)
-		free(s->env[i]);
-	free(s->env);
-	s->env = NULL;
-	s->nenv = s->envcap = 0;
 }

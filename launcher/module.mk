@@ -1,24 +1,12 @@
-LAUNCHER_OBJS := $(addprefix $(O)/obj/launcher/,cli.o helper.o state.o spec.o container.o child.o init.o nest.o caps.o seccomp.o profile.o user.o tty.o env.o security.o imagecmd.o enforce.o policycmd.o ops.o doctor.o detach.o manage.o execcmd.o)
+LAUNCHER_OBJS := $(addprefix $(O)/obj/launcher/,cli.o helper.o state.o spec.o container.o env.o \
+		 security.o imagecmd.o enforce.o policycmd.o ops.o doctor.o detach.o manage.o execcmd.o)
 LIB_LAUNCHER  := $(O)/lib/libecilauncher.a
-$(LIB_LAUNCHER): $(LAUNCHER_OBJS) $(O)/obj/launcher/scdefault.o $(O)/obj/gen/sc-prebuilt.o
-
-# The default seccomp filters, built by the same code at build time
-# (launcher/scdefault.c).
-$(O)/gen/scgen: $(O)/obj/launcher/scgen.o $(O)/obj/launcher/seccomp.o $(O)/obj/launcher/caps.o \
-		$(O)/lib/libecicommon.a
-	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
-$(O)/gen/sc-prebuilt.c: $(O)/gen/scgen
-	$< > $@.tmp && mv $@.tmp $@
-$(O)/obj/gen/sc-prebuilt.o: $(O)/gen/sc-prebuilt.c launcher/scprebuilt.h
-	@mkdir -p $(@D)
-	@echo "  CC      $<"
-	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
+$(LIB_LAUNCHER): $(LAUNCHER_OBJS)
 LIBS += $(LIB_LAUNCHER)
 
 # Link order: dependents first.  Spelled out because modules are read in
 # name order and some are defined after this one.
-ECI_LIBS := $(addprefix $(O)/lib/,libecilauncher.a libecimounts.a libeciimage.a \
+ECI_LIBS := $(addprefix $(O)/lib/,libecilauncher.a libecicore.a libecimounts.a libeciimage.a \
 	    libecinet.a libecipolicy.a libsubid.a libecicommon.a)
 
 $(O)/bin/eci-run: $(O)/obj/launcher/main.o $(ECI_LIBS)
@@ -30,6 +18,6 @@ BINS += $(O)/bin/eci-run
 $(O)/t/eci-run-policytest: $(O)/obj/launcher/main.o $(O)/lib/libecipolicy-test.a $(ECI_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(O)/obj/launcher/main.o $(O)/lib/libecilauncher.a \
-	    $(O)/lib/libecimounts.a $(O)/lib/libeciimage.a $(O)/lib/libecinet.a \
+	    $(O)/lib/libecicore.a $(O)/lib/libecimounts.a $(O)/lib/libeciimage.a $(O)/lib/libecinet.a \
 	    $(O)/lib/libecipolicy-test.a $(O)/lib/libsubid.a $(O)/lib/libecicommon.a $(PKG_LIBS)
 TEST_BINS += $(O)/t/eci-run-policytest

@@ -646,7 +646,7 @@ static void child(struct rconfig *rc, struct spec *s, int sock, size_t nlayers)
 		sync_send_fail(sock, SYNC_FAIL, EXIT_ECI, &e);
 		_exit(EXIT_ECI);
 	}
-	m.type = SYNC_NET_DONE;	/* "ready": built, waiting for start */
+	m.type = SYNC_READY;
 	if (send(sock, &m, sizeof(m), MSG_NOSIGNAL) != (ssize_t)sizeof(m))
 		_exit(EXIT_ECI);
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);	/* create exits; the shim adopts us */
@@ -831,7 +831,7 @@ int runc_create(struct rconfig *rc, struct spec *s)
 	if (recv(sock[0], &m, sizeof(m), 0) != (ssize_t)sizeof(m))
 		goto child_failed;
 report:
-	if (m.type != SYNC_NET_DONE) {
+	if (m.type != SYNC_READY) {
 		m.err.msg[sizeof(m.err.msg) - 1] = '\0';
 		e = m.err;
 		goto fail;

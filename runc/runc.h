@@ -22,9 +22,11 @@
  *     blockedMounts are refused, through the gate both front ends share
  *     (policy/gate.c); so is serving an engine that listens on TCP
  *     without TLS (exposeDockerAPIOnTCP2375).
- * The container is built by the same code as eci-run's (mounts/, pid 1 in
- * init.c, the nested namespaces of nest.c, caps, seccomp); what differs is
- * the front end, the state under --root, and the engine's stdio.
+ * The container is built by the same code as eci-run's (core/: pid 1, the
+ * nested namespaces, caps, seccomp, the steps of an exec; mounts/); what
+ * differs is the front end, the state under --root, the engine's storage
+ * and binds, and the engine's stdio.  eci-runc links nothing of eci-run's
+ * (launcher/).
  *
  * `create` leaves pid 1 blocked on a fifo of the state directory; `start`
  * writes to it.  Errors are written to --log as JSON lines
@@ -38,7 +40,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "launcher.h"
+#include "core.h"
 
 #define RUNC_POOL_USER "eci-engine"
 #define RUNC_MAX_BINDS 64

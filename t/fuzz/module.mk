@@ -1,7 +1,7 @@
 # More libFuzzer targets (make fuzz): path sanitisers, lease records, seccomp
 # profiles.  Each runs FUZZ_SECONDS on a scratch copy of its corpus.
 FUZZ_CC := clang -std=c11 -D_GNU_SOURCE -DECI_DATADIR=\"/usr/local/share\" -g -O1 -fsanitize=fuzzer,address,undefined \
-	   -fno-sanitize-recover=all -Icommon -Iimage -Imounts -Inewidmap -Ilauncher -Ipolicy -Inet
+	   -fno-sanitize-recover=all -Icommon -Iimage -Imounts -Inewidmap -Icore -Ilauncher -Ipolicy -Inet
 $(O)/fuzz/fuzz_path: t/fuzz/fuzz_path.c image/unpack.c image/arcload.c image/cryptoload.c common/dl.c \
 		mounts/parse.c common/err.c common/util.c
 	@mkdir -p $(@D)
@@ -9,14 +9,14 @@ $(O)/fuzz/fuzz_path: t/fuzz/fuzz_path.c image/unpack.c image/arcload.c image/cry
 $(O)/fuzz/fuzz_lease: t/fuzz/fuzz_lease.c newidmap/lease_fmt.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -o $@ $^
-$(O)/fuzz/fuzz_seccomp: t/fuzz/fuzz_seccomp.c launcher/profile.c launcher/seccomp.c launcher/caps.c \
+$(O)/fuzz/fuzz_seccomp: t/fuzz/fuzz_seccomp.c core/profile.c core/seccomp.c core/caps.c \
 		common/err.c common/util.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(PKG_CFLAGS) -o $@ $^ -lseccomp -ljansson -lcap
 
-$(O)/fuzz/fuzz_config: t/fuzz/fuzz_config.c runc/config.c runc/log.c launcher/caps.c launcher/seccomp.c \
-		launcher/scdefault.c $(O)/gen/sc-prebuilt.c \
-		launcher/profile.c launcher/env.c launcher/user.c mounts/parse.c policy/policy.c \
+$(O)/fuzz/fuzz_config: t/fuzz/fuzz_config.c runc/config.c runc/log.c core/caps.c core/seccomp.c \
+		core/scdefault.c $(O)/gen/sc-prebuilt.c \
+		core/profile.c core/env.c core/user.c mounts/parse.c policy/policy.c \
 		policy/audit.c policy/tamper.c policy/gate.c policy/engine.c common/err.c common/util.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -Irunc $(PKG_CFLAGS) -o $@ $^ -lseccomp -ljansson -lcap -lmnl

@@ -8,7 +8,7 @@
  * beside it a positive control shows that the same workload can do what it
  * should.  The system view is probed twice: by default, where the workload
  * lacks CAP_SYS_ADMIN, and with --privileged, where nothing but the kernel's
- * locks on inherited mounts (see launcher/nest.c) stands in the way.
+ * locks on inherited mounts (see core/nest.c) stands in the way.
  */
 #include <dirent.h>
 #include <fcntl.h>

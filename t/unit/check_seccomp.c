@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * check_seccomp.c - the default filters prebuilt at build time
- * (launcher/scdefault.c) are, instruction for instruction, the ones
+ * (core/scdefault.c) are, instruction for instruction, the ones
  * libseccomp builds at run time for the same capabilities.
  */
 #include <linux/capability.h>

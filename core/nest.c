@@ -38,7 +38,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "launcher.h"
+#include "core.h"
 #include "net.h"
 #include "subid.h"
 #include "util.h"

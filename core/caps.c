@@ -26,7 +26,7 @@
 #include <sys/capability.h>
 #include <sys/prctl.h>
 
-#include "launcher.h"
+#include "core.h"
 
 static const cap_value_t docker_default[] = {
 	CAP_CHOWN,	CAP_DAC_OVERRIDE, CAP_FSETID,	  CAP_FOWNER,	  CAP_MKNOD,

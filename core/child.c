@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "launcher.h"
+#include "core.h"
 #include "mounts.h"
 
 static void fail(int sock, struct eci_err *e) __attribute__((noreturn));

@@ -43,7 +43,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "launcher.h"
+#include "core.h"
 #include "util.h"
 
 #define NS_FLAGS                                                               \

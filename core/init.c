@@ -33,7 +33,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "launcher.h"
+#include "core.h"
 #include "mounts.h"
 #include "util.h"
 

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "launcher.h"
+#include "core.h"
 #include "subid.h"
 
 static int numeric(const char *s, unsigned long *v)

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "launcher.h"
+#include "core.h"
 #include "scprebuilt.h"
 
 int sc_default(uint64_t caps, struct sc_filter *f, struct eci_err *e)

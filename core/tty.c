@@ -25,7 +25,7 @@
 
 #include "cleanup.h"
 #include "fdpass.h"
-#include "launcher.h"
+#include "core.h"
 #include "util.h"
 
 /* --- workload side ---------------------------------------------------- */

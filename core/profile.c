@@ -18,7 +18,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-#include "launcher.h"
+#include "core.h"
 #include "util.h"
 
 static int parse_action(json_t *j, json_t *errno_ret, int dflt_errno, uint32_t *out)

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * core.h - one container's life, for both front ends (eci-run, eci-runc)
+ *
+ * Theory of Operation: a front end turns its input (flags, config.json)
+ * into a struct spec (spec.h) and hands it to the core, which carries it
+ * out: the container's first process (child.c) builds the root and
+ * becomes pid 1 (init.c), which forks the workload into nested namespaces
+ * that lock the system view (nest.c); the workload — and any process an
+ * exec adds — becomes the container's through the same two steps
+ * (init_set_ids(), init_lock_down()) and init_exec().  Capabilities
+ * (caps.c), the seccomp filters (seccomp.c, profile.c, scdefault.c), the
+ * user (user.c), the environment (env.c), the terminal (tty.c) and the
+ * signals passed on to pid 1 (signals.c) are the core's too.
+ *
+ * The parent (eci-run, or eci-runc create) and the container's processes
+ * talk over one SOCK_SEQPACKET socket, a struct sync_msg a record:
+ *   eci-run                            eci-runc create
+ *   1. parent -> child  SYNC_GO        1. parent -> child  SYNC_GO
+ *      (maps written; slot: its first host uid)
+ *   2. pid 1 -> parent  SYNC_NET       2. pid 1 -> parent  SYNC_TTY
+ *      (pasta, slirp4netns: the           (with a terminal: the pty's
+ *      workload's netns exists)           master, SCM_RIGHTS)
+ *   3. parent -> pid 1  SYNC_NET_DONE  3. pid 1 -> parent  SYNC_READY
+ *      (its network is up)                (built; waits on exec.fifo)
+ *   4. workload -> parent SYNC_TTY (-t: the pty's master)
+ * and, instead of the next message, from any of them: SYNC_FAIL (a step
+ * failed, err says which) or, from the workload, SYNC_EXEC_FAIL (exec
+ * failed, code is 126 or 127).  A failure stays queued on the socket after
+ * its sender is gone, so the parent reads it after waitpid().
+ *
+ * Exit codes, as docker run's: the workload's own status; 128+N when it was
+ * killed by signal N; EXIT_ECI (125) when eci itself fails or refuses;
+ * EXIT_CANNOT_INVOKE (126); EXIT_NOT_FOUND (127).
+ */
+#ifndef ECI_CORE_H
+#define ECI_CORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "err.h"
+#include "spec.h"
+
+#define EXIT_ECI 125
+#define EXIT_CANNOT_INVOKE 126
+#define EXIT_NOT_FOUND 127
+
+/* Sync socket messages, child -> parent and parent -> child. */
+enum sync_type {
+	SYNC_GO = 1,		/* parent: maps written, carry on */
+	SYNC_FAIL,		/* child: setup failed, see err */
+	SYNC_EXEC_FAIL,		/* workload: exec failed, exit with code */
+	SYNC_TTY,		/* workload: the pty master, as SCM_RIGHTS */
+	SYNC_NET,		/* pid 1: the workload's network namespace is there */
+	SYNC_NET_DONE,		/* launcher: pasta/slirp4netns configured it */
+	SYNC_READY,		/* eci-runc's pid 1: built, waiting for start */
+};
+
+struct sync_msg {
+	int type;
+	int code;
+	unsigned slot;		/* SYNC_GO: first host uid of the container's slot */
+	struct eci_err err;
+};
+
+/* env.c: set KEY=VALUE (@replace: over an existing KEY); 0 or -errno */
+int env_set(struct spec *s, const char *kv, bool replace);
+/* the index of @kv's KEY in @env (of @n entries), or -1 */
+int env_find(char **env, size_t n, const char *kv);
+void env_free(struct spec *s);
+
+/* signals.c */
+/* Pass the signals a user or an engine sends on to @pid (0: not yet); the
+ * terminal's own (^C, ^\) reach the whole process group already. */
+void container_forward_signals(pid_t pid);
+void container_default_signals(void);
+/* Hold those signals (@block) or let them in again. */
+void container_block_signals(bool block);
+/* Wait for @pid: its exit code, or 128+N if signal N killed it. */
+int container_wait(pid_t pid);
+/* child.c: never returns */
+void child_main(struct spec *s, int sock) __attribute__((noreturn));
+/* child.c: container root (uid and gid 0, no groups), parent-death signal */
+int child_become_root(struct eci_err *e);
+
+/* init.c: pid 1 forks the workload, which waits on *@nest_fd; @drop (may be
+ * NULL) runs first in the workload, to close pid 1's host fds */
+pid_t init_fork(struct spec *s, int sock, int *nest_fd, void (*drop)(struct spec *));
+/* init.c: pid 1, the rest of its life; never returns.  @rootfd: the
+ * container's root, which pid 1 pivots into (eci-runc: -1, pivoted
+ * already); @pid and @nest from init_fork(). */
+void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest) __attribute__((noreturn));
+/* init.c: the workload (or an exec'd process) from @nest's handshake (-1:
+ * its namespaces already joined) to exec; never returns */
+void init_workload(struct spec *s, int sock, int nest) __attribute__((noreturn));
+
+/* caps.c: capability sets as bit masks */
+uint64_t caps_default(void);
+uint64_t caps_all(void);
+int caps_parse(const char *flag, const char *name, uint64_t *mask, struct eci_err *e);
+int caps_drop_bounding(uint64_t keep, struct eci_err *e);
+int caps_keep_across_setuid(struct eci_err *e);
+int caps_apply(uint64_t set, uint64_t ambient, bool root, struct eci_err *e);
+
+/* seccomp.c, profile.c: a filter exported as classic BPF (spec.h) */
+int sc_build_default(uint64_t caps, struct sc_filter *f, struct eci_err *e);
+uint64_t sc_caps_that_matter(void);
+/* scdefault.c: the default filter, prebuilt at build time when it can be */
+int sc_default(uint64_t caps, struct sc_filter *f, struct eci_err *e);
+int sc_build_file(const char *path, uint64_t caps, struct sc_filter *f, struct eci_err *e);
+int sc_export(void *ctx, struct sc_filter *f, struct eci_err *e);
+int sc_load(const struct sc_filter *f, struct eci_err *e);
+/* The set-id guard (seccomp.c): a filter stacked under any profile, for a
+ * container that has a writable host path mounted; see sc_build_setid_guard. */
+int sc_build_setid_guard(struct sc_filter *f, struct eci_err *e);
+
+/* user.c: -u, checked in the launcher, resolved in the container */
+#define USER_MAX_GROUPS 64
+struct user {
+	uid_t uid;
+	gid_t gid;
+	gid_t groups[USER_MAX_GROUPS];
+	int ngroups;
+	char name[64];
+	char home[256];
+};
+int user_check(const char *arg, struct eci_err *e);
+
+/* init.c: the two steps that make a process the container's (see there) */
+struct sc_filter;
+struct lockdown {
+	bool no_new_privs;
+	uint64_t caps;			/* the bounding set to keep */
+	const struct sc_filter *guard;	/* the set-id guard (insns NULL: none) */
+	const struct sc_filter *filter;	/* the seccomp filter (insns NULL: none) */
+};
+int init_set_ids(const struct user *u, struct eci_err *e);
+int init_lock_down(const struct lockdown *l, struct eci_err *e);
+/* init.c: exec @argv with @env and only fds 0-2, looked up in its PATH; on
+ * failure, the exit code (127 not found, 126 cannot invoke) and @e */
+int init_exec(char **argv, char **env, struct eci_err *e);
+int user_resolve(const char *arg, struct user *u, struct eci_err *e);
+
+/* tty.c: -t */
+void tty_size(struct spec *s);
+int tty_child(const struct spec *s, int sock, struct eci_err *e);
+/* the pty's master, from the workload; -1 if it failed first (@pending) */
+int tty_master(int sock, struct sync_msg *pending);
+/* relay between it and stdin/stdout until @pid ends */
+int tty_relay(int master, pid_t pid, bool interactive);
+
+/* nest.c: the workload side (after fork) and pid 1's side of the handshake
+ * over @sync, a socketpair between them. */
+int nest_enter(int sync, bool own_net, struct eci_err *e);
+int nest_map(int proc, pid_t pid, int sync, struct eci_err *e);
+int nest_release(int sync, struct eci_err *e);
+int nest_join_net(pid_t pid, struct eci_err *e);
+
+/* sync helpers (container.c) */
+void sync_send_fail(int sock, int type, int code, const struct eci_err *e);
+
+#endif

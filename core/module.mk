@@ -1,0 +1,19 @@
+# core/: one container's life, for eci-run and eci-runc (core.h).
+CORE_OBJS := $(addprefix $(O)/obj/core/,child.o init.o nest.o caps.o seccomp.o profile.o \
+	     scdefault.o user.o tty.o env.o signals.o)
+LIB_CORE  := $(O)/lib/libecicore.a
+$(LIB_CORE): $(CORE_OBJS) $(O)/obj/gen/sc-prebuilt.o
+
+# The default seccomp filters, built by the same code at build time
+# (core/scdefault.c).
+$(O)/gen/scgen: $(O)/obj/core/scgen.o $(O)/obj/core/seccomp.o $(O)/obj/core/caps.o \
+		$(O)/lib/libecicommon.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(O)/gen/sc-prebuilt.c: $(O)/gen/scgen
+	$< > $@.tmp && mv $@.tmp $@
+$(O)/obj/gen/sc-prebuilt.o: $(O)/gen/sc-prebuilt.c core/scprebuilt.h
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
+LIBS += $(LIB_CORE)

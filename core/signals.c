@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * signals.c - signals passed on to a container, and the sync socket's failures
+ *
+ * Theory of Operation: signals sent to eci-run or eci-runc's pid 1 (kill,
+ * docker-style stop) are passed on to the container's pid 1, which passes
+ * them to the workload.  Those that a terminal generates (^C, ^\) already
+ * reach the container's processes, which share eci-run's process group;
+ * they are recognised by si_code SI_KERNEL and not sent twice.  A failed
+ * step reports itself on the sync socket (sync_send_fail), where the
+ * message stays queued after its sender is gone.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include "core.h"
+#include "util.h"
+
+static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1,
+				 SIGUSR2, SIGWINCH, SIGCONT };
+static volatile pid_t container_pid;
+
+static void forward(int sig, siginfo_t *si, void *uc)
+{
+	if (si->si_code == SI_KERNEL)
+		return;	/* from the terminal: the container got it too */
+	if (container_pid > 0)
+		kill(container_pid, sig);
+}
+
+void container_forward_signals(pid_t pid)
+{
+	struct sigaction sa = { .sa_sigaction = forward, .sa_flags = SA_SIGINFO | SA_RESTART };
+
+	container_pid = pid;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaction(forwarded[i], &sa, NULL);
+}
+
+/* Hold the forwarded signals (@block) or let them in again. */
+void container_block_signals(bool block)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(&set, forwarded[i]);
+	sigprocmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
+
+void container_default_signals(void)
+{
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		signal(forwarded[i], SIG_DFL);
+}
+
+void sync_send_fail(int sock, int type, int code, const struct eci_err *e)
+{
+	struct sync_msg m = { .type = type, .code = code, .err = *e };
+
+	send(sock, &m, sizeof(m), MSG_NOSIGNAL);
+}
+
+int container_wait(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return EXIT_ECI;
+	return exit_code(status);
+}
