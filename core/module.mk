@@ -1,3 +1,7 @@
+# The headers this module may use: its own and those of the modules it
+# depends on (the build gives it no other include path).
+$(O)/obj/core/%.o: USES := core common image mounts net newidmap policy
+
 # core/: one container's life, for eci-run and eci-runc (core.h).
 CORE_OBJS := $(addprefix $(O)/obj/core/,child.o init.o nest.o caps.o seccomp.o profile.o \
 	     scdefault.o user.o tty.o env.o signals.o)
@@ -12,8 +16,9 @@ $(O)/gen/scgen: $(O)/obj/core/scgen.o $(O)/obj/core/seccomp.o $(O)/obj/core/caps
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 $(O)/gen/sc-prebuilt.c: $(O)/gen/scgen
 	$< > $@.tmp && mv $@.tmp $@
+$(O)/obj/gen/sc-prebuilt.o: USES := core
 $(O)/obj/gen/sc-prebuilt.o: $(O)/gen/sc-prebuilt.c core/scprebuilt.h
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@$(CC) $(ALL_CFLAGS) $(INCS) -c -o $@ $<
 LIBS += $(LIB_CORE)

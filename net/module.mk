@@ -1,3 +1,7 @@
+# The headers this module may use: its own and those of the modules it
+# depends on (the build gives it no other include path).
+$(O)/obj/net/%.o: USES := net common
+
 NET_OBJS := $(O)/obj/net/link.o $(O)/obj/net/netmode.o
 LIB_NET  := $(O)/lib/libecinet.a
 $(LIB_NET): $(NET_OBJS)

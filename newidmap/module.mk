@@ -1,3 +1,7 @@
+# The headers this module may use: its own and those of the modules it
+# depends on (the build gives it no other include path).
+$(O)/obj/newidmap/%.o: USES := newidmap common policy
+
 SUBID_OBJS   := $(O)/obj/newidmap/subid.o $(O)/obj/newidmap/lease_fmt.o
 LIB_SUBID    := $(O)/lib/libsubid.a
 $(LIB_SUBID): $(SUBID_OBJS)
@@ -17,7 +21,7 @@ $(O)/bin/eci-newidmap: $(O)/obj/newidmap/main.o $(LIB_HELPER) $(O)/lib/libecipol
 $(O)/obj/newidmap/main-test.o: newidmap/main.c
 	@mkdir -p $(@D)
 	@echo "  CC      $< (test)"
-	@$(CC) $(ALL_CFLAGS) -DECI_POLICY_FROM_ENV -MMD -MP -c -o $@ $<
+	@$(CC) $(ALL_CFLAGS) $(INCS) -DECI_POLICY_FROM_ENV -MMD -MP -c -o $@ $<
 $(O)/t/eci-newidmap: $(O)/obj/newidmap/main-test.o $(LIB_HELPER) $(O)/lib/libecipolicy-test.a $(LIB_SUBID) $(LIB_COMMON)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(HELPER_LIBS)

@@ -1,3 +1,7 @@
+# The headers this module may use: its own and those of the modules it
+# depends on (the build gives it no other include path).
+$(O)/obj/policy/%.o: USES := policy common
+
 POLICY_OBJS := $(addprefix $(O)/obj/policy/,policy.o tamper.o audit.o engine.o gate.o)
 LIB_POLICY  := $(O)/lib/libecipolicy.a
 $(LIB_POLICY): $(POLICY_OBJS)
@@ -8,7 +12,7 @@ LIBS += $(LIB_POLICY)
 $(O)/obj/policy/policy-test.o: policy/policy.c
 	@mkdir -p $(@D)
 	@echo "  CC      $< (test)"
-	@$(CC) $(ALL_CFLAGS) -DECI_POLICY_FROM_ENV -MMD -MP -c -o $@ $<
+	@$(CC) $(ALL_CFLAGS) $(INCS) -DECI_POLICY_FROM_ENV -MMD -MP -c -o $@ $<
 LIB_POLICY_TEST := $(O)/lib/libecipolicy-test.a
 $(LIB_POLICY_TEST): $(addprefix $(O)/obj/policy/,policy-test.o tamper.o audit.o engine.o gate.o)
 

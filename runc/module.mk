@@ -1,3 +1,7 @@
+# The headers this module may use: its own and those of the modules it
+# depends on (the build gives it no other include path).
+$(O)/obj/runc/%.o: USES := runc core common image mounts net newidmap policy
+
 # eci-runc: the runc front end of the core; it needs nothing of eci-run's
 # (launcher/), only the core and the modules under it.
 RUNC_OBJS := $(addprefix $(O)/obj/runc/,main.o config.o create.o state.o log.o exec.o)

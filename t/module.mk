@@ -4,6 +4,7 @@ TLIB_OBJS := $(O)/obj/t/lib/tap.o $(O)/obj/t/lib/run.o
 T_CFLAGS  := -It/lib -It/unit -It/ns $(CHECK_CFLAGS)
 
 $(O)/obj/t/%.o: ALL_CFLAGS += $(T_CFLAGS)
+$(O)/obj/t/%.o: USES := $(MODULES)
 
 UNIT_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(wildcard t/unit/*.c))
 $(O)/t/unit-tests: $(UNIT_OBJS) $(TLIB_OBJS) $(O)/lib/libecihelper.a $(ECI_LIBS)
