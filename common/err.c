@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,4 +34,22 @@ int eci_prefix(struct eci_err *e, const char *fmt, ...)
 	if (n >= 0 && (size_t)n < sizeof(e->msg))
 		snprintf(e->msg + n, sizeof(e->msg) - (size_t)n, ": %s", old);
 	return e->err ? -e->err : -1;
+}
+
+void (*eci_warn_hook)(const char *msg);
+const char *eci_program;
+
+void eci_warn(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (eci_warn_hook)
+		eci_warn_hook(msg);
+	else
+		fprintf(stderr, "%s: warning: %s\n", eci_program ? eci_program :
+			program_invocation_short_name, msg);
 }

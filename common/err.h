@@ -40,4 +40,14 @@ int eci_fail(struct eci_err *e, int err, const char *fmt, ...)
 int eci_prefix(struct eci_err *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/**
+ * eci_warn() - the one way library code warns: "PROGRAM: warning: ..." on
+ * stderr, PROGRAM being eci_program (set by main(); else the name the
+ * program was run by), or through eci_warn_hook when a front end set one
+ * (eci-runc: its log).
+ */
+void eci_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+extern void (*eci_warn_hook)(const char *msg);
+extern const char *eci_program;
+
 #endif

@@ -51,7 +51,7 @@ struct layer {
 
 static void skip(const struct layer *l, const char *path, const char *why)
 {
-	fprintf(stderr, "eci-run: warning: %s: entry '%.200s' skipped: %s\n", l->what, path, why);
+	eci_warn("%s: entry '%.200s' skipped: %s", l->what, path, why);
 }
 
 static int open_beneath(int at, const char *path, int flags)

@@ -18,6 +18,7 @@ int main(int argc, char **argv)
 	char helper[4096];
 	int code, ready = -1;
 
+	eci_program = "eci-run";	/* also as its test build, eci-run-policytest */
 	title_init(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "image"))
 		return image_main(argc - 1, argv + 1);

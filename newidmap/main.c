@@ -209,6 +209,7 @@ int main(int argc, char **argv)
 	int procfd;
 	pid_t pid = 0;
 
+	eci_program = "eci-newidmap";
 	parent = getppid();
 	sanitize_stdio();
 	keep_test_policy_dir();

@@ -255,7 +255,7 @@ static int admin_json(struct policy *p, json_t *root, const char *file, struct e
 		if (!strcmp(key, "configurationFileVersion"))
 			continue;
 		if (k < 0) {
-			fprintf(stderr, "eci-run: warning: %s: unknown setting \"%s\" ignored\n", file, key);
+			eci_warn("%s: unknown setting \"%s\" ignored", file, key);
 			continue;
 		}
 		if (!json_is_object(val) || !json_object_get(val, "value"))
@@ -370,12 +370,12 @@ int policy_load_user(struct policy *p, const char *path, struct eci_err *e)
 		int k = find_key(key);
 
 		if (k < 0) {
-			fprintf(stderr, "eci-run: warning: %s: unknown setting \"%s\" ignored\n", path, key);
+			eci_warn("%s: unknown setting \"%s\" ignored", path, key);
 			continue;
 		}
 		if (p->v[k].locked) {
-			fprintf(stderr, "eci-run: warning: %s: \"%s\" is managed by your administrator "
-				"(%s): your value is ignored\n", path, key, p->v[k].source);
+			eci_warn("%s: \"%s\" is managed by your administrator (%s): your value is "
+				 "ignored", path, key, p->v[k].source);
 			continue;
 		}
 		if (take(&p->v[k], val, path, key, e) < 0)

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * log.c - errors for the engine: a line on stderr and, with --log, a JSON
- * line {"level":"error","msg":…,"time":…}, the last of which the shim shows.
+ * log.c - errors and warnings for the engine: a line on stderr and, with
+ * --log, a JSON line {"level":"error","msg":…,"time":…}, the last error of
+ * which the shim shows.  Library code's warnings (eci_warn()) come here too,
+ * at level "warning".
  */
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,17 +19,14 @@
 const char *runc_log_path;
 bool runc_log_json;
 
-void runc_err(const char *fmt, ...)
+static void log_line(const char *level, const char *msg)
 {
-	char msg[1024], when[40];
+	char when[40];
 	time_t now = time(NULL);
-	va_list ap;
 	int fd;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "eci-runc: %s\n", msg);
+	fprintf(stderr, "eci-runc: %s%s%s\n", strcmp(level, "error") ? level : "",
+		strcmp(level, "error") ? ": " : "", msg);
 	if (!runc_log_path)
 		return;
 	fd = open(runc_log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -34,7 +34,7 @@ void runc_err(const char *fmt, ...)
 		return;
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	if (runc_log_json) {
-		json_t *j = json_pack("{s:s, s:s, s:s}", "level", "error", "msg", msg, "time", when);
+		json_t *j = json_pack("{s:s, s:s, s:s}", "level", level, "msg", msg, "time", when);
 		char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
 
 		if (text)
@@ -42,7 +42,23 @@ void runc_err(const char *fmt, ...)
 		free(text);
 		json_decref(j);
 	} else {
-		dprintf(fd, "time=\"%s\" level=error msg=\"%s\"\n", when, msg);
+		dprintf(fd, "time=\"%s\" level=%s msg=\"%s\"\n", when, level, msg);
 	}
 	close(fd);
+}
+
+void runc_err(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_line("error", msg);
+}
+
+void runc_warn(const char *msg)
+{
+	log_line("warning", msg);
 }

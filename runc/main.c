@@ -480,6 +480,8 @@ int main(int argc, char **argv)
 
 	title_init(argc, argv);	/* pid 1, a clone of eci-runc, shows "eci-init" */
 	die_hook = log_die;
+	eci_program = "eci-runc";
+	eci_warn_hook = runc_warn;
 	umask(022);
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--root") && i + 1 < argc)

@@ -98,6 +98,7 @@ struct rstate {
 extern const char *runc_log_path;
 extern bool runc_log_json;
 void runc_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void runc_warn(const char *msg);	/* eci_warn_hook */
 
 /* runc/config.c: config.json -> spec + engine parts; refusals here */
 int runc_load_config(struct rconfig *rc, struct spec *s, struct eci_err *e);
