@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <pty.h>
 #include <termios.h>
 #include <sys/ioctl.h>
@@ -259,4 +261,65 @@ int t_pty_run(char *const argv[], char *buf, size_t size)
 	close(slave);
 	close(master);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static bool slots_busy(const struct run_result *r)
+{
+	return r->status == 125 && strstr(r->err, "subordinate ranges of user") &&
+	       strstr(r->err, "are in use by running containers");
+}
+
+void t_eci(struct run_result *r, ...)
+{
+	char bin[4096];
+	char *argv[32];
+	const char *a;
+	size_t n = 0;
+	va_list ap;
+
+	argv[n++] = (char *)t_bin("eci-run", bin, sizeof(bin));
+	va_start(ap, r);
+	while ((a = va_arg(ap, const char *)) && n < 31)
+		argv[n++] = (char *)a;
+	va_end(ap);
+	argv[n] = NULL;
+	for (int i = 0; i < 100; i++) {
+		ck_assert_int_eq(t_run(argv, r), 0);
+		if (!slots_busy(r))
+			return;
+		t_run_free(r);
+		usleep(200000);
+	}
+	ck_assert_int_eq(t_run(argv, r), 0);
+}
+
+void t_host_sh(const char *cmd, struct run_result *r)
+{
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", (char *)cmd, NULL };
+
+	ck_assert_int_eq(t_run(argv, r), 0);
+}
+
+void t_want(const struct run_result *r, int code)
+{
+	ck_assert_msg(r->status == code, "exit %d, want %d\nstdout: %s\nstderr: %s", r->status,
+		      code, r->out, r->err);
+}
+
+void t_has(const char *s, const char *words)
+{
+	ck_assert_msg(strstr(s, words), "lacks '%s' in:\n%s", words, s);
+}
+
+void t_lacks(const char *s, const char *words)
+{
+	ck_assert_msg(!strstr(s, words), "has '%s' in:\n%s", words, s);
+}
+
+void t_rm_rf(const char *path)
+{
+	char cmd[4200];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path);
+	ck_assert_int_eq(system(cmd), 0);
 }

@@ -61,4 +61,19 @@ void t_let_go(int fd);
  * they were afterwards.  Returns the exit status. */
 int t_pty_run(char *const argv[], char *buf, size_t size);
 
+/* eci-run ARGS... (the list ends at the macro's NULL), stdin /dev/null.  A
+ * run refused because every slot of the account is taken (by another
+ * suite's containers) is tried again for up to 20 s. */
+#define T_ECI(r, ...) t_eci(r, __VA_ARGS__, (const char *)NULL)
+void t_eci(struct run_result *r, ...);
+/* sh -c @cmd on the host, as whoever runs the tests */
+void t_host_sh(const char *cmd, struct run_result *r);
+/* @r's exit code is @code (the message shows both outputs) */
+void t_want(const struct run_result *r, int code);
+/* @s holds @words, or does not */
+void t_has(const char *s, const char *words);
+void t_lacks(const char *s, const char *words);
+/* rm -rf @path, which must succeed */
+void t_rm_rf(const char *path);
+
 #endif

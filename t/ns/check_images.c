@@ -35,68 +35,6 @@
 
 #define MAX_SLOTS 16
 
-/* eci-run ARGS...: the arguments end at the macro's NULL. */
-#define ECI(r, ...) eci(r, __VA_ARGS__, (const char *)NULL)
-
-/* Refused because every slot is taken (by another suite's containers)? */
-static bool slots_busy(const struct run_result *r)
-{
-	return r->status == 125 && strstr(r->err, "subordinate ranges of user") &&
-	       strstr(r->err, "are in use by running containers");
-}
-
-/*
- * Run eci-run.  A run refused for want of a free slot is tried again for a
- * while (20 s): other suites run by the same account may hold every slot
- * for a moment.
- */
-static void eci(struct run_result *r, ...)
-{
-	char bin[4096];
-	char *argv[32];
-	const char *a;
-	size_t n = 0;
-	va_list ap;
-
-	argv[n++] = (char *)t_bin("eci-run", bin, sizeof(bin));
-	va_start(ap, r);
-	while ((a = va_arg(ap, const char *)) && n < 31)
-		argv[n++] = (char *)a;
-	va_end(ap);
-	argv[n] = NULL;
-	for (int i = 0; i < 100; i++) {
-		ck_assert_int_eq(t_run(argv, r), 0);
-		if (!slots_busy(r))
-			return;
-		t_run_free(r);
-		usleep(200000);
-	}
-	ck_assert_int_eq(t_run(argv, r), 0);
-}
-
-/* A shell on the host, as the test account. */
-static void host_sh(const char *cmd, struct run_result *r)
-{
-	char *argv[] = { (char *)"/bin/sh", (char *)"-c", (char *)cmd, NULL };
-
-	ck_assert_int_eq(t_run(argv, r), 0);
-}
-
-static void want(const struct run_result *r, int code)
-{
-	ck_assert_msg(r->status == code, "exit %d, want %d\nstdout: %s\nstderr: %s", r->status,
-		      code, r->out, r->err);
-}
-
-static void has(const char *s, const char *words)
-{
-	ck_assert_msg(strstr(s, words), "lacks '%s' in:\n%s", words, s);
-}
-
-static void lacks(const char *s, const char *words)
-{
-	ck_assert_msg(!strstr(s, words), "has '%s' in:\n%s", words, s);
-}
 
 /* Some line of @err names @entry and says it was skipped. */
 static void warned(const char *err, const char *entry)
@@ -142,7 +80,7 @@ static void mkimage(const char *a1, const char *a2, const char *a3)
 	struct run_result r;
 
 	ck_assert_int_eq(t_run(argv, &r), 0);
-	want(&r, 0);
+	t_want(&r, 0);
 	t_run_free(&r);
 }
 
@@ -250,8 +188,8 @@ static void blobs_whole(const char *store)
 	snprintf(cmd, sizeof(cmd), "cd '%s/blobs/sha256' && for f in *; do [ -e \"$f\" ] || continue; "
 		 "[ \"$(sha256sum < \"$f\" | cut -d' ' -f1)\" = \"$f\" ] || echo \"bad blob $f\"; done",
 		 store);
-	host_sh(cmd, &r);
-	want(&r, 0);
+	t_host_sh(cmd, &r);
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, "");
 	t_run_free(&r);
 }
@@ -263,8 +201,8 @@ static void file_sha(const char *path, char hex[65])
 	struct run_result r;
 
 	snprintf(cmd, sizeof(cmd), "sha256sum < '%s'", path);
-	host_sh(cmd, &r);
-	want(&r, 0);
+	t_host_sh(cmd, &r);
+	t_want(&r, 0);
 	ck_assert_int_eq(sscanf(r.out, "%64[0-9a-f]", hex), 1);
 	ck_assert_uint_eq(strlen(hex), 64);
 	t_run_free(&r);
@@ -420,16 +358,16 @@ START_TEST(layout_config)
 	struct run_result r;
 
 	fresh_store();
-	ECI(&r, img("oci"));
-	want(&r, 0);
+	T_ECI(&r, img("oci"));
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, "cmd-ran\n1234\n");
 	t_run_free(&r);
-	ECI(&r, img("oci"), "echo $FOO; pwd; id -u; id -g; id -un");
-	want(&r, 0);
+	T_ECI(&r, img("oci"), "echo $FOO; pwd; id -u; id -g; id -un");
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, "from-image\n/work\n1234\n2345\napp\n");
 	t_run_free(&r);
-	ECI(&r, "-u", "0", "-w", "/", "-e", "FOO=x", img("oci"), "echo $FOO; pwd; id -u");
-	want(&r, 0);
+	T_ECI(&r, "-u", "0", "-w", "/", "-e", "FOO=x", img("oci"), "echo $FOO; pwd; id -u");
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, "x\n/\n0\n");
 	t_run_free(&r);
 }
@@ -440,8 +378,8 @@ START_TEST(layout_content)
 	struct run_result r;
 
 	fresh_store();
-	ECI(&r, img("oci"), content_sh);
-	want(&r, 0);
+	T_ECI(&r, img("oci"), content_sh);
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, content_out);
 	t_run_free(&r);
 }
@@ -454,20 +392,20 @@ START_TEST(layout_tag)
 
 	fresh_store();
 	snprintf(ref, sizeof(ref), "%s:v1", img("oci"));
-	ECI(&r, ref);
-	want(&r, 0);
+	T_ECI(&r, ref);
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, "cmd-ran\n1234\n");
 	t_run_free(&r);
-	ECI(&r, "image", "ls");
-	want(&r, 0);
+	T_ECI(&r, "image", "ls");
+	t_want(&r, 0);
 	ls_row(row, sizeof(row), "oci", "v1", info("oci", "manifest"));
-	has(r.out, row);
+	t_has(r.out, row);
 	t_run_free(&r);
 	snprintf(ref, sizeof(ref), "%s:nope", img("oci"));
-	ECI(&r, ref, "true");
-	want(&r, 125);
-	has(r.err, "eci-run: ");
-	has(r.err, "no manifest tagged 'nope'");
+	T_ECI(&r, ref, "true");
+	t_want(&r, 125);
+	t_has(r.err, "eci-run: ");
+	t_has(r.err, "no manifest tagged 'nope'");
 	t_run_free(&r);
 }
 END_TEST
@@ -479,16 +417,16 @@ START_TEST(oci_archive)
 
 	fresh_store();
 	snprintf(digest, sizeof(digest), "sha256:%s\n", info("oci", "manifest"));
-	ECI(&r, "image", "import", img("oci.tar"));
-	want(&r, 0);
+	T_ECI(&r, "image", "import", img("oci.tar"));
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, digest);	/* the very manifest of the layout */
 	t_run_free(&r);
-	ECI(&r, img("oci.tar"));
-	want(&r, 0);
+	T_ECI(&r, img("oci.tar"));
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, "cmd-ran\n1234\n");
 	t_run_free(&r);
-	ECI(&r, img("oci.tar"), content_sh);
-	want(&r, 0);
+	T_ECI(&r, img("oci.tar"), content_sh);
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, content_out);
 	t_run_free(&r);
 }
@@ -500,25 +438,25 @@ START_TEST(docker_archive)
 	char row[200], hex[65] = "";
 	struct run_result r;
 
-	ECI(&r, "image", "import", img("docker.tar"));
-	want(&r, 0);
+	T_ECI(&r, "image", "import", img("docker.tar"));
+	t_want(&r, 0);
 	ck_assert_int_eq(sscanf(r.out, "sha256:%64[0-9a-f]\n", hex), 1);
 	ck_assert_uint_eq(strlen(hex), 64);
 	t_run_free(&r);
 	/* the same config blob as the layout's: the same image */
 	ck_assert(has_blob(store, info("oci", "config")));
 	ck_assert(has_blob(store, info("oci", "diff2")));	/* uncompressed here */
-	ECI(&r, "image", "ls");
-	want(&r, 0);
+	T_ECI(&r, "image", "ls");
+	t_want(&r, 0);
 	ls_row(row, sizeof(row), "testimg", "v1", hex);
-	has(r.out, row);
+	t_has(r.out, row);
 	t_run_free(&r);
-	ECI(&r, "testimg:v1", content_sh);
-	want(&r, 0);
+	T_ECI(&r, "testimg:v1", content_sh);
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, content_out);
 	t_run_free(&r);
-	ECI(&r, img("docker.tar"));
-	want(&r, 0);
+	T_ECI(&r, img("docker.tar"));
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, "cmd-ran\n1234\n");
 	t_run_free(&r);
 }
@@ -533,42 +471,42 @@ START_TEST(import_ls_rm)
 	struct run_result r;
 
 	snprintf(digest, sizeof(digest), "sha256:%s\n", info("oci", "manifest"));
-	ECI(&r, "image", "import", img("oci"), "--name", "x:y");
-	want(&r, 0);
+	T_ECI(&r, "image", "import", img("oci"), "--name", "x:y");
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, digest);
 	t_run_free(&r);
-	ECI(&r, "image", "import", img("base"), "--name", "keep:1");	/* shares layer 1 */
-	want(&r, 0);
+	T_ECI(&r, "image", "import", img("base"), "--name", "keep:1");	/* shares layer 1 */
+	t_want(&r, 0);
 	t_run_free(&r);
-	ECI(&r, "image", "ls");
-	want(&r, 0);
+	T_ECI(&r, "image", "ls");
+	t_want(&r, 0);
 	ck_assert_int_eq(strncmp(r.out, "NAME ", 5), 0);
 	ls_row(row, sizeof(row), "x", "y", info("oci", "manifest"));
-	has(r.out, row);
+	t_has(r.out, row);
 	ls_row(row, sizeof(row), "keep", "1", info("base", "manifest"));
-	has(r.out, row);
+	t_has(r.out, row);
 	t_run_free(&r);
 	ck_assert(exists("%s/refs/x:y", store));
-	ECI(&r, "x:y");
-	want(&r, 0);
+	T_ECI(&r, "x:y");
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, "cmd-ran\n1234\n");
 	t_run_free(&r);
-	ECI(&r, "image", "rm", "x:y");
-	want(&r, 0);
+	T_ECI(&r, "image", "rm", "x:y");
+	t_want(&r, 0);
 	t_run_free(&r);
-	ECI(&r, "x:y", "true");
-	want(&r, 125);
-	has(r.err, "eci-run: ");
-	has(r.err, "no such image");
+	T_ECI(&r, "x:y", "true");
+	t_want(&r, 125);
+	t_has(r.err, "eci-run: ");
+	t_has(r.err, "no such image");
 	t_run_free(&r);
-	ECI(&r, "image", "rm", "x:y");
-	want(&r, 125);
-	has(r.err, "no such image");
+	T_ECI(&r, "image", "rm", "x:y");
+	t_want(&r, 125);
+	t_has(r.err, "no such image");
 	t_run_free(&r);
-	ECI(&r, "image", "ls");
-	want(&r, 0);
+	T_ECI(&r, "image", "ls");
+	t_want(&r, 0);
 	ls_row(row, sizeof(row), "x", "y", info("oci", "manifest"));
-	lacks(r.out, row);
+	t_lacks(r.out, row);
 	t_run_free(&r);
 	/* what only x:y used is gone; what keep:1 uses stays */
 	ck_assert(!has_blob(store, info("oci", "manifest")));
@@ -579,8 +517,8 @@ START_TEST(import_ls_rm)
 	ck_assert(has_blob(store, info("base", "manifest")));
 	ck_assert(has_blob(store, info("base", "config")));
 	ck_assert_int_eq(entries("%s/blobs/sha256", store), 3);
-	ECI(&r, "keep:1", "/bin/sh", "-c", "echo still");
-	want(&r, 0);
+	T_ECI(&r, "keep:1", "/bin/sh", "-c", "echo still");
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, "still\n");
 	t_run_free(&r);
 }
@@ -597,22 +535,22 @@ START_TEST(rm_frees_slot_copies)
 	char slot[64];
 	struct run_result r;
 
-	ECI(&r, "image", "import", img("oci"), "--name", "x:y");
-	want(&r, 0);
+	T_ECI(&r, "image", "import", img("oci"), "--name", "x:y");
+	t_want(&r, 0);
 	t_run_free(&r);
-	ECI(&r, "image", "import", img("base"), "--name", "keep:1");
-	want(&r, 0);
+	T_ECI(&r, "image", "import", img("base"), "--name", "keep:1");
+	t_want(&r, 0);
 	t_run_free(&r);
-	ECI(&r, "x:y", "true");
-	want(&r, 0);
+	T_ECI(&r, "x:y", "true");
+	t_want(&r, 0);
 	t_run_free(&r);
 	only_slot(store, slot, sizeof(slot));
 	ck_assert(exists("%s/slots/%s/layers/%s", store, slot, info("oci", "diff2")));
-	ECI(&r, "image", "rm", "x:y");
-	want(&r, 0);
+	T_ECI(&r, "image", "rm", "x:y");
+	t_want(&r, 0);
 	t_run_free(&r);
-	ECI(&r, "keep:1", "/bin/sh", "-c", "echo kept");
-	want(&r, 0);
+	T_ECI(&r, "keep:1", "/bin/sh", "-c", "echo kept");
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, "kept\n");
 	t_run_free(&r);
 	only_slot(store, slot, sizeof(slot));
@@ -680,10 +618,10 @@ START_TEST(library_missing)
 	ck_assert_int_eq(close(open(file, O_WRONLY | O_CREAT | O_EXCL, 0644)), 0);
 	snprintf(dir, sizeof(dir), "%s/share/eci/images/default", t_prefix());
 	ck_assert_int_eq(setenv("LD_LIBRARY_PATH", lib, 1), 0);
-	ECI(&r, "image", "import", dir, "--name", "nolib");
+	T_ECI(&r, "image", "import", dir, "--name", "nolib");
 	unsetenv("LD_LIBRARY_PATH");
-	want(&r, 125);
-	has(r.err, "load libcrypto.so.3 (Debian package libssl3)");
+	t_want(&r, 125);
+	t_has(r.err, "load libcrypto.so.3 (Debian package libssl3)");
 	t_run_free(&r);
 	ck_assert_int_eq(entries("%s/refs", store) > 0 ? 1 : 0, 0);
 }
@@ -696,16 +634,16 @@ START_TEST(digest_mismatch)
 	struct run_result r;
 
 	spoil(dir, sizeof(dir), 1, "flip");
-	ECI(&r, "image", "import", dir, "--name", "bad:1");
-	want(&r, 125);
-	has(r.err, "eci-run: ");
-	has(r.err, "layer 1");
-	has(r.err, "digest mismatch (got sha256:");
+	T_ECI(&r, "image", "import", dir, "--name", "bad:1");
+	t_want(&r, 125);
+	t_has(r.err, "eci-run: ");
+	t_has(r.err, "layer 1");
+	t_has(r.err, "digest mismatch (got sha256:");
 	t_run_free(&r);
 	nothing_recorded(store, dir, 1);
-	ECI(&r, dir, "true");
-	want(&r, 125);
-	has(r.err, "digest mismatch (got sha256:");
+	T_ECI(&r, dir, "true");
+	t_want(&r, 125);
+	t_has(r.err, "digest mismatch (got sha256:");
 	t_run_free(&r);
 	nothing_recorded(store, dir, 1);
 }
@@ -718,11 +656,11 @@ START_TEST(size_mismatch)
 	struct run_result r;
 
 	spoil(dir, sizeof(dir), 3, "grow");
-	ECI(&r, "image", "import", dir, "--name", "bad:3");
-	want(&r, 125);
-	has(r.err, "eci-run: ");
-	has(r.err, "layer 3");
-	has(r.err, "size mismatch");
+	T_ECI(&r, "image", "import", dir, "--name", "bad:3");
+	t_want(&r, 125);
+	t_has(r.err, "eci-run: ");
+	t_has(r.err, "layer 3");
+	t_has(r.err, "size mismatch");
 	t_run_free(&r);
 	nothing_recorded(store, dir, 3);
 }
@@ -734,10 +672,10 @@ START_TEST(docker_layer_mismatch)
 	const char *store = fresh_store();
 	struct run_result r;
 
-	ECI(&r, "image", "import", img("docker-bad.tar"));
-	want(&r, 125);
-	has(r.err, "eci-run: ");
-	has(r.err, "digest mismatch");
+	T_ECI(&r, "image", "import", img("docker-bad.tar"));
+	t_want(&r, 125);
+	t_has(r.err, "eci-run: ");
+	t_has(r.err, "digest mismatch");
 	t_run_free(&r);
 	ck_assert(!has_blob(store, info("docker-bad", "badlayer")));
 	ck_assert_int_eq(entries("%s/refs", store), 0);
@@ -755,11 +693,11 @@ START_TEST(diff_id_checked)
 	struct run_result r;
 
 	fresh_store();
-	ECI(&r, img("poison"), "/bin/sh", "-c", "echo ran");
+	T_ECI(&r, img("poison"), "/bin/sh", "-c", "echo ran");
 	ck_assert_msg(r.status == 0 || r.status == 125, "exit %d: %s", r.status, r.err);
 	t_run_free(&r);
-	ECI(&r, img("base"), "/bin/sh", "-c", "cat /poisoned 2>/dev/null; echo base");
-	want(&r, 0);
+	T_ECI(&r, img("base"), "/bin/sh", "-c", "cat /poisoned 2>/dev/null; echo base");
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, "base\n");
 	t_run_free(&r);
 }
@@ -775,8 +713,8 @@ static char *canaries(void)
 
 	snprintf(cmd, sizeof(cmd), "ls -d /tmp/eci-canary-*-%s 2>/dev/null; "
 		 "find '%s' -name 'eci-canary*' 2>/dev/null; true", tag, scratch);
-	host_sh(cmd, &r);
-	want(&r, 0);
+	t_host_sh(cmd, &r);
+	t_want(&r, 0);
 	out = steal_ptr(r.out);
 	t_run_free(&r);
 	return out;
@@ -806,8 +744,8 @@ static void run_hostile(const char *image, const char *script, const char *out,
 
 	fresh_store();
 	file_sha("/etc/passwd", before);
-	ECI(&r, img(image), "/bin/sh", "-c", script);
-	want(&r, 0);
+	T_ECI(&r, img(image), "/bin/sh", "-c", script);
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, out);
 	for (const char *const *s = skipped; *s; s++) {
 		snprintf(entry, sizeof(entry), *s, tag);
@@ -815,8 +753,8 @@ static void run_hostile(const char *image, const char *script, const char *out,
 	}
 	t_run_free(&r);
 	/* a second container reuses the layer as it was unpacked */
-	ECI(&r, img(image), "/bin/sh", "-c", script);
-	want(&r, 0);
+	T_ECI(&r, img(image), "/bin/sh", "-c", script);
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, out);
 	t_run_free(&r);
 	no_canary(planted);
@@ -904,15 +842,15 @@ START_TEST(hostile_archive)
 	char *planted = canaries();
 	struct run_result r;
 
-	ECI(&r, "image", "import", img("evil-archive.tar"), "--name", "evil:archive");
+	T_ECI(&r, "image", "import", img("evil-archive.tar"), "--name", "evil:archive");
 	if (r.status == 125) {	/* refused: then nothing is recorded */
-		has(r.err, "eci-run: ");
+		t_has(r.err, "eci-run: ");
 		ck_assert_int_eq(entries("%s/refs", store), 0);
 	} else {		/* or neutralised: then it is base/ */
-		want(&r, 0);
+		t_want(&r, 0);
 		t_run_free(&r);
-		ECI(&r, "evil:archive", "/bin/sh", "-c", "echo ran");
-		want(&r, 0);
+		T_ECI(&r, "evil:archive", "/bin/sh", "-c", "echo ran");
+		t_want(&r, 0);
 		ck_assert_str_eq(r.out, "ran\n");
 	}
 	t_run_free(&r);
@@ -1005,23 +943,23 @@ START_TEST(interrupted_import)
 	}
 	ck_assert_msg(killed, "the import always ended before it could be killed");
 	blobs_whole(store);
-	ECI(&r, "image", "ls");
-	want(&r, 0);
+	T_ECI(&r, "image", "ls");
+	t_want(&r, 0);
 	ck_assert_int_eq(strncmp(r.out, "NAME ", 5), 0);
-	lacks(r.out, "\nbig ");
+	t_lacks(r.out, "\nbig ");
 	t_run_free(&r);
 	ck_assert(!exists("%s/refs/big:latest", store));
 	snprintf(digest, sizeof(digest), "sha256:%s\n", info("big", "manifest"));
-	ECI(&r, "image", "import", big, "--name", "big");
-	want(&r, 0);
+	T_ECI(&r, "image", "import", big, "--name", "big");
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, digest);
 	t_run_free(&r);
 	ck_assert_int_eq(entries("%s/tmp", store), 0);	/* cleared */
 	ck_assert(has_blob(store, info("big", "layer2")));
 	blobs_whole(store);
-	ECI(&r, "image", "ls");
-	want(&r, 0);
-	has(r.out, "\nbig ");
+	T_ECI(&r, "image", "ls");
+	t_want(&r, 0);
+	t_has(r.out, "\nbig ");
 	t_run_free(&r);
 }
 END_TEST
@@ -1121,8 +1059,8 @@ static bool reused(void)
 	struct run_result r;
 	int blobs;
 
-	ECI(&r, img("oci"), "echo one");
-	want(&r, 0);
+	T_ECI(&r, img("oci"), "echo one");
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, "one\n");
 	t_run_free(&r);
 	blobs = entries("%s/blobs/sha256", store);
@@ -1137,8 +1075,8 @@ static bool reused(void)
 	}
 	snprintf(path, sizeof(path), "%s/slots/%s/layers/%s", store, slot, info("oci", "diff2"));
 	ck_assert_int_eq(stat(path, &st1), 0);
-	ECI(&r, img("oci"), "echo two");
-	want(&r, 0);
+	T_ECI(&r, img("oci"), "echo two");
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, "two\n");
 	t_run_free(&r);
 	ck_assert_int_eq(entries("%s/blobs/sha256", store), blobs);
@@ -1172,19 +1110,19 @@ START_TEST(rootfs_dir)
 	snprintf(path, sizeof(path), "%s/bin/busybox", img("rootfs"));
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_uint_eq(st.st_uid, getuid());
-	ECI(&r, img("rootfs"), "/bin/busybox", "sh", "-c",
+	T_ECI(&r, img("rootfs"), "/bin/busybox", "sh", "-c",
 	    "/bin/busybox stat -c '%n %u:%g %a' /bin/busybox /bin /etc/f; "
 	    "/bin/busybox readlink /bin/sh; /bin/busybox id -u");
-	want(&r, 0);
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, "/bin/busybox 0:0 755\n/bin 0:0 755\n/etc/f 0:0 640\nbusybox\n0\n");
 	t_run_free(&r);
 	ck_assert_int_eq(entries("%s/blobs/sha256", store), 3);	/* layer, config, manifest */
-	ECI(&r, "image", "ls");
-	want(&r, 0);
-	has(r.out, "\nrootfs ");
+	T_ECI(&r, "image", "ls");
+	t_want(&r, 0);
+	t_has(r.out, "\nrootfs ");
 	t_run_free(&r);
-	ECI(&r, img("rootfs"));	/* the config's /bin/sh, reading /dev/null */
-	want(&r, 0);
+	T_ECI(&r, img("rootfs"));	/* the config's /bin/sh, reading /dev/null */
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, "");
 	t_run_free(&r);
 }

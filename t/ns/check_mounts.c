@@ -26,52 +26,6 @@
 #include "tap.h"
 #include "util.h"
 
-/* eci-run ARGS...: the arguments end at the macro's NULL. */
-#define ECI(r, ...) eci(r, __VA_ARGS__, (const char *)NULL)
-
-static void eci(struct run_result *r, ...)
-{
-	char bin[4096];
-	char *argv[32];
-	const char *a;
-	size_t n = 0;
-	va_list ap;
-
-	argv[n++] = (char *)t_bin("eci-run", bin, sizeof(bin));
-	va_start(ap, r);
-	while ((a = va_arg(ap, const char *)) && n < 31)
-		argv[n++] = (char *)a;
-	va_end(ap);
-	argv[n] = NULL;
-	ck_assert_int_eq(t_run(argv, r), 0);
-}
-
-/* A shell on the host, as the test account. */
-static void host_sh(const char *cmd, struct run_result *r)
-{
-	char *argv[] = { (char *)"/bin/sh", (char *)"-c", (char *)cmd, NULL };
-
-	ck_assert_int_eq(t_run(argv, r), 0);
-}
-
-static void want(const struct run_result *r, int code)
-{
-	ck_assert_msg(r->status == code, "exit %d, want %d\nstdout: %s\nstderr: %s", r->status,
-		      code, r->out, r->err);
-}
-
-static void has(const char *s, const char *words)
-{
-	ck_assert_msg(strstr(s, words), "lacks '%s' in:\n%s", words, s);
-}
-
-static void rm_rf(const char *path)
-{
-	char cmd[4200];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path);
-	ck_assert_int_eq(system(cmd), 0);
-}
 
 /*
  * Host directories and images of the "flags and images" tests live in a
@@ -88,7 +42,7 @@ static void scratch_make(void)
 
 static void scratch_remove(void)
 {
-	rm_rf(scratch);
+	t_rm_rf(scratch);
 }
 
 /* A fresh directory that container root may (or may not) enter. */
@@ -187,10 +141,10 @@ static void probe(const char *flag, bool nested, struct run_result *r)
 			  "unshare -Urm sh -c 'readlink /proc/self/ns/user; sh /tmp/probe'"
 			: "sh /tmp/probe");
 	if (flag)
-		ECI(r, flag, "default", "/bin/sh", "-c", script);
+		T_ECI(r, flag, "default", "/bin/sh", "-c", script);
 	else
-		ECI(r, "default", "/bin/sh", "-c", script);
-	want(r, 0);
+		T_ECI(r, "default", "/bin/sh", "-c", script);
+	t_want(r, 0);
 	if (nested) {	/* the second user namespace is another one */
 		const char *nl = strchr(r->out, '\n');
 
@@ -210,7 +164,7 @@ static void check_each(const char *out, const char *paths, const char *fmt)
 		if (access(p, F_OK) < 0)
 			continue;	/* this kernel lacks it */
 		snprintf(line, sizeof(line), fmt, p, p);
-		has(out, line);
+		t_has(out, line);
 	}
 }
 
@@ -224,25 +178,25 @@ static void check_locked(const char *out, const char *umount_err)
 	char line[256];
 
 	ck_assert_msg(!strstr(out, "ESCAPED"), "%s", out);
-	has(out, "refused: mount -o remount,rw /proc/sys: mount: permission denied");
-	has(out, "refused: mount -o remount,bind,rw /proc/sys: mount: permission denied");
-	has(out, "can't create /proc/sys/kernel/hostname: Read-only file system\n");
+	t_has(out, "refused: mount -o remount,rw /proc/sys: mount: permission denied");
+	t_has(out, "refused: mount -o remount,bind,rw /proc/sys: mount: permission denied");
+	t_has(out, "can't create /proc/sys/kernel/hostname: Read-only file system\n");
 	if (access("/proc/sysrq-trigger", F_OK) == 0)
-		has(out, "can't create /proc/sysrq-trigger: Read-only file system\n");
+		t_has(out, "can't create /proc/sysrq-trigger: Read-only file system\n");
 	snprintf(line, sizeof(line), "refused: umount /proc/sys: umount: can't unmount "
 		 "/proc/sys: %s\n", umount_err);
-	has(out, line);
+	t_has(out, line);
 	snprintf(line, sizeof(line), "refused: umount -l /proc/sys: umount: can't unmount "
 		 "/proc/sys: %s\n", umount_err);
-	has(out, line);
+	t_has(out, line);
 	snprintf(line, sizeof(line), "refused: umount %%s: umount: can't unmount %%s: %s\n",
 		 umount_err);
 	check_each(out, MASKED, line);
 	snprintf(line, sizeof(line), "refused: umount /dev/null: umount: can't unmount "
 		 "/dev/null: %s\n", umount_err);
-	has(out, line);
-	has(out, "refused: mount -o remount,rw /sys: mount: permission denied");
-	has(out, "refused: mount -o remount,bind,rw /sys: mount: permission denied");
+	t_has(out, line);
+	t_has(out, "refused: mount -o remount,rw /sys: mount: permission denied");
+	t_has(out, "refused: mount -o remount,bind,rw /sys: mount: permission denied");
 	check_each(out, MASKED, "empty: %s\n");
 }
 
@@ -262,8 +216,8 @@ START_TEST(no_nested_userns)
 	struct run_result r;
 
 	t_sh("unshare -Urm true", &r);
-	want(&r, 1);
-	has(r.err, "Operation not permitted");
+	t_want(&r, 1);
+	t_has(r.err, "Operation not permitted");
 	t_run_free(&r);
 }
 END_TEST
@@ -295,10 +249,10 @@ START_TEST(own_tmpfs)
 {
 	struct run_result r;
 
-	ECI(&r, "--privileged", "default", "/bin/sh", "-c",
+	T_ECI(&r, "--privileged", "default", "/bin/sh", "-c",
 	    "mount -t tmpfs t /mnt && touch /mnt/x && ls /mnt && "
 	    "grep -c ' /mnt ' /proc/self/mountinfo");
-	want(&r, 0);
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, "x\n1\n");
 	t_run_free(&r);
 }
@@ -314,11 +268,11 @@ START_TEST(rootfs_is_the_image)
 		 "{ tar -tf \"$(ls -S %s/share/eci/images/default/blobs/sha256/* | head -n1)\" | "
 		 "cut -d/ -f2; echo newfile; } | grep . | LC_ALL=C sort -u",
 		 t_prefix());
-	host_sh(cmd, &img);
-	want(&img, 0);
-	has(img.out, "bin\n");
+	t_host_sh(cmd, &img);
+	t_want(&img, 0);
+	t_has(img.out, "bin\n");
 	t_sh("touch /newfile && LC_ALL=C ls -A / | LC_ALL=C sort", &r);
-	want(&r, 0);
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, img.out);
 	t_run_free(&img);
 	t_run_free(&r);
@@ -331,8 +285,8 @@ START_TEST(mountinfo_names_no_host_path)
 	struct run_result r;
 
 	t_sh("cat /proc/self/mountinfo", &r);
-	want(&r, 0);
-	has(r.out, " / / ");
+	t_want(&r, 0);
+	t_has(r.out, " / / ");
 	snprintf(base, sizeof(base), "/tmp/eci-%u", (unsigned)getuid());
 	ck_assert_msg(!strstr(r.out, base), "%s in:\n%s", base, r.out);
 	ck_assert_msg(!strstr(r.out, t_prefix()), "%s in:\n%s", t_prefix(), r.out);
@@ -348,20 +302,20 @@ START_TEST(image_untouched)
 
 	snprintf(cmd, sizeof(cmd), "cd %s/share/eci/images/default && "
 		 "sha256sum index.json blobs/sha256/*", t_prefix());
-	host_sh(cmd, &before);
-	want(&before, 0);
+	t_host_sh(cmd, &before);
+	t_want(&before, 0);
 	t_sh("echo changed > /bin/busybox-copy && echo x >> /etc/passwd && rm /bin/ls && "
 	     "echo changed > /etc/group && wc -l < /etc/passwd", &r);
-	want(&r, 0);
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, "3\n");
 	t_run_free(&r);
 	t_sh("wc -l < /etc/passwd; cat /etc/group | head -n1; ls /bin/busybox-copy /bin/ls", &r);
-	want(&r, 1);
+	t_want(&r, 1);
 	ck_assert_str_eq(r.out, "2\nroot:x:0:\n/bin/ls\n");
-	has(r.err, "/bin/busybox-copy: No such file or directory");
+	t_has(r.err, "/bin/busybox-copy: No such file or directory");
 	t_run_free(&r);
-	host_sh(cmd, &after);
-	want(&after, 0);
+	t_host_sh(cmd, &after);
+	t_want(&after, 0);
 	ck_assert_str_eq(after.out, before.out);
 	t_run_free(&before);
 	t_run_free(&after);
@@ -372,16 +326,16 @@ START_TEST(read_only_root)
 {
 	struct run_result r;
 
-	ECI(&r, "--read-only", "default", "/bin/sh", "-c", "touch /x");
-	want(&r, 1);
-	has(r.err, "touch: /x: Read-only file system");
+	T_ECI(&r, "--read-only", "default", "/bin/sh", "-c", "touch /x");
+	t_want(&r, 1);
+	t_has(r.err, "touch: /x: Read-only file system");
 	t_run_free(&r);
-	ECI(&r, "--privileged", "--read-only", "default", "/bin/sh", "-c",
+	T_ECI(&r, "--privileged", "--read-only", "default", "/bin/sh", "-c",
 	    "grep ' / / ' /proc/self/mountinfo; mount -o remount,rw /; "
 	    "unshare -Urm mount -o remount,bind,rw /; touch /x");
-	want(&r, 1);
-	has(r.out, " / / ro,");
-	has(r.err, "mount: permission denied (are you root?)\n"
+	t_want(&r, 1);
+	t_has(r.out, " / / ro,");
+	t_has(r.err, "mount: permission denied (are you root?)\n"
 		   "mount: permission denied (are you root?)\n"
 		   "touch: /x: Read-only file system\n");
 	t_run_free(&r);
@@ -392,11 +346,11 @@ START_TEST(read_only_with_tmpfs)
 {
 	struct run_result r;
 
-	ECI(&r, "--read-only", "--tmpfs", "/tmp", "default", "/bin/sh", "-c",
+	T_ECI(&r, "--read-only", "--tmpfs", "/tmp", "default", "/bin/sh", "-c",
 	    "echo hi > /tmp/x && cat /tmp/x && grep ' /tmp ' /proc/self/mountinfo");
-	want(&r, 0);
-	has(r.out, "hi\n");
-	has(r.out, " /tmp rw,nosuid,nodev,noexec,");
+	t_want(&r, 0);
+	t_has(r.out, "hi\n");
+	t_has(r.out, " /tmp rw,nosuid,nodev,noexec,");
 	t_run_free(&r);
 }
 END_TEST
@@ -407,12 +361,12 @@ START_TEST(tmpfs_noexec)
 	static const char script[] = "cp /bin/busybox /tmp/busybox && /tmp/busybox true";
 	struct run_result r;
 
-	ECI(&r, "--tmpfs", "/tmp", "default", "/bin/sh", "-c", script);
-	want(&r, 126);
-	has(r.err, "/tmp/busybox: Permission denied");
+	T_ECI(&r, "--tmpfs", "/tmp", "default", "/bin/sh", "-c", script);
+	t_want(&r, 126);
+	t_has(r.err, "/tmp/busybox: Permission denied");
 	t_run_free(&r);
-	ECI(&r, "--tmpfs", "/tmp:exec", "default", "/bin/sh", "-c", script);
-	want(&r, 0);
+	T_ECI(&r, "--tmpfs", "/tmp:exec", "default", "/bin/sh", "-c", script);
+	t_want(&r, 0);
 	t_run_free(&r);
 }
 END_TEST
@@ -421,13 +375,13 @@ START_TEST(tmpfs_size_mode)
 {
 	struct run_result r;
 
-	ECI(&r, "--tmpfs", "/run:size=1m,mode=755", "default", "/bin/sh", "-c",
+	T_ECI(&r, "--tmpfs", "/run:size=1m,mode=755", "default", "/bin/sh", "-c",
 	    "grep ' /run ' /proc/self/mountinfo; stat -c %a /run; df -k /run | tail -n1");
-	want(&r, 0);
-	has(r.out, " /run rw,nosuid,nodev,noexec,");
-	has(r.out, "size=1024k");
-	has(r.out, "\n755\n");
-	has(r.out, " 1024 ");
+	t_want(&r, 0);
+	t_has(r.out, " /run rw,nosuid,nodev,noexec,");
+	t_has(r.out, "size=1024k");
+	t_has(r.out, "\n755\n");
+	t_has(r.out, " 1024 ");
 	t_run_free(&r);
 }
 END_TEST
@@ -447,11 +401,11 @@ START_TEST(volume_rw)
 	snprintf(path, sizeof(path), "%s/hello", dir);
 	host_file(path, "hi\n", 0644);
 	snprintf(spec, sizeof(spec), "%s:/data", dir);
-	ECI(&r, "-v", spec, "default", "/bin/sh", "-c",
+	T_ECI(&r, "-v", spec, "default", "/bin/sh", "-c",
 	    "cat /data/hello && echo new > /data/new && grep ' /data ' /proc/self/mountinfo");
-	want(&r, 0);
-	has(r.out, "hi\n");
-	has(r.out, " /data rw,nosuid,nodev,");
+	t_want(&r, 0);
+	t_has(r.out, "hi\n");
+	t_has(r.out, " /data rw,nosuid,nodev,");
 	snprintf(path, sizeof(path), "%s/new", dir);
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_uint_ne(st.st_uid, getuid());
@@ -477,13 +431,13 @@ START_TEST(volume_no_setid)
 	host_dir(dir, sizeof(dir), "vol", 01777);
 	snprintf(spec, sizeof(spec), "%s:/w", dir);
 	for (size_t i = 0; i < 2; i++) {
-		ECI(&r, "--privileged", "--security-opt", profiles[i], "-v", spec, "default",
+		T_ECI(&r, "--privileged", "--security-opt", profiles[i], "-v", spec, "default",
 		    "/bin/sh", "-c", "echo x > /w/f; chmod 4755 /w/f; echo u=$?; chmod g+s /w/f; "
 		    "echo g=$?; mknod /w/n p; chmod 2755 /w/n; echo n=$?; chmod 0755 /w/f; echo p=$?");
-		want(&r, 0);
-		has(r.out, "u=1\ng=1\n");
-		has(r.out, "n=1\np=0\n");
-		has(r.err, "Operation not permitted");
+		t_want(&r, 0);
+		t_has(r.out, "u=1\ng=1\n");
+		t_has(r.out, "n=1\np=0\n");
+		t_has(r.err, "Operation not permitted");
 		t_run_free(&r);
 		snprintf(path, sizeof(path), "%s/f", dir);
 		ck_assert_int_eq(stat(path, &st), 0);
@@ -491,14 +445,14 @@ START_TEST(volume_no_setid)
 		snprintf(path, sizeof(path), "%s/n", dir);
 		ck_assert_int_eq(stat(path, &st), 0);
 		ck_assert_msg(!(st.st_mode & (S_ISUID | S_ISGID)), "mode %o", st.st_mode);
-		rm_rf(path);
+		t_rm_rf(path);
 	}
 	/* Control: without a writable host path the guard is not there. */
 	snprintf(spec, sizeof(spec), "%s:/w:ro", dir);
-	ECI(&r, "-v", spec, "default", "/bin/sh", "-c",
+	T_ECI(&r, "-v", spec, "default", "/bin/sh", "-c",
 	    "echo x > /tmp/f; chmod 4755 /tmp/f && stat -c %a /tmp/f");
-	want(&r, 0);
-	has(r.out, "4755");
+	t_want(&r, 0);
+	t_has(r.out, "4755");
 	t_run_free(&r);
 }
 END_TEST
@@ -510,9 +464,9 @@ START_TEST(volume_not_world_readable)
 
 	host_dir(dir, sizeof(dir), "vol", 0700);
 	snprintf(spec, sizeof(spec), "%s:/data", dir);
-	ECI(&r, "-v", spec, "default", "/bin/sh", "-c", "ls /data");
-	want(&r, 1);
-	has(r.err, "can't open '/data': Permission denied");
+	T_ECI(&r, "-v", spec, "default", "/bin/sh", "-c", "ls /data");
+	t_want(&r, 1);
+	t_has(r.err, "can't open '/data': Permission denied");
 	t_run_free(&r);
 }
 END_TEST
@@ -526,14 +480,14 @@ START_TEST(volume_ro_file)
 	snprintf(path, sizeof(path), "%s/f", dir);
 	host_file(path, "host\n", 0666);
 	snprintf(spec, sizeof(spec), "%s:/etc/f:ro", path);
-	ECI(&r, "--privileged", "-v", spec, "default", "/bin/sh", "-c",
+	T_ECI(&r, "--privileged", "-v", spec, "default", "/bin/sh", "-c",
 	    "cat /etc/f; echo x > /etc/f; mount -o remount,rw /etc/f; umount /etc/f; "
 	    "unshare -Urm sh -c 'umount /etc/f; mount -o remount,bind,rw /etc/f'; "
 	    "grep ' /etc/f ' /proc/self/mountinfo");
-	want(&r, 0);
-	has(r.out, "host\n");
-	has(r.out, " /etc/f ro,nosuid,nodev,");
-	has(r.err, "can't create /etc/f: Read-only file system\n"
+	t_want(&r, 0);
+	t_has(r.out, "host\n");
+	t_has(r.out, " /etc/f ro,nosuid,nodev,");
+	t_has(r.err, "can't create /etc/f: Read-only file system\n"
 		   "mount: permission denied (are you root?)\n"
 		   "umount: can't unmount /etc/f: Invalid argument\n"
 		   "umount: can't unmount /etc/f: Invalid argument\n"
@@ -565,11 +519,11 @@ START_TEST(bad_input)
 	struct run_result r;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		ECI(&r, cases[i][0], cases[i][1], "default", "true");
-		want(&r, 125);
+		T_ECI(&r, cases[i][0], cases[i][1], "default", "true");
+		t_want(&r, 125);
 		snprintf(head, sizeof(head), "eci-run: %s %s: ", cases[i][0], cases[i][1]);
-		has(r.err, head);
-		has(r.err, cases[i][2]);
+		t_has(r.err, head);
+		t_has(r.err, cases[i][2]);
 		t_run_free(&r);
 	}
 	ck_assert_int_eq(state_entries(), 0);
@@ -580,9 +534,9 @@ START_TEST(hostname_given)
 {
 	struct run_result r;
 
-	ECI(&r, "--hostname", "web.example", "default", "/bin/sh", "-c",
+	T_ECI(&r, "--hostname", "web.example", "default", "/bin/sh", "-c",
 	    "hostname; cat /etc/hostname; grep web.example /etc/hosts");
-	want(&r, 0);
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, "web.example\nweb.example\n127.0.1.1\tweb.example\n");
 	t_run_free(&r);
 }
@@ -593,7 +547,7 @@ START_TEST(hostname_default)
 	struct run_result r;
 
 	t_sh("hostname; cat /etc/hostname", &r);
-	want(&r, 0);
+	t_want(&r, 0);
 	ck_assert_uint_eq(strlen(r.out), 26);
 	ck_assert_uint_eq(strspn(r.out, "0123456789abcdef"), 12);
 	ck_assert_int_eq(strncmp(r.out, r.out + 13, 13), 0);
@@ -646,7 +600,7 @@ static void make_image(char *dir, size_t size, const char *setup)
 	snprintf(src, sizeof(src), "%s/share/eci/images/default", t_prefix());
 	snprintf(tree, sizeof(tree), "%s && echo planted > eci-layer", setup);
 	ck_assert_int_eq(t_run(argv, &r), 0);
-	want(&r, 0);
+	t_want(&r, 0);
 	t_run_free(&r);
 }
 
@@ -657,9 +611,9 @@ START_TEST(image_dev_null_symlink)
 	struct run_result r;
 
 	make_image(img, sizeof(img), "mkdir dev && ln -s /etc/shadow dev/null");
-	ECI(&r, img, "/bin/sh", "-c",
+	T_ECI(&r, img, "/bin/sh", "-c",
 	    "cat /eci-layer; stat -c '%F %t:%T' /dev/null; echo x > /dev/null");
-	want(&r, 0);
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, "planted\ncharacter special file 1:3\n");
 	t_run_free(&r);
 }
@@ -672,10 +626,10 @@ START_TEST(image_system_dirs_symlinks)
 	struct run_result r;
 
 	make_image(img, sizeof(img), "ln -s /tmp proc && ln -s /tmp sys && ln -s /tmp dev");
-	ECI(&r, img, "/bin/sh", "-c",
+	T_ECI(&r, img, "/bin/sh", "-c",
 	    "cat /eci-layer; head -n1 /proc/self/status; test -d /sys/kernel && echo sys; "
 	    "stat -c %t:%T /dev/null; ls -A /tmp | wc -l");
-	want(&r, 0);
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, "planted\nName:\thead\nsys\n1:3\n0\n");
 	t_run_free(&r);
 }
@@ -688,10 +642,10 @@ START_TEST(image_etc_symlinks)
 
 	make_image(img, sizeof(img), "mkdir etc && ln -s /etc/passwd etc/hostname && "
 			"ln -s /etc/passwd etc/hosts && ln -s /etc/passwd etc/resolv.conf");
-	ECI(&r, "--hostname", "h1", img, "/bin/sh", "-c",
+	T_ECI(&r, "--hostname", "h1", img, "/bin/sh", "-c",
 	    "cat /eci-layer /etc/hostname; tail -n1 /etc/hosts; wc -l < /etc/passwd; "
 	    "head -n1 /etc/passwd; test -L /etc/hostname || echo no-link");
-	want(&r, 0);
+	t_want(&r, 0);
 	ck_assert_str_eq(r.out, "planted\nh1\n127.0.1.1\th1\n2\nroot:x:0:0:root:/root:/bin/sh\n"
 				"no-link\n");
 	t_run_free(&r);
@@ -708,13 +662,13 @@ START_TEST(image_volume_symlink)
 	make_image(img, sizeof(img), "ln -s /etc data");
 	host_dir(dir, sizeof(dir), "vol", 0777);
 	snprintf(spec, sizeof(spec), "%s:/data", dir);
-	ECI(&r, "-v", spec, img, "/bin/sh", "-c", "touch /data/pwned");
-	want(&r, 125);
-	has(r.err, "crosses a symlink in the image");
+	T_ECI(&r, "-v", spec, img, "/bin/sh", "-c", "touch /data/pwned");
+	t_want(&r, 125);
+	t_has(r.err, "crosses a symlink in the image");
 	t_run_free(&r);
-	ECI(&r, "--tmpfs", "/data", img, "true");
-	want(&r, 125);
-	has(r.err, "crosses a symlink in the image");
+	T_ECI(&r, "--tmpfs", "/data", img, "true");
+	t_want(&r, 125);
+	t_has(r.err, "crosses a symlink in the image");
 	t_run_free(&r);
 	ck_assert_int_eq(rmdir(dir), 0);	/* still empty */
 	ck_assert_int_eq(state_entries(), 0);
