@@ -286,11 +286,13 @@ int idmap_write(int dirfd, const char *file, unsigned long inside, unsigned long
 	char line[80];
 	int n = snprintf(line, sizeof(line), "%lu %lu %lu\n", inside, outside, count);
 	int fd = openat(dirfd, file, O_WRONLY | O_NOFOLLOW | O_CLOEXEC), r = 0;
+	ssize_t w;
 
 	if (fd < 0)
 		return -errno;
-	if (write(fd, line, (size_t)n) != n)
-		r = -errno;
+	w = write(fd, line, (size_t)n);
+	if (w != n)
+		r = w < 0 ? -errno : -EIO;
 	close(fd);
 	return r;
 }

@@ -149,10 +149,13 @@ static int lease_slot(pid_t child, unsigned *slot, unsigned *gslot, struct eci_e
 	/* published before the maps, as eci-newidmap does */
 	lease_commit(&ls, &l);
 	leases_close(&ls);
-	if ((r = idmap_write(procfd, "uid_map", 0, l.uid_start, SUBID_SLOT)) < 0 ||
-	    (r = idmap_write(procfd, "gid_map", 0, l.gid_start, SUBID_SLOT)) < 0) {
+	if ((r = idmap_write(procfd, "uid_map", 0, l.uid_start, SUBID_SLOT)) < 0) {
 		close(procfd);
-		return eci_fail(e, -r, "write the container's id maps");
+		return eci_fail(e, -r, "write the container's uid_map");
+	}
+	if ((r = idmap_write(procfd, "gid_map", 0, l.gid_start, SUBID_SLOT)) < 0) {
+		close(procfd);
+		return eci_fail(e, -r, "write the container's gid_map");
 	}
 	close(procfd);
 	*slot = l.uid_start;

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "launcher.h"
+#include "core.h"
 #include "scprebuilt.h"
 #include "unit.h"
 
