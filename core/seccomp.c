@@ -213,6 +213,18 @@ uint64_t sc_caps_that_matter(void)
 	return m;
 }
 
+/* A filter's rules added with result @r: exported into @f, and released. */
+static int finish(scmp_filter_ctx ctx, int r, struct sc_filter *f, const char *what,
+		  struct eci_err *e)
+{
+	if (r < 0)
+		eci_fail(e, -r, "seccomp: %s", what);
+	else
+		r = sc_export(ctx, f, e);
+	seccomp_release(ctx);
+	return r < 0 ? -1 : 0;
+}
+
 int sc_build_default(uint64_t caps, struct sc_filter *f, struct eci_err *e)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
@@ -229,13 +241,7 @@ int sc_build_default(uint64_t caps, struct sc_filter *f, struct eci_err *e)
 			r = rule(ctx, SCMP_ACT_ALLOW, by_cap[i].name, 0, NULL);
 	if (!r)
 		r = add_conditional(ctx, caps);
-	if (r < 0) {
-		seccomp_release(ctx);
-		return eci_fail(e, -r, "seccomp: default profile");
-	}
-	r = sc_export(ctx, f, e);
-	seccomp_release(ctx);
-	return r;
+	return finish(ctx, r, f, "default profile", e);
 }
 
 /*
@@ -301,13 +307,7 @@ int sc_build_setid_guard(struct sc_filter *f, struct eci_err *e)
 	for (size_t i = 0; i < ARRAY_SIZE(uring) && !r; i++)
 		if ((nr = seccomp_syscall_resolve_name(uring[i])) >= 0)
 			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
-	if (r < 0) {
-		seccomp_release(ctx);
-		return eci_fail(e, -r, "seccomp: set-id guard");
-	}
-	r = sc_export(ctx, f, e);
-	seccomp_release(ctx);
-	return r;
+	return finish(ctx, r, f, "set-id guard", e);
 }
 
 int sc_load(const struct sc_filter *f, struct eci_err *e)
