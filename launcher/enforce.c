@@ -122,10 +122,8 @@ static int check_network(struct spec *s, struct eci_err *e)
 
 	snprintf(flag, sizeof(flag), "--network %s", net_mode_names[s->net.mode]);
 	if (s->net.mode == NET_HOST) {
-		if (p->v[POL_ECI].b && p->v[POL_ECI].locked)
-			return refuse(s, POL_ECI, flag, e);
-		if (p->v[POL_ECI].b || !p->v[POL_ALLOW_HOST_NS].b)
-			return refuse(s, p->v[POL_ECI].b ? POL_ECI : POL_ALLOW_HOST_NS, flag, e);
+		if (policy_check_host_ns(p, "network", flag, s->img.name, e) < 0)
+			return -1;
 	} else if (!policy_list_match(p->v[POL_ALLOWED_NETWORKS].list, net_mode_names[s->net.mode])) {
 		return refuse(s, POL_ALLOWED_NETWORKS, flag, e);
 	}

@@ -2,7 +2,9 @@
 /*
  * gate.c - what a container may have mounted from the host, for both front ends
  *
- * Theory of Operation: eci-run's -v and eci-runc's bind mounts come here
+ * Theory of Operation: the checks of what a container may share with the
+ * host, for both front ends.  Host namespaces: policy_check_host_ns().
+ * Mounts: eci-run's -v and eci-runc's bind mounts come here
  * with the source already open (O_PATH, once): the object judged is the
  * object that will be mounted, so swapping a directory for a symlink
  * between the check and the mount changes nothing (the mount is made from
@@ -79,6 +81,18 @@ int policy_refuse(const struct policy *p, enum pol_key k, const char *what, cons
 		  struct eci_err *e)
 {
 	return refusal(p, k, what, image, false, e);
+}
+
+int policy_check_host_ns(const struct policy *p, const char *ns, const char *flag,
+			 const char *image, struct eci_err *e)
+{
+	char what[300];
+
+	if (!p->v[POL_ECI].b && p->v[POL_ALLOW_HOST_NS].b)
+		return 0;
+	snprintf(what, sizeof(what), "%s: the host %s namespace is not allowed%s", flag, ns,
+		 p->v[POL_ECI].b ? " under enhanced container isolation" : "");
+	return refusal(p, p->v[POL_ECI].b ? POL_ECI : POL_ALLOW_HOST_NS, what, image, true, e);
 }
 
 static bool is_socket_path(const char *p)

@@ -162,6 +162,19 @@ int policy_refuse(const struct policy *p, enum pol_key k, const char *what, cons
  * blockedMounts, or that is or holds an engine's listening socket.
  * Return: 0 or -1.
  */
+/**
+ * policy_check_host_ns() - may a container share a namespace of the host's?
+ * @ns:    "network", "pid", "ipc", "uts", "mount", "cgroup"
+ * @flag:  what asked for it ("--network host", "config.json")
+ * @image: the container's image, for the audit (may be NULL)
+ *
+ * Never under enhancedContainerIsolation; without it, only where
+ * allowHostNamespaces says so.  Refusals are audited.
+ * Return: 0 or -1.
+ */
+int policy_check_host_ns(const struct policy *p, const char *ns, const char *flag,
+			 const char *image, struct eci_err *e);
+
 struct engines;
 int policy_check_mount(const struct policy *p, int fd, const char *flag, const char *image,
 		       const struct engines *en, struct eci_err *e);

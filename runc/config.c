@@ -42,7 +42,7 @@ static bool has_option(json_t *opts, const char *o)
 
 /* Host namespaces and namespace paths are refused; a user namespace of
  * the engine's is ignored: eci always makes its own. */
-static int check_namespaces(json_t *list, struct eci_err *e)
+static int check_namespaces(const struct policy *p, json_t *list, struct eci_err *e)
 {
 	static const char *const needed[] = { "mount", "pid", "ipc", "uts", "network" };
 	size_t i;
@@ -61,9 +61,13 @@ static int check_namespaces(json_t *list, struct eci_err *e)
 
 		json_array_foreach(list, i, ns)
 			found |= !strcmp(json_string_value(json_object_get(ns, "type")) ?: "", needed[k]);
+		/* eci-runc always makes them: a policy that would let the
+		 * host's be shared still gets none */
+		if (!found && policy_check_host_ns(p, needed[k], "config.json", NULL, e) == 0)
+			return eci_fail(e, 0, "config.json: the host %s namespace: eci-runc always "
+					"gives a container its own", needed[k]);
 		if (!found)
-			return eci_fail(e, 0, "the host %s namespace is not allowed under enhanced "
-					"container isolation", needed[k]);
+			return -1;
 	}
 	return 0;
 }
@@ -283,7 +287,7 @@ int runc_load_config(struct rconfig *rc, struct spec *s, struct eci_err *e)
 		 json_string_value(json_object_get(cfg, "hostname")) ?: s->id);
 	s->mnt.read_only = rc->readonly_root;
 	s->mnt.engine = true;
-	if (check_namespaces(json_object_get(linux_, "namespaces"), e) < 0 ||
+	if (check_namespaces(&s->policy, json_object_get(linux_, "namespaces"), e) < 0 ||
 	    process(json_object_get(cfg, "process"), s, e) < 0 || resources(rc, linux_, e) < 0)
 		return -1;
 	json_array_foreach(json_object_get(cfg, "mounts"), i, m)

@@ -840,7 +840,8 @@ report:
 		goto fail;
 	}
 	if (run_hooks(rc, "prestart", pid, &e) < 0 || run_hooks(rc, "createRuntime", pid, &e) < 0 ||
-	    runc_save_state(rc, pid, go.slot) < 0 || write_pidfile(rc->pidfile, pid) < 0) {
+	    runc_save_state(rc, pid, go.slot) < 0 || write_pidfile(rc->pidfile, pid) < 0 ||
+	    runc_state_done(rc) < 0) {
 		if (!e.msg[0])
 			eci_fail(&e, errno, "record the container");
 		goto fail;

@@ -119,6 +119,9 @@ const char *runc_status(const char *root, const char *id, const struct rstate *s
 /* Create ROOT/ID (mode 0711) and hold its lock in rc->lock_fd while create
  * runs; record what a crashed create must undo (its cgroups path). */
 int runc_state_begin(struct rconfig *rc, struct eci_err *e);
+/* The last step of a create that succeeded: from now on the container is
+ * the engine's to delete, never collected as half-made. */
+int runc_state_done(const struct rconfig *rc);
 /* Remove what creates killed half-way left under @root. */
 void runc_gc(const char *root);
 

@@ -241,10 +241,23 @@ int runc_state_begin(struct rconfig *rc, struct eci_err *e)
 	return r;
 }
 
-/* Has @dir's create finished (state.json written)? */
+/*
+ * Has @dir's create finished?  Its last step, after state.json and the pid
+ * file, removes create.lock (runc_state_done()): a create killed between
+ * state.json and that step has not, and is collected like any other.
+ */
 static bool finished(int dir)
 {
-	return faccessat(dir, "state.json", F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+	return faccessat(dir, "state.json", F_OK, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       faccessat(dir, LOCK_FILE, F_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT;
+}
+
+int runc_state_done(const struct rconfig *rc)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/" LOCK_FILE, rc->state);
+	return unlink(path) < 0 ? -errno : 0;
 }
 
 /* Does the create that wrote @lock ("PID STARTTIME") still live? */

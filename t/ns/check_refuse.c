@@ -181,12 +181,15 @@ START_TEST(helper_stdin_request)
 	}
 	/* A process it cannot read ends the scan, never passes for harmless:
 	 * with 4 fds (the harness's own closed), the first pidfd and then
-	 * /proc/PID/status fail.  (A sanitized build's leak check, which
-	 * needs fds of its own at exit, is off for this one.) */
+	 * /proc/PID/status fail. */
 	snprintf(cmd, sizeof(cmd), "exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; "
-		 "echo 2 | ASAN_OPTIONS=detect_leaks=0 prlimit --nofile=4 '%s' --stdin", bin);
+		 "echo 2 | prlimit --nofile=4 '%s' --stdin", bin);
 	t_run(sh, &r);
-	ck_assert_msg(r.status == 111, "exit %d (%s)", r.status, r.err);
+	/* A sanitized helper ends its scan the same way, then its leak
+	 * check fails at exit for want of fds (status 1): the message is
+	 * what counts there. */
+	ck_assert_msg(r.status == 111 || (r.status == 1 && strstr(r.err, "LeakSanitizer")),
+		      "exit %d (%s)", r.status, r.err);
 	ck_assert_msg(strstr(r.err, "/status: Too many open files"), "%s", r.err);
 	t_run_free(&r);
 	/* EOF before a request: the launcher gave up; nothing to say. */
