@@ -216,11 +216,11 @@ static bool shared_owner(const struct policy *p, const char *path, const struct 
 	struct passwd *pw;
 	bool listed = false;
 
-	for (char *const *d = p->v[POL_FILESHARING].list; d && *d && !listed; d++) {
-		char real[PATH_MAX];
-
-		listed = policy_path_under(path, realpath(*d, real) ? real : *d);
-	}
+	/* The listed path as written, never resolved: a symlink planted in
+	 * it (by the user whose directory it is) must not make another
+	 * user's directory "listed". */
+	for (char *const *d = p->v[POL_FILESHARING].list; d && *d && !listed; d++)
+		listed = policy_path_under(path, *d);
 	if (!listed || !S_ISDIR(sx->stx_mode) || sx->stx_uid < umin || sx->stx_uid > umax)
 		return false;
 	b->owner = sx->stx_uid;

@@ -1326,6 +1326,21 @@ START_TEST(filesharing_allowed_directories)
 		free(text);
 		text = NULL;
 	}
+
+	/* Listed only through a symlink (which its owner could have planted):
+	 * the path is compared as written, so the directory is not shared. */
+	snprintf(path, sizeof(path), "%s.link", dir);
+	ck_assert_int_eq(symlink(dir, path), 0);
+	undo("rm -f '%s'", path);
+	snprintf(json, sizeof(json), "{\"filesharingAllowedDirectories\": {\"value\": [{\"path\": "
+		 "\"%s\"}], \"locked\": true}}\n", path);
+	set_policy(json);
+	dockerf(&r, "run --rm --runtime eci-pol --network none -v %s:/s " IMG
+		" sh -c 'exec 2>&1; stat -c u=%%u /s/f; touch /s/g; echo touch=$?' 2>&1", dir);
+	ck_assert_msg(r.status == 0, "through a symlink: exit %d: %s", r.status, r.out);
+	ck_assert_msg(strstr(r.out, "u=65534\n") && value_of(r.out, "touch") != 0,
+		      "a directory listed through a symlink is shared:\n%s", r.out);
+	t_run_free(&r);
 	free(rootfile.data);
 }
 END_TEST
