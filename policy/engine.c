@@ -54,6 +54,7 @@
 
 #include "cleanup.h"
 #include "engine.h"
+#include "policy.h"
 #include "util.h"
 
 /* A command line longer than this is no engine's. */
@@ -883,16 +884,6 @@ int policy_engines_scan(struct engines *en, struct eci_err *e)
 
 /* --- a mount source ------------------------------------------------------ */
 
-/* Is @path beneath @dir, by whole components ("/" holds every path)? */
-static bool path_beneath(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	while (n > 0 && dir[n - 1] == '/')
-		n--;
-	return path[0] == '/' && !strncmp(path, dir, n) && path[n] == '/';
-}
-
 /*
  * Does the directory @dir (named @dirpath) hold @s?  Its path must still
  * lead to it, and lie beneath @dirpath or beneath a directory that is @dir
@@ -907,7 +898,7 @@ static bool dir_holds(const struct stat *dir, const char *dirpath, const struct 
 	if (s->path[0] != '/' || stat(s->path, &st) < 0 || !S_ISSOCK(st.st_mode) ||
 	    !same_file(s, &st))
 		return false;
-	if (dirpath && path_beneath(s->path, dirpath))
+	if (dirpath && policy_path_under(s->path, dirpath))
 		return true;
 	snprintf(up, sizeof(up), "%s", s->path);
 	while ((slash = strrchr(up, '/'))) {

@@ -211,8 +211,7 @@ static int mnt_id_of(int fd, struct statx *sx)
 static bool shared_owner(const struct policy *p, const char *path, const struct statx *sx,
 			 struct rbind *b)
 {
-	unsigned long umin = login_defs_id("UID_MIN", 1000), umax = login_defs_id("UID_MAX", 60000);
-	unsigned long gmin = login_defs_id("GID_MIN", 1000), gmax = login_defs_id("GID_MAX", 60000);
+	unsigned long umin, umax, gmin, gmax;
 	struct passwd *pw;
 	bool listed = false;
 
@@ -221,7 +220,11 @@ static bool shared_owner(const struct policy *p, const char *path, const struct 
 	 * user's directory "listed". */
 	for (char *const *d = p->v[POL_FILESHARING].list; d && *d && !listed; d++)
 		listed = policy_path_under(path, *d);
-	if (!listed || !S_ISDIR(sx->stx_mode) || sx->stx_uid < umin || sx->stx_uid > umax)
+	if (!listed || !S_ISDIR(sx->stx_mode))
+		return false;
+	umin = login_defs_id("UID_MIN", 1000), umax = login_defs_id("UID_MAX", 60000);
+	gmin = login_defs_id("GID_MIN", 1000), gmax = login_defs_id("GID_MAX", 60000);
+	if (sx->stx_uid < umin || sx->stx_uid > umax)
 		return false;
 	b->owner = sx->stx_uid;
 	if (sx->stx_gid >= gmin && sx->stx_gid <= gmax)

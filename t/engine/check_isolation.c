@@ -1259,6 +1259,24 @@ END_TEST
  * Not listed: the user's files appear as nobody and the directory is not
  * writable.
  */
+/*
+ * Host namespaces: refused under enhanced container isolation, naming the
+ * setting (check_engine.c); with it off and allowHostNamespaces on, the
+ * policy would allow one, but eci-runc still gives its own and says so.
+ */
+START_TEST(host_namespace_without_eci)
+{
+	set_policy("{\"enhancedContainerIsolation\": {\"value\": false}, "
+		   "\"allowHostNamespaces\": {\"value\": true}}\n");
+	expect("run --rm --runtime eci-pol --network none --pid host " IMG " true", 125, NULL,
+	       "config.json: the host pid namespace: eci-runc always gives a container its own");
+	set_policy("{\"enhancedContainerIsolation\": {\"value\": false}}\n");
+	expect("run --rm --runtime eci-pol --network none --pid host " IMG " true", 125, NULL,
+	       "the host pid namespace is not allowed (\"allowHostNamespaces\"");
+	expect("run --rm --runtime eci-pol --network none " IMG " true", 0, NULL, NULL);
+}
+END_TEST
+
 START_TEST(filesharing_allowed_directories)
 {
 	static const char ops[] =
@@ -1368,6 +1386,7 @@ Suite *isolation_suite(void)
 	tcase_add_test(tc, kill_checks_process_identity);
 	tcase_add_test(tc, tcp_exposed_engine_refused);
 	tcase_add_test(tc, filesharing_allowed_directories);
+	tcase_add_test(tc, host_namespace_without_eci);
 	suite_add_tcase(s, tc);
 	return s;
 }

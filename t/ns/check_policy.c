@@ -612,6 +612,23 @@ START_TEST(user_file_malformed_and_wrong_type)
 		 file);
 	refused("", want, NULL);
 	user_settings_rm(dir, file);
+	/* Docker's shape for shared directories, and absolute paths only */
+	user_settings(dir, "{\"filesharingAllowedDirectories\": [\"/srv\"]}", file, sizeof(file));
+	snprintf(want, sizeof(want), "eci-run: %s: \"filesharingAllowedDirectories\" must be an "
+		 "array of {\"path\": \"/absolute/path\"} objects\n", file);
+	refused("", want, NULL);
+	user_settings_rm(dir, file);
+	user_settings(dir, "{\"filesharingAllowedDirectories\": [{\"path\": \"/srv/../etc\"}]}",
+		      file, sizeof(file));
+	snprintf(want, sizeof(want), "eci-run: %s: \"filesharingAllowedDirectories\": \"/srv/../etc\" "
+		 "is not an absolute path without \"..\"\n", file);
+	refused("", want, NULL);
+	user_settings_rm(dir, file);
+	user_settings(dir, "{\"exposeDockerAPIOnTCP2375\": \"yes\"}", file, sizeof(file));
+	snprintf(want, sizeof(want), "eci-run: %s: \"exposeDockerAPIOnTCP2375\" must be a boolean\n",
+		 file);
+	refused("", want, NULL);
+	user_settings_rm(dir, file);
 }
 END_TEST
 
