@@ -2,31 +2,53 @@
 /*
  * child.c - the container's first process, from clone() to pid 1
  *
- * It starts in fresh namespaces with the user's uid, which its new user
- * namespace does not map.  Once the parent reports the maps written it
+ * Theory of Operation: one life for both front ends.  The process starts
+ * in fresh namespaces (container_clone()) with its parent's ids, which its
+ * new user namespace does not map yet, and waits for SYNC_GO: the maps
+ * are written (eci-run: by eci-newidmap; eci-runc: by itself, as root).
+ * While it still has those ids it opens what only they may reach: the
+ * mount points in the state directory and the volumes' sources
+ * (mnt_open()), and the layers — eci-run's from the user's store, eci-runc's
+ * as the parent placed them, idmapped (struct engine_plan).  Then it
  * becomes container root (setresuid(0) inside maps to the first id of the
- * subordinate range, never to the user's own uid), drops the supplementary
- * groups it inherited, sets up network, rootfs and system view, and turns
- * into the container's init.  Any failure goes back over the sync socket as
- * {errno, message} and ends the process; the parent prints it.
+ * slot, never to the caller's own uid) with no supplementary groups, forks
+ * the workload (init_fork(): it makes its nested namespaces meanwhile),
+ * builds the root file system and the system view, and turns into the
+ * container's init (init_main()), which pivots into the root and lets the
+ * workload go.
+ *
+ * eci-runc's create differs in one step: nothing of the container may
+ * run before start, so pid 1 builds the root alone, pivots, makes the pty
+ * the engine asked for (from the container's devpts), reports SYNC_READY
+ * and waits on exec.fifo; only then does it fork the workload.  Its cgroup
+ * namespace is made only after the parent has put it in the container's
+ * cgroups, so that the namespace is rooted there.  Any failure goes back over the sync socket as {errno,
+ * message} and ends the process; the parent prints it.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <grp.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "core.h"
+#include "fdpass.h"
 #include "mounts.h"
 
 static void fail(int sock, struct eci_err *e) __attribute__((noreturn));
 static void fail(int sock, struct eci_err *e)
 {
+	if (!e->msg[0])
+		eci_fail(e, errno, "prepare the container");
 	sync_send_fail(sock, SYNC_FAIL, EXIT_ECI, e);
 	_exit(EXIT_ECI);
 }
@@ -61,10 +83,13 @@ int child_become_root(struct eci_err *e)
 	return 0;
 }
 
+/* --- the layers ------------------------------------------------------------ */
+
 /*
- * overlayfs takes only layers of the caller's own mount namespace (it
- * clones their mounts), so the store's slots/ directory is opened again
- * here, by path, while the user's own ids still reach it.
+ * eci-run: overlayfs takes only layers of the caller's own mount namespace
+ * (it clones their mounts), so the store's slots/ directory is opened
+ * again here, by path, while the user's own ids still reach it; the
+ * layers of the slot are opened from it when the root is built.
  */
 static int reopen_slots(struct spec *s, struct eci_err *e)
 {
@@ -78,26 +103,89 @@ static int reopen_slots(struct spec *s, struct eci_err *e)
 	return 0;
 }
 
+/* Opens @rel below the state directory: O_PATH, a directory unless @file. */
+static int open_placed(const struct spec *s, const char *rel, struct eci_err *e)
+{
+	char p[sizeof(s->statedir) + 64];
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/%s", s->mnt.statedir, rel);
+	fd = open(p, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 ? eci_fail(e, errno, "open %s", p) : fd;
+}
+
+/*
+ * eci-runc: the layers, the engine's upper directory and the binds, as the
+ * parent placed them in this mount namespace.  Opened while our ids are
+ * still the host's root: --root may be closed to others (containerd makes
+ * it 0700), and container root is not the host's root.  The upper is the
+ * engine's own: what the container writes stays there, for docker diff,
+ * commit, cp and the next start.
+ */
+static int open_engine(struct spec *s, struct eci_err *e)
+{
+	struct engine_plan *en = &s->engine;
+	char rel[64];
+
+	for (size_t i = 0; i < en->nlayers; i++) {
+		snprintf(rel, sizeof(rel), "l%zu", i);
+		if ((s->img.layer_fd[i] = open_placed(s, rel, e)) < 0)
+			return -1;
+		s->img.nlayers = i + 1;
+	}
+	if ((s->mnt.upper_fd = open_placed(s, "u/diff", e)) < 0 ||
+	    (s->mnt.work_fd = open_placed(s, "u/" ENGINE_WORKDIR, e)) < 0)
+		return -1;
+	for (size_t i = 0; i < en->nbinds; i++) {
+		struct mnt_volume *v = &s->mnt.vol[s->mnt.nvol];
+		struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+		char p[sizeof(s->statedir) + 32];
+
+		if (en->bind_ro[i])
+			attr.attr_set |= MOUNT_ATTR_RDONLY;
+		snprintf(p, sizeof(p), "%s/b%zu", s->mnt.statedir, i);
+		v->spec = en->bind_dst[i];
+		v->dst = strdup(en->bind_dst[i]);
+		v->tree = open_tree(AT_FDCWD, p, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		if (!v->dst || v->tree < 0 ||
+		    mount_setattr(v->tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+			return eci_fail(e, errno, "mount %s", en->bind_dst[i]);
+		s->mnt.nvol++;
+	}
+	return 0;
+}
+
+static int open_layers(struct spec *s, struct eci_err *e)
+{
+	if (s->engine.on)
+		return open_engine(s, e);
+	return reopen_slots(s, e);
+}
+
+/* --- the root ---------------------------------------------------------------- */
+
 /* The root file system and its system view; returns its fd (pid 1 pivots
  * into it, see init.c). */
 static int build_root(struct spec *s, struct eci_err *e)
 {
 	int layers[IMG_MAX_LAYERS];
 	_cleanup_close_ int rootfd = -1;
-	int r;
+	int r = 0;
 
 	if (sethostname(s->hostname, strlen(s->hostname)) < 0)
 		return eci_fail(e, errno, "sethostname");
 	for (size_t i = 0; i < s->img.nlayers; i++)
-		layers[i] = -1;
-	r = img_slot_layers(&s->img, s->slots_fd, s->slot, layers, e);
+		layers[i] = s->engine.on ? s->img.layer_fd[i] : -1;
+	if (!s->engine.on)
+		r = img_slot_layers(&s->img, s->slots_fd, s->slot, layers, e);
 	if (r == 0) {
 		rootfd = mnt_rootfs(&s->mnt, layers, s->img.nlayers, e);
 		r = rootfd < 0 ? -1 : 0;
 	}
-	for (size_t i = 0; i < s->img.nlayers; i++)
-		if (layers[i] >= 0)
-			close(layers[i]);
+	if (!s->engine.on)
+		for (size_t i = 0; i < s->img.nlayers; i++)
+			if (layers[i] >= 0)
+				close(layers[i]);
 	if (r < 0 || mnt_system(&s->mnt, rootfd, e) < 0)
 		return -1;
 	return steal_fd(rootfd);
@@ -113,9 +201,73 @@ static void drop_host_fds(struct spec *s)
 	mnt_plan_free(&s->mnt);
 	close(s->mnt.rootfs_fd);
 	close(s->mnt.rw_fd);
+	close(s->mnt.upper_fd);
+	close(s->mnt.work_fd);
+	s->mnt.rootfs_fd = s->mnt.rw_fd = s->mnt.upper_fd = s->mnt.work_fd = -1;
 	close(s->statedir_fd);
 	close(s->slots_fd);
+	s->statedir_fd = s->slots_fd = -1;
 	store_close(&s->store);
+}
+
+/* The workload's side of drop_host_fds(): pid 1 waits on the fifo. */
+static void drop_in_workload(struct spec *s)
+{
+	drop_host_fds(s);
+	if (s->engine.on)
+		close(s->engine.start_fd);
+}
+
+/* --- eci-runc: ready, and wait for start ------------------------------------- */
+
+/* A pty of the container's devpts: the master goes to the engine, the
+ * workload makes the slave its terminal (init.c). */
+static int engine_tty(struct spec *s, int sock, struct eci_err *e)
+{
+	int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC), unlock = 0;
+	struct sync_msg m = { .type = SYNC_TTY };
+
+	if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0)
+		return eci_fail(e, errno, "open /dev/ptmx");
+	s->tty_fd = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+	if (s->tty_fd < 0)
+		return eci_fail(e, errno, "open the pty");
+	if (fd_send(sock, &m, sizeof(m), master) < 0)
+		return eci_fail(e, errno, "pass the pty");
+	close(master);
+	return 0;
+}
+
+/*
+ * With a terminal, the create process's stdio are the engine's capture
+ * pipes: pid 1 must not keep them open, or the engine waits for them to
+ * close until the container ends.  The workload gets the pty.
+ */
+static int detach_stdio(struct eci_err *e)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+		return eci_fail(e, errno, "stdio /dev/null");
+	close(null);
+	return 0;
+}
+
+static int await_start(struct spec *s, int sock, int rootfd, struct eci_err *e)
+{
+	struct sync_msg m = { .type = SYNC_READY };
+	char c;
+
+	if (init_enter_root(s, rootfd, 0, e) < 0 ||
+	    (s->tty && (engine_tty(s, sock, e) < 0 || detach_stdio(e) < 0)))
+		return -1;
+	if (send(sock, &m, sizeof(m), MSG_NOSIGNAL) != (ssize_t)sizeof(m))
+		return eci_fail(e, errno, "report ready");
+	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);	/* create exits; the shim adopts us */
+	while (read(s->engine.start_fd, &c, 1) < 0 && errno == EINTR)
+		;
+	close(s->engine.start_fd);
+	return 0;
 }
 
 void child_main(struct spec *s, int sock)
@@ -126,16 +278,26 @@ void child_main(struct spec *s, int sock)
 
 	/* Die with the launcher even before the maps are written. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	close(s->lock_fd);	/* the lock is the launcher's: it must die with it */
-	if (s->detach)
-		close(s->ready_fd);	/* else the waiting eci-run sees no EOF */
+	if (await_go(sock, &s->slot, &e) < 0)
+		fail(sock, &e);
+	if (s->engine.on) {
+		/* Rooted at the cgroup the parent has put us in. */
+		char fifo[sizeof(s->statedir) + 16];
+
+		if (unshare(CLONE_NEWCGROUP) < 0)
+			fail(sock, &e);
+		snprintf(fifo, sizeof(fifo), "%s/exec.fifo", s->mnt.statedir);
+		/* O_RDWR: the open does not wait for a writer. */
+		s->engine.start_fd = open(fifo, O_RDWR | O_CLOEXEC);
+		if (s->engine.start_fd < 0)
+			fail(sock, &e);
+	}
 	/*
-	 * mnt_open() runs with the user's own ids, before setresuid(0): it
-	 * opens the mount points in the user's state directory (mode 0700)
-	 * and the volumes' sources, exactly as far as the user may reach.
+	 * mnt_open() runs with the caller's own ids, before setresuid(0): it
+	 * opens the mount points in the state directory (mode 0700) and the
+	 * volumes' sources, exactly as far as the user may reach.
 	 */
-	if (await_go(sock, &s->slot, &e) < 0 || mnt_open(&s->mnt, &e) < 0 ||
-	    reopen_slots(s, &e) < 0 || child_become_root(&e) < 0)
+	if (mnt_open(&s->mnt, &e) < 0 || open_layers(s, &e) < 0 || child_become_root(&e) < 0)
 		fail(sock, &e);
 	/* -d: the log is stdout and stderr of pid 1 and so of the workload. */
 	if (s->detach && (dup2(s->log_fd, 1) < 0 || dup2(s->log_fd, 2) < 0)) {
@@ -144,9 +306,20 @@ void child_main(struct spec *s, int sock)
 	}
 	if (s->detach)
 		close(s->log_fd);
+	if (s->engine.on) {
+		/* Nothing of the container runs before start: pid 1 alone. */
+		if ((rootfd = build_root(s, &e)) < 0)
+			fail(sock, &e);
+		drop_host_fds(s);
+		if (await_start(s, sock, rootfd, &e) < 0)
+			fail(sock, &e);
+		close(steal_fd(rootfd));	/* pivoted into */
+		pid = init_fork(s, sock, &nest, drop_in_workload);
+		init_main(s, sock, -1, pid, nest);
+	}
 	/* The workload makes its namespaces while the root is built (init.c);
 	 * if building fails, pid 1's exit takes it along. */
-	pid = init_fork(s, sock, &nest, drop_host_fds);
+	pid = init_fork(s, sock, &nest, drop_in_workload);
 	rootfd = build_root(s, &e);
 	if (rootfd < 0)
 		fail(sock, &e);

@@ -92,6 +92,8 @@ pid_t init_fork(struct spec *s, int sock, int *nest_fd, void (*drop)(struct spec
  * container's root, which pid 1 pivots into (eci-runc: -1, pivoted
  * already); @pid and @nest from init_fork(). */
 void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest) __attribute__((noreturn));
+/* init.c: pid 1 into the root @rootfd (pivot_root), the workload being @pid */
+int init_enter_root(struct spec *s, int rootfd, pid_t pid, struct eci_err *e);
 /* init.c: the workload (or an exec'd process) from @nest's handshake (-1:
  * its namespaces already joined) to exec; never returns */
 void init_workload(struct spec *s, int sock, int nest) __attribute__((noreturn));
@@ -158,7 +160,24 @@ int nest_map(int proc, pid_t pid, int sync, struct eci_err *e);
 int nest_release(int sync, struct eci_err *e);
 int nest_join_net(pid_t pid, struct eci_err *e);
 
-/* sync helpers (container.c) */
+/* container.c: the parent's side of one container's life */
+/*
+ * Clone the container's first process into the namespaces of @flags
+ * (CLONE_NEW*), with a sync socket; it closes @drop (@ndrop fds the
+ * parent holds for itself) and runs child_main().  Returns its pid (or -1,
+ * errno set); *@sock is the parent's end.
+ */
+pid_t container_clone(struct spec *s, int flags, int *sock, const int *drop, size_t ndrop);
+/* SYNC_GO with the slot: 0, or -1 if pid 1 is gone (see container_outcome) */
+int container_go(int sock, unsigned slot);
+/* The next message, which must be @type: 0; else -1 and *@pending holds what came */
+int container_await(int sock, int type, struct sync_msg *pending);
+/*
+ * How it ended: a failure left on the socket (or read already, @pending)
+ * overrides @code, the exit code so far: its message goes to @e and the
+ * result is EXIT_ECI, or the exec failure's own code.  Without one, @code.
+ */
+int container_outcome(int sock, int code, struct sync_msg *pending, struct eci_err *e);
 void sync_send_fail(int sock, int type, int code, const struct eci_err *e);
 
 #endif

@@ -195,11 +195,11 @@ static int await_network(struct spec *s, int sock, struct eci_err *e)
 }
 
 /*
- * eci-run: into the workload's network namespace and /sys for it, then
- * into the root.  sysfs must be mounted before pivot_root: a user namespace
+ * With sys_late (eci-run): into the workload's network namespace and /sys
+ * for it first.  sysfs must be mounted before pivot_root: a user namespace
  * may mount it only where the host's is visible in the mount namespace.
  */
-static int enter_root(struct spec *s, int rootfd, pid_t workload_pid, struct eci_err *e)
+int init_enter_root(struct spec *s, int rootfd, pid_t workload_pid, struct eci_err *e)
 {
 	if (s->mnt.sys_late && (nest_join_net(workload_pid, e) < 0 || mnt_sys(rootfd, e) < 0))
 		return -1;
@@ -291,7 +291,7 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 		fail_init(sock, err, "open the container's /proc");
 	}
 	if (nest_map(proc, pid, nest, &e) < 0 ||
-	    (rootfd >= 0 && enter_root(s, rootfd, pid, &e) < 0) ||
+	    (rootfd >= 0 && init_enter_root(s, rootfd, pid, &e) < 0) ||
 	    await_network(s, sock, &e) < 0 || nest_release(nest, &e) < 0) {
 		kill(pid, SIGKILL);
 		sync_send_fail(sock, SYNC_FAIL, EXIT_ECI, &e);

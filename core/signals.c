@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * signals.c - signals passed on to a container, and the sync socket's failures
+ * signals.c - signals passed on to a container
  *
  * Theory of Operation: signals sent to eci-run or eci-runc's pid 1 (kill,
  * docker-style stop) are passed on to the container's pid 1, which passes
  * them to the workload.  Those that a terminal generates (^C, ^\) already
  * reach the container's processes, which share eci-run's process group;
- * they are recognised by si_code SI_KERNEL and not sent twice.  A failed
- * step reports itself on the sync socket (sync_send_fail), where the
- * message stays queued after its sender is gone.
+ * they are recognised by si_code SI_KERNEL and not sent twice.
  */
 #include <errno.h>
 #include <signal.h>
@@ -55,13 +53,6 @@ void container_default_signals(void)
 {
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		signal(forwarded[i], SIG_DFL);
-}
-
-void sync_send_fail(int sock, int type, int code, const struct eci_err *e)
-{
-	struct sync_msg m = { .type = type, .code = code, .err = *e };
-
-	send(sock, &m, sizeof(m), MSG_NOSIGNAL);
 }
 
 int container_wait(pid_t pid)

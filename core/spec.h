@@ -30,6 +30,24 @@ struct sc_filter {
 
 #define ECI_ID_LEN 32
 
+/*
+ * eci-runc create: the root comes from the engine.  Before it lets pid 1
+ * go, the parent has placed in pid 1's mount namespace, under
+ * mnt.statedir: the engine's layers idmapped (l0 … lN-1, bottom first),
+ * its upper directory idmapped (u/, with the overlay's upper diff/ and a
+ * work directory), and each bind source as the policy judged it (b0 …).
+ * pid 1 waits on start_fd (the state directory's exec.fifo) for start.
+ */
+#define ENGINE_WORKDIR "eci-work"
+struct engine_plan {
+	bool on;			/* eci-runc */
+	int start_fd;			/* exec.fifo, opened by pid 1 */
+	size_t nlayers;
+	size_t nbinds;
+	const char *bind_dst[MNT_MAX_VOLUMES];
+	bool bind_ro[MNT_MAX_VOLUMES];
+};
+
 struct spec {
 	char id[ECI_ID_LEN + 1];	/* hex uuid */
 	char hostname[65];		/* --hostname, or 12 hex of the id */
@@ -66,6 +84,10 @@ struct spec {
 	bool detached;			/* -d: the container runs, eci-run returned */
 	int log_fd;			/* -d: statedir/log, the workload's stdout+stderr */
 	int ready_fd;			/* -d: to the eci-run waiting for the id */
+	struct engine_plan engine;	/* eci-runc create */
 };
+
+/* Every fd of a fresh spec closed (-1). */
+void spec_init(struct spec *s);
 
 #endif

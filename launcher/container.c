@@ -2,18 +2,15 @@
 /*
  * container.c - the launcher's side of one container's life
  *
- * Theory of Operation: the child is cloned straight into new user, mount,
- * pid, uts, ipc and cgroup namespaces (the network namespace is the
- * workload's, see nest.c) and waits on the sync socket.  The
- * parent has eci-newidmap write its maps, then sends SYNC_GO.  From then on
- * the parent only forwards signals and waits: the child reports a failed
- * setup (SYNC_FAIL) or a command that could not be executed
- * (SYNC_EXEC_FAIL) as a message on the socket, which stays queued after the
- * child is gone, so one waitpid() followed by a non-blocking read tells the
- * whole story.  The socket is SOCK_SEQPACKET: one message, one record.
- *
- * Signals sent to eci-run (kill, docker-style stop) are passed on to the
- * container's pid 1 (core/signals.c).
+ * Theory of Operation: eci-run's part of the parent's side; the rest is
+ * the core's (core/container.c).  The child is cloned into new user,
+ * mount, pid, uts, ipc and cgroup namespaces (the network namespace is the
+ * workload's, see nest.c); eci-newidmap, started before it, writes its
+ * maps; then the parent sends SYNC_GO and, in turn: attaches pasta or
+ * slirp4netns when pid 1 asks (SYNC_NET), takes the pty's master (-t),
+ * tells a waiting `eci-run -d` the container runs, relays the terminal and
+ * waits.  Signals sent to eci-run (kill, docker-style stop) are passed on
+ * to the container's pid 1 (core/signals.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,33 +34,15 @@
 	(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS |          \
 	 CLONE_NEWIPC | CLONE_NEWCGROUP)
 
-static pid_t clone_child(struct spec *s, int sock[2], struct helper_proc *hp)
-{
-	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_FLAGS | SIGCHLD, NULL, NULL, NULL, NULL);
-
-	if (pid == 0) {
-		close(sock[0]);
-		close(hp->in);	/* the helper's: not for the container */
-		close(hp->out);
-		child_main(s, sock[1]);
-	}
-	return pid;
-}
-
 /* A message left on the socket (or read already) overrides the status. */
 int container_report(int sock, int code, struct sync_msg *pending)
 {
-	struct sync_msg m;
+	struct eci_err e = { 0 };
+	int r = container_outcome(sock, code, pending, &e);
 
-	if (pending && pending->type)
-		m = *pending;
-	else if (recv(sock, &m, sizeof(m), MSG_DONTWAIT) != (ssize_t)sizeof(m))
-		return code;
-	if (m.type != SYNC_FAIL && m.type != SYNC_EXEC_FAIL)
-		return code;
-	m.err.msg[sizeof(m.err.msg) - 1] = '\0';
-	fprintf(stderr, "eci-run: %s\n", m.err.msg);
-	return m.type == SYNC_EXEC_FAIL ? m.code : EXIT_ECI;
+	if (e.msg[0])
+		fprintf(stderr, "eci-run: %s\n", e.msg);
+	return r;
 }
 
 /* The workload: the first child of the container's pid 1, seen from here. */
@@ -82,18 +61,14 @@ static pid_t workload_pid(pid_t init)
 /* --network pasta|slirp4netns: wait for pid 1's word, attach, answer. */
 static int attach_network(struct spec *s, int sock, pid_t init, struct sync_msg *pending)
 {
-	struct sync_msg m;
+	struct sync_msg m = { .type = SYNC_NET_DONE };
 	struct eci_err e = { 0 };
 	pid_t w;
 
 	if (s->net.mode != NET_PASTA && s->net.mode != NET_SLIRP)
 		return 0;
-	if (recv(sock, &m, sizeof(m), 0) != (ssize_t)sizeof(m))
+	if (container_await(sock, SYNC_NET, pending) < 0)
 		return -1;
-	if (m.type != SYNC_NET) {
-		*pending = m;
-		return -1;
-	}
 	w = workload_pid(init);
 	if (w < 0 || net_attach(&s->net, w, s->statedir, &e) < 0) {
 		if (w < 0)
@@ -102,19 +77,21 @@ static int attach_network(struct spec *s, int sock, pid_t init, struct sync_msg 
 		pending->err = e;
 		return -1;
 	}
-	m.type = SYNC_NET_DONE;
 	return send(sock, &m, sizeof(m), MSG_NOSIGNAL) == (ssize_t)sizeof(m) ? 0 : -1;
 }
 
 int container_run(struct spec *s, struct helper_proc *hp)
 {
-	struct sync_msg go = { .type = SYNC_GO }, pending = { 0 };
+	struct sync_msg pending = { 0 };
 	int code;
 	struct eci_err e = { 0 };
 	char range[128];
 	_cleanup_close_ int psock = -1, master = -1;
+	/* the child closes: the helper's pipes, the state directory's lock
+	 * (it must die with eci-run), -d's pipe to the waiting eci-run */
+	const int drop[] = { hp->in, hp->out, s->lock_fd, s->detach ? s->ready_fd : -1 };
+	unsigned slot;
 	bool ready;
-	int sock[2];
 	pid_t pid;
 
 	if (detach_open_log(s, &e) < 0) {
@@ -122,14 +99,7 @@ int container_run(struct spec *s, struct helper_proc *hp)
 		helper_abandon(hp);
 		return EXIT_ECI;
 	}
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0) {
-		fprintf(stderr, "eci-run: socketpair: %s\n", strerror(errno));
-		helper_abandon(hp);
-		return EXIT_ECI;
-	}
-	psock = sock[0];
-	pid = clone_child(s, sock, hp);
-	close(sock[1]);
+	pid = container_clone(s, CLONE_FLAGS, &psock, drop, sizeof(drop) / sizeof(drop[0]));
 	if (pid < 0) {
 		fprintf(stderr, "eci-run: create namespaces: %s%s\n", strerror(errno),
 			errno == EPERM || errno == ENOSPC ? " (are user namespaces enabled? see "
@@ -138,7 +108,7 @@ int container_run(struct spec *s, struct helper_proc *hp)
 		return EXIT_ECI;
 	}
 	if (helper_map(hp, pid, s->prefer, range, sizeof(range), &e) < 0 ||
-	    sscanf(range, "uid:%u:", &go.slot) != 1) {
+	    sscanf(range, "uid:%u:", &slot) != 1) {
 		if (!e.msg[0])
 			eci_fail(&e, 0, "eci-newidmap said '%s', not the range it mapped", range);
 		helper_reap(hp);
@@ -154,7 +124,7 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	 */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	container_forward_signals(pid);
-	if (send(psock, &go, sizeof(go), MSG_NOSIGNAL) != (ssize_t)sizeof(go)) {
+	if (container_go(psock, slot) < 0) {
 		helper_reap(hp);
 		kill(pid, SIGKILL);
 		container_wait(pid);
@@ -162,7 +132,7 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	}
 	/* While the child builds the root: nothing reads it before the
 	 * workload runs (exec needs the workload's namespaces). */
-	state_write_meta(s, pid, go.slot);
+	state_write_meta(s, pid, slot);
 	helper_reap(hp);
 	if (attach_network(s, psock, pid, &pending) < 0) {
 		kill(pid, SIGKILL);

@@ -152,7 +152,7 @@ static int parse(int argc, char **argv, struct xopts *x, struct eci_err *e)
 static int build(struct spec *s, int dir, const json_t *meta, const struct xopts *x,
 		 struct eci_err *e)
 {
-	s->statedir_fd = s->lock_fd = s->slots_fd = s->tty_fd = -1;
+	spec_init(s);
 	if (state_load_process(dir, meta, s, e) < 0)
 		return -1;
 	for (size_t i = 0; i < x->nenv; i++)

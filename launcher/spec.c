@@ -189,12 +189,9 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 	uuid_t u;
 
 	memset(s, 0, sizeof(*s));
-	s->statedir_fd = s->lock_fd = s->slots_fd = s->tty_fd = -1;
-	s->log_fd = s->ready_fd = -1;
+	spec_init(s);
 	s->detach = o->detach;
 	s->rm = o->rm;
-	s->store.fd = s->store.lockfd = -1;
-	s->mnt.rootfs_fd = s->mnt.rw_fd = s->mnt.upper_fd = s->mnt.work_fd = -1;
 	s->mnt.statedir = s->statedir;
 	s->mnt.hostname = s->hostname;
 	s->mnt.read_only = o->read_only;

@@ -48,9 +48,6 @@
 #define CLONE_ALL (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS | \
 		   CLONE_NEWIPC)
 
-/* overlayfs's work directory of eci-runc's overlay, in the engine's ID/ */
-#define RUNC_WORKDIR "eci-work"
-
 struct layers {
 	char path[IMG_MAX_LAYERS][PATH_MAX];	/* bottom first */
 	size_t n;
@@ -524,145 +521,6 @@ int runc_cgroups(const struct rconfig *rc, pid_t pid, bool remove)
 	return 0;
 }
 
-/* --- pid 1 --------------------------------------------------------------- */
-
-/*
- * While pid 1 still has the host's root ids: open the idmapped layers and
- * clone the idmapped binds.  --root may be closed to others (containerd
- * makes it 0700), and container root is not the host's root.
- */
-static int child_open(struct rconfig *rc, struct spec *s, int *layers, size_t nlayers,
-		      struct eci_err *e)
-{
-	char up[PATH_MAX + 64];
-
-	for (size_t i = 0; i < nlayers; i++) {
-		char p[PATH_MAX + 64];
-
-		snprintf(p, sizeof(p), "%s/l%zu", rc->state, i);
-		layers[i] = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (layers[i] < 0)
-			return eci_fail(e, errno, "layer %zu", i);
-	}
-	/* The engine's own upper directory, idmapped: what the container
-	 * writes stays there, for docker diff, commit, cp and the next start. */
-	snprintf(up, sizeof(up), "%s/u/diff", rc->state);
-	s->mnt.upper_fd = open(up, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	snprintf(up, sizeof(up), "%s/u/" RUNC_WORKDIR, rc->state);
-	s->mnt.work_fd = open(up, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (s->mnt.upper_fd < 0 || s->mnt.work_fd < 0)
-		return eci_fail(e, errno, "the engine's upper directory");
-	for (size_t i = 0; i < rc->nbinds; i++) {
-		struct mnt_volume *v = &s->mnt.vol[s->mnt.nvol++];
-		struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-						     MOUNT_ATTR_NODEV };
-		char p[PATH_MAX + 64];
-
-		snprintf(p, sizeof(p), "%s/b%zu", rc->state, i);
-		v->spec = rc->bind[i].dst;
-		v->dst = strdup(rc->bind[i].dst);
-		v->tree = open_tree(AT_FDCWD, p, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-		if (!rc->bind[i].ro)
-			ro.attr_set &= ~(uint64_t)MOUNT_ATTR_RDONLY;
-		if (v->tree < 0 || mount_setattr(v->tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro,
-						 sizeof(ro)) < 0)
-			return eci_fail(e, errno, "mount %s", rc->bind[i].dst);
-	}
-	return 0;
-}
-
-static int child_build(struct spec *s, const int *layers, size_t nlayers, struct eci_err *e)
-{
-	_cleanup_close_ int rootfd = mnt_rootfs(&s->mnt, layers, nlayers, e);
-
-	close(steal_fd(s->mnt.upper_fd));	/* the overlay holds them now */
-	close(steal_fd(s->mnt.work_fd));
-
-	if (rootfd < 0 || mnt_system(&s->mnt, rootfd, e) < 0)
-		return -1;
-	return mnt_pivot(rootfd, e);
-}
-
-/* A pty of the container's devpts; the master goes to the engine. */
-static int child_tty(struct spec *s, int sock, struct eci_err *e)
-{
-	int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC), unlock = 0;
-	struct sync_msg m = { .type = SYNC_TTY };
-
-	if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0)
-		return eci_fail(e, errno, "open /dev/ptmx");
-	s->tty_fd = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
-	if (s->tty_fd < 0)
-		return eci_fail(e, errno, "open the pty");
-	if (fd_send(sock, &m, sizeof(m), master) < 0)
-		return eci_fail(e, errno, "pass the pty");
-	close(master);
-	return 0;
-}
-
-/*
- * With a terminal, the create process's stdio are the engine's capture
- * pipes: pid 1 must not keep them open, or the engine waits for them to
- * close until the container ends.  The workload gets the pty.
- */
-static int detach_stdio(struct eci_err *e)
-{
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
-		return eci_fail(e, errno, "stdio /dev/null");
-	close(null);
-	return 0;
-}
-
-static void child(struct rconfig *rc, struct spec *s, int sock, size_t nlayers)
-	__attribute__((noreturn));
-static void child(struct rconfig *rc, struct spec *s, int sock, size_t nlayers)
-{
-	struct sync_msg m = { 0 };
-	struct eci_err e = { 0 };
-	char fifo[PATH_MAX + 64], c;
-	int ffd, nest, layers[IMG_MAX_LAYERS];
-	pid_t pid;
-
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	for (size_t i = 0; i < rc->nbinds; i++)	/* the parent mounts them */
-		close(rc->bind[i].fd);
-	if (recv(sock, &m, sizeof(m), 0) != (ssize_t)sizeof(m) || m.type != SYNC_GO)
-		_exit(EXIT_ECI);
-	if (unshare(CLONE_NEWCGROUP) < 0) {
-		eci_fail(&e, errno, "cgroup namespace");
-		sync_send_fail(sock, SYNC_FAIL, EXIT_ECI, &e);
-		_exit(EXIT_ECI);
-	}
-	snprintf(fifo, sizeof(fifo), "%s/exec.fifo", rc->state);
-	/* Opened while our ids are still the host's root: the state directory
-	 * is root's; O_RDWR so that the open does not wait for a writer. */
-	ffd = open(fifo, O_RDWR | O_CLOEXEC);
-	if (ffd < 0 || mnt_open(&s->mnt, &e) < 0 || child_open(rc, s, layers, nlayers, &e) < 0 ||
-	    setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 ||
-	    sethostname(s->hostname, strlen(s->hostname)) < 0 ||
-	    child_build(s, layers, nlayers, &e) < 0 || (s->tty && child_tty(s, sock, &e) < 0)) {
-		if (!e.msg[0])
-			eci_fail(&e, errno, "prepare the container");
-		sync_send_fail(sock, SYNC_FAIL, EXIT_ECI, &e);
-		_exit(EXIT_ECI);
-	}
-	if (s->tty && detach_stdio(&e) < 0) {
-		sync_send_fail(sock, SYNC_FAIL, EXIT_ECI, &e);
-		_exit(EXIT_ECI);
-	}
-	m.type = SYNC_READY;
-	if (send(sock, &m, sizeof(m), MSG_NOSIGNAL) != (ssize_t)sizeof(m))
-		_exit(EXIT_ECI);
-	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);	/* create exits; the shim adopts us */
-	while (read(ffd, &c, 1) < 0 && errno == EINTR)
-		;
-	close(ffd);
-	pid = init_fork(s, sock, &nest, NULL);
-	init_main(s, sock, -1, pid, nest);
-}
-
 /* --- the parent ------------------------------------------------------------ */
 
 /*
@@ -756,7 +614,7 @@ static int prepare_state(struct rconfig *rc, const struct layers *L, struct eci_
 	mkdir(p, 0755);
 	/* overlayfs's work directory beside the engine's upper one: the
 	 * engine's own overlay, mounted meanwhile, uses work/. */
-	snprintf(p, sizeof(p), "%s/" RUNC_WORKDIR, L->dir);
+	snprintf(p, sizeof(p), "%s/" ENGINE_WORKDIR, L->dir);
 	if (mkdir(p, 0700) < 0 && errno != EEXIST)
 		return eci_fail(e, errno, "%s", p);
 	for (size_t i = 0; i < nlayers; i++) {
@@ -787,15 +645,27 @@ static int write_pidfile(const char *path, pid_t pid)
 	return rename(tmp, path);
 }
 
+/* What pid 1 finds placed in its mount namespace (core/child.c). */
+static void plan(const struct rconfig *rc, const struct layers *L, struct spec *s)
+{
+	s->mnt.statedir = rc->state;
+	s->engine.on = true;
+	s->engine.nlayers = L->n;
+	s->engine.nbinds = rc->nbinds;
+	for (size_t i = 0; i < rc->nbinds; i++) {
+		s->engine.bind_dst[i] = rc->bind[i].dst;
+		s->engine.bind_ro[i] = rc->bind[i].ro;
+	}
+}
+
 int runc_create(struct rconfig *rc, struct spec *s)
 {
-	struct sync_msg go = { .type = SYNC_GO }, m;
+	struct sync_msg pending = { 0 };
 	struct eci_err e = { 0 };
 	static struct layers L;
-	int sock[2], master;
-	unsigned gslot = 0;
+	int drop[RUNC_MAX_BINDS + 1], sock = -1, master;
+	unsigned slot = 0, gslot = 0;
 	pid_t pid = -1;
-
 	char root[sizeof(rc->state)];
 
 	/* First what killed creates left behind (their lock is free). */
@@ -809,51 +679,44 @@ int runc_create(struct rconfig *rc, struct spec *s)
 	}
 	if (prepare_state(rc, &L, &e) < 0)
 		goto fail;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0) {
-		eci_fail(&e, errno, "socketpair");
+	plan(rc, &L, s);
+	/* pid 1 keeps none of the sources (the parent mounts them) nor the lock */
+	for (size_t i = 0; i < rc->nbinds; i++)
+		drop[i] = rc->bind[i].fd;
+	drop[rc->nbinds] = rc->lock_fd;
+	pid = container_clone(s, CLONE_ALL, &sock, drop, rc->nbinds + 1);
+	if (pid < 0) {
+		eci_fail(&e, errno, "create the container's namespaces");
 		goto fail;
 	}
-	s->mnt.statedir = rc->state;
-	pid = (pid_t)syscall(SYS_clone, CLONE_ALL | SIGCHLD, NULL, NULL, NULL, NULL);
-	if (pid == 0) {
-		close(sock[0]);
-		child(rc, s, sock[1], L.n);
-	}
-	close(sock[1]);
-	if (pid < 0 || lease_slot(pid, &go.slot, &gslot, &e) < 0 ||
-	    idmap_all(pid, rc, &L, go.slot, gslot, &e) < 0)
+	if (lease_slot(pid, &slot, &gslot, &e) < 0 || idmap_all(pid, rc, &L, slot, gslot, &e) < 0)
 		goto fail;
 	runc_cgroups(rc, pid, false);
-	if (send(sock[0], &go, sizeof(go), MSG_NOSIGNAL) != (ssize_t)sizeof(go))
+	if (container_go(sock, slot) < 0)
 		goto child_failed;
 	if (s->tty) {
-		master = fd_recv(sock[0], &m, sizeof(m));
+		master = tty_master(sock, &pending);
 		if (master < 0)
-			goto report;
-		if (runc_send_console(rc->console, master, &e) < 0)
+			goto child_failed;
+		if (runc_send_console(rc->console, master, &e) < 0) {
+			close(master);
 			goto fail;
+		}
 		close(master);
 	}
-	if (recv(sock[0], &m, sizeof(m), 0) != (ssize_t)sizeof(m))
+	if (container_await(sock, SYNC_READY, &pending) < 0)
 		goto child_failed;
-report:
-	if (m.type != SYNC_READY) {
-		m.err.msg[sizeof(m.err.msg) - 1] = '\0';
-		e = m.err;
-		goto fail;
-	}
 	if (run_hooks(rc, "prestart", pid, &e) < 0 || run_hooks(rc, "createRuntime", pid, &e) < 0 ||
-	    runc_save_state(rc, pid, go.slot) < 0 || write_pidfile(rc->pidfile, pid) < 0 ||
+	    runc_save_state(rc, pid, slot) < 0 || write_pidfile(rc->pidfile, pid) < 0 ||
 	    runc_state_done(rc) < 0) {
 		if (!e.msg[0])
 			eci_fail(&e, errno, "record the container");
 		goto fail;
 	}
+	close(sock);
 	return 0;
 child_failed:
-	if (recv(sock[0], &m, sizeof(m), MSG_DONTWAIT) == (ssize_t)sizeof(m) && m.type == SYNC_FAIL)
-		e = m.err;
-	else if (!e.msg[0])
+	if (container_outcome(sock, EXIT_ECI, &pending, &e) == EXIT_ECI && !e.msg[0])
 		eci_fail(&e, 0, "the container's first process died while starting");
 fail:
 	runc_err("%s", e.msg);
@@ -861,6 +724,8 @@ fail:
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 	}
+	if (sock >= 0)
+		close(sock);
 	runc_cgroups(rc, pid, true);
 	rm_rf_at(AT_FDCWD, rc->state);
 	return 1;

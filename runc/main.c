@@ -169,10 +169,8 @@ static int do_create(int argc, char **argv, bool run)
 		free(abs);
 	}
 	memset(&s, 0, sizeof(s));
-	s.statedir_fd = s.lock_fd = s.slots_fd = s.tty_fd = -1;
-	s.mnt.rootfs_fd = s.mnt.rw_fd = s.mnt.upper_fd = s.mnt.work_fd = -1;
+	spec_init(&s);
 	s.mnt.hostname = s.hostname;
-	s.net.exit_fd = -1;
 	snprintf(s.id, sizeof(s.id), "%.32s", rc.id);
 	if (policy_load(&s.policy, policy_dir(), &e) < 0 ||
 	    (s.no_new_privs = s.policy.v[POL_NNP].b, runc_load_config(&rc, &s, &e) < 0)) {

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * container.c - the parent's side of one container's life, for both front ends
+ *
+ * Theory of Operation: container_clone() makes the container's first
+ * process straight in its new namespaces (which ones is the front end's
+ * call: eci-run leaves the network namespace to the workload, nest.c;
+ * eci-runc makes the cgroup namespace later, child.c), with one
+ * SOCK_SEQPACKET socket between them: one message, one record, in the
+ * order core.h lists.  The parent writes the maps (eci-newidmap, or the
+ * pool's lease as root), sends SYNC_GO (container_go()) and from then on
+ * reads what the container reports: the messages it expects in turn
+ * (container_await()), or a failure.  A failure (SYNC_FAIL, or
+ * SYNC_EXEC_FAIL from the workload) stays queued on the socket after its
+ * sender is gone, so one waitpid() followed by a non-blocking read tells
+ * the whole story (container_outcome()).  Nothing here prints: the front
+ * end says what went wrong, in its own words and log.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "core.h"
+
+void spec_init(struct spec *s)
+{
+	s->statedir_fd = s->lock_fd = s->slots_fd = s->tty_fd = s->log_fd = s->ready_fd = -1;
+	s->mnt.rootfs_fd = s->mnt.rw_fd = s->mnt.upper_fd = s->mnt.work_fd = -1;
+	s->store.fd = s->store.lockfd = -1;
+	s->net.exit_fd = -1;
+	s->engine.start_fd = -1;
+}
+
+pid_t container_clone(struct spec *s, int flags, int *sock, const int *drop, size_t ndrop)
+{
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid == 0) {
+		close(sv[0]);
+		for (size_t i = 0; i < ndrop; i++)
+			if (drop[i] >= 0)
+				close(drop[i]);
+		child_main(s, sv[1]);
+	}
+	close(sv[1]);
+	if (pid < 0) {
+		int err = errno;
+
+		close(sv[0]);
+		errno = err;
+		return -1;
+	}
+	*sock = sv[0];
+	return pid;
+}
+
+int container_go(int sock, unsigned slot)
+{
+	struct sync_msg go = { .type = SYNC_GO, .slot = slot };
+
+	return send(sock, &go, sizeof(go), MSG_NOSIGNAL) == (ssize_t)sizeof(go) ? 0 : -1;
+}
+
+int container_await(int sock, int type, struct sync_msg *pending)
+{
+	struct sync_msg m;
+	ssize_t n;
+
+	do
+		n = recv(sock, &m, sizeof(m), 0);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(m))
+		return -1;	/* gone: its failure, if any, is read later */
+	if (m.type != type) {
+		*pending = m;
+		return -1;
+	}
+	return 0;
+}
+
+int container_outcome(int sock, int code, struct sync_msg *pending, struct eci_err *e)
+{
+	struct sync_msg m;
+
+	if (pending && pending->type)
+		m = *pending;
+	else if (recv(sock, &m, sizeof(m), MSG_DONTWAIT) != (ssize_t)sizeof(m))
+		return code;
+	if (m.type != SYNC_FAIL && m.type != SYNC_EXEC_FAIL)
+		return code;
+	m.err.msg[sizeof(m.err.msg) - 1] = '\0';
+	*e = m.err;
+	return m.type == SYNC_EXEC_FAIL ? m.code : EXIT_ECI;
+}
+
+void sync_send_fail(int sock, int type, int code, const struct eci_err *e)
+{
+	struct sync_msg m = { .type = type, .code = code, .err = *e };
+
+	send(sock, &m, sizeof(m), MSG_NOSIGNAL);
+}
