@@ -1,6 +1,6 @@
 # The headers this module may use: its own and those of the modules it
 # depends on (the build gives it no other include path).
-$(O)/obj/runc/%.o: USES := runc core common image mounts net newidmap policy
+$(O)/obj/runc/%.o: USES := runc core common image mounts net newidmap subid policy
 
 # eci-runc: the runc front end of the core; it needs nothing of eci-run's
 # (launcher/), only the core and the modules under it.
