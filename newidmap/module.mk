@@ -2,13 +2,11 @@
 # depends on (the build gives it no other include path).
 $(O)/obj/newidmap/%.o: USES := newidmap subid common policy
 
-# Everything of the helper but main(), so that unit tests can call it.
-HELPER_OBJS := $(addprefix $(O)/obj/newidmap/,die.o caps.o target.o idfile.o maps.o lease.o)
-LIB_HELPER  := $(O)/lib/libecihelper.a
-$(LIB_HELPER): $(HELPER_OBJS)
-LIBS += $(LIB_HELPER)
+# The helper's own code; subordinate ids and leases are the subid library's.
+HELPER_OBJS := $(addprefix $(O)/obj/newidmap/,die.o caps.o target.o maps.o)
+HELPER_TAIL := $(O)/lib/libsubid.a $(LIB_COMMON)
 
-$(O)/bin/eci-newidmap: $(O)/obj/newidmap/main.o $(LIB_HELPER) $(O)/lib/libecipolicy.a $(O)/lib/libsubid.a $(LIB_COMMON)
+$(O)/bin/eci-newidmap: $(O)/obj/newidmap/main.o $(HELPER_OBJS) $(O)/lib/libecipolicy.a $(HELPER_TAIL)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(HELPER_LIBS)
 
@@ -17,7 +15,8 @@ $(O)/obj/newidmap/main-test.o: newidmap/main.c
 	@mkdir -p $(@D)
 	@echo "  CC      $< (test)"
 	@$(CC) $(ALL_CFLAGS) $(INCS) -DECI_POLICY_FROM_ENV -MMD -MP -c -o $@ $<
-$(O)/t/eci-newidmap: $(O)/obj/newidmap/main-test.o $(LIB_HELPER) $(O)/lib/libecipolicy-test.a $(O)/lib/libsubid.a $(LIB_COMMON)
+$(O)/t/eci-newidmap: $(O)/obj/newidmap/main-test.o $(HELPER_OBJS) $(O)/lib/libecipolicy-test.a \
+		$(HELPER_TAIL)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(HELPER_LIBS)
 TEST_BINS += $(O)/t/eci-newidmap

@@ -2,7 +2,7 @@
 # depends on (the build gives it no other include path).
 $(O)/obj/subid/%.o: USES := subid common
 
-SUBID_OBJS := $(addprefix $(O)/obj/subid/,subid.o lease_fmt.o)
+SUBID_OBJS := $(addprefix $(O)/obj/subid/,subid.o lease_fmt.o idfile.o scan.o lease.o take.o)
 LIB_SUBID  := $(O)/lib/libsubid.a
 $(LIB_SUBID): $(SUBID_OBJS)
 LIBS += $(LIB_SUBID)
