@@ -1,6 +1,6 @@
 # The headers this module may use: its own and those of the modules it
 # depends on (the build gives it no other include path).
-$(O)/obj/core/%.o: USES := core common image mounts net newidmap policy
+$(O)/obj/core/%.o: USES := core common image mounts net subid policy
 
 # core/: one container's life, for eci-run and eci-runc (core.h).
 CORE_OBJS := $(addprefix $(O)/obj/core/,container.o child.o init.o nest.o caps.o seccomp.o profile.o \

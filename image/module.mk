@@ -1,6 +1,6 @@
 # The headers this module may use: its own and those of the modules it
 # depends on (the build gives it no other include path).
-$(O)/obj/image/%.o: USES := image common newidmap
+$(O)/obj/image/%.o: USES := image common subid
 
 IMAGE_OBJS := $(addprefix $(O)/obj/image/,oci.o unpack.o store.o import.o rootfs.o cache.o arcload.o cryptoload.o)
 LIB_IMAGE  := $(O)/lib/libeciimage.a

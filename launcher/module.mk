@@ -1,6 +1,6 @@
 # The headers this module may use: its own and those of the modules it
 # depends on (the build gives it no other include path).
-$(O)/obj/launcher/%.o: USES := launcher core common image mounts net newidmap policy
+$(O)/obj/launcher/%.o: USES := launcher core common image mounts net subid policy
 
 LAUNCHER_OBJS := $(addprefix $(O)/obj/launcher/,cli.o helper.o state.o spec.o container.o env.o \
 		 security.o imagecmd.o enforce.o policycmd.o ops.o doctor.o detach.o manage.o execcmd.o)

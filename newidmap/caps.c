@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <sys/capability.h>
+#include <sys/fsuid.h>
 
 #include "helper.h"
 
@@ -50,4 +51,21 @@ void caps_raise(int cap)
 void caps_lower(void)
 {
 	set_caps(-1);
+}
+
+/*
+ * The file-system ids alone: root's for the lease directory, which only
+ * root may touch, the caller's again for the map files.  Changing them
+ * takes CAP_SETUID and CAP_SETGID and grants nothing else.
+ */
+void caps_fsids(uid_t uid, gid_t gid)
+{
+	caps_raise(CAP_SETUID);
+	setfsuid(uid);
+	caps_raise(CAP_SETGID);
+	setfsgid(gid);
+	caps_lower();
+	if ((uid_t)setfsuid((uid_t)-1) != uid || (gid_t)setfsgid((gid_t)-1) != gid)
+		die(EXIT_SYSERR, "cannot switch file-system ids to %u:%u", (unsigned)uid,
+		    (unsigned)gid);
 }

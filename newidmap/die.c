@@ -9,7 +9,6 @@
 
 #include "helper.h"
 
-void (*die_hook)(const char *msg);
 pid_t die_quiet_without;
 
 void die(int code, const char *fmt, ...)
@@ -22,18 +21,5 @@ void die(int code, const char *fmt, ...)
 	va_end(ap);
 	if (!die_quiet_without || getppid() == die_quiet_without)
 		fprintf(stderr, "eci-newidmap: %s\n", msg);
-	if (die_hook)
-		die_hook(msg);
 	exit(code);
-}
-
-void warnx(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("eci-newidmap: warning: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
 }

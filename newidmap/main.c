@@ -11,16 +11,23 @@
  *     file it opens can never become someone's stdout;
  *   - the environment is cleared before anything reads it;
  *   - capabilities leave the effective set at once, and come back one at a
- *     time around the single write each is needed for (caps.c);
+ *     time around the single change each is needed for (caps.c);
  *   - the pid is parsed strictly and bound to the caller's fresh child
- *     through one /proc/PID fd (target.c);
- *   - /etc/subuid and /etc/subgid are trusted only if root owns them and
- *     nobody else can write them; ranges that contain id 0, the caller's own
- *     id, wrap, or overlap are skipped with a warning (idfile.c, subid.c).
- * It then takes the first slot of 65536 ids that no live container of the
- * caller holds (lease.c), writes "0 START 65536" to both maps of the target,
- * records the lease, and prints "uid:START:COUNT gid:START:COUNT" on stdout
- * for the launcher.
+ *     through one /proc/PID fd (target.c).
+ * The flow, from top to bottom of main():
+ *   1. read the caller's ranges in /etc/subuid and /etc/subgid (trusted only
+ *      if root's; unsafe lines are skipped with a warning) and the ids of
+ *      every process on the host (subid_pool_load()), then maxContainersPerUser
+ *      from the administrator's policy;
+ *   2. bind the pid to the caller's fresh child (target_open());
+ *   3. with file-system ids 0, take the first slot of 65536 ids that no live
+ *      container of the caller holds and publish its lease (subid_take());
+ *   4. with the caller's file-system ids again, write "0 START 65536" to
+ *      both maps of the target (maps.c), and print
+ *      "uid:START:COUNT gid:START:COUNT" on stdout for the launcher.
+ * The parsing, the scan and the leases are the subid library's (subid/,
+ * shared with eci-runc), which returns its errors; only this file prints
+ * and exits.
  *
  * With --stdin the launcher starts it before the container exists: it
  * reads the files, the policy and /proc first, then "PID[ PREFER]\n" from
@@ -42,7 +49,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cleanup.h"
 #include "helper.h"
 #include "policy.h"
 
@@ -74,11 +80,11 @@ static pid_t parse_pid(const char *s)
 }
 
 /* "START,START,…": slots the launcher would like (they hold the image). */
-static void parse_prefer(const char *s, struct prefer *p)
+static void parse_prefer(const char *s, struct subid_request *rq)
 {
 	const char *q = s;
 
-	while (*q && p->n < PREFER_MAX) {
+	while (*q && rq->prefer.n < SUBID_PREFER_MAX) {
 		char *end;
 		unsigned long v;
 
@@ -88,9 +94,15 @@ static void parse_prefer(const char *s, struct prefer *p)
 		v = strtoul(q, &end, 10);
 		if (errno || v > UINT32_MAX || (*end && *end != ','))
 			die(EXIT_DENIED, "--prefer: invalid list '%.64s'", s);
-		p->start[p->n++] = (uint32_t)v;
+		rq->prefer.start[rq->prefer.n++] = (uint32_t)v;
 		q = *end ? end + 1 : end;
 	}
+}
+
+/* Stop with the message of a step that did not succeed. */
+static void __attribute__((noreturn)) fail(int r, const struct eci_err *e)
+{
+	die(subid_refused(r) ? EXIT_DENIED : EXIT_SYSERR, "%s", e->msg);
 }
 
 /*
@@ -100,21 +112,14 @@ static void parse_prefer(const char *s, struct prefer *p)
  */
 static struct policy policy;
 
-static void audit_limit(const struct limit *lim, const char *detail)
-{
-	policy_audit(lim->policy, "refused", POL_MAX_CONTAINERS, NULL, detail);
-}
-
-static void read_limit(struct limit *lim)
+static void read_limit(struct subid_request *rq)
 {
 	struct eci_err e = { 0 };
 
 	if (policy_load(&policy, policy_dir(), &e) < 0)
 		die(EXIT_DENIED, "%s", e.msg);
-	lim->max = policy.v[POL_MAX_CONTAINERS].i;
-	snprintf(lim->source, sizeof(lim->source), "%s", policy.v[POL_MAX_CONTAINERS].source);
-	lim->audit = audit_limit;
-	lim->policy = &policy;
+	rq->max = policy.v[POL_MAX_CONTAINERS].i;
+	rq->max_source = policy.v[POL_MAX_CONTAINERS].source;
 }
 
 /* How old the scan of /proc may be when the request comes. */
@@ -128,8 +133,22 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Step 1: all that can be read before the request comes; when it was read. */
+static long long prepare(struct subid_pool *pool, const struct subid_user *c,
+			 struct subid_request *rq)
+{
+	struct eci_err e = { 0 };
+	long long t = now_ms();
+	int r = subid_pool_load(pool, c, &e);
+
+	if (r < 0)
+		fail(r, &e);
+	read_limit(rq);
+	return t;
+}
+
 /* --stdin: "PID[ PREFER]\n", one line of at most 1021 bytes and a newline. */
-static pid_t read_request(struct prefer *prefer)
+static pid_t read_request(struct subid_request *rq)
 {
 	char buf[1024], *sp;
 	size_t len = 0;
@@ -156,7 +175,7 @@ static pid_t read_request(struct prefer *prefer)
 	sp = strchr(buf, ' ');
 	if (sp) {
 		*sp = '\0';
-		parse_prefer(sp + 1, prefer);
+		parse_prefer(sp + 1, rq);
 	}
 	return parse_pid(buf);
 }
@@ -179,7 +198,7 @@ static void restore_test_policy_dir(void)
 		setenv("ECI_POLICY_DIR", test_policy_dir, 1);
 }
 
-static void who_am_i(struct caller *c)
+static void who_am_i(struct subid_user *c)
 {
 	struct passwd *pw;
 
@@ -193,24 +212,29 @@ static void who_am_i(struct caller *c)
 		snprintf(c->name, sizeof(c->name), "%u", (unsigned)c->uid);
 }
 
+/* Called with the slot picked, under the locks: a launcher killed meanwhile
+ * takes its child with it (parent-death signal), so no lease and no maps for
+ * a container that is going. */
+static int launcher_waits(void *parent, struct eci_err *e)
+{
+	return getppid() == *(pid_t *)parent ? 0 : eci_fail(e, 0, "the launcher went away");
+}
+
 int main(int argc, char **argv)
 {
-	struct idfile uids, gids;
-	struct prefer prefer = { 0 };
-	struct limit lim = { 0 };
-	struct leases ls;
+	struct subid_request rq = { .recheck = launcher_waits };
+	struct eci_err e = { 0 };
+	struct subid_pool pool;
+	struct subid_user c;
 	struct lease l;
-	struct caller c;
 	bool from_stdin = false;
-	_cleanup_free_ bool *busy = NULL;
 	long long scanned;
-	unsigned long long starttime;
 	pid_t parent;
-	int procfd;
-	pid_t pid = 0;
+	int r;
 
 	eci_program = "eci-newidmap";
 	parent = getppid();
+	rq.ctx = &parent;
 	sanitize_stdio();
 	keep_test_policy_dir();
 	clearenv();
@@ -223,7 +247,7 @@ int main(int argc, char **argv)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
 	if (argc == 4 && !strcmp(argv[1], "--prefer")) {
-		parse_prefer(argv[2], &prefer);
+		parse_prefer(argv[2], &rq);
 		argv += 2;
 		argc -= 2;
 	}
@@ -233,19 +257,12 @@ int main(int argc, char **argv)
 		from_stdin = true;
 		die_quiet_without = parent;
 	} else
-		pid = parse_pid(argv[1]);
+		rq.pid = parse_pid(argv[1]);
 	who_am_i(&c);
 
-	idfile_load(&uids, SUBUID_PATH, 'u', &c, c.uid);
-	idfile_load(&gids, SUBGID_PATH, 'g', &c, c.gid);
-	read_limit(&lim);
-	busy = calloc(lease_slot_count(&uids, &gids) + 1, sizeof(*busy));
-	if (!busy)
-		die(EXIT_SYSERR, "out of memory");
-	scanned = now_ms();
-	lease_scan(&uids, &gids, busy);
+	scanned = prepare(&pool, &c, &rq);
 	if (from_stdin) {
-		pid = read_request(&prefer);
+		rq.pid = read_request(&rq);
 		/*
 		 * A request that comes late (the launcher imported an image,
 		 * say): what the administrator changed meanwhile counts, so the
@@ -253,38 +270,31 @@ int main(int argc, char **argv)
 		 * at once finds them as fresh as a PID argument would.
 		 */
 		if (now_ms() - scanned > RESCAN_MS) {
-			idfile_load(&uids, SUBUID_PATH, 'u', &c, c.uid);
-			idfile_load(&gids, SUBGID_PATH, 'g', &c, c.gid);
+			subid_pool_free(&pool);
 			policy_free(&policy);
-			read_limit(&lim);
-			free(busy);
-			busy = calloc(lease_slot_count(&uids, &gids) + 1, sizeof(*busy));
-			if (!busy)
-				die(EXIT_SYSERR, "out of memory");
-			lease_scan(&uids, &gids, busy);
+			prepare(&pool, &c, &rq);
 		}
 	}
-	procfd = target_open(pid, &c);
-	starttime = target_starttime(procfd, pid);
+	rq.procfd = target_open(rq.pid, &c, &e);
+	if (rq.procfd < 0)
+		fail(rq.procfd, &e);
 
-	leases_as_root();
-	leases_open(&ls, c.uid);
-	lease_pick(&ls, &c, &uids, &gids, &prefer, &lim, busy, &l);
-	l.pid = pid;
-	l.starttime = starttime;
-	/* A launcher killed meanwhile takes its child with it (parent-death
-	 * signal): no lease and no maps for a container that is going. */
-	if (getppid() != parent)
-		die(EXIT_SYSERR, "the launcher went away");
-	/* Published before the maps are written: no mapped process ever
-	 * stands without a lease; if the write fails, the launcher kills the
-	 * child and the lease dies with it.  The locks go before anything is
+	/* The lease directory is root's alone.  The lease is published before
+	 * the maps are written, and the locks are given up before anything is
 	 * written to stdout or stderr, which the caller could stall. */
-	lease_commit(&ls, &l);
-	leases_close(&ls);
-	leases_as_caller(&c);	/* the map files are the caller's */
-	maps_write(procfd, l.uid_start, l.gid_start, SUBID_SLOT);
-	close(procfd);
+	caps_fsids(0, 0);
+	r = subid_take(&c, &pool, &rq, &l, &e);
+	if (r == SUBID_LIMIT)
+		policy_audit(&policy, "refused", POL_MAX_CONTAINERS, NULL,
+			     "the container limit is reached");
+	if (r < 0)
+		fail(r, &e);
+	subid_pool_free(&pool);
+	caps_fsids(c.uid, c.gid);	/* the map files are the caller's */
+	r = maps_write(rq.procfd, l.uid_start, l.gid_start, SUBID_SLOT, &e);
+	if (r < 0)
+		fail(r, &e);
+	close(rq.procfd);
 
 	printf("uid:%u:%u gid:%u:%u\n", l.uid_start, SUBID_SLOT, l.gid_start, SUBID_SLOT);
 	if (fflush(stdout) == EOF || ferror(stdout))

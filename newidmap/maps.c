@@ -20,7 +20,8 @@
 #include "helper.h"
 #include "util.h"
 
-static void write_map(int procfd, const char *file, int cap, uint32_t start, uint32_t count)
+static int write_map(int procfd, const char *file, int cap, uint32_t start, uint32_t count,
+		     struct eci_err *e)
 {
 	int r;
 
@@ -28,13 +29,16 @@ static void write_map(int procfd, const char *file, int cap, uint32_t start, uin
 	r = idmap_write(procfd, file, 0, start, count);
 	caps_lower();
 	if (r < 0) {
-		errno = -r;
-		die(r == -ESRCH ? EXIT_DENIED : EXIT_SYSERR, "write %s: %m", file);
+		eci_fail(e, -r, "write %s", file);
+		return r == -ESRCH ? SUBID_DENIED : r;	/* the process is gone */
 	}
+	return 0;
 }
 
-void maps_write(int procfd, uint32_t uid_start, uint32_t gid_start, uint32_t count)
+int maps_write(int procfd, uint32_t uid_start, uint32_t gid_start, uint32_t count,
+	       struct eci_err *e)
 {
-	write_map(procfd, "uid_map", CAP_SETUID, uid_start, count);
-	write_map(procfd, "gid_map", CAP_SETGID, gid_start, count);
+	int r = write_map(procfd, "uid_map", CAP_SETUID, uid_start, count, e);
+
+	return r < 0 ? r : write_map(procfd, "gid_map", CAP_SETGID, gid_start, count, e);
 }

@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <linux/nsfs.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -27,7 +28,14 @@
 #include "helper.h"
 #include "util.h"
 
-static void check_userns(int procfd, pid_t pid, const struct caller *c)
+/* A refusal (SUBID_DENIED) if the process is gone, else a failure. */
+static int gone_or_failed(struct eci_err *e, int err, pid_t pid, const char *what)
+{
+	eci_fail(e, err, "process %d: %s", (int)pid, what);
+	return err == ESRCH ? SUBID_DENIED : -err;
+}
+
+static int check_userns(int procfd, pid_t pid, const struct subid_user *c, struct eci_err *e)
 {
 	_cleanup_close_ int ns = openat(procfd, "ns/user", O_RDONLY | O_CLOEXEC);
 	_cleanup_close_ int parent = -1;
@@ -35,75 +43,68 @@ static void check_userns(int procfd, pid_t pid, const struct caller *c)
 	uid_t owner;
 
 	if (ns < 0)
-		die(errno == ESRCH ? EXIT_DENIED : EXIT_SYSERR,
-		    "process %d: open its user namespace: %m", (int)pid);
+		return gone_or_failed(e, errno, pid, "open its user namespace");
 	if (stat("/proc/self/ns/user", &self) < 0 || fstat(ns, &st) < 0)
-		die(EXIT_SYSERR, "stat user namespace: %m");
+		return eci_fail(e, errno, "stat user namespace");
 	if (st.st_dev == self.st_dev && st.st_ino == self.st_ino)
-		die(EXIT_DENIED, "process %d is in your own user namespace, not a new one",
-		    (int)pid);
+		return subid_deny(e, "process %d is in your own user namespace, not a new one",
+				  (int)pid);
 	if (ioctl(ns, NS_GET_OWNER_UID, &owner) < 0)
-		die(EXIT_SYSERR, "process %d: NS_GET_OWNER_UID: %m", (int)pid);
+		return eci_fail(e, errno, "process %d: NS_GET_OWNER_UID", (int)pid);
 	if (owner != c->uid)
-		die(EXIT_DENIED, "the user namespace of process %d is owned by uid %u, not by you",
-		    (int)pid, (unsigned)owner);
+		return subid_deny(e, "the user namespace of process %d is owned by uid %u, not by you",
+				  (int)pid, (unsigned)owner);
 	parent = ioctl(ns, NS_GET_PARENT);
 	if (parent < 0)
-		die(EXIT_DENIED, "process %d: its user namespace is not a child of yours (%m)",
-		    (int)pid);
+		return subid_deny(e, "process %d: its user namespace is not a child of yours (%s)",
+				  (int)pid, strerror(errno));
 	if (fstat(parent, &pst) < 0)
-		die(EXIT_SYSERR, "stat parent user namespace: %m");
+		return eci_fail(e, errno, "stat parent user namespace");
 	if (pst.st_dev != self.st_dev || pst.st_ino != self.st_ino)
-		die(EXIT_DENIED, "the user namespace of process %d is not a direct child of yours",
-		    (int)pid);
+		return subid_deny(e, "the user namespace of process %d is not a direct child of yours",
+				  (int)pid);
+	return 0;
 }
 
-static void check_unmapped(int procfd, pid_t pid, const char *file)
+static int check_unmapped(int procfd, pid_t pid, const char *file, struct eci_err *e)
 {
 	_cleanup_free_ char *buf = NULL;
+	char what[32];
 	int r = read_all_at(procfd, file, 65536, &buf, NULL);
 
 	if (r < 0) {
-		errno = -r;
-		die(r == -ESRCH ? EXIT_DENIED : EXIT_SYSERR, "process %d: read %s: %m",
-		    (int)pid, file);
+		snprintf(what, sizeof(what), "read %s", file);
+		return gone_or_failed(e, -r, pid, what);
 	}
 	if (buf[0])
-		die(EXIT_DENIED, "process %d: its %s is already written", (int)pid, file);
+		return subid_deny(e, "process %d: its %s is already written", (int)pid, file);
+	return 0;
 }
 
-int target_open(pid_t pid, const struct caller *c)
+int target_open(pid_t pid, const struct subid_user *c, struct eci_err *e)
 {
+	_cleanup_close_ int fd = -1;
 	char path[32];
-	int fd;
 	struct stat st;
+	int r;
 
 	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		die(errno == ENOENT ? EXIT_DENIED : EXIT_SYSERR, "process %d: %m", (int)pid);
-	if (fstat(fd, &st) < 0)
-		die(EXIT_SYSERR, "stat %s: %m", path);
-	if (st.st_uid != c->uid)
-		die(EXIT_DENIED, "process %d is not yours (owned by uid %u)", (int)pid,
-		    (unsigned)st.st_uid);
-	check_userns(fd, pid, c);
-	check_unmapped(fd, pid, "uid_map");
-	check_unmapped(fd, pid, "gid_map");
-	return fd;
-}
+	if (fd < 0) {
+		int err = errno;
 
-unsigned long long target_starttime(int procfd, pid_t pid)
-{
-	_cleanup_free_ char *buf = NULL;
-	unsigned long long t;
-	int r = read_all_at(procfd, "stat", 4096, &buf, NULL);
-
-	if (r < 0) {
-		errno = -r;
-		die(r == -ESRCH ? EXIT_DENIED : EXIT_SYSERR, "process %d: read stat: %m", (int)pid);
+		eci_fail(e, err, "process %d", (int)pid);
+		return err == ENOENT ? SUBID_DENIED : -err;
 	}
-	if (lease_stat_starttime(buf, &t) < 0)
-		die(EXIT_SYSERR, "process %d: cannot parse its stat", (int)pid);
-	return t;
+	if (fstat(fd, &st) < 0)
+		return eci_fail(e, errno, "stat %s", path);
+	if (st.st_uid != c->uid)
+		return subid_deny(e, "process %d is not yours (owned by uid %u)", (int)pid,
+				  (unsigned)st.st_uid);
+	r = check_userns(fd, pid, c, e);
+	if (r == 0)
+		r = check_unmapped(fd, pid, "uid_map", e);
+	if (r == 0)
+		r = check_unmapped(fd, pid, "gid_map", e);
+	return r < 0 ? r : steal_fd(fd);
 }

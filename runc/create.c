@@ -38,8 +38,8 @@
 
 #include "cleanup.h"
 #include "fdpass.h"
-#include "helper.h"
 #include "runc.h"
+#include "subid.h"
 #include "util.h"
 
 /* No CLONE_NEWCGROUP: pid 1 makes its cgroup namespace once the parent has
@@ -111,50 +111,32 @@ static int engine_layers(const char *rootfs, struct layers *L, struct eci_err *e
 static int lease_slot(pid_t child, unsigned *slot, unsigned *gslot, struct eci_err *e)
 {
 	struct passwd *pw = getpwnam(RUNC_POOL_USER);
-	struct caller c = { 0 };
-	struct idfile u, g;
-	struct leases ls;
-	struct prefer none = { 0 };
-	struct limit lim = { 0 };
+	struct subid_request rq = { .pid = child };	/* no preference, no limit */
+	struct subid_user u = { 0 };
+	_cleanup_close_ int procfd = -1;
 	struct lease l;
 	char path[64];
-	_cleanup_free_ bool *busy = NULL;
-	unsigned long long starttime;
-	int procfd, r;
+	int r;
 
 	if (!pw)
 		return eci_fail(e, 0, "the pool account %s does not exist: an administrator must run "
 				"'make install-privileged'", RUNC_POOL_USER);
-	c.uid = pw->pw_uid;
-	c.gid = pw->pw_gid;
-	snprintf(c.name, sizeof(c.name), "%s", pw->pw_name);
-	idfile_load(&u, SUBUID_PATH, 'u', &c, c.uid);
-	idfile_load(&g, SUBGID_PATH, 'g', &c, c.gid);
-	busy = calloc(lease_slot_count(&u, &g) + 1, sizeof(*busy));
-	if (!busy)
-		return eci_fail(e, ENOMEM, "lease");
-	lease_scan(&u, &g, busy);
+	u.uid = pw->pw_uid;
+	u.gid = pw->pw_gid;
+	snprintf(u.name, sizeof(u.name), "%s", pw->pw_name);
 	snprintf(path, sizeof(path), "/proc/%d", (int)child);
 	procfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (procfd < 0)
 		return eci_fail(e, errno, "%s", path);
-	starttime = target_starttime(procfd, child);
-	leases_open(&ls, c.uid);
-	lease_pick(&ls, &c, &u, &g, &none, &lim, busy, &l);
-	l.pid = child;
-	l.starttime = starttime;
+	rq.procfd = procfd;
+	r = subid_take(&u, NULL, &rq, &l, e);
+	if (r < 0)
+		return r;
 	/* published before the maps, as eci-newidmap does */
-	lease_commit(&ls, &l);
-	leases_close(&ls);
-	if ((r = idmap_write(procfd, "uid_map", 0, l.uid_start, SUBID_SLOT)) < 0) {
-		close(procfd);
+	if ((r = idmap_write(procfd, "uid_map", 0, l.uid_start, SUBID_SLOT)) < 0)
 		return eci_fail(e, -r, "write the container's uid_map");
-	}
-	if ((r = idmap_write(procfd, "gid_map", 0, l.gid_start, SUBID_SLOT)) < 0) {
-		close(procfd);
+	if ((r = idmap_write(procfd, "gid_map", 0, l.gid_start, SUBID_SLOT)) < 0)
 		return eci_fail(e, -r, "write the container's gid_map");
-	}
-	close(procfd);
 	*slot = l.uid_start;
 	*gslot = l.gid_start;
 	return 0;

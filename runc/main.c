@@ -20,18 +20,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "helper.h"
 #include "runc.h"
 #include "util.h"
 
 #define VERSION "0.1.0"
 
 static const char *root = "/run/eci-runc";
-
-static void log_die(const char *msg)
-{
-	runc_err("%s", msg);
-}
 
 static int usage(void)
 {
@@ -477,7 +471,6 @@ int main(int argc, char **argv)
 	int i = 1;
 
 	title_init(argc, argv);	/* pid 1, a clone of eci-runc, shows "eci-init" */
-	die_hook = log_die;
 	eci_program = "eci-runc";
 	eci_warn_hook = runc_warn;
 	umask(022);

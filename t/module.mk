@@ -7,7 +7,7 @@ $(O)/obj/t/%.o: ALL_CFLAGS += $(T_CFLAGS)
 $(O)/obj/t/%.o: USES := $(MODULES)
 
 UNIT_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(wildcard t/unit/*.c))
-$(O)/t/unit-tests: $(UNIT_OBJS) $(TLIB_OBJS) $(O)/lib/libecihelper.a $(ECI_LIBS)
+$(O)/t/unit-tests: $(UNIT_OBJS) $(TLIB_OBJS) $(ECI_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lease.h"
+#include "subid.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,12 +1,12 @@
 # More libFuzzer targets (make fuzz): path sanitisers, lease records, seccomp
 # profiles.  Each runs FUZZ_SECONDS on a scratch copy of its corpus.
 FUZZ_CC := clang -std=c11 -D_GNU_SOURCE -DECI_DATADIR=\"/usr/local/share\" -g -O1 -fsanitize=fuzzer,address,undefined \
-	   -fno-sanitize-recover=all -Icommon -Iimage -Imounts -Inewidmap -Icore -Ipolicy -Inet
+	   -fno-sanitize-recover=all -Icommon -Iimage -Imounts -Isubid -Icore -Ipolicy -Inet
 $(O)/fuzz/fuzz_path: t/fuzz/fuzz_path.c image/unpack.c image/arcload.c image/cryptoload.c common/dl.c \
 		mounts/parse.c common/err.c common/util.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(PKG_CFLAGS) -o $@ $^
-$(O)/fuzz/fuzz_lease: t/fuzz/fuzz_lease.c newidmap/lease_fmt.c
+$(O)/fuzz/fuzz_lease: t/fuzz/fuzz_lease.c subid/lease_fmt.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -o $@ $^
 $(O)/fuzz/fuzz_seccomp: t/fuzz/fuzz_seccomp.c core/profile.c core/seccomp.c core/caps.c \

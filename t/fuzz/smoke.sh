@@ -7,7 +7,7 @@
 set -u
 o=$1 secs=${2:-20}
 # name:corpus
-targets="subid:newidmap/fuzz/corpus policy:policy/fuzz/corpus path:t/fuzz/corpus/path
+targets="subid:subid/fuzz/corpus policy:policy/fuzz/corpus path:t/fuzz/corpus/path
 lease:t/fuzz/corpus/lease seccomp:t/fuzz/corpus/seccomp config:t/fuzz/corpus/config
 manifest:t/fuzz/corpus/manifest"
 # libseccomp 2.5.4 itself leaks a few hundred bytes on some profiles with

@@ -3,7 +3,7 @@
  * check_lease.c - lease records and the liveness rule, on text held in memory
  *
  * A lease names a slot of subordinate ids and the process holding it.  The
- * helper trusts what it reads back from LEASE_DIR only as far as
+ * allocation trusts what it reads back from LEASE_DIR only as far as
  * lease_parse() does, so the parser is held to the one canonical form that
  * lease_format() writes: every deviation, however harmless it looks, must be
  * refused.  The /proc readers are fed lines shaped like the kernel's (see
@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lease.h"
+#include "subid.h"
 #include "tap.h"
 #include "unit.h"
 
@@ -619,7 +619,7 @@ static const char *mkstatus(const char *state, const unsigned uid[4], const unsi
 #define SLOT 100000u
 #define SLOT_N 65536u
 
-/* All eight ids at once, as the helper's scan of /proc reads them. */
+/* All eight ids at once, as the scan of /proc reads them. */
 START_TEST(test_status_ids)
 {
 	static const unsigned uid[4] = { 1, 2, 3, 4 }, gid[4] = { 5, 6, 7, 4294967295u };

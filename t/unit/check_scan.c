@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * check_scan.c - the helper's scan of /proc, on real processes
+ * check_scan.c - the scan of /proc (subid/scan.c), on real processes
  *
  * lease_scan() reads every process's ids through a pidfd (PIDFD_GET_INFO),
  * and a readable pidfd marks a zombie, which holds none; /proc/PID/status
@@ -23,7 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "helper.h"
+#include "subid-int.h"
 #include "tap.h"
 #include "unit.h"
 
@@ -191,8 +191,9 @@ static void await_zombie(pid_t pid)
 START_TEST(test_scan_child)
 {
 	const __typeof__(scans[0]) *t = &scans[_i / 2];
-	struct idfile u = { .path = "test subuid", .n = 1, .first_line = 1 };
-	struct idfile g = { .path = "test subgid", .n = 1, .first_line = 1 };
+	struct subid_file u = { .path = "test subuid", .n = 1, .first_line = 1 };
+	struct subid_file g = { .path = "test subgid", .n = 1, .first_line = 1 };
+	struct eci_err e = { 0 };
 	bool busy[4] = { false, false, false, false };
 	siginfo_t si;
 	pid_t pid;
@@ -207,7 +208,7 @@ START_TEST(test_scan_child)
 	} else if (t->end == LEADER_EXITS) {
 		await_zombie(pid);
 	}
-	lease_scan_with(&u, &g, busy, _i % 2 == 0);
+	ck_assert_msg(lease_scan(&u, &g, busy, _i % 2 == 0, &e) == 0, "scan: %s", e.msg);
 	reap(pid);
 	for (int i = 0; i < 3; i++)
 		ck_assert_msg(busy[i] == t->busy[i], "%s (%s): slot %d %s", t->what,

@@ -11,7 +11,7 @@ int main(void)
 		image_suite,
 		lease_suite,
 		scan_suite,
-		helper_suite,
+		idfile_suite,
 		help_suite,
 		seccomp_suite,
 		trim_suite,

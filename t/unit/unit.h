@@ -8,7 +8,7 @@ Suite *subid_suite(void);
 Suite *net_suite(void);
 Suite *image_suite(void);
 Suite *lease_suite(void);
-Suite *helper_suite(void);
+Suite *idfile_suite(void);
 Suite *help_suite(void);
 Suite *seccomp_suite(void);
 Suite *trim_suite(void);

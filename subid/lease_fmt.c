@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * lease_fmt.c - lease records and the liveness rule; see lease.h
+ * lease_fmt.c - lease records and the liveness rule; see subid.h
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lease.h"
 #include "subid.h"
 
 int lease_format(const struct lease *l, char *buf, size_t size)

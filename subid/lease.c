@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * lease.c - exclusive slots: one live container, one 65536-id range
+ *
+ * Theory of Operation: the caller's subordinate ranges are cut into slots of
+ * 65536 ids; slot i of /etc/subuid goes with slot i of /etc/subgid.  Which
+ * slot a container holds is recorded in a lease, LEASE_DIR/UIDSTART, naming
+ * the container's first process (which is its pid 1) by pid, start time and
+ * boot id.  A lease holds exactly as long as that process lives, and that
+ * process lives exactly as long as the container: when a pid namespace's
+ * init dies, the kernel kills everything else in it, and the launcher's
+ * death takes init with it (PR_SET_PDEATHSIG).  So nothing ever has to free
+ * a lease: it is dead as soon as the pid is gone or names a process started
+ * at another time (pid reused), or the boot id has changed (reboot; /run
+ * need not be a tmpfs).  Normal exit, SIGKILL of the launcher, SIGKILL of
+ * pid 1 and a reboot all end a lease the same way.
+ *
+ * As a second check, a slot whose lease is dead is still refused while any
+ * process on the host uses one of its ids (scan.c).
+ *
+ * Leases are root's: LEASE_DIR is created root-owned with mode 0700 and used
+ * only if it still is; eci-newidmap touches it only with file-system ids 0
+ * (setfsuid/setfsgid, which need CAP_SETUID/CAP_SETGID and grant nothing
+ * else), eci-runc is root.  No file a user can write is ever read as a
+ * lease, so a user cannot forge, steal or free one.  Allocation runs under
+ * the user's flock() on LEASE_DIR/.lock-UID and the picked slot's on
+ * LEASE_DIR/.slot-START (see leases_open), from the first lease read to the
+ * rename() that publishes the new one; the kernel drops the locks with the
+ * process, however it ends.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "subid-int.h"
+#include "util.h"
+
+/* A directory of root's that nobody else may write (or, if @exact, read). */
+static int open_root_dir(int at, const char *name, const char *path, mode_t mode, bool exact,
+			 struct eci_err *e)
+{
+	struct stat st;
+	int fd;
+
+	if (mkdirat(at, name, mode) < 0 && errno != EEXIST)
+		return eci_fail(e, errno, "create %s", path);
+	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return eci_fail(e, errno, "open %s", path);
+	if (fstat(fd, &st) < 0) {
+		int err = errno;
+
+		close(fd);
+		return eci_fail(e, err, "stat %s", path);
+	}
+	if (st.st_uid != 0 || (st.st_mode & 022) || (exact && (st.st_mode & 07777) != mode)) {
+		close(fd);
+		return eci_fail(e, 0, "%s is not root's own (owner %u, mode %04o): refusing to use it",
+				path, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+	}
+	return fd;
+}
+
+static int read_boot_id(char out[BOOT_ID_LEN + 1], struct eci_err *e)
+{
+	_cleanup_free_ char *buf = NULL;
+	int r = read_all_at(AT_FDCWD, "/proc/sys/kernel/random/boot_id", 128, &buf, NULL);
+
+	if (r < 0 || strlen(buf) < BOOT_ID_LEN)
+		return eci_fail(e, r < 0 ? -r : EINVAL, "read /proc/sys/kernel/random/boot_id");
+	memcpy(out, buf, BOOT_ID_LEN);
+	out[BOOT_ID_LEN] = '\0';
+	return 0;
+}
+
+/* The user's lock, waited for (a signal does not end the wait). */
+static int user_lock(struct leases *ls, uid_t owner, struct eci_err *e)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), ".lock-%u", (unsigned)owner);
+	ls->lockfd = openat(ls->dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (ls->lockfd < 0)
+		return eci_fail(e, errno, "open " LEASE_DIR "/%s", name);
+	while (flock(ls->lockfd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return eci_fail(e, errno, "lock " LEASE_DIR "/%s", name);
+	return 0;
+}
+
+/*
+ * Locking: the user's own lock (.lock-UID) serialises the user's starts,
+ * so that two of them never count or pick past each other; each slot has a
+ * lock of its own (.slot-START), taken without waiting while it is picked
+ * and its lease published, so that users whose ranges overlap (a
+ * misconfigured /etc/subuid) never take the same slot either.  A helper
+ * that is stopped (its user may SIGSTOP it) holds up only that user's
+ * starts and passes over no one else's slot for longer than a pick.
+ */
+int leases_open(struct leases *ls, uid_t owner, struct eci_err *e)
+{
+	_cleanup_close_ int run = open("/run", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int eci = -1;
+	int r;
+
+	ls->dirfd = ls->lockfd = ls->slotfd = -1;
+	if (run < 0)
+		return eci_fail(e, errno, "open /run");
+	eci = open_root_dir(run, "eci", "/run/eci", 0755, false, e);
+	if (eci < 0)
+		return eci;
+	r = ls->dirfd = open_root_dir(eci, "leases", LEASE_DIR, 0700, true, e);
+	if (r >= 0)
+		r = user_lock(ls, owner, e);
+	if (r >= 0)
+		r = read_boot_id(ls->boot_id, e);
+	if (r < 0)
+		leases_close(ls);
+	return r < 0 ? r : 0;
+}
+
+void leases_close(struct leases *ls)
+{
+	if (ls->slotfd >= 0)
+		close(steal_fd(ls->slotfd));
+	if (ls->lockfd >= 0)
+		close(steal_fd(ls->lockfd));
+	if (ls->dirfd >= 0)
+		close(steal_fd(ls->dirfd));
+}
+
+/* The slot's lock in *@fd, if nobody else holds it; -1 there if someone does. */
+static int slot_lock(struct leases *ls, uint32_t ustart, int *fd, struct eci_err *e)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), ".slot-%u", ustart);
+	*fd = openat(ls->dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (*fd < 0)
+		return eci_fail(e, errno, "open " LEASE_DIR "/%s", name);
+	if (flock(*fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	if (errno != EWOULDBLOCK && errno != EINTR) {
+		int err = errno;
+
+		close(steal_fd(*fd));
+		return eci_fail(e, err, "lock " LEASE_DIR "/%s", name);
+	}
+	close(steal_fd(*fd));
+	return 0;
+}
+
+static void probe(pid_t pid, const char *boot_id, struct lease_probe *p)
+{
+	char path[32];
+	_cleanup_free_ char *stat = NULL;
+
+	p->boot_id = boot_id;
+	p->pid_exists = false;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (read_all_at(AT_FDCWD, path, 4096, &stat, NULL) == 0 && !lease_stat_dead(stat) &&
+	    lease_stat_starttime(stat, &p->starttime) == 0)
+		p->pid_exists = true;
+}
+
+enum { FREE, OURS, THEIRS };
+
+/* Is the slot held by a live lease of the user's, or by another user's? */
+static int lease_state(struct leases *ls, uint32_t ustart, uid_t owner)
+{
+	_cleanup_free_ char *buf = NULL;
+	struct lease_probe p;
+	struct lease l;
+	char name[16];
+	size_t len;
+
+	snprintf(name, sizeof(name), "%u", ustart);
+	if (read_all_at(ls->dirfd, name, LEASE_MAX, &buf, &len) < 0)
+		return FREE;	/* none, or unreadable: only the helper writes here */
+	if (lease_parse(buf, len, &l) < 0)
+		return FREE;	/* torn by a crash: no live container behind it */
+	if (l.owner != owner)
+		return THEIRS;	/* overlapping /etc/subuid entries: never steal */
+	probe(l.pid, ls->boot_id, &p);
+	return lease_alive(&l, &p) ? OURS : FREE;
+}
+
+/* maxContainersPerUser: the user's live leases, counted under the lock. */
+static int check_limit(struct leases *ls, const struct subid_user *u, const struct subid_file *f,
+		       size_t n, const struct subid_request *rq, struct eci_err *e)
+{
+	long long running = 0;
+
+	if (rq->max <= 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t us;
+
+		if (subid_slot(f->r, f->n, i, &us, NULL) == 0 && lease_state(ls, us, u->uid) == OURS)
+			running++;
+	}
+	if (running < rq->max)
+		return 0;
+	eci_fail(e, 0, "user %s already runs %lld containers, the most \"maxContainersPerUser\" "
+		 "allows (%s)", u->name, running, rq->max_source);
+	return SUBID_LIMIT;
+}
+
+static bool preferred(const struct subid_request *rq, uint32_t start)
+{
+	for (size_t i = 0; i < rq->prefer.n; i++)
+		if (rq->prefer.start[i] == start)
+			return true;
+	return false;
+}
+
+/* Two rounds: first the slots the launcher prefers, then any. */
+int lease_pick(struct leases *ls, const struct subid_user *u, const struct subid_pool *p,
+	       const struct subid_request *rq, struct lease *out, struct eci_err *e)
+{
+	const struct subid_file *uf = &p->uids, *gf = &p->gids;
+	int r = check_limit(ls, u, uf, p->n, rq, e);
+
+	if (r < 0)
+		return r;
+	for (int round = rq->prefer.n ? 0 : 1; round < 2; round++)
+		for (size_t i = 0; i < p->n; i++) {
+			uint32_t us, gs;
+
+			if (subid_slot(uf->r, uf->n, i, &us, NULL) < 0 ||
+			    subid_slot(gf->r, gf->n, i, &gs, NULL) < 0)
+				break;
+			if ((round == 0 && !preferred(rq, us)) || p->busy[i])
+				continue;
+			r = slot_lock(ls, us, &ls->slotfd, e);
+			if (r < 0)
+				return r;
+			if (ls->slotfd < 0)
+				continue;	/* another start is taking it right now */
+			if (lease_state(ls, us, u->uid) != FREE) {
+				close(steal_fd(ls->slotfd));
+				continue;
+			}
+			memset(out, 0, sizeof(*out));
+			out->uid_start = us;
+			out->gid_start = gs;
+			out->owner = u->uid;
+			memcpy(out->boot_id, ls->boot_id, sizeof(out->boot_id));
+			return 0;
+		}
+	return subid_deny(e, "all %zu subordinate ranges of user %s are in use by running "
+			  "containers (%s line %u)", p->n, u->name, uf->path, uf->first_line);
+}
+
+int lease_commit(struct leases *ls, const struct lease *l, struct eci_err *e)
+{
+	char buf[LEASE_MAX], tmp[32], name[16];
+	_cleanup_close_ int fd = -1;
+	int len = lease_format(l, buf, sizeof(buf)), r;
+
+	snprintf(tmp, sizeof(tmp), ".tmp-%d", (int)getpid());
+	snprintf(name, sizeof(name), "%u", l->uid_start);
+	fd = openat(ls->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (len < 0 || fd < 0)
+		return eci_fail(e, len < 0 ? -len : errno, "create lease " LEASE_DIR "/%s", tmp);
+	r = write_all(fd, buf, (size_t)len);
+	if (r < 0) {
+		unlinkat(ls->dirfd, tmp, 0);
+		return eci_fail(e, -r, "write lease " LEASE_DIR "/%s", tmp);
+	}
+	/* rename() publishes the whole record at once: never a torn lease. */
+	if (renameat(ls->dirfd, tmp, ls->dirfd, name) < 0) {
+		int err = errno;
+
+		unlinkat(ls->dirfd, tmp, 0);
+		return eci_fail(e, err, "publish lease " LEASE_DIR "/%s", name);
+	}
+	return 0;
+}
