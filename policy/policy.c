@@ -385,17 +385,6 @@ int policy_load_user(struct policy *p, const char *path, struct eci_err *e)
 	return 0;
 }
 
-int policy_locked_flag(const struct policy *p, enum pol_key key, const char *flag,
-		       struct eci_err *e)
-{
-	if (!p->v[key].locked)
-		return 0;
-	eci_fail(e, 0, "%s: \"%s\" is managed by your administrator (%s)", flag, pol_names[key],
-		 p->v[key].source);
-	policy_audit(p, "refused", key, NULL, e->msg);
-	return -1;
-}
-
 bool policy_list_match(char *const *list, const char *name)
 {
 	for (; list && *list; list++)
