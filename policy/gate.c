@@ -263,23 +263,13 @@ static void narrow_caps(const struct policy *p, struct pol_request *r)
 
 /* --- images ---------------------------------------------------------------- */
 
-/* The digest an entry pins ("sha256:HEX", "NAME@sha256:HEX"), or NULL. */
-static const char *pinned(const char *entry)
-{
-	const char *at = strstr(entry, "@sha256:");
-
-	if (at)
-		return at + 1;
-	return strncmp(entry, "sha256:", 7) ? NULL : entry;
-}
-
 bool policy_images_pinned(const struct policy *p)
 {
 	for (char *const *l = p->v[POL_ALLOWED_IMAGES].list; l && *l; l++)
-		if (pinned(*l))
+		if (policy_image_pin(*l))
 			return true;
 	for (size_t i = 0; i < p->nsocket_images; i++)
-		if (pinned(p->socket_images[i]))
+		if (policy_image_pin(p->socket_images[i]))
 			return true;
 	return false;
 }
@@ -296,7 +286,7 @@ static bool image_listed(char *const *list, const struct pol_request *r)
 		snprintf(tagged, sizeof(tagged), "%s%s", r->image,
 			 strchr(r->image, ':') ? "" : ":latest");
 	for (; list && *list; list++) {
-		const char *pin = pinned(*list);
+		const char *pin = policy_image_pin(*list);
 
 		if (pin ? (r->digest && !strcmp(pin, r->digest)) ||
 			  (r->config_digest && !strcmp(pin, r->config_digest))

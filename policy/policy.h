@@ -100,6 +100,9 @@ int policy_load_user(struct policy *p, const char *path, struct eci_err *e);
 /* $XDG_CONFIG_HOME/eci/settings.json (else ~/.config/eci/settings.json). */
 int policy_user_path(char *buf, size_t size);
 
+/* The digest an image entry pins ("sha256:HEX", "NAME@sha256:HEX"), or NULL. */
+const char *policy_image_pin(const char *entry);
+
 /* Does @list (glob patterns) allow @name?  fnmatch(3), "*" for all. */
 bool policy_list_match(char *const *list, const char *name);
 

@@ -8,6 +8,8 @@
 # is made here because it depends on the stage or cannot be committed:
 #   none            an empty policy.d: every setting at its default
 #   pin             allowedImages pinned to the default image's manifest digest
+#   pin-named       the same as eci-t-pinned@DIGEST (the name is no part of the pin)
+#   pin-config      allowedImages pinned to the default image's config digest
 #   mounts          blockedMounts naming STAGE/policies/blocked
 #   tamper-groupw   a policy file its group may write
 #   tamper-userdir  a policy.d owned by the test account
@@ -31,8 +33,8 @@ for d in "$src"/*/; do
 	mkdir "$root/$name"
 	cp "$d"*.json "$root/$name/"
 done
-mkdir "$root/none" "$root/pin" "$root/mounts" "$root/blocked" "$root/blocked/sub" \
-	"$root/outside"
+mkdir "$root/none" "$root/pin" "$root/pin-named" "$root/pin-config" "$root/mounts" \
+	"$root/blocked" "$root/blocked/sub" "$root/outside"
 
 digest=$(sed -n 's/.*"digest"[[:space:]]*:[[:space:]]*"\(sha256:[0-9a-f]\{64\}\)".*/\1/p' \
 	"$layout/index.json" | head -n 1)
@@ -44,6 +46,26 @@ cat >"$root/pin/50-pin.json" <<EOF
 {
   "configurationFileVersion": 2,
   "allowedImages": {"value": ["$digest"], "locked": true},
+  "auditLog": {"value": "stderr"}
+}
+EOF
+config=$(sed -n 's/.*"config"[^}]*"digest"[[:space:]]*:[[:space:]]*"\(sha256:[0-9a-f]\{64\}\)".*/\1/p' \
+	"$layout/blobs/sha256/${digest#sha256:}" | head -n 1)
+if [ -z "$config" ]; then
+	echo "prepare.sh: no config digest in the manifest $digest" >&2
+	exit 1
+fi
+cat >"$root/pin-named/50-pin.json" <<EOF
+{
+  "configurationFileVersion": 2,
+  "allowedImages": {"value": ["eci-t-pinned@$digest"], "locked": true},
+  "auditLog": {"value": "stderr"}
+}
+EOF
+cat >"$root/pin-config/50-pin.json" <<EOF
+{
+  "configurationFileVersion": 2,
+  "allowedImages": {"value": ["$config"], "locked": true},
   "auditLog": {"value": "stderr"}
 }
 EOF
