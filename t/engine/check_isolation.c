@@ -319,21 +319,36 @@ static void probe_path(char *buf, size_t size)
 	free(abs);
 }
 
-/* The policy of the runtime "eci-pol" gets FILE with @json, removed at exit. */
-static void set_policy(const char *json)
+/* $ENV/NAME in @buf: a file of the harness's directories (t/engine/run.sh). */
+static const char *harness_path(char *buf, size_t size, const char *env, const char *name)
 {
-	const char *dir = getenv("ECI_ENGINE_POLICY");
-	char path[4096];
+	const char *dir = getenv(env);
+
+	ck_assert_msg(dir && *dir, "%s is not set: run t/engine/run.sh", env);
+	snprintf(buf, size, "%s/%s", dir, name);
+	return buf;
+}
+
+/* @path (mode 0644, root's) holds @text until the test is over. */
+static void put_for_test(const char *path, const char *text)
+{
 	int fd;
 
-	ck_assert_msg(dir && *dir, "ECI_ENGINE_POLICY is not set: run t/engine/run.sh");
-	snprintf(path, sizeof(path), "%s/90-eci-test.json", dir);
 	undo("rm -f '%s'", path);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
-	ck_assert_int_eq(write_all(fd, json, strlen(json)), 0);
+	ck_assert_int_eq(write_all(fd, text, strlen(text)), 0);
 	ck_assert_int_eq(fchmod(fd, 0644), 0);
 	close(fd);
+}
+
+/* The policy of the runtime "eci-pol" gets FILE with @json, removed at exit. */
+static void set_policy(const char *json)
+{
+	char path[4096];
+
+	put_for_test(harness_path(path, sizeof(path), "ECI_ENGINE_POLICY", "90-eci-test.json"),
+		     json);
 }
 
 /* --- host paths keep host ownership --------------------------------------- */
@@ -1265,10 +1280,7 @@ END_TEST
 /* The audit log the next set_policy() names: "auditLog" JSON in @json, the file in @path. */
 static void audit_to(char *path, size_t size, char *json, size_t jsize)
 {
-	const char *run = getenv("ECI_ENGINE_RUN");
-
-	ck_assert_msg(run && *run, "ECI_ENGINE_RUN is not set: run t/engine/run.sh");
-	snprintf(path, size, "%s/audit.log", run);
+	harness_path(path, size, "ECI_ENGINE_RUN", "audit.log");
 	undo("rm -f '%s'", path);
 	unlink(path);
 	snprintf(json, jsize, "\"auditLog\": {\"value\": \"%s\"}", path);
@@ -1330,17 +1342,9 @@ END_TEST
 /* "eci-img" puts @name in config.json's annotations, as containerd would. */
 static void engine_names_image(const char *name)
 {
-	const char *run = getenv("ECI_ENGINE_RUN");
 	char path[4200];
-	int fd;
 
-	ck_assert_msg(run && *run, "ECI_ENGINE_RUN is not set: run t/engine/run.sh");
-	snprintf(path, sizeof(path), "%s/image-annotation", run);
-	undo("rm -f '%s'", path);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write_all(fd, name, strlen(name)), 0);
-	close(fd);
+	put_for_test(harness_path(path, sizeof(path), "ECI_ENGINE_RUN", "image-annotation"), name);
 }
 
 #define PIN "sha256:d16e5700d16e5700d16e5700d16e5700d16e5700d16e5700d16e5700d16e5700"

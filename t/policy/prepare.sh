@@ -33,42 +33,32 @@ for d in "$src"/*/; do
 	mkdir "$root/$name"
 	cp "$d"*.json "$root/$name/"
 done
-mkdir "$root/none" "$root/pin" "$root/pin-named" "$root/pin-config" "$root/mounts" \
-	"$root/blocked" "$root/blocked/sub" "$root/outside"
+mkdir "$root/none" "$root/mounts" "$root/blocked" "$root/blocked/sub" "$root/outside"
 
-digest=$(sed -n 's/.*"digest"[[:space:]]*:[[:space:]]*"\(sha256:[0-9a-f]\{64\}\)".*/\1/p' \
-	"$layout/index.json" | head -n 1)
-if [ -z "$digest" ]; then
-	echo "prepare.sh: no manifest digest in $layout/index.json" >&2
-	exit 1
-fi
-cat >"$root/pin/50-pin.json" <<EOF
+# pin NAME ENTRY: a scenario whose allowedImages is [ENTRY], locked.
+pin() {
+	mkdir "$root/$1"
+	cat >"$root/$1/50-pin.json" <<EOF
 {
   "configurationFileVersion": 2,
-  "allowedImages": {"value": ["$digest"], "locked": true},
+  "allowedImages": {"value": ["$2"], "locked": true},
   "auditLog": {"value": "stderr"}
 }
 EOF
-config=$(sed -n 's/.*"config"[^}]*"digest"[[:space:]]*:[[:space:]]*"\(sha256:[0-9a-f]\{64\}\)".*/\1/p' \
-	"$layout/blobs/sha256/${digest#sha256:}" | head -n 1)
-if [ -z "$config" ]; then
-	echo "prepare.sh: no config digest in the manifest $digest" >&2
-	exit 1
-fi
-cat >"$root/pin-named/50-pin.json" <<EOF
-{
-  "configurationFileVersion": 2,
-  "allowedImages": {"value": ["eci-t-pinned@$digest"], "locked": true},
-  "auditLog": {"value": "stderr"}
 }
-EOF
-cat >"$root/pin-config/50-pin.json" <<EOF
-{
-  "configurationFileVersion": 2,
-  "allowedImages": {"value": ["$config"], "locked": true},
-  "auditLog": {"value": "stderr"}
+
+# digest KEY FILE: the first sha256 digest after "KEY" in the JSON of FILE.
+digest() {
+	d=$(sed -n 's/.*"'"$1"'"[^]}]*"digest"[[:space:]]*:[[:space:]]*"\(sha256:[0-9a-f]\{64\}\)".*/\1/p' \
+		"$2" | head -n 1)
+	[ -n "$d" ] || { echo "prepare.sh: no $1 digest in $2" >&2; exit 1; }
+	echo "$d"
 }
-EOF
+manifest=$(digest manifests "$layout/index.json")
+config=$(digest config "$layout/blobs/sha256/${manifest#sha256:}")
+pin pin "$manifest"
+pin pin-named "eci-t-pinned@$manifest"
+pin pin-config "$config"
 cat >"$root/mounts/50-mounts.json" <<EOF
 {
   "configurationFileVersion": 2,
