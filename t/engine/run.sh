@@ -69,5 +69,5 @@ DOCKER_HOST="unix://$sock" ECI_RUNC_ROOT="$run/x/runtime-runc/moby" ECI_PREFIX="
 	"$stage/t/engine-tests"
 rc=$?
 echo "== escape catalogue (t/escape), four configurations"
-sh t/escape/run.sh "$stage" "unix://$sock" || rc=1
+sh t/escape/run.sh "$stage" "unix://$sock" "$run" || rc=1
 exit $rc
