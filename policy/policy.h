@@ -121,7 +121,8 @@ int policy_check_owner(const char *path, struct eci_err *e);
 
 /**
  * policy_audit() - one JSON line for a refusal or a downgrade
- * @action:  "refused" or "downgraded"
+ * @action:  "refused", "downgraded", or "unchecked" (a rule that could not
+ *           be applied: an engine that does not name the image)
  * @key:     the setting involved, or POL_NKEYS for none
  * @image:   the image, or NULL
  * @detail:  what happened
