@@ -40,6 +40,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "capset.h"
 #include "err.h"
 #include "spec.h"
 
@@ -98,10 +99,7 @@ int init_enter_root(struct spec *s, int rootfd, pid_t pid, struct eci_err *e);
  * its namespaces already joined) to exec; never returns */
 void init_workload(struct spec *s, int sock, int nest) __attribute__((noreturn));
 
-/* caps.c: capability sets as bit masks */
-uint64_t caps_default(void);
-uint64_t caps_all(void);
-int caps_parse(const char *flag, const char *name, uint64_t *mask, struct eci_err *e);
+/* caps.c: capability sets (capset.h) applied to a process */
 int caps_drop_bounding(uint64_t keep, struct eci_err *e);
 int caps_keep_across_setuid(struct eci_err *e);
 int caps_apply(uint64_t set, uint64_t ambient, bool root, struct eci_err *e);

@@ -29,8 +29,9 @@ json_t *load_json_fd(int fd, const char *what, struct eci_err *e);
 json_t *img_pick_manifest(int dirfd, const char *tag, struct eci_err *e);
 
 /* Read manifest, config and layers named by @desc under @dirfd (a layout or
- * the store); @verify: hash every blob against its digest. */
-int img_load_manifest(int dirfd, json_t *desc, bool verify, struct img *img, struct eci_err *e);
+ * the store); @verify (IMG_VERIFY_*): which blobs to hash against their digests. */
+int img_load_manifest(int dirfd, json_t *desc, unsigned verify, struct img *img,
+		      struct eci_err *e);
 
 /* arcload.c, cryptoload.c: load libarchive, libcrypto now (their
  * functions do it on first use). */

@@ -21,6 +21,11 @@
 
 #define IMG_MAX_LAYERS 128
 
+/* What loading an image hashes against the digests that name it. */
+#define IMG_VERIFY_META 1u	/* the manifest and the config, as they are parsed */
+#define IMG_VERIFY_LAYERS 2u	/* every layer blob */
+#define IMG_VERIFY_ALL (IMG_VERIFY_META | IMG_VERIFY_LAYERS)
+
 struct img {
 	char *name;		/* what the user asked for, for messages */
 	char digest[72];	/* "sha256:…" of the manifest */

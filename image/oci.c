@@ -45,6 +45,13 @@ int img_open_blob(int dirfd, const char *digest)
 	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
 }
 
+static void digest_text(const unsigned char *md, unsigned int mdlen, char out[72])
+{
+	strcpy(out, "sha256:");
+	for (unsigned int i = 0; i < mdlen && i < 32; i++)
+		sprintf(out + 7 + 2 * i, "%02x", md[i]);
+}
+
 /* sha256 of everything fd holds from offset 0, as "sha256:HEX". */
 int img_hash_fd(int fd, char out[72])
 {
@@ -77,9 +84,23 @@ int img_hash_fd(int fd, char out[72])
 	EVP_MD_CTX_free(ctx);
 	if (ret)
 		return ret;
-	strcpy(out, "sha256:");
-	for (unsigned int i = 0; i < mdlen; i++)
-		sprintf(out + 7 + 2 * i, "%02x", md[i]);
+	digest_text(md, mdlen, out);
+	return 0;
+}
+
+/* sha256 of @len bytes at @buf, as "sha256:HEX". */
+static int hash_buf(const void *buf, size_t len, char out[72])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
+		  EVP_DigestUpdate(ctx, buf, len) && EVP_DigestFinal_ex(ctx, md, &mdlen);
+
+	EVP_MD_CTX_free(ctx);
+	if (!ok)
+		return -EIO;
+	digest_text(md, mdlen, out);
 	return 0;
 }
 
@@ -119,23 +140,28 @@ static int open_verified(int dirfd, json_t *desc, const char *what, bool verify,
 	return steal_fd(fd);
 }
 
+static json_t *parse_json(const char *buf, size_t len, const char *what, struct eci_err *e)
+{
+	json_error_t je;
+	json_t *j = json_loadb(buf, len, 0, &je);
+
+	if (!j)
+		eci_fail(e, 0, "%s: invalid JSON at line %d column %d: %s", what, je.line,
+			 je.column, je.text);
+	return j;
+}
+
 json_t *load_json_any(int fd, const char *what, struct eci_err *e)
 {
 	_cleanup_free_ char *buf = NULL;
-	json_error_t je;
 	size_t len;
-	json_t *j;
 	int r = read_fd_all(fd, MAX_JSON, &buf, &len);
 
 	if (r < 0) {
 		eci_fail(e, -r, "read %s", what);
 		return NULL;
 	}
-	j = json_loadb(buf, len, 0, &je);
-	if (!j)
-		eci_fail(e, 0, "%s: invalid JSON at line %d column %d: %s", what, je.line,
-			 je.column, je.text);
-	return j;
+	return parse_json(buf, len, what, e);
 }
 
 json_t *load_json_fd(int fd, const char *what, struct eci_err *e)
@@ -150,14 +176,44 @@ json_t *load_json_fd(int fd, const char *what, struct eci_err *e)
 	return j;
 }
 
+/*
+ * A manifest or config: read once, and (@verify) hashed as read, so that
+ * what is parsed is exactly what was verified, even in a store or layout
+ * whose owner could rewrite a blob between a hash of the file and a read.
+ */
 static json_t *load_verified_json(int dirfd, json_t *desc, const char *what, bool verify,
 				  struct eci_err *e)
 {
-	_cleanup_close_ int fd = open_verified(dirfd, desc, what, verify, e);
+	const char *digest = json_string_value(json_object_get(desc, "digest"));
+	_cleanup_close_ int fd = open_verified(dirfd, desc, what, false, e);
+	_cleanup_free_ char *buf = NULL;
+	char got[72];
+	size_t len;
+	json_t *j;
+	int r;
 
 	if (fd < 0)
 		return NULL;
-	return load_json_fd(fd, what, e);
+	if ((r = read_fd_all(fd, MAX_JSON, &buf, &len)) < 0) {
+		eci_fail(e, -r, "read %s", what);
+		return NULL;
+	}
+	if (verify && (crypto_load(e) < 0 || (r = hash_buf(buf, len, got)) < 0)) {
+		if (r < 0)
+			eci_fail(e, -r, "%s: hash blob %s", what, digest);
+		return NULL;
+	}
+	if (verify && strcmp(got, digest)) {
+		eci_fail(e, 0, "%s: blob %s is corrupt (its content hashes to %s)", what, digest, got);
+		return NULL;
+	}
+	j = parse_json(buf, len, what, e);
+	if (j && !json_is_object(j)) {
+		json_decref(j);
+		eci_fail(e, 0, "%s: not a JSON object", what);
+		return NULL;
+	}
+	return j;
 }
 
 /* Copy a JSON array of strings into a NULL-terminated vector. */
@@ -290,21 +346,24 @@ static json_t *pick_manifest(json_t *index, const char *tag, struct eci_err *e)
 	return found;
 }
 
-int img_load_manifest(int dirfd, json_t *desc, bool verify, struct img *img, struct eci_err *e)
+int img_load_manifest(int dirfd, json_t *desc, unsigned verify, struct img *img,
+		      struct eci_err *e)
 {
+	bool meta = verify & IMG_VERIFY_META;
+
 	json_auto_t *manifest = NULL;
 	const char *mt = json_string_value(json_object_get(desc, "mediaType"));
 
 	if (mt && !strcmp(mt, MEDIA_INDEX))
 		return eci_fail(e, 0, "index.json: nested image indexes are not supported");
-	manifest = load_verified_json(dirfd, desc, "image manifest", verify, e);
+	manifest = load_verified_json(dirfd, desc, "image manifest", meta, e);
 	if (!manifest)
 		return -1;
 	snprintf(img->digest, sizeof(img->digest), "%s",
 		 json_string_value(json_object_get(desc, "digest")));
-	if (read_config(dirfd, manifest, img, verify, e) < 0)
+	if (read_config(dirfd, manifest, img, meta, e) < 0)
 		return -1;
-	return open_layers(dirfd, manifest, img, verify, e);
+	return open_layers(dirfd, manifest, img, verify & IMG_VERIFY_LAYERS, e);
 }
 
 json_t *img_pick_manifest(int dirfd, const char *tag, struct eci_err *e)
@@ -330,7 +389,7 @@ static int load_layout(int dirfd, const char *tag, struct img *img, struct eci_e
 
 	if (!desc)
 		return -1;
-	return img_load_manifest(dirfd, desc, true, img, e);
+	return img_load_manifest(dirfd, desc, IMG_VERIFY_ALL, img, e);
 }
 
 int img_load(const char *dir, const char *tag, struct img *img, struct eci_err *e)

@@ -286,15 +286,15 @@ int store_get_ref(struct store *st, const char *ref, char digest[72])
 	return 0;
 }
 
-int store_load(struct store *st, const char *digest, const char *name, struct img *img,
-	       struct eci_err *e)
+int store_load(struct store *st, const char *digest, const char *name, unsigned verify,
+	       struct img *img, struct eci_err *e)
 {
 	json_t *desc = json_pack("{s:s}", "digest", digest);
 	int r;
 
 	memset(img, 0, sizeof(*img));
 	img->name = strdup(name);
-	r = desc && img->name ? img_load_manifest(st->fd, desc, false, img, e)
+	r = desc && img->name ? img_load_manifest(st->fd, desc, verify, img, e)
 			      : eci_fail(e, ENOMEM, "image %s", name);
 	json_decref(desc);
 	if (r < 0) {
@@ -347,7 +347,7 @@ static int print_ref(struct store *st, const char *ref, const char *digest, void
 	struct eci_err e;
 	struct img img;
 
-	if (store_load(st, digest, ref, &img, &e) < 0)
+	if (store_load(st, digest, ref, 0, &img, &e) < 0)
 		return 0;
 	fprintf(ctx, "%-30.*s %-12s %-19.19s %8.1fMB  %.19s\n", (int)(colon - ref), ref, colon + 1,
 		digest + 7, img.size / 1e6, img.created[0] ? img.created : "-");
@@ -409,7 +409,7 @@ static int mark(struct store *st, const char *ref, const char *digest, void *ctx
 	struct img img;
 	int r;
 
-	if (store_load(st, digest, ref, &img, &e) < 0)
+	if (store_load(st, digest, ref, 0, &img, &e) < 0)
 		return keep_add(k, digest);
 	r = keep_add(k, digest);
 	r = r ? r : keep_add(k, img.config_digest);

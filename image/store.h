@@ -60,9 +60,12 @@ int store_has_blob(struct store *st, const char *digest);
 int store_set_ref(struct store *st, const char *ref, const char *digest, struct eci_err *e);
 int store_get_ref(struct store *st, const char *ref, char digest[72]);
 
-/* Open an image of the store by manifest digest (no re-hashing). */
-int store_load(struct store *st, const char *digest, const char *name, struct img *img,
-	       struct eci_err *e);
+/* Open an image of the store by manifest digest.  Blobs were verified when
+ * copied in; @verify (IMG_VERIFY_*) hashes them again now, for a caller
+ * that must know the digests for sure (a policy that pins one): the store
+ * is its owner's to write. */
+int store_load(struct store *st, const char *digest, const char *name, unsigned verify,
+	       struct img *img, struct eci_err *e);
 
 int store_list(struct store *st, FILE *out, struct eci_err *e);
 

@@ -3,7 +3,8 @@
  * launcher.h - eci-run's internal interfaces
  *
  * eci-run is the front end of the core (core.h) for people: its command
- * line becomes a spec (spec.c, env.c, security.c, enforce.c), the launcher's
+ * line becomes a spec (spec.c, env.c, security.c), which passes the policy's
+ * gate (admit.c), the launcher's
  * side of a run (container.c, helper.c, state.c, detach.c) starts the
  * core's first process and waits, and the other verbs (ps, stop, logs, rm,
  * gc, exec, image, policy, doctor) live here too.
@@ -128,9 +129,9 @@ int env_build(struct spec *s, const struct opts *o, struct eci_err *e);
 int security_build(struct spec *s, const struct opts *o, struct eci_err *e);
 int security_filter(struct spec *s, struct eci_err *e);
 
-/* enforce.c: the policy applied to the flags and the spec */
-int enforce_flags(struct spec *s, const struct opts *o, struct eci_err *e);
-int enforce_spec(struct spec *s, const struct opts *o, const char *image, struct eci_err *e);
+/* admit.c: the container at the policy's gate (policy_gate()), once the image
+ * and the capabilities are known; narrows s->caps to the ceiling */
+int admit(struct spec *s, const struct opts *o, struct eci_err *e);
 
 /* execcmd.c: eci-run exec [OPTIONS] NAME|ID CMD [ARG...] */
 int exec_main(int argc, char **argv);

@@ -76,6 +76,7 @@ static bool is_path(const char *name)
  */
 static int open_image(struct spec *s, const char *name, struct eci_err *e)
 {
+	unsigned verify = policy_images_pinned(&s->policy) ? IMG_VERIFY_META : 0;
 	char path[4096], digest[72];
 	const char *ref = NULL;
 
@@ -93,15 +94,16 @@ static int open_image(struct spec *s, const char *name, struct eci_err *e)
 		if (store_get_ref(&s->store, name, digest) < 0)
 			return eci_fail(e, 0, "image '%s': no such image (not a path, nor a name in "
 					"%s: see 'eci-run image ls')", name, s->store.path);
-		return store_load(&s->store, digest, name, &s->img, e);
+		return store_load(&s->store, digest, name, verify, &s->img, e);
 	}
 	if (store_get_ref(&s->store, ref ? ref : "", digest) == 0 && ref &&
-	    store_load(&s->store, digest, name, &s->img, e) == 0 && layout_current(path, digest))
+	    store_load(&s->store, digest, name, verify, &s->img, e) == 0 &&
+	    layout_current(path, digest))
 		return 0;
 	img_free(&s->img);
 	if (img_import(&s->store, path, ref, digest, e) < 0)
 		return -1;
-	return store_load(&s->store, digest, name, &s->img, e);
+	return store_load(&s->store, digest, name, verify, &s->img, e);
 }
 
 /* Slots of the store that hold every layer of the image unpacked. */
@@ -219,12 +221,11 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 		return eci_fail(e, 0, "%s: resource limits need a delegated cgroup v2 subtree, and eci "
 				"does not set them up yet; see 'eci-run doctor' for delegation",
 				o->memory ? "--memory" : o->pids_limit ? "--pids-limit" : "--cpus");
-	if (build_net(s, o, e) < 0 || load_policy(s, e) < 0 || enforce_flags(s, o, e) < 0 ||
-	    net_check_program(&s->net, e) < 0 || net_check_ports(&s->net, e) < 0)
+	if (build_net(s, o, e) < 0 || load_policy(s, e) < 0)
 		return -1;
 	if (open_image(s, o->image, e) < 0 || build_argv(s, o->cmd, e) < 0 ||
-	    env_build(s, o, e) < 0 || security_build(s, o, e) < 0 ||
-	    enforce_spec(s, o, o->image ? o->image : "default", e) < 0 ||
+	    env_build(s, o, e) < 0 || security_build(s, o, e) < 0 || admit(s, o, e) < 0 ||
+	    net_check_program(&s->net, e) < 0 || net_check_ports(&s->net, e) < 0 ||
 	    security_filter(s, e) < 0)
 		return -1;
 	s->workdir = o->workdir ? o->workdir : s->img.workdir ? s->img.workdir : "/";

@@ -385,15 +385,13 @@ int policy_load_user(struct policy *p, const char *path, struct eci_err *e)
 	return 0;
 }
 
-int policy_locked_flag(const struct policy *p, enum pol_key key, const char *flag,
-		       struct eci_err *e)
+const char *policy_image_pin(const char *entry)
 {
-	if (!p->v[key].locked)
-		return 0;
-	eci_fail(e, 0, "%s: \"%s\" is managed by your administrator (%s)", flag, pol_names[key],
-		 p->v[key].source);
-	policy_audit(p, "refused", key, NULL, e->msg);
-	return -1;
+	const char *at = strstr(entry, "@sha256:");
+
+	if (at)
+		return at + 1;
+	return strncmp(entry, "sha256:", 7) ? NULL : entry;
 }
 
 bool policy_list_match(char *const *list, const char *name)
@@ -440,6 +438,23 @@ json_t *policy_json(const struct policy *p)
 	return settings;
 }
 
+/*
+ * An allowedImages entry without a digest matches the name a user gives an
+ * image, which the user chooses: say so where the administrator looks.
+ */
+static void show_image_names(const struct policy *p, FILE *out)
+{
+	for (char *const *l = p->v[POL_ALLOWED_IMAGES].list; l && *l; l++) {
+		if (!strcmp(*l, "*") || policy_image_pin(*l))
+			continue;
+		fprintf(out, "\nNote: allowedImages entries without a digest (%s) match the name a "
+			"user gives an image, at import or by a tag: they cannot stop a user who "
+			"imports or tags images.  Only a pinned digest (NAME@sha256:..., "
+			"sha256:...) allows content.\n", *l);
+		return;
+	}
+}
+
 void policy_show(const struct policy *p, FILE *out)
 {
 	bool managed = false;
@@ -459,6 +474,7 @@ void policy_show(const struct policy *p, FILE *out)
 		free(text);
 		json_decref(v);
 	}
+	show_image_names(p, out);
 }
 
 void policy_free(struct policy *p)

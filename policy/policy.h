@@ -11,7 +11,7 @@
  * any container instead (policy_load fails, saying which file and why).
  * Then the user's $XDG_CONFIG_HOME/eci/settings.json ({"SETTING": V}) may
  * change what the administrator did not lock — a locked setting is kept,
- * with a warning — and last, flags: policy_locked_flag() turns a flag that
+ * with a warning — and last, flags: the gate (gate.c) turns a flag that
  * would change a locked setting into a refusal naming the setting and the
  * file that locks it.  Every refusal and every downgrade the policy forces
  * is written as one JSON line to the audit log (audit.c).
@@ -25,7 +25,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "err.h"
 
@@ -98,15 +100,8 @@ int policy_load_user(struct policy *p, const char *path, struct eci_err *e);
 /* $XDG_CONFIG_HOME/eci/settings.json (else ~/.config/eci/settings.json). */
 int policy_user_path(char *buf, size_t size);
 
-/**
- * policy_locked_flag() - refuse a flag that would change a locked setting
- * @flag: the flag as given ("--privileged", "--network host")
- *
- * Return: 0 if @key is not locked, else -1 with @e saying
- *         '--privileged: "allowPrivileged" is managed by your administrator (FILE)'.
- */
-int policy_locked_flag(const struct policy *p, enum pol_key key, const char *flag,
-		       struct eci_err *e);
+/* The digest an image entry pins ("sha256:HEX", "NAME@sha256:HEX"), or NULL. */
+const char *policy_image_pin(const char *entry);
 
 /* Does @list (glob patterns) allow @name?  fnmatch(3), "*" for all. */
 bool policy_list_match(char *const *list, const char *name);
@@ -126,7 +121,8 @@ int policy_check_owner(const char *path, struct eci_err *e);
 
 /**
  * policy_audit() - one JSON line for a refusal or a downgrade
- * @action:  "refused" or "downgraded"
+ * @action:  "refused", "downgraded", or "unchecked" (a rule that could not
+ *           be applied: an engine that does not name the image)
  * @key:     the setting involved, or POL_NKEYS for none
  * @image:   the image, or NULL
  * @detail:  what happened
@@ -134,7 +130,87 @@ int policy_check_owner(const char *path, struct eci_err *e);
 void policy_audit(const struct policy *p, const char *action, enum pol_key key,
 		  const char *image, const char *detail);
 
-/* gate.c: what a container may have mounted from the host */
+/* gate.c: the one gate of both front ends (see its Theory of Operation) */
+
+/* Capabilities asked for by one flag, or by one set of config.json. */
+struct pol_caps {
+	const char *flag;	/* "--cap-add ALL", "config.json process.capabilities.ambient" */
+	uint64_t caps;
+	bool by_name;		/* named by the user (--cap-add): refused above the ceiling,
+				 * never narrowed */
+};
+
+/* A host namespace a container would share. */
+struct pol_host_ns {
+	const char *ns;		/* "network", "pid", "ipc", "uts", "mount" */
+	const char *flag;	/* "--network host", "config.json" */
+};
+
+/* A port published on the host. */
+struct pol_port {
+	const char *ip;		/* the host address */
+	const char *flag;	/* "-p 0.0.0.0:8080:80" */
+};
+
+/* A flag that would override, for this container, a setting the administrator may lock. */
+struct pol_override {
+	enum pol_key key;	/* POL_SECCOMP (@s) or POL_NNP (@b) */
+	const char *flag;	/* "--security-opt seccomp=unconfined" */
+	const char *s;
+	bool b;
+};
+
+/* A host object to be mounted, opened once: the object judged is the one mounted. */
+struct pol_mount {
+	int fd;			/* O_PATH */
+	const char *flag;	/* "-v /a:/b", "mount /a" */
+};
+
+/*
+ * One container as the gate sees it, filled by its front end.  Arrays
+ * belong to the caller; every count may be 0.
+ */
+struct pol_request {
+	const char *image;		/* the name asked for, or NULL when the front end
+					 * was told none (an engine that passes no name) */
+	const char *digest;		/* "sha256:…" of its manifest, or NULL; filled only
+					 * as far as the front end knows it for sure */
+	const char *config_digest;	/* "sha256:…" of its config, or NULL; the same */
+	const char *privileged;		/* the flag that asks for every capability, or NULL */
+	const struct pol_caps *asks;	/* capabilities asked for, flag by flag */
+	size_t nasks;
+	uint64_t caps;			/* in: the set the container would hold;
+					 * out: that set within the ceiling */
+	const struct pol_host_ns *host_ns;
+	size_t nhost_ns;
+	const char *network;		/* the network mode asked for, or NULL (the engine's) */
+	const char *network_flag;	/* "--network pasta" */
+	const struct pol_port *ports;
+	size_t nports;
+	const struct pol_override *overrides;
+	size_t noverrides;
+	const struct pol_mount *mounts;
+	size_t nmounts;
+	pid_t engine;			/* eci-runc: the process that runs it, whose
+					 * engine must not listen on TCP without TLS; 0: none */
+};
+
+/**
+ * policy_gate() - may this container be made?  The one check of both front ends
+ * @p: the effective policy
+ * @r: the container; @r->caps is narrowed to the capability ceiling
+ * @e: the refusal, in the words of policy_refuse()
+ *
+ * Every refusal and every narrowing is audited.  Runs before any namespace
+ * exists.
+ * Return: 0 or -1.
+ */
+int policy_gate(const struct policy *p, struct pol_request *r, struct eci_err *e);
+
+/* Does allowedImages (or dockerSocketMount.imageList) pin an image by
+ * digest?  Then the front end must prove the image's digests before
+ * policy_gate() (eci-run re-hashes them). */
+bool policy_images_pinned(const struct policy *p);
 
 /* The path the kernel gives for @fd (readlink of /proc/self/fd/N). */
 int policy_fd_path(int fd, char *buf, size_t size);
@@ -150,34 +226,6 @@ bool policy_path_under(const char *path, const char *dir);
  */
 int policy_refuse(const struct policy *p, enum pol_key k, const char *what, const char *image,
 		  struct eci_err *e);
-
-/**
- * policy_check_mount() - may the host object @fd be mounted into a container?
- * @fd:    the source, opened once (O_PATH): the checked object is the mounted one
- * @flag:  what was asked, for the message ("-v /a:/b", "mount /a:/b")
- * @image: the container's image, for dockerSocketMount.imageList (may be NULL)
- * @en:    the engines of this host (policy_engines_scan()), or NULL
- *
- * Refuses (audited) a source that is, holds or is under a path of
- * blockedMounts, or that is or holds an engine's listening socket.
- * Return: 0 or -1.
- */
-/**
- * policy_check_host_ns() - may a container share a namespace of the host's?
- * @ns:    "network", "pid", "ipc", "uts", "mount", "cgroup"
- * @flag:  what asked for it ("--network host", "config.json")
- * @image: the container's image, for the audit (may be NULL)
- *
- * Never under enhancedContainerIsolation; without it, only where
- * allowHostNamespaces says so.  Refusals are audited.
- * Return: 0 or -1.
- */
-int policy_check_host_ns(const struct policy *p, const char *ns, const char *flag,
-			 const char *image, struct eci_err *e);
-
-struct engines;
-int policy_check_mount(const struct policy *p, int fd, const char *flag, const char *image,
-		       const struct engines *en, struct eci_err *e);
 
 /* For the fuzzer: defaults, then one administrator file held in memory. */
 int policy_defaults(struct policy *p);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * config.c - config.json into eci's spec, with eci's rules applied
+ * config.c - config.json into eci's spec, and into the policy's request
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,8 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cleanup.h"
-#include "engine.h"
 #include "runc.h"
 
 static const char *const standard[] = {
@@ -40,9 +38,13 @@ static bool has_option(json_t *opts, const char *o)
 	return false;
 }
 
-/* Host namespaces and namespace paths are refused; a user namespace of
- * the engine's is ignored: eci always makes its own. */
-static int check_namespaces(const struct policy *p, json_t *list, struct eci_err *e)
+/*
+ * A namespace path is refused: eci-runc never joins another's namespace.
+ * A namespace left out is the host's, which the policy's gate judges
+ * (rc->host_ns); a user namespace of the engine's is ignored: eci always
+ * makes its own.
+ */
+static int check_namespaces(struct rconfig *rc, json_t *list, struct eci_err *e)
 {
 	static const char *const needed[] = { "mount", "pid", "ipc", "uts", "network" };
 	size_t i;
@@ -56,26 +58,85 @@ static int check_namespaces(const struct policy *p, json_t *list, struct eci_err
 					"enhanced container isolation", type,
 					json_string_value(json_object_get(ns, "path")));
 	}
+	rc->nhost_ns = 0;
 	for (size_t k = 0; k < sizeof(needed) / sizeof(needed[0]); k++) {
 		bool found = false;
 
 		json_array_foreach(list, i, ns)
 			found |= !strcmp(json_string_value(json_object_get(ns, "type")) ?: "", needed[k]);
-		/* eci-runc always makes them: a policy that would let the
-		 * host's be shared still gets none */
-		if (!found && policy_check_host_ns(p, needed[k], "config.json", NULL, e) == 0)
-			return eci_fail(e, 0, "config.json: the host %s namespace: eci-runc always "
-					"gives a container its own", needed[k]);
 		if (!found)
-			return -1;
+			rc->host_ns[rc->nhost_ns++] = (struct pol_host_ns){ .ns = needed[k],
+									    .flag = "config.json" };
 	}
 	return 0;
 }
 
-static int process(json_t *p, struct spec *s, struct eci_err *e)
+/*
+ * Every set of process.capabilities asks for what it lists: the gate
+ * judges each against the ceiling (one that holds a capability only in
+ * its ambient set still asked for it).  The container holds the bounding
+ * set (core/caps.c derives the others from it).
+ */
+static void capabilities(struct rconfig *rc, struct spec *s, json_t *caps)
+{
+	static const char *const sets[RUNC_CAP_SETS][2] = {
+		{ "bounding", "config.json process.capabilities.bounding" },
+		{ "effective", "config.json process.capabilities.effective" },
+		{ "inheritable", "config.json process.capabilities.inheritable" },
+		{ "permitted", "config.json process.capabilities.permitted" },
+		{ "ambient", "config.json process.capabilities.ambient" },
+	};
+	struct eci_err ignored;
+
+	for (size_t k = 0; k < RUNC_CAP_SETS; k++) {
+		struct pol_caps *a = &rc->cap_ask[k];
+		size_t i;
+		json_t *v;
+
+		*a = (struct pol_caps){ .flag = sets[k][1] };
+		json_array_foreach(json_object_get(caps, sets[k][0]), i, v) {
+			uint64_t m;
+
+			/* a name this kernel does not know cannot be held: ignored */
+			if (json_is_string(v) &&
+			    caps_parse("capability", json_string_value(v), &m, &ignored) == 0)
+				a->caps |= m;
+		}
+	}
+	s->caps = rc->cap_ask[0].caps;
+}
+
+/*
+ * The image's identity, where the engine passes it: containerd's name
+ * for it, else the OCI reference annotation; a digest is taken when the
+ * name carries one (NAME@sha256:HEX).  dockerd 20.10 passes neither.
+ */
+static void image_identity(struct rconfig *rc, json_t *annotations)
+{
+	static const char *const keys[] = { "io.containerd.image.name",
+					    "org.opencontainers.image.ref.name" };
+	const char *name = NULL, *at;
+
+	rc->image[0] = rc->image_digest[0] = '\0';
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]) && !name; k++) {
+		name = json_string_value(json_object_get(annotations, keys[k]));
+		name = name && *name ? name : NULL;
+	}
+	if (!name)
+		return;
+	at = strstr(name, "@sha256:");
+	if (at && strlen(at + 8) == 64 && strspn(at + 8, "0123456789abcdef") == 64)
+		snprintf(rc->image_digest, sizeof(rc->image_digest), "%s", at + 1);
+	else
+		at = NULL;
+	snprintf(rc->image, sizeof(rc->image), "%.*s", at ? (int)(at - name) : (int)strlen(name),
+		 name);
+}
+
+static int process(struct rconfig *rc, json_t *p, struct spec *s, struct eci_err *e)
 {
 	json_t *args = json_object_get(p, "args"), *env = json_object_get(p, "env"), *v;
-	json_t *user = json_object_get(p, "user"), *bnd;
+	json_t *user = json_object_get(p, "user");
 	static char userbuf[64];
 	size_t i;
 
@@ -98,14 +159,7 @@ static int process(json_t *p, struct spec *s, struct eci_err *e)
 	s->tty = json_is_true(json_object_get(p, "terminal"));
 	s->interactive = true;	/* the shim's stdin is the container's */
 	s->no_new_privs = s->no_new_privs || json_is_true(json_object_get(p, "noNewPrivileges"));
-	s->caps = 0;
-	bnd = json_object_get(json_object_get(p, "capabilities"), "bounding");
-	json_array_foreach(bnd, i, v) {
-		uint64_t m;
-
-		if (json_is_string(v) && caps_parse("capability", json_string_value(v), &m, e) == 0)
-			s->caps |= m;
-	}
+	capabilities(rc, s, json_object_get(p, "capabilities"));
 	return user_check(s->user, e);
 }
 
@@ -158,47 +212,46 @@ static int one_mount(struct rconfig *rc, struct spec *s, json_t *m, struct eci_e
 }
 
 /*
- * ECI's promise that the engine's API is never on the network without
- * TLS: a dockerd that runs this container and listens on TCP without
- * client verification gives root to anyone who reaches the port, so
- * eci-runc refuses to serve it unless the administrator said otherwise.
+ * The policy's gate (policy/gate.c), once create has told the container's
+ * own storage from other host paths (classify()): capabilities, host
+ * namespaces and the image from config.json, the host paths to be bound,
+ * and the engine that runs us (getppid()), which must not listen on TCP
+ * without TLS.  Then what is eci-runc's own: it cannot share a host
+ * namespace even where the policy would, and it builds the seccomp
+ * filter against the capabilities the gate left.
  */
-static int check_exposure(const struct spec *s, const struct engines *en, struct eci_err *e)
-{
-	const struct eng_tcp *t;
-	char what[300];
-
-	if (s->policy.v[POL_EXPOSE_TCP].b || !(t = policy_engine_exposed(en, getppid())))
-		return 0;
-	snprintf(what, sizeof(what), "the engine (dockerd, pid %d) listens on tcp %s without TLS "
-		 "client verification: no container is created for it under enhanced container "
-		 "isolation", (int)t->pid, t->addr);
-	return policy_refuse(&s->policy, POL_EXPOSE_TCP, what, NULL, e);
-}
-
 int runc_check_host(struct rconfig *rc, struct spec *s, struct eci_err *e)
 {
-	_cleanup_free_ struct engines *en = calloc(1, sizeof(*en));
+	static struct pol_mount mounts[RUNC_MAX_BINDS];
+	static char flags[RUNC_MAX_BINDS][PATH_MAX + 16];
+	struct pol_request r = {
+		.image = rc->image[0] ? rc->image : NULL,
+		.digest = rc->image_digest[0] ? rc->image_digest : NULL,
+		.asks = rc->cap_ask, .nasks = RUNC_CAP_SETS, .caps = s->caps,
+		.host_ns = rc->host_ns, .nhost_ns = rc->nhost_ns,
+		.mounts = mounts, .engine = getppid(),
+	};
 	bool volume = false;
 
-	if (!en)
-		return eci_fail(e, ENOMEM, "engines");
-	if (policy_engines_scan(en, e) < 0 || check_exposure(s, en, e) < 0)
-		return -1;
 	for (size_t i = 0; i < rc->nbinds; i++) {
 		struct rbind *b = &rc->bind[i];
-		char flag[PATH_MAX + 16];
 
 		if (b->kind == RBIND_STORAGE) {
 			if (b->dir && !b->ro)
 				volume = true;
 			continue;	/* this container's own files and volumes */
 		}
-		snprintf(flag, sizeof(flag), "mount %.4000s", b->src);
-		if (policy_check_mount(&s->policy, b->fd, flag, NULL, en, e) < 0)
-			return -1;
+		snprintf(flags[r.nmounts], sizeof(flags[0]), "mount %.4000s", b->src);
+		mounts[r.nmounts] = (struct pol_mount){ .fd = b->fd, .flag = flags[r.nmounts] };
+		r.nmounts++;
 		rc->setid_guard |= !b->ro;
 	}
+	if (policy_gate(&s->policy, &r, e) < 0)
+		return -1;
+	if (rc->nhost_ns)
+		return eci_fail(e, 0, "config.json: the host %s namespace: eci-runc always gives a "
+				"container its own", rc->host_ns[0].ns);
+	s->caps = r.caps;
 	/*
 	 * A writable named volume is idmapped: what container root leaves
 	 * there is host root's on disk, and outlives the container.  So no
@@ -209,46 +262,13 @@ int runc_check_host(struct rconfig *rc, struct spec *s, struct eci_err *e)
 	if (volume) {
 		rc->setid_guard = true;
 		if (s->caps & (1ULL << CAP_SETFCAP))
-			policy_audit(&s->policy, "downgraded", POL_NKEYS, NULL, "engine container "
+			policy_audit(&s->policy, "downgraded", POL_NKEYS, r.image, "engine container "
 				     "with a writable volume: CAP_SETFCAP dropped");
 		s->caps &= ~(1ULL << CAP_SETFCAP);
 	}
-	return rc->setid_guard ? sc_build_setid_guard(&s->setid_guard, e) : 0;
-}
-
-/*
- * allowPrivileged and allowedCapabilities, as for eci-run: a container asking
- * for every capability (--privileged) is refused when the policy forbids
- * it; capabilities above the ceiling are dropped, and the drop audited.
- */
-static int check_privileges(struct spec *s, struct eci_err *e)
-{
-	const struct policy *p = &s->policy;
-	uint64_t ceiling = 0;
-
-	/* docker run --privileged lists every capability it knows; nothing
-	 * else asks for CAP_SYS_MODULE together with CAP_SYS_ADMIN. */
-	bool privileged = (s->caps & (1ULL << CAP_SYS_ADMIN)) && (s->caps & (1ULL << CAP_SYS_MODULE));
-
-	if (privileged && !p->v[POL_ALLOW_PRIVILEGED].b) {
-		eci_fail(e, 0, "--privileged is not allowed under enhanced container isolation "
-			 "(\"allowPrivileged\", %s)", p->v[POL_ALLOW_PRIVILEGED].source);
-		policy_audit(p, "refused", POL_ALLOW_PRIVILEGED, NULL, e->msg);
+	if (rc->setid_guard && sc_build_setid_guard(&s->setid_guard, e) < 0)
 		return -1;
-	}
-	for (char *const *c = p->v[POL_ALLOWED_CAPS].list; c && *c; c++) {
-		uint64_t m;
-
-		if (caps_parse("allowedCapabilities", *c, &m, e) < 0)
-			return -1;
-		ceiling |= m;
-	}
-	if (s->caps & ~ceiling) {
-		s->caps &= ceiling;
-		policy_audit(p, "downgraded", POL_ALLOWED_CAPS, NULL,
-			     "engine container: capabilities outside the ceiling dropped");
-	}
-	return 0;
+	return sc_default(s->caps, &s->seccomp, e);
 }
 
 static int resources(struct rconfig *rc, json_t *linux_, struct eci_err *e)
@@ -287,14 +307,13 @@ int runc_load_config(struct rconfig *rc, struct spec *s, struct eci_err *e)
 		 json_string_value(json_object_get(cfg, "hostname")) ?: s->id);
 	s->mnt.read_only = rc->readonly_root;
 	s->mnt.engine = true;
-	if (check_namespaces(&s->policy, json_object_get(linux_, "namespaces"), e) < 0 ||
-	    process(json_object_get(cfg, "process"), s, e) < 0 || resources(rc, linux_, e) < 0)
+	if (check_namespaces(rc, json_object_get(linux_, "namespaces"), e) < 0 ||
+	    process(rc, json_object_get(cfg, "process"), s, e) < 0 || resources(rc, linux_, e) < 0)
 		return -1;
+	image_identity(rc, json_object_get(cfg, "annotations"));
 	json_array_foreach(json_object_get(cfg, "mounts"), i, m)
 		if (one_mount(rc, s, m, e) < 0)
 			return -1;
 	rc->hooks = json_incref(json_object_get(cfg, "hooks"));
-	if (check_privileges(s, e) < 0)
-		return -1;
-	return sc_default(s->caps, &s->seccomp, e);
+	return 0;
 }

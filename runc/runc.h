@@ -13,15 +13,18 @@
  *     through idmapped mounts, and the root file system overlay is rebuilt
  *     over idmapped layers (an overlay cannot be idmapped itself); every
  *     other host path keeps its host ownership (create.c, classify());
- *   - host namespaces and namespace paths are refused;
- *   - capabilities never exceed what config.json lists, and stay inside the
+ *   - namespace paths are refused, and host namespaces too (the policy's
+ *     gate says why, policy/gate.c);
+ *   - capabilities never exceed what config.json lists nor the policy's
+ *     ceiling (the gate judges all five sets), and stay inside the
  *     user namespace; eci's own system view (masked and read-only paths,
  *     locked mounts) and its default seccomp profile apply in all cases,
  *     --privileged included; the engine's profile cannot loosen it;
  *   - mounts of an engine's socket (recognised by what it is) and of
  *     blockedMounts are refused, through the gate both front ends share
  *     (policy/gate.c); so is serving an engine that listens on TCP
- *     without TLS (exposeDockerAPIOnTCP2375).
+ *     without TLS (exposeDockerAPIOnTCP2375), and an image that
+ *     allowedImages does not list, where the engine names it.
  * The container is built by the same code as eci-run's (core/: pid 1, the
  * nested namespaces, caps, seccomp, the steps of an exec; mounts/); what
  * differs is the front end, the state under --root, the engine's storage
@@ -44,6 +47,7 @@
 
 #define RUNC_POOL_USER "eci-engine"
 #define RUNC_MAX_BINDS 64
+#define RUNC_CAP_SETS 5		/* bounding, effective, inheritable, permitted, ambient */
 
 /*
  * What a bind mount's source is (create.c, classify()): the container's own
@@ -80,6 +84,12 @@ struct rconfig {
 	char pidfile[4096];	/* --pid-file */
 	bool setid_guard;	/* a writable host path is mounted: no set-id bits */
 	int lock_fd;		/* state dir's lock, held while create runs */
+	/* what the policy's gate judges (runc_check_host()) */
+	struct pol_caps cap_ask[RUNC_CAP_SETS];	/* process.capabilities, set by set */
+	struct pol_host_ns host_ns[8];		/* namespaces config.json leaves the host's */
+	size_t nhost_ns;
+	char image[1024];	/* the engine's name for the image (annotations), or "" */
+	char image_digest[72];	/* the digest that name carries, or "" */
 };
 
 /* What state.json records of a created container. */
@@ -100,10 +110,10 @@ extern bool runc_log_json;
 void runc_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void runc_warn(const char *msg);	/* eci_warn_hook */
 
-/* runc/config.c: config.json -> spec + engine parts; refusals here */
+/* runc/config.c: config.json -> spec + engine parts + the gate's request */
 int runc_load_config(struct rconfig *rc, struct spec *s, struct eci_err *e);
-/* The host around the container: the engine's exposure on TCP, and the
- * bind sources that are not the container's storage (after classify()). */
+/* The policy's gate for this container (policy_gate()), once classify() has
+ * told its storage from other host paths; then its seccomp filter. */
 int runc_check_host(struct rconfig *rc, struct spec *s, struct eci_err *e);
 
 /* runc/state.c */

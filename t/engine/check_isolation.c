@@ -6,8 +6,9 @@
  * cannot be swapped between check and mount, docker exec cannot be
  * hijacked and lands in the container's cgroup, the cgroup namespace is
  * the container's own, a killed create leaves nothing, kill checks the
- * process's identity, an engine on TCP without TLS is refused, and
- * filesharingAllowedDirectories shares a user's directory as that user.
+ * process's identity, an engine on TCP without TLS is refused,
+ * filesharingAllowedDirectories shares a user's directory as that user,
+ * and the policy's capability ceiling and allowedImages hold.
  *
  * Every test builds its host fixture itself and registers with undo() how
  * to remove it, so that it goes even when the test fails.
@@ -318,21 +319,36 @@ static void probe_path(char *buf, size_t size)
 	free(abs);
 }
 
-/* The policy of the runtime "eci-pol" gets FILE with @json, removed at exit. */
-static void set_policy(const char *json)
+/* $ENV/NAME in @buf: a file of the harness's directories (t/engine/run.sh). */
+static const char *harness_path(char *buf, size_t size, const char *env, const char *name)
 {
-	const char *dir = getenv("ECI_ENGINE_POLICY");
-	char path[4096];
+	const char *dir = getenv(env);
+
+	ck_assert_msg(dir && *dir, "%s is not set: run t/engine/run.sh", env);
+	snprintf(buf, size, "%s/%s", dir, name);
+	return buf;
+}
+
+/* @path (mode 0644, root's) holds @text until the test is over. */
+static void put_for_test(const char *path, const char *text)
+{
 	int fd;
 
-	ck_assert_msg(dir && *dir, "ECI_ENGINE_POLICY is not set: run t/engine/run.sh");
-	snprintf(path, sizeof(path), "%s/90-eci-test.json", dir);
 	undo("rm -f '%s'", path);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
-	ck_assert_int_eq(write_all(fd, json, strlen(json)), 0);
+	ck_assert_int_eq(write_all(fd, text, strlen(text)), 0);
 	ck_assert_int_eq(fchmod(fd, 0644), 0);
 	close(fd);
+}
+
+/* The policy of the runtime "eci-pol" gets FILE with @json, removed at exit. */
+static void set_policy(const char *json)
+{
+	char path[4096];
+
+	put_for_test(harness_path(path, sizeof(path), "ECI_ENGINE_POLICY", "90-eci-test.json"),
+		     json);
 }
 
 /* --- host paths keep host ownership --------------------------------------- */
@@ -1259,6 +1275,114 @@ END_TEST
  * Not listed: the user's files appear as nobody and the directory is not
  * writable.
  */
+/* --- policy: the capability ceiling, allowedImages ------------------------ */
+
+/* The audit log the next set_policy() names: "auditLog" JSON in @json, the file in @path. */
+static void audit_to(char *path, size_t size, char *json, size_t jsize)
+{
+	harness_path(path, size, "ECI_ENGINE_RUN", "audit.log");
+	undo("rm -f '%s'", path);
+	unlink(path);
+	snprintf(json, jsize, "\"auditLog\": {\"value\": \"%s\"}", path);
+}
+
+/* The audit log holds a line with each of @words. */
+static void audited(const char *path, const char *const *words)
+{
+	char *log = NULL;
+
+	ck_assert_msg(read_all_at(AT_FDCWD, path, 1 << 20, &log, NULL) == 0, "no audit log %s",
+		      path);
+	for (const char *const *w = words; *w; w++)
+		ck_assert_msg(strstr(log, *w), "the audit log lacks '%s': %s", *w, log);
+	free(log);
+}
+
+/*
+ * allowPrivileged false: nothing beyond Docker's default set, whichever
+ * flag asks: --privileged, --cap-add ALL with a drop (which passed when
+ * only SYS_ADMIN and SYS_MODULE together counted as privileged), one
+ * --cap-add.  Each refusal names the capability, the setting and the file
+ * that locks it, and is audited; the default set runs.  With privileges
+ * allowed (the default policy), the same --cap-add ALL still runs.
+ */
+START_TEST(capability_ceiling)
+{
+	static const char *const words[] = { "\"action\":\"refused\"",
+					     "\"setting\":\"allowPrivileged\"", "CAP_NET_ADMIN",
+					     NULL };
+	char audit[4200], alog[4300], json[8800], file[4200], want[8400];
+
+	audit_to(audit, sizeof(audit), alog, sizeof(alog));
+	snprintf(json, sizeof(json), "{\"allowPrivileged\": {\"value\": false, \"locked\": true}, "
+		 "%s}\n", alog);
+	set_policy(json);
+	snprintf(file, sizeof(file), "in config.json process.capabilities.bounding: "
+		 "\"allowPrivileged\" is managed by your administrator (%s/90-eci-test.json)",
+		 getenv("ECI_ENGINE_POLICY"));
+	snprintf(want, sizeof(want), "capability CAP_DAC_READ_SEARCH %s", file);
+	expect("run --rm --runtime eci-pol --network none --cap-add ALL --cap-drop SYS_MODULE "
+	       IMG " true", 125, NULL, want);
+	expect("run --rm --runtime eci-pol --network none --privileged " IMG " true", 125, NULL,
+	       want);
+	snprintf(want, sizeof(want), "capability CAP_NET_ADMIN %s", file);
+	expect("run --rm --runtime eci-pol --network none --cap-add NET_ADMIN " IMG " true", 125,
+	       NULL, want);
+	audited(audit, words);
+	expect("run --rm --runtime eci-pol --network none " IMG " grep CapBnd /proc/self/status",
+	       0, "00000000a80425fb", NULL);
+	expect("run --rm --runtime eci-pol --network none --cap-drop ALL --cap-add CHOWN " IMG
+	       " grep CapBnd /proc/self/status", 0, "0000000000000001", NULL);
+	set_policy("{}\n");
+	expect("run --rm --runtime eci-pol --network none --cap-add ALL --cap-drop SYS_MODULE "
+	       IMG " true", 0, NULL, NULL);
+}
+END_TEST
+
+/* "eci-img" puts @name in config.json's annotations, as containerd would. */
+static void engine_names_image(const char *name)
+{
+	char path[4200];
+
+	put_for_test(harness_path(path, sizeof(path), "ECI_ENGINE_RUN", "image-annotation"), name);
+}
+
+#define PIN "sha256:d16e5700d16e5700d16e5700d16e5700d16e5700d16e5700d16e5700d16e5700"
+
+/*
+ * allowedImages, where the engine names the image (annotations): a name
+ * against the patterns, a pin only against a digest the engine gives.  An
+ * engine that names nothing (dockerd 20.10) cannot be judged: the
+ * container runs, and the audit log says allowedImages was not applied.
+ */
+START_TEST(allowed_images_by_engine_identity)
+{
+	static const char *const unchecked[] = { "\"action\":\"unchecked\"",
+						 "\"setting\":\"allowedImages\"", NULL };
+	char audit[4200], alog[4300], json[8800], want[8400];
+
+	audit_to(audit, sizeof(audit), alog, sizeof(alog));
+	snprintf(json, sizeof(json), "{\"allowedImages\": {\"value\": [\"eci-default:*\"], "
+		 "\"locked\": true}, %s}\n", alog);
+	set_policy(json);
+	engine_names_image("docker.io/library/alpine:3");
+	snprintf(want, sizeof(want), "image docker.io/library/alpine:3: \"allowedImages\" is "
+		 "managed by your administrator (%s/90-eci-test.json)", getenv("ECI_ENGINE_POLICY"));
+	expect("run --rm --runtime eci-img --network none " IMG " true", 125, NULL, want);
+	engine_names_image("eci-default");	/* eci-default:latest */
+	expect("run --rm --runtime eci-img --network none " IMG " echo ran", 0, "ran", NULL);
+	snprintf(json, sizeof(json), "{\"allowedImages\": {\"value\": [\"eci-default@" PIN "\"], "
+		 "\"locked\": true}, %s}\n", alog);
+	set_policy(json);
+	expect("run --rm --runtime eci-img --network none " IMG " true", 125, NULL,
+	       "image eci-default: \"allowedImages\" is managed by your administrator");
+	engine_names_image("another-name@" PIN);
+	expect("run --rm --runtime eci-img --network none " IMG " echo ran", 0, "ran", NULL);
+	expect("run --rm --runtime eci-pol --network none " IMG " echo ran", 0, "ran", NULL);
+	audited(audit, unchecked);
+}
+END_TEST
+
 /*
  * Host namespaces: refused under enhanced container isolation, naming the
  * setting (check_engine.c); with it off and allowHostNamespaces on, the
@@ -1387,6 +1511,8 @@ Suite *isolation_suite(void)
 	tcase_add_test(tc, tcp_exposed_engine_refused);
 	tcase_add_test(tc, filesharing_allowed_directories);
 	tcase_add_test(tc, host_namespace_without_eci);
+	tcase_add_test(tc, capability_ceiling);
+	tcase_add_test(tc, allowed_images_by_engine_identity);
 	suite_add_tcase(s, tc);
 	return s;
 }

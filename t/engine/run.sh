@@ -5,7 +5,7 @@
 # socket, --iptables=false --bridge=none) with STAGE/bin/eci-runc registered
 # as the runtime "eci", and the test build of it (STAGE/t/eci-runc-policytest,
 # reading its policy from a root-owned directory the tests write to) as
-# "eci-pol"; imports the default image's layer as eci-default, runs
+# "eci-pol", and the same given an image name in config.json as "eci-img"; imports the default image's layer as eci-default, runs
 # STAGE/t/engine-tests, then the escape catalogue, and always stops dockerd
 # (and the second one the exposure test starts, t/engine/tcp-engine.sh).
 set -u
@@ -36,9 +36,24 @@ chmod 0644 "$run/policy/"*.json
 printf '#!/bin/sh\nexec env ECI_POLICY_DIR=%s %s/t/eci-runc-policytest "$@"\n' \
 	"$run/policy" "$stage" > "$run/eci-pol"
 chmod 0755 "$run/eci-pol"
+# "eci-img": eci-pol told the image's identity in config.json's annotations,
+# as an engine such as containerd tells it (dockerd 20.10 tells none): the
+# name in $run/image-annotation, when a test wrote one.
+cat > "$run/eci-img" <<EOF
+#!/bin/sh
+b= prev=
+for a in "\$@"; do [ "\$prev" = --bundle ] && b=\$a; prev=\$a; done
+if [ -n "\$b" ] && [ -s "$run/image-annotation" ]; then
+	n=\$(cat "$run/image-annotation")
+	sed -i "1s|^{|{\\"annotations\\":{\\"io.containerd.image.name\\":\\"\$n\\"},|" "\$b/config.json"
+fi
+exec "$run/eci-pol" "\$@"
+EOF
+chmod 0755 "$run/eci-img"
 dockerd --data-root "$dir/data" --exec-root "$run/x" --pidfile "$run/docker.pid" \
 	-H "unix://$sock" --iptables=false --bridge=none --ip-forward=false \
 	--add-runtime "eci=$stage/bin/eci-runc" --add-runtime "eci-pol=$run/eci-pol" \
+	--add-runtime "eci-img=$run/eci-img" \
 	> "$dir/dockerd.log" 2>&1 &
 for i in $(seq 1 150); do
 	docker -H "unix://$sock" info >/dev/null 2>&1 && break
@@ -54,5 +69,5 @@ DOCKER_HOST="unix://$sock" ECI_RUNC_ROOT="$run/x/runtime-runc/moby" ECI_PREFIX="
 	"$stage/t/engine-tests"
 rc=$?
 echo "== escape catalogue (t/escape), four configurations"
-sh t/escape/run.sh "$stage" "unix://$sock" || rc=1
+sh t/escape/run.sh "$stage" "unix://$sock" "$run" || rc=1
 exit $rc

@@ -1,9 +1,16 @@
 #!/bin/sh
-# run.sh STAGE DOCKER_HOST — the escape catalogue (STAGE/t/probe escape) in
-# four configurations: eci-run, eci-run --privileged (as the test account),
-# the engine with --runtime eci, and the engine with --privileged.  Prints
-# the attempt × configuration table (also written to STAGE/RESULTS.md) and
-# a Check-style summary: every attempt must be BLOCKED everywhere.
+# run.sh STAGE DOCKER_HOST ENGINE_RUN — the escape catalogue (STAGE/t/probe
+# escape) in four configurations: eci-run, eci-run --privileged (as the test
+# account), the engine with --runtime eci, and the engine with --privileged.
+# Prints the attempt × configuration table (also written to
+# STAGE/RESULTS.md) and a Check-style summary: every attempt must be
+# BLOCKED everywhere.
+#
+# Then the ways around the administrator's policy, tried as a user would,
+# in the same four configurations: eci-run's test build under the staged
+# scenarios (STAGE/policies), the engine's runtimes eci-pol and eci-img of
+# t/engine/run.sh, whose policy directory and image annotation are under
+# ENGINE_RUN.
 #
 # Two host directories are bound in writable as well: /rootdir, root's
 # (0755, a file of 0644 and a root-only one of 0600), and /wdir, writable
@@ -12,6 +19,7 @@
 set -u
 stage=$1
 host=$2
+erun=$3
 probe=$stage/t/probe
 canary=$(mktemp -d /tmp/eci-canary.XXXXXX)
 ro=$(mktemp -d /tmp/eci-ro.XXXXXX)
@@ -41,6 +49,49 @@ DOCKER_HOST=$host docker run --rm --runtime eci --network none $vols \
 	eci-default /probe escape "$canary" > "$out/engine" 2>&1
 DOCKER_HOST=$host docker run --rm --runtime eci --network none --privileged $vols \
 	eci-default /probe escape "$canary" > "$out/engine --privileged" 2>&1
+
+# policy ROW CONF WORD COMMAND...: BLOCKED when COMMAND is refused with WORD.
+policy() {
+	row=$1 conf=$2 word=$3
+	shift 3
+	if "$@" > "$out/policy" 2>&1; then
+		echo "$row ESCAPED (it ran)"
+	elif grep -q "$word" "$out/policy"; then
+		echo "$row BLOCKED ($word)"
+	else
+		echo "$row ESCAPED (no refusal naming $word: $(tail -n 1 "$out/policy"))"
+	fi >> "$out/$conf"
+}
+user() { runuser -u ecitest -- env -u XDG_RUNTIME_DIR "$@"; }
+prun() { p=$1; shift; user ECI_POLICY_DIR="$stage/policies/$p" "$stage/t/eci-run-policytest" "$@"; }
+docker_pol() { DOCKER_HOST=$host docker run --rm --network none "$@"; }
+caps="policy: more than the default capabilities, allowPrivileged false"
+ecifile=$erun/policy/90-escape.json
+printf '{"allowPrivileged": {"value": false, "locked": true}}\n' > "$ecifile"
+policy "$caps" eci-run allowPrivileged prun locks --cap-add ALL --cap-drop SYS_MODULE default true
+policy "$caps" "eci-run --privileged" allowPrivileged prun locks --privileged default true
+policy "$caps" engine allowPrivileged docker_pol --runtime eci-pol --cap-add ALL \
+	--cap-drop SYS_MODULE eci-default true
+policy "$caps" "engine --privileged" allowPrivileged docker_pol --runtime eci-pol --privileged \
+	eci-default true
+# allowedImages pins a digest: eci-run's user puts another image under its
+# name in the store (a copy of the default image's manifest as the pinned
+# blob); the engine names an allowed image without the pinned digest.
+pin=5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed
+user sh -c 's=${XDG_DATA_HOME:-$HOME/.local/share}/eci; d=$(cat "$s/refs/default:latest");
+	cp "$s/blobs/sha256/${d#sha256:}" "$s/blobs/sha256/'$pin'" &&
+	echo "sha256:'$pin'" > "$s/refs/eci-t-forged:latest"'
+img="policy: an image allowedImages does not pin"
+policy "$img" eci-run "is corrupt" prun pin-forged eci-t-forged true
+policy "$img" "eci-run --privileged" "is corrupt" prun pin-forged --privileged eci-t-forged true
+user sh -c 's=${XDG_DATA_HOME:-$HOME/.local/share}/eci;
+	rm -f "$s/blobs/sha256/'$pin'" "$s/refs/eci-t-forged:latest"'
+printf '{"allowedImages": {"value": ["eci-default@sha256:%s"], "locked": true}}\n' $pin > "$ecifile"
+echo eci-default > "$erun/image-annotation"
+policy "$img" engine allowedImages docker_pol --runtime eci-img eci-default true
+policy "$img" "engine --privileged" allowedImages docker_pol --runtime eci-img --privileged \
+	eci-default true
+rm -f "$ecifile" "$erun/image-annotation" "$out/policy"
 
 hostfail=0
 if [ "$(fixture)" != "$before" ]; then

@@ -60,7 +60,7 @@ static void load(const char *digest, long long size)
 	json_t *desc = json_pack("{s:s, s:I}", "digest", digest, "size", (json_int_t)size);
 
 	img.name = strdup("fuzz");
-	if (img_load_manifest(dirfd_, desc, true, &img, &e) < 0 && !memchr(e.msg, '\0', sizeof(e.msg)))
+	if (img_load_manifest(dirfd_, desc, IMG_VERIFY_ALL, &img, &e) < 0 && !memchr(e.msg, '\0', sizeof(e.msg)))
 		abort();
 	img_free(&img);
 	json_decref(desc);

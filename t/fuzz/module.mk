@@ -10,14 +10,15 @@ $(O)/fuzz/fuzz_lease: t/fuzz/fuzz_lease.c subid/lease_fmt.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -o $@ $^
 $(O)/fuzz/fuzz_seccomp: t/fuzz/fuzz_seccomp.c core/profile.c core/seccomp.c core/caps.c \
-		common/err.c common/util.c
+		common/capset.c common/err.c common/util.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(PKG_CFLAGS) -o $@ $^ -lseccomp -ljansson -lcap
 
 $(O)/fuzz/fuzz_config: t/fuzz/fuzz_config.c runc/config.c runc/log.c core/caps.c core/seccomp.c \
 		core/scdefault.c $(O)/gen/sc-prebuilt.c \
 		core/profile.c core/env.c core/user.c mounts/parse.c policy/policy.c \
-		policy/audit.c policy/tamper.c policy/gate.c policy/engine.c common/err.c common/util.c
+		policy/audit.c policy/tamper.c policy/gate.c policy/engine.c common/capset.c \
+		common/err.c common/util.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -Irunc $(PKG_CFLAGS) -o $@ $^ -lseccomp -ljansson -lcap -lmnl
 $(O)/fuzz/fuzz_manifest: t/fuzz/fuzz_manifest.c image/oci.c image/cryptoload.c common/dl.c \

@@ -382,6 +382,115 @@ START_TEST(images_by_digest_pin)
 }
 END_TEST
 
+/* eci-run image import DIR --name NAME, under an empty policy. */
+static void import_as(const char *dir, const char *name)
+{
+	char bin[4096];
+	char *argv[] = { (char *)launcher(bin, sizeof(bin)), (char *)"image", (char *)"import",
+			 (char *)dir, (char *)"--name", (char *)name, NULL };
+	struct run_result r;
+
+	use("none");
+	ck_assert_int_eq(t_run(argv, &r), 0);
+	ck_assert_msg(r.status == 0, "import %s as %s: exit %d: %s", dir, name, r.status, r.err);
+	t_run_free(&r);
+}
+
+static void image_rm(const char *name)
+{
+	char bin[4096];
+	char *argv[] = { (char *)launcher(bin, sizeof(bin)), (char *)"image", (char *)"rm",
+			 (char *)name, NULL };
+	struct run_result r;
+
+	use("none");
+	t_run(argv, &r);
+	t_run_free(&r);
+}
+
+/*
+ * A pin names content, not a name: "eci-t-pinned@DIGEST" admits the
+ * default image under any name, and refuses another image that the user
+ * imported as eci-t-pinned.
+ */
+START_TEST(images_pin_ignores_chosen_name)
+{
+	char layout[4096], other[] = "/tmp/eci-t-image.XXXXXX", want[8192], src[4096];
+
+	snprintf(layout, sizeof(layout), "%s/share/eci/images/default", t_prefix());
+	ck_assert_ptr_nonnull(mkdtemp(other));
+	other_manifest(layout, other);
+	import_as(other, "eci-t-pinned");
+	use("pin-named");
+	expect_out("", "echo ran", "ran\n");
+	snprintf(want, sizeof(want), "eci-run: image eci-t-pinned: \"allowedImages\" is managed by "
+		 "your administrator (%s)\n", admin(src, sizeof(src), "pin-named", "50-pin.json"));
+	refused_image("", "eci-t-pinned", want, "allowedImages");
+	image_rm("eci-t-pinned");
+	ck_assert_int_eq(rm_rf_at(AT_FDCWD, other), 0);
+}
+END_TEST
+
+/* A pin of the config: another manifest of the same config and layers runs too. */
+START_TEST(images_pin_config_digest)
+{
+	char layout[4096], other[] = "/tmp/eci-t-image.XXXXXX";
+	struct run_result r;
+
+	use("pin-config");
+	expect_out("", "echo ran", "ran\n");
+	snprintf(layout, sizeof(layout), "%s/share/eci/images/default", t_prefix());
+	ck_assert_ptr_nonnull(mkdtemp(other));
+	other_manifest(layout, other);
+	eci_image("", other, "echo ran", &r);
+	ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
+	ck_assert_str_eq(r.out, "ran\n");
+	t_run_free(&r);
+	ck_assert_int_eq(rm_rf_at(AT_FDCWD, other), 0);
+}
+END_TEST
+
+/*
+ * The store is its owner's to write: a user who puts another image's
+ * manifest under the pinned digest's name (blobs/sha256/PIN, and a ref to
+ * it) gets a refusal, because under a pin the manifest and config are
+ * hashed as they are read.
+ */
+START_TEST(images_pin_forged_blob)
+{
+	static const char pin[] = "5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed";
+	char layout[4096], other[] = "/tmp/eci-t-image.XXXXXX", script[8192];
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", script, NULL };
+	struct run_result r, forge;
+
+	snprintf(layout, sizeof(layout), "%s/share/eci/images/default", t_prefix());
+	ck_assert_ptr_nonnull(mkdtemp(other));
+	other_manifest(layout, other);
+	import_as(other, "eci-t-forged");
+	snprintf(script, sizeof(script),
+		 "set -e; s=${XDG_DATA_HOME:-$HOME/.local/share}/eci; "
+		 "o=$(cat \"$s/refs/eci-t-forged:latest\"); "
+		 "cp \"$s/blobs/sha256/${o#sha256:}\" \"$s/blobs/sha256/%s\"; "
+		 "echo sha256:%s > \"$s/refs/eci-t-forged:latest\"", pin, pin);
+	ck_assert_int_eq(t_run(argv, &forge), 0);
+	use("pin-forged");
+	eci_image("", "eci-t-forged", "echo started", &r);
+	snprintf(script, sizeof(script), "s=${XDG_DATA_HOME:-$HOME/.local/share}/eci; "
+		 "rm -f \"$s/blobs/sha256/%s\"", pin);
+	t_run_free(&forge);
+	ck_assert_int_eq(t_run(argv, &forge), 0);
+	t_run_free(&forge);
+	image_rm("eci-t-forged");
+	ck_assert_int_eq(rm_rf_at(AT_FDCWD, other), 0);
+	ck_assert_msg(r.status == 125, "exit %d: %s", r.status, r.err);
+	ck_assert_ptr_null(strstr(r.out, "started"));
+	ck_assert_msg(strstr(r.err, "image eci-t-forged: image manifest: blob sha256:"),
+		      "%s", r.err);
+	ck_assert_msg(strstr(r.err, " is corrupt (its content hashes to sha256:"), "%s", r.err);
+	t_run_free(&r);
+}
+END_TEST
+
 /* A volume that is, holds or is under a blocked path, after realpath. */
 START_TEST(mounts_blocked)
 {
@@ -489,6 +598,57 @@ START_TEST(caps_ceiling)
 	caps_are("", DOCKER_CAPS, &err);
 	ck_assert_msg(!strstr(err, "downgraded"), "nothing to downgrade: %s", err);
 	free(err);
+}
+END_TEST
+
+/*
+ * allowPrivileged false: no capability beyond the default set, whichever
+ * flag asks for it, --cap-add ALL too.
+ */
+START_TEST(no_privileged_no_cap_add)
+{
+	char src[4096], want[8192];
+
+	use("locks");
+	admin(src, sizeof(src), "locks", "50-locks.json");
+	snprintf(want, sizeof(want), "eci-run: --cap-add ALL: \"allowPrivileged\" is managed by "
+		 "your administrator (%s)\n", src);
+	refused("--cap-add ALL", want, "allowPrivileged");
+	refused("--cap-add ALL --cap-drop SYS_MODULE", want, "allowPrivileged");
+	snprintf(want, sizeof(want), "eci-run: --cap-add sys_admin: \"allowPrivileged\" is managed "
+		 "by your administrator (%s)\n", src);
+	refused("--cap-drop ALL --cap-add sys_admin", want, "allowPrivileged");
+	caps_are("--cap-add CHOWN --cap-add KILL", DOCKER_CAPS, NULL);
+	caps_are("--cap-drop ALL --cap-add CHOWN", 1ULL << 0, NULL);
+	use("unlocked");
+	snprintf(want, sizeof(want), "eci-run: --cap-add NET_ADMIN: not allowed by "
+		 "\"allowPrivileged\" (%s)\n", admin(src, sizeof(src), "unlocked", "50-unlocked.json"));
+	refused("--cap-add NET_ADMIN", want, "allowPrivileged");
+}
+END_TEST
+
+/* ... and what the administrator names beyond the default set is held. */
+START_TEST(no_privileged_named_caps)
+{
+	char src[4096], want[8192];
+
+	use("caps-named");	/* ["ALL", "SYS_PTRACE"] */
+	admin(src, sizeof(src), "caps-named", "50-caps.json");
+	caps_are("--cap-add SYS_PTRACE", CEILING, NULL);
+	snprintf(want, sizeof(want), "eci-run: --cap-add NET_ADMIN: \"allowPrivileged\" is managed "
+		 "by your administrator (%s)\n", src);
+	refused("--cap-add NET_ADMIN", want, "allowPrivileged");
+	refused("--privileged", "eci-run: --privileged: \"allowPrivileged\" is managed",
+		"allowPrivileged");
+}
+END_TEST
+
+/* Where privileges are allowed, --cap-add ALL holds every capability, as before. */
+START_TEST(privileged_allowed_cap_add_all)
+{
+	use("none");
+	caps_are("--cap-add ALL", t_all_caps(), NULL);
+	caps_are("--privileged --cap-drop SYS_MODULE", t_all_caps() & ~(1ULL << 16), NULL);
 }
 END_TEST
 
@@ -708,6 +868,29 @@ START_TEST(show_text)
 }
 END_TEST
 
+/* policy show says what a name-only allowedImages entry is worth. */
+START_TEST(show_names_are_no_pin)
+{
+	struct run_result r;
+
+	use("images");	/* ["alpine:*", "default:stable"] */
+	show(false, &r);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_msg(strstr(r.out, "\nNote: allowedImages entries without a digest (alpine:*) "
+			     "match the name a user gives an image, at import or by a tag: they "
+			     "cannot stop a user who imports or tags images."), "%s", r.out);
+	t_run_free(&r);
+	use("pin");
+	show(false, &r);
+	ck_assert_msg(!strstr(r.out, "Note: allowedImages"), "%s", r.out);
+	t_run_free(&r);
+	use("none");	/* ["*"]: every image anyway */
+	show(false, &r);
+	ck_assert_msg(!strstr(r.out, "Note: allowedImages"), "%s", r.out);
+	t_run_free(&r);
+}
+END_TEST
+
 START_TEST(show_json)
 {
 	char locks[4096], want[8192];
@@ -748,11 +931,13 @@ Suite *policy_suite(void)
 		merge_later_file_wins, lock_beats_user_file, unlocked_user_file_applies,
 		lock_refuses_flags, malformed_and_wrong_type, user_file_malformed_and_wrong_type,
 		tamper_group_writable, tamper_user_directory, tamper_symlink_to_user_file,
-		show_text, show_json,
+		show_text, show_json, show_names_are_no_pin,
 	};
 	const TTest *setting_tests[] = {
-		images_by_tag_pattern, images_by_digest_pin, mounts_blocked, mounts_blocked_no_swap,
-		caps_ceiling,
+		images_by_tag_pattern, images_by_digest_pin, images_pin_ignores_chosen_name,
+		images_pin_config_digest, images_pin_forged_blob, mounts_blocked,
+		mounts_blocked_no_swap, caps_ceiling, no_privileged_no_cap_add,
+		no_privileged_named_caps, privileged_allowed_cap_add_all,
 		privileged_downgraded, downgraded_seccomp_follows_ceiling, container_limit,
 	};
 	const char *why = NULL;

@@ -8,6 +8,8 @@
 # is made here because it depends on the stage or cannot be committed:
 #   none            an empty policy.d: every setting at its default
 #   pin             allowedImages pinned to the default image's manifest digest
+#   pin-named       the same as eci-t-pinned@DIGEST (the name is no part of the pin)
+#   pin-config      allowedImages pinned to the default image's config digest
 #   mounts          blockedMounts naming STAGE/policies/blocked
 #   tamper-groupw   a policy file its group may write
 #   tamper-userdir  a policy.d owned by the test account
@@ -31,22 +33,32 @@ for d in "$src"/*/; do
 	mkdir "$root/$name"
 	cp "$d"*.json "$root/$name/"
 done
-mkdir "$root/none" "$root/pin" "$root/mounts" "$root/blocked" "$root/blocked/sub" \
-	"$root/outside"
+mkdir "$root/none" "$root/mounts" "$root/blocked" "$root/blocked/sub" "$root/outside"
 
-digest=$(sed -n 's/.*"digest"[[:space:]]*:[[:space:]]*"\(sha256:[0-9a-f]\{64\}\)".*/\1/p' \
-	"$layout/index.json" | head -n 1)
-if [ -z "$digest" ]; then
-	echo "prepare.sh: no manifest digest in $layout/index.json" >&2
-	exit 1
-fi
-cat >"$root/pin/50-pin.json" <<EOF
+# pin NAME ENTRY: a scenario whose allowedImages is [ENTRY], locked.
+pin() {
+	mkdir "$root/$1"
+	cat >"$root/$1/50-pin.json" <<EOF
 {
   "configurationFileVersion": 2,
-  "allowedImages": {"value": ["$digest"], "locked": true},
+  "allowedImages": {"value": ["$2"], "locked": true},
   "auditLog": {"value": "stderr"}
 }
 EOF
+}
+
+# digest KEY FILE: the first sha256 digest after "KEY" in the JSON of FILE.
+digest() {
+	d=$(sed -n 's/.*"'"$1"'"[^]}]*"digest"[[:space:]]*:[[:space:]]*"\(sha256:[0-9a-f]\{64\}\)".*/\1/p' \
+		"$2" | head -n 1)
+	[ -n "$d" ] || { echo "prepare.sh: no $1 digest in $2" >&2; exit 1; }
+	echo "$d"
+}
+manifest=$(digest manifests "$layout/index.json")
+config=$(digest config "$layout/blobs/sha256/${manifest#sha256:}")
+pin pin "$manifest"
+pin pin-named "eci-t-pinned@$manifest"
+pin pin-config "$config"
 cat >"$root/mounts/50-mounts.json" <<EOF
 {
   "configurationFileVersion": 2,

@@ -16,6 +16,7 @@ int main(void)
 		seccomp_suite,
 		trim_suite,
 		engine_id_suite,
+		gate_suite,
 		NULL,
 	};
 

@@ -14,5 +14,6 @@ Suite *seccomp_suite(void);
 Suite *trim_suite(void);
 Suite *scan_suite(void);
 Suite *engine_id_suite(void);
+Suite *gate_suite(void);
 
 #endif
