@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,4 +296,11 @@ int idmap_write(int dirfd, const char *file, unsigned long inside, unsigned long
 		r = w < 0 ? -errno : -EIO;
 	close(fd);
 	return r;
+}
+
+bool pidfd_alive(int pidfd)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 0;
 }

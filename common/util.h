@@ -5,6 +5,7 @@
 #ifndef ECI_UTIL_H
 #define ECI_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -100,6 +101,10 @@ int exit_code(int status);
  * Return: 0, -ESRCH when there is no such process, or -errno.
  */
 int proc_stat(pid_t pid, pid_t *ppid, unsigned long long *starttime);
+
+/* Does the process of @pidfd still run?  (A pidfd reads ready once it
+ * has exited.)  While it does, its pid names it and no other. */
+bool pidfd_alive(int pidfd);
 
 /**
  * login_defs_id() - a numeric setting of /etc/login.defs (UID_MIN, GID_MAX, ...)

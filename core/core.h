@@ -178,4 +178,30 @@ int container_await(int sock, int type, struct sync_msg *pending);
 int container_outcome(int sock, int code, struct sync_msg *pending, struct eci_err *e);
 void sync_send_fail(int sock, int type, int code, const struct eci_err *e);
 
+/* cgroup.c: the container's cgroup, @path as under every hierarchy */
+struct cg_limits {
+	long long memory, pids;		/* 0: no limit */
+};
+void cgroup_enter(const char *path, pid_t pid, const struct cg_limits *l);
+void cgroup_remove(const char *path);
+bool cgroup_left(const char *path);
+/* Move the caller into the cgroups of @pid (a pidfd of it: @pidfd) */
+int cgroup_join_of(pid_t pid, int pidfd, struct eci_err *e);
+
+/* join.c: a process into a running container (see there) */
+struct join_target {
+	pid_t init;		/* pid 1, as the host sees it */
+	int init_fd;		/* its pidfd, checked by the front end */
+	pid_t workload;		/* join_open() */
+	int workload_fd;
+};
+/* The workload, found and held: 0, or -1 with @e */
+int join_open(struct join_target *t, struct eci_err *e);
+/* The workload's bounding set: what a joining process may have at most */
+int join_bounding(const struct join_target *t, uint64_t *caps, struct eci_err *e);
+/* Non-dumpable, then into pid 1's and the workload's namespaces (not the
+ * network's with @host_net); the caller forks the process after it. */
+int join_enter(const struct join_target *t, bool host_net, struct eci_err *e);
+void join_close(struct join_target *t);
+
 #endif

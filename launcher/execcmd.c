@@ -3,33 +3,24 @@
  * execcmd.c - eci-run exec: a new process in a running container
  *
  * Theory of Operation: the container is looked up in the state directory
- * (ops_find_meta) and its workload, the first child of its pid 1, is opened as a
- * pidfd.  Three processes take part:
+ * (ops_find_meta); its pid 1 is opened as a pidfd and checked to be the
+ * child of the container's launcher, and the core finds and checks its
+ * workload (core/join.c, as for eci-runc exec).  Three processes take part:
  *   - eci-run exec itself stays on the host: it relays the tty, passes the
  *     signals it gets on, and exits with the command's status;
- *   - its child joins the workload's user, mount, pid, net, uts, ipc and
- *     cgroup namespaces with one setns() on the pidfd.  The workload's user
- *     and mount namespaces are the nested ones of nest.c, so the new process
- *     gets the same locked system view.  The caller owns the container's
- *     outer user namespace and so holds every capability in it and in the
- *     namespaces below it, which is what setns() asks for; it needs no
- *     ptrace access to the workload.  Joining a pid namespace applies to
- *     children only, so this process forks once more, passes signals on to
- *     that child and exits with its status;
+ *   - its child joins the container (join_enter(): non-dumpable first, then
+ *     pid 1's cgroup, ipc, uts and pid namespaces and the workload's nested
+ *     user, mount and network namespaces, so the new process gets the same
+ *     locked system view).  The caller owns the container's outer user
+ *     namespace and so holds every capability in it and in the namespaces
+ *     below it, which is what setns() asks for; it needs no ptrace access
+ *     to the workload.  Joining a pid namespace applies to children only,
+ *     so this process forks once more, passes signals on to that child and
+ *     exits with its status;
  *   - the grandchild, in the container's pid namespace, becomes container
  *     root and takes the workload's own last steps (init_workload): tty,
  *     user, working directory, bounding set, no_new_privs, the very seccomp
  *     filter the workload got (kept by state.c), fds 0-2 only, exec.
- * Until exec both are non-dumpable: a container process with the same uid,
- * or with CAP_SYS_PTRACE in the container, can neither ptrace them nor open
- * their /proc/PID/exe or fds, which are the host's.
- *
- * A pid read from /proc may be reused by the time it is opened, so each
- * link (launcher, pid 1, workload) is checked after pidfd_open(), and the
- * pidfd must still be alive after the checks: the pid of a live process is
- * not reused, so they were about it.  The workload must already be in its
- * nested namespaces: joining the ones it starts in (for a moment, while the
- * container starts) would give the new process the unlocked view.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -52,10 +43,6 @@
 #include "cleanup.h"
 #include "launcher.h"
 #include "util.h"
-
-#define JOIN_FLAGS                                                             \
-	(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET |          \
-	 CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP)
 
 struct xopts {
 	const char *what;		/* NAME or ID */
@@ -172,66 +159,21 @@ static int build(struct spec *s, int dir, const json_t *meta, const struct xopts
 	return 0;
 }
 
-static pid_t ppid_of(pid_t pid)
-{
-	pid_t ppid;
-
-	return proc_stat(pid, &ppid, NULL) < 0 ? -1 : ppid;
-}
-
-/* Is @pid in a user namespace below the container's (nest.c), mapped? */
-static bool nested(pid_t pid)
-{
-	_cleanup_close_ int ns = -1, parent = -1;
-	_cleanup_free_ char *map = NULL;
-	struct stat a, b;
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
-	ns = open(path, O_RDONLY | O_CLOEXEC);
-	if (ns < 0)
-		return false;
-	/* The container's own user namespace is a child of ours. */
-	parent = ioctl(ns, NS_GET_PARENT);
-	if (parent < 0 || fstat(parent, &a) < 0 || stat("/proc/self/ns/user", &b) < 0 ||
-	    (a.st_dev == b.st_dev && a.st_ino == b.st_ino))
-		return false;
-	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
-	return read_all_at(AT_FDCWD, path, 4096, &map, NULL) == 0 && map[0];
-}
-
-static bool alive(int pidfd)
-{
-	struct pollfd p = { .fd = pidfd, .events = POLLIN };
-
-	return poll(&p, 1, 0) == 0;	/* readable once it has exited */
-}
-
-/* The workload as a pidfd, checked to be the one of this container. */
-static int open_workload(const json_t *meta, struct eci_err *e)
+/* pid 1, checked to be the child of the container's launcher, and the
+ * workload under it (core/join.c). */
+static int open_target(const json_t *meta, struct join_target *t, struct eci_err *e)
 {
 	pid_t launcher = (pid_t)json_integer_value(json_object_get(meta, "pid"));
-	pid_t init = (pid_t)json_integer_value(json_object_get(meta, "init"));
-	_cleanup_free_ char *kids = NULL;
-	_cleanup_close_ int pidfd = -1;
-	char path[64];
-	pid_t w = 0;
+	pid_t ppid = 0;
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)init, (int)init);
-	if (init > 0 && read_all_at(AT_FDCWD, path, 4096, &kids, NULL) == 0)
-		w = (pid_t)atoi(kids);
-	if (w <= 0)
-		return eci_fail(e, 0, "its workload is not running (yet); try again");
-	pidfd = (int)syscall(SYS_pidfd_open, w, 0);
-	if (pidfd < 0)
-		return eci_fail(e, errno, "open its workload (pid %d)", (int)w);
-	if (ppid_of(init) != launcher || ppid_of(w) != init)
-		return eci_fail(e, 0, "its workload is gone (the container is stopping)");
-	if (!nested(w))
-		return eci_fail(e, 0, "its workload is not in its namespaces yet; try again");
-	if (!alive(pidfd))
-		return eci_fail(e, 0, "its workload is gone (the container is stopping)");
-	return steal_fd(pidfd);
+	t->init = (pid_t)json_integer_value(json_object_get(meta, "init"));
+	t->init_fd = t->init > 0 ? (int)syscall(SYS_pidfd_open, t->init, 0) : -1;
+	if (t->init_fd < 0)
+		return eci_fail(e, 0, "it is not running");
+	/* After the open: while it lives, the process of that pid is it. */
+	if (proc_stat(t->init, &ppid, NULL) < 0 || ppid != launcher || !pidfd_alive(t->init_fd))
+		return eci_fail(e, 0, "it is not running (its launcher is gone)");
+	return join_open(t, e);
 }
 
 static void fail(int sock, int err, const char *what) __attribute__((noreturn));
@@ -245,19 +187,19 @@ static void fail(int sock, int err, const char *what)
 }
 
 /* The child: into the namespaces, then the process itself one level down. */
-static void join(struct spec *s, int pidfd, int flags, int sock, const sigset_t *mask)
-	__attribute__((noreturn));
-static void join(struct spec *s, int pidfd, int flags, int sock, const sigset_t *mask)
+static void join(struct spec *s, struct join_target *t, bool host_net, int sock,
+		 const sigset_t *mask) __attribute__((noreturn));
+static void join(struct spec *s, struct join_target *t, bool host_net, int sock,
+		 const sigset_t *mask)
 {
 	struct eci_err e = { 0 };
 	pid_t pid;
 
-	/* Before entering: its children inherit the flag until they exec. */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-		fail(sock, errno, "PR_SET_DUMPABLE");
-	if (setns(pidfd, flags) < 0)
-		fail(sock, errno, "join the container's namespaces");
-	close(pidfd);
+	if (join_enter(t, host_net, &e) < 0) {
+		sync_send_fail(sock, SYNC_FAIL, EXIT_ECI, &e);
+		_exit(EXIT_ECI);
+	}
+	join_close(t);
 	pid = fork();
 	if (pid < 0)
 		fail(sock, errno, "fork in the container's pid namespace");
@@ -275,7 +217,7 @@ static void join(struct spec *s, int pidfd, int flags, int sock, const sigset_t 
 }
 
 /* Start the process; return eci-run exec's exit code. */
-static int run(struct spec *s, int pidfd, int flags)
+static int run(struct spec *s, struct join_target *t, bool host_net)
 {
 	struct sync_msg pending = { 0 };
 	_cleanup_close_ int psock = -1;
@@ -296,7 +238,7 @@ static int run(struct spec *s, int pidfd, int flags)
 	pid = fork();
 	if (pid == 0) {
 		close(sock[0]);
-		join(s, pidfd, flags, sock[1], &old);
+		join(s, t, host_net, sock[1], &old);
 	}
 	close(sock[1]);
 	if (pid < 0) {
@@ -318,9 +260,10 @@ int exec_main(int argc, char **argv)
 	struct eci_err e = { 0 };
 	struct xopts x;
 	struct spec s = { 0 };
-	_cleanup_close_ int dir = -1, pidfd = -1;
+	struct join_target t = { .init_fd = -1, .workload_fd = -1 };
+	_cleanup_close_ int dir = -1;
 	json_t *meta = NULL;
-	int flags = JOIN_FLAGS, code = EXIT_ECI;
+	int code = EXIT_ECI;
 
 	if (parse(argc, argv, &x, &e) < 0) {
 		fprintf(stderr, "eci-run: %s\n", e.msg);
@@ -328,16 +271,15 @@ int exec_main(int argc, char **argv)
 		return EXIT_ECI;
 	}
 	dir = ops_find_meta(x.what, &meta, &e);
-	if (dir < 0 || build(&s, dir, meta, &x, &e) < 0 || (pidfd = open_workload(meta, &e)) < 0) {
+	if (dir < 0 || build(&s, dir, meta, &x, &e) < 0 || open_target(meta, &t, &e) < 0) {
 		fprintf(stderr, "eci-run: exec %s: %s\n", x.what, e.msg);
 		goto out;
 	}
 	close(steal_fd(dir));
 	/* --network host: the host's, which is not the container's to join */
-	if (!strcmp(json_string_value(json_object_get(meta, "network")) ?: "", "host"))
-		flags &= ~CLONE_NEWNET;
-	code = run(&s, pidfd, flags);
+	code = run(&s, &t, !strcmp(json_string_value(json_object_get(meta, "network")) ?: "", "host"));
 out:
+	join_close(&t);
 	env_free(&s);
 	free(s.seccomp.insns);
 	free(s.setid_guard.insns);

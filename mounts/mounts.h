@@ -127,6 +127,23 @@ int mnt_sys(int rootfd, struct eci_err *e);
 /* Step 4: make @rootfd the root and detach the old one. */
 int mnt_pivot(int rootfd, struct eci_err *e);
 
+/* idmap.c: eci-runc's storage and binds, placed for pid 1 (see there) */
+enum mnt_ids {
+	MNT_IDS_HOST,		/* as they are: host ids stay the host's */
+	MNT_IDS_CONTAINER,	/* the container's own storage: its range */
+	MNT_IDS_OWNER,		/* a shared directory: its owner is container root */
+};
+struct mnt_placed_src {
+	int fd;			/* the source, as the policy judged it (O_PATH) */
+	const char *name;	/* for messages */
+	enum mnt_ids ids;
+	uid_t owner;		/* MNT_IDS_OWNER */
+	gid_t group;
+};
+int mnt_place(pid_t child, const char *dir, const char *const *layers, size_t nlayers,
+	      const char *upper_dir, const struct mnt_placed_src *binds, size_t nbinds, uid_t uid0,
+	      gid_t gid0, struct eci_err *e);
+
 /* Release what mnt_open() and the parsers allocated. */
 void mnt_plan_free(struct mnt_plan *p);
 

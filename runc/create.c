@@ -3,16 +3,18 @@
  * create.c - eci-runc create: the container up to the point where pid 1
  * waits for start
  *
- * The parent (root) clones pid 1 into new namespaces, leases a slot of the
- * pool account and writes its maps, makes idmapped copies of the engine's
- * image layers and bind mounts inside pid 1's mount namespace (a forked
- * helper setns()es there: creating an idmapped mount of ext4 needs
- * CAP_SYS_ADMIN in the initial user namespace, which pid 1 never has), puts
- * pid 1 in the cgroup, and lets it go.  The engine's upper directory is
- * idmapped too and is the overlay's upper: the container's writes are the
- * engine's, for docker diff, commit and the next start.  pid 1 builds the overlay over the
- * idmapped layers and eci's system view, pivots, reports ready, and waits
- * on exec.fifo; the parent runs the prestart hooks, records the state,
+ * Theory of Operation: the engine's input, made into what the core
+ * carries out.  The engine's overlay root is read back into its layers and
+ * upper directory (engine_layers()); each bind source is classified by
+ * what it is (classify()) and judged by the policy gate (config.c); a slot
+ * of the pool account is leased for pid 1 (subid/, the registry eci-newidmap
+ * shares) and its maps written.  Then the core's life runs: pid 1 is
+ * cloned (core/container.c), the layers, the engine's upper directory —
+ * idmapped, so that what the container writes stays the engine's, for
+ * docker diff, commit and the next start — and the binds are placed in
+ * its mount namespace (mounts/idmap.c), it is put in its cgroups
+ * (core/cgroup.c) and let go; it builds the root and waits on exec.fifo
+ * (core/child.c).  The parent runs the prestart hooks, records the state,
  * writes the pid file and exits, leaving pid 1 to the shim (a subreaper).
  */
 #include <dirent.h>
@@ -263,246 +265,6 @@ static int classify(struct rconfig *rc, const struct spec *s, const struct layer
 	return 0;
 }
 
-/* --- mounts made inside the child's mount namespace ------------------------ */
-
-/* A detached clone of @fd's tree, idmapped through @userns (-1: not
- * idmapped): its fd, or -errno. */
-static int clone_tree(int fd, int userns, bool recursive)
-{
-	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns };
-	unsigned rec = recursive ? AT_RECURSIVE : 0;
-	int tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | rec);
-
-	if (tree < 0)
-		return -errno;
-	if (userns >= 0 && mount_setattr(tree, "", AT_EMPTY_PATH | rec, &attr, sizeof(attr)) < 0) {
-		int err = errno;
-
-		close(tree);
-		return -err;
-	}
-	return tree;
-}
-
-static int place(int tree, const char *dst)
-{
-	int err = move_mount(tree, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0 ? -errno : 0;
-
-	close(tree);
-	return err;
-}
-
-/*
- * A user namespace in which @owner is @to_uid and @group is @to_gid, one
- * id each, for an idmapped mount of a shared directory: on it, the
- * owner's files are the container root's (to_uid is its host id) and
- * what the container's root creates is the owner's; every other id of
- * the file system has no mapping and shows as the overflow id.  A child
- * holds the namespace while its maps are written and its fd is opened.
- */
-static int owner_userns(uid_t owner, uid_t to_uid, gid_t group, gid_t to_gid)
-{
-	int ready[2], hold[2], fd = -1, procfd;
-	char path[64], c;
-	pid_t p;
-
-	if (pipe2(ready, O_CLOEXEC) < 0)
-		return -errno;
-	if (pipe2(hold, O_CLOEXEC) < 0) {
-		close(ready[0]), close(ready[1]);
-		return -errno;
-	}
-	p = fork();
-	if (p == 0) {
-		close(ready[0]);
-		close(hold[1]);
-		if (unshare(CLONE_NEWUSER) < 0 || write(ready[1], "x", 1) != 1)
-			_exit(1);
-		if (read(hold[0], &c, 1) < 0) { /* ends when the parent closes it */ }
-		_exit(0);
-	}
-	close(ready[1]);
-	close(hold[0]);
-	if (p > 0 && read(ready[0], &c, 1) == 1) {
-		snprintf(path, sizeof(path), "/proc/%d", (int)p);
-		procfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (procfd >= 0 && idmap_write(procfd, "uid_map", owner, to_uid, 1) == 0 &&
-		    idmap_write(procfd, "gid_map", group, to_gid, 1) == 0)
-			fd = openat(procfd, "ns/user", O_RDONLY | O_CLOEXEC);
-		if (procfd >= 0)
-			close(procfd);
-	}
-	close(ready[0]);
-	close(hold[1]);
-	if (p > 0)
-		waitpid(p, NULL, 0);
-	return fd >= 0 ? fd : -EPERM;
-}
-
-/* The bind sources, cloned in the host's mount namespace (the checked fds):
- * storage idmapped with the container's range, shared directories with
- * their owner's map, host paths as they are. */
-static int clone_binds(const struct rconfig *rc, int userns, uid_t uid0, gid_t gid0, int *trees,
-		       struct eci_err *e)
-{
-	for (size_t i = 0; i < rc->nbinds; i++) {
-		const struct rbind *b = &rc->bind[i];
-		int ns = b->kind == RBIND_STORAGE ? userns : -1;
-
-		if (b->kind == RBIND_SHARED &&
-		    (ns = owner_userns(b->owner, uid0, b->group, gid0)) < 0)
-			return eci_fail(e, -ns, "a user namespace for the shared directory %s", b->src);
-		trees[i] = clone_tree(b->fd, ns, true);
-		if (b->kind == RBIND_SHARED)
-			close(ns);
-		if (trees[i] < 0)
-			return eci_fail(e, -trees[i], "%s mount source %s", b->kind == RBIND_HOST ?
-					"clone" : "idmap", b->src);
-	}
-	return 0;
-}
-
-static int idmap_all(pid_t child, const struct rconfig *rc, const struct layers *L, uid_t uid0,
-		     gid_t gid0, struct eci_err *e)
-{
-	char path[64];
-	int status, pipefd[2];
-	pid_t h, parent = getpid();
-
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return eci_fail(e, errno, "pipe");
-	h = fork();
-	if (h == 0) {
-		int userns, mntns, upper = -1, r = 0, trees[RUNC_MAX_BINDS];
-		char dst[PATH_MAX + 64];
-		struct eci_err he = { 0 };
-
-		/* It holds the state directory's lock too: it dies with create. */
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent)
-			_exit(1);
-		for (size_t i = 0; i < rc->nbinds; i++)
-			trees[i] = -1;
-		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)child);
-		userns = open(path, O_RDONLY | O_CLOEXEC);
-		snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)child);
-		mntns = open(path, O_RDONLY | O_CLOEXEC);
-		/*
-		 * The engine's upper directory and the bind sources are
-		 * cloned here, in the host's mount namespace: in the
-		 * container's, the engine's overlay on ID/merged is a locked
-		 * mount, under which the kernel clones nothing
-		 * non-recursively; and a bind source is mounted from the fd
-		 * that was checked.
-		 */
-		int dirfd = open(L->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-
-		if (userns >= 0 && (upper = dirfd < 0 ? -errno : clone_tree(dirfd, userns, false)) < 0)
-			r = upper, eci_fail(&he, -r, "idmap the upper directory %s", L->dir);
-		if (!r && userns >= 0 && clone_binds(rc, userns, uid0, gid0, trees, &he) < 0)
-			r = -1;
-		if (!r && (userns < 0 || mntns < 0 || setns(mntns, CLONE_NEWNS) < 0))
-			r = -errno, eci_fail(&he, -r, "enter the container's mount namespace");
-		for (size_t i = 0; !r && i < L->n; i++) {
-			int fd = open(L->path[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
-
-			snprintf(dst, sizeof(dst), "%s/l%zu", rc->state, i);
-			if ((r = fd < 0 ? -errno : clone_tree(fd, userns, false)) < 0 ||
-			    (r = place(r, dst)) < 0)
-				eci_fail(&he, -r, "idmap layer %s", L->path[i]);
-		}
-		snprintf(dst, sizeof(dst), "%s/u", rc->state);
-		if (!r && (r = place(upper, dst)) < 0)
-			eci_fail(&he, -r, "mount the upper directory %s", L->dir);
-		for (size_t i = 0; !r && i < rc->nbinds; i++) {
-			snprintf(dst, sizeof(dst), "%s/b%zu", rc->state, i);
-			if ((r = place(trees[i], dst)) < 0)
-				eci_fail(&he, -r, "mount %s", rc->bind[i].src);
-		}
-		if (r < 0 && write(pipefd[1], he.msg, strlen(he.msg)) < 0) { /* reported below */ }
-		_exit(r < 0 ? 1 : 0);
-	}
-	close(pipefd[1]);
-	waitpid(h, &status, 0);
-	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		char msg[ECI_ERR_MSG] = "";
-		ssize_t n = read(pipefd[0], msg, sizeof(msg) - 1);
-
-		msg[n > 0 ? n : 0] = '\0';
-		close(pipefd[0]);
-		return eci_fail(e, 0, "%s", msg[0] ? msg : "idmapped mounts failed");
-	}
-	close(pipefd[0]);
-	return 0;
-}
-
-/* --- cgroups ------------------------------------------------------------- */
-
-static void cg_write(const char *dir, const char *file, const char *val)
-{
-	char path[PATH_MAX];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (write(fd, val, strlen(val)) < 0) { /* controller without it */ }
-		close(fd);
-	}
-}
-
-/* Join cgroupsPath in each hierarchy (v1 controllers and v2), with the
- * memory and pids limits, so docker stats and OOM kills work. */
-int runc_cgroups(const struct rconfig *rc, pid_t pid, bool remove)
-{
-	DIR *d = opendir("/sys/fs/cgroup");
-	struct dirent *de;
-	char val[32];
-	bool v2 = access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0;
-
-	if (!rc->cgroups_path[0] || !d)
-		return d ? closedir(d), 0 : 0;
-	while ((de = readdir(d))) {
-		char dir[PATH_MAX];
-
-		if (de->d_name[0] == '.' || !strcmp(de->d_name, "cpuset") || v2)
-			continue;
-		snprintf(dir, sizeof(dir), "/sys/fs/cgroup/%s%s", de->d_name, rc->cgroups_path);
-		if (remove) {
-			rmdir(dir);
-			continue;
-		}
-		if (mkdir_p(dir, 0755, 0755) < 0)
-			continue;
-		if (!strcmp(de->d_name, "memory") && rc->memory > 0) {
-			snprintf(val, sizeof(val), "%lld", rc->memory);
-			cg_write(dir, "memory.limit_in_bytes", val);
-		}
-		if (!strcmp(de->d_name, "pids") && rc->pids > 0) {
-			snprintf(val, sizeof(val), "%lld", rc->pids);
-			cg_write(dir, "pids.max", val);
-		}
-		snprintf(val, sizeof(val), "%d", (int)pid);
-		cg_write(dir, "cgroup.procs", val);
-	}
-	closedir(d);
-	if (v2) {
-		char dir[PATH_MAX];
-
-		snprintf(dir, sizeof(dir), "/sys/fs/cgroup%s", rc->cgroups_path);
-		if (remove)
-			return rmdir(dir), 0;
-		if (mkdir_p(dir, 0755, 0755) == 0) {
-			if (rc->memory > 0)
-				snprintf(val, sizeof(val), "%lld", rc->memory), cg_write(dir, "memory.max", val);
-			if (rc->pids > 0)
-				snprintf(val, sizeof(val), "%lld", rc->pids), cg_write(dir, "pids.max", val);
-			snprintf(val, sizeof(val), "%d", (int)pid);
-			cg_write(dir, "cgroup.procs", val);
-		}
-	}
-	return 0;
-}
-
 /* --- the parent ------------------------------------------------------------ */
 
 /*
@@ -613,18 +375,26 @@ static int prepare_state(struct rconfig *rc, const struct layers *L, struct eci_
 	return 0;
 }
 
-static int write_pidfile(const char *path, pid_t pid)
-{
-	char tmp[PATH_MAX + 8];
-	FILE *f;
 
-	if (!path[0])
-		return 0;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
-	if (!f || fprintf(f, "%d", (int)pid) < 0 || fclose(f) != 0)
-		return -1;
-	return rename(tmp, path);
+/* The layers, the upper directory and the binds, into pid 1's mount
+ * namespace (mounts/idmap.c), where core/child.c finds them. */
+static int place_all(pid_t pid, const struct rconfig *rc, const struct layers *L, uid_t uid0,
+		     gid_t gid0, struct eci_err *e)
+{
+	static const enum mnt_ids as[] = { [RBIND_HOST] = MNT_IDS_HOST,
+					   [RBIND_STORAGE] = MNT_IDS_CONTAINER,
+					   [RBIND_SHARED] = MNT_IDS_OWNER };
+	struct mnt_placed_src binds[RUNC_MAX_BINDS];
+	const char *layers[IMG_MAX_LAYERS];
+
+	for (size_t i = 0; i < L->n; i++)
+		layers[i] = L->path[i];
+	for (size_t i = 0; i < rc->nbinds; i++)
+		binds[i] = (struct mnt_placed_src){ .fd = rc->bind[i].fd, .name = rc->bind[i].src,
+						    .ids = as[rc->bind[i].kind],
+						    .owner = rc->bind[i].owner,
+						    .group = rc->bind[i].group };
+	return mnt_place(pid, rc->state, layers, L->n, L->dir, binds, rc->nbinds, uid0, gid0, e);
 }
 
 /* What pid 1 finds placed in its mount namespace (core/child.c). */
@@ -645,7 +415,7 @@ int runc_create(struct rconfig *rc, struct spec *s)
 	struct sync_msg pending = { 0 };
 	struct eci_err e = { 0 };
 	static struct layers L;
-	int drop[RUNC_MAX_BINDS + 1], sock = -1, master;
+	int drop[RUNC_MAX_BINDS], sock = -1, master;
 	unsigned slot = 0, gslot = 0;
 	pid_t pid = -1;
 	char root[sizeof(rc->state)];
@@ -662,18 +432,20 @@ int runc_create(struct rconfig *rc, struct spec *s)
 	if (prepare_state(rc, &L, &e) < 0)
 		goto fail;
 	plan(rc, &L, s);
-	/* pid 1 keeps none of the sources (the parent mounts them) nor the lock */
+	/* pid 1 keeps none of the sources (the parent mounts them); it keeps
+	 * the state directory's lock, by which runc_gc() knows a create
+	 * killed half-way from one still running (state.c) */
 	for (size_t i = 0; i < rc->nbinds; i++)
 		drop[i] = rc->bind[i].fd;
-	drop[rc->nbinds] = rc->lock_fd;
-	pid = container_clone(s, CLONE_ALL, &sock, drop, rc->nbinds + 1);
+	pid = container_clone(s, CLONE_ALL, &sock, drop, rc->nbinds);
 	if (pid < 0) {
 		eci_fail(&e, errno, "create the container's namespaces");
 		goto fail;
 	}
-	if (lease_slot(pid, &slot, &gslot, &e) < 0 || idmap_all(pid, rc, &L, slot, gslot, &e) < 0)
+	if (lease_slot(pid, &slot, &gslot, &e) < 0 || place_all(pid, rc, &L, slot, gslot, &e) < 0)
 		goto fail;
-	runc_cgroups(rc, pid, false);
+	cgroup_enter(rc->cgroups_path, pid, &(struct cg_limits){ .memory = rc->memory,
+								.pids = rc->pids });
 	if (container_go(sock, slot) < 0)
 		goto child_failed;
 	if (s->tty) {
@@ -689,7 +461,7 @@ int runc_create(struct rconfig *rc, struct spec *s)
 	if (container_await(sock, SYNC_READY, &pending) < 0)
 		goto child_failed;
 	if (run_hooks(rc, "prestart", pid, &e) < 0 || run_hooks(rc, "createRuntime", pid, &e) < 0 ||
-	    runc_save_state(rc, pid, slot) < 0 || write_pidfile(rc->pidfile, pid) < 0 ||
+	    runc_save_state(rc, pid, slot) < 0 || runc_write_pidfile(rc->pidfile, pid) < 0 ||
 	    runc_state_done(rc) < 0) {
 		if (!e.msg[0])
 			eci_fail(&e, errno, "record the container");
@@ -708,7 +480,7 @@ fail:
 	}
 	if (sock >= 0)
 		close(sock);
-	runc_cgroups(rc, pid, true);
+	cgroup_remove(rc->cgroups_path);
 	rm_rf_at(AT_FDCWD, rc->state);
 	return 1;
 }

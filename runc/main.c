@@ -302,7 +302,6 @@ static void kill_and_wait(int fd)
 static int do_delete(int argc, char **argv)
 {
 	static struct rstate st;
-	static struct rconfig rc;
 	bool force = false;
 	char dir[4200];
 	int i = 1, fd;
@@ -328,8 +327,7 @@ static int do_delete(int argc, char **argv)
 		close(fd);
 	}
 	runc_state_dir(root, argv[i], dir, sizeof(dir));
-	snprintf(rc.cgroups_path, sizeof(rc.cgroups_path), "%s", st.cgroups_path);
-	runc_cgroups(&rc, 0, true);
+	cgroup_remove(st.cgroups_path);
 	rm_rf_at(AT_FDCWD, dir);
 	return 0;
 }

@@ -132,6 +132,8 @@ int runc_state_begin(struct rconfig *rc, struct eci_err *e);
 /* The last step of a create that succeeded: from now on the container is
  * the engine's to delete, never collected as half-made. */
 int runc_state_done(const struct rconfig *rc);
+/* --pid-file: @pid written to @path (none: 0) in one rename; -1, errno */
+int runc_write_pidfile(const char *path, pid_t pid);
 /* Remove what creates killed half-way left under @root. */
 void runc_gc(const char *root);
 
@@ -141,7 +143,6 @@ int runc_exec(const char *root, const char *id, const char *process, const char 
 
 /* runc/create.c */
 int runc_create(struct rconfig *rc, struct spec *s);
-int runc_cgroups(const struct rconfig *rc, pid_t pid, bool remove);
 int runc_send_console(const char *path, int master, struct eci_err *e);
 int runc_console_connect(const char *path, struct eci_err *e);
 int runc_console_send(int sock, int master, struct eci_err *e);

@@ -108,12 +108,6 @@ int runc_read_state(const char *root, const char *id, struct rstate *st)
 }
 
 /* Has the process behind @pidfd not exited yet (a zombie has)? */
-static bool pidfd_alive(int pidfd)
-{
-	struct pollfd p = { .fd = pidfd, .events = POLLIN };
-
-	return poll(&p, 1, 0) == 0;
-}
 
 int runc_open_init(const struct rstate *st)
 {
@@ -338,24 +332,6 @@ static int take_abandoned(int dir)
 	return finished(dir) ? -2 : steal_fd(lock);
 }
 
-/* Is a cgroup @path left in any hierarchy (as runc_cgroups() lays them out)? */
-static bool cgroup_left(const char *path)
-{
-	DIR *d = opendir("/sys/fs/cgroup");
-	struct dirent *de;
-	char dir[700];
-	bool left;
-
-	snprintf(dir, sizeof(dir), "/sys/fs/cgroup%s", path);
-	left = access(dir, F_OK) == 0;
-	while (d && !left && (de = readdir(d))) {
-		snprintf(dir, sizeof(dir), "/sys/fs/cgroup/%s%s", de->d_name, path);
-		left = de->d_name[0] != '.' && access(dir, F_OK) == 0;
-	}
-	if (d)
-		closedir(d);
-	return left;
-}
 
 /*
  * Its cgroups, from the path create recorded before making any.  Its
@@ -365,16 +341,14 @@ static bool cgroup_left(const char *path)
  */
 static void gc_cgroups(int dir)
 {
-	static struct rconfig rc;	/* large; eci-runc is single-threaded */
 	_cleanup_free_ char *path = NULL;
 	size_t len;
 
-	if (read_all_at(dir, CGROUP_FILE, sizeof(rc.cgroups_path) - 1, &path, &len) < 0 || !len)
+	if (read_all_at(dir, CGROUP_FILE, sizeof(((struct rconfig *)0)->cgroups_path) - 1, &path,
+			&len) < 0 || !len)
 		return;
-	memset(&rc, 0, sizeof(rc));
-	memcpy(rc.cgroups_path, path, len + 1);
 	for (int i = 0; i < 200; i++) {
-		runc_cgroups(&rc, 0, true);
+		cgroup_remove(path);
 		if (path[0] != '/' || !cgroup_left(path))
 			break;
 		usleep(10000);
@@ -411,4 +385,22 @@ void runc_gc(const char *root)
 		    (de->d_type == DT_DIR || de->d_type == DT_UNKNOWN))
 			gc_one(rootfd, de->d_name);
 	closedir(d);
+}
+
+int runc_write_pidfile(const char *path, pid_t pid)
+{
+	char tmp[4200];
+	bool bad;
+	FILE *f;
+
+	if (!path[0])
+		return 0;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "we");
+	if (!f)
+		return -1;
+	bad = fprintf(f, "%d", (int)pid) < 0;
+	if ((fclose(f) != 0) | bad)
+		return -1;
+	return rename(tmp, path);
 }
