@@ -178,6 +178,20 @@ int container_await(int sock, int type, struct sync_msg *pending);
 int container_outcome(int sock, int code, struct sync_msg *pending, struct eci_err *e);
 void sync_send_fail(int sock, int type, int code, const struct eci_err *e);
 
+/* helper.c: eci-newidmap, found, started before the container exists,
+ * and asked to map it (eci-run; eci-runc is root and leases itself) */
+int helper_find(char *buf, size_t size, struct eci_err *e);
+int helper_check_subids(struct eci_err *e);
+struct helper_proc {
+	pid_t pid;
+	int in, out;		/* its stdin and stdout */
+};
+int helper_start(struct helper_proc *h, const char *helper, struct eci_err *e);
+int helper_map(struct helper_proc *h, pid_t pid, const char *prefer, char *range, size_t size,
+	       struct eci_err *e);
+void helper_abandon(struct helper_proc *h);
+void helper_reap(struct helper_proc *h);
+
 /* cgroup.c: the container's cgroup, @path as under every hierarchy */
 struct cg_limits {
 	long long memory, pids;		/* 0: no limit */

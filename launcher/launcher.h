@@ -5,7 +5,8 @@
  * eci-run is the front end of the core (core.h) for people: its command
  * line becomes a spec (spec.c, env.c, security.c), which passes the policy's
  * gate (admit.c), the launcher's
- * side of a run (container.c, helper.c, state.c, detach.c) starts the
+ * side of a run (container.c, state.c, detach.c; the helper client is the
+ * core's, core/helper.c) starts the
  * core's first process and waits, and the other verbs (ps, stop, logs, rm,
  * gc, exec, image, policy, doctor) live here too.
  */
@@ -58,19 +59,6 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e);
 void cli_usage(FILE *f);
 /* Is @arg -h or --help?  Sub-commands answer it with their usage on stdout. */
 bool cli_is_help(const char *arg);
-
-/* helper.c */
-int helper_find(char *buf, size_t size, struct eci_err *e);
-int helper_check_subids(struct eci_err *e);
-struct helper_proc {
-	pid_t pid;
-	int in, out;		/* its stdin and stdout */
-};
-int helper_start(struct helper_proc *h, const char *helper, struct eci_err *e);
-int helper_map(struct helper_proc *h, pid_t pid, const char *prefer, char *range, size_t size,
-	       struct eci_err *e);
-void helper_abandon(struct helper_proc *h);
-void helper_reap(struct helper_proc *h);
 
 /* state.c */
 #define STATE_ENV "env"			/* BASE/ID/env: the workload's, NUL-ended */

@@ -2,7 +2,7 @@
 # depends on (the build gives it no other include path).
 $(O)/obj/launcher/%.o: USES := launcher core common image mounts net subid policy
 
-LAUNCHER_OBJS := $(addprefix $(O)/obj/launcher/,cli.o helper.o state.o spec.o container.o env.o \
+LAUNCHER_OBJS := $(addprefix $(O)/obj/launcher/,cli.o state.o spec.o container.o env.o \
 		 security.o imagecmd.o admit.o policycmd.o ops.o doctor.o detach.o manage.o execcmd.o)
 LIB_LAUNCHER  := $(O)/lib/libecilauncher.a
 $(LIB_LAUNCHER): $(LAUNCHER_OBJS)

@@ -226,21 +226,6 @@ START_TEST(only_stdio_fds)
 }
 END_TEST
 
-/* The caller's first subordinate uid range, from /etc/subuid. */
-static struct subid_range my_range(void)
-{
-	struct subid_range r[SUBID_MAX_RANGES];
-	struct passwd *pw = getpwuid(getuid());
-	char *buf = NULL;
-	size_t len = 0, n;
-
-	ck_assert_int_eq(read_all_at(AT_FDCWD, "/etc/subuid", 1 << 20, &buf, &len), 0);
-	n = subid_parse(buf, len, pw ? pw->pw_name : NULL, getuid(), getuid(), r, NULL, NULL);
-	free(buf);
-	ck_assert_uint_gt(n, 0);
-	return r[0];
-}
-
 static unsigned host_uid(pid_t pid)
 {
 	char path[64], *buf = NULL, *p;
@@ -263,7 +248,7 @@ static unsigned host_uid(pid_t pid)
 START_TEST(host_uid_and_signal)
 {
 	char bin[4096], line[64];
-	struct subid_range range = my_range();
+	struct subid_range range = ns_my_range();
 	struct ctr c;
 	int in, out, st;
 	pid_t pid, proc, workload;

@@ -219,15 +219,8 @@ static void ls_row(char *buf, size_t size, const char *name, const char *itag, c
 static size_t my_slots(void)
 {
 	struct subid_range r[SUBID_MAX_RANGES];
-	struct passwd *pw = getpwuid(getuid());
-	char *buf = NULL;
-	size_t len = 0, n;
 
-	if (read_all_at(AT_FDCWD, "/etc/subuid", 1 << 20, &buf, &len) < 0)
-		return 0;
-	n = subid_parse(buf, len, pw ? pw->pw_name : NULL, getuid(), getuid(), r, NULL, NULL);
-	free(buf);
-	return subid_slot_count(r, n);
+	return subid_slot_count(r, ns_my_ranges(r));
 }
 
 /* Slot directories left in the stores. */

@@ -85,21 +85,6 @@ static int state_entries(void)
 	return n;
 }
 
-/* The caller's first subordinate uid range, from /etc/subuid. */
-static struct subid_range my_range(void)
-{
-	struct subid_range r[SUBID_MAX_RANGES];
-	struct passwd *pw = getpwuid(getuid());
-	char *buf = NULL;
-	size_t len = 0, n;
-
-	ck_assert_int_eq(read_all_at(AT_FDCWD, "/etc/subuid", 1 << 20, &buf, &len), 0);
-	n = subid_parse(buf, len, pw ? pw->pw_name : NULL, getuid(), getuid(), r, NULL, NULL);
-	free(buf);
-	ck_assert_uint_gt(n, 0);
-	return r[0];
-}
-
 /*
  * The locked system view, probed from inside.  no CMD prints "refused: CMD:
  * its error" or "ESCAPED: CMD"; empty PATH says whether a masked file or
@@ -392,7 +377,7 @@ END_TEST
  */
 START_TEST(volume_rw)
 {
-	struct subid_range mine = my_range();
+	struct subid_range mine = ns_my_range();
 	char dir[128], spec[160], path[160];
 	struct run_result r;
 	struct stat st;

@@ -20,21 +20,6 @@
 #include "tap.h"
 #include "util.h"
 
-/* The caller's first subordinate uid range, from /etc/subuid. */
-static struct subid_range my_range(void)
-{
-	struct subid_range r[SUBID_MAX_RANGES];
-	struct passwd *pw = getpwuid(getuid());
-	char *buf = NULL;
-	size_t len = 0, n;
-
-	ck_assert_int_eq(read_all_at(AT_FDCWD, "/etc/subuid", 1 << 20, &buf, &len), 0);
-	n = subid_parse(buf, len, pw ? pw->pw_name : NULL, getuid(), getuid(), r, NULL, NULL);
-	free(buf);
-	ck_assert_uint_gt(n, 0);
-	return r[0];
-}
-
 START_TEST(root_inside)
 {
 	struct run_result r;
@@ -185,7 +170,7 @@ END_TEST
  */
 START_TEST(mapped_to_subordinate_range)
 {
-	struct subid_range mine = my_range();
+	struct subid_range mine = ns_my_range();
 	char bin[4096], line[256], path[64], *map = NULL, *status = NULL;
 	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"-i", (char *)"default",
 			 (char *)"/bin/sh", (char *)"-c", (char *)"echo ready; read x", NULL };

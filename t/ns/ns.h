@@ -4,6 +4,8 @@
 
 #include <check.h>
 
+#include "subid.h"
+
 Suite *run_suite(void);
 Suite *refuse_suite(void);
 Suite *slots_suite(void);
@@ -17,5 +19,10 @@ Suite *network_suite(void);
 Suite *ops_suite(void);
 Suite *detach_suite(void);
 Suite *exec_suite(void);
+
+/* subids.c: the test account's subordinate uid ranges (0 if none) */
+size_t ns_my_ranges(struct subid_range *r);
+/* its first one; the test fails if it has none */
+struct subid_range ns_my_range(void);
 
 #endif

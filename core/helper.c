@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "launcher.h"
+#include "core.h"
 #include "policy.h"
 #include "subid.h"
 #include "util.h"
