@@ -208,6 +208,7 @@ struct join_target {
 	int init_fd;		/* its pidfd, checked by the front end */
 	pid_t workload;		/* join_open() */
 	int workload_fd;
+	bool only_workload;	/* join every namespace through the workload */
 };
 /* The workload, found and held: 0, or -1 with @e */
 int join_open(struct join_target *t, struct eci_err *e);

@@ -12,13 +12,18 @@
  * before it is opened, so each check comes after the open, and both
  * pidfds must still be alive after the checks: while a process lives, its
  * pid is not reused, so they were about it.  The workload must already be
- * in its nested namespaces — its user namespace a child of pid 1's, and
- * its mount namespace its own user namespace's — or the new process would
- * get the view pid 1 built, not locked.  Right after start that takes a
+ * in its nested namespaces — its user namespace a child of the
+ * container's, and its mount namespace its own user namespace's — or the
+ * new process would get the view pid 1 built, not locked.  Right after start that takes a
  * moment, so join_open() waits for it, two seconds at most.
  *
  * join_enter() is one setns() per process (Linux >= 5.8: several
- * namespaces of one process at once, the user namespace first).  Before
+ * namespaces of one process at once, the user namespace first): pid 1's
+ * cgroup, ipc, uts and pid namespaces, then the workload's others.  Only
+ * host root may setns() through pid 1's pidfd — pid 1 changed its ids, so
+ * it is not dumpable — so eci-run exec takes them all from the workload
+ * (@only_workload), whose pid namespace is pid 1's and whose other
+ * namespaces of those kinds are pid 1's unless it made its own below.  Before
  * it, the joining process must be non-dumpable (its children inherit that
  * until they exec): with CAP_SYS_PTRACE in the container's user namespace,
  * a container process could otherwise ptrace a process whose credentials
@@ -48,28 +53,23 @@
 
 static const char gone[] = "the container's workload is gone (the container is stopping)";
 
-static int ns_of(pid_t pid, const char *ns, struct stat *st)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns);
-	return stat(path, st);
-}
-
 static bool same(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
 /*
- * Is @w in the namespaces nest.c made: its user namespace a child of
- * pid 1's (not pid 1's own), and its mount namespace owned by it (made
- * after the maps, so every mount is locked)?
+ * Is @w in the namespaces nest.c made: its user namespace two levels below
+ * ours (the container's, then the nested one; not further down, should
+ * it have unshared again), and its mount namespace owned by that nested
+ * user namespace (made after the maps, so every mount is locked)?  pid 1's
+ * own namespace files cannot be the measure: pid 1 changed its ids and so
+ * is not dumpable, and only host root may look at them.
  */
-static bool nested(pid_t init, pid_t w)
+static bool nested(pid_t w)
 {
-	_cleanup_close_ int user = -1, parent = -1, mnt = -1, owner = -1;
-	struct stat u, p, i, o;
+	_cleanup_close_ int user = -1, parent = -1, grand = -1, mnt = -1, owner = -1;
+	struct stat u, p, g, o, self;
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)w);
@@ -77,12 +77,12 @@ static bool nested(pid_t init, pid_t w)
 	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)w);
 	mnt = open(path, O_RDONLY | O_CLOEXEC);
 	if (user < 0 || mnt < 0 || (parent = ioctl(user, NS_GET_PARENT)) < 0 ||
-	    (owner = ioctl(mnt, NS_GET_USERNS)) < 0)
+	    (grand = ioctl(parent, NS_GET_PARENT)) < 0 || (owner = ioctl(mnt, NS_GET_USERNS)) < 0)
 		return false;
-	if (fstat(user, &u) < 0 || fstat(parent, &p) < 0 || fstat(owner, &o) < 0 ||
-	    ns_of(init, "user", &i) < 0)
+	if (fstat(user, &u) < 0 || fstat(parent, &p) < 0 || fstat(grand, &g) < 0 ||
+	    fstat(owner, &o) < 0 || stat("/proc/self/ns/user", &self) < 0)
 		return false;
-	return same(&p, &i) && !same(&u, &i) && same(&o, &u);
+	return same(&g, &self) && same(&o, &u);
 }
 
 /* One look at pid 1's first child: 0, -EAGAIN (not there, or not in its
@@ -109,7 +109,7 @@ static int try_workload(struct join_target *t, struct eci_err *e)
 	/* After the open: while both live, pid 1's child by that pid is it. */
 	if (proc_stat(t->workload, &ppid, NULL) < 0 || ppid != t->init)
 		return eci_fail(e, 0, "%s", gone);
-	if (!nested(t->init, t->workload)) {
+	if (!nested(t->workload)) {
 		eci_fail(e, 0, "the container's workload is not in its namespaces (yet)");
 		return -EAGAIN;
 	}
@@ -154,11 +154,18 @@ int join_bounding(const struct join_target *t, uint64_t *caps, struct eci_err *e
 
 int join_enter(const struct join_target *t, bool host_net, struct eci_err *e)
 {
+	int net = host_net ? 0 : CLONE_NEWNET;
+
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return eci_fail(e, errno, "PR_SET_DUMPABLE");
+	if (t->only_workload) {
+		if (setns(t->workload_fd, OF_INIT | (OF_WORKLOAD & ~CLONE_NEWNET) | net) < 0)
+			return eci_fail(e, errno, "join the container's namespaces");
+		return 0;
+	}
 	if (setns(t->init_fd, OF_INIT) < 0)
 		return eci_fail(e, errno, "join the container's cgroup, ipc, uts and pid namespaces");
-	if (setns(t->workload_fd, OF_WORKLOAD & ~(host_net ? CLONE_NEWNET : 0)) < 0)
+	if (setns(t->workload_fd, (OF_WORKLOAD & ~CLONE_NEWNET) | net) < 0)
 		return eci_fail(e, errno, "join the container's user, mount and network namespaces");
 	return 0;
 }

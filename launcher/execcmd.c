@@ -260,7 +260,7 @@ int exec_main(int argc, char **argv)
 	struct eci_err e = { 0 };
 	struct xopts x;
 	struct spec s = { 0 };
-	struct join_target t = { .init_fd = -1, .workload_fd = -1 };
+	struct join_target t = { .init_fd = -1, .workload_fd = -1, .only_workload = true };
 	_cleanup_close_ int dir = -1;
 	json_t *meta = NULL;
 	int code = EXIT_ECI;
