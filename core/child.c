@@ -17,12 +17,10 @@
  * container's init (init_main()), which pivots into the root and lets the
  * workload go.
  *
- * eci-runc's create differs in one step: nothing of the container may
- * run before start, so pid 1 builds the root alone, pivots, makes the pty
- * the engine asked for (from the container's devpts), reports SYNC_READY
- * and waits on exec.fifo; only then does it fork the workload.  Its cgroup
- * namespace is made only after the parent has put it in the container's
- * cgroups, so that the namespace is rooted there.  Any failure goes back over the sync socket as {errno,
+ * eci-runc's create differs in two steps: its cgroup namespace is made only
+ * after the parent has put it in the container's cgroups, so that the
+ * namespace is rooted there; and pid 1 reports SYNC_READY and waits on
+ * exec.fifo for start before it lets the workload go (init.c).  Any failure goes back over the sync socket as {errno,
  * message} and ends the process; the parent prints it.
  */
 #include <errno.h>
@@ -41,7 +39,6 @@
 
 #include "cleanup.h"
 #include "core.h"
-#include "fdpass.h"
 #include "mounts.h"
 
 static void fail(int sock, struct eci_err *e) __attribute__((noreturn));
@@ -218,58 +215,6 @@ static void drop_in_workload(struct spec *s)
 		close(s->engine.start_fd);
 }
 
-/* --- eci-runc: ready, and wait for start ------------------------------------- */
-
-/* A pty of the container's devpts: the master goes to the engine, the
- * workload makes the slave its terminal (init.c). */
-static int engine_tty(struct spec *s, int sock, struct eci_err *e)
-{
-	int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC), unlock = 0;
-	struct sync_msg m = { .type = SYNC_TTY };
-
-	if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0)
-		return eci_fail(e, errno, "open /dev/ptmx");
-	s->tty_fd = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
-	if (s->tty_fd < 0)
-		return eci_fail(e, errno, "open the pty");
-	if (fd_send(sock, &m, sizeof(m), master) < 0)
-		return eci_fail(e, errno, "pass the pty");
-	close(master);
-	return 0;
-}
-
-/*
- * With a terminal, the create process's stdio are the engine's capture
- * pipes: pid 1 must not keep them open, or the engine waits for them to
- * close until the container ends.  The workload gets the pty.
- */
-static int detach_stdio(struct eci_err *e)
-{
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
-		return eci_fail(e, errno, "stdio /dev/null");
-	close(null);
-	return 0;
-}
-
-static int await_start(struct spec *s, int sock, int rootfd, struct eci_err *e)
-{
-	struct sync_msg m = { .type = SYNC_READY };
-	char c;
-
-	if (init_enter_root(s, rootfd, 0, e) < 0 ||
-	    (s->tty && (engine_tty(s, sock, e) < 0 || detach_stdio(e) < 0)))
-		return -1;
-	if (send(sock, &m, sizeof(m), MSG_NOSIGNAL) != (ssize_t)sizeof(m))
-		return eci_fail(e, errno, "report ready");
-	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);	/* create exits; the shim adopts us */
-	while (read(s->engine.start_fd, &c, 1) < 0 && errno == EINTR)
-		;
-	close(s->engine.start_fd);
-	return 0;
-}
-
 void child_main(struct spec *s, int sock)
 {
 	struct eci_err e = { 0 };
@@ -306,17 +251,6 @@ void child_main(struct spec *s, int sock)
 	}
 	if (s->detach)
 		close(s->log_fd);
-	if (s->engine.on) {
-		/* Nothing of the container runs before start: pid 1 alone. */
-		if ((rootfd = build_root(s, &e)) < 0)
-			fail(sock, &e);
-		drop_host_fds(s);
-		if (await_start(s, sock, rootfd, &e) < 0)
-			fail(sock, &e);
-		close(steal_fd(rootfd));	/* pivoted into */
-		pid = init_fork(s, sock, &nest, drop_in_workload);
-		init_main(s, sock, -1, pid, nest);
-	}
 	/* The workload makes its namespaces while the root is built (init.c);
 	 * if building fails, pid 1's exit takes it along. */
 	pid = init_fork(s, sock, &nest, drop_in_workload);

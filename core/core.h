@@ -153,9 +153,11 @@ int tty_relay(int master, pid_t pid, bool interactive);
 
 /* nest.c: the workload side (after fork) and pid 1's side of the handshake
  * over @sync, a socketpair between them. */
-int nest_enter(int sync, bool own_net, struct eci_err *e);
+/* @tty: set to the terminal pid 1 passes with the release, if it does */
+int nest_enter(int sync, bool own_net, int *tty, struct eci_err *e);
 int nest_map(int proc, pid_t pid, int sync, struct eci_err *e);
-int nest_release(int sync, struct eci_err *e);
+/* let it go; @tty (-1: none) goes with it, to be its terminal */
+int nest_release(int sync, int tty, struct eci_err *e);
 int nest_join_net(pid_t pid, struct eci_err *e);
 
 /* container.c: the parent's side of one container's life */

@@ -34,6 +34,7 @@
 
 #include "cleanup.h"
 #include "core.h"
+#include "fdpass.h"
 #include "mounts.h"
 #include "util.h"
 
@@ -116,7 +117,7 @@ static int prepare(struct spec *s, int sock, int nest, struct eci_err *e)
 	struct user u;
 	char home[300];
 
-	if (nest >= 0 && nest_enter(nest, s->net.mode != NET_HOST, e) < 0)
+	if (nest >= 0 && nest_enter(nest, s->net.mode != NET_HOST, &s->tty_fd, e) < 0)
 		return -1;
 	if (s->tty && s->tty_fd >= 0) {
 		/* eci-runc: pid 1 made the pty before start */
@@ -206,6 +207,63 @@ int init_enter_root(struct spec *s, int rootfd, pid_t workload_pid, struct eci_e
 	return mnt_pivot(rootfd, e);
 }
 
+/* A pty of the container's devpts: the master goes to the engine, the
+ * workload makes the slave its terminal (init.c). */
+static int engine_tty(struct spec *s, int sock, struct eci_err *e)
+{
+	int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC), unlock = 0;
+	struct sync_msg m = { .type = SYNC_TTY };
+
+	if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0)
+		return eci_fail(e, errno, "open /dev/ptmx");
+	s->tty_fd = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+	if (s->tty_fd < 0)
+		return eci_fail(e, errno, "open the pty");
+	if (fd_send(sock, &m, sizeof(m), master) < 0)
+		return eci_fail(e, errno, "pass the pty");
+	close(master);
+	return 0;
+}
+
+/*
+ * With a terminal, the create process's stdio are the engine's capture
+ * pipes: pid 1 must not keep them open, or the engine waits for them to
+ * close until the container ends.  The workload gets the pty.
+ */
+static int detach_stdio(struct eci_err *e)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+		return eci_fail(e, errno, "stdio /dev/null");
+	close(null);
+	return 0;
+}
+
+/*
+ * eci-runc: the root is built and pid 1 is in it, in the workload's network
+ * namespace — the one the engine's prestart hooks configure through pid
+ * 1's.  Make the pty the engine asked for, report ready and wait for start.
+ */
+static int await_start(struct spec *s, int sock, struct eci_err *e)
+{
+	struct sync_msg m = { .type = SYNC_READY };
+	char c;
+
+	if (s->tty && (engine_tty(s, sock, e) < 0 || detach_stdio(e) < 0))
+		return -1;
+	/* Before the word: create exits once it has it, and the shim adopts
+	 * us.  Should create die first, the collector ends us (runc/state.c:
+	 * we hold its lock). */
+	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+	if (send(sock, &m, sizeof(m), MSG_NOSIGNAL) != (ssize_t)sizeof(m))
+		return eci_fail(e, errno, "report ready");
+	while (read(s->engine.start_fd, &c, 1) < 0 && errno == EINTR)
+		;
+	close(s->engine.start_fd);
+	return 0;
+}
+
 static void fail_init(int sock, int err, const char *what) __attribute__((noreturn));
 static void fail_init(int sock, int err, const char *what)
 {
@@ -292,13 +350,16 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 	}
 	if (nest_map(proc, pid, nest, &e) < 0 ||
 	    (rootfd >= 0 && init_enter_root(s, rootfd, pid, &e) < 0) ||
-	    await_network(s, sock, &e) < 0 || nest_release(nest, &e) < 0) {
+	    await_network(s, sock, &e) < 0 || (s->engine.on && await_start(s, sock, &e) < 0) ||
+	    nest_release(nest, s->engine.on && s->tty ? s->tty_fd : -1, &e) < 0) {
 		kill(pid, SIGKILL);
 		sync_send_fail(sock, SYNC_FAIL, EXIT_ECI, &e);
 		_exit(EXIT_ECI);
 	}
 	close(nest);
 	close(sock);
+	if (s->tty_fd >= 0)
+		close(s->tty_fd);	/* the workload's now */
 	if (rootfd >= 0)
 		close(rootfd);
 	container_block_signals(false);

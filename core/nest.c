@@ -39,13 +39,15 @@
 
 #include "cleanup.h"
 #include "core.h"
+#include "fdpass.h"
 #include "net.h"
 #include "subid.h"
 #include "util.h"
 
-int nest_enter(int sync, bool own_net, struct eci_err *e)
+int nest_enter(int sync, bool own_net, int *tty, struct eci_err *e)
 {
 	char c = 'u';
+	int fd;
 
 	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
 		return eci_fail(e, errno, "PR_SET_DUMPABLE");
@@ -57,8 +59,12 @@ int nest_enter(int sync, bool own_net, struct eci_err *e)
 	 * capability in it, mapped or not. */
 	if (own_net && nl_loopback_up(e) < 0)
 		return -1;
-	if (read(sync, &c, 1) != 1 || c != 'm')
+	/* 'm', with the terminal pid 1 made meanwhile (eci-runc), if any */
+	fd = fd_recv(sync, &c, 1);
+	if (fd == -2 || c != 'm')
 		return eci_fail(e, 0, "pid 1 did not map the workload's namespace");
+	if (fd >= 0)
+		*tty = fd;
 	/* Only now: pid 1 may have mounted /sys for this network namespace,
 	 * and the copy takes every mount of the container, locked. */
 	if (unshare(CLONE_NEWNS) < 0)
@@ -97,13 +103,15 @@ int nest_map(int proc, pid_t pid, int sync, struct eci_err *e)
 	return 0;
 }
 
-int nest_release(int sync, struct eci_err *e)
+int nest_release(int sync, int tty, struct eci_err *e)
 {
 	char c = 'm';
 
 	/* A workload that failed meanwhile (its loopback) has closed its end:
 	 * no SIGPIPE for pid 1, its message is what the user must see. */
-	if (send(sync, &c, 1, MSG_NOSIGNAL) != 1)
+	bool sent = tty >= 0 ? fd_send(sync, &c, 1, tty) == 0 : send(sync, &c, 1, MSG_NOSIGNAL) == 1;
+
+	if (!sent)
 		return eci_fail(e, errno, "release the workload");
 	return 0;
 }

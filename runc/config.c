@@ -307,6 +307,7 @@ int runc_load_config(struct rconfig *rc, struct spec *s, struct eci_err *e)
 		 json_string_value(json_object_get(cfg, "hostname")) ?: s->id);
 	s->mnt.read_only = rc->readonly_root;
 	s->mnt.engine = true;
+	s->mnt.sys_late = true;		/* in the workload's network namespace */
 	if (check_namespaces(rc, json_object_get(linux_, "namespaces"), e) < 0 ||
 	    process(rc, json_object_get(cfg, "process"), s, e) < 0 || resources(rc, linux_, e) < 0)
 		return -1;

@@ -46,9 +46,11 @@
 
 /* No CLONE_NEWCGROUP: pid 1 makes its cgroup namespace once the parent has
  * put it in the container's cgroups, so that the namespace is rooted there
- * (child()), not at the shim's cgroup. */
-#define CLONE_ALL (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS | \
-		   CLONE_NEWIPC)
+ * (core/child.c), not at the shim's cgroup.  No CLONE_NEWNET: the network
+ * namespace is the workload's, owned by its nested user namespace so that
+ * its capabilities work there; pid 1 joins it before it reports ready, so
+ * the engine's hooks configure it through pid 1's (core/nest.c). */
+#define CLONE_ALL (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC)
 
 struct layers {
 	char path[IMG_MAX_LAYERS][PATH_MAX];	/* bottom first */

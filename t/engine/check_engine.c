@@ -319,7 +319,7 @@ static Suite *engine_suite(void)
 
 int main(void)
 {
-	static Suite *(*const suites[])(void) = { engine_suite, isolation_suite, NULL };
+	static Suite *(*const suites[])(void) = { engine_suite, isolation_suite, network_suite, NULL };
 
 	return test_main(suites);
 }

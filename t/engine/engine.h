@@ -30,4 +30,7 @@ unsigned map_of(const char *name);
 /* check_isolation.c: container root never reaches host root (issue 18). */
 Suite *isolation_suite(void);
 
+/* check_network.c: the engine's network is the container's (issue 21). */
+Suite *network_suite(void);
+
 #endif
