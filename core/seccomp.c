@@ -38,6 +38,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -292,7 +293,37 @@ int sc_build_default(uint64_t caps, struct sc_filter *f, struct eci_err *e)
  * (seccomp=unconfined included): the kernel applies the strictest answer.
  * Set-group-ID on a directory is harmless (it only names the group of new
  * entries) and mkdir is left alone.
+ *
+ * The kernel copies set-id files itself too: an overlay whose upper layer
+ * is in the host path copies a file up, mode and all, when it is touched,
+ * and the lower layer can be the image's own set-user-ID files, or a FUSE
+ * file system of the container's.  Container root may mount an overlay
+ * with CAP_SYS_ADMIN (--privileged), or in a user namespace of its own (a
+ * profile that allows one), and neither seccomp nor a mount attribute can
+ * tell an overlay, or the upper directory it names, from another mount.
+ * So such a container mounts no new file system at all: fsopen() fails,
+ * and so does mount() unless it binds, moves, remounts or changes
+ * propagation (MS_BIND, MS_MOVE, MS_REMOUNT, MS_SHARED and friends), which
+ * make no new superblock.
  */
+/* The set-id guard's rules for mounts: no new superblock (sc_build_setid_guard). */
+static int no_new_mounts(scmp_filter_ctx ctx)
+{
+	const uint64_t no_sb = MS_BIND | MS_MOVE | MS_REMOUNT | MS_SHARED | MS_PRIVATE |
+			       MS_SLAVE | MS_UNBINDABLE;
+	struct scmp_arg_cmp c = SCMP_A3_64(SCMP_CMP_MASKED_EQ, no_sb, 0);
+	int nr = seccomp_syscall_resolve_name("fsopen"), r;
+
+#ifdef __x86_64__
+	if (nr == __NR_SCMP_ERROR)
+		nr = 430;
+#endif
+	r = rule(ctx, SCMP_ACT_ERRNO(EPERM), "mount", 1, &c);
+	if (!r && nr >= 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
+	return r;
+}
+
 int sc_build_setid_guard(struct sc_filter *f, struct eci_err *e)
 {
 	static const struct {
@@ -338,6 +369,8 @@ int sc_build_setid_guard(struct sc_filter *f, struct eci_err *e)
 	for (size_t i = 0; i < ARRAY_SIZE(uring) && !r; i++)
 		if ((nr = seccomp_syscall_resolve_name(uring[i])) >= 0)
 			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
+	if (!r)
+		r = no_new_mounts(ctx);
 	return finish(ctx, r, f, "set-id guard", e);
 }
 
