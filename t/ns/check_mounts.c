@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "launcher.h"
 #include "ns.h"
 #include "run.h"
 #include "subid.h"
@@ -66,16 +67,12 @@ static void host_file(const char *path, const char *text, mode_t mode)
 /* Entries in the state directory base, as check_run.c's state_removed. */
 static int state_entries(void)
 {
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
 	char base[4096];
 	struct dirent *de;
 	int n = 0;
 	DIR *d;
 
-	if (xdg)
-		snprintf(base, sizeof(base), "%s/eci", xdg);
-	else
-		snprintf(base, sizeof(base), "/tmp/eci-%u", (unsigned)getuid());
+	state_base(base, sizeof(base));
 	d = opendir(base);
 	while (d && (de = readdir(d)))
 		if (de->d_name[0] != '.')
@@ -287,7 +284,7 @@ START_TEST(mountinfo_names_no_host_path)
 	t_sh("cat /proc/self/mountinfo", &r);
 	t_want(&r, 0);
 	t_has(r.out, " / / ");
-	snprintf(base, sizeof(base), "/tmp/eci-%u", (unsigned)getuid());
+	state_base(base, sizeof(base));
 	ck_assert_msg(!strstr(r.out, base), "%s in:\n%s", base, r.out);
 	ck_assert_msg(!strstr(r.out, t_prefix()), "%s in:\n%s", t_prefix(), r.out);
 	t_run_free(&r);
