@@ -193,6 +193,8 @@ int helper_map(struct helper_proc *h, pid_t pid, const char *prefer, char *range
 	       struct eci_err *e);
 void helper_abandon(struct helper_proc *h);
 void helper_reap(struct helper_proc *h);
+/* eci-newidmap --state-dir: make the user's state directory; 0 or -1 */
+int helper_state_dir(struct eci_err *e);
 
 /* cgroup.c: the container's cgroup, @path as under every hierarchy */
 struct cg_limits {

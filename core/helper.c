@@ -217,3 +217,31 @@ int helper_map(struct helper_proc *h, pid_t pid, const char *prefer, char *range
 				WEXITSTATUS(status));
 	return eci_fail(e, 0, "%s was killed by signal %d", HELPER, WTERMSIG(status));
 }
+
+/*
+ * eci-newidmap --state-dir: the user's state directory is made by the
+ * helper alone, the first time (newidmap/statedir.c); it says on our
+ * stderr why it could not.
+ */
+int helper_state_dir(struct eci_err *e)
+{
+	char helper[4096];
+	char *envp[] = { NULL };
+	char *argv[] = { (char *)HELPER, (char *)"--state-dir", NULL };
+	int r, status;
+	pid_t pid;
+
+	if (helper_find(helper, sizeof(helper), e) < 0 || policy_check_helper(helper, e) < 0)
+		return -1;
+	r = posix_spawn(&pid, helper, NULL, NULL, argv, envp);
+	if (r)
+		return eci_fail(e, r, "run %s", helper);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return eci_fail(e, errno, "wait for %s", HELPER);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	return eci_fail(e, 0, "%s --state-dir could not make the state directory (%s %d)", helper,
+			WIFEXITED(status) ? "exit" : "signal",
+			WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+}

@@ -112,6 +112,29 @@ static int become_user(struct spec *s, const struct user *u, struct eci_err *e)
 	return caps_apply(s->caps, s->caps_added, u->uid == 0, e);
 }
 
+static int stdin_null(struct eci_err *e)
+{
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	if (null < 0 || dup2(null, 0) < 0)
+		return eci_fail(e, errno, "stdin /dev/null");
+	close(null);
+	return 0;
+}
+
+/*
+ * Always a session of its own, as runc's init does.  With -t the session's
+ * terminal is the container's pty (tty.c).  Without it, fds 0-2 may still
+ * be the user's terminal (-i, or output left on it), and a process whose
+ * controlling terminal that is could push input into it with TIOCSTI
+ * (CVE-2017-5226; where dev.tty.legacy_tiocsti is 1), to be run by the
+ * user's shell once eci-run exits, whatever seccomp profile it was given.
+ * In a new session it has no controlling terminal: TIOCSTI on a terminal
+ * that is not the caller's own needs CAP_SYS_ADMIN in the initial user
+ * namespace, and so does TIOCSCTTY of a terminal that is already another
+ * session's.  The terminal's signals (^C, ^\) no longer reach it directly:
+ * pid 1, still in eci-run's process group, passes them on (signals.c).
+ */
 static int prepare(struct spec *s, int sock, int nest, struct eci_err *e)
 {
 	struct user u;
@@ -127,12 +150,11 @@ static int prepare(struct spec *s, int sock, int nest, struct eci_err *e)
 	} else if (s->tty) {
 		if (tty_child(s, sock, e) < 0)
 			return -1;
-	} else if (!s->interactive) {
-		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-
-		if (null < 0 || dup2(null, 0) < 0)
-			return eci_fail(e, errno, "stdin /dev/null");
-		close(null);
+	} else {
+		if (setsid() < 0)
+			return eci_fail(e, errno, "setsid");
+		if (!s->interactive && stdin_null(e) < 0)
+			return -1;
 	}
 	if (user_resolve(s->user, &u, e) < 0 || enter_workdir(s->workdir, e) < 0)
 		return -1;

@@ -38,6 +38,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -148,27 +149,58 @@ static int rule(scmp_filter_ctx ctx, uint32_t action, const char *name, unsigned
 	return seccomp_rule_add_array(ctx, action, nr, n, cmp);
 }
 
+/*
+ * Allow @name unless the low 32 bits of its argument @arg are one of the
+ * @n values of @deny.  The kernel reads only those bits of an int argument,
+ * while a filter sees all 64: libseccomp's 32-bit comparisons (SCMP_A1_32)
+ * only truncate the value compared with, so "ioctl(fd, 1 << 32 | TIOCSTI)"
+ * would pass a rule "command != TIOCSTI" and still be TIOCSTI.  Nor can a
+ * refusal be stacked on an unconditional allow (libseccomp keeps the
+ * allow).  So the values let through are written out, as masked
+ * equalities over the low 32 bits: in the binary tree of the refused
+ * values, each subtree that branches off a refused value's path and holds
+ * none of them is one rule, (arg & bits above) == that prefix.  A value
+ * outside the set leaves the tree at such a branch; a refused value never
+ * does.  At most 32 rules per refused value.
+ */
+static int allow_except(scmp_filter_ctx ctx, const char *name, unsigned arg,
+			const uint32_t *deny, size_t n)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < n && !r; i++) {
+		for (int bit = 31; bit >= 0 && !r; bit--) {
+			uint32_t mask = ~0U << bit, prefix = (deny[i] ^ 1U << bit) & mask;
+			struct scmp_arg_cmp c = { .arg = arg, .op = SCMP_CMP_MASKED_EQ,
+						  .datum_a = mask, .datum_b = prefix };
+			bool holds = false, done = false;
+
+			for (size_t j = 0; j < n; j++) {
+				holds |= (deny[j] & mask) == prefix;
+				/* the same branch, seen from an earlier value */
+				done |= j < i && (deny[j] & mask) == (deny[i] & mask);
+			}
+			if (!holds && !done)
+				r = rule(ctx, SCMP_ACT_ALLOW, name, 1, &c);
+		}
+	}
+	return r;
+}
+
 static int add_conditional(scmp_filter_ctx ctx, uint64_t caps)
 {
 	static const uint32_t personas[] = { 0x0, 0x8, 0x20000, 0x20008, 0xffffffff };
+	static const uint32_t vsock[] = { AF_VSOCK };
+	static const uint32_t tty_input[] = { TIOCSTI, TIOCLINUX };
 	struct scmp_arg_cmp c;
 	int r = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(personas) && !r; i++) {
-		c = SCMP_A0_32(SCMP_CMP_EQ, personas[i]);
+		c = SCMP_A0_64(SCMP_CMP_MASKED_EQ, 0xffffffff, personas[i]);
 		r = rule(ctx, SCMP_ACT_ALLOW, "personality", 1, &c);
 	}
-	c = SCMP_A0_32(SCMP_CMP_NE, AF_VSOCK);
-	r = r ? r : rule(ctx, SCMP_ACT_ALLOW, "socket", 1, &c);
-	/* ioctl: everything but TIOCSTI (0x5412) and TIOCLINUX (0x541C). */
-	c = SCMP_A1_32(SCMP_CMP_LT, TIOCSTI);
-	r = r ? r : rule(ctx, SCMP_ACT_ALLOW, "ioctl", 1, &c);
-	c = SCMP_A1_32(SCMP_CMP_GT, TIOCLINUX);
-	r = r ? r : rule(ctx, SCMP_ACT_ALLOW, "ioctl", 1, &c);
-	for (uint32_t cmd = TIOCSTI + 1; cmd < TIOCLINUX && !r; cmd++) {
-		c = SCMP_A1_32(SCMP_CMP_EQ, cmd);
-		r = rule(ctx, SCMP_ACT_ALLOW, "ioctl", 1, &c);
-	}
+	r = r ? r : allow_except(ctx, "socket", 0, vsock, ARRAY_SIZE(vsock));
+	r = r ? r : allow_except(ctx, "ioctl", 1, tty_input, ARRAY_SIZE(tty_input));
 	if (caps & CAP(CAP_SYS_ADMIN))
 		return r;
 	c = SCMP_A0_64(SCMP_CMP_MASKED_EQ, NS_FLAGS, 0);
@@ -261,7 +293,37 @@ int sc_build_default(uint64_t caps, struct sc_filter *f, struct eci_err *e)
  * (seccomp=unconfined included): the kernel applies the strictest answer.
  * Set-group-ID on a directory is harmless (it only names the group of new
  * entries) and mkdir is left alone.
+ *
+ * The kernel copies set-id files itself too: an overlay whose upper layer
+ * is in the host path copies a file up, mode and all, when it is touched,
+ * and the lower layer can be the image's own set-user-ID files, or a FUSE
+ * file system of the container's.  Container root may mount an overlay
+ * with CAP_SYS_ADMIN (--privileged), or in a user namespace of its own (a
+ * profile that allows one), and neither seccomp nor a mount attribute can
+ * tell an overlay, or the upper directory it names, from another mount.
+ * So such a container mounts no new file system at all: fsopen() fails,
+ * and so does mount() unless it binds, moves, remounts or changes
+ * propagation (MS_BIND, MS_MOVE, MS_REMOUNT, MS_SHARED and friends), which
+ * make no new superblock.
  */
+/* The set-id guard's rules for mounts: no new superblock (sc_build_setid_guard). */
+static int no_new_mounts(scmp_filter_ctx ctx)
+{
+	const uint64_t no_sb = MS_BIND | MS_MOVE | MS_REMOUNT | MS_SHARED | MS_PRIVATE |
+			       MS_SLAVE | MS_UNBINDABLE;
+	struct scmp_arg_cmp c = SCMP_A3_64(SCMP_CMP_MASKED_EQ, no_sb, 0);
+	int nr = seccomp_syscall_resolve_name("fsopen"), r;
+
+#ifdef __x86_64__
+	if (nr == __NR_SCMP_ERROR)
+		nr = 430;
+#endif
+	r = rule(ctx, SCMP_ACT_ERRNO(EPERM), "mount", 1, &c);
+	if (!r && nr >= 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
+	return r;
+}
+
 int sc_build_setid_guard(struct sc_filter *f, struct eci_err *e)
 {
 	static const struct {
@@ -307,6 +369,8 @@ int sc_build_setid_guard(struct sc_filter *f, struct eci_err *e)
 	for (size_t i = 0; i < ARRAY_SIZE(uring) && !r; i++)
 		if ((nr = seccomp_syscall_resolve_name(uring[i])) >= 0)
 			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
+	if (!r)
+		r = no_new_mounts(ctx);
 	return finish(ctx, r, f, "set-id guard", e);
 }
 

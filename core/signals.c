@@ -4,14 +4,17 @@
  *
  * Theory of Operation: signals sent to eci-run or eci-runc's pid 1 (kill,
  * docker-style stop) are passed on to the container's pid 1, which passes
- * them to the workload.  Those that a terminal generates (^C, ^\) already
- * reach the container's processes, which share eci-run's process group;
- * they are recognised by si_code SI_KERNEL and not sent twice.
+ * them to the workload.  Those that a terminal generates (^C, ^\) reach
+ * eci-run's process group, pid 1 included, but not the workload, which
+ * runs in a session of its own (init.c): they are recognised by si_code
+ * SI_KERNEL and passed on only to a process outside the receiver's group,
+ * so never twice.
  */
 #include <errno.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "core.h"
 #include "util.h"
@@ -22,10 +25,16 @@ static volatile pid_t container_pid;
 
 static void forward(int sig, siginfo_t *si, void *uc)
 {
-	if (si->si_code == SI_KERNEL)
-		return;	/* from the terminal: the container got it too */
-	if (container_pid > 0)
-		kill(container_pid, sig);
+	pid_t pid = container_pid;
+	int saved = errno;
+
+	/* From the terminal, which signals a whole process group: @pid got it
+	 * too if it is in ours.  In a pid namespace whose init is in a group
+	 * of the parent namespace (pid 1 and a workload still setting up)
+	 * both ids read 0, which is the same answer. */
+	if (pid > 0 && !(si->si_code == SI_KERNEL && getpgid(pid) == getpgrp()))
+		kill(pid, sig);
+	errno = saved;
 }
 
 void container_forward_signals(pid_t pid)

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -19,17 +20,27 @@
 #include "store.h"
 #include "util.h"
 
+/*
+ * Without XDG_DATA_HOME or HOME, the home directory of the account: never a
+ * shared place such as /tmp, where another user could make the path, or a
+ * directory above it, first and swap what eci puts there.
+ */
 static int store_path(char *buf, size_t size)
 {
 	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	struct passwd *pw;
 
 	if (getuid() == 0)
 		return snprintf(buf, size, "/var/lib/eci");
 	if (xdg && xdg[0] == '/')
 		return snprintf(buf, size, "%s/eci", xdg);
+	if (!home || home[0] != '/') {
+		pw = getpwuid(getuid());
+		home = pw ? pw->pw_dir : NULL;
+	}
 	if (home && home[0] == '/')
 		return snprintf(buf, size, "%s/.local/share/eci", home);
-	return snprintf(buf, size, "/tmp/eci-%u/store", (unsigned)getuid());
+	return -1;
 }
 
 int store_open(struct store *st, struct eci_err *e)
@@ -38,7 +49,11 @@ int store_open(struct store *st, struct eci_err *e)
 	int r;
 
 	st->fd = st->lockfd = -1;
-	if (store_path(st->path, sizeof(st->path)) >= (int)sizeof(st->path))
+	r = store_path(st->path, sizeof(st->path));
+	if (r < 0)
+		return eci_fail(e, 0, "image store: no XDG_DATA_HOME, no HOME, and no home directory "
+				"for uid %u", (unsigned)getuid());
+	if (r >= (int)sizeof(st->path))
 		return eci_fail(e, ENAMETOOLONG, "image store");
 	r = mkdir_p(st->path, 0755, 0700);
 	if (r < 0)

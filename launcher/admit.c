@@ -127,10 +127,14 @@ static void close_volumes(struct admit *a)
 		close(a->mounts[i].fd);
 }
 
-/* A writable host path: no set-id file may be left there (seccomp.c). */
-static int setid_guard(struct spec *s, const struct admit *a, struct eci_err *e)
+/*
+ * A writable host path: no set-id file may be left there (seccomp.c),
+ * whether or not the policy judged the volumes (enhancedContainerIsolation
+ * off): the file would give the container's ids to any local user.
+ */
+static int setid_guard(struct spec *s, struct eci_err *e)
 {
-	for (size_t i = 0; i < a->r.nmounts; i++)
+	for (size_t i = 0; i < s->mnt.nvol; i++)
 		if (!s->mnt.vol[i].ro)
 			return sc_build_setid_guard(&s->setid_guard, e);
 	return 0;
@@ -158,5 +162,5 @@ int admit(struct spec *s, const struct opts *o, struct eci_err *e)
 		return -1;
 	s->caps = a->r.caps;
 	s->caps_added &= a->r.caps;
-	return setid_guard(s, a, e);
+	return setid_guard(s, e);
 }

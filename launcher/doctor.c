@@ -10,7 +10,8 @@
  * namespace, the caller's ranges in /etc/subuid and /etc/subgid (counted in
  * slots of 65536 ids with the helper's own parser: one slot is one
  * container at a time), eci-newidmap and the policy files as eci-run
- * itself checks them before a container (policy_integrity()).  A failed
+ * itself checks them before a container (policy_integrity()), and the
+ * user's state directory (state.c), if it is there yet.  A failed
  * one makes the exit status 1.  The optional checks only limit some flags
  * (--network, --memory, ...) or eci-runc, and print WARN or "--" without
  * changing the exit status.
@@ -437,6 +438,31 @@ static void check_integrity(struct policy *p)
 		       max, p->v[POL_MAX_CONTAINERS].source, max);
 }
 
+/* The user's state directory: the user's own, or not there yet (the helper
+ * makes it at the first container); one someone else made is never used. */
+static void check_state(void)
+{
+	struct eci_err e = { 0 };
+	char base[4096], fix[4400];
+	int fd;
+
+	state_base(base, sizeof(base));
+	switch (state_check_base(base, &fd, &e)) {
+	case 1:
+		close(fd);
+		say(V_OK, NULL, "state directory %s: yours, closed to others", base);
+		break;
+	case 0:
+		say(V_OK, NULL, "state directory %s: made for you by eci-newidmap at the first "
+		    "container", base);
+		break;
+	default:
+		snprintf(fix, sizeof(fix), "an administrator finds out who made it, then removes it: "
+			 "'rm -r %s' (eci-newidmap makes it anew)", base);
+		say(V_FAIL, e.err ? NULL : fix, "%s", e.msg);
+	}
+}
+
 /* --- optional: networking ------------------------------------------------ */
 
 static void check_network(void)
@@ -843,6 +869,7 @@ int doctor_main(int argc, char **argv)
 	check_userns_overlay();
 	check_subids(name);
 	check_integrity(&p);
+	check_state();
 	printf("\nOptional: without these some flags%s do not work\n",
 	       getuid() ? "" : " or eci-runc");
 	check_network();

@@ -71,7 +71,13 @@ void state_write_meta(const struct spec *s, pid_t init, unsigned slot);
  * and seccomp filter, from its state directory @dir and @meta, into @s
  * (whose user and workdir then point into @meta). */
 int state_load_process(int dir, const struct json_t *meta, struct spec *s, struct eci_err *e);
+/* The user's state directory (STATE_USERS_DIR/UID) into @buf, as snprintf */
 int state_base(char *buf, size_t size);
+/* Open it: 1 and *@fd when it is there, the user's and closed to others;
+ * 0 when it is not there yet; -1 when it is there and must not be used. */
+int state_check_base(const char *base, int *fd, struct eci_err *e);
+/* Open it, asking eci-newidmap to make it the first time; a refusal is
+ * audited.  The fd, or -1. */
 int state_open_base(const char *base, struct eci_err *e);
 void state_remove_stale(int basefd);
 /* the container is gone: remove its state, or keep what -d leaves for logs */

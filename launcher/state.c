@@ -2,10 +2,15 @@
 /*
  * state.c - the container's state directory
  *
- * Base: $XDG_RUNTIME_DIR/eci; for root /run/eci; otherwise /tmp/eci-UID.
- * A base that already exists is used only if it is a real directory owned by
- * the user and closed to everyone else: in a shared /tmp another user could
- * have created it first to watch or swap what eci puts there.  Each container
+ * Base: STATE_USERS_DIR/UID (/run/eci/users/UID, root's too), whatever
+ * XDG_RUNTIME_DIR says: one place per user, so that every session of the
+ * user finds the same containers and the same --name, however it was
+ * started, and that no other user can create first (where anyone could,
+ * in a shared /tmp, eci-run had to refuse to run).  Only eci-newidmap
+ * makes it (newidmap/statedir.c), the first time eci-run finds none; /run
+ * goes at reboot, as the state does.  A base that is there is used only if
+ * it is a real directory owned by the user and closed to everyone else;
+ * one that is not is named, audited and never used.  Each container
  * gets BASE/ID (mode 0700) holding the mount points of its root file system
  * (rootfs/) and of its writable layer (rw/), and the files that describe it
  * to eci-run ps and exec (meta.json, env, seccomp.bpf); the
@@ -43,39 +48,76 @@
 
 #include "cleanup.h"
 #include "launcher.h"
+#include "subid.h"
 #include "util.h"
 
 int state_base(char *buf, size_t size)
 {
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
-	struct stat st;
+	return snprintf(buf, size, STATE_USERS_DIR "/%u", (unsigned)getuid());
+}
 
-	if (xdg && xdg[0] == '/' && stat(xdg, &st) == 0 && S_ISDIR(st.st_mode) &&
-	    st.st_uid == getuid())
-		return snprintf(buf, size, "%s/eci", xdg);
-	if (getuid() == 0)
-		return snprintf(buf, size, "/run/eci");
-	return snprintf(buf, size, "/tmp/eci-%u", (unsigned)getuid());
+int state_check_base(const char *base, int *fd, struct eci_err *e)
+{
+	struct stat st;
+	int err;
+
+	*fd = open(base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	err = errno;
+	if (*fd < 0 ? lstat(base, &st) < 0 : fstat(*fd, &st) < 0) {
+		/* none, or one we cannot reach (an older eci's /run/eci of
+		 * mode 0700): the helper makes it, and repairs the way */
+		if (*fd < 0 && (errno == ENOENT || errno == EACCES))
+			return 0;
+		return eci_fail(e, *fd < 0 ? err : errno, "state directory %s", base);
+	}
+	if (*fd >= 0 && st.st_uid == getuid() && !(st.st_mode & 077))
+		return 1;
+	if (*fd >= 0)
+		close(steal_fd(*fd));
+	if (st.st_uid != getuid() || !S_ISDIR(st.st_mode))
+		return eci_fail(e, 0, "state directory %s is not yours (owner %u, %s): someone else "
+				"made it, and it is never used; an administrator must remove it",
+				base, (unsigned)st.st_uid,
+				S_ISDIR(st.st_mode) ? "a directory" : "not a directory");
+	return eci_fail(e, 0, "state directory %s is open to others (mode %04o): it must be "
+			"closed to them ('chmod 0700 %s')", base, (unsigned)(st.st_mode & 07777), base);
+}
+
+/* A refusal (not a failure of the system) goes to the audit log too. */
+static void audit_refusal(const struct eci_err *e)
+{
+	struct policy p;
+	struct eci_err ignored;
+
+	if (e->err)
+		return;
+	/* only the administrator's auditLog counts; unreadable: syslog */
+	if (policy_load(&p, policy_dir(), &ignored) < 0) {
+		policy_free(&p);
+		policy_defaults(&p);
+	}
+	policy_audit(&p, "refused", POL_NKEYS, NULL, e->msg);
+	policy_free(&p);
 }
 
 int state_open_base(const char *base, struct eci_err *e)
 {
-	struct stat st;
-	int fd;
+	int fd, r = state_check_base(base, &fd, e);
 
-	if (mkdir(base, 0700) < 0 && errno != EEXIST)
-		return eci_fail(e, errno, "create state directory %s", base);
-	fd = open(base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return eci_fail(e, errno, "open state directory %s", base);
-	if (fstat(fd, &st) < 0) {
-		close(fd);
-		return eci_fail(e, errno, "stat %s", base);
+	if (r == 0) {
+		struct eci_err made = { 0 };
+		int h = helper_state_dir(&made);
+
+		/* the helper's own refusal, seen as it is now, if it can be */
+		r = state_check_base(base, &fd, e);
+		if (r == 0) {
+			*e = made;
+			r = h < 0 ? -1 : eci_fail(e, ENOENT, "state directory %s", base);
+		}
 	}
-	if (st.st_uid != getuid() || (st.st_mode & 077)) {
-		close(fd);
-		return eci_fail(e, 0, "state directory %s is not safe: it must be owned by you "
-				"and closed to others (mode 0700)", base);
+	if (r < 0) {
+		audit_refusal(e);
+		return -1;
 	}
 	return fd;
 }

@@ -37,6 +37,10 @@ void caps_fsids(uid_t uid, gid_t gid);
  * the fd, or a negative value. */
 int target_open(pid_t pid, const struct subid_user *c, struct eci_err *e);
 
+/* statedir.c: --state-dir: make STATE_USERS_DIR/UID the caller's (0700), or
+ * find it so; SUBID_DENIED if it is someone else's. */
+int statedir_make(const struct subid_user *c, struct eci_err *e);
+
 /* maps.c: write "0 START COUNT" into uid_map and gid_map of the target. */
 int maps_write(int procfd, uint32_t uid_start, uint32_t gid_start, uint32_t count,
 	       struct eci_err *e);

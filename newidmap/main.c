@@ -29,6 +29,9 @@
  * shared with eci-runc), which returns its errors; only this file prints
  * and exits.
  *
+ * With --state-dir it only makes the caller's state directory (statedir.c)
+ * and exits.
+ *
  * With --stdin the launcher starts it before the container exists: it
  * reads the files, the policy and /proc first, then "PID[ PREFER]\n" from
  * stdin (EOF: the launcher gave up; it exits quietly), and goes on as with
@@ -246,13 +249,21 @@ int main(int argc, char **argv)
 	/* Nobody may ptrace or read the memory of the privileged process. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
+	if (argc == 2 && !strcmp(argv[1], "--state-dir")) {
+		who_am_i(&c);
+		r = statedir_make(&c, &e);
+		if (r < 0)
+			fail(r, &e);
+		return 0;
+	}
 	if (argc == 4 && !strcmp(argv[1], "--prefer")) {
 		parse_prefer(argv[2], &rq);
 		argv += 2;
 		argc -= 2;
 	}
 	if (argc != 2 || !strcmp(argv[1], "--help"))
-		die(EXIT_DENIED, "usage: eci-newidmap [--prefer START[,START...]] PID|--stdin");
+		die(EXIT_DENIED, "usage: eci-newidmap [--prefer START[,START...]] PID|--stdin\n"
+		    "       eci-newidmap --state-dir");
 	if (!strcmp(argv[1], "--stdin")) {
 		from_stdin = true;
 		die_quiet_without = parent;

@@ -245,8 +245,14 @@ static void run(struct target *t, const struct xproc *x)
 	extern char **environ;
 	struct eci_err e = { 0 };
 
-	if (x->tty && t->console >= 0 && console(t->console, &e) < 0)
+	if (x->tty && t->console >= 0) {
+		if (console(t->console, &e) < 0)
+			fail(t, EXIT_CANNOT_INVOKE, &e);
+	} else if (setsid() < 0) {
+		/* a session of its own: no controlling terminal to push input into */
+		eci_fail(&e, errno, "setsid");
 		fail(t, EXIT_CANNOT_INVOKE, &e);
+	}
 	close_target(t);
 	if (chdir(x->cwd) < 0) {
 		eci_fail(&e, errno, "working directory %s", x->cwd);

@@ -40,11 +40,9 @@
 #include "subid-int.h"
 #include "util.h"
 
-/* A directory of root's that nobody else may write (or, if @exact, read). */
-static int open_root_dir(int at, const char *name, const char *path, mode_t mode, bool exact,
-			 struct eci_err *e)
+int subid_make_dir(int at, const char *name, const char *path, mode_t mode, struct stat *st,
+		   struct eci_err *e)
 {
-	struct stat st;
 	int fd;
 
 	if (mkdirat(at, name, mode) < 0 && errno != EEXIST)
@@ -52,12 +50,24 @@ static int open_root_dir(int at, const char *name, const char *path, mode_t mode
 	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return eci_fail(e, errno, "open %s", path);
-	if (fstat(fd, &st) < 0) {
+	if (fstat(fd, st) < 0) {
 		int err = errno;
 
 		close(fd);
 		return eci_fail(e, err, "stat %s", path);
 	}
+	return fd;
+}
+
+/* A directory of root's that nobody else may write (or, if @exact, read). */
+static int open_root_dir(int at, const char *name, const char *path, mode_t mode, bool exact,
+			 struct eci_err *e)
+{
+	struct stat st;
+	int fd = subid_make_dir(at, name, path, mode, &st, e);
+
+	if (fd < 0)
+		return fd;
 	if (st.st_uid != 0 || (st.st_mode & 022) || (exact && (st.st_mode & 07777) != mode)) {
 		close(fd);
 		return eci_fail(e, 0, "%s is not root's own (owner %u, mode %04o): refusing to use it",

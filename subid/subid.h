@@ -111,6 +111,9 @@ int subid_slot(const struct subid_range *r, size_t n, size_t i, uint32_t *start,
  * are kept free of system calls.
  */
 #define LEASE_DIR "/run/eci/leases"
+/* eci-run's state: one directory per user, USERS/UID (newidmap/statedir.c) */
+#define STATE_USERS_DIR "/run/eci/users"
+
 #define LEASE_MAX 512		/* bytes in one record */
 #define BOOT_ID_LEN 36
 
@@ -231,6 +234,13 @@ static inline bool subid_refused(int r)
 /* A refusal: the message in @e (err 0), and SUBID_DENIED to return.  For
  * this module and for callers that answer as it does (eci-newidmap). */
 int subid_deny(struct eci_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* lease.c: @name under @at (@path, for messages), made with @mode if missing:
+ * opened (O_DIRECTORY, O_NOFOLLOW) and its *@st; the fd, or a negative
+ * value with @e filled. */
+struct stat;
+int subid_make_dir(int at, const char *name, const char *path, mode_t mode, struct stat *st,
+		   struct eci_err *e);
 
 #define SUBUID_PATH "/etc/subuid"
 #define SUBGID_PATH "/etc/subgid"

@@ -15,8 +15,8 @@
 #
 # The rootless tools run as the unprivileged account ecitest (item 5 as
 # ecitest-bench, which gets 110 slots), each with a store and a runtime
-# directory of this run's own, so that nothing here meets the account's
-# other containers.  dockerd is a private one started here.  Everything
+# directory of this run's own (eci-run keeps its state in the account's
+# /run/eci/users/UID whatever XDG_RUNTIME_DIR says; runc and crun use it).  dockerd is a private one started here.  Everything
 # started is stopped and removed again, on failure too; an item that fails
 # says "n/a" and why in its row, and the others go on.  Knobs: RUNS (start
 # times, default 50), DOCKER_RUNS (20), SLOW_RUNS (runs of the slower
@@ -525,7 +525,7 @@ secs=$(($(date +%s) - begin))
 	echo
 	echo "How: 1, 3, 4, 6 and 7 as ecitest, with a store and runtime directory of"
 	echo "this run's own (the runtime directory a tmpfs, as a login session's"
-	echo "/run/user/UID is). Start times: $RUNS runs (runc and crun $((RUNS / 2))) after 5"
+	echo "/run/user/UID is; eci-run's state is in /run/eci/users/UID). Start times: $RUNS runs (runc and crun $((RUNS / 2))) after 5"
 	echo "warm-ups; \`docker run\` $DOCKER_RUNS; the slower items $SLOW_RUNS runs after 1."
 	echo "bwrap and runc run the default image's files from a plain directory; runc"
 	echo "with the spec of \`runc spec --rootless\` plus a network namespace, crun"

@@ -9,7 +9,9 @@
 # and names /etc/subuid, /etc/subgid and the usermod commands, with a range
 # that is nobody's yet, and (through copies of the files bound over them in
 # a private mount namespace) fails a range too small and notes one it skips;
-# as root it tries an idmapped mount and leaves no mount behind.  Each case is one check; the last line is Check's summary.
+# as root it tries an idmapped mount and leaves no mount behind; the
+# state directory, made for the user, and one someone else made first.
+# Each case is one check; the last line is Check's summary.
 set -u
 stage=$1
 acct=${2:-ecitest}
@@ -155,6 +157,68 @@ elif grep -q eci-doctor /proc/self/mountinfo /proc/1/mountinfo; then
 	fail "root: no mount left behind" "an eci-doctor mount is still there"
 else
 	pass "root: idmapped mount OK, nothing left behind, exit $rc"
+fi
+
+# 7. The state directory, /run/eci/users/UID: made for the user by the
+#    helper at the first eci-run (ps will do, no slot needed), the user's
+#    and closed; one another account made first (here root makes it, for
+#    nobody) is named by doctor, and eci-run refuses it (125) and audits
+#    the refusal (the scenario "unlocked" sends the audit log to stderr).
+nuid=$(id -u "$nosub")
+sdir=/run/eci/users/$nuid
+rm -rf "$sdir"
+(cd / && runuser -u "$nosub" -- "$eci" ps) > "$out" 2>&1
+rc=$?
+if [ "$rc" = 0 ] && [ "$(stat -c '%u %a' "$sdir" 2>&1)" = "$nuid 700" ] &&
+	[ "$(stat -c '%u:%g %a' /run/eci/users)" = "0:0 1731" ]; then
+	pass "state directory: made by the helper, $sdir the user's (0700)"
+else
+	fail "state directory: made by the helper, the user's (0700)" "exit $rc, $(stat -c '%u %a' "$sdir" 2>&1)"
+fi
+doctor "$nosub"
+if has "OK   state directory $sdir: yours, closed to others"; then
+	pass "doctor: the state directory OK"
+else
+	fail "doctor: the state directory OK" "no OK line"
+fi
+rm -rf "$sdir"
+mkdir -m 0700 "$sdir" && chown 65534 "$sdir"
+doctor "$nosub"
+if [ "$rc" = 1 ] && has "FAIL state directory $sdir is not yours (owner 65534, a directory)" &&
+	has "'rm -r $sdir'"; then
+	pass "doctor: a state directory someone else made: FAIL, named, exit 1"
+else
+	fail "doctor: a state directory someone else made: FAIL, named, exit 1" "exit $rc"
+fi
+(cd / && runuser -u "$nosub" -- env ECI_POLICY_DIR="$stage/policies/unlocked" \
+	"$stage/t/eci-run-policytest" ps) > "$out" 2>&1
+rc=$?
+if [ "$rc" = 125 ] &&
+	has "eci-run: state directory $sdir is not yours (owner 65534, a directory): someone else made it, and it is never used" &&
+	grep -q '"action":"refused".*"detail":"state directory '"$sdir"' is not yours' "$out" &&
+	[ "$(stat -c %u "$sdir")" = 65534 ] && [ -z "$(ls -A "$sdir")" ]; then
+	pass "eci-run: a state directory someone else made: refused (125), audited, untouched"
+else
+	fail "eci-run: a state directory someone else made: refused (125), audited, untouched" "exit $rc"
+fi
+(cd / && runuser -u "$nosub" -- "$stage/bin/eci-newidmap" --state-dir) > "$out" 2>&1
+rc=$?
+if [ "$rc" = 100 ] && has "eci-newidmap: $sdir is not yours (owner 65534): someone else made it"; then
+	pass "eci-newidmap --state-dir: one someone else made: refused (100), named"
+else
+	fail "eci-newidmap --state-dir: one someone else made: refused (100), named" "exit $rc"
+fi
+rm -rf "$sdir"
+# A parent that is not root's alone (for the moment of one call): refused.
+chgrp 65534 /run/eci/users
+(cd / && runuser -u "$nosub" -- "$stage/bin/eci-newidmap" --state-dir) > "$out" 2>&1
+rc=$?
+chgrp 0 /run/eci/users
+if [ "$rc" = 100 ] && [ ! -e "$sdir" ] &&
+	has "eci-newidmap: /run/eci/users is not root's own (owner 0:65534, mode 1731): refusing to use it"; then
+	pass "eci-newidmap --state-dir: a parent not root's own: refused (100), nothing made"
+else
+	fail "eci-newidmap --state-dir: a parent not root's own: refused (100), nothing made" "exit $rc"
 fi
 
 ok=$((checks - failures))

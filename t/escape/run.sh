@@ -12,6 +12,10 @@
 # t/engine/run.sh, whose policy directory and image annotation are under
 # ENGINE_RUN.
 #
+# Then the user's terminal, given to the workload without -t and without a
+# seccomp filter, and the state directory, which another user tries to
+# make first, in the same four configurations.
+#
 # Two host directories are bound in writable as well: /rootdir, root's
 # (0755, a file of 0644 and a root-only one of 0600), and /wdir, writable
 # by everyone (0777).  Afterwards they are checked from the host: the
@@ -38,6 +42,8 @@ fixture() {
 	(cd "$rootdir" && ls -A && stat -c '%n %u:%g %a %s %Y' . file secret && cat file secret)
 }
 before=$(fixture)
+# The account whose state directory another one tries to take first.
+sh tools/account.sh ecitest-state 1 > /dev/null || exit 1
 vols="-v $probe:/probe:ro -v $ro:/ro:ro -v $rootdir:/rootdir -v $wdir:/wdir"
 
 cd /
@@ -93,6 +99,69 @@ policy "$img" "engine --privileged" allowedImages docker_pol --runtime eci-img -
 	eci-default true
 rm -f "$ecifile" "$erun/image-annotation" "$out/policy"
 
+# The user's terminal: the workload given it (-i, no -t) and no seccomp
+# filter pushes "echo INJECTED" into it with TIOCSTI (the probe), on a pty
+# of script(1) that is the session's controlling terminal, as a login's
+# is.  BLOCKED when the probe ran and nothing came back: no echo of what
+# it pushed, nothing read by the shell that holds the terminal after it.
+on_tty() {
+	conf=$1
+	shift
+	SHELL=/bin/bash script -qec "$*; read -r -t 1 l && echo \"SHELL-READ:\$l\"" /dev/null \
+		< /dev/null > "$out/tty" 2>&1
+	if ! grep -q '^tiocsti ' "$out/tty"; then
+		echo "$tty_row ESCAPED (the probe did not run: $(tail -n 1 "$out/tty"))"
+	elif grep -q 'INJECTED' "$out/tty"; then
+		echo "$tty_row ESCAPED ($(grep '^tiocsti ' "$out/tty" | tr -d '\r'): it was typed)"
+	else
+		echo "$tty_row BLOCKED ($(grep '^tiocsti ' "$out/tty" | tr -d '\r'))"
+	fi >> "$out/$conf"
+}
+tty_row="terminal: type into the user's terminal (-i, no filter)"
+tty_eci="runuser -u ecitest -- env -u XDG_RUNTIME_DIR $stage/bin/eci-run -i -v $probe:/probe:ro"
+tty_docker="DOCKER_HOST=$host docker run --rm -i --network none -v $probe:/probe:ro"
+on_tty eci-run "$tty_eci --security-opt seccomp=unconfined default /probe tiocsti"
+on_tty "eci-run --privileged" \
+	"$tty_eci --privileged --security-opt seccomp=unconfined default /probe tiocsti"
+on_tty engine "$tty_docker --runtime eci --security-opt seccomp=unconfined eci-default /probe tiocsti"
+on_tty "engine --privileged" \
+	"$tty_docker --runtime eci --privileged --security-opt seccomp=unconfined eci-default /probe tiocsti"
+
+# The state directory: another account (nobody) makes every place eci-run
+# could keep a user's state in first, for an account of the test's own that
+# has none yet; BLOCKED when that account's containers run all the same.
+# eci-runc's state is under the engine's --root, which the engine made.
+state_row="state directory: another user makes it first"
+vuid=$(id -u ecitest-state)
+squat() {
+	for d in /tmp/eci-$vuid /run/user/$vuid /run/eci/users/$vuid "$erun/x/runtime-eci/moby/squat"; do
+		runuser -u nobody -- mkdir -p "$d" 2>/dev/null
+	done
+}
+unsquat() {
+	for d in /tmp/eci-$vuid /run/user/$vuid /run/eci/users/$vuid "$erun/x/runtime-eci/moby/squat"; do
+		[ "$(stat -c %U "$d" 2>/dev/null)" = nobody ] && rm -rf "$d"
+	done
+	rm -rf "/run/eci/users/$vuid"
+}
+state() {
+	conf=$1
+	shift
+	squat
+	if "$@" > "$out/state" 2>&1; then
+		echo "$state_row BLOCKED (it ran)"
+	else
+		echo "$state_row ESCAPED (refused: $(tail -n 1 "$out/state"))"
+	fi >> "$out/$conf"
+	unsquat
+}
+victim() { runuser -u ecitest-state -- env -u XDG_RUNTIME_DIR "$stage/bin/eci-run" "$@"; }
+state eci-run victim default true
+state "eci-run --privileged" victim --privileged default true
+state engine docker_pol --runtime eci eci-default true
+state "engine --privileged" docker_pol --runtime eci --privileged eci-default true
+rm -f "$out/tty" "$out/state"
+
 hostfail=0
 if [ "$(fixture)" != "$before" ]; then
 	echo "HOST: $rootdir changed:"; echo "$before"; echo "-- now:"; fixture
@@ -127,7 +196,7 @@ BEGIN {
 		}
 		printf "|\n"
 	}
-	if (k < 45) fails++
+	if (k < 58) fails++
 	fails += hostfail
 	printf "\n%d%%: Checks: %d, Failures: %d, Errors: 0\n", checks ? 100 * (checks - fails) / checks : 0, checks, fails
 	exit fails > 0

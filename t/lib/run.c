@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <poll.h>
 #include <pty.h>
 #include <termios.h>
 #include <sys/ioctl.h>
@@ -175,21 +176,26 @@ pid_t t_child_of(pid_t parent)
 	return found;
 }
 
+const char *t_probe(char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/t/probe", t_prefix());
+	if (buf[0] != '/') {
+		char *abs = realpath(buf, NULL);
+
+		snprintf(buf, size, "%s", abs ? abs : "/nonexistent");
+		free(abs);
+	}
+	return buf;
+}
+
 void t_eci_sh(const char *bin, const char *flags, const char *image, const char *script,
 	      struct run_result *r)
 {
 	char probe[4200], cmd[16384];
 	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
 
-	snprintf(probe, sizeof(probe), "%s/t/probe", t_prefix());
-	if (probe[0] != '/') {
-		char *abs = realpath(probe, NULL);
-
-		snprintf(probe, sizeof(probe), "%s", abs ? abs : "/nonexistent");
-		free(abs);
-	}
-	snprintf(cmd, sizeof(cmd), "exec '%s' -v '%s:/probe:ro' %s '%s' /bin/sh -c '%s'", bin, probe,
-		 flags, image, script);
+	snprintf(cmd, sizeof(cmd), "exec '%s' -v '%s:/probe:ro' %s '%s' /bin/sh -c '%s'", bin,
+		 t_probe(probe, sizeof(probe)), flags, image, script);
 	t_run(argv, r);
 }
 
@@ -226,27 +232,47 @@ void t_let_go(int fd)
 	close(fd);
 }
 
-int t_pty_run(char *const argv[], char *buf, size_t size)
+/* argv on a new pty as its controlling terminal; the slave's modes in @before */
+static pid_t pty_spawn(char *const argv[], int *master, int *slave, struct termios *before)
 {
 	struct winsize ws = { .ws_row = 33, .ws_col = 101 };
-	struct termios before, after;
-	int master, slave, st;
-	size_t n = 0;
-	ssize_t k;
 	pid_t pid;
 
-	ck_assert_int_eq(openpty(&master, &slave, NULL, NULL, &ws), 0);
-	ck_assert_int_eq(tcgetattr(slave, &before), 0);
+	ck_assert_int_eq(openpty(master, slave, NULL, NULL, &ws), 0);
+	ck_assert_int_eq(tcgetattr(*slave, before), 0);
 	pid = fork();
 	if (pid == 0) {
 		setsid();
-		ioctl(slave, TIOCSCTTY, 0);
-		dup2(slave, 0);
-		dup2(slave, 1);
-		dup2(slave, 2);
+		ioctl(*slave, TIOCSCTTY, 0);
+		dup2(*slave, 0);
+		dup2(*slave, 1);
+		dup2(*slave, 2);
 		execv(argv[0], argv);
 		_exit(99);
 	}
+	return pid;
+}
+
+/* The terminal's modes are as they were; its exit status. */
+static int pty_done(int slave, const struct termios *before, int st)
+{
+	struct termios after;
+
+	ck_assert_int_eq(tcgetattr(slave, &after), 0);
+	ck_assert_uint_eq(after.c_lflag, before->c_lflag);
+	ck_assert_uint_eq(after.c_iflag, before->c_iflag);
+	ck_assert_uint_eq(after.c_oflag, before->c_oflag);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+int t_pty_run(char *const argv[], char *buf, size_t size)
+{
+	struct termios before;
+	int master, slave, st, code;
+	size_t n = 0;
+	ssize_t k;
+	pid_t pid = pty_spawn(argv, &master, &slave, &before);
+
 	close(slave);
 	while (n < size - 1 && (k = read(master, buf + n, size - 1 - n)) > 0)
 		n += (size_t)k;
@@ -254,13 +280,48 @@ int t_pty_run(char *const argv[], char *buf, size_t size)
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
 	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
 	ck_assert_int_ge(slave, 0);
-	ck_assert_int_eq(tcgetattr(slave, &after), 0);
-	ck_assert_uint_eq(after.c_lflag, before.c_lflag);
-	ck_assert_uint_eq(after.c_iflag, before.c_iflag);
-	ck_assert_uint_eq(after.c_oflag, before.c_oflag);
+	code = pty_done(slave, &before, st);
 	close(slave);
 	close(master);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return code;
+}
+
+int t_pty_run_queued(char *const argv[], char *buf, size_t size, int *queued, const char *when,
+		     const char *type)
+{
+	struct termios before;
+	int master, slave, st, code, quiet = 0;
+	size_t n = 0;
+	pid_t pid = pty_spawn(argv, &master, &slave, &before), done = 0;
+
+	/* The slave stays open here, as the user's shell holds it: what is
+	 * queued survives eci-run.  Read until it has exited and 200 ms pass
+	 * without output. */
+	while (quiet < 2) {
+		buf[n] = '\0';
+		if (when && strstr(buf, when)) {
+			ck_assert_int_eq(write_all(master, type, strlen(type)), 0);
+			when = NULL;
+		}
+		struct pollfd p = { .fd = master, .events = POLLIN };
+		ssize_t k;
+
+		if (!done && (done = waitpid(pid, &st, WNOHANG)) < 0)
+			ck_abort_msg("waitpid: %s", strerror(errno));
+		if (poll(&p, 1, 100) > 0 && n < size - 1 &&
+		    (k = read(master, buf + n, size - 1 - n)) > 0) {
+			n += (size_t)k;
+			quiet = 0;
+		} else if (done) {
+			quiet++;
+		}
+	}
+	buf[n] = '\0';
+	ck_assert_int_eq(ioctl(slave, FIONREAD, queued), 0);
+	code = pty_done(slave, &before, st);
+	close(slave);
+	close(master);
+	return code;
 }
 
 static bool slots_busy(const struct run_result *r)

@@ -31,6 +31,9 @@ void t_run_free(struct run_result *r);
 /* Shortcut: eci-run default sh -c SCRIPT. */
 int t_sh(const char *script, struct run_result *r);
 
+/* The absolute path of the static probe (t/probe) into @buf. */
+const char *t_probe(char *buf, size_t size);
+
 /* BIN FLAGS -v PROBE:/probe:ro IMAGE /bin/sh -c SCRIPT (BIN: eci-run or a
  * test build of it). */
 void t_eci_sh(const char *bin, const char *flags, const char *image, const char *script,
@@ -60,6 +63,12 @@ void t_let_go(int fd);
  * terminal; its output in @buf; checks that the terminal's modes are as
  * they were afterwards.  Returns the exit status. */
 int t_pty_run(char *const argv[], char *buf, size_t size);
+/* The same, the pty's slave held open by the test as a user's shell holds
+ * its terminal: *@queued is what is left in its input queue afterwards
+ * (FIONREAD), which that shell would read next.  Once the output holds
+ * @when (if not NULL), @type is typed on the terminal. */
+int t_pty_run_queued(char *const argv[], char *buf, size_t size, int *queued, const char *when,
+		     const char *type);
 
 /* eci-run ARGS... (the list ends at the macro's NULL), stdin /dev/null.  A
  * run refused because every slot of the account is taken (by another

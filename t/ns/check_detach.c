@@ -8,6 +8,7 @@
  * will), so "gone" means no /proc entry or one in state Z or X.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -352,6 +353,43 @@ START_TEST(names_unique)
 }
 END_TEST
 
+/*
+ * Every session of the user finds the same containers, and the same names,
+ * whatever its XDG_RUNTIME_DIR (the suite runs without one): the state
+ * directory is one per user, /run/eci/users/UID, which only the helper
+ * makes and nobody else can make first.
+ */
+START_TEST(one_state_dir_every_session)
+{
+	char id[ECI_ID_LEN + 1], base[64], other[] = "/tmp/eci-t-xdg.XXXXXX", dir[4200];
+	struct stat st;
+
+	ck_assert_ptr_nonnull(mkdtemp(other));
+	start(id, "--name dt-session default sleep 30");
+	ck_assert_int_eq(setenv("XDG_RUNTIME_DIR", other, 1), 0);
+	ck_assert(listed("", "dt-session"));
+	eci_refused(125, "name dt-session is already in use", "--name dt-session default true");
+	free(eci_ok("rm -f dt-session"));
+	ck_assert_int_eq(unsetenv("XDG_RUNTIME_DIR"), 0);
+	ck_assert(!listed("-a", "dt-session"));
+	snprintf(dir, sizeof(dir), "%s/eci", other);
+	ck_assert_int_ne(lstat(dir, &st), 0);	/* nothing made there */
+	ck_assert_int_eq(rmdir(other), 0);
+	/* the user's own, closed to others, in a directory nobody else may write */
+	ck_assert_int_eq(state_base(base, sizeof(base)), snprintf(dir, sizeof(dir),
+				"/run/eci/users/%u", (unsigned)getuid()));
+	ck_assert_str_eq(base, dir);
+	ck_assert_int_eq(stat(base, &st), 0);
+	ck_assert_uint_eq(st.st_uid, getuid());
+	ck_assert_uint_eq(st.st_mode & 07777, 0700);
+	ck_assert_int_eq(stat("/run/eci/users", &st), 0);
+	ck_assert(st.st_uid == 0 && st.st_gid == 0 && (st.st_mode & 07777) == 01731);
+	snprintf(dir, sizeof(dir), "/run/eci/users/%u", (unsigned)getuid() + 1);
+	ck_assert_int_ne(mkdir(dir, 0700), 0);
+	ck_assert_int_eq(errno, EACCES);
+}
+END_TEST
+
 /* gc: a launcher killed by SIGKILL leaves its directory (pid 1 dies with
  * it); gc removes that and old .new-* leftovers, and keeps exited ones. */
 START_TEST(gc_stale_keeps_exited)
@@ -448,6 +486,7 @@ Suite *detach_suite(void)
 	tcase_add_test(tc, detach_tty);
 	tcase_add_test(tc, detach_stdin_and_rm);
 	tcase_add_test(tc, names_unique);
+	tcase_add_test(tc, one_state_dir_every_session);
 	tcase_add_test(tc, gc_stale_keeps_exited);
 	tcase_add_test(tc, help_texts);
 	suite_add_tcase(s, tc);

@@ -373,6 +373,33 @@ START_TEST(tty)
 }
 END_TEST
 
+/*
+ * -i without -t, on the user's terminal: the new process runs in a session
+ * of its own, like the workload, so that in a container without a filter
+ * it cannot push input into that terminal either (TIOCSTI); the terminal's
+ * ^C still reaches it, passed on by eci-run exec's child.
+ */
+START_TEST(user_terminal)
+{
+	char bin[4096], buf[4096];
+	struct ctr c;
+	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"exec", (char *)"-i",
+			 c.name, (char *)"/probe", (char *)"tiocsti", NULL };
+	char *intr[] = { argv[0], argv[1], argv[2], c.name, (char *)"sh", (char *)"-c",
+			 (char *)"trap 'echo got-int; exit 7' INT; echo ready; sleep 30 & wait", NULL };
+	int queued = -1;
+
+	start(&c, "--security-opt seccomp=unconfined", "true");
+	ck_assert_int_eq(t_pty_run_queued(argv, buf, sizeof(buf), &queued, NULL, NULL), 0);
+	ck_assert_msg(strstr(buf, "tiocsti EPERM\r\ntiocsti-high EPERM\r\n"), "%s", buf);
+	ck_assert_msg(!strstr(buf, "INJECTED"), "%s", buf);
+	ck_assert_int_eq(queued, 0);
+	ck_assert_int_eq(t_pty_run_queued(intr, buf, sizeof(buf), &queued, "ready", "\003"), 7);
+	ck_assert_msg(strstr(buf, "got-int"), "%s", buf);
+	finish(&c);
+}
+END_TEST
+
 static void refused(const char *args, const char *words)
 {
 	struct run_result r;
@@ -467,6 +494,7 @@ Suite *exec_suite(void)
 	tcase_add_test(proc, user_env_workdir);
 	tcase_add_test(proc, stdin_interactive);
 	tcase_add_test(proc, tty);
+	tcase_add_test(proc, user_terminal);
 	tcase_add_test(proc, refusals);
 	tcase_add_test(proc, by_id);
 	suite_add_tcase(s, proc);

@@ -828,6 +828,62 @@ START_TEST(hostile_device)
 }
 END_TEST
 
+/* Set-id entries anywhere under @dir (not descending where it may not), as "PATH MODE" lines. */
+static void setid_left(const char *dir, char *out, size_t size)
+{
+	char cmd[512];
+	struct run_result r;
+
+	snprintf(cmd, sizeof(cmd), "find '%s' -type f -perm /6000 -printf '%%p %%m\\n' 2>/dev/null", dir);
+	t_host_sh(cmd, &r);
+	snprintf(out, size, "%s", r.out);
+	t_run_free(&r);
+}
+
+/*
+ * The image's own set-user-ID file (/opt/suid, container root's) and a
+ * host directory anyone may write: no way of copying it there keeps the
+ * bit — cp -p and tar, which chmod, and an overlay whose upper layer is
+ * the host directory, which the kernel copies up into, mode and all, as
+ * soon as the file is touched.  Container root may mount one with
+ * --privileged, or in a user namespace of its own where the profile lets
+ * it make one (seccomp=unconfined): not with such a directory mounted.
+ */
+START_TEST(hostile_setid_copy)
+{
+	static const char *const flags[] = { "--privileged", "--security-opt" };
+	static const char script[] =
+		"cp -p /opt/suid /w/cp; echo cp=$?; "
+		"tar cf /tmp/t.tar -C /opt suid && mkdir -m 777 /w/tar && tar xpf /tmp/t.tar -C /w/tar; "
+		"echo tar=$?; mkdir -m 777 /w/u /w/k /tmp/o; o=lowerdir=/opt,upperdir=/w/u,workdir=/w/k; "
+		"mount -t overlay o -o $o /tmp/o && touch /tmp/o/suid; echo overlay=$?; "
+		"unshare -Urm sh -c \"mount -t overlay o -o $o /tmp/o && touch /tmp/o/suid\"; "
+		"echo userns=$?; ls -ln /w/u; stat -c %a /opt/suid";
+	char dir[] = "/tmp/eci-t-setid.XXXXXX", vol[64], left[4096];
+	struct run_result r;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(chmod(dir, 0777), 0);
+	snprintf(vol, sizeof(vol), "%s:/w", dir);
+	fresh_store();
+	for (size_t i = 0; i < 2; i++) {
+		T_ECI(&r, flags[i], i ? "seccomp=unconfined" : "--privileged", "-u", "0", "-v", vol,
+		      img("oci"), script);
+		t_want(&r, 0);
+		t_has(r.out, "cp=1\ntar=1\noverlay=1\nuserns=1\n");
+		t_has(r.out, "4755\n");	/* the image's file is as it was */
+		t_has(r.err, "Operation not permitted");
+		setid_left(dir, left, sizeof(left));
+		ck_assert_msg(!left[0], "%s: set-id files on the host:\n%s\n%s", flags[i], left, r.out);
+		t_run_free(&r);
+		T_ECI(&r, "-u", "0", "-v", vol, img("oci"), "rm -rf /w/*");
+		t_want(&r, 0);
+		t_run_free(&r);
+	}
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 /* An oci-archive whose tar aims out of the directory it is unpacked in. */
 START_TEST(hostile_archive)
 {
@@ -1155,6 +1211,7 @@ Suite *images_suite(void)
 	tcase_add_test(th, hostile_hardlink);
 	tcase_add_test(th, hostile_device);
 	tcase_add_test(th, hostile_archive);
+	tcase_add_test(th, hostile_setid_copy);
 	suite_add_tcase(s, th);
 	tcase_set_timeout(tl, 120);
 	tcase_add_unchecked_fixture(tl, images_make, images_remove);

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "launcher.h"
 #include "ns.h"
 #include "run.h"
 #include "subid.h"
@@ -66,16 +67,12 @@ static void host_file(const char *path, const char *text, mode_t mode)
 /* Entries in the state directory base, as check_run.c's state_removed. */
 static int state_entries(void)
 {
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
 	char base[4096];
 	struct dirent *de;
 	int n = 0;
 	DIR *d;
 
-	if (xdg)
-		snprintf(base, sizeof(base), "%s/eci", xdg);
-	else
-		snprintf(base, sizeof(base), "/tmp/eci-%u", (unsigned)getuid());
+	state_base(base, sizeof(base));
 	d = opendir(base);
 	while (d && (de = readdir(d)))
 		if (de->d_name[0] != '.')
@@ -272,7 +269,7 @@ START_TEST(mountinfo_names_no_host_path)
 	t_sh("cat /proc/self/mountinfo", &r);
 	t_want(&r, 0);
 	t_has(r.out, " / / ");
-	snprintf(base, sizeof(base), "/tmp/eci-%u", (unsigned)getuid());
+	state_base(base, sizeof(base));
 	ck_assert_msg(!strstr(r.out, base), "%s in:\n%s", base, r.out);
 	ck_assert_msg(!strstr(r.out, t_prefix()), "%s in:\n%s", t_prefix(), r.out);
 	t_run_free(&r);
@@ -438,6 +435,48 @@ START_TEST(volume_no_setid)
 	    "echo x > /tmp/f; chmod 4755 /tmp/f && stat -c %a /tmp/f");
 	t_want(&r, 0);
 	t_has(r.out, "4755");
+	t_run_free(&r);
+	T_ECI(&r, "--privileged", "-v", spec, "default", "/bin/sh", "-c",
+	    "mkdir /tmp/m && mount -t tmpfs t /tmp/m && echo mounted");
+	t_want(&r, 0);
+	t_has(r.out, "mounted");
+	t_run_free(&r);
+}
+END_TEST
+
+/*
+ * A set-group-ID directory of the host: what the container makes there
+ * takes the directory's group, as anyone's would, and a directory it makes
+ * carries the bit on; a regular file does not, and cannot be given it.  A
+ * set-group-ID directory is no program: it gives no one its group, it only
+ * names the group of new entries, which their makers could write anyway.
+ */
+START_TEST(volume_setgid_dir)
+{
+	char dir[128], spec[160], path[200];
+	struct run_result r;
+	struct stat st;
+
+	host_dir(dir, sizeof(dir), "vol", 02777);
+	snprintf(spec, sizeof(spec), "%s:/w", dir);
+	T_ECI(&r, "-v", spec, "default", "/bin/sh", "-c",
+	    "mkdir /w/d && echo x > /w/f && echo x > /w/d/f && chmod g+s /w/f; echo g=$?");
+	t_want(&r, 0);
+	t_has(r.out, "g=1\n");
+	t_run_free(&r);
+	snprintf(path, sizeof(path), "%s/d", dir);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_msg(S_ISDIR(st.st_mode) && (st.st_mode & S_ISGID), "mode %o", st.st_mode);
+	ck_assert_uint_eq(st.st_gid, getgid());
+	snprintf(path, sizeof(path), "%s/f", dir);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_msg(!(st.st_mode & (S_ISUID | S_ISGID)), "mode %o", st.st_mode);
+	ck_assert_uint_eq(st.st_gid, getgid());
+	snprintf(path, sizeof(path), "%s/d/f", dir);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_msg(!(st.st_mode & (S_ISUID | S_ISGID)), "mode %o", st.st_mode);
+	T_ECI(&r, "-v", spec, "default", "rm", "-rf", "/w/d", "/w/f");
+	t_want(&r, 0);
 	t_run_free(&r);
 }
 END_TEST
@@ -688,6 +727,7 @@ Suite *mounts_suite(void)
 	tcase_add_test(tf, tmpfs_size_mode);
 	tcase_add_test(tf, volume_rw);
 	tcase_add_test(tf, volume_no_setid);
+	tcase_add_test(tf, volume_setgid_dir);
 	tcase_add_test(tf, volume_not_world_readable);
 	tcase_add_test(tf, volume_ro_file);
 	tcase_add_test(tf, bad_input);

@@ -922,6 +922,32 @@ START_TEST(show_json)
 }
 END_TEST
 
+/*
+ * enhancedContainerIsolation off (the user's choice where the administrator
+ * did not lock it): volumes are no longer judged, but a writable one still
+ * gets no set-id file, and no new file system may be mounted over it.
+ */
+START_TEST(setid_guard_without_eci)
+{
+	char dir[64], file[4200], vol[] = "/tmp/eci-t-noeci.XXXXXX", flags[128];
+	struct run_result r;
+
+	use("none");
+	user_settings(dir, "{\"enhancedContainerIsolation\": false}", file, sizeof(file));
+	ck_assert_ptr_nonnull(mkdtemp(vol));
+	ck_assert_int_eq(chmod(vol, 0777), 0);
+	snprintf(flags, sizeof(flags), "--privileged -v %s:/w", vol);
+	eci(flags, "echo x > /w/f; chmod 4755 /w/f; echo u=$?; mkdir /tmp/m; "
+	    "mount -t tmpfs t /tmp/m; echo m=$?; rm /w/f", &r);
+	t_want(&r, 0);
+	t_has(r.out, "u=1\nm=1\n");
+	t_has(r.err, "Operation not permitted");
+	t_run_free(&r);
+	ck_assert_int_eq(rmdir(vol), 0);
+	user_settings_rm(dir, file);
+}
+END_TEST
+
 Suite *policy_suite(void)
 {
 	Suite *s = suite_create("policy");
@@ -939,6 +965,7 @@ Suite *policy_suite(void)
 		mounts_blocked_no_swap, caps_ceiling, no_privileged_no_cap_add,
 		no_privileged_named_caps, privileged_allowed_cap_add_all,
 		privileged_downgraded, downgraded_seccomp_follows_ceiling, container_limit,
+		setid_guard_without_eci,
 	};
 	const char *why = NULL;
 	char path[4096];

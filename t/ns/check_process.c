@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <pty.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,13 +141,75 @@ START_TEST(only_stdio_fds)
 }
 END_TEST
 
+/* The default filter refuses TIOCSTI and TIOCLINUX, on the container's own
+ * pty (-t) as on any terminal, the command's upper 32 bits notwithstanding. */
 START_TEST(tiocsti_refused)
 {
 	struct run_result r;
 
 	eci("-t", "/probe tiocsti", &r);
-	ck_assert_ptr_nonnull(strstr(r.out, "tiocsti EPERM"));
+	ck_assert_str_eq(r.out, "tiocsti EPERM\r\ntiocsti-high EPERM\r\ntioclinux EPERM\r\n");
 	t_run_free(&r);
+}
+END_TEST
+
+/*
+ * eci-run FLAGS /probe tiocsti on a terminal that is its controlling
+ * terminal, as a user's is, and stays open as the user's shell holds it:
+ * the probe's words are in the output, and nothing was pushed into the
+ * terminal's input for that shell to run.
+ */
+static void on_terminal(const char *flags, const char *want, bool echo_ok)
+{
+	char bin[4096], probe[4200], cmd[16384], buf[8192];
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+	int queued = -1, code;
+
+	snprintf(cmd, sizeof(cmd), "exec '%s' -v '%s:/probe:ro' %s default /probe tiocsti",
+		 t_bin("eci-run", bin, sizeof(bin)), t_probe(probe, sizeof(probe)), flags);
+	code = t_pty_run_queued(argv, buf, sizeof(buf), &queued, NULL, NULL);
+	ck_assert_msg(code == 0, "%s: exit %d: %s", flags, code, buf);
+	ck_assert_msg(strstr(buf, want), "%s: no '%s' in: %s", flags, want, buf);
+	ck_assert_msg(queued == 0, "%s: %d bytes pushed into the terminal: %s", flags, queued, buf);
+	/* our terminal echoes what is pushed into it; the container's (-t)
+	 * echoes what is pushed into that one, which only it reads */
+	ck_assert_msg(echo_ok || !strstr(buf, "INJECTED"), "%s: echoed: %s", flags, buf);
+}
+
+/*
+ * Without -t the workload inherits the user's terminal (-i; its output
+ * always), but runs in a session of its own, without a controlling
+ * terminal: even with no filter at all, it cannot push input into the
+ * user's terminal (TIOCSTI), where dev.tty.legacy_tiocsti allows it.
+ */
+START_TEST(tiocsti_user_terminal)
+{
+	static const char no_filter[] = "tiocsti EPERM\r\ntiocsti-high EPERM\r\n";
+
+	on_terminal("-i --security-opt seccomp=unconfined", no_filter, false);
+	on_terminal("--security-opt seccomp=unconfined", no_filter, false);
+	on_terminal("-i --privileged --security-opt seccomp=unconfined", no_filter, false);
+	on_terminal("-i", "tiocsti EPERM\r\ntiocsti-high EPERM\r\ntioclinux EPERM\r\n", false);
+	/* -t: the container's own pty takes it, the user's terminal nothing */
+	on_terminal("-t --security-opt seccomp=unconfined", "tiocsti OK", true);
+}
+END_TEST
+
+/* In a session of its own, the workload still gets the terminal's ^C,
+ * from pid 1, and exits by it as before. */
+START_TEST(terminal_signals_reach_workload)
+{
+	char bin[4096], buf[4096];
+	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"-i", (char *)"default",
+			 (char *)"sh", (char *)"-c",
+			 (char *)"trap 'echo got-int; exit 7' INT; echo ready; sleep 30 & wait", NULL };
+	char *plain[] = { argv[0], (char *)"default", (char *)"sh", (char *)"-c",
+			  (char *)"echo ready; exec sleep 30", NULL };
+	int queued;
+
+	ck_assert_int_eq(t_pty_run_queued(argv, buf, sizeof(buf), &queued, "ready", "\003"), 7);
+	ck_assert_msg(strstr(buf, "got-int"), "%s", buf);
+	ck_assert_int_eq(t_pty_run_queued(plain, buf, sizeof(buf), &queued, "ready", "\003"), 130);
 }
 END_TEST
 
@@ -310,6 +373,8 @@ Suite *process_suite(void)
 	suite_add_tcase(s, priv);
 	tcase_add_test(rt, only_stdio_fds);
 	tcase_add_test(rt, tiocsti_refused);
+	tcase_add_test(rt, tiocsti_user_terminal);
+	tcase_add_test(rt, terminal_signals_reach_workload);
 	tcase_add_test(rt, zombies_reaped);
 	tcase_add_test(rt, sigterm_to_launcher);
 	tcase_add_test(rt, user_env_workdir);

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "launcher.h"
 #include "ns.h"
 #include "run.h"
 #include "subid.h"
@@ -72,7 +73,7 @@ START_TEST(host_paths_invisible)
 	ck_assert_msg(!strncmp(r.out, "/home:\n\n/root:\n", 15), "%s", r.out);
 	/* The old root is gone, and with it every host path: mountinfo names
 	 * neither the state directory nor the prefix nor the checkout. */
-	snprintf(base, sizeof(base), "/tmp/eci-%u", (unsigned)getuid());
+	state_base(base, sizeof(base));
 	ck_assert_ptr_null(strstr(r.out, base));
 	ck_assert_ptr_null(strstr(r.out, t_prefix()));
 	if (src)
@@ -208,7 +209,6 @@ END_TEST
 START_TEST(state_removed)
 {
 	char base[4096];
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
 	struct run_result r;
 	DIR *d;
 	struct dirent *de;
@@ -217,10 +217,7 @@ START_TEST(state_removed)
 	check_exit("true", 0);
 	t_sh("exit 3", &r);
 	t_run_free(&r);
-	if (xdg)
-		snprintf(base, sizeof(base), "%s/eci", xdg);
-	else
-		snprintf(base, sizeof(base), "/tmp/eci-%u", (unsigned)getuid());
+	state_base(base, sizeof(base));
 	d = opendir(base);
 	ck_assert_ptr_nonnull(d);
 	while ((de = readdir(d)))

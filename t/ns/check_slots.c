@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "launcher.h"
 #include "ns.h"
 #include "run.h"
 #include "subid.h"
@@ -187,7 +188,7 @@ START_TEST(killed_launcher_state_cleaned)
 	t_sh("true", &r);
 	ck_assert_int_eq(r.status, 0);
 	t_run_free(&r);
-	snprintf(base, sizeof(base), "/tmp/eci-%u", (unsigned)getuid());
+	state_base(base, sizeof(base));
 	d = opendir(base);
 	ck_assert_ptr_nonnull(d);
 	while ((de = readdir(d)))
@@ -265,7 +266,8 @@ START_TEST(kill_at_every_stage)
 		ck_assert_msg(slot_processes() == 0, "delay %d ms: a process of the container is left",
 			      delay);
 		ck_assert_int_eq(read_all_at(AT_FDCWD, "/proc/self/mountinfo", 1 << 22, &mounts, NULL), 0);
-		snprintf(base, sizeof(base), "/tmp/eci-%u/", (unsigned)getuid());
+		state_base(base, sizeof(base) - 1);
+		strcat(base, "/");
 		ck_assert_msg(!strstr(mounts, base), "delay %d ms: a mount is left", delay);
 		free(mounts);
 		box_start(&b);
@@ -352,7 +354,7 @@ START_TEST(twenty_at_once_then_two_hundred)
 		t_run_free(&r);
 	}
 	ck_assert_int_eq(slot_processes(), 0);
-	snprintf(base, sizeof(base), "/tmp/eci-%u", (unsigned)getuid());
+	state_base(base, sizeof(base));
 	d = opendir(base);
 	while (d && (de = readdir(d)))
 		left += de->d_name[0] != '.';

@@ -217,65 +217,245 @@ static void sockets_and_paths(const char *canary)
  * change /rootdir changes only the run's own fixture, and run.sh checks
  * that fixture from the host afterwards.
  */
-static void host_binds(void)
+static void root_dir(void)
+{
+	int fd;
+
+	fd = open("/rootdir/file", O_WRONLY | O_APPEND);	/* nothing is written */
+	must_fail("write root's file in a bind", fd);
+	if (fd >= 0)
+		close(fd);
+	fd = open("/rootdir/eci-new", O_CREAT | O_EXCL | O_WRONLY, 0644);
+	must_fail("create in root's dir in a bind", fd);
+	if (fd >= 0)
+		close(fd), unlink("/rootdir/eci-new");
+	must_fail("chmod root's file in a bind", chmod("/rootdir/file", 0644));
+	must_fail("chown root's file in a bind", chown("/rootdir/file", 0, 0));
+	fd = open("/rootdir/secret", O_RDONLY);
+	must_fail("read root-only file in a bind", fd);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* The ways to a set-id file at @p: 0 or -1 (errno set); a file to chmod
+ * is made first where the way needs one. */
+enum way { CHMOD_U, CHMOD_G, CREATE_U, CREATE_G, FCHMODAT, FCHMODAT2, OPENAT2, MKNOD, ABI32, X32 };
+
+struct open_how_v0 {
+	unsigned long long flags, mode, resolve;
+};
+
+static long chmod_32bit_abi(const char *p)
+{
+#ifdef __x86_64__
+	static char path[64];	/* below 4 GiB: the probe is static, not PIE */
+	long r;
+
+	snprintf(path, sizeof(path), "%s", p);
+	/* chmod is 15 in the i386 table */
+	__asm__ volatile("int $0x80" : "=a"(r) : "a"(15L), "b"(path), "c"(04755L) : "memory");
+	errno = r < 0 ? (int)-r : 0;
+	return r < 0 ? -1 : 0;
+#else
+	(void)p;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+static long try_way(enum way w, const char *p)
+{
+	struct open_how_v0 how = { .flags = O_CREAT | O_EXCL | O_WRONLY, .mode = 04755 };
+	int fd = -1;
+	long r;
+
+	if (w <= CHMOD_G || w == FCHMODAT || w == FCHMODAT2 || w >= ABI32) {
+		if ((fd = open(p, O_CREAT | O_EXCL | O_WRONLY, 0755)) < 0)
+			return -1;
+		close(fd);
+	}
+	switch (w) {
+	case CHMOD_U:
+	case CHMOD_G:
+		if ((fd = open(p, O_WRONLY)) < 0)
+			return -1;
+		r = fchmod(fd, w == CHMOD_U ? 04755 : 02755);
+		close(fd);
+		return r < 0 ? r : chmod(p, w == CHMOD_U ? 04755 : 02755);
+	case CREATE_U:
+	case CREATE_G:
+		fd = open(p, O_CREAT | O_EXCL | O_WRONLY, w == CREATE_U ? 04755 : 02755);
+		break;
+	case FCHMODAT:
+		return fchmodat(AT_FDCWD, p, 04755, 0);
+	case FCHMODAT2:
+		return syscall(452, AT_FDCWD, p, 04755, 0);
+	case OPENAT2:
+		fd = (int)syscall(437, AT_FDCWD, p, &how, sizeof(how));
+		break;
+	case MKNOD:
+		return mknod(p, S_IFREG | 04755, 0);
+	case ABI32:
+		return chmod_32bit_abi(p);
+	case X32:
+		return syscall(0x40000000 | 90, p, 04755);	/* chmod, x32 */
+	}
+	if (fd >= 0)
+		close(fd);
+	return fd < 0 ? -1 : 0;
+}
+
+/*
+ * Each way in a child of its own: a filter may kill it (SIGSYS, another
+ * ABI).  BLOCKED when the call failed, or went through without leaving a
+ * set-id bit.
+ */
+static void setid_files(void)
 {
 	static const struct {
 		const char *name;
-		mode_t mode, bit;
-		bool creat;
-	} setid[] = {
-		{ "chmod u+s in a writable bind", 04755, S_ISUID, false },
-		{ "chmod g+s in a writable bind", 02755, S_ISGID, false },
-		{ "create set-uid in a writable bind", 04755, S_ISUID, true },
+		enum way way;
+	} ways[] = {
+		{ "chmod u+s in a writable bind", CHMOD_U },
+		{ "chmod g+s in a writable bind", CHMOD_G },
+		{ "create set-uid in a writable bind", CREATE_U },
+		{ "create set-gid in a writable bind", CREATE_G },
+		{ "fchmodat u+s in a writable bind", FCHMODAT },
+		{ "fchmodat2 u+s in a writable bind", FCHMODAT2 },
+		{ "openat2 set-uid in a writable bind", OPENAT2 },
+		{ "mknod set-uid in a writable bind", MKNOD },
+		{ "chmod u+s by the i386 ABI in a bind", ABI32 },
+		{ "chmod u+s by the x32 ABI in a bind", X32 },
 	};
-	char path[64];
-	int fd;
+	char path[64], detail[64];
 
-	if (access("/rootdir", F_OK) == 0) {
-		fd = open("/rootdir/file", O_WRONLY | O_APPEND);	/* nothing is written */
-		must_fail("write root's file in a bind", fd);
-		if (fd >= 0)
-			close(fd);
-		fd = open("/rootdir/eci-new", O_CREAT | O_EXCL | O_WRONLY, 0644);
-		must_fail("create in root's dir in a bind", fd);
-		if (fd >= 0)
-			close(fd), unlink("/rootdir/eci-new");
-		must_fail("chmod root's file in a bind", chmod("/rootdir/file", 0644));
-		must_fail("chown root's file in a bind", chown("/rootdir/file", 0, 0));
-		fd = open("/rootdir/secret", O_RDONLY);
-		must_fail("read root-only file in a bind", fd);
-		if (fd >= 0)
-			close(fd);
-	}
-	if (access("/wdir", F_OK) != 0)
-		return;
-	for (size_t i = 0; i < sizeof(setid) / sizeof(setid[0]); i++) {
+	for (size_t i = 0; i < sizeof(ways) / sizeof(ways[0]); i++) {
 		struct stat st;
-		int r, err;
+		int pipefd[2], err = 0, wst;
+		pid_t pid;
+		bool set;
 
 		snprintf(path, sizeof(path), "/wdir/eci-setid.%d.%zu", (int)getpid(), i);
-		fd = open(path, O_CREAT | O_EXCL | O_WRONLY, setid[i].creat ? setid[i].mode : 0755);
-		err = errno;
-		if (!setid[i].creat && fd >= 0) {
-			r = fchmod(fd, setid[i].mode) == 0 ? chmod(path, setid[i].mode) : -1;
-			err = errno;
-		} else {
-			r = fd;
+		if (pipe(pipefd) < 0 || (pid = fork()) < 0) {
+			report(ways[i].name, 1, "cannot fork to try it");
+			continue;
 		}
-		if (fd < 0 && !setid[i].creat) {
-			report(setid[i].name, 0, strerrorname_np(err));	/* cannot even create */
-		} else if (r < 0) {
-			report(setid[i].name, 0, strerrorname_np(err));
-		} else {
-			/* the call went through: the bit must not be there */
-			bool set = stat(path, &st) == 0 && (st.st_mode & setid[i].bit);
-
-			report(setid[i].name, set, set ? "the bit is set" : "the bit was stripped");
+		if (pid == 0) {
+			err = try_way(ways[i].way, path) < 0 ? errno : 0;
+			if (write(pipefd[1], &err, sizeof(err)) < 0)
+				_exit(1);
+			_exit(0);
 		}
-		if (fd >= 0)
-			close(fd);
+		close(pipefd[1]);
+		if (read(pipefd[0], &err, sizeof(err)) != (ssize_t)sizeof(err))
+			err = -1;
+		close(pipefd[0]);
+		waitpid(pid, &wst, 0);
+		set = stat(path, &st) == 0 && (st.st_mode & (S_ISUID | S_ISGID)) && S_ISREG(st.st_mode);
+		if (WIFSIGNALED(wst))
+			snprintf(detail, sizeof(detail), "killed by signal %d", WTERMSIG(wst));
+		else if (err)
+			snprintf(detail, sizeof(detail), "%s", strerrorname_np(err));
+		else
+			snprintf(detail, sizeof(detail), "%s", set ? "the bit is set" : "the bit was stripped");
+		report(ways[i].name, set, detail);
 		unlink(path);
 	}
+}
+
+/*
+ * An overlay whose upper layer is in /wdir copies a file up, mode and
+ * all, when it is touched: with a set-user-ID file of the image below,
+ * that leaves it on the host.  Mounting one at all is the escape (the
+ * default image has no set-id file to copy; /bin holds no mount, which
+ * an overlay's layer may not); tried with the capabilities
+ * the container has, else in a user namespace of its own.  Whatever is
+ * mounted is in this process's mount namespace only, and removed.
+ */
+static int overlay_on_wdir(bool new_api)
+{
+	char up[64], work[64], opts[200];
+	int r, fs;
+
+	snprintf(up, sizeof(up), "/wdir/eci-up.%d", (int)getpid());
+	snprintf(work, sizeof(work), "/wdir/eci-work.%d", (int)getpid());
+	snprintf(opts, sizeof(opts), "lowerdir=/bin,upperdir=%s,workdir=%s", up, work);
+	mkdir(up, 0755);
+	mkdir(work, 0755);
+	mkdir("/tmp/eci-ovl", 0755);
+	if (!new_api) {
+		r = mount("overlay", "/tmp/eci-ovl", "overlay", 0, opts);
+		if (r == 0)
+			umount2("/tmp/eci-ovl", MNT_DETACH);
+	} else {
+		fs = (int)syscall(430, "overlay", 0);	/* fsopen */
+		r = fs < 0 ? -1 : 0;
+		if (fs >= 0)
+			close(fs);
+	}
+	r = r < 0 ? errno : 0;
+	rmdir("/tmp/eci-ovl");
+	rmdir(up);
+	/* an overlay's work directory holds a work/ of root's mode 0 */
+	snprintf(opts, sizeof(opts), "%s/work", work);
+	rmdir(opts);
+	rmdir(work);
+	return r;
+}
+
+/* In a new user namespace: its root is the container's root (0 0 1). */
+static int own_maps(void)
+{
+	static const char *const files[] = { "/proc/self/setgroups", "/proc/self/uid_map",
+					     "/proc/self/gid_map" };
+	static const char *const text[] = { "deny", "0 0 1", "0 0 1" };
+
+	for (size_t i = 0; i < 3; i++) {
+		int fd = open(files[i], O_WRONLY);
+		ssize_t n = fd < 0 ? -1 : write(fd, text[i], strlen(text[i]));
+
+		if (fd >= 0)
+			close(fd);
+		if (n < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void overlay(const char *name, bool new_api)
+{
+	int err = overlay_on_wdir(new_api), st, pipefd[2];
+	pid_t pid;
+
+	if (err == EPERM && pipe(pipefd) == 0 && (pid = fork()) >= 0) {
+		if (pid == 0) {
+			if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
+				err = -errno;	/* not even a namespace to try it in */
+			else
+				err = own_maps() < 0 ? errno : overlay_on_wdir(new_api);
+			if (write(pipefd[1], &err, sizeof(err)) < 0)
+				_exit(1);
+			_exit(0);
+		}
+		close(pipefd[1]);
+		if (read(pipefd[0], &err, sizeof(err)) != (ssize_t)sizeof(err))
+			err = EPERM;
+		close(pipefd[0]);
+		waitpid(pid, &st, 0);
+	}
+	report(name, err == 0, err == 0 ? (new_api ? "opened" : "mounted")
+			       : err < 0 ? "unshare refused" : strerrorname_np(err));
+}
+
+static void host_binds(void)
+{
+	if (access("/rootdir", F_OK) == 0)
+		root_dir();
+	if (access("/wdir", F_OK) != 0)
+		return;
+	setid_files();
+	overlay("overlay with its upper in a writable bind", false);
+	overlay("fsopen an overlay (writable bind)", true);
 }
 
 static void other_processes(void)

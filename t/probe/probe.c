@@ -9,7 +9,9 @@
  *                      nothing (and fails on its arguments)
  *   probe fds          print the open file descriptors, one a line
  *   probe ns           try the new mount API, a user namespace, clone3
- *   probe tiocsti      push a byte into the terminal on stdin (TIOCSTI)
+ *   probe tiocsti      push "echo INJECTED" into the terminal on stdin,
+ *                      stdout or stderr (TIOCSTI), try TIOCLINUX; print
+ *                      "NAME OK|errno-name" for each
  *   probe creat PATH MODE
  *                      create PATH with the octal MODE (O_CREAT|O_EXCL) and
  *                      print "creat PATH mode=OCTAL" as created, or the errno
@@ -116,12 +118,29 @@ static int ns(void)
 	return 0;
 }
 
+/*
+ * Push "echo INJECTED" and a newline into the terminal on stdin (or on
+ * stdout or stderr: -i may not have been given), one byte at a time, as an
+ * attack would; then the same ioctl with bits above the 32 the kernel reads
+ * (a filter must not be fooled by them), and TIOCLINUX (subcode 2, a
+ * selection paste on a virtual console).
+ */
 static int tiocsti(void)
 {
-	char c = 'x';
-	int r = ioctl(0, TIOCSTI, &c);
+	static const char text[] = "echo INJECTED\n";
+	char sel = 2;
+	long r = 0;
+	int fd = 0;
 
+	while (fd < 2 && !isatty(fd))
+		fd++;
+	for (size_t i = 0; i + 1 < sizeof(text) && r == 0; i++)
+		r = ioctl(fd, TIOCSTI, &text[i]);
 	printf("tiocsti %s\n", r < 0 ? strerrorname_np(errno) : "OK");
+	r = syscall(SYS_ioctl, fd, 0x100000000UL | TIOCSTI, "\n");
+	printf("tiocsti-high %s\n", r < 0 ? strerrorname_np(errno) : "OK");
+	r = ioctl(fd, TIOCLINUX, &sel);
+	printf("tioclinux %s\n", r < 0 ? strerrorname_np(errno) : "OK");
 	return 0;
 }
 

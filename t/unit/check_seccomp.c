@@ -2,12 +2,20 @@
 /*
  * check_seccomp.c - the default filters prebuilt at build time
  * (core/scdefault.c) are, instruction for instruction, the ones
- * libseccomp builds at run time for the same capabilities.
+ * libseccomp builds at run time for the same capabilities; what the
+ * filters decide on arguments, tried in a child that loads them.
  */
+#include <errno.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "core.h"
 #include "scprebuilt.h"
@@ -58,13 +66,89 @@ START_TEST(prebuilt_differ)
 }
 END_TEST
 
+/* One call, made under @f in a child: 0 if it got through, else its errno. */
+struct call {
+	long nr, a0, a1, a2;
+};
+
+static int under(const struct sc_filter *f, const struct call *c)
+{
+	struct eci_err e = { 0 };
+	int st;
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		long r;
+
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || sc_load(f, &e) < 0)
+			_exit(255);
+		r = syscall(c->nr, c->a0, c->a1, c->a2);
+		_exit(r < 0 ? errno : 0);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) != 255);
+	return WEXITSTATUS(st);
+}
+
+/*
+ * The kernel reads 32 bits of an int argument: bits above them change
+ * nothing of the filter's answer (ioctl's command, socket's family), and
+ * the values around a refused one stay allowed (a bad fd answers EBADF, an
+ * unknown family EAFNOSUPPORT).  A command sign-extended from an int (musl)
+ * is the same command.
+ */
+START_TEST(default_int_arguments)
+{
+	static const struct {
+		struct call c;
+		int want;
+	} cases[] = {
+		{ { SYS_ioctl, -1, TIOCSTI, 0 }, EPERM },
+		{ { SYS_ioctl, -1, 1L << 32 | TIOCSTI, 0 }, EPERM },
+		{ { SYS_ioctl, -1, (long)(0xffffffff00000000UL | TIOCSTI), 0 }, EPERM },
+		{ { SYS_ioctl, -1, TIOCLINUX, 0 }, EPERM },
+		{ { SYS_ioctl, -1, 1L << 40 | TIOCLINUX, 0 }, EPERM },
+		{ { SYS_ioctl, -1, TIOCSTI - 1, 0 }, EBADF },
+		{ { SYS_ioctl, -1, TIOCSTI + 1, 0 }, EBADF },
+		{ { SYS_ioctl, -1, TIOCLINUX - 1, 0 }, EBADF },
+		{ { SYS_ioctl, -1, TIOCLINUX + 1, 0 }, EBADF },
+		{ { SYS_ioctl, -1, 1L << 16 | TIOCSTI, 0 }, EBADF },
+		{ { SYS_ioctl, -1, (long)(int)TIOCGPTN, 0 }, EBADF },
+		{ { SYS_socket, AF_VSOCK, SOCK_STREAM, 0 }, EPERM },
+		{ { SYS_socket, 1L << 32 | AF_VSOCK, SOCK_STREAM, 0 }, EPERM },
+		{ { SYS_socket, 1234, SOCK_STREAM, 0 }, EAFNOSUPPORT },
+		{ { SYS_personality, 1L << 32 | 0xffffffff, 0, 0 }, 0 },
+		{ { SYS_personality, 0x40000, 0, 0 }, EPERM },	/* ADDR_NO_RANDOMIZE */
+	};
+	struct eci_err e = { 0 };
+	struct sc_filter f[2] = { { 0 } };
+
+	ck_assert_int_eq(sc_default(caps_default(), &f[0], &e), 0);
+	ck_assert_int_eq(sc_build_default(caps_all(), &f[1], &e), 0);
+	for (size_t k = 0; k < 2; k++) {
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			int got = under(&f[k], &cases[i].c);
+
+			ck_assert_msg(got == cases[i].want, "filter %zu, case %zu (%ld %#lx): %s, want %s",
+				      k, i, cases[i].c.nr, (unsigned long)cases[i].c.a1,
+				      strerrorname_np(got), strerrorname_np(cases[i].want));
+		}
+		free(f[k].insns);
+	}
+}
+END_TEST
+
 Suite *seccomp_suite(void)
 {
 	Suite *s = suite_create("seccomp");
 	TCase *tc = tcase_create("prebuilt default filters");
+	TCase *args = tcase_create("arguments");
 
 	tcase_add_test(tc, prebuilt_match);
 	tcase_add_test(tc, prebuilt_differ);
 	suite_add_tcase(s, tc);
+	tcase_add_test(args, default_int_arguments);
+	suite_add_tcase(s, args);
 	return s;
 }
