@@ -229,6 +229,21 @@ int init_enter_root(struct spec *s, int rootfd, pid_t workload_pid, struct eci_e
 	return mnt_pivot(rootfd, e);
 }
 
+/*
+ * With a terminal, the create process's stdio are the engine's capture
+ * pipes: pid 1 must not keep them open, or the engine waits for them to
+ * close until the container ends.  The workload gets the pty.
+ */
+static int detach_stdio(struct eci_err *e)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+		return eci_fail(e, errno, "stdio /dev/null");
+	close(null);
+	return 0;
+}
+
 /* A pty of the container's devpts: the master goes to the engine, the
  * workload makes the slave its terminal (init.c). */
 static int engine_tty(struct spec *s, int sock, struct eci_err *e)
@@ -247,20 +262,6 @@ static int engine_tty(struct spec *s, int sock, struct eci_err *e)
 	return 0;
 }
 
-/*
- * With a terminal, the create process's stdio are the engine's capture
- * pipes: pid 1 must not keep them open, or the engine waits for them to
- * close until the container ends.  The workload gets the pty.
- */
-static int detach_stdio(struct eci_err *e)
-{
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
-		return eci_fail(e, errno, "stdio /dev/null");
-	close(null);
-	return 0;
-}
 
 /*
  * eci-runc: the root is built and pid 1 is in it, in the workload's network
@@ -312,6 +313,7 @@ static int reap_until(pid_t main_pid)
 	}
 }
 
+
 /*
  * The workload is forked as soon as pid 1 is container root, before the
  * root file system exists: it creates its user and network namespaces (the
@@ -343,6 +345,14 @@ pid_t init_fork(struct spec *s, int sock, int *nest_fd, void (*drop)(struct spec
 		close(nest[0]);
 		if (drop)
 			drop(s);
+		/* The engine's stdio, with a terminal, are create's own (the
+		 * shim reads them to their end): the pty replaces them later. */
+		if (s->engine.on && s->tty) {
+			struct eci_err e = { 0 };
+
+			if (detach_stdio(&e) < 0)
+				fail_init(sock, errno, e.msg);
+		}
 		if (chdir("/") < 0)
 			fail_init(sock, errno, "chdir /");
 		init_workload(s, sock, nest[1]);
