@@ -192,13 +192,47 @@ int helper_map(struct helper_proc *h, pid_t pid, const char *prefer, char *range
 void helper_abandon(struct helper_proc *h);
 void helper_reap(struct helper_proc *h);
 
-/* cgroup.c: the container's cgroup, @path as under every hierarchy */
-struct cg_limits {
-	long long memory, pids;		/* 0: no limit */
+/* cgroup.c: a container's cgroups, one directory per hierarchy (see there) */
+#define CG_MAX_HIER 16
+#define CG_PATH_MAX 1024
+struct cg_dir {
+	char ctrls[128];	/* v1: the hierarchy's controllers ("cpu", "name=systemd"); v2: "" */
+	char path[CG_PATH_MAX];	/* the container's directory in it */
+	size_t base;		/* cgroup_plan(): the length of the mount point */
 };
-void cgroup_enter(const char *path, pid_t pid, const struct cg_limits *l);
-void cgroup_remove(const char *path);
-bool cgroup_left(const char *path);
+struct cgroups {
+	size_t n;
+	struct cg_dir d[CG_MAX_HIER];
+};
+/* linux.resources, as OCI's: 0 leaves a value as it is, -1 is no limit */
+struct cg_limits {
+	long long memory, memory_swap, memory_reservation;
+	long long swappiness;		/* -1: left as it is */
+	bool no_oom_kill;
+	long long pids;
+	unsigned long long cpu_shares, cpu_period;
+	long long cpu_quota;
+	const char *cpus, *mems;	/* NULL or "": left as they are */
+	unsigned blkio_weight;
+};
+/* The directories of cgroupsPath @path (empty: @id) with runc's meaning:
+ * absolute, relative to our own cgroups, or (@systemd) slice:prefix:name */
+int cgroup_plan(const char *path, const char *id, bool systemd, struct cgroups *cg,
+		struct eci_err *e);
+/* As text, one "CONTROLLERS<TAB>DIRECTORY" line each, and back */
+int cgroup_format(const struct cgroups *cg, char *buf, size_t size);
+int cgroup_parse(const char *text, struct cgroups *cg);
+/* Made, limited, @pid moved in; a limit that cannot be written fails, named */
+int cgroup_enter(const struct cgroups *cg, pid_t pid, const struct cg_limits *l,
+		 struct eci_err *e);
+int cgroup_limit(const struct cgroups *cg, const struct cg_limits *l, struct eci_err *e);
+/* pause (@freeze) and resume, waited for a few seconds at most */
+int cgroup_freeze(const struct cgroups *cg, bool freeze, struct eci_err *e);
+bool cgroup_frozen(const struct cgroups *cg);
+void cgroup_kill(const struct cgroups *cg);
+/* Removed (their processes being gone, a moment at most): false if some is left */
+bool cgroup_remove(const struct cgroups *cg);
+bool cgroup_left(const struct cgroups *cg);
 /* Move the caller into the cgroups of @pid (a pidfd of it: @pidfd) */
 int cgroup_join_of(pid_t pid, int pidfd, struct eci_err *e);
 

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "runc.h"
+#include "util.h"
 
 static const char *const standard[] = {
 	"/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", "/sys/fs/cgroup",
@@ -271,17 +273,173 @@ int runc_check_host(struct rconfig *rc, struct spec *s, struct eci_err *e)
 	return sc_default(s->caps, &s->seccomp, e);
 }
 
+/* --- linux.resources ------------------------------------------------------ */
+
+/*
+ * What each member of linux.resources becomes: a field of struct
+ * cg_limits, or nothing — a member eci-runc does not apply is refused
+ * unless it asks for nothing (zero, false, empty, null), as an engine
+ * passes members it leaves unset.  devices: eci's /dev is its own, fixed
+ * set (mounts/dev.c), never the host's nodes, so the device rules add
+ * nothing to it.
+ */
+enum res_kind { R_LL, R_ULL, R_UINT, R_STR, R_BOOL, R_SWAPPINESS, R_UNSET, R_ANY };
+
+struct res_field {
+	const char *name;
+	enum res_kind kind;
+	size_t off;
+};
+
+#define L(f) offsetof(struct cg_limits, f)
+static const struct res_field memory_fields[] = {
+	{ "limit", R_LL, L(memory) },	      { "reservation", R_LL, L(memory_reservation) },
+	{ "swap", R_LL, L(memory_swap) },     { "swappiness", R_SWAPPINESS, L(swappiness) },
+	{ "disableOOMKiller", R_BOOL, L(no_oom_kill) }, { "kernel", R_UNSET, 0 },
+	{ "kernelTCP", R_UNSET, 0 },	      { "useHierarchy", R_ANY, 0 },
+	{ "checkBeforeUpdate", R_UNSET, 0 },  { NULL, R_ANY, 0 },
+};
+static const struct res_field cpu_fields[] = {
+	{ "shares", R_ULL, L(cpu_shares) },   { "quota", R_LL, L(cpu_quota) },
+	{ "period", R_ULL, L(cpu_period) },   { "cpus", R_STR, L(cpus) },
+	{ "mems", R_STR, L(mems) },	      { "burst", R_UNSET, 0 },
+	{ "realtimeRuntime", R_UNSET, 0 },    { "realtimePeriod", R_UNSET, 0 },
+	{ "idle", R_UNSET, 0 },		      { NULL, R_ANY, 0 },
+};
+static const struct res_field pids_fields[] = {
+	{ "limit", R_LL, L(pids) }, { NULL, R_ANY, 0 },
+};
+static const struct res_field blkio_fields[] = {
+	{ "weight", R_UINT, L(blkio_weight) },	{ "leafWeight", R_UNSET, 0 },
+	{ "weightDevice", R_UNSET, 0 },		{ "throttleReadBpsDevice", R_UNSET, 0 },
+	{ "throttleWriteBpsDevice", R_UNSET, 0 }, { "throttleReadIOPSDevice", R_UNSET, 0 },
+	{ "throttleWriteIOPSDevice", R_UNSET, 0 }, { NULL, R_ANY, 0 },
+};
+#undef L
+
+/* Does @v ask for nothing: null, 0, false, "", [], {} (of nothing)? */
+static bool asks_nothing(json_t *v)
+{
+	const char *k;
+	json_t *m;
+
+	if (json_is_object(v)) {
+		json_object_foreach(v, k, m)
+			if (!asks_nothing(m))
+				return false;
+		return true;
+	}
+	return json_is_null(v) || json_is_false(v) || (json_is_integer(v) && !json_integer_value(v)) ||
+	       (json_is_real(v) && json_real_value(v) == 0) ||
+	       (json_is_string(v) && !json_string_length(v)) ||
+	       (json_is_array(v) && !json_array_size(v));
+}
+
+static int res_value(const struct res_field *f, json_t *v, struct cg_limits *l, const char *path,
+		     struct eci_err *e)
+{
+	char *at = (char *)l + f->off;
+	json_int_t n = json_integer_value(v);
+
+	if (json_is_null(v))
+		return 0;
+	switch (f->kind) {
+	case R_ANY:
+		return 0;
+	case R_UNSET:
+		return asks_nothing(v) ? 0 : eci_fail(e, 0, "%s: not supported by eci-runc", path);
+	case R_BOOL:
+		if (!json_is_boolean(v))
+			break;
+		*(bool *)at = json_is_true(v);
+		return 0;
+	case R_STR:
+		if (!json_is_string(v))
+			break;
+		if (!(*(char **)at = strdup(json_string_value(v))))
+			return eci_fail(e, ENOMEM, "%s", path);
+		return 0;
+	default:
+		if (!json_is_integer(v) || (f->kind != R_LL && n < 0) ||
+		    (f->kind == R_LL && n < -1) || (f->kind == R_UINT && n > 65535) ||
+		    (f->kind == R_SWAPPINESS && n > 100))
+			break;
+		if (f->kind == R_ULL)
+			*(unsigned long long *)at = (unsigned long long)n;
+		else if (f->kind == R_UINT)
+			*(unsigned *)at = (unsigned)n;
+		else
+			*(long long *)at = n;
+		return 0;
+	}
+	return eci_fail(e, 0, "%s: invalid value", path);
+}
+
+static int res_object(json_t *o, const struct res_field *fields, struct cg_limits *l,
+		      const char *where, struct eci_err *e)
+{
+	const char *k;
+	json_t *v;
+
+	if (o && !json_is_object(o) && !json_is_null(o))
+		return eci_fail(e, 0, "%s: not an object", where);
+	json_object_foreach(o, k, v) {
+		char path[256];
+		size_t i = 0;
+
+		snprintf(path, sizeof(path), "%s.%.64s", where, k);
+		while (fields[i].name && strcmp(fields[i].name, k))
+			i++;
+		if (!fields[i].name) {
+			if (!asks_nothing(v))
+				return eci_fail(e, 0, "%s: not supported by eci-runc", path);
+			continue;
+		}
+		if (res_value(&fields[i], v, l, path, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int runc_resources(json_t *res, struct cg_limits *l, const char *where, struct eci_err *e)
+{
+	static const struct {
+		const char *name;
+		const struct res_field *fields;
+	} parts[] = {
+		{ "memory", memory_fields }, { "cpu", cpu_fields }, { "pids", pids_fields },
+		{ "blockIO", blkio_fields },
+	};
+	const char *k;
+	json_t *v;
+
+	memset(l, 0, sizeof(*l));
+	l->swappiness = -1;
+	if (res && !json_is_object(res) && !json_is_null(res))
+		return eci_fail(e, 0, "%s: not an object", where);
+	json_object_foreach(res, k, v) {
+		char path[128];
+		size_t i = 0;
+
+		snprintf(path, sizeof(path), "%s.%.64s", where, k);
+		if (!strcmp(k, "devices"))
+			continue;	/* eci's /dev is fixed: see above */
+		while (i < ARRAY_SIZE(parts) && strcmp(parts[i].name, k))
+			i++;
+		if (i < ARRAY_SIZE(parts) && res_object(v, parts[i].fields, l, path, e) < 0)
+			return -1;
+		if (i == ARRAY_SIZE(parts) && !asks_nothing(v))
+			return eci_fail(e, 0, "%s: not supported by eci-runc", path);
+	}
+	return 0;
+}
+
 static int resources(struct rconfig *rc, json_t *linux_, struct eci_err *e)
 {
-	json_t *res = json_object_get(linux_, "resources");
-
 	snprintf(rc->cgroups_path, sizeof(rc->cgroups_path), "%s",
 		 json_string_value(json_object_get(linux_, "cgroupsPath")) ?: "");
-	if (strstr(rc->cgroups_path, ".."))
-		return eci_fail(e, 0, "config.json: cgroupsPath %s", rc->cgroups_path);
-	rc->memory = json_integer_value(json_object_get(json_object_get(res, "memory"), "limit"));
-	rc->pids = json_integer_value(json_object_get(json_object_get(res, "pids"), "limit"));
-	return 0;
+	return runc_resources(json_object_get(linux_, "resources"), &rc->limits,
+			      "config.json linux.resources", e);
 }
 
 int runc_load_config(struct rconfig *rc, struct spec *s, struct eci_err *e)

@@ -425,7 +425,9 @@ int runc_create(struct rconfig *rc, struct spec *s)
 	*strrchr(root, '/') = '\0';
 	runc_gc(root);
 	if (engine_layers(rc->rootfs, &L, &e) < 0 || classify(rc, s, &L, &e) < 0 ||
-	    runc_check_host(rc, s, &e) < 0 || runc_state_begin(rc, &e) < 0) {
+	    runc_check_host(rc, s, &e) < 0 ||
+	    cgroup_plan(rc->cgroups_path, rc->id, rc->systemd_cgroup, &rc->cg, &e) < 0 ||
+	    runc_state_begin(rc, &e) < 0) {
 		runc_err("%s", e.msg);
 		return 1;
 	}
@@ -442,10 +444,9 @@ int runc_create(struct rconfig *rc, struct spec *s)
 		eci_fail(&e, errno, "create the container's namespaces");
 		goto fail;
 	}
-	if (lease_slot(pid, &slot, &gslot, &e) < 0 || place_all(pid, rc, &L, slot, gslot, &e) < 0)
+	if (lease_slot(pid, &slot, &gslot, &e) < 0 || place_all(pid, rc, &L, slot, gslot, &e) < 0 ||
+	    cgroup_enter(&rc->cg, pid, &rc->limits, &e) < 0)
 		goto fail;
-	cgroup_enter(rc->cgroups_path, pid, &(struct cg_limits){ .memory = rc->memory,
-								.pids = rc->pids });
 	if (container_go(sock, slot) < 0)
 		goto child_failed;
 	if (s->tty) {
@@ -480,7 +481,7 @@ fail:
 	}
 	if (sock >= 0)
 		close(sock);
-	cgroup_remove(rc->cgroups_path);
+	cgroup_remove(&rc->cg);
 	rm_rf_at(AT_FDCWD, rc->state);
 	return 1;
 }

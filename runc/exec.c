@@ -371,7 +371,15 @@ int runc_exec(const char *root, const char *id, const char *process, const char 
 	uint64_t bnd = 0;
 	int code = 1;
 
-	if (runc_read_state(root, id, &st) < 0 || strcmp(runc_status(root, id, &st), "running")) {
+	if (runc_read_state(root, id, &st) < 0) {
+		runc_err("container %s does not exist", id);
+		return 1;
+	}
+	if (!strcmp(runc_status(root, id, &st), "paused")) {
+		runc_err("cannot exec in a paused container");
+		return 1;
+	}
+	if (strcmp(runc_status(root, id, &st), "running")) {
 		runc_err("container %s is not running", id);
 		return 1;
 	}
