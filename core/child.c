@@ -37,6 +37,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -216,6 +217,9 @@ static void drop_in_workload(struct spec *s)
 	drop_host_fds(s);
 	if (s->engine.on)
 		close(s->engine.start_fd);
+	if (s->mnt.procsys_fd >= 0)	/* pid 1's, for the sysctls (sysctl.c) */
+		close(s->mnt.procsys_fd);
+	s->mnt.procsys_fd = -1;
 }
 
 /* --- eci-runc: ready, and wait for start ------------------------------------- */
@@ -229,6 +233,11 @@ static int engine_tty(struct spec *s, int sock, struct eci_err *e)
 
 	if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0)
 		return eci_fail(e, errno, "open /dev/ptmx");
+	/* process.consoleSize */
+	if (s->tty_rows && s->tty_cols &&
+	    ioctl(master, TIOCSWINSZ, &(struct winsize){ .ws_row = s->tty_rows,
+							 .ws_col = s->tty_cols }) < 0)
+		return eci_fail(e, errno, "process.consoleSize");
 	s->tty_fd = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
 	if (s->tty_fd < 0)
 		return eci_fail(e, errno, "open the pty");
@@ -314,6 +323,8 @@ void child_main(struct spec *s, int sock)
 		if (await_start(s, sock, rootfd, &e) < 0)
 			fail(sock, &e);
 		close(steal_fd(rootfd));	/* pivoted into */
+		if (s->oci.umask >= 0)	/* process.user.umask, inherited */
+			umask((mode_t)s->oci.umask);
 		pid = init_fork(s, sock, &nest, drop_in_workload);
 		init_main(s, sock, -1, pid, nest);
 	}

@@ -103,6 +103,10 @@ void init_workload(struct spec *s, int sock, int nest) __attribute__((noreturn))
 int caps_drop_bounding(uint64_t keep, struct eci_err *e);
 int caps_keep_across_setuid(struct eci_err *e);
 int caps_apply(uint64_t set, uint64_t ambient, bool root, struct eci_err *e);
+int caps_sets(uint64_t effective, uint64_t permitted, uint64_t inheritable, uint64_t ambient,
+	      struct eci_err *e);
+/* The workload's sets: config.json's (s->oci) or derived from s->caps */
+int caps_workload(const struct spec *s, bool root, struct eci_err *e);
 
 /* seccomp.c, profile.c: a filter exported as classic BPF (spec.h) */
 int sc_build_default(uint64_t caps, struct sc_filter *f, struct eci_err *e);
@@ -117,7 +121,7 @@ int sc_load(const struct sc_filter *f, struct eci_err *e);
 int sc_build_setid_guard(struct sc_filter *f, struct eci_err *e);
 
 /* user.c: -u, checked in the launcher, resolved in the container */
-#define USER_MAX_GROUPS 64
+#define USER_MAX_GROUPS SPEC_MAX_GROUPS
 struct user {
 	uid_t uid;
 	gid_t gid;
@@ -142,6 +146,17 @@ int init_lock_down(const struct lockdown *l, struct eci_err *e);
  * failure, the exit code (127 not found, 126 cannot invoke) and @e */
 int init_exec(char **argv, char **env, struct eci_err *e);
 int user_resolve(const char *arg, struct user *u, struct eci_err *e);
+/* The workload's user: s->user resolved, with eci-runc's groups */
+int user_of_spec(const struct spec *s, struct user *u, struct eci_err *e);
+
+/* rlimit.c: process.rlimits and oomScoreAdj for @pid (0: the caller) */
+int rlimit_resource(const char *name);
+int rlimit_apply(pid_t pid, const struct spec_oci *o, struct eci_err *e);
+
+/* sysctl.c: linux.sysctl; pid 1 writes them, the workload @pid's
+ * namespaces made (see there) */
+int sysctl_check(const char *key, const char *value, struct eci_err *e);
+int sysctl_apply(struct spec *s, pid_t pid, struct eci_err *e);
 
 /* tty.c: -t */
 void tty_size(struct spec *s);

@@ -108,7 +108,7 @@ static int become_user(struct spec *s, const struct user *u, struct eci_err *e)
 
 	if (init_lock_down(&l, e) < 0 || init_set_ids(u, e) < 0)
 		return -1;
-	return caps_apply(s->caps, s->caps_added, u->uid == 0, e);
+	return caps_workload(s, u->uid == 0, e);
 }
 
 static int prepare(struct spec *s, int sock, int nest, struct eci_err *e)
@@ -133,7 +133,7 @@ static int prepare(struct spec *s, int sock, int nest, struct eci_err *e)
 			return eci_fail(e, errno, "stdin /dev/null");
 		close(null);
 	}
-	if (user_resolve(s->user, &u, e) < 0 || enter_workdir(s->workdir, e) < 0)
+	if (user_of_spec(s, &u, e) < 0 || enter_workdir(s->workdir, e) < 0)
 		return -1;
 	snprintf(home, sizeof(home), "HOME=%s", u.home[0] ? u.home : "/");
 	if (!s->home_set && env_set(s, home, true) < 0)
@@ -292,7 +292,8 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 	}
 	if (nest_map(proc, pid, nest, &e) < 0 ||
 	    (rootfd >= 0 && init_enter_root(s, rootfd, pid, &e) < 0) ||
-	    await_network(s, sock, &e) < 0 || nest_release(nest, &e) < 0) {
+	    await_network(s, sock, &e) < 0 || sysctl_apply(s, pid, &e) < 0 ||
+	    nest_release(nest, &e) < 0) {
 		kill(pid, SIGKILL);
 		sync_send_fail(sock, SYNC_FAIL, EXIT_ECI, &e);
 		_exit(EXIT_ECI);

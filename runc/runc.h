@@ -77,6 +77,7 @@ struct rconfig {
 	struct rbind bind[RUNC_MAX_BINDS];
 	size_t nbinds;
 	char tmpfs_spec[MNT_MAX_TMPFS][4200];	/* what the tmpfs entries point at */
+	char shm_spec[4200];			/* /dev/shm's options */
 	char cgroups_path[512];	/* linux.cgroupsPath, as config.json gives it */
 	bool systemd_cgroup;	/* --systemd-cgroup: it is slice:prefix:name */
 	struct cgroups cg;	/* its directories (cgroup_plan()) */
@@ -113,6 +114,10 @@ void runc_warn(const char *msg);	/* eci_warn_hook */
 
 /* runc/config.c: config.json -> spec + engine parts + the gate's request */
 int runc_load_config(struct rconfig *rc, struct spec *s, struct eci_err *e);
+/* A process object's rlimits, oomScoreAdj, user.umask, consoleSize, and
+ * the members eci-runc refuses; messages name "@where.MEMBER" */
+int runc_process_more(json_t *p, struct spec_oci *o, unsigned short *rows, unsigned short *cols,
+		      const char *where, struct eci_err *e);
 /* linux.resources (config.json, update --resources) into @l; a field eci-runc
  * does not apply is refused, named after @where */
 int runc_resources(json_t *res, struct cg_limits *l, const char *where, struct eci_err *e);
