@@ -144,6 +144,8 @@ static int open_engine(struct spec *s, struct eci_err *e)
 
 		if (en->bind_ro[i])
 			attr.attr_set |= MOUNT_ATTR_RDONLY;
+		if (en->bind_noexec[i])
+			attr.attr_set |= MOUNT_ATTR_NOEXEC;
 		snprintf(p, sizeof(p), "%s/b%zu", s->mnt.statedir, i);
 		v->spec = en->bind_dst[i];
 		v->dst = strdup(en->bind_dst[i]);

@@ -80,6 +80,7 @@ struct engine_plan {
 	size_t nbinds;
 	const char *bind_dst[MNT_MAX_VOLUMES];
 	bool bind_ro[MNT_MAX_VOLUMES];
+	bool bind_noexec[MNT_MAX_VOLUMES];
 };
 
 struct spec {

@@ -328,6 +328,30 @@ static int shm(struct rconfig *rc, struct spec *s, json_t *opts, struct eci_err 
 	return 0;
 }
 
+/*
+ * A bind's options: ro and noexec as asked; nosuid and nodev always (a
+ * bind is never a way to a set-id file or a device); propagation private,
+ * as all of eci's mounts are.  Anything else is refused by name.
+ */
+static int bind_options(const char *dst, json_t *opts, struct eci_err *e)
+{
+	static const char *const known[] = { "bind", "rbind", "ro", "rw", "nosuid", "nodev",
+					     "noexec", "exec", "private", "rprivate", "defaults" };
+	size_t i, k;
+	json_t *v;
+
+	json_array_foreach(opts, i, v) {
+		const char *o = json_string_value(v) ?: "";
+
+		for (k = 0; k < ARRAY_SIZE(known) && strcmp(o, known[k]); k++)
+			;
+		if (k == ARRAY_SIZE(known))
+			return eci_fail(e, 0, "config.json mounts %s: bind option \"%s\" is not "
+					"supported by eci-runc", dst, o);
+	}
+	return 0;
+}
+
 static int one_mount(struct rconfig *rc, struct spec *s, json_t *m, struct eci_err *e)
 {
 	const char *dst = json_string_value(json_object_get(m, "destination"));
@@ -357,6 +381,8 @@ static int one_mount(struct rconfig *rc, struct spec *s, json_t *m, struct eci_e
 		return eci_fail(e, 0, "config.json: mounts of type %s (%s) are not supported", type, dst);
 	if (rc->nbinds == RUNC_MAX_BINDS)
 		return eci_fail(e, 0, "config.json: too many bind mounts");
+	if (bind_options(dst, opts, e) < 0)
+		return -1;
 	/* Opened once, following symlinks as runc's mount(2) would: from
 	 * here on the check and the mount are of this open file. */
 	fd = src ? open(src, O_PATH | O_CLOEXEC) : -1;
@@ -369,6 +395,7 @@ static int one_mount(struct rconfig *rc, struct spec *s, json_t *m, struct eci_e
 	}
 	rc->bind[rc->nbinds++] = (struct rbind){ .src = strdup(src), .dst = strdup(dst),
 						  .ro = has_option(opts, "ro"),
+						  .noexec = has_option(opts, "noexec"),
 						  .dir = S_ISDIR(st.st_mode), .fd = fd };
 	return 0;
 }

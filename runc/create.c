@@ -408,6 +408,7 @@ static void plan(const struct rconfig *rc, const struct layers *L, struct spec *
 	for (size_t i = 0; i < rc->nbinds; i++) {
 		s->engine.bind_dst[i] = rc->bind[i].dst;
 		s->engine.bind_ro[i] = rc->bind[i].ro;
+		s->engine.bind_noexec[i] = rc->bind[i].noexec;
 	}
 }
 

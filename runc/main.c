@@ -628,14 +628,56 @@ static int do_exec(int argc, char **argv)
 	return runc_exec(root, argv[optind], process, pidfile, consock, detach, caps_all());
 }
 
+/*
+ * What eci-runc carries out, in the runtime-spec's features format; the
+ * io.eci annotations list the fields of config.json it applies (any other
+ * one that asks for something is refused, naming it).
+ */
 static int do_features(void)
 {
-	puts("{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"1.0.2\",\"hooks\":[\"prestart\","
-	     "\"createRuntime\"],\"mountOptions\":[\"bind\",\"rbind\",\"ro\",\"rw\",\"nosuid\","
-	     "\"nodev\",\"noexec\"],\"linux\":{\"namespaces\":[\"cgroup\",\"ipc\",\"mount\","
-	     "\"network\",\"pid\",\"user\",\"uts\"],\"seccomp\":{\"enabled\":true},"
-	     "\"apparmor\":{\"enabled\":false},\"selinux\":{\"enabled\":false}},"
-	     "\"annotations\":{\"io.eci.enhancedContainerIsolation\":\"always\"}}");
+	static const char *const annotations[][2] = {
+		{ "io.eci.enhancedContainerIsolation", "always" },
+		{ "io.eci.process", "args,env,cwd,terminal,consoleSize,user.uid,user.gid,user.umask,"
+		  "user.additionalGids,capabilities.bounding,capabilities.effective,"
+		  "capabilities.inheritable,capabilities.permitted,capabilities.ambient,rlimits,"
+		  "noNewPrivileges,oomScoreAdj" },
+		{ "io.eci.linux.resources", "memory.limit,memory.reservation,memory.swap,"
+		  "memory.swappiness,memory.disableOOMKiller,cpu.shares,cpu.quota,cpu.period,"
+		  "cpu.cpus,cpu.mems,pids.limit,blockIO.weight" },
+		{ "io.eci.linux.sysctl", "net.*,kernel.shmall,kernel.shmmax,kernel.shmmni,"
+		  "kernel.shm_rmid_forced,kernel.msgmax,kernel.msgmnb,kernel.msgmni,kernel.sem,"
+		  "fs.mqueue.*" },
+		{ "io.eci.linux.cgroupsPath", "absolute,relative,systemd slice:prefix:name" },
+		{ "io.eci.commands", "create,start,run,state,kill,delete,list,ps,exec,pause,resume,"
+		  "update,features,spec" },
+	};
+	json_t *caps = json_array(), *ann = json_object(), *f;
+	char name[64];
+
+	for (unsigned c = 0; c <= caps_last(); c++)
+		json_array_append_new(caps, json_string(caps_name(c, name, sizeof(name))));
+	for (size_t i = 0; i < ARRAY_SIZE(annotations); i++)
+		json_object_set_new(ann, annotations[i][0], json_string(annotations[i][1]));
+	f = json_pack("{s:s, s:s, s:[s,s], s:[s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s], "
+		      "s:{s:[s,s,s,s,s,s,s], s:o, s:{s:b, s:b, s:b, s:b, s:b}, s:{s:b}, s:{s:b}, "
+		      "s:{s:b}}, s:o}",
+		      "ociVersionMin", "1.0.0", "ociVersionMax", "1.0.2",
+		      "hooks", "prestart", "createRuntime",
+		      "mountOptions", "bind", "rbind", "ro", "rw", "nosuid", "nodev", "noexec", "exec",
+		      "suid", "dev", "private", "rprivate", "defaults", "noatime", "strictatime",
+		      "relatime", "atime", "nodiratime", "diratime",
+		      "linux", "namespaces", "cgroup", "ipc", "mount", "network", "pid", "user", "uts",
+		      "capabilities", caps,
+		      "cgroup", "v1", 1, "v2", 1, "systemd", 0, "systemdUser", 0, "rdma", 0,
+		      "seccomp", "enabled", 1, "apparmor", "enabled", 0, "selinux", "enabled", 0,
+		      "annotations", ann);
+	if (!f) {
+		runc_err("features: %s", strerror(ENOMEM));
+		return 1;
+	}
+	json_dumpf(f, stdout, JSON_INDENT(2));
+	putchar('\n');
+	json_decref(f);
 	return 0;
 }
 

@@ -61,7 +61,7 @@ enum rbind_kind { RBIND_HOST, RBIND_STORAGE, RBIND_SHARED };
 struct rbind {
 	char *src;		/* host path, as config.json gives it */
 	char *dst;		/* container path */
-	bool ro, dir;
+	bool ro, noexec, dir;
 	int fd;			/* the source, opened once (O_PATH): checked, then mounted */
 	enum rbind_kind kind;
 	uid_t owner;		/* RBIND_SHARED: the host ids container root acts as */
