@@ -59,7 +59,8 @@ static const struct verb {
 	{ "kill", "[--all] ID [SIGNAL]", "send a signal to a container's first process",
 	  "Send SIGNAL (default TERM; a number, or a name with or without SIG) to the\n"
 	  "container's first process.",
-	  "      --all                 accepted: every process ends with the first\n" },
+	  "  -a, --all                 every process ends with the first; a stopped\n"
+	  "                            container is then no error\n" },
 	{ "delete", "[--force] ID", "remove a stopped container",
 	  "Remove a stopped container: its state and its cgroups.",
 	  "  -f, --force               kill the container first if it still runs\n" },

@@ -1230,9 +1230,11 @@ END_TEST
 
 /* --- eci-runc by hand: config.json applied as runc applies it ------------------------ */
 
-/* runc, beside eci-runc, on the same bundle: --root TOP/runc-root. */
-__attribute__((format(printf, 3, 4))) static void real_runc(struct run_result *r,
-							     const struct bundle *b, const char *fmt, ...)
+/* eci-runc ARGS as runc() does, or (@real) runc itself on the same bundle,
+ * with --root TOP/runc-root. */
+__attribute__((format(printf, 4, 5))) static void either(struct run_result *r,
+							  const struct bundle *b, bool real,
+							  const char *fmt, ...)
 {
 	char args[1024];
 	va_list ap;
@@ -1240,7 +1242,10 @@ __attribute__((format(printf, 3, 4))) static void real_runc(struct run_result *r
 	va_start(ap, fmt);
 	vsnprintf(args, sizeof(args), fmt, ap);
 	va_end(ap);
-	shf(r, "exec runc --root '%s/runc-root' %s", b->top, args);
+	if (real)
+		shf(r, "exec runc --root '%s/runc-root' %s", b->top, args);
+	else
+		shf(r, "exec '%s' --root '%s' %s", b->runc, b->root, args);
 }
 
 /* pid 1 of container @id, from `state` of eci-runc (@runc false) or runc. */
@@ -1251,10 +1256,7 @@ static pid_t pid_of(const struct bundle *b, bool runc_, const char *id)
 	json_t *j;
 	pid_t pid;
 
-	if (runc_)
-		real_runc(&r, b, "state %s", id);
-	else
-		runc(&r, b, "state %s", id);
+	either(&r, b, runc_, "state %s", id);
 	ck_assert_msg(r.status == 0, "state %s: %s", id, r.err);
 	j = json_loads(r.out, 0, &je);
 	ck_assert_msg(j, "state %s: %s", id, r.out);
@@ -1374,10 +1376,7 @@ START_TEST(cgroups_path_as_runc)
 			t_run_free(&r);
 			snprintf(proc, sizeof(proc), "/proc/%d/cgroup", (int)pid_of(&b, rt, id));
 			ck_assert_int_eq(read_all_at(AT_FDCWD, proc, 1 << 16, &text[rt], NULL), 0);
-			if (rt)
-				real_runc(&r, &b, "delete -f %s", id);
-			else
-				runc(&r, &b, "delete --force %s", id);
+			either(&r, &b, rt, "delete --force %s", id);
 			ck_assert_msg(r.status == 0, "delete: %s", r.err);
 			t_run_free(&r);
 		}
@@ -1447,18 +1446,12 @@ START_TEST(process_as_runc)
 	set_member(cfg, "process.oomScoreAdj", "123");
 	put_config(&b, cfg);
 	for (int rt = 0; rt < 2; rt++) {
-		if (rt)
-			real_runc(&r, &b, "run --bundle '%s' %s", b.bundle, id);
-		else
-			runc(&r, &b, "run --bundle '%s' %s", b.bundle, id);
+		either(&r, &b, rt, "run --bundle '%s' %s", b.bundle, id);
 		ck_assert_msg(r.status == 0, "%s run: exit %d: %s%s", rt ? "runc" : "eci-runc",
 			      r.status, r.out, r.err);
 		out[rt] = strdup(r.out);
 		t_run_free(&r);
-		if (rt)
-			real_runc(&r, &b, "delete -f %s", id);
-		else
-			runc(&r, &b, "delete --force %s", id);
+		either(&r, &b, rt, "delete --force %s", id);
 		t_run_free(&r);
 	}
 	ck_assert_msg(!strcmp(out[0], out[1]), "eci-runc says\n%s\nrunc says\n%s", out[0], out[1]);
@@ -1581,10 +1574,7 @@ START_TEST(verbs_on_stopped_as_runc)
 	set_member(cfg, "process.args", "[\"true\"]");
 	put_config(&b, cfg);
 	for (int rt = 0; rt < 2; rt++) {
-		if (rt)
-			real_runc(&r, &b, "run -d --bundle '%s' %s </dev/null", b.bundle, id);
-		else
-			runc(&r, &b, "run --bundle '%s' %s", b.bundle, id);
+		either(&r, &b, rt, "run -d --bundle '%s' %s </dev/null", b.bundle, id);
 		ck_assert_msg(r.status == 0, "run: %s", r.err);
 		t_run_free(&r);
 		usleep(300 * 1000);	/* runc's -d does not wait */
@@ -1592,10 +1582,7 @@ START_TEST(verbs_on_stopped_as_runc)
 			;
 		for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
 			snprintf(args, sizeof(args), verbs[i].args, id);
-			if (rt)
-				real_runc(&r, &b, "%s", args);
-			else
-				runc(&r, &b, "%s", args);
+			either(&r, &b, rt, "%s", args);
 			ck_assert_msg(r.status == verbs[i].code, "%s %s: exit %d, want %d: %s",
 				      rt ? "runc" : "eci-runc", args, r.status, verbs[i].code, r.err);
 			if (verbs[i].words)
@@ -1603,10 +1590,7 @@ START_TEST(verbs_on_stopped_as_runc)
 					      rt ? "runc" : "eci-runc", args, r.err);
 			t_run_free(&r);
 		}
-		if (rt)
-			real_runc(&r, &b, "delete %s", id);
-		else
-			runc(&r, &b, "delete %s", id);
+		either(&r, &b, rt, "delete %s", id);
 		ck_assert_msg(r.status == 0, "delete: %s", r.err);
 		t_run_free(&r);
 	}
