@@ -272,9 +272,15 @@ static int await_start(struct spec *s, int sock, int rootfd, struct eci_err *e)
 	if (init_enter_root(s, rootfd, 0, e) < 0 ||
 	    (s->tty && (engine_tty(s, sock, e) < 0 || detach_stdio(e) < 0)))
 		return -1;
+	/*
+	 * create exits once it has read this, and the shim adopts us: stop
+	 * dying with it first, or a create that exits at once kills pid 1
+	 * (one killed before it read this leaves pid 1 to the next
+	 * eci-runc's collection, runc/state.c).
+	 */
+	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	if (send(sock, &m, sizeof(m), MSG_NOSIGNAL) != (ssize_t)sizeof(m))
 		return eci_fail(e, errno, "report ready");
-	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);	/* create exits; the shim adopts us */
 	while (read(s->engine.start_fd, &c, 1) < 0 && errno == EINTR)
 		;
 	close(s->engine.start_fd);

@@ -1375,7 +1375,9 @@ START_TEST(cgroups_path_as_runc)
 				      rt ? "runc" : "eci-runc", paths[p], r.status, r.err);
 			t_run_free(&r);
 			snprintf(proc, sizeof(proc), "/proc/%d/cgroup", (int)pid_of(&b, rt, id));
-			ck_assert_int_eq(read_all_at(AT_FDCWD, proc, 1 << 16, &text[rt], NULL), 0);
+			ck_assert_msg(read_all_at(AT_FDCWD, proc, 1 << 16, &text[rt], NULL) == 0,
+				      "%s: cgroupsPath \"%s\": %s: no such process", rt ? "runc" : "eci-runc",
+				      paths[p], proc);
 			either(&r, &b, rt, "delete --force %s", id);
 			ck_assert_msg(r.status == 0, "delete: %s", r.err);
 			t_run_free(&r);
