@@ -283,6 +283,14 @@ static int process(struct rconfig *rc, json_t *p, struct spec *s, struct eci_err
 	return user_check(s->user, e);
 }
 
+static void free_tmpfs(struct mnt_tmpfs *t)
+{
+	free(t->dst);
+	free(t->size);
+	free(t->mode);
+	t->dst = t->size = t->mode = NULL;
+}
+
 /*
  * A tmpfs's options: what mnt_parse_tmpfs() takes (size=, mode=, ro, rw,
  * [no]exec, [no]suid, [no]dev, the atime ones), propagation private (eci's
@@ -319,12 +327,11 @@ static int tmpfs(char *spec, size_t size, struct mnt_tmpfs *t, const char *dst, 
 /* /dev/shm is eci's own (mounts/dev.c), of the size and mode asked for. */
 static int shm(struct rconfig *rc, struct spec *s, json_t *opts, struct eci_err *e)
 {
-	static struct mnt_tmpfs t;
-
-	if (tmpfs(rc->shm_spec, sizeof(rc->shm_spec), &t, "/dev/shm", opts, e) < 0)
+	free_tmpfs(&rc->shm);	/* a second entry replaces the first */
+	if (tmpfs(rc->shm_spec, sizeof(rc->shm_spec), &rc->shm, "/dev/shm", opts, e) < 0)
 		return -1;
-	s->mnt.shm_size = t.size;
-	s->mnt.shm_mode = t.mode;
+	s->mnt.shm_size = rc->shm.size;
+	s->mnt.shm_mode = rc->shm.mode;
 	return 0;
 }
 
@@ -718,4 +725,38 @@ int runc_load_config(struct rconfig *rc, struct spec *s, struct eci_err *e)
 			return -1;
 	rc->hooks = json_incref(json_object_get(cfg, "hooks"));
 	return 0;
+}
+
+void runc_free_config(struct rconfig *rc, struct spec *s)
+{
+	for (char **a = s->argv; a && *a; a++)
+		free(*a);
+	free(s->argv);
+	s->argv = NULL;
+	env_free(s);
+	free(s->seccomp.insns);
+	free(s->setid_guard.insns);
+	s->seccomp.insns = s->setid_guard.insns = NULL;
+	free((char *)s->workdir);
+	s->workdir = NULL;
+	for (size_t i = 0; i < rc->nbinds; i++) {
+		free(rc->bind[i].src);
+		free(rc->bind[i].dst);
+		if (rc->bind[i].fd >= 0)
+			close(rc->bind[i].fd);
+	}
+	rc->nbinds = 0;
+	mnt_plan_free(&s->mnt);
+	free_tmpfs(&rc->shm);
+	s->mnt.shm_size = s->mnt.shm_mode = NULL;
+	for (size_t i = 0; i < s->oci.nsysctls; i++) {
+		free(s->oci.sysctl[i].key);
+		free(s->oci.sysctl[i].value);
+	}
+	s->oci.nsysctls = 0;
+	free((char *)rc->limits.cpus);
+	free((char *)rc->limits.mems);
+	rc->limits.cpus = rc->limits.mems = NULL;
+	json_decref(rc->hooks);
+	rc->hooks = NULL;
 }

@@ -78,6 +78,7 @@ struct rconfig {
 	size_t nbinds;
 	char tmpfs_spec[MNT_MAX_TMPFS][4200];	/* what the tmpfs entries point at */
 	char shm_spec[4200];			/* /dev/shm's options */
+	struct mnt_tmpfs shm;			/* and what they say */
 	char cgroups_path[512];	/* linux.cgroupsPath, as config.json gives it */
 	bool systemd_cgroup;	/* --systemd-cgroup: it is slice:prefix:name */
 	struct cgroups cg;	/* its directories (cgroup_plan()) */
@@ -114,6 +115,8 @@ void runc_warn(const char *msg);	/* eci_warn_hook */
 
 /* runc/config.c: config.json -> spec + engine parts + the gate's request */
 int runc_load_config(struct rconfig *rc, struct spec *s, struct eci_err *e);
+/* What runc_load_config() allocated, freed (the fds of binds closed) */
+void runc_free_config(struct rconfig *rc, struct spec *s);
 /* A process object's rlimits, oomScoreAdj, user.umask, consoleSize, and
  * the members eci-runc refuses; messages name "@where.MEMBER" */
 int runc_process_more(json_t *p, struct spec_oci *o, unsigned short *rows, unsigned short *cols,
