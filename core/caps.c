@@ -16,6 +16,8 @@
  *     but with an empty effective set, as Docker does, and gives only the
  *     capabilities added with --cap-add as ambient ones (which the kernel
  *     requires to be inheritable too, so only then is that set non-empty).
+ * eci-runc instead sets the effective, permitted, inheritable and ambient
+ * sets config.json lists, each narrowed to the bounding set (caps_workload).
  * These capabilities are those of the workload's own user namespace: they
  * reach nothing outside the container.
  */
@@ -52,25 +54,47 @@ static int set_flags(cap_t c, cap_flag_t flag, uint64_t set)
 	return 0;
 }
 
-int caps_apply(uint64_t set, uint64_t ambient, bool root, struct eci_err *e)
+int caps_sets(uint64_t effective, uint64_t permitted, uint64_t inheritable, uint64_t ambient,
+	      struct eci_err *e)
 {
 	cap_t c = cap_init();
 	int ret = 0;
 
 	if (!c)
 		return eci_fail(e, errno, "capabilities");
-	if (!root)
-		ambient &= set;
-	if (set_flags(c, CAP_PERMITTED, set) < 0 ||
-	    set_flags(c, CAP_EFFECTIVE, root ? set : ambient) < 0 ||
-	    set_flags(c, CAP_INHERITABLE, root ? 0 : ambient) < 0)
+	if (set_flags(c, CAP_PERMITTED, permitted) < 0 || set_flags(c, CAP_EFFECTIVE, effective) < 0 ||
+	    set_flags(c, CAP_INHERITABLE, inheritable) < 0)
 		ret = eci_fail(e, errno, "capabilities");
 	else if (cap_set_proc(c) < 0)
 		ret = eci_fail(e, errno, "set capabilities");
 	cap_free(c);
-	for (unsigned v = 0; !ret && !root && v <= caps_last(); v++)
+	for (unsigned v = 0; !ret && v <= caps_last(); v++)
 		if ((ambient & (1ULL << v)) &&
 		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, v, 0, 0) < 0)
 			ret = eci_fail(e, errno, "raise ambient capability %u", v);
 	return ret;
+}
+
+int caps_apply(uint64_t set, uint64_t ambient, bool root, struct eci_err *e)
+{
+	if (root)
+		return caps_sets(set, set, 0, 0, e);
+	ambient &= set;
+	return caps_sets(ambient, set, ambient, ambient, e);
+}
+
+/*
+ * The workload's sets: eci-runc's as config.json lists them, each within
+ * the bounding set (config.c), as runc sets them — for root, exec then
+ * makes permitted and effective the bounding set whatever they were, as
+ * the kernel does for uid 0; for another user only the ambient set
+ * survives exec.  eci-run's derive from its one set (caps_apply()).
+ */
+int caps_workload(const struct spec *s, bool root, struct eci_err *e)
+{
+	const struct spec_oci *o = &s->oci;
+
+	if (o->caps_set)
+		return caps_sets(o->effective, o->permitted, o->inheritable, o->ambient, e);
+	return caps_apply(s->caps, s->caps_added, root, e);
 }

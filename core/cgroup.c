@@ -1,145 +1,102 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * cgroup.c - a container's cgroups, and joining them
+ * cgroup.c - a container's cgroups: where, made, limited, frozen, joined,
+ * removed
  *
  * Theory of Operation: an engine names the container's cgroup (its
- * cgroupsPath) and its limits; the same path is made in every hierarchy
- * the host mounts under /sys/fs/cgroup — each v1 controller's (but
- * cpuset, whose empty cpus and mems would refuse every process) or the
- * one v2 tree — with the memory and pids limits, and pid 1 is moved there
- * before it makes its cgroup namespace (child.c), so that docker stats and
- * the OOM killer see the container, and the namespace is rooted at its
- * own cgroup.  A process that joins the container (an exec) first moves
- * itself, still on the host, into pid 1's cgroup in every hierarchy pid 1
- * lists: its /proc/PID/cgroup, read from the host, shows host paths
- * whatever its cgroup namespace, and each is found where this host
- * mounts that hierarchy (hybrid hosts put v2 on /sys/fs/cgroup/unified).
+ * cgroupsPath) and its limits (linux.resources).  cgroup_plan() turns the
+ * name into one directory per hierarchy this host mounts — each v1
+ * hierarchy (a controller's, or a named one such as name=systemd) and the
+ * v2 tree, found from our own /proc/self/cgroup and mountinfo, so that
+ * hybrid hosts (v2 on /sys/fs/cgroup/unified) and split mounts are right.
+ * As runc does: an absolute path is below each hierarchy's root; a
+ * relative one is below our own cgroup of that hierarchy (v2: below its
+ * parent, which has no processes of its own); an empty one is the
+ * container's id, relative; with --systemd-cgroup the path is
+ * "slice:prefix:name", the directory systemd would give the scope
+ * (slice "a-b.slice" is /a.slice/a-b.slice, the scope prefix-name.scope).
+ * The set is what create records and delete removes, whichever cgroup the
+ * deleting process runs in (cgroup_format(), cgroup_parse()).
+ *
+ * cgroup_enter() makes the directories (a v1 cpuset directory inherits
+ * its parent's cpus and mems, without which it refuses every process; a
+ * v2 parent enables its controllers for its children), writes the limits
+ * and moves pid 1 in, before it makes its cgroup namespace (child.c), so
+ * that docker stats and the OOM killer see the container and the
+ * namespace is rooted at its own cgroup.  A limit asked for that cannot be
+ * written fails the create, naming the field; none is left out quietly.
+ * cgroup_freeze() is pause and resume: the v1 freezer where it is
+ * mounted, else v2's cgroup.freeze, waited for, a few seconds at most.
+ *
+ * A process that joins the container (an exec) first moves itself, still
+ * on the host, into pid 1's cgroup in every hierarchy pid 1 lists: its
+ * /proc/PID/cgroup, read from the host, shows host paths whatever its
+ * cgroup namespace, and each is found where this host mounts that
+ * hierarchy.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "core.h"
 #include "util.h"
 
-#define CG_ROOT "/sys/fs/cgroup"
+/* --- small file writes ------------------------------------------------------ */
 
-static void cg_write(const char *dir, const char *file, long long v)
+/* Write @val to @dir/@file: 0, or -errno. */
+static int cg_put(const char *dir, const char *file, const char *val)
 {
-	char path[4200], val[32];
-	int fd;
+	char path[CG_PATH_MAX + 64];
+	_cleanup_close_ int fd = -1;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	snprintf(val, sizeof(val), "%lld", v);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (write(fd, val, strlen(val)) < 0) { /* a controller without it */ }
-		close(fd);
-	}
+	fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	return write_all(fd, val, strlen(val));
 }
 
-static bool cg_v2(void)
+/* @dir/@file's first line, in @buf: 0, or -errno. */
+static int cg_get(const char *dir, const char *file, char *buf, size_t size)
 {
-	return access(CG_ROOT "/cgroup.controllers", F_OK) == 0;
+	char path[CG_PATH_MAX + 64];
+	_cleanup_free_ char *text = NULL;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	r = read_all_at(AT_FDCWD, path, 1 << 16, &text, NULL);
+	if (r < 0)
+		return r;
+	text[strcspn(text, "\n")] = '\0';
+	snprintf(buf, size, "%s", text);
+	return 0;
 }
 
-/* One hierarchy's directory: made, limited, @pid moved in. */
-static void cg_one(const char *dir, const char *ctrl, pid_t pid, const struct cg_limits *l)
+static bool cg_has(const char *dir, const char *file)
 {
-	if (mkdir_p(dir, 0755, 0755) < 0)
-		return;
-	if (l->memory > 0 && (!ctrl || !strcmp(ctrl, "memory")))
-		cg_write(dir, ctrl ? "memory.limit_in_bytes" : "memory.max", l->memory);
-	if (l->pids > 0 && (!ctrl || !strcmp(ctrl, "pids")))
-		cg_write(dir, "pids.max", l->pids);
-	cg_write(dir, "cgroup.procs", pid);
+	char path[CG_PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	return access(path, F_OK) == 0;
 }
 
-void cgroup_enter(const char *path, pid_t pid, const struct cg_limits *l)
-{
-	char dir[4200];
-	struct dirent *de;
-	DIR *d;
-
-	if (!path[0])
-		return;
-	if (cg_v2()) {
-		snprintf(dir, sizeof(dir), CG_ROOT "%s", path);
-		cg_one(dir, NULL, pid, l);
-		return;
-	}
-	if (!(d = opendir(CG_ROOT)))
-		return;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || !strcmp(de->d_name, "cpuset"))
-			continue;
-		snprintf(dir, sizeof(dir), CG_ROOT "/%s%s", de->d_name, path);
-		cg_one(dir, de->d_name, pid, l);
-	}
-	closedir(d);
-}
-
-/* @fn on @path in the v2 tree and under each entry of /sys/fs/cgroup;
- * stops at the first that returns true. */
-static bool cg_each(const char *path, bool (*fn)(const char *dir))
-{
-	char dir[4200];
-	struct dirent *de;
-	bool done;
-	DIR *d;
-
-	snprintf(dir, sizeof(dir), CG_ROOT "%s", path);
-	done = fn(dir);
-	if (!(d = opendir(CG_ROOT)))
-		return done;
-	while (!done && (de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(dir, sizeof(dir), CG_ROOT "/%s%s", de->d_name, path);
-		done = fn(dir);
-	}
-	closedir(d);
-	return done;
-}
-
-static bool cg_rmdir(const char *dir)
-{
-	rmdir(dir);
-	return false;
-}
-
-static bool cg_exists(const char *dir)
-{
-	return access(dir, F_OK) == 0;
-}
-
-void cgroup_remove(const char *path)
-{
-	if (path[0])
-		cg_each(path, cg_rmdir);
-}
-
-bool cgroup_left(const char *path)
-{
-	return path[0] && cg_each(path, cg_exists);
-}
-
-/* --- joining ------------------------------------------------------------- */
-
-/* Is @name (@n bytes) one of the comma-separated @list? */
-static bool in_list(const char *list, const char *name, size_t n)
+/* Is @name (@n bytes) one of the comma-separated (or, with @sep ' ',
+ * space-separated) @list? */
+static bool in_list(const char *list, const char *name, size_t n, char sep)
 {
 	while (*list) {
-		size_t len = strcspn(list, ",");
+		size_t len = strcspn(list, sep == ',' ? "," : " ");
 
 		if (len == n && !strncmp(list, name, n))
 			return true;
-		list += len + (list[len] == ',');
+		list += len + (list[len] == sep);
 	}
 	return false;
 }
@@ -150,17 +107,19 @@ static bool has_opts(const char *opts, const char *want)
 	while (*want) {
 		size_t n = strcspn(want, ",");
 
-		if (!in_list(opts, want, n))
+		if (!in_list(opts, want, n, ','))
 			return false;
 		want += n + (want[n] == ',');
 	}
 	return true;
 }
 
+/* --- where: the hierarchies, and the container's directory in each ----------- */
+
 /* Where the hierarchy of a /proc/PID/cgroup line (@ctrls: "" for v2)
- * shows @path, from our mountinfo. */
+ * shows @path, from a mountinfo; *@base: the length of its mount point. */
 static int cg_dir(const char *mountinfo, const char *ctrls, const char *path, char *out,
-		  size_t size)
+		  size_t size, size_t *base)
 {
 	_cleanup_free_ char *info = strdup(mountinfo);
 	char *save = NULL;
@@ -184,10 +143,655 @@ static int cg_dir(const char *mountinfo, const char *ctrls, const char *path, ch
 				continue;
 			rel = path + rl;
 		}
+		if (base)
+			*base = strlen(mp);
 		return snprintf(out, size, "%s%s", mp, rel) < (int)size ? 0 : -ENAMETOOLONG;
 	}
 	return -ENOENT;
 }
+
+/* @in, a cgroup path, with "." and empty components dropped, in @out
+ * (absolute stays absolute); -EINVAL for "..", a control character, or
+ * nothing left. */
+static int cg_clean(const char *in, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (const char *c = in; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return -EINVAL;
+	if (in[0] == '/' && size > 1)
+		out[n++] = '/';
+	for (const char *p = in; *p;) {
+		size_t len = strcspn(p, "/");
+
+		if (len == 2 && !strncmp(p, "..", 2))
+			return -EINVAL;
+		if (len && !(len == 1 && *p == '.')) {
+			bool slash = n && out[n - 1] != '/';
+
+			if (n + slash + len + 1 > size)
+				return -ENAMETOOLONG;
+			if (slash)
+				out[n++] = '/';
+			memcpy(out + n, p, len);
+			n += len;
+		}
+		p += len + (p[len] == '/');
+	}
+	out[n] = '\0';
+	return n && strcmp(out, "/") ? 0 : -EINVAL;
+}
+
+/* A systemd slice's directory: "a-b.slice" is /a.slice/a-b.slice, "-.slice" the root. */
+static int cg_slice(const char *slice, char *out, size_t size)
+{
+	size_t n = strlen(slice), o = 0;
+
+	out[0] = '\0';
+	if (n < 7 || strcmp(slice + n - 6, ".slice") || strchr(slice, '/'))
+		return -EINVAL;
+	if (!strcmp(slice, "-.slice"))
+		return 0;
+	n -= 6;
+	if (slice[0] == '-' || slice[n - 1] == '-' || strstr(slice, "--"))
+		return -EINVAL;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && slice[i] != '-')
+			continue;
+		if (o + i + 8 > size)
+			return -ENAMETOOLONG;
+		o += (size_t)snprintf(out + o, size - o, "/%.*s.slice", (int)i, slice);
+	}
+	return 0;
+}
+
+/* --systemd-cgroup: "slice:prefix:name" as the directory of its scope. */
+static int cg_systemd(const char *path, const char *id, char *out, size_t size,
+		      struct eci_err *e)
+{
+	char slice[256], prefix[256], name[256], dir[1024];
+	const char *a = strchr(path, ':'), *b = a ? strchr(a + 1, ':') : NULL;
+
+	if (!path[0]) {		/* runc's default */
+		snprintf(slice, sizeof(slice), "system.slice");
+		snprintf(prefix, sizeof(prefix), "runc");
+		snprintf(name, sizeof(name), "%s", id);
+	} else if (!b || strchr(b + 1, ':') || a - path >= 256 || b - a > 256 || strlen(b) > 256) {
+		return eci_fail(e, 0, "cgroupsPath \"%s\": with --systemd-cgroup it must be "
+				"slice:prefix:name", path);
+	} else {
+		snprintf(slice, sizeof(slice), "%.*s", (int)(a - path), path);
+		snprintf(prefix, sizeof(prefix), "%.*s", (int)(b - a - 1), a + 1);
+		snprintf(name, sizeof(name), "%s", b + 1);
+	}
+	if (!slice[0])
+		snprintf(slice, sizeof(slice), "system.slice");
+	if (cg_slice(slice, dir, sizeof(dir)) < 0 || !name[0] || strchr(name, '/') ||
+	    strchr(prefix, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		return eci_fail(e, 0, "cgroupsPath \"%s\": not a systemd slice:prefix:name", path);
+	if (strlen(name) > 6 && !strcmp(name + strlen(name) - 6, ".slice"))
+		return eci_fail(e, 0, "cgroupsPath \"%s\": a slice as the container's own unit is "
+				"not supported", path);
+	if (snprintf(out, size, "%s/%s%s%s.scope", dir, prefix, prefix[0] ? "-" : "", name) >=
+	    (int)size)
+		return eci_fail(e, ENAMETOOLONG, "cgroupsPath \"%s\"", path);
+	return 0;
+}
+
+/* The path asked for, absolute or relative, cleaned. */
+static int cg_wanted(const char *path, const char *id, bool systemd, char *out, size_t size,
+		     struct eci_err *e)
+{
+	char tmp[CG_PATH_MAX];
+
+	if (systemd && cg_systemd(path, id, tmp, sizeof(tmp), e) < 0)
+		return -1;
+	if (!systemd)
+		snprintf(tmp, sizeof(tmp), "%s", path[0] ? path : id);
+	if (cg_clean(tmp, out, size) < 0)
+		return eci_fail(e, 0, "cgroupsPath \"%s\": not a plain cgroup path (no \"..\", no "
+				"control characters)", path[0] ? path : id);
+	return 0;
+}
+
+static int cg_add(struct cgroups *cg, const char *ctrls, const char *path, size_t base,
+		  struct eci_err *e)
+{
+	for (size_t i = 0; i < cg->n; i++)
+		if (!strcmp(cg->d[i].path, path))
+			return 0;	/* the same hierarchy, listed twice */
+	if (cg->n == CG_MAX_HIER || strlen(ctrls) >= sizeof(cg->d[0].ctrls) ||
+	    strlen(path) >= sizeof(cg->d[0].path))
+		return eci_fail(e, E2BIG, "the container's cgroup %s", path);
+	snprintf(cg->d[cg->n].ctrls, sizeof(cg->d[0].ctrls), "%s", ctrls);
+	snprintf(cg->d[cg->n].path, sizeof(cg->d[0].path), "%s", path);
+	cg->d[cg->n++].base = base;
+	return 0;
+}
+
+/* One line of our /proc/self/cgroup, "ID:controllers:/own": the
+ * container's directory in that hierarchy, if this host mounts it. */
+static int cg_plan_line(char *line, const char *info, const char *want, struct cgroups *cg,
+			struct eci_err *e)
+{
+	char *ctrls = strchr(line, ':'), *own, full[CG_PATH_MAX], dir[CG_PATH_MAX];
+	size_t base = 0;
+	int r;
+
+	if (!ctrls || !(own = strchr(++ctrls, ':')))
+		return 0;
+	*own++ = '\0';
+	if (want[0] == '/') {
+		snprintf(full, sizeof(full), "%s", want);
+	} else {
+		/* v2: below our cgroup's parent, which holds no process */
+		char *cut = ctrls[0] ? NULL : strrchr(own, '/');
+
+		if (cut)
+			*cut = '\0';
+		if (snprintf(full, sizeof(full), "%s/%s", strcmp(own, "/") ? own : "", want) >=
+		    (int)sizeof(full))
+			return eci_fail(e, ENAMETOOLONG, "the container's cgroup %s", want);
+	}
+	r = cg_dir(info, ctrls, full, dir, sizeof(dir), &base);
+	if (r == -ENOENT)
+		return 0;	/* a hierarchy not mounted here */
+	if (r < 0)
+		return eci_fail(e, -r, "the container's cgroup %s", full);
+	return cg_add(cg, ctrls, dir, base, e);
+}
+
+int cgroup_plan(const char *path, const char *id, bool systemd, struct cgroups *cg,
+		struct eci_err *e)
+{
+	_cleanup_free_ char *own = NULL, *info = NULL;
+	char want[CG_PATH_MAX], *save = NULL;
+	int r;
+
+	cg->n = 0;
+	if (cg_wanted(path, id, systemd, want, sizeof(want), e) < 0)
+		return -1;
+	if ((r = read_all_at(AT_FDCWD, "/proc/self/cgroup", 1 << 16, &own, NULL)) < 0 ||
+	    (r = read_all_at(AT_FDCWD, "/proc/self/mountinfo", 1 << 24, &info, NULL)) < 0)
+		return eci_fail(e, -r, "read our own cgroups");
+	for (char *l = strtok_r(own, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		if (cg_plan_line(l, info, want, cg, e) < 0)
+			return -1;
+	if (!cg->n)
+		return eci_fail(e, 0, "cgroupsPath \"%s\": this host mounts no cgroup hierarchy",
+				want);
+	return 0;
+}
+
+/* --- the record: one "CONTROLLERS<TAB>DIRECTORY" line per hierarchy -------- */
+
+int cgroup_format(const struct cgroups *cg, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < cg->n; i++) {
+		int w = snprintf(buf + n, size - n, "%s\t%s\n", cg->d[i].ctrls, cg->d[i].path);
+
+		if (w < 0 || (size_t)w >= size - n)
+			return -ENAMETOOLONG;
+		n += (size_t)w;
+	}
+	return 0;
+}
+
+/* A recorded directory: absolute, no "..", under a cgroup file system. */
+static bool cg_sane(const char *path)
+{
+	char clean[CG_PATH_MAX];
+
+	return path[0] == '/' && cg_clean(path, clean, sizeof(clean)) == 0 &&
+	       !strcmp(clean, path);
+}
+
+int cgroup_parse(const char *text, struct cgroups *cg)
+{
+	_cleanup_free_ char *copy = strdup(text);
+	char *save = NULL;
+	struct eci_err e;
+
+	cg->n = 0;
+	if (!copy)
+		return -ENOMEM;
+	/* What an older eci-runc recorded: the cgroupsPath itself, absolute. */
+	if (copy[0] == '/' && !strchr(copy, '\t')) {
+		copy[strcspn(copy, "\n")] = '\0';
+		return cgroup_plan(copy, "", false, cg, &e) < 0 ? -EINVAL : 0;
+	}
+	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char *tab = strchr(l, '\t');
+
+		if (!tab || !cg_sane(tab + 1))
+			return -EINVAL;
+		*tab = '\0';
+		if (cg_add(cg, l, tab + 1, 0, &e) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* --- made, limited, entered -------------------------------------------------- */
+
+/* A new v1 cpuset directory has no cpus nor mems: its parent's, as runc gives. */
+static void cg_cpuset_inherit(const char *dir)
+{
+	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+	char parent[CG_PATH_MAX], val[4096];
+
+	snprintf(parent, sizeof(parent), "%s", dir);
+	*strrchr(parent, '/') = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
+		if (cg_get(dir, files[i], val, sizeof(val)) == 0 && !val[0] &&
+		    cg_get(parent, files[i], val, sizeof(val)) == 0)
+			cg_put(dir, files[i], val);
+}
+
+/* A v2 parent: its controllers for its children, one by one (one the
+ * kernel refuses is found missing when a limit needs it). */
+static void cg_v2_enable(const char *dir)
+{
+	char ctrls[1024], one[80];
+
+	if (cg_get(dir, "cgroup.controllers", ctrls, sizeof(ctrls)) < 0)
+		return;
+	for (char *save = NULL, *c = strtok_r(ctrls, " ", &save); c; c = strtok_r(NULL, " ", &save)) {
+		snprintf(one, sizeof(one), "+%s", c);
+		cg_put(dir, "cgroup.subtree_control", one);
+	}
+}
+
+/* The directory and those missing above it, below the mount point. */
+static int cg_make(const struct cg_dir *d, struct eci_err *e)
+{
+	char p[CG_PATH_MAX];
+	bool v2 = !d->ctrls[0], cpuset = in_list(d->ctrls, "cpuset", 6, ',');
+	size_t n = strlen(d->path);
+
+	snprintf(p, sizeof(p), "%s", d->path);
+	for (size_t i = d->base + 1; i <= n; i++) {
+		if (p[i] != '/' && p[i] != '\0')
+			continue;
+		p[i] = '\0';
+		if (v2) {	/* the parent of what comes next */
+			char parent[CG_PATH_MAX];
+
+			snprintf(parent, sizeof(parent), "%s", p);
+			*strrchr(parent, '/') = '\0';
+			cg_v2_enable(parent);
+		}
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return eci_fail(e, errno, "create the container's cgroup %s", p);
+		if (cpuset)
+			cg_cpuset_inherit(p);
+		p[i] = d->path[i];
+	}
+	return 0;
+}
+
+/* The directory of @cg where controller @c is: v1's that lists it, or
+ * v2's whose cgroup.controllers does; NULL if none. */
+static const struct cg_dir *cg_find(const struct cgroups *cg, const char *c, bool *v2)
+{
+	char avail[1024];
+
+	for (size_t i = 0; i < cg->n; i++)
+		if (cg->d[i].ctrls[0] && in_list(cg->d[i].ctrls, c, strlen(c), ',')) {
+			*v2 = false;
+			return &cg->d[i];
+		}
+	for (size_t i = 0; i < cg->n; i++)
+		if (!cg->d[i].ctrls[0] &&
+		    cg_get(cg->d[i].path, "cgroup.controllers", avail, sizeof(avail)) == 0 &&
+		    in_list(avail, c, strlen(c), ' ')) {
+			*v2 = true;
+			return &cg->d[i];
+		}
+	return NULL;
+}
+
+/* Write one limit; the message names the field of linux.resources. */
+static int cg_set(const struct cg_dir *d, const char *file, const char *val, const char *field,
+		  struct eci_err *e)
+{
+	int r = cg_put(d->path, file, val);
+
+	return r < 0 ? eci_fail(e, -r, "linux.resources.%s: write %s to %s/%s", field, val,
+				d->path, file) : 0;
+}
+
+static int cg_set_ll(const struct cg_dir *d, const char *file, long long v, const char *field,
+		     struct eci_err *e)
+{
+	char val[32];
+
+	snprintf(val, sizeof(val), "%lld", v);
+	return cg_set(d, file, val, field, e);
+}
+
+/* v2's "max" for no limit (-1). */
+static int cg_set_max(const struct cg_dir *d, const char *file, long long v, const char *field,
+		      struct eci_err *e)
+{
+	return v < 0 ? cg_set(d, file, "max", field, e) : cg_set_ll(d, file, v, field, e);
+}
+
+/* v1: memory and memory+swap, in the order the kernel accepts (the total
+ * is never below the memory limit). */
+static int cg_memory_v1(const struct cg_dir *d, const struct cg_limits *l, struct eci_err *e)
+{
+	long long mem = l->memory, swap = l->memory_swap;
+	bool memsw = cg_has(d->path, "memory.memsw.limit_in_bytes");
+	char cur[64];
+
+	if (mem == -1 && swap == 0)
+		swap = -1;
+	if (swap == -1 && !memsw)
+		swap = 0;	/* no swap accounting: unlimited already */
+	if (mem && swap && cg_get(d->path, "memory.limit_in_bytes", cur, sizeof(cur)) == 0 &&
+	    (swap == -1 || strtoull(cur, NULL, 10) < (unsigned long long)swap)) {
+		if (cg_set_ll(d, "memory.memsw.limit_in_bytes", swap, "memory.swap", e) < 0 ||
+		    cg_set_ll(d, "memory.limit_in_bytes", mem, "memory.limit", e) < 0)
+			return -1;
+	} else if ((mem && cg_set_ll(d, "memory.limit_in_bytes", mem, "memory.limit", e) < 0) ||
+		   (swap && cg_set_ll(d, "memory.memsw.limit_in_bytes", swap, "memory.swap", e) < 0)) {
+		return -1;
+	}
+	if (l->memory_reservation &&
+	    cg_set_ll(d, "memory.soft_limit_in_bytes", l->memory_reservation, "memory.reservation",
+		      e) < 0)
+		return -1;
+	if (l->swappiness >= 0 &&
+	    cg_set_ll(d, "memory.swappiness", l->swappiness, "memory.swappiness", e) < 0)
+		return -1;
+	if (l->no_oom_kill && cg_set(d, "memory.oom_control", "1", "memory.disableOOMKiller", e) < 0)
+		return -1;
+	return 0;
+}
+
+/* v2: memory.max, memory.swap.max (swap beyond memory), memory.low. */
+static int cg_memory_v2(const struct cg_dir *d, const struct cg_limits *l, struct eci_err *e)
+{
+	long long mem = l->memory, swap = l->memory_swap;
+
+	if (l->swappiness >= 0)
+		return eci_fail(e, 0, "linux.resources.memory.swappiness: not available with cgroup v2");
+	if (l->no_oom_kill)
+		return eci_fail(e, 0, "linux.resources.memory.disableOOMKiller: not available with "
+				"cgroup v2");
+	if (mem == -1 && swap == 0)
+		swap = -1;
+	if (swap > 0) {
+		if (mem <= 0 || swap < mem)
+			return eci_fail(e, 0, "linux.resources.memory.swap %lld: must be at least "
+					"memory.limit", swap);
+		swap -= mem;
+	}
+	if (swap == -1 && !cg_has(d->path, "memory.swap.max"))
+		swap = 0;
+	if ((mem && cg_set_max(d, "memory.max", mem, "memory.limit", e) < 0) ||
+	    (swap && cg_set_max(d, "memory.swap.max", swap, "memory.swap", e) < 0) ||
+	    (l->memory_reservation &&
+	     cg_set_max(d, "memory.low", l->memory_reservation, "memory.reservation", e) < 0))
+		return -1;
+	return 0;
+}
+
+static int cg_cpu(const struct cg_dir *d, bool v2, const struct cg_limits *l, struct eci_err *e)
+{
+	if (v2) {
+		char max[64];
+
+		if (l->cpu_shares && cg_set_ll(d, "cpu.weight",
+					       1 + ((long long)l->cpu_shares - 2) * 9999 / 262142,
+					       "cpu.shares", e) < 0)
+			return -1;
+		if (!l->cpu_quota && !l->cpu_period)
+			return 0;
+		if (l->cpu_quota > 0)
+			snprintf(max, sizeof(max), "%lld", l->cpu_quota);
+		else
+			snprintf(max, sizeof(max), "max");
+		if (l->cpu_period)
+			snprintf(max + strlen(max), sizeof(max) - strlen(max), " %llu", l->cpu_period);
+		return cg_set(d, "cpu.max", max, l->cpu_quota ? "cpu.quota" : "cpu.period", e);
+	}
+	if (l->cpu_shares && cg_set_ll(d, "cpu.shares", (long long)l->cpu_shares, "cpu.shares", e) < 0)
+		return -1;
+	if (l->cpu_period) {
+		char val[32];
+		int r;
+
+		snprintf(val, sizeof(val), "%llu", l->cpu_period);
+		r = cg_put(d->path, "cpu.cfs_period_us", val);
+		/* a period the current quota does not fit: the quota first */
+		if (r == -EINVAL && l->cpu_quota)
+			return cg_set_ll(d, "cpu.cfs_quota_us", l->cpu_quota, "cpu.quota", e) < 0 ? -1
+			       : cg_set(d, "cpu.cfs_period_us", val, "cpu.period", e);
+		if (r < 0)
+			return eci_fail(e, -r, "linux.resources.cpu.period: write %s to %s/%s", val,
+					d->path, "cpu.cfs_period_us");
+	}
+	if (l->cpu_quota && cg_set_ll(d, "cpu.cfs_quota_us", l->cpu_quota, "cpu.quota", e) < 0)
+		return -1;
+	return 0;
+}
+
+static int cg_blkio(const struct cg_dir *d, bool v2, const struct cg_limits *l, struct eci_err *e)
+{
+	static const char *const v1[] = { "blkio.weight", "blkio.bfq.weight" };
+	static const char *const v2f[] = { "io.bfq.weight", "io.weight" };
+	const char *const *files = v2 ? v2f : v1;
+	char val[32];
+
+	snprintf(val, sizeof(val), "%s%u", v2 ? "default " : "", l->blkio_weight);
+	for (size_t i = 0; i < 2; i++)
+		if (cg_has(d->path, files[i]))
+			return cg_set(d, files[i], val, "blockIO.weight", e);
+	return eci_fail(e, 0, "linux.resources.blockIO.weight: this host's block I/O controller "
+			"has no weight (%s)", files[0]);
+}
+
+/* A controller asked for and missing: the first field that needs it. */
+static int cg_missing(const char *ctrl, const char *field, struct eci_err *e)
+{
+	return eci_fail(e, 0, "linux.resources.%s: this host has no %s cgroup controller for the "
+			"container", field, ctrl);
+}
+
+int cgroup_limit(const struct cgroups *cg, const struct cg_limits *l, struct eci_err *e)
+{
+	const struct cg_dir *d;
+	bool v2;
+
+	if (l->memory || l->memory_swap || l->memory_reservation || l->swappiness >= 0 ||
+	    l->no_oom_kill) {
+		if (!(d = cg_find(cg, "memory", &v2)))
+			return cg_missing("memory", "memory", e);
+		if ((v2 ? cg_memory_v2 : cg_memory_v1)(d, l, e) < 0)
+			return -1;
+	}
+	if (l->cpu_shares || l->cpu_quota || l->cpu_period) {
+		if (!(d = cg_find(cg, "cpu", &v2)))
+			return cg_missing("cpu", "cpu", e);
+		if (cg_cpu(d, v2, l, e) < 0)
+			return -1;
+	}
+	if ((l->cpus && l->cpus[0]) || (l->mems && l->mems[0])) {
+		if (!(d = cg_find(cg, "cpuset", &v2)))
+			return cg_missing("cpuset", l->cpus && l->cpus[0] ? "cpu.cpus" : "cpu.mems", e);
+		if ((l->cpus && l->cpus[0] && cg_set(d, "cpuset.cpus", l->cpus, "cpu.cpus", e) < 0) ||
+		    (l->mems && l->mems[0] && cg_set(d, "cpuset.mems", l->mems, "cpu.mems", e) < 0))
+			return -1;
+	}
+	if (l->pids) {
+		if (!(d = cg_find(cg, "pids", &v2)))
+			return cg_missing("pids", "pids.limit", e);
+		if (cg_set_max(d, "pids.max", l->pids, "pids.limit", e) < 0)
+			return -1;
+	}
+	if (l->blkio_weight) {
+		if (!(d = cg_find(cg, "blkio", &v2)) && !(d = cg_find(cg, "io", &v2)))
+			return cg_missing("block I/O", "blockIO.weight", e);
+		if (cg_blkio(d, v2, l, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int cgroup_enter(const struct cgroups *cg, pid_t pid, const struct cg_limits *l,
+		 struct eci_err *e)
+{
+	char val[32];
+
+	for (size_t i = 0; i < cg->n; i++)
+		if (cg_make(&cg->d[i], e) < 0)
+			return -1;
+	if (cgroup_limit(cg, l, e) < 0)
+		return -1;
+	snprintf(val, sizeof(val), "%d", (int)pid);
+	for (size_t i = 0; i < cg->n; i++) {
+		int r = cg_put(cg->d[i].path, "cgroup.procs", val);
+
+		if (r < 0)
+			return eci_fail(e, -r, "move the container into its cgroup %s", cg->d[i].path);
+	}
+	return 0;
+}
+
+/* --- frozen, killed, removed ------------------------------------------------- */
+
+/* The freezer: v1's where it is mounted, else the v2 directory. */
+static const struct cg_dir *cg_freezer(const struct cgroups *cg, bool *v2)
+{
+	for (size_t i = 0; i < cg->n; i++)
+		if (in_list(cg->d[i].ctrls, "freezer", 7, ',')) {
+			*v2 = false;
+			return &cg->d[i];
+		}
+	for (size_t i = 0; i < cg->n; i++)
+		if (!cg->d[i].ctrls[0] && cg_has(cg->d[i].path, "cgroup.freeze")) {
+			*v2 = true;
+			return &cg->d[i];
+		}
+	return NULL;
+}
+
+/* Is the freezer's state @frozen (v2: done, "frozen 1" in cgroup.events)? */
+static bool cg_state_is(const struct cg_dir *d, bool v2, bool frozen)
+{
+	_cleanup_free_ char *text = NULL;
+	char path[CG_PATH_MAX + 32], val[32];
+
+	if (!v2)
+		return cg_get(d->path, "freezer.state", val, sizeof(val)) == 0 &&
+		       !strcmp(val, frozen ? "FROZEN" : "THAWED");
+	snprintf(path, sizeof(path), "%s/cgroup.events", d->path);
+	if (read_all_at(AT_FDCWD, path, 4096, &text, NULL) < 0)
+		return false;
+	return strstr(text, frozen ? "frozen 1" : "frozen 0") != NULL;
+}
+
+bool cgroup_frozen(const struct cgroups *cg)
+{
+	char val[32];
+	bool v2;
+	const struct cg_dir *d = cg_freezer(cg, &v2);
+
+	if (!d)
+		return false;
+	if (v2)
+		return cg_get(d->path, "cgroup.freeze", val, sizeof(val)) == 0 && !strcmp(val, "1");
+	return cg_get(d->path, "freezer.state", val, sizeof(val)) == 0 && strcmp(val, "THAWED");
+}
+
+/*
+ * Freezing takes a moment (each task stops at its next return to user
+ * space); v1 may need the state written again while tasks are still being
+ * forked.  Five seconds at most: a verb the engine waits on never hangs.
+ */
+int cgroup_freeze(const struct cgroups *cg, bool freeze, struct eci_err *e)
+{
+	bool v2;
+	const struct cg_dir *d = cg_freezer(cg, &v2);
+	const char *val = v2 ? (freeze ? "1" : "0") : (freeze ? "FROZEN" : "THAWED");
+	const char *file = v2 ? "cgroup.freeze" : "freezer.state";
+
+	if (!d)
+		return eci_fail(e, 0, "%s: the container has no freezer cgroup (cgroup v1 freezer or "
+				"cgroup v2)", freeze ? "pause" : "resume");
+	for (int i = 0; i < 500; i++) {
+		int r = i % 10 ? 0 : cg_put(d->path, file, val);
+
+		if (r < 0)
+			return eci_fail(e, -r, "%s: write %s to %s/%s", freeze ? "pause" : "resume",
+					val, d->path, file);
+		if (cg_state_is(d, v2, freeze))
+			return 0;
+		usleep(10000);
+	}
+	if (freeze)
+		cg_put(d->path, file, v2 ? "0" : "THAWED");
+	return eci_fail(e, EBUSY, "%s: the container's processes were not %s within 5 seconds",
+			freeze ? "pause" : "resume", freeze ? "frozen" : "thawed");
+}
+
+/* Every process of @cg: SIGKILL (v2's cgroup.kill, else one by one), and
+ * thawed, so that a paused one dies. */
+void cgroup_kill(const struct cgroups *cg)
+{
+	const struct cg_dir *f;
+	bool done = false, v2;
+
+	for (size_t i = 0; i < cg->n && !done; i++)
+		done = !cg->d[i].ctrls[0] && cg_put(cg->d[i].path, "cgroup.kill", "1") == 0;
+	for (size_t i = 0; i < cg->n && !done; i++) {
+		char path[CG_PATH_MAX + 32];
+		_cleanup_free_ char *procs = NULL;
+		char *save = NULL;
+
+		snprintf(path, sizeof(path), "%s/cgroup.procs", cg->d[i].path);
+		if (read_all_at(AT_FDCWD, path, 1 << 20, &procs, NULL) < 0)
+			continue;
+		for (char *p = strtok_r(procs, "\n", &save); p; p = strtok_r(NULL, "\n", &save))
+			kill(atoi(p), SIGKILL);
+		done = true;
+	}
+	if ((f = cg_freezer(cg, &v2)))
+		cg_put(f->path, v2 ? "cgroup.freeze" : "freezer.state", v2 ? "0" : "THAWED");
+}
+
+bool cgroup_left(const struct cgroups *cg)
+{
+	for (size_t i = 0; i < cg->n; i++)
+		if (access(cg->d[i].path, F_OK) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * A process leaves its cgroups last of all when it exits, after its files
+ * (the shim may learn of pid 1's end and delete before the others are
+ * gone): tried again for two seconds at most.
+ */
+bool cgroup_remove(const struct cgroups *cg)
+{
+	for (int i = 0; i < 200; i++) {
+		for (size_t k = 0; k < cg->n; k++)
+			rmdir(cg->d[k].path);
+		if (!cgroup_left(cg))
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+/* --- joining ------------------------------------------------------------- */
 
 static int cg_join(const char *dir, struct eci_err *e)
 {
@@ -217,7 +821,7 @@ static int cg_line(char *line, const char *mountinfo, struct eci_err *e)
 	n = strlen(where);
 	if (where[0] != '/' || strstr(where, "/../") || (n >= 3 && !strcmp(where + n - 3, "/..")))
 		return eci_fail(e, 0, "the container's cgroup %s is not a plain path", where);
-	r = cg_dir(mountinfo, ctrls, where, dir, sizeof(dir));
+	r = cg_dir(mountinfo, ctrls, where, dir, sizeof(dir), NULL);
 	if (r == -ENOENT)
 		return 0;	/* a hierarchy not mounted here has nothing to join */
 	if (r < 0)

@@ -35,6 +35,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -140,6 +141,8 @@ static int open_engine(struct spec *s, struct eci_err *e)
 
 		if (en->bind_ro[i])
 			attr.attr_set |= MOUNT_ATTR_RDONLY;
+		if (en->bind_noexec[i])
+			attr.attr_set |= MOUNT_ATTR_NOEXEC;
 		snprintf(p, sizeof(p), "%s/b%zu", s->mnt.statedir, i);
 		v->spec = en->bind_dst[i];
 		v->dst = strdup(en->bind_dst[i]);
@@ -213,6 +216,9 @@ static void drop_in_workload(struct spec *s)
 	drop_host_fds(s);
 	if (s->engine.on)
 		close(s->engine.start_fd);
+	if (s->mnt.procsys_fd >= 0)	/* pid 1's, for the sysctls (sysctl.c) */
+		close(s->mnt.procsys_fd);
+	s->mnt.procsys_fd = -1;
 }
 
 void child_main(struct spec *s, int sock)

@@ -33,6 +33,8 @@ void spec_init(struct spec *s)
 	s->store.fd = s->store.lockfd = -1;
 	s->net.exit_fd = -1;
 	s->engine.start_fd = -1;
+	s->mnt.procsys_fd = -1;
+	s->oci.umask = -1;
 }
 
 pid_t container_clone(struct spec *s, int flags, int *sock, const int *drop, size_t ndrop)

@@ -103,6 +103,10 @@ void init_workload(struct spec *s, int sock, int nest) __attribute__((noreturn))
 int caps_drop_bounding(uint64_t keep, struct eci_err *e);
 int caps_keep_across_setuid(struct eci_err *e);
 int caps_apply(uint64_t set, uint64_t ambient, bool root, struct eci_err *e);
+int caps_sets(uint64_t effective, uint64_t permitted, uint64_t inheritable, uint64_t ambient,
+	      struct eci_err *e);
+/* The workload's sets: config.json's (s->oci) or derived from s->caps */
+int caps_workload(const struct spec *s, bool root, struct eci_err *e);
 
 /* seccomp.c, profile.c: a filter exported as classic BPF (spec.h) */
 int sc_build_default(uint64_t caps, struct sc_filter *f, struct eci_err *e);
@@ -117,7 +121,7 @@ int sc_load(const struct sc_filter *f, struct eci_err *e);
 int sc_build_setid_guard(struct sc_filter *f, struct eci_err *e);
 
 /* user.c: -u, checked in the launcher, resolved in the container */
-#define USER_MAX_GROUPS 64
+#define USER_MAX_GROUPS SPEC_MAX_GROUPS
 struct user {
 	uid_t uid;
 	gid_t gid;
@@ -142,6 +146,17 @@ int init_lock_down(const struct lockdown *l, struct eci_err *e);
  * failure, the exit code (127 not found, 126 cannot invoke) and @e */
 int init_exec(char **argv, char **env, struct eci_err *e);
 int user_resolve(const char *arg, struct user *u, struct eci_err *e);
+/* The workload's user: s->user resolved, with eci-runc's groups */
+int user_of_spec(const struct spec *s, struct user *u, struct eci_err *e);
+
+/* rlimit.c: process.rlimits and oomScoreAdj for @pid (0: the caller) */
+int rlimit_resource(const char *name);
+int rlimit_apply(pid_t pid, const struct spec_oci *o, struct eci_err *e);
+
+/* sysctl.c: linux.sysctl; pid 1 writes them, the workload @pid's
+ * namespaces made (see there) */
+int sysctl_check(const char *key, const char *value, struct eci_err *e);
+int sysctl_apply(struct spec *s, pid_t pid, struct eci_err *e);
 
 /* tty.c: -t */
 void tty_size(struct spec *s);
@@ -196,13 +211,47 @@ void helper_reap(struct helper_proc *h);
 /* eci-newidmap --state-dir: make the user's state directory; 0 or -1 */
 int helper_state_dir(struct eci_err *e);
 
-/* cgroup.c: the container's cgroup, @path as under every hierarchy */
-struct cg_limits {
-	long long memory, pids;		/* 0: no limit */
+/* cgroup.c: a container's cgroups, one directory per hierarchy (see there) */
+#define CG_MAX_HIER 16
+#define CG_PATH_MAX 1024
+struct cg_dir {
+	char ctrls[128];	/* v1: the hierarchy's controllers ("cpu", "name=systemd"); v2: "" */
+	char path[CG_PATH_MAX];	/* the container's directory in it */
+	size_t base;		/* cgroup_plan(): the length of the mount point */
 };
-void cgroup_enter(const char *path, pid_t pid, const struct cg_limits *l);
-void cgroup_remove(const char *path);
-bool cgroup_left(const char *path);
+struct cgroups {
+	size_t n;
+	struct cg_dir d[CG_MAX_HIER];
+};
+/* linux.resources, as OCI's: 0 leaves a value as it is, -1 is no limit */
+struct cg_limits {
+	long long memory, memory_swap, memory_reservation;
+	long long swappiness;		/* -1: left as it is */
+	bool no_oom_kill;
+	long long pids;
+	unsigned long long cpu_shares, cpu_period;
+	long long cpu_quota;
+	const char *cpus, *mems;	/* NULL or "": left as they are */
+	unsigned blkio_weight;
+};
+/* The directories of cgroupsPath @path (empty: @id) with runc's meaning:
+ * absolute, relative to our own cgroups, or (@systemd) slice:prefix:name */
+int cgroup_plan(const char *path, const char *id, bool systemd, struct cgroups *cg,
+		struct eci_err *e);
+/* As text, one "CONTROLLERS<TAB>DIRECTORY" line each, and back */
+int cgroup_format(const struct cgroups *cg, char *buf, size_t size);
+int cgroup_parse(const char *text, struct cgroups *cg);
+/* Made, limited, @pid moved in; a limit that cannot be written fails, named */
+int cgroup_enter(const struct cgroups *cg, pid_t pid, const struct cg_limits *l,
+		 struct eci_err *e);
+int cgroup_limit(const struct cgroups *cg, const struct cg_limits *l, struct eci_err *e);
+/* pause (@freeze) and resume, waited for a few seconds at most */
+int cgroup_freeze(const struct cgroups *cg, bool freeze, struct eci_err *e);
+bool cgroup_frozen(const struct cgroups *cg);
+void cgroup_kill(const struct cgroups *cg);
+/* Removed (their processes being gone, a moment at most): false if some is left */
+bool cgroup_remove(const struct cgroups *cg);
+bool cgroup_left(const struct cgroups *cg);
 /* Move the caller into the cgroups of @pid (a pidfd of it: @pidfd) */
 int cgroup_join_of(pid_t pid, int pidfd, struct eci_err *e);
 

@@ -109,7 +109,7 @@ static int become_user(struct spec *s, const struct user *u, struct eci_err *e)
 
 	if (init_lock_down(&l, e) < 0 || init_set_ids(u, e) < 0)
 		return -1;
-	return caps_apply(s->caps, s->caps_added, u->uid == 0, e);
+	return caps_workload(s, u->uid == 0, e);
 }
 
 static int stdin_null(struct eci_err *e)
@@ -156,7 +156,9 @@ static int prepare(struct spec *s, int sock, int nest, struct eci_err *e)
 		if (!s->interactive && stdin_null(e) < 0)
 			return -1;
 	}
-	if (user_resolve(s->user, &u, e) < 0 || enter_workdir(s->workdir, e) < 0)
+	if (s->engine.on && s->oci.umask >= 0)	/* process.user.umask */
+		umask((mode_t)s->oci.umask);
+	if (user_of_spec(s, &u, e) < 0 || enter_workdir(s->workdir, e) < 0)
 		return -1;
 	snprintf(home, sizeof(home), "HOME=%s", u.home[0] ? u.home : "/");
 	if (!s->home_set && env_set(s, home, true) < 0)
@@ -253,6 +255,11 @@ static int engine_tty(struct spec *s, int sock, struct eci_err *e)
 
 	if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0)
 		return eci_fail(e, errno, "open /dev/ptmx");
+	/* process.consoleSize */
+	if (s->tty_rows && s->tty_cols &&
+	    ioctl(master, TIOCSWINSZ, &(struct winsize){ .ws_row = s->tty_rows,
+						     .ws_col = s->tty_cols }) < 0)
+		return eci_fail(e, errno, "process.consoleSize");
 	s->tty_fd = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
 	if (s->tty_fd < 0)
 		return eci_fail(e, errno, "open the pty");
@@ -382,7 +389,8 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 	}
 	if (nest_map(proc, pid, nest, &e) < 0 ||
 	    (rootfd >= 0 && init_enter_root(s, rootfd, pid, &e) < 0) ||
-	    await_network(s, sock, &e) < 0 || (s->engine.on && await_start(s, sock, &e) < 0) ||
+	    await_network(s, sock, &e) < 0 || sysctl_apply(s, pid, &e) < 0 ||
+	    (s->engine.on && await_start(s, sock, &e) < 0) ||
 	    nest_release(nest, s->engine.on && s->tty ? s->tty_fd : -1, &e) < 0) {
 		kill(pid, SIGKILL);
 		sync_send_fail(sock, SYNC_FAIL, EXIT_ECI, &e);

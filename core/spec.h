@@ -31,6 +31,40 @@ struct sc_filter {
 #define ECI_ID_LEN 32
 
 /*
+ * eci-runc: what config.json asks of the container's processes beyond what
+ * eci-run's flags can say, carried out by the core (eci-run leaves it
+ * unset): the parent gives pid 1 its rlimits and OOM score before it runs
+ * (the workload inherits them; raising a hard limit needs the host's
+ * CAP_SYS_RESOURCE, which no process in the container has); pid 1 writes
+ * the sysctls in the namespaces the workload will run in (sysctl.c); the
+ * workload takes exactly these groups and capability sets.
+ */
+#define SPEC_MAX_GROUPS 64
+#define SPEC_MAX_RLIMITS 16
+#define SPEC_MAX_SYSCTLS 64
+struct spec_rlimit {
+	int resource;			/* RLIMIT_* */
+	uint64_t soft, hard;
+};
+struct spec_sysctl {
+	char *key, *value;
+};
+struct spec_oci {
+	struct spec_rlimit rlimit[SPEC_MAX_RLIMITS];	/* process.rlimits */
+	size_t nrlimits;
+	bool oom_set;
+	int oom_score_adj;		/* process.oomScoreAdj */
+	int umask;			/* process.user.umask, or -1 */
+	bool groups_set;		/* process.user.additionalGids: exactly these */
+	gid_t groups[SPEC_MAX_GROUPS];
+	size_t ngroups;
+	bool caps_set;			/* process.capabilities: each set as listed */
+	uint64_t effective, permitted, inheritable, ambient;	/* within caps */
+	struct spec_sysctl sysctl[SPEC_MAX_SYSCTLS];	/* linux.sysctl */
+	size_t nsysctls;
+};
+
+/*
  * eci-runc create: the root comes from the engine.  Before it lets pid 1
  * go, the parent has placed in pid 1's mount namespace, under
  * mnt.statedir: the engine's layers idmapped (l0 … lN-1, bottom first),
@@ -46,6 +80,7 @@ struct engine_plan {
 	size_t nbinds;
 	const char *bind_dst[MNT_MAX_VOLUMES];
 	bool bind_ro[MNT_MAX_VOLUMES];
+	bool bind_noexec[MNT_MAX_VOLUMES];
 };
 
 struct spec {
@@ -85,6 +120,7 @@ struct spec {
 	int log_fd;			/* -d: statedir/log, the workload's stdout+stderr */
 	int ready_fd;			/* -d: to the eci-run waiting for the id */
 	struct engine_plan engine;	/* eci-runc create */
+	struct spec_oci oci;		/* eci-runc: config.json's process fields */
 };
 
 /* Every fd of a fresh spec closed (-1). */

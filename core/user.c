@@ -8,7 +8,8 @@
  * numeric id needs no entry (gid then defaults to the entry's or 0, as with
  * Docker); every id must fall in the container's 65536 ids, which the
  * launcher checks before anything starts.  Supplementary groups are those
- * that list the user by name in /etc/group.
+ * that list the user by name in /etc/group; eci-runc's are those
+ * config.json lists (process.user.additionalGids), as runc's are.
  */
 #include <errno.h>
 #include <grp.h>
@@ -117,5 +118,17 @@ int user_resolve(const char *arg, struct user *u, struct eci_err *e)
 		*group++ = '\0';
 	if (find_user(copy, u, e) < 0 || find_groups(group, u, e) < 0)
 		return -1;
+	return 0;
+}
+
+int user_of_spec(const struct spec *s, struct user *u, struct eci_err *e)
+{
+	if (user_resolve(s->user, u, e) < 0)
+		return -1;
+	/* eci-runc: the engine's additionalGids, exactly, as runc gives them */
+	if (s->oci.groups_set) {
+		u->ngroups = (int)s->oci.ngroups;
+		memcpy(u->groups, s->oci.groups, s->oci.ngroups * sizeof(gid_t));
+	}
 	return 0;
 }

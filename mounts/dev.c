@@ -65,16 +65,17 @@ static int bind_device(int devfd, const char *name, unsigned major, unsigned min
 	return 0;
 }
 
-static int dev_subdirs(int devfd, struct eci_err *e)
+static int dev_subdirs(const struct mnt_plan *p, int devfd, struct eci_err *e)
 {
 	static const struct mnt_opt pts[] = {
 		{ "newinstance", NULL }, { "ptmxmode", "0666" }, { "mode", "0620" },
 		{ "gid", "5" }, { NULL, NULL },
 	};
-	static const struct mnt_opt shm[] = {
-		{ "mode", "1777" }, { "size", "65536k" }, { NULL, NULL },
+	const struct mnt_opt shm[] = {
+		{ "mode", p->shm_mode ? p->shm_mode : "1777" },
+		{ "size", p->shm_size ? p->shm_size : "65536k" }, { NULL, NULL },
 	};
-	static const struct {
+	const struct {
 		const char *dir, *what, *fstype;
 		const struct mnt_opt *opts;
 		unsigned attrs;
@@ -100,7 +101,7 @@ static int dev_subdirs(int devfd, struct eci_err *e)
 	return 0;
 }
 
-int mnt_dev(int rootfd, struct eci_err *e)
+int mnt_dev(const struct mnt_plan *p, int rootfd, struct eci_err *e)
 {
 	static const struct mnt_opt opts[] = { { "mode", "0755" }, { "size", "65536k" },
 					       { NULL, NULL } };
@@ -118,7 +119,7 @@ int mnt_dev(int rootfd, struct eci_err *e)
 		if (r < 0)
 			return r;
 	}
-	r = dev_subdirs(devfd, e);
+	r = dev_subdirs(p, devfd, e);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < ARRAY_SIZE(links); i++)

@@ -62,6 +62,6 @@ int mnt_mkpath(int rootfd, const char *path, bool dir, const char *what, struct 
 int mnt_attach(int tree, int target, const char *what, struct eci_err *e);
 
 /* dev.c */
-int mnt_dev(int rootfd, struct eci_err *e);
+int mnt_dev(const struct mnt_plan *p, int rootfd, struct eci_err *e);
 
 #endif

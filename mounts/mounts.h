@@ -70,6 +70,9 @@ struct mnt_plan {
 	bool engine;		/* eci-runc: /etc files come as the engine's binds */
 	bool sys_late;		/* /sys by mnt_sys(), in the workload's network
 				 * namespace, not by mnt_system() */
+	bool keep_procsys;	/* mnt_system() leaves procsys_fd open */
+	const char *shm_size;	/* /dev/shm's size= and mode=, or NULL: 64 MiB, 1777 */
+	const char *shm_mode;
 	struct mnt_volume vol[MNT_MAX_VOLUMES];
 	size_t nvol;
 	struct mnt_tmpfs tmpfs[MNT_MAX_TMPFS];
@@ -79,6 +82,10 @@ struct mnt_plan {
 	/* eci-runc: the engine's upper and a work directory, idmapped (else
 	 * -1: a tmpfs of the container's own) */
 	int upper_fd, work_fd;
+	/* keep_procsys: /proc/sys of the container's /proc, opened (O_PATH)
+	 * before it is made read-only, for pid 1 to write the sysctls the
+	 * engine asks for; -1 */
+	int procsys_fd;
 };
 
 /**
@@ -96,7 +103,9 @@ int mnt_parse_volume(struct mnt_volume *v, const char *spec, struct eci_err *e);
  * mnt_parse_tmpfs() - parse "PATH[:OPTIONS]" as given to --tmpfs
  *
  * OPTIONS: comma-separated size=, mode=, ro, rw, exec, noexec, suid,
- * nosuid, dev, nodev (default: rw,noexec,nosuid,nodev as Docker's).
+ * nosuid, dev, nodev, noatime, strictatime, relatime, atime, nodiratime,
+ * diratime (default: rw,noexec,nosuid,nodev as Docker's), the last of two
+ * contrary ones winning.
  * Return: 0 or negative.
  */
 int mnt_parse_tmpfs(struct mnt_tmpfs *t, const char *spec, struct eci_err *e);

@@ -107,6 +107,11 @@ static int tmpfs_option(struct mnt_tmpfs *t, const char *o, struct eci_err *e)
 		{ "exec", 0, MOUNT_ATTR_NOEXEC },  { "noexec", MOUNT_ATTR_NOEXEC, 0 },
 		{ "suid", 0, MOUNT_ATTR_NOSUID },  { "nosuid", MOUNT_ATTR_NOSUID, 0 },
 		{ "dev", 0, MOUNT_ATTR_NODEV },	   { "nodev", MOUNT_ATTR_NODEV, 0 },
+		{ "noatime", MOUNT_ATTR_NOATIME, MOUNT_ATTR_STRICTATIME },
+		{ "strictatime", MOUNT_ATTR_STRICTATIME, MOUNT_ATTR_NOATIME },
+		{ "relatime", 0, MOUNT_ATTR_NOATIME | MOUNT_ATTR_STRICTATIME },
+		{ "atime", 0, MOUNT_ATTR_NOATIME },
+		{ "nodiratime", MOUNT_ATTR_NODIRATIME, 0 }, { "diratime", 0, MOUNT_ATTR_NODIRATIME },
 	};
 
 	if (!strncmp(o, "size=", 5) && o[5])

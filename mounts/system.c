@@ -80,7 +80,14 @@ static int make_readonly(int rootfd, const char *path, struct eci_err *e)
 	return mnt_attach(tree, target, path, e);
 }
 
-static int mount_proc(int rootfd, struct eci_err *e)
+/*
+ * With keep_procsys, /proc/sys of this very mount is kept open before the
+ * read-only bind covers it: a lookup from that fd starts below the
+ * covering mount, so pid 1 can still write the engine's sysctls (in the
+ * namespaces it is in when it opens them, sysctl.c).  Nothing of the
+ * container ever holds it.
+ */
+static int mount_proc(struct mnt_plan *p, int rootfd, struct eci_err *e)
 {
 	_cleanup_close_ int dir = mnt_dir_at(rootfd, "proc", 0555, e);
 	int m;
@@ -91,6 +98,13 @@ static int mount_proc(int rootfd, struct eci_err *e)
 		      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
 	if (m < 0)
 		return m;
+	if (p->keep_procsys &&
+	    (p->procsys_fd = openat(m, "sys", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		int err = errno;
+
+		close(m);
+		return eci_fail(e, err, "open /proc/sys");
+	}
 	close(m);
 	return 0;
 }
@@ -265,7 +279,7 @@ int mnt_sys(int rootfd, struct eci_err *e)
 
 int mnt_system(struct mnt_plan *p, int rootfd, struct eci_err *e)
 {
-	if (mnt_dev(rootfd, e) < 0 || mount_proc(rootfd, e) < 0)
+	if (mnt_dev(p, rootfd, e) < 0 || mount_proc(p, rootfd, e) < 0)
 		return -1;
 	if (p->sys_late) {
 		/* only the mount point, made while the root may still be written */

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,8 @@
 #include <unistd.h>
 
 #include "runc.h"
+#include "subid.h"
+#include "util.h"
 
 static const char *const standard[] = {
 	"/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", "/sys/fs/cgroup",
@@ -74,10 +77,10 @@ static int check_namespaces(struct rconfig *rc, json_t *list, struct eci_err *e)
 /*
  * Every set of process.capabilities asks for what it lists: the gate
  * judges each against the ceiling (one that holds a capability only in
- * its ambient set still asked for it).  The container holds the bounding
- * set (core/caps.c derives the others from it).
+ * its ambient set still asked for it).  The workload gets each set as
+ * listed, within the bounding set the gate leaves (runc_check_host()).
  */
-static void capabilities(struct rconfig *rc, struct spec *s, json_t *caps)
+static int capabilities(struct rconfig *rc, struct spec *s, json_t *caps, struct eci_err *e)
 {
 	static const char *const sets[RUNC_CAP_SETS][2] = {
 		{ "bounding", "config.json process.capabilities.bounding" },
@@ -104,6 +107,120 @@ static void capabilities(struct rconfig *rc, struct spec *s, json_t *caps)
 		}
 	}
 	s->caps = rc->cap_ask[0].caps;
+	s->oci.caps_set = true;
+	s->oci.effective = rc->cap_ask[1].caps;
+	s->oci.inheritable = rc->cap_ask[2].caps;
+	s->oci.permitted = rc->cap_ask[3].caps;
+	s->oci.ambient = rc->cap_ask[4].caps;
+	/* what the kernel would refuse, refused by name first */
+	if (s->oci.effective & ~s->oci.permitted)
+		return eci_fail(e, 0, "config.json process.capabilities.effective: a capability that "
+				"is not in permitted");
+	if (s->oci.ambient & ~(s->oci.permitted & s->oci.inheritable))
+		return eci_fail(e, 0, "config.json process.capabilities.ambient: a capability that is "
+				"not in both permitted and inheritable");
+	return 0;
+}
+
+/* process.user.additionalGids: exactly the groups the process gets. */
+static int groups(struct spec *s, json_t *gids, struct eci_err *e)
+{
+	size_t i;
+	json_t *v;
+
+	s->oci.groups_set = true;
+	if (json_array_size(gids) > SPEC_MAX_GROUPS)
+		return eci_fail(e, 0, "config.json process.user.additionalGids: more than %d groups",
+				SPEC_MAX_GROUPS);
+	json_array_foreach(gids, i, v) {
+		json_int_t g = json_integer_value(v);
+
+		if (!json_is_integer(v) || g < 0 || g >= SUBID_SLOT)
+			return eci_fail(e, 0, "config.json process.user.additionalGids: group %s is "
+					"outside the container's ids (0 to %u)",
+					json_is_integer(v) ? "given" : "not a number", SUBID_SLOT - 1);
+		s->oci.groups[s->oci.ngroups++] = (gid_t)g;
+	}
+	return 0;
+}
+
+/* process.rlimits: [{"type": "RLIMIT_NOFILE", "soft": N, "hard": N}, …] */
+static int rlimits(struct spec_oci *o, json_t *list, const char *where, struct eci_err *e)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(list, i, v) {
+		const char *type = json_string_value(json_object_get(v, "type")) ?: "";
+		json_t *soft = json_object_get(v, "soft"), *hard = json_object_get(v, "hard");
+		int res = rlimit_resource(type);
+
+		if (res < 0)
+			return eci_fail(e, 0, "%s.rlimits: unknown type \"%s\"", where, type);
+		if (!json_is_integer(soft) || !json_is_integer(hard) ||
+		    (uint64_t)json_integer_value(soft) > (uint64_t)json_integer_value(hard))
+			return eci_fail(e, 0, "%s.rlimits %s: soft and hard must be numbers, soft at "
+					"most hard", where, type);
+		if (o->nrlimits == SPEC_MAX_RLIMITS)
+			return eci_fail(e, 0, "%s.rlimits: too many", where);
+		/* jansson reads 2^64-1 (unlimited) as -1: the same bits */
+		o->rlimit[o->nrlimits++] = (struct spec_rlimit){
+			.resource = res, .soft = (uint64_t)json_integer_value(soft),
+			.hard = (uint64_t)json_integer_value(hard) };
+	}
+	return 0;
+}
+
+/*
+ * The members of process eci-runc does not apply: refused when they ask
+ * for something (AppArmor and SELinux are not enabled by eci; the
+ * scheduling ones are not carried out).
+ */
+static int unapplied(json_t *p, const char *where, struct eci_err *e)
+{
+	static const char *const keys[] = { "apparmorProfile", "selinuxLabel", "ioPriority",
+					    "scheduler", "execCPUAffinity" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		json_t *v = json_object_get(p, keys[i]);
+
+		if (v && !json_is_null(v) && !(json_is_string(v) && !json_string_length(v)))
+			return eci_fail(e, 0, "%s.%s: not supported by eci-runc", where, keys[i]);
+	}
+	return 0;
+}
+
+int runc_process_more(json_t *p, struct spec_oci *o, unsigned short *rows, unsigned short *cols,
+		      const char *where, struct eci_err *e)
+{
+	json_t *oom = json_object_get(p, "oomScoreAdj"), *user = json_object_get(p, "user");
+	json_t *umask_ = json_object_get(user, "umask"), *size = json_object_get(p, "consoleSize");
+
+	if (oom && !json_is_null(oom)) {
+		if (!json_is_integer(oom) || json_integer_value(oom) < -1000 ||
+		    json_integer_value(oom) > 1000)
+			return eci_fail(e, 0, "%s.oomScoreAdj: not from -1000 to 1000", where);
+		o->oom_set = true;
+		o->oom_score_adj = (int)json_integer_value(oom);
+	}
+	if (umask_ && !json_is_null(umask_)) {
+		if (!json_is_integer(umask_) || json_integer_value(umask_) < 0 ||
+		    json_integer_value(umask_) > 0777)
+			return eci_fail(e, 0, "%s.user.umask: not from 0 to 0777", where);
+		o->umask = (int)json_integer_value(umask_);
+	}
+	if (size && !json_is_null(size)) {
+		json_int_t h = json_integer_value(json_object_get(size, "height"));
+		json_int_t w = json_integer_value(json_object_get(size, "width"));
+
+		if (h < 0 || w < 0 || h > 65535 || w > 65535)
+			return eci_fail(e, 0, "%s.consoleSize: out of range", where);
+		*rows = (unsigned short)h;
+		*cols = (unsigned short)w;
+	}
+	if (rlimits(o, json_object_get(p, "rlimits"), where, e) < 0)
+		return -1;
+	return unapplied(p, where, e);
 }
 
 /*
@@ -159,8 +276,87 @@ static int process(struct rconfig *rc, json_t *p, struct spec *s, struct eci_err
 	s->tty = json_is_true(json_object_get(p, "terminal"));
 	s->interactive = true;	/* the shim's stdin is the container's */
 	s->no_new_privs = s->no_new_privs || json_is_true(json_object_get(p, "noNewPrivileges"));
-	capabilities(rc, s, json_object_get(p, "capabilities"));
+	if (capabilities(rc, s, json_object_get(p, "capabilities"), e) < 0 ||
+	    groups(s, json_object_get(user, "additionalGids"), e) < 0 ||
+	    runc_process_more(p, &s->oci, &s->tty_rows, &s->tty_cols, "config.json process", e) < 0)
+		return -1;
 	return user_check(s->user, e);
+}
+
+static void free_tmpfs(struct mnt_tmpfs *t)
+{
+	free(t->dst);
+	free(t->size);
+	free(t->mode);
+	t->dst = t->size = t->mode = NULL;
+}
+
+/*
+ * A tmpfs's options: what mnt_parse_tmpfs() takes (size=, mode=, ro, rw,
+ * [no]exec, [no]suid, [no]dev, the atime ones), propagation private (eci's
+ * mounts are private in any case); anything else is refused by name.
+ * Executable unless noexec is listed, as runc mounts it (Docker lists
+ * noexec unless asked for exec); nosuid and nodev unless suid or dev is.
+ */
+static int tmpfs(char *spec, size_t size, struct mnt_tmpfs *t, const char *dst, json_t *opts,
+		 struct eci_err *e)
+{
+	size_t i, n;
+	json_t *v;
+
+	n = (size_t)snprintf(spec, size, "%.4096s:exec", dst);
+	json_array_foreach(opts, i, v) {
+		const char *o = json_string_value(v) ?: "";
+
+		if (!strcmp(o, "private") || !strcmp(o, "rprivate"))
+			continue;
+		if (!*o || strchr(o, ':') || n + strlen(o) + 2 > size)
+			return eci_fail(e, 0, "config.json mounts %s: tmpfs option \"%s\" is not "
+					"supported by eci-runc", dst, o);
+		n += (size_t)snprintf(spec + n, size - n, "%s%s", spec[n - 1] == ':' ? "" : ",", o);
+	}
+	if (mnt_parse_tmpfs(t, spec, e) < 0) {
+		char why[sizeof(e->msg)];
+
+		snprintf(why, sizeof(why), "%s", strstr(e->msg, ": ") ? strstr(e->msg, ": ") + 2 : e->msg);
+		return eci_fail(e, 0, "config.json mounts %s (tmpfs): %s", dst, why);
+	}
+	return 0;
+}
+
+/* /dev/shm is eci's own (mounts/dev.c), of the size and mode asked for. */
+static int shm(struct rconfig *rc, struct spec *s, json_t *opts, struct eci_err *e)
+{
+	free_tmpfs(&rc->shm);	/* a second entry replaces the first */
+	if (tmpfs(rc->shm_spec, sizeof(rc->shm_spec), &rc->shm, "/dev/shm", opts, e) < 0)
+		return -1;
+	s->mnt.shm_size = rc->shm.size;
+	s->mnt.shm_mode = rc->shm.mode;
+	return 0;
+}
+
+/*
+ * A bind's options: ro and noexec as asked; nosuid and nodev always (a
+ * bind is never a way to a set-id file or a device); propagation private,
+ * as all of eci's mounts are.  Anything else is refused by name.
+ */
+static int bind_options(const char *dst, json_t *opts, struct eci_err *e)
+{
+	static const char *const known[] = { "bind", "rbind", "ro", "rw", "nosuid", "nodev",
+					     "noexec", "exec", "private", "rprivate", "defaults" };
+	size_t i, k;
+	json_t *v;
+
+	json_array_foreach(opts, i, v) {
+		const char *o = json_string_value(v) ?: "";
+
+		for (k = 0; k < ARRAY_SIZE(known) && strcmp(o, known[k]); k++)
+			;
+		if (k == ARRAY_SIZE(known))
+			return eci_fail(e, 0, "config.json mounts %s: bind option \"%s\" is not "
+					"supported by eci-runc", dst, o);
+	}
+	return 0;
 }
 
 static int one_mount(struct rconfig *rc, struct spec *s, json_t *m, struct eci_err *e)
@@ -174,27 +370,26 @@ static int one_mount(struct rconfig *rc, struct spec *s, json_t *m, struct eci_e
 
 	if (!dst || dst[0] != '/')
 		return eci_fail(e, 0, "config.json: a mount has no absolute destination");
+	if (!strcmp(dst, "/dev/shm") && !strcmp(type, "tmpfs"))
+		return shm(rc, s, opts, e);
 	if (is_standard(dst))
 		return 0;	/* eci's system view provides these, locked */
 	if (!strcmp(type, "tmpfs")) {
 		struct mnt_tmpfs *t;
-		char *spec;
 
 		if (s->mnt.ntmpfs == MNT_MAX_TMPFS)
 			return eci_fail(e, 0, "config.json: too many tmpfs mounts");
 		t = &s->mnt.tmpfs[s->mnt.ntmpfs];
-		spec = rc->tmpfs_spec[s->mnt.ntmpfs];
-		snprintf(spec, sizeof(rc->tmpfs_spec[0]), "%.4096s:%s", dst,
-			 has_option(opts, "exec") ? "exec" : "noexec");
 		s->mnt.ntmpfs++;	/* counted first: a half-parsed entry is freed too */
-		if (mnt_parse_tmpfs(t, spec, e) < 0)
-			return -1;
-		return 0;
+		return tmpfs(rc->tmpfs_spec[s->mnt.ntmpfs - 1], sizeof(rc->tmpfs_spec[0]), t, dst,
+			     opts, e);
 	}
 	if (!has_option(opts, "bind") && !has_option(opts, "rbind") && strcmp(type, "bind"))
 		return eci_fail(e, 0, "config.json: mounts of type %s (%s) are not supported", type, dst);
 	if (rc->nbinds == RUNC_MAX_BINDS)
 		return eci_fail(e, 0, "config.json: too many bind mounts");
+	if (bind_options(dst, opts, e) < 0)
+		return -1;
 	/* Opened once, following symlinks as runc's mount(2) would: from
 	 * here on the check and the mount are of this open file. */
 	fd = src ? open(src, O_PATH | O_CLOEXEC) : -1;
@@ -207,6 +402,7 @@ static int one_mount(struct rconfig *rc, struct spec *s, json_t *m, struct eci_e
 	}
 	rc->bind[rc->nbinds++] = (struct rbind){ .src = strdup(src), .dst = strdup(dst),
 						  .ro = has_option(opts, "ro"),
+						  .noexec = has_option(opts, "noexec"),
 						  .dir = S_ISDIR(st.st_mode), .fd = fd };
 	return 0;
 }
@@ -266,21 +462,232 @@ int runc_check_host(struct rconfig *rc, struct spec *s, struct eci_err *e)
 				     "with a writable volume: CAP_SETFCAP dropped");
 		s->caps &= ~(1ULL << CAP_SETFCAP);
 	}
+	/* no set beyond the bounding set left now */
+	s->oci.effective &= s->caps;
+	s->oci.permitted &= s->caps;
+	s->oci.inheritable &= s->caps;
+	s->oci.ambient &= s->caps;
 	if (rc->setid_guard && sc_build_setid_guard(&s->setid_guard, e) < 0)
 		return -1;
 	return sc_default(s->caps, &s->seccomp, e);
 }
 
+/* --- linux.resources ------------------------------------------------------ */
+
+/*
+ * What each member of linux.resources becomes: a field of struct
+ * cg_limits, or nothing — a member eci-runc does not apply is refused
+ * unless it asks for nothing (zero, false, empty, null), as an engine
+ * passes members it leaves unset.  devices: eci's /dev is its own, fixed
+ * set (mounts/dev.c), never the host's nodes, so the device rules add
+ * nothing to it.
+ */
+enum res_kind { R_LL, R_ULL, R_UINT, R_STR, R_BOOL, R_SWAPPINESS, R_UNSET, R_ANY };
+
+struct res_field {
+	const char *name;
+	enum res_kind kind;
+	size_t off;
+};
+
+#define L(f) offsetof(struct cg_limits, f)
+static const struct res_field memory_fields[] = {
+	{ "limit", R_LL, L(memory) },	      { "reservation", R_LL, L(memory_reservation) },
+	{ "swap", R_LL, L(memory_swap) },     { "swappiness", R_SWAPPINESS, L(swappiness) },
+	{ "disableOOMKiller", R_BOOL, L(no_oom_kill) }, { "kernel", R_UNSET, 0 },
+	{ "kernelTCP", R_UNSET, 0 },	      { "useHierarchy", R_ANY, 0 },
+	{ "checkBeforeUpdate", R_UNSET, 0 },  { NULL, R_ANY, 0 },
+};
+static const struct res_field cpu_fields[] = {
+	{ "shares", R_ULL, L(cpu_shares) },   { "quota", R_LL, L(cpu_quota) },
+	{ "period", R_ULL, L(cpu_period) },   { "cpus", R_STR, L(cpus) },
+	{ "mems", R_STR, L(mems) },	      { "burst", R_UNSET, 0 },
+	{ "realtimeRuntime", R_UNSET, 0 },    { "realtimePeriod", R_UNSET, 0 },
+	{ "idle", R_UNSET, 0 },		      { NULL, R_ANY, 0 },
+};
+static const struct res_field pids_fields[] = {
+	{ "limit", R_LL, L(pids) }, { NULL, R_ANY, 0 },
+};
+static const struct res_field blkio_fields[] = {
+	{ "weight", R_UINT, L(blkio_weight) },	{ "leafWeight", R_UNSET, 0 },
+	{ "weightDevice", R_UNSET, 0 },		{ "throttleReadBpsDevice", R_UNSET, 0 },
+	{ "throttleWriteBpsDevice", R_UNSET, 0 }, { "throttleReadIOPSDevice", R_UNSET, 0 },
+	{ "throttleWriteIOPSDevice", R_UNSET, 0 }, { NULL, R_ANY, 0 },
+};
+#undef L
+
+/* Does @v ask for nothing: null, 0, false, "", [], {} (of nothing)? */
+static bool asks_nothing(json_t *v)
+{
+	const char *k;
+	json_t *m;
+
+	if (json_is_object(v)) {
+		json_object_foreach(v, k, m)
+			if (!asks_nothing(m))
+				return false;
+		return true;
+	}
+	return json_is_null(v) || json_is_false(v) || (json_is_integer(v) && !json_integer_value(v)) ||
+	       (json_is_real(v) && json_real_value(v) == 0) ||
+	       (json_is_string(v) && !json_string_length(v)) ||
+	       (json_is_array(v) && !json_array_size(v));
+}
+
+static int res_value(const struct res_field *f, json_t *v, struct cg_limits *l, const char *path,
+		     struct eci_err *e)
+{
+	char *at = (char *)l + f->off;
+	json_int_t n = json_integer_value(v);
+
+	if (json_is_null(v))
+		return 0;
+	switch (f->kind) {
+	case R_ANY:
+		return 0;
+	case R_UNSET:
+		return asks_nothing(v) ? 0 : eci_fail(e, 0, "%s: not supported by eci-runc", path);
+	case R_BOOL:
+		if (!json_is_boolean(v))
+			break;
+		*(bool *)at = json_is_true(v);
+		return 0;
+	case R_STR:
+		if (!json_is_string(v))
+			break;
+		if (!(*(char **)at = strdup(json_string_value(v))))
+			return eci_fail(e, ENOMEM, "%s", path);
+		return 0;
+	default:
+		if (!json_is_integer(v) || (f->kind != R_LL && n < 0) ||
+		    (f->kind == R_LL && n < -1) || (f->kind == R_UINT && n > 65535) ||
+		    (f->kind == R_SWAPPINESS && n > 100))
+			break;
+		if (f->kind == R_ULL)
+			*(unsigned long long *)at = (unsigned long long)n;
+		else if (f->kind == R_UINT)
+			*(unsigned *)at = (unsigned)n;
+		else
+			*(long long *)at = n;
+		return 0;
+	}
+	return eci_fail(e, 0, "%s: invalid value", path);
+}
+
+static int res_object(json_t *o, const struct res_field *fields, struct cg_limits *l,
+		      const char *where, struct eci_err *e)
+{
+	const char *k;
+	json_t *v;
+
+	if (o && !json_is_object(o) && !json_is_null(o))
+		return eci_fail(e, 0, "%s: not an object", where);
+	json_object_foreach(o, k, v) {
+		char path[256];
+		size_t i = 0;
+
+		snprintf(path, sizeof(path), "%s.%.64s", where, k);
+		while (fields[i].name && strcmp(fields[i].name, k))
+			i++;
+		if (!fields[i].name) {
+			if (!asks_nothing(v))
+				return eci_fail(e, 0, "%s: not supported by eci-runc", path);
+			continue;
+		}
+		if (res_value(&fields[i], v, l, path, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int runc_resources(json_t *res, struct cg_limits *l, const char *where, struct eci_err *e)
+{
+	static const struct {
+		const char *name;
+		const struct res_field *fields;
+	} parts[] = {
+		{ "memory", memory_fields }, { "cpu", cpu_fields }, { "pids", pids_fields },
+		{ "blockIO", blkio_fields },
+	};
+	const char *k;
+	json_t *v;
+
+	memset(l, 0, sizeof(*l));
+	l->swappiness = -1;
+	if (res && !json_is_object(res) && !json_is_null(res))
+		return eci_fail(e, 0, "%s: not an object", where);
+	json_object_foreach(res, k, v) {
+		char path[128];
+		size_t i = 0;
+
+		snprintf(path, sizeof(path), "%s.%.64s", where, k);
+		if (!strcmp(k, "devices"))
+			continue;	/* eci's /dev is fixed: see above */
+		while (i < ARRAY_SIZE(parts) && strcmp(parts[i].name, k))
+			i++;
+		if (i < ARRAY_SIZE(parts) && res_object(v, parts[i].fields, l, path, e) < 0)
+			return -1;
+		if (i == ARRAY_SIZE(parts) && !asks_nothing(v))
+			return eci_fail(e, 0, "%s: not supported by eci-runc", path);
+	}
+	return 0;
+}
+
 static int resources(struct rconfig *rc, json_t *linux_, struct eci_err *e)
 {
-	json_t *res = json_object_get(linux_, "resources");
-
 	snprintf(rc->cgroups_path, sizeof(rc->cgroups_path), "%s",
 		 json_string_value(json_object_get(linux_, "cgroupsPath")) ?: "");
-	if (strstr(rc->cgroups_path, ".."))
-		return eci_fail(e, 0, "config.json: cgroupsPath %s", rc->cgroups_path);
-	rc->memory = json_integer_value(json_object_get(json_object_get(res, "memory"), "limit"));
-	rc->pids = json_integer_value(json_object_get(json_object_get(res, "pids"), "limit"));
+	return runc_resources(json_object_get(linux_, "resources"), &rc->limits,
+			      "config.json linux.resources", e);
+}
+
+/* linux.sysctl: checked now (core/sysctl.c), written by pid 1 */
+static int sysctls(struct spec *s, json_t *map, struct eci_err *e)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(map, k, v) {
+		const char *val = json_string_value(v);
+
+		if (!val)
+			return eci_fail(e, 0, "config.json linux.sysctl %s: the value is not a string", k);
+		if (sysctl_check(k, val, e) < 0)
+			return -1;
+		if (s->oci.nsysctls == SPEC_MAX_SYSCTLS)
+			return eci_fail(e, 0, "config.json linux.sysctl: more than %d", SPEC_MAX_SYSCTLS);
+		s->oci.sysctl[s->oci.nsysctls++] = (struct spec_sysctl){ .key = strdup(k),
+									 .value = strdup(val) };
+	}
+	s->mnt.keep_procsys = s->oci.nsysctls > 0;
+	return 0;
+}
+
+/*
+ * What eci-runc does not carry out, refused when config.json asks for it:
+ * hooks of the stages it does not run (it runs prestart and
+ * createRuntime), SELinux and Intel RDT, a personality, time offsets,
+ * network devices, a memory policy, shared or slave propagation of the
+ * root (eci's mounts are private to the container).
+ */
+static int unapplied_linux(json_t *cfg, json_t *linux_, struct eci_err *e)
+{
+	static const char *const keys[] = { "mountLabel", "intelRdt", "personality", "timeOffsets",
+					    "netDevices", "memoryPolicy" };
+	const char *prop = json_string_value(json_object_get(linux_, "rootfsPropagation"));
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(json_object_get(cfg, "hooks"), k, v)
+		if (strcmp(k, "prestart") && strcmp(k, "createRuntime") && json_array_size(v))
+			return eci_fail(e, 0, "config.json hooks.%s: not supported by eci-runc (it runs "
+					"prestart and createRuntime hooks)", k);
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (!asks_nothing(json_object_get(linux_, keys[i]) ?: json_null()))
+			return eci_fail(e, 0, "config.json linux.%s: not supported by eci-runc", keys[i]);
+	if (prop && *prop && strcmp(prop, "private") && strcmp(prop, "rprivate"))
+		return eci_fail(e, 0, "config.json linux.rootfsPropagation %s: not supported by "
+				"eci-runc (the container's mounts are private)", prop);
 	return 0;
 }
 
@@ -309,7 +716,9 @@ int runc_load_config(struct rconfig *rc, struct spec *s, struct eci_err *e)
 	s->mnt.engine = true;
 	s->mnt.sys_late = true;		/* in the workload's network namespace */
 	if (check_namespaces(rc, json_object_get(linux_, "namespaces"), e) < 0 ||
-	    process(rc, json_object_get(cfg, "process"), s, e) < 0 || resources(rc, linux_, e) < 0)
+	    process(rc, json_object_get(cfg, "process"), s, e) < 0 || resources(rc, linux_, e) < 0 ||
+	    sysctls(s, json_object_get(linux_, "sysctl"), e) < 0 ||
+	    unapplied_linux(cfg, linux_, e) < 0)
 		return -1;
 	image_identity(rc, json_object_get(cfg, "annotations"));
 	json_array_foreach(json_object_get(cfg, "mounts"), i, m)
@@ -317,4 +726,38 @@ int runc_load_config(struct rconfig *rc, struct spec *s, struct eci_err *e)
 			return -1;
 	rc->hooks = json_incref(json_object_get(cfg, "hooks"));
 	return 0;
+}
+
+void runc_free_config(struct rconfig *rc, struct spec *s)
+{
+	for (char **a = s->argv; a && *a; a++)
+		free(*a);
+	free(s->argv);
+	s->argv = NULL;
+	env_free(s);
+	free(s->seccomp.insns);
+	free(s->setid_guard.insns);
+	s->seccomp.insns = s->setid_guard.insns = NULL;
+	free((char *)s->workdir);
+	s->workdir = NULL;
+	for (size_t i = 0; i < rc->nbinds; i++) {
+		free(rc->bind[i].src);
+		free(rc->bind[i].dst);
+		if (rc->bind[i].fd >= 0)
+			close(rc->bind[i].fd);
+	}
+	rc->nbinds = 0;
+	mnt_plan_free(&s->mnt);
+	free_tmpfs(&rc->shm);
+	s->mnt.shm_size = s->mnt.shm_mode = NULL;
+	for (size_t i = 0; i < s->oci.nsysctls; i++) {
+		free(s->oci.sysctl[i].key);
+		free(s->oci.sysctl[i].value);
+	}
+	s->oci.nsysctls = 0;
+	free((char *)rc->limits.cpus);
+	free((char *)rc->limits.mems);
+	rc->limits.cpus = rc->limits.mems = NULL;
+	json_decref(rc->hooks);
+	rc->hooks = NULL;
 }

@@ -13,7 +13,8 @@
  * idmapped, so that what the container writes stays the engine's, for
  * docker diff, commit and the next start — and the binds are placed in
  * its mount namespace (mounts/idmap.c), it is put in its cgroups
- * (core/cgroup.c) and let go; it builds the root and waits on exec.fifo
+ * (core/cgroup.c), given its rlimits and OOM score (core/rlimit.c) and let
+ * go; it builds the root and waits on exec.fifo
  * (core/child.c).  The parent runs the prestart hooks, records the state,
  * writes the pid file and exits, leaving pid 1 to the shim (a subreaper).
  */
@@ -409,6 +410,7 @@ static void plan(const struct rconfig *rc, const struct layers *L, struct spec *
 	for (size_t i = 0; i < rc->nbinds; i++) {
 		s->engine.bind_dst[i] = rc->bind[i].dst;
 		s->engine.bind_ro[i] = rc->bind[i].ro;
+		s->engine.bind_noexec[i] = rc->bind[i].noexec;
 	}
 }
 
@@ -427,7 +429,9 @@ int runc_create(struct rconfig *rc, struct spec *s)
 	*strrchr(root, '/') = '\0';
 	runc_gc(root);
 	if (engine_layers(rc->rootfs, &L, &e) < 0 || classify(rc, s, &L, &e) < 0 ||
-	    runc_check_host(rc, s, &e) < 0 || runc_state_begin(rc, &e) < 0) {
+	    runc_check_host(rc, s, &e) < 0 ||
+	    cgroup_plan(rc->cgroups_path, rc->id, rc->systemd_cgroup, &rc->cg, &e) < 0 ||
+	    runc_state_begin(rc, &e) < 0) {
 		runc_err("%s", e.msg);
 		return 1;
 	}
@@ -444,10 +448,9 @@ int runc_create(struct rconfig *rc, struct spec *s)
 		eci_fail(&e, errno, "create the container's namespaces");
 		goto fail;
 	}
-	if (lease_slot(pid, &slot, &gslot, &e) < 0 || place_all(pid, rc, &L, slot, gslot, &e) < 0)
+	if (lease_slot(pid, &slot, &gslot, &e) < 0 || place_all(pid, rc, &L, slot, gslot, &e) < 0 ||
+	    cgroup_enter(&rc->cg, pid, &rc->limits, &e) < 0 || rlimit_apply(pid, &s->oci, &e) < 0)
 		goto fail;
-	cgroup_enter(rc->cgroups_path, pid, &(struct cg_limits){ .memory = rc->memory,
-								.pids = rc->pids });
 	if (container_go(sock, slot) < 0)
 		goto child_failed;
 	if (s->tty) {
@@ -482,7 +485,7 @@ fail:
 	}
 	if (sock >= 0)
 		close(sock);
-	cgroup_remove(rc->cgroups_path);
+	cgroup_remove(&rc->cg);
 	rm_rf_at(AT_FDCWD, rc->state);
 	return 1;
 }

@@ -19,6 +19,8 @@
  *     pid 1's cgroup in every hierarchy (docker's --memory and
  *     --pids-limit cover the exec'd process too), and eci-runc has
  *     connected to --console-socket, a host path;
+ *   - mid takes the process's rlimits and OOM score first, as host root
+ *     (raising a hard limit takes the host's CAP_SYS_RESOURCE);
  *   - right after the user namespace, mid takes the exec user's groups and
  *     ids.  mid is still in the host's pid namespace (setns() of a pid
  *     namespace applies to children), so no container process can see it
@@ -69,7 +71,9 @@ struct xproc {
 	char cwd[4096];
 	struct user user;	/* ids and groups (name and home unused) */
 	bool tty;
-	uint64_t caps;
+	unsigned short rows, cols;	/* consoleSize, or 0 */
+	uint64_t caps;		/* bounding */
+	struct spec_oci oci;	/* the other sets, rlimits, oomScoreAdj, umask */
 };
 
 /* What the joining processes hold: all opened on the host. */
@@ -110,6 +114,45 @@ static int parse_ids(const char *file, json_t *user, struct xproc *x, struct eci
 	return 0;
 }
 
+static uint64_t cap_list(json_t *list)
+{
+	uint64_t set = 0, m;
+	struct eci_err ignored;
+	size_t i;
+	json_t *v;
+
+	/* a name this kernel does not know cannot be held: ignored, as runc does */
+	json_array_foreach(list, i, v)
+		if (json_is_string(v) && caps_parse("capability", json_string_value(v), &m, &ignored) == 0)
+			set |= m;
+	return set;
+}
+
+/* The five sets, each within the bounding set, itself within @ceiling. */
+static int capabilities(const char *file, json_t *caps, struct xproc *x, uint64_t ceiling,
+			struct eci_err *e)
+{
+	struct spec_oci *o = &x->oci;
+
+	x->caps = cap_list(json_object_get(caps, "bounding")) & ceiling;
+	o->caps_set = true;
+	o->effective = cap_list(json_object_get(caps, "effective"));
+	o->permitted = cap_list(json_object_get(caps, "permitted"));
+	o->inheritable = cap_list(json_object_get(caps, "inheritable"));
+	o->ambient = cap_list(json_object_get(caps, "ambient"));
+	if (o->effective & ~o->permitted)
+		return eci_fail(e, 0, "%s: capabilities.effective: a capability that is not in "
+				"permitted", file);
+	if (o->ambient & ~(o->permitted & o->inheritable))
+		return eci_fail(e, 0, "%s: capabilities.ambient: a capability that is not in both "
+				"permitted and inheritable", file);
+	o->effective &= x->caps;
+	o->permitted &= x->caps;
+	o->inheritable &= x->caps;
+	o->ambient &= x->caps;
+	return 0;
+}
+
 static int load_process(const char *file, struct xproc *x, uint64_t ceiling, struct eci_err *e)
 {
 	json_error_t je;
@@ -133,14 +176,9 @@ static int load_process(const char *file, struct xproc *x, uint64_t ceiling, str
 		x->env[i] = strdup(json_string_value(v) ?: "");
 	snprintf(x->cwd, sizeof(x->cwd), "%s", json_string_value(json_object_get(p, "cwd")) ?: "/");
 	x->tty = json_is_true(json_object_get(p, "terminal"));
-	x->caps = 0;
-	json_array_foreach(json_object_get(json_object_get(p, "capabilities"), "bounding"), i, v) {
-		uint64_t m;
-
-		if (json_is_string(v) && caps_parse("capability", json_string_value(v), &m, e) == 0)
-			x->caps |= m;
-	}
-	x->caps &= ceiling;
+	if (capabilities(file, json_object_get(p, "capabilities"), x, ceiling, e) < 0 ||
+	    runc_process_more(p, &x->oci, &x->rows, &x->cols, "--process", e) < 0)
+		return -1;
 	return parse_ids(file, json_object_get(p, "user"), x, e);
 }
 
@@ -206,13 +244,16 @@ static void fail(const struct target *t, int code, const struct eci_err *e)
 /* --- the process ---------------------------------------------------------- */
 
 /* A pty of the container's devpts: the master to the engine, the slave ours. */
-static int console(int sock, struct eci_err *e)
+static int console(int sock, const struct xproc *x, struct eci_err *e)
 {
 	int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC), unlock = 0, slave;
 
 	if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0 ||
 	    (slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
 		return eci_fail(e, errno, "open the container's /dev/ptmx");
+	if (x->rows && x->cols &&
+	    ioctl(master, TIOCSWINSZ, &(struct winsize){ .ws_row = x->rows, .ws_col = x->cols }) < 0)
+		return eci_fail(e, errno, "process.consoleSize");
 	if (runc_console_send(sock, master, e) < 0)
 		return -1;
 	close(master);
@@ -236,7 +277,7 @@ static int lock_down(const struct target *t, const struct xproc *x, struct eci_e
 
 	if (init_lock_down(&l, e) < 0)
 		return -1;
-	return caps_apply(x->caps, 0, x->user.uid == 0, e);
+	return caps_sets(x->oci.effective, x->oci.permitted, x->oci.inheritable, x->oci.ambient, e);
 }
 
 static void run(struct target *t, const struct xproc *x) __attribute__((noreturn));
@@ -246,7 +287,7 @@ static void run(struct target *t, const struct xproc *x)
 	struct eci_err e = { 0 };
 
 	if (x->tty && t->console >= 0) {
-		if (console(t->console, &e) < 0)
+		if (console(t->console, x, &e) < 0)
 			fail(t, EXIT_CANNOT_INVOKE, &e);
 	} else if (setsid() < 0) {
 		/* a session of its own: no controlling terminal to push input into */
@@ -260,6 +301,8 @@ static void run(struct target *t, const struct xproc *x)
 	}
 	if (lock_down(t, x, &e) < 0)
 		fail(t, EXIT_CANNOT_INVOKE, &e);
+	if (x->oci.umask >= 0)
+		umask((mode_t)x->oci.umask);
 	fail(t, init_exec(x->argv, x->env, &e), &e);
 }
 
@@ -275,8 +318,9 @@ static void mid(struct target *t, const struct xproc *x, bool detach)
 		eci_fail(&e, errno, "PR_SET_DUMPABLE");
 		fail(t, 1, &e);
 	}
-	if (cgroup_join_of(t->j.init, t->j.init_fd, &e) < 0 || join_enter(&t->j, false, &e) < 0 ||
-	    init_set_ids(&x->user, &e) < 0)
+	/* rlimits and OOM score while host root may still raise them */
+	if (rlimit_apply(0, &x->oci, &e) < 0 || cgroup_join_of(t->j.init, t->j.init_fd, &e) < 0 ||
+	    join_enter(&t->j, false, &e) < 0 || init_set_ids(&x->user, &e) < 0)
 		fail(t, 1, &e);
 	m.pid = fork();
 	if (m.pid < 0) {
@@ -373,11 +417,19 @@ int runc_exec(const char *root, const char *id, const char *process, const char 
 	static struct rstate st;
 	struct target t = { .j = { .init_fd = -1, .workload_fd = -1 }, .console = -1, .report = -1 };
 	struct eci_err e = { 0 };
-	struct xproc x = { 0 };
+	struct xproc x = { .oci.umask = -1 };
 	uint64_t bnd = 0;
 	int code = 1;
 
-	if (runc_read_state(root, id, &st) < 0 || strcmp(runc_status(root, id, &st), "running")) {
+	if (runc_read_state(root, id, &st) < 0) {
+		runc_err("container %s does not exist", id);
+		return 1;
+	}
+	if (!strcmp(runc_status(root, id, &st), "paused")) {
+		runc_err("cannot exec in a paused container");
+		return 1;
+	}
+	if (strcmp(runc_status(root, id, &st), "running")) {
 		runc_err("container %s is not running", id);
 		return 1;
 	}

@@ -26,11 +26,12 @@
 #define VERSION "0.1.0"
 
 static const char *root = "/run/eci-runc";
+static bool systemd_cgroup;	/* --systemd-cgroup: cgroupsPath is slice:prefix:name */
 
 static int usage(void)
 {
 	runc_err("usage: eci-runc [--root DIR] [--log FILE] [--log-format text|json] "
-		 "create|start|state|kill|delete|run|list|ps|exec|features|spec ...");
+		 "create|start|state|kill|delete|run|list|ps|exec|pause|resume|update|features|spec ...");
 	return 1;
 }
 
@@ -58,7 +59,8 @@ static const struct verb {
 	{ "kill", "[--all] ID [SIGNAL]", "send a signal to a container's first process",
 	  "Send SIGNAL (default TERM; a number, or a name with or without SIG) to the\n"
 	  "container's first process.",
-	  "      --all                 accepted: every process ends with the first\n" },
+	  "  -a, --all                 every process ends with the first; a stopped\n"
+	  "                            container is then no error\n" },
 	{ "delete", "[--force] ID", "remove a stopped container",
 	  "Remove a stopped container: its state and its cgroups.",
 	  "  -f, --force               kill the container first if it still runs\n" },
@@ -71,6 +73,18 @@ static const struct verb {
 	  "      --pid-file FILE       write its pid to FILE\n"
 	  "      --console-socket SOCKET  send the pty master there (process.terminal)\n"
 	  "  -t, --tty, --cwd, --env, --user   accepted, ignored (FILE says)\n" },
+	{ "pause", "ID", "freeze every process of a container",
+	  "Freeze the container's processes (cgroup v1 freezer, or cgroup v2's\n"
+	  "cgroup.freeze); waits for them to stop, five seconds at most.", NULL },
+	{ "resume", "ID", "thaw a paused container",
+	  "Thaw the processes of a container that pause froze.", NULL },
+	{ "update", "[OPTIONS] ID", "change a running container's resource limits",
+	  "Change the container's cgroup limits: memory, swap, reservation, pids,\n"
+	  "cpu shares, quota and period, cpuset, block I/O weight.",
+	  "  -r, --resources FILE      linux.resources as JSON; '-' reads standard input\n"
+	  "      --memory N, --memory-swap N, --memory-reservation N   bytes (k, m, g)\n"
+	  "      --pids-limit N, --cpu-share N, --cpu-quota N, --cpu-period N\n"
+	  "      --cpuset-cpus LIST, --cpuset-mems LIST, --blkio-weight N\n" },
 	{ "list", "", "list the containers",
 	  "List the containers under --root: ID, PID, STATUS, BUNDLE.", NULL },
 	{ "ps", "[--format table|json] ID", "list the pids of a container's processes",
@@ -99,7 +113,8 @@ static int help(void)
 	     "      --root DIR            container state (default: /run/eci-runc)\n"
 	     "      --log FILE            append errors to FILE\n"
 	     "      --log-format text|json   the format of --log (default: text)\n"
-	     "      --systemd-cgroup, --debug   accepted, ignored\n"
+	     "      --systemd-cgroup      cgroupsPath is systemd's slice:prefix:name\n"
+	     "      --debug               accepted, ignored\n"
 	     "  -h, --help                show this help and exit\n"
 	     "  -v, --version             show the version and exit\n\n"
 	     "Run 'eci-runc COMMAND --help' (or 'eci-runc help COMMAND') for a command's\n"
@@ -140,6 +155,7 @@ static int do_create(int argc, char **argv, bool run)
 
 	optind = 1;
 	snprintf(rc.bundle, sizeof(rc.bundle), ".");
+	rc.systemd_cgroup = systemd_cgroup;
 	while ((c = getopt_long(argc, argv, "b:dh", lo, NULL)) != -1)
 		switch (c) {
 		case 'h': return verb_help(argv[0]);
@@ -253,14 +269,25 @@ static int parse_signal(const char *s)
 	return -1;
 }
 
+/* A paused container's processes get a SIGKILL only once thawed. */
+static void thaw_for_kill(const char *id)
+{
+	static struct cgroups cg;
+	struct eci_err e;
+
+	if (runc_load_cgroups(root, id, &cg) == 0 && cgroup_frozen(&cg))
+		cgroup_freeze(&cg, false, &e);
+}
+
 static int do_kill(int argc, char **argv)
 {
 	static struct rstate st;
 	int i = 1, sig = SIGTERM, fd;
+	bool all = false;
 
-	if (i < argc && !strcmp(argv[i], "--all"))
-		i++;	/* pid 1's death takes the whole pid namespace with it */
-	if (i >= argc)
+	if (i < argc && (!strcmp(argv[i], "--all") || !strcmp(argv[i], "-a")))
+		all = true, i++;	/* pid 1's death takes the whole pid namespace with it */
+	if (i >= argc || i + 2 < argc)
 		return usage();
 	if (i + 1 < argc && (sig = parse_signal(argv[i + 1])) < 0) {
 		runc_err("unknown signal '%s'", argv[i + 1]);
@@ -271,36 +298,49 @@ static int do_kill(int argc, char **argv)
 		return 1;
 	}
 	/* Through a pidfd checked to be pid 1: never to a reused pid.  The
-	 * shim takes "container not running" for "already gone". */
+	 * shim takes "container not running" for "already gone"; with --all
+	 * there is nothing left to signal, as runc answers. */
 	fd = runc_open_init(&st);
 	if (fd < 0) {
+		if (all)
+			return 0;
 		runc_err("container not running");
 		return 1;
 	}
 	if (syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) < 0) {
-		if (errno == ESRCH)
+		int err = errno;
+
+		close(fd);
+		if (err == ESRCH && all)
+			return 0;
+		if (err == ESRCH)
 			runc_err("container not running");
 		else
-			runc_err("kill %s: %s", argv[i], strerror(errno));
-		close(fd);
+			runc_err("kill %s: %s", argv[i], strerror(err));
 		return 1;
 	}
 	close(fd);
+	if (sig == SIGKILL)
+		thaw_for_kill(argv[i]);
 	return 0;
 }
 
-/* SIGKILL pid 1 (@fd) and wait, a second at most, for it to be gone. */
-static void kill_and_wait(int fd)
+/* SIGKILL pid 1 (@fd) and the rest of @cg, thawed, and wait a second at
+ * most for pid 1 to be gone. */
+static void kill_and_wait(int fd, const struct cgroups *cg)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 
-	if (syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0) == 0)
+	if (syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0) == 0) {
+		cgroup_kill(cg);
 		while (poll(&p, 1, 1000) < 0 && errno == EINTR)
 			;
+	}
 }
 
 static int do_delete(int argc, char **argv)
 {
+	static struct cgroups cg;
 	static struct rstate st;
 	bool force = false;
 	char dir[4200];
@@ -315,6 +355,8 @@ static int do_delete(int argc, char **argv)
 		runc_err("container %s does not exist", argv[i]);
 		return 1;
 	}
+	if (runc_load_cgroups(root, argv[i], &cg) < 0)
+		cg.n = 0;
 	/* A pid that is no longer pid 1 is a stopped container's. */
 	fd = runc_open_init(&st);
 	if (fd >= 0) {
@@ -323,13 +365,166 @@ static int do_delete(int argc, char **argv)
 			runc_err("cannot delete container %s that is not stopped", argv[i]);
 			return 1;
 		}
-		kill_and_wait(fd);
+		kill_and_wait(fd, &cg);
 		close(fd);
 	}
 	runc_state_dir(root, argv[i], dir, sizeof(dir));
-	cgroup_remove(st.cgroups_path);
+	cgroup_remove(&cg);
 	rm_rf_at(AT_FDCWD, dir);
 	return 0;
+}
+
+/* pause (@freeze) and resume: the container's freezer cgroup. */
+static int do_pause(const char *id, bool freeze)
+{
+	static struct cgroups cg;
+	static struct rstate st;
+	struct eci_err e = { 0 };
+	const char *status;
+
+	if (runc_read_state(root, id, &st) < 0) {
+		runc_err("container %s does not exist", id);
+		return 1;
+	}
+	status = runc_status(root, id, &st);
+	if (freeze && strcmp(status, "running") && strcmp(status, "created")) {
+		runc_err(strcmp(status, "paused") ? "container not running" : "container already paused");
+		return 1;
+	}
+	if (!freeze && strcmp(status, "paused")) {
+		runc_err("container not paused");
+		return 1;
+	}
+	if (runc_load_cgroups(root, id, &cg) < 0 || cgroup_freeze(&cg, freeze, &e) < 0) {
+		runc_err("%s", e.msg[0] ? e.msg : "the container's cgroups are not recorded");
+		return 1;
+	}
+	return 0;
+}
+
+/* "64m", "1G", "1024" as runc reads sizes (k, m, g, t, p; b optional): 0 or -1 */
+static int parse_size(const char *s, long long *v)
+{
+	static const char units[] = "kmgtp";
+	char *end;
+	long long n;
+	const char *u;
+
+	if (!strcmp(s, "-1")) {
+		*v = -1;
+		return 0;
+	}
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (errno || end == s || n < 0)
+		return -1;
+	if (*end && (u = strchr(units, *end | 0x20))) {
+		for (long i = 0; i <= u - units; i++)
+			n *= 1024;
+		end++;
+	}
+	if (*end == 'b' || *end == 'B')
+		end++;
+	if (*end)
+		return -1;
+	*v = n;
+	return 0;
+}
+
+/* update's flags, as runc names them: into @res, a linux.resources object. */
+static int update_flag(json_t *res, int c, const char *arg, struct eci_err *e)
+{
+	static const struct { int c; const char *part, *field; bool size; } map[] = {
+		{ 'm', "memory", "limit", true },	{ 's', "memory", "swap", true },
+		{ 'R', "memory", "reservation", true }, { 'P', "pids", "limit", false },
+		{ 'S', "cpu", "shares", false },	{ 'Q', "cpu", "quota", false },
+		{ 'T', "cpu", "period", false },	{ 'W', "blockIO", "weight", false },
+		{ 'C', "cpu", "cpus", false },		{ 'M', "cpu", "mems", false },
+	};
+	json_t *part;
+	long long v;
+
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
+		if (map[i].c != c)
+			continue;
+		if (!(part = json_object_get(res, map[i].part)))
+			json_object_set_new(res, map[i].part, part = json_object());
+		if (c == 'C' || c == 'M')
+			return json_object_set_new(part, map[i].field, json_string(arg));
+		if (parse_size(arg, &v) < 0 || (!map[i].size && strpbrk(arg, "kKmMgGtTpPbB")))
+			return eci_fail(e, 0, "update: invalid value for %s.%s: %s", map[i].part,
+					map[i].field, arg);
+		return json_object_set_new(part, map[i].field, json_integer(v));
+	}
+	return eci_fail(e, 0, "update: unknown flag");
+}
+
+/* --resources FILE, or - for standard input, as runc reads it */
+static json_t *update_file(const char *path, struct eci_err *e)
+{
+	json_error_t je;
+	json_t *j = !strcmp(path, "-") ? json_loadf(stdin, 0, &je) : json_load_file(path, 0, &je);
+
+	if (!j)
+		eci_fail(e, 0, "update --resources %s: line %d column %d: %s", path, je.line,
+			 je.column, je.text);
+	return j;
+}
+
+static int do_update(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "resources", required_argument, NULL, 'r' }, { "memory", required_argument, NULL, 'm' },
+		{ "memory-swap", required_argument, NULL, 's' },
+		{ "memory-reservation", required_argument, NULL, 'R' },
+		{ "pids-limit", required_argument, NULL, 'P' }, { "cpu-share", required_argument, NULL, 'S' },
+		{ "cpu-quota", required_argument, NULL, 'Q' }, { "cpu-period", required_argument, NULL, 'T' },
+		{ "cpuset-cpus", required_argument, NULL, 'C' },
+		{ "cpuset-mems", required_argument, NULL, 'M' },
+		{ "blkio-weight", required_argument, NULL, 'W' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct cgroups cg;
+	static struct rstate st;
+	struct eci_err e = { 0 };
+	struct cg_limits l;
+	json_t *res = json_object(), *file = NULL;
+	const char *status;
+	int c, r = 1;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+r:h", lo, NULL)) != -1 && !e.msg[0]) {
+		if (c == 'h') {
+			json_decref(res);
+			json_decref(file);
+			return verb_help("update");
+		}
+		if (c == '?') {
+			eci_fail(&e, 0, "update: %s: not supported by eci-runc", argv[optind - 1]);
+		} else if (c == 'r') {
+			json_decref(file);
+			file = update_file(optarg, &e);
+		} else {
+			update_flag(res, c, optarg, &e);
+		}
+	}
+	opterr = 1;
+	if (!e.msg[0] && optind != argc - 1)
+		eci_fail(&e, 0, "update: one container id is needed");
+	if (!e.msg[0] && runc_read_state(root, argv[optind], &st) < 0)
+		eci_fail(&e, 0, "container %s does not exist", argv[optind]);
+	if (!e.msg[0] && !strcmp(status = runc_status(root, argv[optind], &st), "stopped"))
+		eci_fail(&e, 0, "container not running");
+	/* The file, when given, is all of it (runc ignores the flags then). */
+	if (!e.msg[0] && runc_resources(file ? file : res, &l, "update --resources", &e) == 0 &&
+	    runc_load_cgroups(root, argv[optind], &cg) == 0 && cgroup_limit(&cg, &l, &e) == 0)
+		r = 0;
+	if (r)
+		runc_err("%s", e.msg[0] ? e.msg : "update: the container's cgroups are not recorded");
+	json_decref(res);
+	json_decref(file);
+	return r;
 }
 
 static int do_list(void)
@@ -435,14 +630,56 @@ static int do_exec(int argc, char **argv)
 	return runc_exec(root, argv[optind], process, pidfile, consock, detach, caps_all());
 }
 
+/*
+ * What eci-runc carries out, in the runtime-spec's features format; the
+ * io.eci annotations list the fields of config.json it applies (any other
+ * one that asks for something is refused, naming it).
+ */
 static int do_features(void)
 {
-	puts("{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"1.0.2\",\"hooks\":[\"prestart\","
-	     "\"createRuntime\"],\"mountOptions\":[\"bind\",\"rbind\",\"ro\",\"rw\",\"nosuid\","
-	     "\"nodev\",\"noexec\"],\"linux\":{\"namespaces\":[\"cgroup\",\"ipc\",\"mount\","
-	     "\"network\",\"pid\",\"user\",\"uts\"],\"seccomp\":{\"enabled\":true},"
-	     "\"apparmor\":{\"enabled\":false},\"selinux\":{\"enabled\":false}},"
-	     "\"annotations\":{\"io.eci.enhancedContainerIsolation\":\"always\"}}");
+	static const char *const annotations[][2] = {
+		{ "io.eci.enhancedContainerIsolation", "always" },
+		{ "io.eci.process", "args,env,cwd,terminal,consoleSize,user.uid,user.gid,user.umask,"
+		  "user.additionalGids,capabilities.bounding,capabilities.effective,"
+		  "capabilities.inheritable,capabilities.permitted,capabilities.ambient,rlimits,"
+		  "noNewPrivileges,oomScoreAdj" },
+		{ "io.eci.linux.resources", "memory.limit,memory.reservation,memory.swap,"
+		  "memory.swappiness,memory.disableOOMKiller,cpu.shares,cpu.quota,cpu.period,"
+		  "cpu.cpus,cpu.mems,pids.limit,blockIO.weight" },
+		{ "io.eci.linux.sysctl", "net.*,kernel.shmall,kernel.shmmax,kernel.shmmni,"
+		  "kernel.shm_rmid_forced,kernel.msgmax,kernel.msgmnb,kernel.msgmni,kernel.sem,"
+		  "fs.mqueue.*" },
+		{ "io.eci.linux.cgroupsPath", "absolute,relative,systemd slice:prefix:name" },
+		{ "io.eci.commands", "create,start,run,state,kill,delete,list,ps,exec,pause,resume,"
+		  "update,features,spec" },
+	};
+	json_t *caps = json_array(), *ann = json_object(), *f;
+	char name[64];
+
+	for (unsigned c = 0; c <= caps_last(); c++)
+		json_array_append_new(caps, json_string(caps_name(c, name, sizeof(name))));
+	for (size_t i = 0; i < ARRAY_SIZE(annotations); i++)
+		json_object_set_new(ann, annotations[i][0], json_string(annotations[i][1]));
+	f = json_pack("{s:s, s:s, s:[s,s], s:[s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s], "
+		      "s:{s:[s,s,s,s,s,s,s], s:o, s:{s:b, s:b, s:b, s:b, s:b}, s:{s:b}, s:{s:b}, "
+		      "s:{s:b}}, s:o}",
+		      "ociVersionMin", "1.0.0", "ociVersionMax", "1.0.2",
+		      "hooks", "prestart", "createRuntime",
+		      "mountOptions", "bind", "rbind", "ro", "rw", "nosuid", "nodev", "noexec", "exec",
+		      "suid", "dev", "private", "rprivate", "defaults", "noatime", "strictatime",
+		      "relatime", "atime", "nodiratime", "diratime",
+		      "linux", "namespaces", "cgroup", "ipc", "mount", "network", "pid", "user", "uts",
+		      "capabilities", caps,
+		      "cgroup", "v1", 1, "v2", 1, "systemd", 0, "systemdUser", 0, "rdma", 0,
+		      "seccomp", "enabled", 1, "apparmor", "enabled", 0, "selinux", "enabled", 0,
+		      "annotations", ann);
+	if (!f) {
+		runc_err("features: %s", strerror(ENOMEM));
+		return 1;
+	}
+	json_dumpf(f, stdout, JSON_INDENT(2));
+	putchar('\n');
+	json_decref(f);
 	return 0;
 }
 
@@ -479,7 +716,9 @@ int main(int argc, char **argv)
 			runc_log_path = argv[++i];
 		else if (!strcmp(argv[i], "--log-format") && i + 1 < argc)
 			runc_log_json = !strcmp(argv[++i], "json");
-		else if (!strcmp(argv[i], "--systemd-cgroup") || !strcmp(argv[i], "--debug"))
+		else if (!strcmp(argv[i], "--systemd-cgroup"))
+			systemd_cgroup = true;
+		else if (!strcmp(argv[i], "--debug"))
 			continue;
 		else if (is_help(argv[i]))
 			return help();
@@ -525,6 +764,12 @@ int main(int argc, char **argv)
 		return do_ps(argc, argv);
 	if (!strcmp(argv[0], "exec"))
 		return do_exec(argc, argv);
+	if (!strcmp(argv[0], "pause") && argc == 2)
+		return do_pause(argv[1], true);
+	if (!strcmp(argv[0], "resume") && argc == 2)
+		return do_pause(argv[1], false);
+	if (!strcmp(argv[0], "update"))
+		return do_update(argc, argv);
 	if (!strcmp(argv[0], "features"))
 		return do_features();
 	if (!strcmp(argv[0], "spec"))

@@ -61,7 +61,7 @@ enum rbind_kind { RBIND_HOST, RBIND_STORAGE, RBIND_SHARED };
 struct rbind {
 	char *src;		/* host path, as config.json gives it */
 	char *dst;		/* container path */
-	bool ro, dir;
+	bool ro, noexec, dir;
 	int fd;			/* the source, opened once (O_PATH): checked, then mounted */
 	enum rbind_kind kind;
 	uid_t owner;		/* RBIND_SHARED: the host ids container root acts as */
@@ -77,8 +77,12 @@ struct rconfig {
 	struct rbind bind[RUNC_MAX_BINDS];
 	size_t nbinds;
 	char tmpfs_spec[MNT_MAX_TMPFS][4200];	/* what the tmpfs entries point at */
-	char cgroups_path[512];
-	long long memory, pids;	/* 0: no limit */
+	char shm_spec[4200];			/* /dev/shm's options */
+	struct mnt_tmpfs shm;			/* and what they say */
+	char cgroups_path[512];	/* linux.cgroupsPath, as config.json gives it */
+	bool systemd_cgroup;	/* --systemd-cgroup: it is slice:prefix:name */
+	struct cgroups cg;	/* its directories (cgroup_plan()) */
+	struct cg_limits limits;	/* linux.resources */
 	json_t *hooks;		/* prestart / createRuntime, kept as JSON */
 	char console[4096];	/* --console-socket */
 	char pidfile[4096];	/* --pid-file */
@@ -98,7 +102,6 @@ struct rstate {
 	unsigned long long starttime;	/* its start time (/proc/PID/stat field 22) */
 	unsigned slot;			/* first host uid of its slot */
 	char bundle[4096];
-	char cgroups_path[512];
 	bool setid_guard;		/* exec'd processes get the set-id guard too */
 };
 
@@ -112,6 +115,15 @@ void runc_warn(const char *msg);	/* eci_warn_hook */
 
 /* runc/config.c: config.json -> spec + engine parts + the gate's request */
 int runc_load_config(struct rconfig *rc, struct spec *s, struct eci_err *e);
+/* What runc_load_config() allocated, freed (the fds of binds closed) */
+void runc_free_config(struct rconfig *rc, struct spec *s);
+/* A process object's rlimits, oomScoreAdj, user.umask, consoleSize, and
+ * the members eci-runc refuses; messages name "@where.MEMBER" */
+int runc_process_more(json_t *p, struct spec_oci *o, unsigned short *rows, unsigned short *cols,
+		      const char *where, struct eci_err *e);
+/* linux.resources (config.json, update --resources) into @l; a field eci-runc
+ * does not apply is refused, named after @where */
+int runc_resources(json_t *res, struct cg_limits *l, const char *where, struct eci_err *e);
 /* The policy's gate for this container (policy_gate()), once classify() has
  * told its storage from other host paths; then its seccomp filter. */
 int runc_check_host(struct rconfig *rc, struct spec *s, struct eci_err *e);
@@ -124,7 +136,7 @@ int runc_read_state(const char *root, const char *id, struct rstate *st);
 /* A pidfd of @st's pid 1, checked to be that process (its start time) and
  * alive after the check; -ESRCH when it has exited or the pid is another's */
 int runc_open_init(const struct rstate *st);
-/* "created", "running" or "stopped" (pid 1 as runc_open_init() sees it) */
+/* "created", "running", "paused" or "stopped" (pid 1 as runc_open_init() sees it) */
 const char *runc_status(const char *root, const char *id, const struct rstate *st);
 /* Create ROOT/ID (mode 0711) and hold its lock in rc->lock_fd while create
  * runs; record what a crashed create must undo (its cgroups path). */
@@ -134,6 +146,8 @@ int runc_state_begin(struct rconfig *rc, struct eci_err *e);
 int runc_state_done(const struct rconfig *rc);
 /* --pid-file: @pid written to @path (none: 0) in one rename; -1, errno */
 int runc_write_pidfile(const char *path, pid_t pid);
+/* The cgroups create recorded for container @id: 0, or -errno. */
+int runc_load_cgroups(const char *root, const char *id, struct cgroups *cg);
 /* Remove what creates killed half-way left under @root. */
 void runc_gc(const char *root);
 

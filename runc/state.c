@@ -13,11 +13,13 @@
  * ever signalled through it (pidfd_send_signal acts on the opened process,
  * not on whoever holds the number later).
  *
+ * A running container whose freezer cgroup is frozen is "paused".
+ *
  * A create takes ROOT/ID before it makes anything (runc_state_begin): the
  * directory, then ROOT/ID/create.lock, flock()ed for as long as create or
  * what it forked (pid 1, a clone of create, shares the lock) lives, and
- * naming the create by pid and start time; then the cgroups path it is
- * about to use.  state.json is written last.  So a directory without
+ * naming the create by pid and start time; then the cgroup directories it
+ * is about to use.  state.json is written last.  So a directory without
  * state.json whose create is gone is what a killed create left, and
  * runc_gc() removes it and its cgroups, once the lock is free: a pid 1
  * that outlived its create (it stops dying with it once ready) is killed
@@ -100,8 +102,6 @@ int runc_read_state(const char *root, const char *id, struct rstate *st)
 	st->slot = (unsigned)json_integer_value(json_object_get(j, "slot"));
 	snprintf(st->bundle, sizeof(st->bundle), "%s",
 		 json_string_value(json_object_get(j, "bundle")) ?: "");
-	snprintf(st->cgroups_path, sizeof(st->cgroups_path), "%s",
-		 json_string_value(json_object_get(j, "cgroupsPath")) ?: "");
 	st->setid_guard = json_is_true(json_object_get(j, "setidGuard"));
 	json_decref(j);
 	return st->pid > 0 ? 0 : -EINVAL;
@@ -132,6 +132,7 @@ int runc_open_init(const struct rstate *st)
 
 const char *runc_status(const char *root, const char *id, const struct rstate *st)
 {
+	static struct cgroups cg;
 	char dir[4200], fifo[4300];
 	int fd = runc_open_init(st);
 
@@ -143,7 +144,7 @@ const char *runc_status(const char *root, const char *id, const struct rstate *s
 		if (access(fifo, F_OK) == 0)
 			return "created";
 	}
-	return "running";
+	return runc_load_cgroups(root, id, &cg) == 0 && cgroup_frozen(&cg) ? "paused" : "running";
 }
 
 /* ROOT/.eci-gc.lock: shared by creates while they make ROOT/ID and its
@@ -186,16 +187,42 @@ static int take_lock(int dir, struct eci_err *e)
 	return steal_fd(fd);
 }
 
-static int record_cgroup(int dir, const char *path, struct eci_err *e)
+/* The directories the container's cgroups will be, before any is made. */
+static int record_cgroup(int dir, const struct cgroups *cg, struct eci_err *e)
 {
 	_cleanup_close_ int fd = openat(dir, CGROUP_FILE, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 					O_CLOEXEC, 0600);
+	static char text[CG_MAX_HIER * (CG_PATH_MAX + 130)];
 	int r;
 
 	if (fd < 0)
 		return eci_fail(e, errno, "record the cgroup");
-	r = write_all(fd, path, strlen(path));
+	r = cgroup_format(cg, text, sizeof(text));
+	if (r == 0)
+		r = write_all(fd, text, strlen(text));
 	return r < 0 ? eci_fail(e, -r, "record the cgroup") : 0;
+}
+
+static int load_cgroups_at(int dir, struct cgroups *cg)
+{
+	_cleanup_free_ char *text = NULL;
+	int r;
+
+	cg->n = 0;
+	r = read_all_at(dir, CGROUP_FILE, CG_MAX_HIER * (CG_PATH_MAX + 130), &text, NULL);
+	return r < 0 ? r : cgroup_parse(text, cg);
+}
+
+int runc_load_cgroups(const char *root, const char *id, struct cgroups *cg)
+{
+	char dir[4200];
+	_cleanup_close_ int fd = -1;
+
+	cg->n = 0;
+	if (runc_state_dir(root, id, dir, sizeof(dir)) < 0)
+		return -EINVAL;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 ? -errno : load_cgroups_at(fd, cg);
 }
 
 /* Under the shared gc lock: runc_gc() sees ROOT/ID with its lock or not at all. */
@@ -210,7 +237,7 @@ static int begin(struct rconfig *rc, struct eci_err *e)
 	if (dir < 0)
 		eci_fail(e, errno, "state directory for %s", rc->id);
 	else if ((rc->lock_fd = take_lock(dir, e)) >= 0 &&
-		 record_cgroup(dir, rc->cgroups_path, e) == 0)
+		 record_cgroup(dir, &rc->cg, e) == 0)
 		return 0;
 	rm_rf_at(AT_FDCWD, rc->state);
 	if (rc->lock_fd >= 0)
@@ -272,28 +299,6 @@ static bool creator_alive(int lock)
 	return true;
 }
 
-/* The processes of @dir's recorded cgroup: SIGKILL (cgroup v2's cgroup.kill). */
-static void kill_cgroup(int dir)
-{
-	static const char *const where[] = { "/sys/fs/cgroup/unified", "/sys/fs/cgroup" };
-	_cleanup_free_ char *path = NULL;
-	size_t len;
-
-	if (read_all_at(dir, CGROUP_FILE, 511, &path, &len) < 0 || !len || path[0] != '/')
-		return;
-	for (size_t i = 0; i < ARRAY_SIZE(where); i++) {
-		char file[600];
-		int fd;
-
-		snprintf(file, sizeof(file), "%s%s/cgroup.kill", where[i], path);
-		fd = open(file, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0) {
-			if (write(fd, "1", 1) < 0) { /* emptied meanwhile */ }
-			close(fd);
-		}
-	}
-}
-
 /*
  * The lock of a create that died is still held by what it forked: pid 1
  * (which outlives it once it is ready, and otherwise dies of its parent's
@@ -302,7 +307,10 @@ static void kill_cgroup(int dir)
  */
 static bool wait_lock(int dir, int lock)
 {
-	kill_cgroup(dir);
+	static struct cgroups cg;
+
+	if (load_cgroups_at(dir, &cg) == 0)
+		cgroup_kill(&cg);
 	for (int i = 0; i < 200; i++) {
 		if (flock(lock, LOCK_EX | LOCK_NB) == 0)
 			return true;
@@ -334,25 +342,17 @@ static int take_abandoned(int dir)
 
 
 /*
- * Its cgroups, from the path create recorded before making any.  Its
+ * Its cgroups, from the directories create recorded before making any.  Its
  * processes may still be exiting: a process closes its files (and so
  * frees the lock) before it leaves its cgroup, with namespaces to tear
- * down in between.  So try again, two seconds at most.
+ * down in between; cgroup_remove() waits for that, two seconds at most.
  */
 static void gc_cgroups(int dir)
 {
-	_cleanup_free_ char *path = NULL;
-	size_t len;
+	static struct cgroups cg;
 
-	if (read_all_at(dir, CGROUP_FILE, sizeof(((struct rconfig *)0)->cgroups_path) - 1, &path,
-			&len) < 0 || !len)
-		return;
-	for (int i = 0; i < 200; i++) {
-		cgroup_remove(path);
-		if (path[0] != '/' || !cgroup_left(path))
-			break;
-		usleep(10000);
-	}
+	if (load_cgroups_at(dir, &cg) == 0)
+		cgroup_remove(&cg);
 }
 
 static void gc_one(int rootfd, const char *name)

@@ -175,7 +175,8 @@ exactly "eci-run gc -" --help -h
 
 # --- eci-runc ------------------------------------------------------------------
 
-exactly "eci-runc " create start run state kill delete exec list ps features spec help
+exactly "eci-runc " create start run state kill delete exec pause resume update list ps features \
+	spec help
 exactly "eci-runc de" delete
 exactly "eci-runc --log-format " text json
 has "eci-runc --" --root --log --log-format --help --version
@@ -187,6 +188,9 @@ has "eci-runc create --" --bundle --pid-file --console-socket --help
 exactly "eci-runc ps --format " table json
 exactly "eci-runc exec --process /tmp/p --detach b" beef
 exactly "eci-runc help st" start state
+exactly "eci-runc pause c" c0ffee
+has "eci-runc update --" --resources --memory --pids-limit --cpu-quota --cpuset-cpus
+exactly "eci-runc update --memory 1m b" beef
 
 # --- against the built programs' --help ------------------------------------------
 

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,7 @@
 
 void docker(const char *args, struct run_result *r)
 {
-	char cmd[8192];
+	char cmd[8300];
 	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
 
 	snprintf(cmd, sizeof(cmd), "exec docker %s", args);
@@ -35,6 +36,41 @@ void expect(const char *args, int code, const char *out, const char *err)
 	if (err)
 		ck_assert_msg(strstr(r.err, err), "docker %s: stderr lacks '%s': %s", args, err, r.err);
 	t_run_free(&r);
+}
+
+void dockerf(struct run_result *r, const char *fmt, ...)
+{
+	char args[8192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	docker(args, r);
+}
+
+void expectf(int code, const char *out, const char *err, const char *fmt, ...)
+{
+	char args[8192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	expect(args, code, out, err);
+}
+
+/* sh -c COMMAND; fills @r. */
+void shf(struct run_result *r, const char *fmt, ...)
+{
+	char cmd[8192];
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	t_run(argv, r);
 }
 
 struct subid_range pool(void)
@@ -360,7 +396,8 @@ static Suite *engine_suite(void)
 
 int main(void)
 {
-	static Suite *(*const suites[])(void) = { engine_suite, isolation_suite, network_suite, NULL };
+	static Suite *(*const suites[])(void) = { engine_suite, isolation_suite, spec_suite,
+						    network_suite, NULL };
 
 	return test_main(suites);
 }

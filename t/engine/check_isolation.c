@@ -168,42 +168,6 @@ static pid_t fork_helper(void)
 
 /* --- small helpers --------------------------------------------------------- */
 
-__attribute__((format(printf, 2, 3))) static void dockerf(struct run_result *r, const char *fmt, ...)
-{
-	char args[8192];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	docker(args, r);
-}
-
-__attribute__((format(printf, 4, 5))) static void expectf(int code, const char *out,
-							    const char *err, const char *fmt, ...)
-{
-	char args[8192];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	expect(args, code, out, err);
-}
-
-/* sh -c COMMAND; fills @r. */
-__attribute__((format(printf, 2, 3))) static void shf(struct run_result *r, const char *fmt, ...)
-{
-	char cmd[8192];
-	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	t_run(argv, r);
-}
-
 /* A fresh directory of root's from @tmpl ("/var/tmp/eci-x.XXXXXX"), removed afterwards. */
 static void fixture_dir(char *buf, size_t size, const char *tmpl, mode_t mode)
 {
@@ -990,22 +954,56 @@ static void make_bundle(struct bundle *b)
 	undo("umount -l '%s' 2>/dev/null", b->rootfs);
 }
 
-static void write_config(const struct bundle *b, const char *cgroups)
+/* sleep 300 as root with CAP_KILL in cgroupsPath @cgroups (and /proc, which
+ * runc needs): a config.json to change. */
+static json_t *base_config(const char *cgroups)
 {
-	char path[256], json[2048];
+	json_t *j = json_pack(
+		"{s:s, s:{s:b, s:{s:i, s:i}, s:[s,s], s:[s], s:s, s:{s:[s], s:[s], s:[s]}, s:b}, "
+		"s:{s:s}, s:s, s:[{s:s, s:s, s:s}], s:{s:s, s:[{s:s}, {s:s}, {s:s}, {s:s}, {s:s}]}}",
+		"ociVersion", "1.0.2", "process", "terminal", 0, "user", "uid", 0, "gid", 0, "args",
+		"sleep", "300", "env", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "cwd", "/",
+		"capabilities", "bounding", "CAP_KILL", "effective", "CAP_KILL", "permitted",
+		"CAP_KILL", "noNewPrivileges", 1, "root", "path", "rootfs", "hostname", "eci",
+		"mounts", "destination", "/proc", "type", "proc", "source", "proc", "linux",
+		"cgroupsPath", cgroups, "namespaces", "type", "pid", "type",
+		"network", "type", "ipc", "type", "uts", "type", "mount");
+
+	ck_assert_ptr_nonnull(j);
+	return j;
+}
+
+/* @cfg (its reference taken) as the bundle's config.json. */
+static void put_config(const struct bundle *b, json_t *cfg)
+{
+	char path[256];
 
 	snprintf(path, sizeof(path), "%s/config.json", b->bundle);
-	snprintf(json, sizeof(json),
-		 "{\"ociVersion\": \"1.0.2\", \"process\": {\"terminal\": false, \"user\": {\"uid\": 0, "
-		 "\"gid\": 0}, \"args\": [\"sleep\", \"300\"], \"env\": [\"PATH=/usr/sbin:/usr/bin:"
-		 "/sbin:/bin\"], \"cwd\": \"/\", \"capabilities\": {\"bounding\": [\"CAP_KILL\"], "
-		 "\"effective\": [\"CAP_KILL\"], \"permitted\": [\"CAP_KILL\"]}, \"noNewPrivileges\": "
-		 "true}, \"root\": {\"path\": \"rootfs\"}, \"hostname\": \"eci\", \"mounts\": [], "
-		 "\"linux\": {\"cgroupsPath\": \"%s\", \"namespaces\": [{\"type\": \"pid\"}, "
-		 "{\"type\": \"network\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"}, "
-		 "{\"type\": \"mount\"}]}}\n", cgroups);
 	unlink(path);
-	put_file(b->bundle, "config.json", json, 0644);
+	ck_assert_int_eq(json_dump_file(cfg, path, JSON_INDENT(1)), 0);
+	json_decref(cfg);
+}
+
+static void write_config(const struct bundle *b, const char *cgroups)
+{
+	put_config(b, base_config(cgroups));
+}
+
+/* @cfg's member at the dotted @where ("linux.sysctl"), made from @json. */
+static void set_member(json_t *cfg, const char *where, const char *json)
+{
+	char copy[256], *save = NULL, *key = strtok_r(strcpy(copy, where), ".", &save), *next;
+	json_error_t je;
+	json_t *o = cfg, *v = json_loads(json, JSON_DECODE_ANY, &je);
+
+	ck_assert_msg(v, "%s: %s", json, je.text);
+	while ((next = strtok_r(NULL, ".", &save))) {
+		if (!json_object_get(o, key))
+			json_object_set_new(o, key, json_object());
+		o = json_object_get(o, key);
+		key = next;
+	}
+	json_object_set_new(o, key, v);
 }
 
 /* eci-runc --root ROOT ARGS; fills @r. */
@@ -1227,6 +1225,381 @@ START_TEST(kill_checks_process_identity)
 	/* The real container, left alone by both: end it by hand. */
 	kill(pid1, SIGKILL);
 	waitpid(pid1, NULL, 0);
+}
+END_TEST
+
+/* --- eci-runc by hand: config.json applied as runc applies it ------------------------ */
+
+/* eci-runc ARGS as runc() does, or (@real) runc itself on the same bundle,
+ * with --root TOP/runc-root. */
+__attribute__((format(printf, 4, 5))) static void either(struct run_result *r,
+							  const struct bundle *b, bool real,
+							  const char *fmt, ...)
+{
+	char args[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	if (real)
+		shf(r, "exec runc --root '%s/runc-root' %s", b->top, args);
+	else
+		shf(r, "exec '%s' --root '%s' %s", b->runc, b->root, args);
+}
+
+/* pid 1 of container @id, from `state` of eci-runc (@runc false) or runc. */
+static pid_t pid_of(const struct bundle *b, bool runc_, const char *id)
+{
+	struct run_result r;
+	json_error_t je;
+	json_t *j;
+	pid_t pid;
+
+	either(&r, b, runc_, "state %s", id);
+	ck_assert_msg(r.status == 0, "state %s: %s", id, r.err);
+	j = json_loads(r.out, 0, &je);
+	ck_assert_msg(j, "state %s: %s", id, r.out);
+	pid = (pid_t)json_integer_value(json_object_get(j, "pid"));
+	json_decref(j);
+	t_run_free(&r);
+	return pid;
+}
+
+/*
+ * A cgroup /@name in every hierarchy this host mounts (cpuset's with its
+ * parent's cpus and mems), removed afterwards; @enter: shell words that
+ * move the shell there.
+ */
+static void base_cgroup(const char *name, char *enter, size_t size)
+{
+	char *info = NULL, *save = NULL;
+	size_t n = 0;
+
+	ck_assert_int_eq(read_all_at(AT_FDCWD, "/proc/self/mountinfo", 1 << 22, &info, NULL), 0);
+	undo("rmdir /sys/fs/cgroup/*/%s 2>/dev/null; true", name);
+	enter[0] = '\0';
+	for (char *l = strtok_r(info, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char root[512], mp[512], fstype[32], dir[1100], val[256];
+		const char *sep = strstr(l, " - ");
+
+		if (!sep || sscanf(l, "%*s %*s %*s %511s %511s", root, mp) != 2 ||
+		    sscanf(sep, " - %31s", fstype) != 1 || strcmp(root, "/") ||
+		    (strcmp(fstype, "cgroup") && strcmp(fstype, "cgroup2")))
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", mp, name);
+		ck_assert_msg(mkdir(dir, 0755) == 0, "%s: %s", dir, strerror(errno));
+		for (const char *const *f = (const char *const[]){ "cpuset.cpus", "cpuset.mems", NULL };
+		     *f; f++) {
+			char *text = NULL, from[1200];
+
+			snprintf(from, sizeof(from), "%s/%s", mp, *f);
+			if (read_all_at(AT_FDCWD, from, sizeof(val), &text, NULL) == 0) {
+				put_file(dir, *f, text, 0644);
+				free(text);
+			}
+		}
+		n += (size_t)snprintf(enter + n, size - n, "echo $$ > %s/cgroup.procs; ", dir);
+		ck_assert_uint_lt(n, size);
+	}
+	free(info);
+}
+
+/* Nothing "eci-t-" right under /sys/fs/cgroup: where a path joined without
+ * its "/" would land ("cpueci-t-…"). */
+static void no_stray_cgroups(const char *when)
+{
+	DIR *d = opendir("/sys/fs/cgroup");
+	struct dirent *de;
+
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)))
+		ck_assert_msg(!strstr(de->d_name, "eci-t-"), "%s: /sys/fs/cgroup/%s", when, de->d_name);
+	closedir(d);
+}
+
+/* The memory and v2 cgroups of a /proc/PID/cgroup @text are gone. */
+static void cgroups_gone(const char *text, const char *what)
+{
+	static const struct {
+		const char *line, *mount;
+	} h[] = { { ":memory:", "/sys/fs/cgroup/memory" }, { "0::", "/sys/fs/cgroup/unified" } };
+
+	for (size_t i = 0; i < sizeof(h) / sizeof(h[0]); i++) {
+		const char *at = strstr(text, h[i].line);
+		char dir[600];
+
+		if (!at)
+			continue;
+		at += strlen(h[i].line);
+		snprintf(dir, sizeof(dir), "%s%.*s", h[i].mount, (int)strcspn(at, "\n"), at);
+		ck_assert_msg(access(dir, F_OK) != 0, "cgroupsPath \"%s\": %s is left", what, dir);
+	}
+}
+
+/*
+ * cgroupsPath relative (to the runtime's own cgroup in each v1 hierarchy,
+ * to its parent in v2), absolute, or empty (the id, relative): pid 1 in
+ * the very cgroups runc puts it in, started from the same cgroup, and all
+ * of them gone after delete.  With --systemd-cgroup, slice:prefix:name is
+ * the scope's directory below the slice's.
+ */
+START_TEST(cgroups_path_as_runc)
+{
+	char enter[4096], base[64], id[64], paths[3][64], *text[2] = { NULL, NULL }, want[256];
+	struct bundle b;
+	struct run_result r;
+
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
+	make_bundle(&b);
+	snprintf(base, sizeof(base), "eci-t-base-%d", (int)getpid());
+	snprintf(id, sizeof(id), "eci-t-cg-%d", (int)getpid());
+	snprintf(paths[0], sizeof(paths[0]), "eci-t-rel-%d", (int)getpid());
+	snprintf(paths[1], sizeof(paths[1]), "/eci-t-abs-%d", (int)getpid());
+	paths[2][0] = '\0';
+	base_cgroup(base, enter, sizeof(enter));
+	undo("rmdir /sys/fs/cgroup/*/eci-t-*-%d /sys/fs/cgroup/*/%s/eci-t-*-%d 2>/dev/null; true",
+	     (int)getpid(), base, (int)getpid());
+	for (size_t p = 0; p < 3; p++) {
+		write_config(&b, paths[p]);
+		for (int rt = 0; rt < 2; rt++) {
+			char proc[64];
+
+			if (rt)
+				shf(&r, "%s exec runc --root '%s/runc-root' run -d --bundle '%s' %s "
+				    "</dev/null", enter, b.top, b.bundle, id);
+			else
+				shf(&r, "%s exec '%s' --root '%s' create --bundle '%s' %s", enter, b.runc,
+				    b.root, b.bundle, id);
+			ck_assert_msg(r.status == 0, "%s: cgroupsPath \"%s\": exit %d: %s",
+				      rt ? "runc" : "eci-runc", paths[p], r.status, r.err);
+			t_run_free(&r);
+			snprintf(proc, sizeof(proc), "/proc/%d/cgroup", (int)pid_of(&b, rt, id));
+			ck_assert_msg(read_all_at(AT_FDCWD, proc, 1 << 16, &text[rt], NULL) == 0,
+				      "%s: cgroupsPath \"%s\": %s: no such process", rt ? "runc" : "eci-runc",
+				      paths[p], proc);
+			either(&r, &b, rt, "delete --force %s", id);
+			ck_assert_msg(r.status == 0, "delete: %s", r.err);
+			t_run_free(&r);
+		}
+		ck_assert_msg(!strcmp(text[0], text[1]), "cgroupsPath \"%s\": eci-runc's pid 1 is in\n"
+			      "%s\nrunc's in\n%s", paths[p], text[0], text[1]);
+		snprintf(want, sizeof(want), ":cpu:%s%s/%s\n", paths[p][0] == '/' ? "" : "/",
+			 paths[p][0] == '/' ? "" : base, paths[p][0] ? paths[p] + (paths[p][0] == '/')
+								     : id);
+		ck_assert_msg(strstr(text[0], want), "cgroupsPath \"%s\": not %s in\n%s", paths[p],
+			      want, text[0]);
+		cgroups_gone(text[0], paths[p]);
+		free(text[0]);
+		free(text[1]);
+		no_stray_cgroups(paths[p]);
+	}
+	/* --systemd-cgroup: eci.slice/eci-t.slice/eci-sd-PID.scope */
+	undo("rmdir /sys/fs/cgroup/*/eci.slice/eci-t.slice /sys/fs/cgroup/*/eci.slice 2>/dev/null; true");
+	snprintf(want, sizeof(want), "eci-t.slice:eci:sd-%d", (int)getpid());
+	write_config(&b, want);
+	shf(&r, "exec '%s' --root '%s' --systemd-cgroup create --bundle '%s' %s", b.runc, b.root,
+	    b.bundle, id);
+	ck_assert_msg(r.status == 0, "--systemd-cgroup %s: %s", want, r.err);
+	t_run_free(&r);
+	snprintf(want, sizeof(want), "/proc/%d/cgroup", (int)pid_of(&b, false, id));
+	ck_assert_int_eq(read_all_at(AT_FDCWD, want, 1 << 16, &text[0], NULL), 0);
+	snprintf(want, sizeof(want), ":memory:/eci.slice/eci-t.slice/eci-sd-%d.scope\n", (int)getpid());
+	ck_assert_msg(strstr(text[0], want), "--systemd-cgroup: not %s in\n%s", want, text[0]);
+	free(text[0]);
+	runc(&r, &b, "delete --force %s", id);
+	t_run_free(&r);
+	snprintf(want, sizeof(want), "/sys/fs/cgroup/memory/eci.slice/eci-t.slice/eci-sd-%d.scope",
+		 (int)getpid());
+	ck_assert_msg(access(want, F_OK) != 0, "--systemd-cgroup: %s is left", want);
+	no_stray_cgroups("--systemd-cgroup");
+}
+END_TEST
+
+/*
+ * The process's fields as runc sets them, for a user other than root:
+ * ambient capabilities (so that they survive exec), inheritable ones,
+ * exactly the additional groups listed, rlimits, the OOM score, the umask.
+ */
+START_TEST(process_as_runc)
+{
+	static const char script[] = "grep -E \"^(Cap|NoNewPrivs)\" /proc/self/status; id; ulimit -n; "
+				     "ulimit -Hn; cat /proc/self/oom_score_adj; umask";
+	char id[64], *out[2];
+	struct bundle b;
+	struct run_result r;
+	json_t *cfg;
+
+	make_bundle(&b);
+	snprintf(id, sizeof(id), "eci-t-pr-%d", (int)getpid());
+	undo("rmdir /sys/fs/cgroup/*/%s 2>/dev/null; true", id);
+	cfg = base_config("");
+	set_member(cfg, "process.args", "[\"sh\", \"-c\", \"exec 2>&1; true\"]");
+	json_array_set_new(json_object_get(json_object_get(cfg, "process"), "args"), 2,
+			   json_string(script));
+	set_member(cfg, "process.user", "{\"uid\": 1000, \"gid\": 1000, \"umask\": 63, "
+		   "\"additionalGids\": [27, 5]}");
+	set_member(cfg, "process.capabilities", "{\"bounding\": [\"CAP_KILL\", \"CAP_NET_RAW\", "
+		   "\"CAP_NET_BIND_SERVICE\"], \"effective\": [\"CAP_NET_BIND_SERVICE\"], "
+		   "\"permitted\": [\"CAP_NET_BIND_SERVICE\", \"CAP_KILL\"], \"inheritable\": "
+		   "[\"CAP_NET_BIND_SERVICE\", \"CAP_NET_RAW\"], \"ambient\": [\"CAP_NET_BIND_SERVICE\"]}");
+	set_member(cfg, "process.rlimits", "[{\"type\": \"RLIMIT_NOFILE\", \"soft\": 1500, "
+		   "\"hard\": 2500}]");
+	set_member(cfg, "process.oomScoreAdj", "123");
+	put_config(&b, cfg);
+	for (int rt = 0; rt < 2; rt++) {
+		either(&r, &b, rt, "run --bundle '%s' %s", b.bundle, id);
+		ck_assert_msg(r.status == 0, "%s run: exit %d: %s%s", rt ? "runc" : "eci-runc",
+			      r.status, r.out, r.err);
+		out[rt] = strdup(r.out);
+		t_run_free(&r);
+		either(&r, &b, rt, "delete --force %s", id);
+		t_run_free(&r);
+	}
+	ck_assert_msg(!strcmp(out[0], out[1]), "eci-runc says\n%s\nrunc says\n%s", out[0], out[1]);
+	ck_assert_msg(strstr(out[0], "CapAmb:\t0000000000000400") &&
+		      strstr(out[0], "groups=5(tty),27") && strstr(out[0], "1500\n2500\n123\n0077"),
+		      "%s", out[0]);
+	free(out[0]);
+	free(out[1]);
+}
+END_TEST
+
+/*
+ * A field eci-runc does not apply fails the create at once, naming it, and
+ * leaves nothing; so does a refused update or a flag update does not know.
+ */
+START_TEST(unapplied_fields_refused_by_name)
+{
+	static const struct {
+		const char *where, *json, *words;
+	} cases[] = {
+		{ "linux.sysctl", "{\"vm.swappiness\": \"10\"}",
+		  "linux.sysctl vm.swappiness: not a sysctl of the container's own namespaces" },
+		{ "linux.sysctl", "{\"kernel.hostname\": \"x\"}", "linux.sysctl kernel.hostname" },
+		{ "linux.sysctl", "{\"net.ipv4.../../x\": \"1\"}", "not a sysctl name" },
+		{ "linux.resources.cpu", "{\"realtimeRuntime\": 1000}",
+		  "linux.resources.cpu.realtimeRuntime: not supported" },
+		{ "linux.resources.hugepageLimits", "[{\"pageSize\": \"2MB\", \"limit\": 1}]",
+		  "linux.resources.hugepageLimits: not supported" },
+		{ "linux.resources.memory", "{\"kernel\": 1048576}", "linux.resources.memory.kernel" },
+		{ "linux.resources.blockIO", "{\"throttleReadBpsDevice\": [{\"major\": 8, \"minor\": 0, "
+		  "\"rate\": 1}]}", "linux.resources.blockIO.throttleReadBpsDevice" },
+		{ "linux.resources.pids", "{\"limit\": \"many\"}", "linux.resources.pids.limit: invalid" },
+		{ "linux.intelRdt", "{\"closID\": \"x\"}", "linux.intelRdt: not supported" },
+		{ "linux.rootfsPropagation", "\"rshared\"", "linux.rootfsPropagation rshared" },
+		{ "hooks.poststart", "[{\"path\": \"/bin/true\"}]", "hooks.poststart: not supported" },
+		{ "process.apparmorProfile", "\"docker-default\"", "process.apparmorProfile" },
+		{ "process.selinuxLabel", "\"system_u:system_r:container_t:s0\"", "process.selinuxLabel" },
+		{ "process.rlimits", "[{\"type\": \"RLIMIT_FOO\", \"soft\": 1, \"hard\": 1}]",
+		  "process.rlimits: unknown type \"RLIMIT_FOO\"" },
+		{ "process.rlimits", "[{\"type\": \"RLIMIT_NOFILE\", \"soft\": 9, \"hard\": 1}]",
+		  "soft at most hard" },
+		{ "process.oomScoreAdj", "5000", "process.oomScoreAdj: not from -1000 to 1000" },
+		{ "process.user.additionalGids", "[70000]", "outside the container's ids" },
+		{ "process.capabilities.ambient", "[\"CAP_KILL\"]",
+		  "process.capabilities.ambient: a capability that is not in both permitted and "
+		  "inheritable" },
+		{ "mounts", "[{\"destination\": \"/t\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", "
+		  "\"options\": [\"tmpcopyup\"]}]", "mounts /t (tmpfs): unknown option 'tmpcopyup'" },
+		{ "mounts", "[{\"destination\": \"/t\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", "
+		  "\"options\": [\"nr_blocks=1\"]}]", "mounts /t (tmpfs): unknown option 'nr_blocks=1'" },
+		{ "mounts", "[{\"destination\": \"/v\", \"type\": \"bind\", \"source\": \"/var/tmp\", "
+		  "\"options\": [\"rbind\", \"rshared\"]}]", "mounts /v: bind option \"rshared\"" },
+		{ "linux.cgroupsPath", "\"../../x\"", "cgroupsPath \"../../x\": not a plain cgroup path" },
+	};
+	char id[64];
+	struct bundle b;
+	struct run_result r;
+
+	make_bundle(&b);
+	snprintf(id, sizeof(id), "eci-t-uf-%d", (int)getpid());
+	undo("rmdir /sys/fs/cgroup/*/%s 2>/dev/null; true", id);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *cfg = base_config(id);
+
+		set_member(cfg, cases[i].where, cases[i].json);
+		put_config(&b, cfg);
+		shf(&r, "exec timeout 20 '%s' --root '%s' create --bundle '%s' %s", b.runc, b.root,
+		    b.bundle, id);
+		ck_assert_msg(r.status == 1, "%s %s: exit %d, want 1: %s", cases[i].where,
+			      cases[i].json, r.status, r.err);
+		ck_assert_msg(strstr(r.err, cases[i].words), "%s %s: the refusal lacks '%s': %s",
+			      cases[i].where, cases[i].json, cases[i].words, r.err);
+		t_run_free(&r);
+		ck_assert_msg(!*leftovers(&b, id), "%s: left %s", cases[i].where, leftovers(&b, id));
+	}
+	/* update: a flag it does not know, a field it does not apply */
+	write_config(&b, id);
+	runc(&r, &b, "create --bundle '%s' %s", b.bundle, id);
+	ck_assert_msg(r.status == 0, "create: %s", r.err);
+	t_run_free(&r);
+	runc(&r, &b, "update --kernel-memory 1m %s", id);
+	ck_assert_msg(r.status == 1 && strstr(r.err, "--kernel-memory: not supported"), "%s", r.err);
+	t_run_free(&r);
+	shf(&r, "echo '{\"cpu\": {\"realtimePeriod\": 5}}' | '%s' --root '%s' update -r - %s", b.runc,
+	    b.root, id);
+	ck_assert_msg(r.status == 1 && strstr(r.err, "update --resources.cpu.realtimePeriod: not "
+					      "supported"), "%s", r.err);
+	t_run_free(&r);
+	runc(&r, &b, "delete --force %s", id);
+	t_run_free(&r);
+}
+END_TEST
+
+/*
+ * The verbs on a stopped container answer as runc's: kill fails ("container
+ * not running", 1) but kill --all succeeds, pause and update fail, resume
+ * says not paused; docker kill of a stopped container is refused too.
+ */
+START_TEST(verbs_on_stopped_as_runc)
+{
+	static const struct {
+		const char *args;
+		int code;
+		const char *words;
+	} verbs[] = {
+		{ "kill %s 9", 1, "container not running" }, { "kill --all %s 9", 0, NULL },
+		{ "pause %s", 1, "container not running" },  { "resume %s", 1, "container not paused" },
+		{ "update --memory 8m %s", 1, "container not running" },
+	};
+	char id[64], args[128];
+	struct bundle b;
+	struct run_result r;
+	json_t *cfg;
+
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
+	make_bundle(&b);
+	snprintf(id, sizeof(id), "eci-t-st-%d", (int)getpid());
+	undo("rmdir /sys/fs/cgroup/*/%s 2>/dev/null; true", id);
+	cfg = base_config(id);
+	set_member(cfg, "process.args", "[\"true\"]");
+	put_config(&b, cfg);
+	for (int rt = 0; rt < 2; rt++) {
+		either(&r, &b, rt, "run -d --bundle '%s' %s </dev/null", b.bundle, id);
+		ck_assert_msg(r.status == 0, "run: %s", r.err);
+		t_run_free(&r);
+		usleep(300 * 1000);	/* runc's -d does not wait */
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+			snprintf(args, sizeof(args), verbs[i].args, id);
+			either(&r, &b, rt, "%s", args);
+			ck_assert_msg(r.status == verbs[i].code, "%s %s: exit %d, want %d: %s",
+				      rt ? "runc" : "eci-runc", args, r.status, verbs[i].code, r.err);
+			if (verbs[i].words)
+				ck_assert_msg(strstr(r.err, verbs[i].words), "%s %s: %s",
+					      rt ? "runc" : "eci-runc", args, r.err);
+			t_run_free(&r);
+		}
+		either(&r, &b, rt, "delete %s", id);
+		ck_assert_msg(r.status == 0, "delete: %s", r.err);
+		t_run_free(&r);
+	}
+	expect("rm -f st-eci", 0, NULL, NULL);
+	expect("run --name st-eci --runtime eci --network none " IMG " true", 0, NULL, NULL);
+	expect("kill st-eci", 1, NULL, "is not running");
+	expect("rm st-eci", 0, NULL, NULL);
 }
 END_TEST
 
@@ -1508,6 +1881,10 @@ Suite *isolation_suite(void)
 	tcase_add_test(tc, cgroup_namespace_is_the_containers);
 	tcase_add_test(tc, killed_create_leaves_nothing);
 	tcase_add_test(tc, kill_checks_process_identity);
+	tcase_add_test(tc, cgroups_path_as_runc);
+	tcase_add_test(tc, process_as_runc);
+	tcase_add_test(tc, unapplied_fields_refused_by_name);
+	tcase_add_test(tc, verbs_on_stopped_as_runc);
 	tcase_add_test(tc, tcp_exposed_engine_refused);
 	tcase_add_test(tc, filesharing_allowed_directories);
 	tcase_add_test(tc, host_namespace_without_eci);

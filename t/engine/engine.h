@@ -21,6 +21,12 @@ void docker(const char *args, struct run_result *r);
 /* docker ARGS must exit with @code, and say @out / @err (when not NULL). */
 void expect(const char *args, int code, const char *out, const char *err);
 
+/* The same, ARGS formatted; sh -c COMMAND on the host, formatted. */
+__attribute__((format(printf, 2, 3))) void dockerf(struct run_result *r, const char *fmt, ...);
+__attribute__((format(printf, 4, 5))) void expectf(int code, const char *out, const char *err,
+						   const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) void shf(struct run_result *r, const char *fmt, ...);
+
 /* The pool account's first subordinate uid range, from /etc/subuid. */
 struct subid_range pool(void);
 
@@ -32,5 +38,7 @@ Suite *isolation_suite(void);
 
 /* check_network.c: the engine's network is the container's (issue 21). */
 Suite *network_suite(void);
+/* check_spec.c: config.json applied as runc applies it. */
+Suite *spec_suite(void);
 
 #endif

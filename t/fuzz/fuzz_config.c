@@ -35,21 +35,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	memset(&rc, 0, sizeof(rc));
 	memset(&s, 0, sizeof(s));
-	s.statedir_fd = s.lock_fd = s.slots_fd = s.tty_fd = -1;
+	s.statedir_fd = s.lock_fd = s.slots_fd = s.tty_fd = s.mnt.procsys_fd = -1;
+	s.oci.umask = -1;
 	snprintf(rc.bundle, sizeof(rc.bundle), "%s", bundle);
 	if (runc_load_config(&rc, &s, &e) < 0 && !memchr(e.msg, '\0', sizeof(e.msg)))
 		abort();
-	for (char **a = s.argv; a && *a; a++)
-		free(*a);
-	free(s.argv);
-	env_free(&s);
-	free(s.seccomp.insns);
-	free((char *)s.workdir);
-	for (size_t i = 0; i < rc.nbinds; i++) {
-		free(rc.bind[i].src);
-		free(rc.bind[i].dst);
-	}
-	mnt_plan_free(&s.mnt);
-	json_decref(rc.hooks);
+	runc_free_config(&rc, &s);
 	return 0;
 }

@@ -17,6 +17,7 @@ int main(void)
 		trim_suite,
 		engine_id_suite,
 		gate_suite,
+		cgroup_suite,
 		NULL,
 	};
 

@@ -15,5 +15,6 @@ Suite *trim_suite(void);
 Suite *scan_suite(void);
 Suite *engine_id_suite(void);
 Suite *gate_suite(void);
+Suite *cgroup_suite(void);
 
 #endif
