@@ -1006,18 +1006,12 @@ static void set_member(json_t *cfg, const char *where, const char *json)
 	json_object_set_new(o, key, v);
 }
 
-/* eci-runc --root ROOT ARGS; fills @r. */
-__attribute__((format(printf, 3, 4))) static void runc(struct run_result *r, const struct bundle *b,
-						       const char *fmt, ...)
-{
-	char args[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	shf(r, "exec '%s' --root '%s' %s", b->runc, b->root, args);
-}
+/* eci-runc --root ROOT ARGS (or runc itself, @real, on the same bundle,
+ * with --root TOP/runc-root); fills @r. */
+__attribute__((format(printf, 4, 5))) static void either(struct run_result *r,
+							  const struct bundle *b, bool real,
+							  const char *fmt, ...);
+#define runc(r, b, ...) either(r, b, false, __VA_ARGS__)
 
 /* Live (not zombie) children of this process, after reaping the dead. */
 static int live_children(void)
@@ -1230,11 +1224,7 @@ END_TEST
 
 /* --- eci-runc by hand: config.json applied as runc applies it ------------------------ */
 
-/* eci-runc ARGS as runc() does, or (@real) runc itself on the same bundle,
- * with --root TOP/runc-root. */
-__attribute__((format(printf, 4, 5))) static void either(struct run_result *r,
-							  const struct bundle *b, bool real,
-							  const char *fmt, ...)
+static void either(struct run_result *r, const struct bundle *b, bool real, const char *fmt, ...)
 {
 	char args[1024];
 	va_list ap;
