@@ -34,7 +34,7 @@ run() {
 }
 
 echo "== unit tests"
-run unit env ECI_PREFIX="$o" "$o/t/unit-tests"
+run unit env ECI_PREFIX="$(cd "$o" && pwd)" "$o/t/unit-tests"
 
 echo "== bash completion (as whoever runs make, like the unit tests)"
 run completion bash t/completion/test.sh "$o"

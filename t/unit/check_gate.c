@@ -25,6 +25,8 @@ static void admin(const char *json)
 
 	snprintf(buf, sizeof(buf), "{\"auditLog\": {\"value\": \"/dev/null\"}%s%s}",
 		 *json ? ", " : "", json);
+	policy_free(&pol);	/* a test's earlier one */
+	memset(&pol, 0, sizeof(pol));
 	ck_assert_int_eq(policy_defaults(&pol), 0);
 	ck_assert_msg(policy_parse_buffer(&pol, buf, strlen(buf), FILE_, &e) == 0, "%s", e.msg);
 }
