@@ -123,7 +123,7 @@ static int open_placed(const struct spec *s, const char *rel, struct eci_err *e)
 static int open_engine(struct spec *s, struct eci_err *e)
 {
 	struct engine_plan *en = &s->engine;
-	char rel[64];
+	char rel[sizeof(en->upper) + 8], p0[sizeof(s->statedir) + 8];
 
 	for (size_t i = 0; i < en->nlayers; i++) {
 		snprintf(rel, sizeof(rel), "l%zu", i);
@@ -131,9 +131,18 @@ static int open_engine(struct spec *s, struct eci_err *e)
 			return -1;
 		s->img.nlayers = i + 1;
 	}
-	if ((s->mnt.upper_fd = open_placed(s, "u/diff", e)) < 0 ||
-	    (s->mnt.work_fd = open_placed(s, "u/" ENGINE_WORKDIR, e)) < 0)
-		return -1;
+	if (!en->upper[0]) {
+		/* a plain directory: the placed mount is the root itself */
+		snprintf(p0, sizeof(p0), "%s/u", s->mnt.statedir);
+		s->mnt.root_tree_fd = open_tree(AT_FDCWD, p0, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (s->mnt.root_tree_fd < 0)
+			return eci_fail(e, errno, "open %s", p0);
+	} else {
+		snprintf(rel, sizeof(rel), "u/%s", en->upper);
+		if ((s->mnt.upper_fd = open_placed(s, rel, e)) < 0 ||
+		    (s->mnt.work_fd = open_placed(s, "u/" ENGINE_WORKDIR, e)) < 0)
+			return -1;
+	}
 	for (size_t i = 0; i < en->nbinds; i++) {
 		struct mnt_volume *v = &s->mnt.vol[s->mnt.nvol];
 		struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
@@ -203,7 +212,9 @@ static void drop_host_fds(struct spec *s)
 	close(s->mnt.rw_fd);
 	close(s->mnt.upper_fd);
 	close(s->mnt.work_fd);
+	close(s->mnt.root_tree_fd);
 	s->mnt.rootfs_fd = s->mnt.rw_fd = s->mnt.upper_fd = s->mnt.work_fd = -1;
+	s->mnt.root_tree_fd = -1;
 	close(s->statedir_fd);
 	close(s->slots_fd);
 	s->statedir_fd = s->slots_fd = -1;
@@ -260,6 +271,8 @@ void child_main(struct spec *s, int sock)
 	/* The workload makes its namespaces while the root is built (init.c);
 	 * if building fails, pid 1's exit takes it along. */
 	pid = init_fork(s, sock, &nest, drop_in_workload);
+	close(s->engine.nest_userns);	/* the workload's to join, if any */
+	close(s->engine.nest_netns);
 	rootfd = build_root(s, &e);
 	if (rootfd < 0)
 		fail(sock, &e);

@@ -17,11 +17,13 @@
  * end says what went wrong, in its own words and log.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core.h"
@@ -30,9 +32,11 @@ void spec_init(struct spec *s)
 {
 	s->statedir_fd = s->lock_fd = s->slots_fd = s->tty_fd = s->log_fd = s->ready_fd = -1;
 	s->mnt.rootfs_fd = s->mnt.rw_fd = s->mnt.upper_fd = s->mnt.work_fd = -1;
+	s->mnt.root_tree_fd = -1;
 	s->store.fd = s->store.lockfd = -1;
 	s->net.exit_fd = -1;
 	s->engine.start_fd = -1;
+	s->engine.nest_userns = s->engine.nest_netns = -1;
 	s->mnt.procsys_fd = -1;
 	s->oci.umask = -1;
 }
@@ -56,6 +60,81 @@ pid_t container_clone(struct spec *s, int flags, int *sock, const int *drop, siz
 	if (pid < 0) {
 		int err = errno;
 
+		close(sv[0]);
+		errno = err;
+		return -1;
+	}
+	*sock = sv[0];
+	return pid;
+}
+
+/*
+ * A process that enters @join's namespaces (setns: the caller's own stay
+ * as they are) and clones the first process from there with CLONE_PARENT:
+ * it is the caller's child, in a pid namespace joined or made below the
+ * one entered.  Its pid (the host's) comes back over a pipe.
+ */
+pid_t container_clone_in(struct spec *s, int flags, const struct ns_enter *join, int *sock,
+			 const int *drop, size_t ndrop)
+{
+	const struct {
+		int fd, type;
+	} order[] = { { join->net, CLONE_NEWNET },  { join->user, CLONE_NEWUSER },
+		      { join->ipc, CLONE_NEWIPC },  { join->pid, CLONE_NEWPID },
+		      { join->uts, CLONE_NEWUTS },  { join->cgroup, CLONE_NEWCGROUP } };
+	int sv[2], pipefd[2], err = 0, status;
+	pid_t joiner, pid = -1;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		err = errno;
+		goto out;
+	}
+	joiner = fork();
+	if (joiner == 0) {
+		close(sv[0]);
+		close(pipefd[0]);
+		for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+			if (order[i].fd >= 0 && setns(order[i].fd, order[i].type) < 0)
+				goto failed;
+		pid = (pid_t)syscall(SYS_clone, flags | CLONE_PARENT | SIGCHLD, NULL, NULL, NULL,
+				     NULL);
+		if (pid == 0) {
+			close(pipefd[1]);
+			for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+				if (order[i].fd >= 0)
+					close(order[i].fd);
+			for (size_t i = 0; i < ndrop; i++)
+				if (drop[i] >= 0)
+					close(drop[i]);
+			child_main(s, sv[1]);
+		}
+		if (pid > 0 && write(pipefd[1], &pid, sizeof(pid)) == (ssize_t)sizeof(pid))
+			_exit(0);
+failed:
+		err = errno;
+		if (write(pipefd[1], &err, sizeof(err)) < 0) { /* the exit says it */ }
+		_exit(1);
+	}
+	close(pipefd[1]);
+	if (joiner < 0) {
+		err = errno;
+	} else {
+		int v = 0;
+
+		if (read(pipefd[0], &v, sizeof(v)) != (ssize_t)sizeof(v))
+			v = 0;
+		waitpid(joiner, &status, 0);
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && v > 0)
+			pid = v;
+		else
+			err = v > 0 ? v : EPROTO;
+	}
+	close(pipefd[0]);
+out:
+	close(sv[1]);
+	if (pid < 0) {
 		close(sv[0]);
 		errno = err;
 		return -1;

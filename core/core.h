@@ -169,8 +169,11 @@ int tty_relay(int master, pid_t pid, bool interactive);
 /* nest.c: the workload side (after fork) and pid 1's side of the handshake
  * over @sync, a socketpair between them. */
 /* @tty: set to the terminal pid 1 passes with the release, if it does */
-int nest_enter(int sync, bool own_net, int *tty, struct eci_err *e);
-int nest_map(int proc, pid_t pid, int sync, struct eci_err *e);
+/* @join_user, @join_net: the namespaces to join instead of making new ones
+ * (a pod member, see struct engine_plan), or -1 */
+int nest_enter(int sync, bool own_net, int join_user, int join_net, int *tty, struct eci_err *e);
+/* @joined: the workload joined a user namespace already mapped */
+int nest_map(int proc, pid_t pid, int sync, bool joined, struct eci_err *e);
 /* let it go; @tty (-1: none) goes with it, to be its terminal */
 int nest_release(int sync, int tty, struct eci_err *e);
 int nest_join_net(pid_t pid, struct eci_err *e);
@@ -183,6 +186,18 @@ int nest_join_net(pid_t pid, struct eci_err *e);
  * errno set); *@sock is the parent's end.
  */
 pid_t container_clone(struct spec *s, int flags, int *sock, const int *drop, size_t ndrop);
+/*
+ * The same, its first process cloned inside namespaces that exist: @join
+ * lists their fds (-1: none) in the order they are entered — a network
+ * namespace of the host's user namespace first, then the user namespace,
+ * then those it owns.  A forked process enters them (the caller keeps its
+ * own) and clones the first process as the caller's child.
+ */
+struct ns_enter {
+	int net, user, ipc, pid, uts, cgroup;
+};
+pid_t container_clone_in(struct spec *s, int flags, const struct ns_enter *join, int *sock,
+			 const int *drop, size_t ndrop);
 /* SYNC_GO with the slot: 0, or -1 if pid 1 is gone (see container_outcome) */
 int container_go(int sock, unsigned slot);
 /* The next message, which must be @type: 0; else -1 and *@pending holds what came */

@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/close_range.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,8 +141,12 @@ static int prepare(struct spec *s, int sock, int nest, struct eci_err *e)
 	struct user u;
 	char home[300];
 
-	if (nest >= 0 && nest_enter(nest, s->net.mode != NET_HOST, &s->tty_fd, e) < 0)
+	if (nest >= 0 && nest_enter(nest, s->net.mode != NET_HOST && !s->engine.netns_given,
+				    s->engine.nest_userns, s->engine.nest_netns, &s->tty_fd, e) < 0)
 		return -1;
+	close(s->engine.nest_userns);	/* the other container's: not the workload's to keep */
+	close(s->engine.nest_netns);
+	s->engine.nest_userns = s->engine.nest_netns = -1;
 	if (s->tty && s->tty_fd >= 0) {
 		/* eci-runc: pid 1 made the pty before start */
 		if (setsid() < 0 || ioctl(s->tty_fd, TIOCSCTTY, 0) < 0 || dup2(s->tty_fd, 0) < 0 ||
@@ -224,10 +229,52 @@ static int await_network(struct spec *s, int sock, struct eci_err *e)
  * for it first.  sysfs must be mounted before pivot_root: a user namespace
  * may mount it only where the host's is visible in the mount namespace.
  */
+/*
+ * A network namespace the engine made afresh belongs to the host's user
+ * namespace, for which the kernel lets no container mount sysfs (nor join
+ * it again): /sys comes from an empty network namespace of the
+ * container's own, made by a child that shares pid 1's mount namespace.
+ * Its class/net lists no interface of the engine's; netlink does.
+ */
+static int sys_apart(int rootfd, struct eci_err *e)
+{
+	int status, pipefd[2];
+	pid_t p;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return eci_fail(e, errno, "pipe");
+	p = fork();
+	if (p == 0) {
+		struct eci_err ce = { 0 };
+
+		close(pipefd[0]);
+		if (unshare(CLONE_NEWNET) < 0)
+			eci_fail(&ce, errno, "a network namespace for /sys");
+		else if (mnt_sys(rootfd, &ce) == 0)
+			_exit(0);
+		if (write(pipefd[1], &ce, sizeof(ce)) < 0) { /* reported below */ }
+		_exit(1);
+	}
+	close(pipefd[1]);
+	if (p < 0 || waitpid(p, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		if (read(pipefd[0], e, sizeof(*e)) != (ssize_t)sizeof(*e))
+			eci_fail(e, p < 0 ? errno : 0, "mount /sys");
+		close(pipefd[0]);
+		return -1;
+	}
+	close(pipefd[0]);
+	return 0;
+}
+
 int init_enter_root(struct spec *s, int rootfd, pid_t workload_pid, struct eci_err *e)
 {
-	if (s->mnt.sys_late && (nest_join_net(workload_pid, e) < 0 || mnt_sys(rootfd, e) < 0))
+	if (s->mnt.sys_late && s->engine.netns_given) {
+		if (sys_apart(rootfd, e) < 0)
+			return -1;
+	} else if (s->mnt.sys_late &&
+		   (nest_join_net(workload_pid, e) < 0 || mnt_sys(rootfd, e) < 0)) {
 		return -1;
+	}
 	return mnt_pivot(rootfd, e);
 }
 
@@ -387,7 +434,7 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 		kill(pid, SIGKILL);
 		fail_init(sock, err, "open the container's /proc");
 	}
-	if (nest_map(proc, pid, nest, &e) < 0 ||
+	if (nest_map(proc, pid, nest, s->engine.nest_userns >= 0, &e) < 0 ||
 	    (rootfd >= 0 && init_enter_root(s, rootfd, pid, &e) < 0) ||
 	    await_network(s, sock, &e) < 0 || sysctl_apply(s, pid, &e) < 0 ||
 	    (s->engine.on && await_start(s, sock, &e) < 0) ||

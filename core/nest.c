@@ -12,6 +12,12 @@
  * mask to reveal what lies beneath, nor clear read-only, nosuid, nodev or
  * noexec.  It can still mount its own tmpfs and so on.
  *
+ * A pod member (eci-runc, a namespace path of another eci container) runs
+ * in that container's user namespace and slot (runc/nsjoin.c); its
+ * workload joins the other workload's nested user namespace and network
+ * namespace instead of making them, and copies its own mount namespace
+ * the same way, locked.
+ *
  * The workload gets a network namespace of its own too, owned by its user
  * namespace, so that the capabilities it is granted (bind below 1024,
  * raw sockets, NET_ADMIN when added) work on its own interfaces.  It is the
@@ -44,15 +50,22 @@
 #include "subid.h"
 #include "util.h"
 
-int nest_enter(int sync, bool own_net, int *tty, struct eci_err *e)
+int nest_enter(int sync, bool own_net, int join_user, int join_net, int *tty, struct eci_err *e)
 {
 	char c = 'u';
 	int fd;
 
 	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
 		return eci_fail(e, errno, "PR_SET_DUMPABLE");
-	if (unshare(CLONE_NEWUSER | (own_net ? CLONE_NEWNET : 0)) < 0)
+	if (join_user >= 0) {
+		/* a pod member: the other container's workload's namespaces;
+		 * container root owns its nested user namespace */
+		if (setns(join_user, CLONE_NEWUSER) < 0 || setns(join_net, CLONE_NEWNET) < 0)
+			return eci_fail(e, errno, "join the pod's namespaces");
+		own_net = false;
+	} else if (unshare(CLONE_NEWUSER | (own_net ? CLONE_NEWNET : 0)) < 0) {
 		return eci_fail(e, errno, "create the workload's namespaces");
+	}
 	if (write(sync, &c, 1) != 1)
 		return eci_fail(e, errno, "tell pid 1 the namespaces are made");
 	/* While pid 1 maps them: the creator of a user namespace holds every
@@ -92,12 +105,14 @@ static int write_map(int proc, pid_t pid, const char *file, struct eci_err *e)
 	return r < 0 ? eci_fail(e, -r, "write the workload's %s", file) : 0;
 }
 
-int nest_map(int proc, pid_t pid, int sync, struct eci_err *e)
+int nest_map(int proc, pid_t pid, int sync, bool joined, struct eci_err *e)
 {
 	char c;
 
 	if (read(sync, &c, 1) != 1 || c != 'u')
 		return eci_fail(e, 0, "the workload failed to create its namespaces");
+	if (joined)
+		return 0;
 	if (write_map(proc, pid, "uid_map", e) < 0 || write_map(proc, pid, "gid_map", e) < 0)
 		return -1;
 	return 0;

@@ -68,8 +68,10 @@ struct spec_oci {
  * eci-runc create: the root comes from the engine.  Before it lets pid 1
  * go, the parent has placed in pid 1's mount namespace, under
  * mnt.statedir: the engine's layers idmapped (l0 … lN-1, bottom first),
- * its upper directory idmapped (u/, with the overlay's upper diff/ and a
- * work directory), and each bind source as the policy judged it (b0 …).
+ * the directory of its upper idmapped (u/, with the overlay's upper — diff/
+ * of dockerd and podman, fs/ of containerd — and a work directory of
+ * eci's), or a plain-directory root idmapped as u/ itself; and each bind
+ * source as the policy judged it (b0 …).
  * pid 1 waits on start_fd (the state directory's exec.fifo) for start.
  */
 #define ENGINE_WORKDIR "eci-work"
@@ -77,10 +79,22 @@ struct engine_plan {
 	bool on;			/* eci-runc */
 	int start_fd;			/* exec.fifo, opened by pid 1 */
 	size_t nlayers;
+	char upper[256];		/* the upper's name in u/ (diff, fs); "": u/
+					 * is a plain-directory root itself */
 	size_t nbinds;
 	const char *bind_dst[MNT_MAX_VOLUMES];
 	bool bind_ro[MNT_MAX_VOLUMES];
 	bool bind_noexec[MNT_MAX_VOLUMES];
+	/*
+	 * Namespaces config.json names by path (runc/nsjoin.c judged them).
+	 * A pod member's workload joins the nested user namespace and the
+	 * network namespace of the other eci container's workload
+	 * (nest_userns, nest_netns) instead of making its own; a network
+	 * namespace the engine made afresh (netns_given: pid 1 was cloned in
+	 * it) is the workload's too.  -1: none.
+	 */
+	int nest_userns, nest_netns;
+	bool netns_given;
 };
 
 struct spec {

@@ -82,6 +82,9 @@ struct mnt_plan {
 	/* eci-runc: the engine's upper and a work directory, idmapped (else
 	 * -1: a tmpfs of the container's own) */
 	int upper_fd, work_fd;
+	/* eci-runc, a plain-directory root: its idmapped mount, detached, to
+	 * be the root itself (no overlay); else -1 */
+	int root_tree_fd;
 	/* keep_procsys: /proc/sys of the container's /proc, opened (O_PATH)
 	 * before it is made read-only, for pid 1 to write the sysctls the
 	 * engine asks for; -1 */

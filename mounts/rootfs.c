@@ -82,6 +82,28 @@ static int lowerdir(const int *layers, size_t n, char *buf, size_t size)
 	return n ? 0 : -EINVAL;
 }
 
+/*
+ * eci-runc, a plain-directory root (containerd's native snapshotter,
+ * podman's vfs, a bundle's directory): the directory itself, idmapped by
+ * the parent (mounts/idmap.c), is the root; what the container writes
+ * lands in it, as with runc.  No devices on it.
+ */
+static int plain_root(struct mnt_plan *p, struct eci_err *e)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_NODEV };
+	int mnt = p->root_tree_fd;
+
+	p->root_tree_fd = -1;
+	if (mount_setattr(mnt, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0 ||
+	    move_mount(mnt, "", p->rootfs_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+		int err = errno;
+
+		close(mnt);
+		return eci_fail(e, err, "attach the root file system");
+	}
+	return mnt;
+}
+
 int mnt_rootfs(struct mnt_plan *p, const int *layers, size_t n, struct eci_err *e)
 {
 	static const struct mnt_opt rw_opts[] = { { "mode", "0755" }, { NULL, NULL } };
@@ -89,6 +111,8 @@ int mnt_rootfs(struct mnt_plan *p, const int *layers, size_t n, struct eci_err *
 	_cleanup_close_ int rw = -1, up = -1, wk = -1, fs = -1;
 	int mnt, r;
 
+	if (p->root_tree_fd >= 0)
+		return plain_root(p, e);
 	if ((r = lowerdir(layers, n, lower, sizeof(lower))) < 0)
 		return eci_fail(e, -r, "image layers");
 	if (p->upper_fd >= 0) {

@@ -42,10 +42,11 @@ static bool has_option(json_t *opts, const char *o)
 }
 
 /*
- * A namespace path is refused: eci-runc never joins another's namespace.
- * A namespace left out is the host's, which the policy's gate judges
- * (rc->host_ns); a user namespace of the engine's is ignored: eci always
- * makes its own.
+ * A namespace named by path is kept, for nsjoin.c to judge what it is; a
+ * mount or cgroup namespace is never joined (the container's view is its
+ * own).  A namespace left out is the host's, which the policy's gate
+ * judges (rc->host_ns); a user namespace of the engine's is ignored: eci
+ * makes its own, or shares the one of the container it joins.
  */
 static int check_namespaces(struct rconfig *rc, json_t *list, struct eci_err *e)
 {
@@ -55,11 +56,19 @@ static int check_namespaces(struct rconfig *rc, json_t *list, struct eci_err *e)
 
 	json_array_foreach(list, i, ns) {
 		const char *type = json_string_value(json_object_get(ns, "type"));
+		const char *path = json_string_value(json_object_get(ns, "path"));
+		int k;
 
-		if (type && strcmp(type, "user") && json_object_get(ns, "path"))
-			return eci_fail(e, 0, "joining the %s namespace %s is not allowed under "
-					"enhanced container isolation", type,
-					json_string_value(json_object_get(ns, "path")));
+		if (!type || !path || !strcmp(type, "user"))
+			continue;
+		k = runc_ns_kind(type);
+		if (k < 0)
+			return eci_fail(e, 0, "config.json linux.namespaces %s path %s: joining a "
+					"%s namespace is not supported by eci-runc", type, path, type);
+		free(rc->ns_path[k]);
+		rc->ns_path[k] = strdup(path);
+		if (!rc->ns_path[k])
+			return eci_fail(e, ENOMEM, "config.json linux.namespaces");
 	}
 	rc->nhost_ns = 0;
 	for (size_t k = 0; k < sizeof(needed) / sizeof(needed[0]); k++) {
@@ -760,4 +769,5 @@ void runc_free_config(struct rconfig *rc, struct spec *s)
 	rc->limits.cpus = rc->limits.mems = NULL;
 	json_decref(rc->hooks);
 	rc->hooks = NULL;
+	runc_join_free(rc);
 }

@@ -56,59 +56,122 @@
 struct layers {
 	char path[IMG_MAX_LAYERS][PATH_MAX];	/* bottom first */
 	size_t n;
-	char dir[PATH_MAX];		/* the engine's …/overlay2/ID: diff/ is the upper */
+	char dir[PATH_MAX];		/* the directory of the upper (…/overlay2/ID), or
+					 * a plain-directory root */
+	char upper[256];		/* the upper's name in dir: diff, fs …; "": plain */
 };
 
-/* --- the engine's overlay: its layers, from mountinfo ------------------ */
+/* --- the engine's root: its overlay's layers, or a plain directory ------ */
 
+/*
+ * A plain-directory root is idmapped with the container's range: its
+ * files owned by the host's root become container root's.  The host's own
+ * system tree never is: not the host's root directory or a directory
+ * directly in it (/usr, /etc, /var, /root …), nor one that holds the
+ * host's /etc — judged by inode (a bind of / elsewhere is still /), not by
+ * name.  Only root chooses root.path (an engine's user cannot: dockerd
+ * always gives its own overlay); this is the floor under a mistake.
+ */
+static int plain_root(const char *real, struct layers *L, struct eci_err *e)
+{
+	static const char *const host[] = { "/", "/etc" };
+	struct stat st, parent, h;
+	char p[PATH_MAX + 4];
+	bool system = false;
+
+	if (stat(real, &st) < 0)
+		return eci_fail(e, errno, "config.json root.path %s", real);
+	if (!S_ISDIR(st.st_mode))
+		return eci_fail(e, ENOTDIR, "config.json root.path %s", real);
+	snprintf(p, sizeof(p), "%s/..", real);
+	if (stat(p, &parent) < 0)
+		return eci_fail(e, errno, "%s", p);
+	for (size_t i = 0; i < sizeof(host) / sizeof(host[0]); i++) {
+		if (stat(host[i], &h) < 0)
+			return eci_fail(e, errno, "%s", host[i]);
+		system |= h.st_dev == st.st_dev && h.st_ino == st.st_ino;
+		if (i == 0)	/* "/": a directory in it is the host's too */
+			system |= h.st_dev == parent.st_dev && h.st_ino == parent.st_ino;
+	}
+	if (system)
+		return eci_fail(e, 0, "config.json root.path %s: a directory of the host's own tree "
+				"cannot be a container's root under enhanced container isolation",
+				real);
+	snprintf(L->dir, sizeof(L->dir), "%s", real);
+	L->upper[0] = '\0';
+	L->n = 0;
+	return 0;
+}
+
+/* The overlay's options @opts: its layers (lowerdir, top first) and upper. */
+static int overlay_layers(const char *real, char *opts, struct layers *L, struct eci_err *e)
+{
+	char *lower = strstr(opts, "lowerdir="), *upper = strstr(opts, "upperdir="), *end;
+	char base[PATH_MAX], *tops[IMG_MAX_LAYERS], *leaf;
+	size_t nt = 0;
+
+	if (!lower || !upper)
+		return eci_fail(e, 0, "config.json root.path %s: an overlay with no %s (a read-only "
+				"overlay root is not supported)", real, lower ? "upperdir" : "lowerdir");
+	upper += 9;
+	if ((end = strchr(upper, ',')))
+		*end = '\0';
+	leaf = strrchr(upper, '/');
+	if (!leaf || leaf == upper || strlen(leaf + 1) >= sizeof(L->upper) || !leaf[1])
+		return eci_fail(e, 0, "config.json root.path %s: upper directory %s", real, upper);
+	snprintf(L->upper, sizeof(L->upper), "%s", leaf + 1);
+	snprintf(base, sizeof(base), "%.*s", (int)(leaf - upper), upper);
+	if (!realpath(base, L->dir))	/* …/overlay2/ID, …/snapshots/N */
+		return eci_fail(e, errno, "config.json root.path %s: upper directory %s", real, upper);
+	*strrchr(base, '/') = '\0';	/* …/overlay2: dockerd's relative lowers */
+	lower += 9;
+	if ((end = strchr(lower, ',')))
+		*end = '\0';
+	for (char *t = strtok(lower, ":"); t && nt < IMG_MAX_LAYERS - 1; t = strtok(NULL, ":"))
+		tops[nt++] = t;
+	L->n = 0;
+	for (size_t i = nt; i-- > 0;) {	/* lowerdir lists the top first */
+		char p[PATH_MAX * 2];
+
+		snprintf(p, sizeof(p), "%s%s%s", tops[i][0] == '/' ? "" : base,
+			 tops[i][0] == '/' ? "" : "/", tops[i]);
+		if (!realpath(p, L->path[L->n++]))
+			return eci_fail(e, errno, "layer %s", p);
+	}
+	return 0;
+}
+
+/*
+ * The engine's root: an overlay it mounted (dockerd's overlay2, podman's
+ * and containerd's overlay snapshotters) is read back into its layers and
+ * upper; anything else is a plain directory (containerd's native
+ * snapshotter binds one there, podman's vfs gives one, a bundle has one).
+ */
 static int engine_layers(const char *rootfs, struct layers *L, struct eci_err *e)
 {
 	_cleanup_free_ char *info = NULL;
-	char real[PATH_MAX], *line, *save = NULL;
+	char real[PATH_MAX], *line, *save = NULL, *found = NULL;
 
 	if (!realpath(rootfs, real))
-		return eci_fail(e, errno, "root %s", rootfs);
+		return eci_fail(e, errno, "config.json root.path %s", rootfs);
 	if (read_all_at(AT_FDCWD, "/proc/self/mountinfo", 1 << 24, &info, NULL) < 0)
 		return eci_fail(e, errno, "mountinfo");
+	/* the last mount on the path is the one seen there */
 	for (line = strtok_r(info, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char mp[PATH_MAX], opts[16384], fstype[64], *lower, *upper, *end, base[PATH_MAX];
-		char *tops[IMG_MAX_LAYERS];
-		size_t nt = 0;
+		char mp[PATH_MAX];
 
-		if (sscanf(line, "%*s %*s %*s %*s %4095s %*s", mp) != 1 || strcmp(mp, real))
-			continue;
-		if (sscanf(strstr(line, " - ") ?: "", " - %63s %*s %16383s", fstype, opts) != 2 ||
-		    strcmp(fstype, "overlay"))
-			return eci_fail(e, 0, "root %s is not an overlay (%s)", real, fstype);
-		lower = strstr(opts, "lowerdir=");
-		upper = strstr(opts, "upperdir=");
-		if (!lower || !upper)
-			return eci_fail(e, 0, "root %s: no lowerdir/upperdir", real);
-		upper += 9;
-		if ((end = strchr(upper, ',')))
-			*end = '\0';
-		snprintf(base, sizeof(base), "%s", upper);
-		*strrchr(base, '/') = '\0';	/* …/overlay2/ID */
-		if (strcmp(strrchr(upper, '/') ?: "", "/diff") || !realpath(base, L->dir))
-			return eci_fail(e, 0, "root %s: upper directory %s is not ID/diff", real, upper);
-		*strrchr(base, '/') = '\0';	/* …/overlay2 */
-		lower += 9;
-		if ((end = strchr(lower, ',')))
-			*end = '\0';
-		for (char *t = strtok(lower, ":"); t && nt < IMG_MAX_LAYERS - 1; t = strtok(NULL, ":"))
-			tops[nt++] = t;
-		L->n = 0;
-		for (size_t i = nt; i-- > 0;) {	/* lowerdir lists the top first */
-			char p[PATH_MAX * 2];
-
-			snprintf(p, sizeof(p), "%s%s%s", tops[i][0] == '/' ? "" : base,
-				 tops[i][0] == '/' ? "" : "/", tops[i]);
-			if (!realpath(p, L->path[L->n++]))
-				return eci_fail(e, errno, "layer %s", p);
-		}
-		return 0;
+		if (sscanf(line, "%*s %*s %*s %*s %4095s %*s", mp) == 1 && !strcmp(mp, real))
+			found = line;
 	}
-	return eci_fail(e, 0, "root %s is not mounted", real);
+	if (found) {
+		static char opts[16384];
+		char fstype[64];
+
+		if (sscanf(strstr(found, " - ") ?: "", " - %63s %*s %16383s", fstype, opts) == 2 &&
+		    !strcmp(fstype, "overlay"))
+			return overlay_layers(real, opts, L, e);
+	}
+	return plain_root(real, L, e);
 }
 
 /* --- the pool slot ----------------------------------------------------- */
@@ -145,6 +208,64 @@ static int lease_slot(pid_t child, unsigned *slot, unsigned *gslot, struct eci_e
 	*slot = l.uid_start;
 	*gslot = l.gid_start;
 	return 0;
+}
+
+/* A pod member: the slot of the container it joins, as its pid 1's maps say. */
+static int joined_slot(const struct rconfig *rc, unsigned *slot, unsigned *gslot,
+		       struct eci_err *e)
+{
+	const char *files[2] = { "uid_map", "gid_map" };
+	unsigned *out[2] = { slot, gslot };
+
+	for (int i = 0; i < 2; i++) {
+		_cleanup_free_ char *map = NULL;
+		char path[64];
+		unsigned inside, count;
+
+		snprintf(path, sizeof(path), "/proc/%d/%s", (int)rc->join.pid, files[i]);
+		if (read_all_at(AT_FDCWD, path, 4096, &map, NULL) < 0 ||
+		    sscanf(map, "%u %u %u", &inside, out[i], &count) != 3 || inside != 0 ||
+		    count != SUBID_SLOT || !runc_join_alive(rc))
+			return eci_fail(e, 0, "the slot of container %s, whose namespaces this one "
+					"joins", rc->join.target);
+	}
+	return 0;
+}
+
+/*
+ * pid 1, cloned in the namespaces config.json names by path (nsjoin.c), or
+ * in new ones.  A pod member is cloned inside the other container's user
+ * namespace, where it makes the namespaces it does not share; its
+ * workload joins the other's network namespace with the other's nested
+ * user namespace (core/nest.c).  A fresh network namespace of the
+ * engine's is entered before anything else, while still the host's root.
+ */
+static pid_t clone_pid1(struct rconfig *rc, struct spec *s, int *sock, const int *drop,
+			size_t ndrop)
+{
+	struct rjoin *j = &rc->join;
+	struct ns_enter in = { .net = -1, .user = j->user, .ipc = j->fd[RNS_IPC],
+			       .pid = j->fd[RNS_PID], .uts = j->fd[RNS_UTS], .cgroup = -1 };
+	int flags = CLONE_ALL;
+
+	if (j->user < 0 && !j->net_fresh && in.ipc < 0 && in.pid < 0 && in.uts < 0)
+		return container_clone(s, flags, sock, drop, ndrop);
+	if (j->user >= 0)
+		flags &= ~CLONE_NEWUSER;
+	if (in.ipc >= 0)
+		flags &= ~CLONE_NEWIPC;
+	if (in.pid >= 0)
+		flags &= ~CLONE_NEWPID;
+	if (in.uts >= 0)
+		flags &= ~CLONE_NEWUTS;
+	if (j->net_fresh) {
+		in.net = j->fd[RNS_NET];
+		s->engine.netns_given = true;
+	} else if (j->nested >= 0) {
+		s->engine.nest_userns = j->nested;
+		s->engine.nest_netns = j->fd[RNS_NET];
+	}
+	return container_clone_in(s, flags, &in, sock, drop, ndrop);
 }
 
 /* --- what each bind source is ------------------------------------------- */
@@ -241,8 +362,10 @@ static int classify(struct rconfig *rc, const struct spec *s, const struct layer
 	snprintf(root, sizeof(root), "%s", L->dir);		/* …/overlay2/ID */
 	for (int i = 0; i < 2 && (cut = strrchr(root, '/')) && cut > root; i++)
 		*cut = '\0';
-	rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0 || mnt_id_of(rootfd, &rx) < 0)
+	/* not dockerd's (no overlay2/ID upper): no bind is its storage */
+	if (L->upper[0])
+		rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd >= 0 && mnt_id_of(rootfd, &rx) < 0)
 		return eci_fail(e, errno, "the engine's data root %s", root);
 	snprintf(own, sizeof(own), "%s/containers/%s", root, rc->id);
 	snprintf(vols, sizeof(vols), "%s/volumes", root);
@@ -255,7 +378,7 @@ static int classify(struct rconfig *rc, const struct spec *s, const struct layer
 
 		if ((r = policy_fd_path(b->fd, path, sizeof(path))) < 0 || (r = mnt_id_of(b->fd, &sx)) < 0)
 			return eci_fail(e, -r, "mount source %s", b->src);
-		same = sx.stx_mnt_id == rx.stx_mnt_id;
+		same = rootfd >= 0 && sx.stx_mnt_id == rx.stx_mnt_id;
 		if (same && S_ISREG(sx.stx_mode) && engine_file(path, own))
 			b->kind = RBIND_STORAGE;
 		else if (same && S_ISDIR(sx.stx_mode) && one_below(path, vols, "_data"))
@@ -362,7 +485,7 @@ static int prepare_state(struct rconfig *rc, const struct layers *L, struct eci_
 	/* overlayfs's work directory beside the engine's upper one: the
 	 * engine's own overlay, mounted meanwhile, uses work/. */
 	snprintf(p, sizeof(p), "%s/" ENGINE_WORKDIR, L->dir);
-	if (mkdir(p, 0700) < 0 && errno != EEXIST)
+	if (L->upper[0] && mkdir(p, 0700) < 0 && errno != EEXIST)
 		return eci_fail(e, errno, "%s", p);
 	for (size_t i = 0; i < nlayers; i++) {
 		snprintf(p, sizeof(p), "%s/l%zu", rc->state, i);
@@ -406,6 +529,7 @@ static void plan(const struct rconfig *rc, const struct layers *L, struct spec *
 	s->mnt.statedir = rc->state;
 	s->engine.on = true;
 	s->engine.nlayers = L->n;
+	snprintf(s->engine.upper, sizeof(s->engine.upper), "%s", L->upper);
 	s->engine.nbinds = rc->nbinds;
 	for (size_t i = 0; i < rc->nbinds; i++) {
 		s->engine.bind_dst[i] = rc->bind[i].dst;
@@ -428,7 +552,8 @@ int runc_create(struct rconfig *rc, struct spec *s)
 	snprintf(root, sizeof(root), "%s", rc->state);
 	*strrchr(root, '/') = '\0';
 	runc_gc(root);
-	if (engine_layers(rc->rootfs, &L, &e) < 0 || classify(rc, s, &L, &e) < 0 ||
+	if (runc_join_judge(rc, &e) < 0 || engine_layers(rc->rootfs, &L, &e) < 0 ||
+	    classify(rc, s, &L, &e) < 0 ||
 	    runc_check_host(rc, s, &e) < 0 ||
 	    cgroup_plan(rc->cgroups_path, rc->id, rc->systemd_cgroup, &rc->cg, &e) < 0 ||
 	    runc_state_begin(rc, &e) < 0) {
@@ -443,12 +568,14 @@ int runc_create(struct rconfig *rc, struct spec *s)
 	 * killed half-way from one still running (state.c) */
 	for (size_t i = 0; i < rc->nbinds; i++)
 		drop[i] = rc->bind[i].fd;
-	pid = container_clone(s, CLONE_ALL, &sock, drop, rc->nbinds);
+	pid = clone_pid1(rc, s, &sock, drop, rc->nbinds);
 	if (pid < 0) {
 		eci_fail(&e, errno, "create the container's namespaces");
 		goto fail;
 	}
-	if (lease_slot(pid, &slot, &gslot, &e) < 0 || place_all(pid, rc, &L, slot, gslot, &e) < 0 ||
+	if ((rc->join.user >= 0 ? joined_slot(rc, &slot, &gslot, &e)
+				: lease_slot(pid, &slot, &gslot, &e)) < 0 ||
+	    place_all(pid, rc, &L, slot, gslot, &e) < 0 ||
 	    cgroup_enter(&rc->cg, pid, &rc->limits, &e) < 0 || rlimit_apply(pid, &s->oci, &e) < 0)
 		goto fail;
 	if (container_go(sock, slot) < 0)
@@ -465,6 +592,13 @@ int runc_create(struct rconfig *rc, struct spec *s)
 	}
 	if (container_await(sock, SYNC_READY, &pending) < 0)
 		goto child_failed;
+	/* Alive until now: its lease held the slot; from now on our processes
+	 * hold it too (subid/'s scan sees them). */
+	if (!runc_join_alive(rc)) {
+		eci_fail(&e, 0, "container %s, whose namespaces this one joins, has exited",
+			 rc->join.target);
+		goto fail;
+	}
 	if (run_hooks(rc, "prestart", pid, &e) < 0 || run_hooks(rc, "createRuntime", pid, &e) < 0 ||
 	    runc_save_state(rc, pid, slot) < 0 || runc_write_pidfile(rc->pidfile, pid) < 0 ||
 	    runc_state_done(rc) < 0) {

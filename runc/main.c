@@ -156,6 +156,7 @@ static int do_create(int argc, char **argv, bool run)
 	optind = 1;
 	snprintf(rc.bundle, sizeof(rc.bundle), ".");
 	rc.systemd_cgroup = systemd_cgroup;
+	runc_join_init(&rc);
 	while ((c = getopt_long(argc, argv, "b:dh", lo, NULL)) != -1)
 		switch (c) {
 		case 'h': return verb_help(argv[0]);

@@ -4,7 +4,7 @@ $(O)/obj/runc/%.o: USES := runc core common image mounts net subid policy
 
 # eci-runc: the runc front end of the core; it needs nothing of eci-run's
 # (launcher/), only the core and the modules under it.
-RUNC_OBJS := $(addprefix $(O)/obj/runc/,main.o config.o create.o state.o log.o exec.o)
+RUNC_OBJS := $(addprefix $(O)/obj/runc/,main.o config.o create.o state.o log.o exec.o nsjoin.o)
 RUNC_LIBS := $(addprefix $(O)/lib/,libecicore.a libecimounts.a libeciimage.a libecinet.a)
 RUNC_TAIL := $(addprefix $(O)/lib/,libsubid.a libecicommon.a)
 $(O)/bin/eci-runc: $(RUNC_OBJS) $(RUNC_LIBS) $(O)/lib/libecipolicy.a $(RUNC_TAIL)

@@ -13,8 +13,10 @@
  *     through idmapped mounts, and the root file system overlay is rebuilt
  *     over idmapped layers (an overlay cannot be idmapped itself); every
  *     other host path keeps its host ownership (create.c, classify());
- *   - namespace paths are refused, and host namespaces too (the policy's
- *     gate says why, policy/gate.c);
+ *   - host namespaces are refused (the policy's gate says why,
+ *     policy/gate.c); a namespace named by path must be another eci
+ *     container's, whose user namespace and slot the container then shares
+ *     (a pod), or a fresh network namespace the engine made (nsjoin.c);
  *   - capabilities never exceed what config.json lists nor the policy's
  *     ceiling (the gate judges all five sets), and stay inside the
  *     user namespace; eci's own system view (masked and read-only paths,
@@ -68,6 +70,19 @@ struct rbind {
 	gid_t group;
 };
 
+/* The namespaces config.json may name by path (nsjoin.c). */
+enum { RNS_NET, RNS_IPC, RNS_PID, RNS_UTS, RNS_N };
+
+struct rjoin {
+	int fd[RNS_N];		/* each named namespace, opened once; -1 */
+	bool net_fresh;		/* fd[RNS_NET]: a fresh one of the engine's */
+	int user;		/* the eci container's user namespace (its pid 1's), or -1 */
+	int nested;		/* its workload's, owning fd[RNS_NET]; -1 */
+	int pidfd;		/* its pid 1, which must outlive our create; -1 */
+	pid_t pid;
+	char target[256];	/* its id */
+};
+
 struct rconfig {
 	char id[256];
 	char bundle[4096];
@@ -92,6 +107,8 @@ struct rconfig {
 	struct pol_caps cap_ask[RUNC_CAP_SETS];	/* process.capabilities, set by set */
 	struct pol_host_ns host_ns[8];		/* namespaces config.json leaves the host's */
 	size_t nhost_ns;
+	char *ns_path[RNS_N];	/* linux.namespaces[].path, or NULL */
+	struct rjoin join;	/* what they are (runc_join_judge()) */
 	char image[1024];	/* the engine's name for the image (annotations), or "" */
 	char image_digest[72];	/* the digest that name carries, or "" */
 };
@@ -127,6 +144,15 @@ int runc_resources(json_t *res, struct cg_limits *l, const char *where, struct e
 /* The policy's gate for this container (policy_gate()), once classify() has
  * told its storage from other host paths; then its seccomp filter. */
 int runc_check_host(struct rconfig *rc, struct spec *s, struct eci_err *e);
+
+/* runc/nsjoin.c: the namespaces named by path, judged (host ones are added
+ * to host_ns, for the gate); runc_join_alive(): the container joined, if
+ * any, still runs */
+int runc_ns_kind(const char *type);
+int runc_join_judge(struct rconfig *rc, struct eci_err *e);
+bool runc_join_alive(const struct rconfig *rc);
+void runc_join_init(struct rconfig *rc);
+void runc_join_free(struct rconfig *rc);
 
 /* runc/state.c */
 int runc_state_dir(const char *root, const char *id, char *out, size_t size);

@@ -1456,6 +1456,257 @@ START_TEST(process_as_runc)
 END_TEST
 
 /*
+ * Roots of every kind: a plain directory (containerd's native snapshotter,
+ * podman's vfs, a hand-made bundle) is the root itself, idmapped — container
+ * root owns what the image's root owns and what it writes lands there as
+ * the image's root, as with runc; an overlay whose upper is not dockerd's
+ * ID/diff (containerd's snapshots/N/fs) is the engine's overlay as well.
+ * The host's own tree is refused as a root by what it is, and nothing is
+ * left behind.
+ */
+START_TEST(roots_of_every_kind)
+{
+	static const char script[] = "id -u; stat -c %u /bin/busybox; echo hi > /written; "
+				     "stat -c %u /written; touch /bin/x && echo wrote-bin";
+	char id[64], snap[300], *out[2];
+	struct bundle b;
+	struct run_result r;
+	struct stat st;
+	json_t *cfg;
+
+	make_bundle(&b);
+	snprintf(id, sizeof(id), "eci-t-rk-%d", (int)getpid());
+	undo("rmdir /sys/fs/cgroup/*/%s 2>/dev/null; true", id);
+	/* the engine's overlay made into a plain directory of the same files */
+	shf(&r, "cp -a '%s/.' '%s/plain' 2>/dev/null || { mkdir '%s/plain' && cp -a '%s/.' "
+	    "'%s/plain'; }", b.rootfs, b.top, b.top, b.rootfs, b.top);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	t_run_free(&r);
+	cfg = base_config("");
+	set_member(cfg, "process.args", "[\"sh\", \"-c\", \"exec 2>&1; true\"]");
+	json_array_set_new(json_object_get(json_object_get(cfg, "process"), "args"), 2,
+			   json_string(script));
+	set_member(cfg, "root.path", "\"../plain\"");
+	put_config(&b, cfg);
+	for (int rt = 0; rt < 2; rt++) {
+		char path[200];
+
+		snprintf(path, sizeof(path), "%s/plain/written", b.top);
+		unlink(path);
+		either(&r, &b, rt, "run --bundle '%s' %s", b.bundle, id);
+		ck_assert_msg(r.status == 0, "%s run: exit %d: %s%s", rt ? "runc" : "eci-runc",
+			      r.status, r.out, r.err);
+		out[rt] = strdup(r.out);
+		t_run_free(&r);
+		/* written by the container's root, stored as the image's root */
+		ck_assert_msg(stat(path, &st) == 0 && st.st_uid == 0, "%s", path);
+		either(&r, &b, rt, "delete --force %s", id);
+		t_run_free(&r);
+		snprintf(path, sizeof(path), "%s/plain/bin/x", b.top);
+		unlink(path);
+	}
+	ck_assert_msg(!strcmp(out[0], out[1]), "eci-runc says\n%s\nrunc says\n%s", out[0], out[1]);
+	ck_assert_str_eq(out[0], "0\n0\n0\nwrote-bin\n");
+	free(out[0]);
+	free(out[1]);
+	ck_assert_str_eq(leftovers(&b, id), "");
+
+	/* containerd's overlay snapshotter: the upper is snapshots/N/fs */
+	snprintf(snap, sizeof(snap), "%s/snapshots", b.top);
+	shf(&r, "cd '%s' && mkdir -p snapshots/2/fs snapshots/2/work crootfs && mount -t overlay "
+	    "overlay -o lowerdir=%s/plain,upperdir=%s/2/fs,workdir=%s/2/work crootfs",
+	    b.top, b.top, snap, snap);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	t_run_free(&r);
+	undo("umount -l '%s/crootfs' 2>/dev/null", b.top);
+	cfg = base_config("");
+	set_member(cfg, "process.args", "[\"sh\", \"-c\", \"echo snap > /in-upper; id -u\"]");
+	set_member(cfg, "root.path", "\"../crootfs\"");
+	put_config(&b, cfg);
+	runc(&r, &b, "run --bundle '%s' %s", b.bundle, id);
+	ck_assert_msg(r.status == 0 && !strcmp(r.out, "0\n"), "exit %d: %s%s", r.status, r.out,
+		      r.err);
+	t_run_free(&r);
+	runc(&r, &b, "delete --force %s", id);
+	t_run_free(&r);
+	snprintf(snap, sizeof(snap), "%s/snapshots/2/fs/in-upper", b.top);
+	ck_assert_msg(stat(snap, &st) == 0 && st.st_uid == 0, "%s: not in the upper", snap);
+	ck_assert_str_eq(leftovers(&b, id), "");
+
+	/* the host's own tree: refused, by what it is */
+	for (const char *const *bad = (const char *const[]){ "/", "/usr", "/etc", NULL }; *bad;
+	     bad++) {
+		char val[64];
+
+		cfg = base_config("");
+		snprintf(val, sizeof(val), "\"%s\"", *bad);
+		set_member(cfg, "root.path", val);
+		put_config(&b, cfg);
+		runc(&r, &b, "run --bundle '%s' %s", b.bundle, id);
+		ck_assert_msg(r.status == 1 && strstr(r.err, "config.json root.path") &&
+			      strstr(r.err, "host's own tree cannot be a container's root"),
+			      "%s: exit %d: %s", *bad, r.status, r.err);
+		t_run_free(&r);
+		ck_assert_str_eq(leftovers(&b, id), "");
+	}
+}
+END_TEST
+
+/* The inode of /proc/@pid/ns/@ns. */
+static ino_t ns_ino(pid_t pid, const char *ns)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns);
+	ck_assert_msg(stat(path, &st) == 0, "%s: %s", path, strerror(errno));
+	return st.st_ino;
+}
+
+static unsigned uid_map_of(pid_t pid)
+{
+	char path[64], *map = NULL;
+	unsigned in, start = 0, count;
+
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
+	ck_assert_int_eq(read_all_at(AT_FDCWD, path, 4096, &map, NULL), 0);
+	ck_assert_int_eq(sscanf(map, "%u %u %u", &in, &start, &count), 3);
+	free(map);
+	return start;
+}
+
+/* config.json for a container whose @type namespace is @path. */
+static void config_joining(const struct bundle *b, const char *const types[],
+			   const char *const paths[])
+{
+	json_t *cfg = base_config(""), *list = json_array();
+
+	for (const char *const *t = (const char *const[]){ "pid", "network", "ipc", "uts", "mount",
+							   NULL }; *t; t++) {
+		json_t *ns = json_pack("{s:s}", "type", *t);
+
+		for (size_t i = 0; types[i]; i++)
+			if (!strcmp(types[i], *t))
+				json_object_set_new(ns, "path", json_string(paths[i]));
+		json_array_append_new(list, ns);
+	}
+	json_object_set_new(json_object_get(cfg, "linux"), "namespaces", list);
+	put_config(b, cfg);
+}
+
+/*
+ * Namespaces named by path, judged by what they are: another eci
+ * container's (a pod: its network, IPC and pid namespaces, and its user
+ * namespace and slot with them), a fresh network namespace the engine made
+ * (podman's, CNI's), and nothing else — not the host's, not one a process
+ * of the host already runs in, not one of some other user namespace, never
+ * a mount namespace — each refusal naming the field and leaving nothing.
+ */
+START_TEST(namespace_paths_judged)
+{
+	char x[64], y[64], p[3][64], netns[64], path[128];
+	struct bundle b;
+	struct run_result r;
+	pid_t xp, yp;
+
+	make_bundle(&b);
+	snprintf(x, sizeof(x), "eci-t-nsx-%d", (int)getpid());
+	snprintf(y, sizeof(y), "eci-t-nsy-%d", (int)getpid());
+	undo("rmdir /sys/fs/cgroup/*/%s /sys/fs/cgroup/*/%s 2>/dev/null; true", x, y);
+	write_config(&b, "");
+	runc(&r, &b, "create --bundle '%s' %s", b.bundle, x);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	t_run_free(&r);
+	runc(&r, &b, "start %s", x);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	t_run_free(&r);
+	xp = pid_of(&b, false, x);
+
+	/* a pod member */
+	snprintf(p[0], sizeof(p[0]), "/proc/%d/ns/net", (int)xp);
+	snprintf(p[1], sizeof(p[1]), "/proc/%d/ns/ipc", (int)xp);
+	snprintf(p[2], sizeof(p[2]), "/proc/%d/ns/pid", (int)xp);
+	config_joining(&b, (const char *const[]){ "network", "ipc", "pid", NULL },
+		       (const char *const[]){ p[0], p[1], p[2] });
+	runc(&r, &b, "create --bundle '%s' %s", b.bundle, y);
+	ck_assert_msg(r.status == 0, "pod member: %s", r.err);
+	t_run_free(&r);
+	yp = pid_of(&b, false, y);
+	ck_assert(ns_ino(yp, "net") == ns_ino(xp, "net") && ns_ino(yp, "ipc") == ns_ino(xp, "ipc") &&
+		  ns_ino(yp, "pid") == ns_ino(xp, "pid") && ns_ino(yp, "user") == ns_ino(xp, "user"));
+	ck_assert(ns_ino(yp, "mnt") != ns_ino(xp, "mnt") && ns_ino(yp, "uts") != ns_ino(xp, "uts"));
+	ck_assert_uint_eq(uid_map_of(yp), uid_map_of(xp));
+	runc(&r, &b, "delete --force %s", y);
+	t_run_free(&r);
+	ck_assert_str_eq(leftovers(&b, y), "");
+
+	/* a fresh network namespace of the engine's: its own slot */
+	snprintf(netns, sizeof(netns), "eci-t-ns-%d", (int)getpid());
+	shf(&r, "ip netns add %s", netns);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	t_run_free(&r);
+	undo("ip netns del %s 2>/dev/null", netns);
+	snprintf(path, sizeof(path), "/run/netns/%s", netns);
+	config_joining(&b, (const char *const[]){ "network", NULL }, (const char *const[]){ path });
+	runc(&r, &b, "create --bundle '%s' %s", b.bundle, y);
+	ck_assert_msg(r.status == 0, "fresh network namespace: %s", r.err);
+	t_run_free(&r);
+	yp = pid_of(&b, false, y);
+	{
+		struct stat st;
+
+		ck_assert_int_eq(stat(path, &st), 0);
+		ck_assert(ns_ino(yp, "net") == st.st_ino);
+	}
+	ck_assert_uint_ne(uid_map_of(yp), uid_map_of(xp));
+	runc(&r, &b, "delete --force %s", y);
+	t_run_free(&r);
+	ck_assert_str_eq(leftovers(&b, y), "");
+
+	/* refused, by what each is */
+	shf(&r, "unshare -n sleep 60 >/dev/null 2>&1 & echo $!; unshare -U -r -n sleep 60 "
+	    ">/dev/null 2>&1 & echo $!; sleep 0.3");
+	ck_assert_int_eq(r.status, 0);
+	{
+		int used = 0, other = 0;
+
+		ck_assert_int_eq(sscanf(r.out, "%d %d", &used, &other), 2);
+		undo("kill %d %d 2>/dev/null", used, other);
+		snprintf(p[0], sizeof(p[0]), "/proc/%d/ns/net", used);
+		snprintf(p[1], sizeof(p[1]), "/proc/%d/ns/net", other);
+	}
+	t_run_free(&r);
+	snprintf(p[2], sizeof(p[2]), "/proc/%d/ns/mnt", (int)xp);
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)getpid());
+	{
+		static const char *const words[] = {
+			"the host network namespace is not allowed",
+			"runs in it, and it is not an eci container's",
+			"not a namespace of an eci container",
+			"joining a mount namespace is not supported",
+			"not a namespace of that type",
+		};
+		const char *types[] = { "network", "network", "network", "mount", "ipc" };
+		const char *paths[] = { path, p[0], p[1], p[2], p[0] };
+
+		for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+			config_joining(&b, (const char *const[]){ types[i], NULL },
+				       (const char *const[]){ paths[i] });
+			runc(&r, &b, "create --bundle '%s' %s", b.bundle, y);
+			ck_assert_msg(r.status == 1 && strstr(r.err, "config.json linux.namespaces") &&
+				      strstr(r.err, words[i]), "%s %s: exit %d: %s", types[i],
+				      paths[i], r.status, r.err);
+			t_run_free(&r);
+			ck_assert_str_eq(leftovers(&b, y), "");
+		}
+	}
+	runc(&r, &b, "delete --force %s", x);
+	t_run_free(&r);
+	ck_assert_str_eq(leftovers(&b, x), "");
+}
+END_TEST
+
+/*
  * A field eci-runc does not apply fails the create at once, naming it, and
  * leaves nothing; so does a refused update or a flag update does not know.
  */
@@ -1873,6 +2124,8 @@ Suite *isolation_suite(void)
 	tcase_add_test(tc, kill_checks_process_identity);
 	tcase_add_test(tc, cgroups_path_as_runc);
 	tcase_add_test(tc, process_as_runc);
+	tcase_add_test(tc, roots_of_every_kind);
+	tcase_add_test(tc, namespace_paths_judged);
 	tcase_add_test(tc, unapplied_fields_refused_by_name);
 	tcase_add_test(tc, verbs_on_stopped_as_runc);
 	tcase_add_test(tc, tcp_exposed_engine_refused);

@@ -99,6 +99,53 @@ START_TEST(published_port_and_name)
 }
 END_TEST
 
+/*
+ * A pod: --network, --ipc and --pid container:X share X's loopback, its
+ * IPC namespace and its processes, and an exec reaches the member; with
+ * eci the member runs in X's slot (its uid map is X's).  Compared with
+ * runc on the same commands.
+ */
+static void pod(const char *runtime)
+{
+	char x[64], y[64], want[64];
+	struct run_result r, a;
+
+	snprintf(x, sizeof(x), "podx-%s-%d", runtime, (int)getpid());
+	snprintf(y, sizeof(y), "pody-%s-%d", runtime, (int)getpid());
+	expectf(0, NULL, NULL, "run -d --ipc shareable --name %s --runtime %s " IMG " sh -c 'mkdir "
+		"-p /w && echo pod-%s > /w/index.html && exec httpd -f -p 127.0.0.1:8080 -h /w'",
+		x, runtime, runtime);
+	snprintf(want, sizeof(want), "pod-%s", runtime);
+	dockerf(&r, "run --rm --runtime %s --network container:%s --ipc container:%s --pid "
+		"container:%s " IMG " sh -c 'for i in 1 2 3 4 5 6 7 8 9 10; do wget -qO- "
+		"http://127.0.0.1:8080/ && break; sleep 0.3; done; ps -o comm | grep -c httpd; "
+		"stat -L -c ipc=%%i /proc/self/ns/ipc'", runtime, x, x, x);
+	ck_assert_msg(r.status == 0 && strstr(r.out, want) && strstr(r.out, "\n1\n"),
+		      "%s member: exit %d: %s%s", runtime, r.status, r.out, r.err);
+	dockerf(&a, "exec %s stat -L -c ipc=%%i /proc/self/ns/ipc", x);
+	ck_assert_msg(a.status == 0 && strstr(r.out, a.out), "%s: ipc %s vs %s", runtime, a.out,
+		      r.out);
+	t_run_free(&r);
+	t_run_free(&a);
+	expectf(0, NULL, NULL, "run -d --name %s --runtime %s --network container:%s " IMG
+		" sleep 300", y, runtime, x);
+	dockerf(&r, "exec %s wget -qO- http://127.0.0.1:8080/", y);
+	ck_assert_msg(r.status == 0 && strstr(r.out, want), "exec in %s: exit %d: %s%s", y,
+		      r.status, r.out, r.err);
+	t_run_free(&r);
+	if (!strcmp(runtime, "eci"))
+		ck_assert_uint_eq(map_of(x), map_of(y));
+	dockerf(&r, "rm -f %s %s", y, x);
+	t_run_free(&r);
+}
+
+START_TEST(pod_shares_network_ipc_pid)
+{
+	pod("runc");
+	pod("eci");
+}
+END_TEST
+
 Suite *network_suite(void)
 {
 	Suite *s = suite_create("engine network");
@@ -107,6 +154,7 @@ Suite *network_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, bridge_address_and_gateway);
 	tcase_add_test(tc, published_port_and_name);
+	tcase_add_test(tc, pod_shares_network_ipc_pid);
 	suite_add_tcase(s, tc);
 	return s;
 }
