@@ -246,7 +246,7 @@ void child_main(struct spec *s, int sock)
 		/* Rooted at the cgroup the parent has put us in. */
 		char fifo[sizeof(s->statedir) + 16];
 
-		if (unshare(CLONE_NEWCGROUP) < 0)
+		if (!s->engine.cgroupns_joined && unshare(CLONE_NEWCGROUP) < 0)
 			fail(sock, &e);
 		snprintf(fifo, sizeof(fifo), "%s/exec.fifo", s->mnt.statedir);
 		/* O_RDWR: the open does not wait for a writer. */

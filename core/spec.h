@@ -95,6 +95,7 @@ struct engine_plan {
 	 */
 	int nest_userns, nest_netns;
 	bool netns_given;
+	bool cgroupns_joined;		/* pid 1 was cloned in the pod's cgroup namespace */
 };
 
 struct spec {

@@ -43,8 +43,7 @@ static bool has_option(json_t *opts, const char *o)
 
 /*
  * A namespace named by path is kept, for nsjoin.c to judge what it is; a
- * mount or cgroup namespace is never joined (the container's view is its
- * own).  A namespace left out is the host's, which the policy's gate
+ * mount namespace is never joined (the container's view is its own).  A namespace left out is the host's, which the policy's gate
  * judges (rc->host_ns); a user namespace of the engine's is ignored: eci
  * makes its own, or shares the one of the container it joins.
  */

@@ -245,11 +245,14 @@ static pid_t clone_pid1(struct rconfig *rc, struct spec *s, int *sock, const int
 {
 	struct rjoin *j = &rc->join;
 	struct ns_enter in = { .net = -1, .user = j->user, .ipc = j->fd[RNS_IPC],
-			       .pid = j->fd[RNS_PID], .uts = j->fd[RNS_UTS], .cgroup = -1 };
+			       .pid = j->fd[RNS_PID], .uts = j->fd[RNS_UTS],
+			       .cgroup = j->fd[RNS_CGROUP] };
 	int flags = CLONE_ALL;
 
 	if (j->user < 0 && !j->net_fresh && in.ipc < 0 && in.pid < 0 && in.uts < 0)
 		return container_clone(s, flags, sock, drop, ndrop);
+	/* pid 1 makes no cgroup namespace of its own in the one it joins */
+	s->engine.cgroupns_joined = in.cgroup >= 0;
 	if (j->user >= 0)
 		flags &= ~CLONE_NEWUSER;
 	if (in.ipc >= 0)

@@ -15,8 +15,8 @@
  *     yet (else it is some other container's, root on the host);
  *   - one owned by a user namespace below ours must be an eci container's:
  *     the chain of owners ends, right below ours, at the user namespace of
- *     pid 1 of a live container of the same --root (its ipc, pid, uts
- *     namespaces are owned by that one; its network namespace by its
+ *     pid 1 of a live container of the same --root (its ipc, pid, uts and
+ *     cgroup namespaces are owned by that one; its network namespace by its
  *     workload's nested one, one further down).  The new container then
  *     runs in that user namespace and slot: a pod shares one range.
  * Anything else is refused, naming the field.  Every namespace named must
@@ -49,6 +49,7 @@ static const struct {
 	[RNS_IPC] = { "ipc", "ipc", CLONE_NEWIPC },
 	[RNS_PID] = { "pid", "pid", CLONE_NEWPID },
 	[RNS_UTS] = { "uts", "uts", CLONE_NEWUTS },
+	[RNS_CGROUP] = { "cgroup", "cgroup", CLONE_NEWCGROUP },
 };
 
 int runc_ns_kind(const char *type)

@@ -71,7 +71,7 @@ struct rbind {
 };
 
 /* The namespaces config.json may name by path (nsjoin.c). */
-enum { RNS_NET, RNS_IPC, RNS_PID, RNS_UTS, RNS_N };
+enum { RNS_NET, RNS_IPC, RNS_PID, RNS_UTS, RNS_CGROUP, RNS_N };
 
 struct rjoin {
 	int fd[RNS_N];		/* each named namespace, opened once; -1 */

@@ -5,7 +5,8 @@
 #
 #   1  cold start of /bin/true: eci-run, bwrap, runc and crun rootless,
 #      unshare (the floor)
-#   2  docker run --rm IMG true, --runtime eci against runc, one dockerd
+#   2  docker run --rm IMG true, --runtime eci against runc, one dockerd;
+#      the same on a bridge network
 #   3  a generated 200 MB image: import against tar -xf of its layer; its
 #      first start in a slot (unpack) and later ones, against the default
 #   4  PSS of eci's own processes while the workload sleeps, against bwrap's
@@ -218,6 +219,13 @@ item_2() {
 	t_deci=$(hf docker-eci root "$DOCKER_RUNS" "docker run --rm --network none --runtime eci eci-default /bin/true")
 	t_drunc=$(hf docker-runc root "$DOCKER_RUNS" "docker run --rm --network none --runtime runc eci-default /bin/true")
 	row 2 "docker run --rm IMG true, one dockerd" "--runtime eci" "--runtime runc" ms "$t_deci" "$t_drunc" 1.0
+	# The same on a bridge network of the engine's: its veth, address and
+	# name server, configured by dockerd's hook through pid 1.
+	docker network create --subnet 10.231.7.0/24 eci-bench >/dev/null
+	t_beci=$(hf docker-br-eci root "$DOCKER_RUNS" "docker run --rm --network eci-bench --runtime eci eci-default /bin/true")
+	t_brunc=$(hf docker-br-runc root "$DOCKER_RUNS" "docker run --rm --network eci-bench --runtime runc eci-default /bin/true")
+	docker network rm eci-bench >/dev/null
+	row 2 "same, --network on a bridge" "--runtime eci" "--runtime runc" ms "$t_beci" "$t_brunc" 1.0
 }
 
 # --- 3: a 200 MB image ---------------------------------------------------------------

@@ -1582,7 +1582,7 @@ static void config_joining(const struct bundle *b, const char *const types[],
 	json_t *cfg = base_config(""), *list = json_array();
 
 	for (const char *const *t = (const char *const[]){ "pid", "network", "ipc", "uts", "mount",
-							   NULL }; *t; t++) {
+							   "cgroup", NULL }; *t; t++) {
 		json_t *ns = json_pack("{s:s}", "type", *t);
 
 		for (size_t i = 0; types[i]; i++)
@@ -1604,7 +1604,7 @@ static void config_joining(const struct bundle *b, const char *const types[],
  */
 START_TEST(namespace_paths_judged)
 {
-	char x[64], y[64], p[3][64], netns[64], path[128];
+	char x[64], y[64], p[4][64], netns[64], path[128];
 	struct bundle b;
 	struct run_result r;
 	pid_t xp, yp;
@@ -1626,14 +1626,16 @@ START_TEST(namespace_paths_judged)
 	snprintf(p[0], sizeof(p[0]), "/proc/%d/ns/net", (int)xp);
 	snprintf(p[1], sizeof(p[1]), "/proc/%d/ns/ipc", (int)xp);
 	snprintf(p[2], sizeof(p[2]), "/proc/%d/ns/pid", (int)xp);
-	config_joining(&b, (const char *const[]){ "network", "ipc", "pid", NULL },
-		       (const char *const[]){ p[0], p[1], p[2] });
+	snprintf(p[3], sizeof(p[3]), "/proc/%d/ns/cgroup", (int)xp);
+	config_joining(&b, (const char *const[]){ "network", "ipc", "pid", "cgroup", NULL },
+		       (const char *const[]){ p[0], p[1], p[2], p[3] });
 	runc(&r, &b, "create --bundle '%s' %s", b.bundle, y);
 	ck_assert_msg(r.status == 0, "pod member: %s", r.err);
 	t_run_free(&r);
 	yp = pid_of(&b, false, y);
 	ck_assert(ns_ino(yp, "net") == ns_ino(xp, "net") && ns_ino(yp, "ipc") == ns_ino(xp, "ipc") &&
-		  ns_ino(yp, "pid") == ns_ino(xp, "pid") && ns_ino(yp, "user") == ns_ino(xp, "user"));
+		  ns_ino(yp, "pid") == ns_ino(xp, "pid") && ns_ino(yp, "user") == ns_ino(xp, "user") &&
+		  ns_ino(yp, "cgroup") == ns_ino(xp, "cgroup"));
 	ck_assert(ns_ino(yp, "mnt") != ns_ino(xp, "mnt") && ns_ino(yp, "uts") != ns_ino(xp, "uts"));
 	ck_assert_uint_eq(uid_map_of(yp), uid_map_of(xp));
 	runc(&r, &b, "delete --force %s", y);
