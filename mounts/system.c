@@ -127,9 +127,93 @@ static int bind_host_sys(int dir, struct eci_err *e)
 }
 
 /*
+ * One v1 hierarchy of the host (@line of /proc/self/cgroup:
+ * "ID:CONTROLLERS:PATH"), read-only in directory @top of the tmpfs @tmp;
+ * a hierarchy of several controllers gets a link by each one's name, as
+ * on the host ("cpu" -> "cpu,cpuacct").  The kernel mounts only a hierarchy
+ * that exists, exactly as it exists, rooted at the container's cgroup.
+ */
+static void cgroup1_one(int tmp, char *line)
+{
+	char *ctl = strchr(line, ':'), *end, *save = NULL, dir[256];
+	_cleanup_close_ int fs = -1, at = -1;
+	int mnt;
+
+	if (!ctl || !(end = strchr(++ctl, ':')) || end == ctl)
+		return;
+	*end = '\0';
+	snprintf(dir, sizeof(dir), "%s", strncmp(ctl, "name=", 5) ? ctl : ctl + 5);
+	if (strchr(dir, '/') || dir[0] == '.' || mkdirat(tmp, dir, 0555) < 0 ||
+	    (at = openat(tmp, dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+	    (fs = fsopen("cgroup", FSOPEN_CLOEXEC)) < 0)
+		return;
+	for (char *c = strtok_r(ctl, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+		if (!strncmp(c, "name=", 5)) {
+			if (fsconfig(fs, FSCONFIG_SET_FLAG, "none", NULL, 0) < 0 ||
+			    fsconfig(fs, FSCONFIG_SET_STRING, "name", c + 5, 0) < 0)
+				return;
+		} else if (fsconfig(fs, FSCONFIG_SET_FLAG, c, NULL, 0) < 0) {
+			return;
+		} else if (strcmp(c, dir) && symlinkat(dir, tmp, c) < 0) {
+			return;
+		}
+	}
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+	    (mnt = fsmount(fs, FSMOUNT_CLOEXEC, RO_FLAGS)) < 0)
+		return;
+	if (move_mount(mnt, "", at, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+		/* not mounted: the directory stays empty */
+	}
+	close(mnt);
+}
+
+/*
+ * A hybrid host (v1 hierarchies beside cgroup2, whose controllers are then
+ * the v1 ones'): /sys/fs/cgroup as runc and systemd lay it out — a tmpfs
+ * holding each v1 hierarchy by name and cgroup2 as unified/ — so that the
+ * container sees its limits (memory/memory.limit_in_bytes …).  All read-
+ * only, each rooted at the container's cgroup (its cgroup namespace).
+ * Returns 1 when the host has no v1 hierarchy.
+ */
+static int cgroup1_tree(int cg, struct eci_err *e)
+{
+	static const struct mnt_opt opts[] = { { "mode", "0755" }, { NULL, NULL } };
+	_cleanup_free_ char *list = NULL;
+	_cleanup_close_ int tmp = -1, uni = -1;
+	struct mount_attr ro = { .attr_set = RO_FLAGS };
+	char *line, *save = NULL;
+	bool v2 = false;
+
+	if (read_all_at(AT_FDCWD, "/proc/self/cgroup", 1 << 16, &list, NULL) < 0 ||
+	    (strncmp(list, "0::", 3) == 0 && !strchr(list, '\n')[1]))
+		return 1;	/* cgroup2 alone: its one line "0::PATH" */
+	tmp = mnt_fs_at(cg, "/sys/fs/cgroup", "tmpfs", opts,
+			MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
+	if (tmp < 0)
+		return -1;
+	for (line = strtok_r(list, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "0::", 3))
+			v2 = true;
+		else
+			cgroup1_one(tmp, line);
+	}
+	if (v2 && mkdirat(tmp, "unified", 0555) == 0 &&
+	    (uni = openat(tmp, "unified", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0) {
+		int m = mnt_fs_at(uni, "/sys/fs/cgroup/unified", "cgroup2", NULL, RO_FLAGS, e);
+
+		if (m >= 0)
+			close(m);
+	}
+	if (mount_setattr(tmp, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
+		return eci_fail(e, errno, "/sys/fs/cgroup read-only");
+	return 0;
+}
+
+/*
  * sysfs read-only; the cgroup2 hierarchy of the container's cgroup namespace
- * read-only at /sys/fs/cgroup.  Where the kernel refuses cgroup2 to this
- * namespace (hybrid hosts may), /sys/fs/cgroup stays an empty directory.
+ * read-only at /sys/fs/cgroup, or on a hybrid host the v1 hierarchies
+ * beside it (cgroup1_tree()).  Where the kernel refuses cgroup2 to this
+ * namespace, /sys/fs/cgroup stays an empty directory.
  */
 static int mount_sys(int rootfd, struct eci_err *e)
 {
@@ -148,6 +232,9 @@ static int mount_sys(int rootfd, struct eci_err *e)
 			 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
 	if (cg < 0)
 		return 0;
+	m = cgroup1_tree(cg, e);
+	if (m <= 0)
+		return m;
 	m = mnt_fs_at(cg, "/sys/fs/cgroup", "cgroup2", NULL, RO_FLAGS, e);
 	if (m >= 0)
 		close(m);

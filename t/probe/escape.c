@@ -163,8 +163,22 @@ static void cgroups(void)
 {
 	must_fail("mount cgroup v1 (release_agent)",
 		  mount("cgroup", "/tmp", "cgroup", 0, "rdma"));
-	must_fail("write release_agent",
-		  open("/sys/fs/cgroup/release_agent", O_WRONLY) < 0 ? -1 : 0);
+	static const char *const v1[] = { "", "blkio/", "cpu/", "cpuacct/", "cpuset/", "devices/",
+					  "freezer/", "memory/", "pids/", "systemd/", "net_cls/",
+					  "perf_event/", "hugetlb/", "rdma/", "misc/" };
+
+	/* cgroup2's /sys/fs/cgroup, or each v1 hierarchy of a hybrid host */
+	for (size_t i = 0; i < sizeof(v1) / sizeof(v1[0]); i++) {
+		char path[64], name[96];
+		int fd;
+
+		snprintf(path, sizeof(path), "/sys/fs/cgroup/%srelease_agent", v1[i]);
+		snprintf(name, sizeof(name), "write %s", path);
+		fd = open(path, O_WRONLY);
+		must_fail(name, fd < 0 ? -1 : (int)write(fd, "/x", 2));
+		if (fd >= 0)
+			close(fd);
+	}
 }
 
 static void identity(void)
