@@ -157,6 +157,10 @@ int rlimit_apply(pid_t pid, const struct spec_oci *o, struct eci_err *e);
  * namespaces made (see there) */
 int sysctl_check(const char *key, const char *value, struct eci_err *e);
 int sysctl_apply(struct spec *s, pid_t pid, struct eci_err *e);
+/* A network namespace the engine gave (engine.netns_given): its net.*
+ * sysctls, and docker's defaults, written by the parent (host root), the
+ * container's groups being @gid0.. on the host */
+int sysctl_apply_given(const struct spec *s, int netns, gid_t gid0, struct eci_err *e);
 
 /* tty.c: -t */
 void tty_size(struct spec *s);

@@ -22,6 +22,14 @@
  * it holds every capability of the workload's user namespace, which its
  * own user made, and is that namespace's root for the ipc namespace.
  *
+ * A network namespace the engine made and gave by path (podman, CNI) is
+ * owned by the host's user namespace, where the container holds no
+ * capability: its net.* sysctls are written by eci-runc's create, root on
+ * the host, from inside it, before pid 1 goes (sysctl_apply_given()), and
+ * with them Docker's defaults for a container of its own network — any
+ * port may be bound, every group of the container may ping — which the
+ * container's root could not set itself there.
+ *
  * net.ipv4.ping_group_range names groups of the writer's user namespace,
  * and a group the container does not map is refused by the kernel: Docker's
  * "0 2147483647" (every group may ping) is written as the container's
@@ -35,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -149,6 +158,71 @@ static int write_net(struct spec *s, pid_t pid, struct eci_err *e)
 	return r;
 }
 
+/* As root on the host: the container's groups are @gid0 … @gid0 + 65535. */
+static int write_given(int procsys, const struct spec_sysctl *c, gid_t gid0, struct eci_err *e)
+{
+	struct spec_sysctl host = *c;
+	unsigned long long lo, hi;
+	char value[64];
+
+	if (!strcmp(c->key, "net.ipv4.ping_group_range") ||
+	    !strcmp(c->key, "net/ipv4/ping_group_range")) {
+		clamp_groups(c->value, value, sizeof(value));
+		if (sscanf(value, "%llu %llu", &lo, &hi) == 2 && lo <= hi && hi < SUBID_SLOT)
+			snprintf(value, sizeof(value), "%llu %llu", lo + gid0, hi + gid0);
+		host.value = value;
+	}
+	return write_one(procsys, &host, e);
+}
+
+int sysctl_apply_given(const struct spec *s, int netns, gid_t gid0, struct eci_err *e)
+{
+	static const struct spec_sysctl defaults[] = {
+		{ (char *)"net.ipv4.ip_unprivileged_port_start", (char *)"0" },
+		{ (char *)"net.ipv4.ping_group_range", (char *)"0 2147483647" },
+	};
+	int pipefd[2], status;
+	pid_t p;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return eci_fail(e, errno, "pipe");
+	p = fork();
+	if (p == 0) {
+		struct eci_err ce = { 0 };
+		int procsys, r = 0;
+
+		close(pipefd[0]);
+		if (setns(netns, CLONE_NEWNET) < 0 ||
+		    (procsys = open("/proc/sys", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+			r = eci_fail(&ce, errno, "linux.namespaces network: enter it");
+		} else {
+			for (size_t i = 0; i < ARRAY_SIZE(defaults) && r == 0; i++) {
+				bool given = false;
+
+				for (size_t k = 0; k < s->oci.nsysctls; k++)
+					given |= !strcmp(s->oci.sysctl[k].key, defaults[i].key);
+				if (!given)
+					r = write_given(procsys, &defaults[i], gid0, &ce);
+			}
+			for (size_t i = 0; i < s->oci.nsysctls && r == 0; i++)
+				if (is_net(s->oci.sysctl[i].key) ||
+				    !strncmp(s->oci.sysctl[i].key, "net/", 4))
+					r = write_given(procsys, &s->oci.sysctl[i], gid0, &ce);
+		}
+		if (r < 0 && write(pipefd[1], &ce, sizeof(ce)) < 0) { /* reported below */ }
+		_exit(r < 0 ? 1 : 0);
+	}
+	close(pipefd[1]);
+	if (p < 0 || waitpid(p, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		if (read(pipefd[0], e, sizeof(*e)) != (ssize_t)sizeof(*e))
+			eci_fail(e, p < 0 ? errno : 0, "linux.sysctl");
+		close(pipefd[0]);
+		return -1;
+	}
+	close(pipefd[0]);
+	return 0;
+}
+
 int sysctl_apply(struct spec *s, pid_t pid, struct eci_err *e)
 {
 	bool net = false;
@@ -164,7 +238,8 @@ int sysctl_apply(struct spec *s, pid_t pid, struct eci_err *e)
 		else
 			r = write_one(s->mnt.procsys_fd, &s->oci.sysctl[i], e);
 	}
-	if (r == 0 && net)
+	/* a network namespace the engine gave: written by the parent */
+	if (r == 0 && net && !s->engine.netns_given)
 		r = write_net(s, pid, e);
 	close(s->mnt.procsys_fd);
 	s->mnt.procsys_fd = -1;

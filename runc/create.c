@@ -579,6 +579,7 @@ int runc_create(struct rconfig *rc, struct spec *s)
 	if ((rc->join.user >= 0 ? joined_slot(rc, &slot, &gslot, &e)
 				: lease_slot(pid, &slot, &gslot, &e)) < 0 ||
 	    place_all(pid, rc, &L, slot, gslot, &e) < 0 ||
+	    (rc->join.net_fresh && sysctl_apply_given(s, rc->join.fd[RNS_NET], gslot, &e) < 0) ||
 	    cgroup_enter(&rc->cg, pid, &rc->limits, &e) < 0 || rlimit_apply(pid, &s->oci, &e) < 0)
 		goto fail;
 	if (container_go(sock, slot) < 0)

@@ -12,7 +12,10 @@
  *     gate as a host namespace, which refuses it (policy/gate.c);
  *   - one owned by our own user namespace is the engine's own: only a
  *     network namespace, and only a fresh one, in which no process runs
- *     yet (else it is some other container's, root on the host);
+ *     yet, or the one such that the engine gave another eci container
+ *     (pid 1 of a live container of the same --root runs in it: a pod
+ *     member joins that container's user namespace and slot with it);
+ *     anything else there is some other container's, root on the host;
  *   - one owned by a user namespace below ours must be an eci container's:
  *     the chain of owners ends, right below ours, at the user namespace of
  *     pid 1 of a live container of the same --root (its ipc, pid, uts and
@@ -98,10 +101,11 @@ static pid_t someone_in(int fd)
 }
 
 /*
- * The eci container of --root whose pid 1 is in user namespace @top: its
- * state, its pid 1 held by a pidfd (checked alive after the comparison).
+ * The eci container of --root whose pid 1 is in namespace @ns (its "user",
+ * or "net": one the engine gave it): its state, its pid 1 held by a pidfd
+ * (checked alive after the comparison), its user namespace in join.user.
  */
-static int find_owner(struct rconfig *rc, int top, struct eci_err *e)
+static int find_owner(struct rconfig *rc, const char *kind, int ns, struct eci_err *e)
 {
 	char root[sizeof(rc->state)];
 	struct dirent *de;
@@ -118,15 +122,22 @@ static int find_owner(struct rconfig *rc, int top, struct eci_err *e)
 		if (de->d_name[0] == '.' || !strcmp(de->d_name, rc->id) ||
 		    runc_read_state(root, de->d_name, &st) < 0 || (pidfd = runc_open_init(&st)) < 0)
 			continue;
-		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)st.pid);
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)st.pid, kind);
 		user = open(path, O_RDONLY | O_CLOEXEC);
-		if (user >= 0 && same_ns(user, top) && pidfd_alive(pidfd)) {
-			rc->join.pidfd = pidfd;
-			rc->join.pid = st.pid;
-			snprintf(rc->join.target, sizeof(rc->join.target), "%s", de->d_name);
-			close(user);
-			closedir(d);
-			return 0;
+		if (user >= 0 && same_ns(user, ns) && pidfd_alive(pidfd)) {
+			if (strcmp(kind, "user")) {
+				close(user);
+				snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)st.pid);
+				user = open(path, O_RDONLY | O_CLOEXEC);
+			}
+			if (user >= 0 && pidfd_alive(pidfd)) {
+				rc->join.pidfd = pidfd;
+				rc->join.pid = st.pid;
+				rc->join.user = user;
+				snprintf(rc->join.target, sizeof(rc->join.target), "%s", de->d_name);
+				closedir(d);
+				return 0;
+			}
 		}
 		if (user >= 0)
 			close(user);
@@ -168,10 +179,8 @@ static int of_container(struct rconfig *rc, int k, int fd, int self, struct eci_
 		if (!same_ns(rc->join.user, top))
 			return eci_fail(e, 0, "a namespace of another container than the other "
 					"namespaces config.json names");
-	} else {
-		if (find_owner(rc, top, e) < 0)
-			return -1;
-		rc->join.user = steal_fd(top);
+	} else if (find_owner(rc, "user", top, e) < 0) {
+		return -1;
 	}
 	if (k == RNS_NET)
 		rc->join.nested = steal_fd(owner);
@@ -218,11 +227,16 @@ int runc_join_judge(struct rconfig *rc, struct eci_err *e)
 			if (k != RNS_NET)
 				return eci_fail(e, 0, "config.json linux.namespaces %s path %s: not a "
 						"namespace of an eci container", kinds[k].name, path);
-			if ((pid = someone_in(fd)) > 0)
+			rc->join.net_fresh = true;
+			if ((pid = someone_in(fd)) <= 0)
+				continue;
+			/* in use: the one the engine gave another eci container
+			 * (podman's pod: its infra container's), whose user
+			 * namespace and slot then come with it */
+			if (rc->join.user >= 0 || find_owner(rc, "net", fd, e) < 0)
 				return eci_fail(e, 0, "config.json linux.namespaces network path %s: "
 						"process %d runs in it, and it is not an eci "
 						"container's", path, (int)pid);
-			rc->join.net_fresh = true;
 			continue;
 		}
 		close(owner);

@@ -1661,6 +1661,29 @@ START_TEST(namespace_paths_judged)
 		ck_assert(ns_ino(yp, "net") == st.st_ino);
 	}
 	ck_assert_uint_ne(uid_map_of(yp), uid_map_of(xp));
+	/* written for the container by its create: Docker's defaults there */
+	shf(&r, "ip netns exec %s cat /proc/sys/net/ipv4/ip_unprivileged_port_start", netns);
+	ck_assert_msg(r.status == 0 && !strcmp(r.out, "0\n"), "%s%s", r.out, r.err);
+	t_run_free(&r);
+	/* the same path again, now in use by y: a pod member of y (podman's
+	 * pod, whose infra container got the engine's namespace) */
+	{
+		char z[64];
+		pid_t zp;
+
+		snprintf(z, sizeof(z), "eci-t-nsz-%d", (int)getpid());
+		undo("rmdir /sys/fs/cgroup/*/%s 2>/dev/null; true", z);
+		runc(&r, &b, "create --bundle '%s' %s", b.bundle, z);
+		ck_assert_msg(r.status == 0, "member of the engine's network namespace: %s", r.err);
+		t_run_free(&r);
+		zp = pid_of(&b, false, z);
+		ck_assert(ns_ino(zp, "net") == ns_ino(yp, "net") &&
+			  ns_ino(zp, "user") == ns_ino(yp, "user"));
+		ck_assert_uint_eq(uid_map_of(zp), uid_map_of(yp));
+		runc(&r, &b, "delete --force %s", z);
+		t_run_free(&r);
+		ck_assert_str_eq(leftovers(&b, z), "");
+	}
 	runc(&r, &b, "delete --force %s", y);
 	t_run_free(&r);
 	ck_assert_str_eq(leftovers(&b, y), "");
