@@ -388,6 +388,50 @@ START_TEST(slot_stays_exclusive)
 }
 END_TEST
 
+/*
+ * An image's file of the user's own uid and gid, unpacked by a keep-id
+ * container into the user's store, is the user's there: it keeps no
+ * set-id bit, so that nobody who reaches the store gets the user's ids.
+ * Root's set-uid file keeps its bit: root inside is the slot's first id.
+ */
+START_TEST(unpacked_setid_dropped)
+{
+	char scratch[] = "/tmp/eci-t-keepimg.XXXXXX", cmd[8192], want[128], bin[4096];
+	char path[8192];
+	struct run_result r;
+	struct stat st;
+
+	ck_assert_ptr_nonnull(mkdtemp(scratch));
+	snprintf(cmd, sizeof(cmd), "sh '%s/t/images/mkimage.sh' %s/img k%d && mkdir %s/data",
+		 t_prefix(), scratch, (int)getpid(), scratch);
+	t_host_sh(cmd, &r);
+	t_want(&r, 0);
+	t_run_free(&r);
+	snprintf(cmd, sizeof(cmd), "XDG_DATA_HOME=%s/data '%s' --userns keep-id %s/img/keepid "
+		 "stat -c '%%a %%u %%g' /setid /rootsuid", scratch,
+		 t_bin("eci-run", bin, sizeof(bin)), scratch);
+	t_host_sh(cmd, &r);
+	t_want(&r, 0);
+	snprintf(want, sizeof(want), "755 %u %u\n4755 0 0\n", (unsigned)getuid(), (unsigned)getgid());
+	ck_assert_str_eq(r.out, want);
+	t_run_free(&r);
+	/* in the store, on the host */
+	snprintf(cmd, sizeof(cmd), "ls -d %s/data/eci/slots/[0-9]*/layers/*/setid", scratch);
+	t_host_sh(cmd, &r);
+	t_want(&r, 0);
+	snprintf(path, sizeof(path), "%.*s", (int)strcspn(r.out, "\n"), r.out);
+	t_run_free(&r);
+	ck_assert_int_eq(lstat(path, &st), 0);
+	ck_assert_uint_eq(st.st_uid, getuid());
+	ck_assert_uint_eq(st.st_gid, getgid());
+	ck_assert_uint_eq(st.st_mode & 07777, 0755);
+	snprintf(cmd, sizeof(cmd), "chmod -R u+rwX %s/data 2>/dev/null; rm -rf %s 2>/dev/null; true",
+		 scratch, scratch);
+	t_host_sh(cmd, &r);
+	t_run_free(&r);
+}
+END_TEST
+
 Suite *keepid_suite(void)
 {
 	Suite *s = suite_create("keepid");
@@ -400,6 +444,7 @@ Suite *keepid_suite(void)
 	tcase_add_test(tc, flag_refused);
 	tcase_add_test(tc, helper_forged_request);
 	tcase_add_test(tc, helper_forged_stdin);
+	tcase_add_test(tc, unpacked_setid_dropped);
 	if (my_slots() >= 2 && my_slots() <= 8)
 		tcase_add_test(tc, slot_stays_exclusive);
 	else
