@@ -285,14 +285,21 @@ int idmap_write(int dirfd, const char *file, unsigned long inside, unsigned long
 		unsigned long count)
 {
 	char line[80];
-	int n = snprintf(line, sizeof(line), "%lu %lu %lu\n", inside, outside, count);
+
+	snprintf(line, sizeof(line), "%lu %lu %lu\n", inside, outside, count);
+	return idmap_write_text(dirfd, file, line);
+}
+
+int idmap_write_text(int dirfd, const char *file, const char *text)
+{
+	size_t n = strlen(text);
 	int fd = openat(dirfd, file, O_WRONLY | O_NOFOLLOW | O_CLOEXEC), r = 0;
 	ssize_t w;
 
 	if (fd < 0)
 		return -errno;
-	w = write(fd, line, (size_t)n);
-	if (w != n)
+	w = write(fd, text, n);
+	if (w != (ssize_t)n)
 		r = w < 0 ? -errno : -EIO;
 	close(fd);
 	return r;

@@ -88,6 +88,8 @@ int mkdir_p(const char *path, mode_t parent_mode, mode_t mode);
  */
 int idmap_write(int dirfd, const char *file, unsigned long inside, unsigned long outside,
 		unsigned long count);
+/* The same, of several lines: @text (subid_map_text()) in one write(). */
+int idmap_write_text(int dirfd, const char *file, const char *text);
 
 /* The code a shell gives for a wait status: the exit code, or 128+N when
  * signal N ended the process. */

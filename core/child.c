@@ -178,6 +178,7 @@ static int open_layers(struct spec *s, struct eci_err *e)
 static int build_root(struct spec *s, struct eci_err *e)
 {
 	int layers[IMG_MAX_LAYERS];
+	const struct img_keep keep = { .uid = s->keep_uid, .gid = s->keep_gid };
 	_cleanup_close_ int rootfd = -1;
 	int r = 0;
 
@@ -186,7 +187,8 @@ static int build_root(struct spec *s, struct eci_err *e)
 	for (size_t i = 0; i < s->img.nlayers; i++)
 		layers[i] = s->engine.on ? s->img.layer_fd[i] : -1;
 	if (!s->engine.on)
-		r = img_slot_layers(&s->img, s->slots_fd, s->slot, layers, e);
+		r = img_slot_layers(&s->img, s->slots_fd, s->slot, s->keep_id ? &keep : NULL, layers,
+				    e);
 	if (r == 0) {
 		rootfd = mnt_rootfs(&s->mnt, layers, s->img.nlayers, e);
 		r = rootfd < 0 ? -1 : 0;

@@ -177,7 +177,9 @@ int tty_relay(int master, pid_t pid, bool interactive);
  * (a pod member, see struct engine_plan), or -1 */
 int nest_enter(int sync, bool own_net, int join_user, int join_net, int *tty, struct eci_err *e);
 /* @joined: the workload joined a user namespace already mapped */
-int nest_map(int proc, pid_t pid, int sync, bool joined, struct eci_err *e);
+/* @keep_uid, @keep_gid: kept as themselves beyond the slot's ids (keep-id), or -1 */
+int nest_map(int proc, pid_t pid, int sync, bool joined, long long keep_uid, long long keep_gid,
+	     struct eci_err *e);
 /* let it go; @tty (-1: none) goes with it, to be its terminal */
 int nest_release(int sync, int tty, struct eci_err *e);
 int nest_join_net(pid_t pid, struct eci_err *e);
@@ -222,7 +224,8 @@ struct helper_proc {
 	pid_t pid;
 	int in, out;		/* its stdin and stdout */
 };
-int helper_start(struct helper_proc *h, const char *helper, struct eci_err *e);
+/* @keep_id: --userns keep-id, the caller's own uid and gid kept inside */
+int helper_start(struct helper_proc *h, const char *helper, bool keep_id, struct eci_err *e);
 int helper_map(struct helper_proc *h, pid_t pid, const char *prefer, char *range, size_t size,
 	       struct eci_err *e);
 void helper_abandon(struct helper_proc *h);

@@ -114,18 +114,19 @@ int helper_check_subids(struct eci_err *e)
 }
 
 /*
- * Start the helper (eci-newidmap --stdin) before the container exists: it
+ * Start the helper (eci-newidmap [--keep-id UID:GID] --stdin) before the
+ * container exists: it
  * reads /etc/subuid, the policy and /proc while the launcher builds the
  * spec and clones the child, then waits for the child's pid on its stdin.
  * Its stderr is ours, so its own message reaches the user; its stdout (the
  * range) is read through a pipe.
  */
-int helper_start(struct helper_proc *h, const char *helper, struct eci_err *e)
+int helper_start(struct helper_proc *h, const char *helper, bool keep_id, struct eci_err *e)
 {
 	posix_spawn_file_actions_t fa;
-	char polenv[600];
+	char polenv[600], keep[32];
 	char *envp[] = { polenv, NULL };
-	char *argv[] = { (char *)HELPER, (char *)"--stdin", NULL };
+	char *argv[] = { (char *)HELPER, (char *)"--stdin", NULL, NULL, NULL };
 	int in[2], out[2], r;
 
 	h->pid = -1;
@@ -133,6 +134,13 @@ int helper_start(struct helper_proc *h, const char *helper, struct eci_err *e)
 	/* Only a test build reads policy from elsewhere; the installed helper
 	 * ignores its environment altogether. */
 	snprintf(polenv, sizeof(polenv), "ECI_POLICY_DIR=%s", policy_dir());
+	/* --userns keep-id: the helper checks these against its own ids */
+	if (keep_id) {
+		snprintf(keep, sizeof(keep), "%u:%u", (unsigned)getuid(), (unsigned)getgid());
+		argv[1] = (char *)"--keep-id";
+		argv[2] = keep;
+		argv[3] = (char *)"--stdin";
+	}
 	/* stdin a socket: send() to a helper that already exited (it refused)
 	 * must fail with EPIPE, not raise SIGPIPE. */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) < 0)

@@ -421,6 +421,7 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 {
 	struct eci_err e = { 0 };
 	_cleanup_close_ int proc = -1;
+	long long keep_uid, keep_gid;
 
 	/*
 	 * The container's /proc, by fd: before pivot_root "/proc" is the
@@ -434,7 +435,9 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 		kill(pid, SIGKILL);
 		fail_init(sock, err, "open the container's /proc");
 	}
-	if (nest_map(proc, pid, nest, s->engine.nest_userns >= 0, &e) < 0 ||
+	keep_uid = s->keep_id ? (long long)s->keep_uid : -1;
+	keep_gid = s->keep_id ? (long long)s->keep_gid : -1;
+	if (nest_map(proc, pid, nest, s->engine.nest_userns >= 0, keep_uid, keep_gid, &e) < 0 ||
 	    (rootfd >= 0 && init_enter_root(s, rootfd, pid, &e) < 0) ||
 	    await_network(s, sock, &e) < 0 || sysctl_apply(s, pid, &e) < 0 ||
 	    (s->engine.on && await_start(s, sock, &e) < 0) ||

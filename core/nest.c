@@ -94,18 +94,25 @@ int nest_join_net(pid_t pid, struct eci_err *e)
 	return 0;
 }
 
-/* The nested namespace maps the container's ids to themselves. */
-static int write_map(int proc, pid_t pid, const char *file, struct eci_err *e)
+/*
+ * The nested namespace maps the container's ids to themselves: "0 0 65536",
+ * and with keep-id the user's own id as well, which lies beyond 65535 for
+ * some users (subid_map_text() with start 0).
+ */
+static int write_map(int proc, pid_t pid, const char *file, long long keep, struct eci_err *e)
 {
-	char path[64];
-	int r;
+	char path[64], text[SUBID_MAP_MAX];
+	int r = subid_map_text(text, sizeof(text), 0, keep);
 
+	if (r < 0)
+		return eci_fail(e, -r, "the workload's %s", file);
 	snprintf(path, sizeof(path), "%d/%s", (int)pid, file);
-	r = idmap_write(proc, path, 0, 0, SUBID_SLOT);
+	r = idmap_write_text(proc, path, text);
 	return r < 0 ? eci_fail(e, -r, "write the workload's %s", file) : 0;
 }
 
-int nest_map(int proc, pid_t pid, int sync, bool joined, struct eci_err *e)
+int nest_map(int proc, pid_t pid, int sync, bool joined, long long keep_uid, long long keep_gid,
+	     struct eci_err *e)
 {
 	char c;
 
@@ -113,7 +120,8 @@ int nest_map(int proc, pid_t pid, int sync, bool joined, struct eci_err *e)
 		return eci_fail(e, 0, "the workload failed to create its namespaces");
 	if (joined)
 		return 0;
-	if (write_map(proc, pid, "uid_map", e) < 0 || write_map(proc, pid, "gid_map", e) < 0)
+	if (write_map(proc, pid, "uid_map", keep_uid, e) < 0 ||
+	    write_map(proc, pid, "gid_map", keep_gid, e) < 0)
 		return -1;
 	return 0;
 }

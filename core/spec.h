@@ -114,6 +114,12 @@ struct spec {
 	bool home_set;			/* HOME came from the image or -e */
 	const char *workdir;
 	const char *user;		/* -u, the image's User, or "0" */
+	/* --userns keep-id: the user's own uid and gid are the same ids in
+	 * the container (subid_map_text()) and its default user */
+	bool keep_id;
+	uid_t keep_uid;
+	gid_t keep_gid;
+	char keep_user[32];		/* "UID:GID" */
 	bool tty, interactive;		/* -t, -i */
 	int tty_fd;			/* eci-runc: the pty slave made by pid 1 */
 	unsigned short tty_rows, tty_cols;	/* -t: the user's terminal's size */

@@ -17,6 +17,12 @@
  * not container root's own (another user could have made one, if they can
  * reach the store) is refused.
  *
+ * A container with --userns keep-id sees host id SLOT+UID as nobody (the
+ * user's own uid stands there, see subid_map_text()); every other id is
+ * the same host id, so both kinds of container share the slot's copy.  A
+ * file the image gives the user's own uid, unpacked by such a container,
+ * lands as the user's, without its set-id bits (unpack.c).
+ *
  * A layer is hostile input to a parser (libarchive): it is unpacked by a
  * child process in a network namespace of its own, which it creates as
  * container root, so that a flaw in the parser reaches no host socket.
@@ -93,7 +99,8 @@ static void remove_leftovers(int slots, int layers, const struct img *img)
 	closedir(d);
 }
 
-static int unpack_into(const struct img *img, size_t i, int layers, struct eci_err *e)
+static int unpack_into(const struct img *img, size_t i, int layers, const struct img_keep *keep,
+		       struct eci_err *e)
 {
 	const char *hex = img->diff_id[i] + 7;
 	char tmp[80], what[300];
@@ -104,7 +111,7 @@ static int unpack_into(const struct img *img, size_t i, int layers, struct eci_e
 	if (mkdirat(layers, tmp, 0755) < 0 ||
 	    (dst = openat(layers, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return eci_fail(e, errno, "%s: create %s", what, tmp);
-	if (img_unpack_layer(img->layer_fd[i], img->diff_id[i], dst, what, e) < 0) {
+	if (img_unpack_layer(img->layer_fd[i], img->diff_id[i], dst, what, keep, e) < 0) {
 		rm_rf_at(layers, tmp);
 		return -1;
 	}
@@ -118,7 +125,8 @@ static int unpack_into(const struct img *img, size_t i, int layers, struct eci_e
 }
 
 /* unpack_into() in a child with no network: -1 and @e as unpack_into(). */
-static int unpack_isolated(const struct img *img, size_t i, int layers, struct eci_err *e)
+static int unpack_isolated(const struct img *img, size_t i, int layers,
+			   const struct img_keep *keep, struct eci_err *e)
 {
 	int p[2], status;
 	pid_t pid;
@@ -133,7 +141,7 @@ static int unpack_isolated(const struct img *img, size_t i, int layers, struct e
 	}
 	if (pid == 0) {
 		int r = unshare(CLONE_NEWNET) < 0 ? eci_fail(e, errno, "unshare the network to "
-							    "unpack") : unpack_into(img, i, layers, e);
+							    "unpack") : unpack_into(img, i, layers, keep, e);
 
 		if (r < 0 && write(p[1], e, sizeof(*e)) != (ssize_t)sizeof(*e))
 			_exit(2);
@@ -153,8 +161,8 @@ static int unpack_isolated(const struct img *img, size_t i, int layers, struct e
 					 img->name, i + 1, status);
 }
 
-int img_slot_layers(const struct img *img, int slots, unsigned slot, int *dirs,
-		    struct eci_err *e)
+int img_slot_layers(const struct img *img, int slots, unsigned slot, const struct img_keep *keep,
+		    int *dirs, struct eci_err *e)
 {
 	_cleanup_close_ int sd = -1, layers = -1;
 	char name[16];
@@ -173,7 +181,7 @@ int img_slot_layers(const struct img *img, int slots, unsigned slot, int *dirs,
 		dirs[i] = openat(layers, hex, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (dirs[i] >= 0)
 			continue;
-		if (errno != ENOENT || unpack_isolated(img, i, layers, e) < 0)
+		if (errno != ENOENT || unpack_isolated(img, i, layers, keep, e) < 0)
 			return dirs[i] < 0 && errno != ENOENT ? eci_fail(e, errno, "layer %zu", i + 1) : -1;
 		dirs[i] = openat(layers, hex, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (dirs[i] < 0)

@@ -69,24 +69,37 @@ int img_default_path(char *buf, size_t size);
  */
 int img_load(const char *dir, const char *tag, struct img *img, struct eci_err *e);
 
+/*
+ * --userns keep-id: the container ids that are the user's own host ids.  A
+ * file of the image's that an unpack gives them lands in the store as the
+ * user's, and so loses its set-id bits: it must not hand the user's ids to
+ * whoever reaches the store.
+ */
+struct img_keep {
+	uid_t uid;
+	gid_t gid;
+};
+
 /**
  * img_unpack_layer() - extract one layer blob into an empty directory
  * @blob: the layer's fd (tar, tar+gzip or tar+zstd)
  * @diff_id: what the uncompressed layer must hash to (checked as it is read)
  * @dst:  the directory, the layer's own
  * @what: "image X layer N", for warnings and errors
+ * @keep: the ids kept as the user's (keep-id), or NULL
  * @e:    error record
  *
  * Return: 0 or negative.  See unpack.c for what is refused.
  */
 int img_unpack_layer(int blob, const char *diff_id, int dst, const char *what,
-		     struct eci_err *e);
+		     const struct img_keep *keep, struct eci_err *e);
 
 /**
  * img_slot_layers() - the image's layers, unpacked for one slot of ids
  * @img:      loaded image (layer fds open)
  * @slots:    fd of the store's slots/ directory
  * @slot:     first host uid of the container's slot
+ * @keep:     the ids kept as the user's (keep-id), or NULL
  * @dirs:     filled with an O_PATH fd per layer, lowest first
  * @e:        error record
  *
@@ -95,8 +108,8 @@ int img_unpack_layer(int blob, const char *diff_id, int dst, const char *what,
  * renamed into place when complete.
  * Return: 0 or negative.
  */
-int img_slot_layers(const struct img *img, int slots, unsigned slot, int *dirs,
-		    struct eci_err *e);
+int img_slot_layers(const struct img *img, int slots, unsigned slot, const struct img_keep *keep,
+		    int *dirs, struct eci_err *e);
 
 /* A layer entry's name, made relative and plain ("./a//b/" -> "a/b");
  * NULL when it is absolute, holds "..", or does not fit @size. */

@@ -47,6 +47,7 @@
 struct layer {
 	int root;		/* the layer directory */
 	const char *what;	/* "image X layer N", for warnings */
+	const struct img_keep *keep;	/* keep-id: the user's own ids, or NULL */
 };
 
 static void skip(const struct layer *l, const char *path, const char *why)
@@ -182,6 +183,19 @@ static int make_entry(const struct layer *l, struct archive *a, struct archive_e
 	}
 }
 
+/* The set-id bits a file of @uid:@gid may not keep: those that would be
+ * the user's own ids on the host (keep-id, see image.h). */
+static mode_t keep_setid(const struct layer *l, la_int64_t uid, la_int64_t gid)
+{
+	mode_t drop = 0;
+
+	if (l->keep && uid == (la_int64_t)l->keep->uid)
+		drop |= S_ISUID;
+	if (l->keep && gid == (la_int64_t)l->keep->gid)
+		drop |= S_ISGID;
+	return drop;
+}
+
 /* Owner, mode (after chown, which clears setuid), file caps, mtime. */
 static void set_meta(const struct layer *l, struct archive_entry *ent, int dir,
 		     const char *base, const char *path)
@@ -204,7 +218,7 @@ static void set_meta(const struct layer *l, struct archive_entry *ent, int dir,
 
 		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 		if (fd >= 0)
-			chmod(proc, archive_entry_mode(ent) & 07777);
+			chmod(proc, archive_entry_mode(ent) & 07777 & ~keep_setid(l, uid, gid));
 		archive_entry_xattr_reset(ent);
 		while (fd >= 0 && archive_entry_xattr_next(ent, &name, &val, &size) == ARCHIVE_OK)
 			if (!strcmp(name, "security.capability"))
@@ -313,9 +327,10 @@ static int finish_raw(struct raw *r, char got[72])
 	return 0;
 }
 
-int img_unpack_layer(int blob, const char *diff_id, int dst, const char *what, struct eci_err *e)
+int img_unpack_layer(int blob, const char *diff_id, int dst, const char *what,
+		     const struct img_keep *keep, struct eci_err *e)
 {
-	struct layer l = { .root = dst, .what = what };
+	struct layer l = { .root = dst, .what = what, .keep = keep };
 	struct archive *a;
 	struct archive_entry *ent;
 	struct raw raw = { 0 };

@@ -151,6 +151,7 @@ int admit(struct spec *s, const struct opts *o, struct eci_err *e)
 	a->r.digest = s->img.digest;
 	a->r.config_digest = s->img.config_digest;
 	ask_network(a, s);
+	a->r.keep_id = s->keep_id ? "--userns keep-id" : NULL;
 	ask_overrides(a, o);
 	r = ask_caps(a, s, o, e);
 	if (r == 0)

@@ -55,6 +55,10 @@ static void help(void)
 	      "  -t, --tty                 allocate a pseudo-terminal\n"
 	      "      --tmpfs PATH[:OPTS]   mount a tmpfs (OPTS: size=, mode=, ro, exec, suid, dev)\n"
 	      "  -u, --user USER[:GROUP]   run as this user (name or id, from the image)\n"
+	      "      --userns keep-id      your own uid and gid are the same ids inside, and\n"
+	      "                            the default user: what it writes in your -v\n"
+	      "                            directories is yours (container root stays a\n"
+	      "                            subordinate id); policy: allowKeepId\n"
 	      "  -v, --volume SRC:DST[:ro] bind-mount the host path SRC at DST (nosuid, nodev)\n"
 	      "  -w, --workdir DIR         working directory (created if missing)\n"
 	      "  -h, --help                show this help and exit\n"
@@ -78,7 +82,7 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 {
 	enum { OPT_VERSION = 256, OPT_HOSTNAME, OPT_READ_ONLY, OPT_TMPFS, OPT_PRIVILEGED,
 	       OPT_CAP_ADD, OPT_CAP_DROP, OPT_SECURITY_OPT, OPT_ENV_FILE, OPT_NETWORK,
-	       OPT_NAME, OPT_MEMORY, OPT_PIDS, OPT_CPUS, OPT_RM };
+	       OPT_NAME, OPT_MEMORY, OPT_PIDS, OPT_CPUS, OPT_RM, OPT_USERNS };
 	static const struct option longopts[] = {
 		{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 		{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
@@ -97,6 +101,7 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 		{ "security-opt", required_argument, NULL, OPT_SECURITY_OPT },
 		{ "tty", no_argument, NULL, 't' },
 		{ "user", required_argument, NULL, 'u' },
+		{ "userns", required_argument, NULL, OPT_USERNS },
 		{ "workdir", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -190,6 +195,14 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 			break;
 		case 'w':
 			o->workdir = optarg;
+			break;
+		case OPT_USERNS:
+			/* podman's keep-id; the default is a private range */
+			if (strcmp(optarg, "keep-id"))
+				return eci_fail(e, 0, "--userns %s: eci knows only keep-id (without "
+						"--userns, container ids are a private range of yours)",
+						optarg);
+			o->userns = optarg;
 			break;
 		case ':':
 			return eci_fail(e, 0, "flag %s needs a value", argv[optind - 1]);

@@ -48,6 +48,7 @@ struct opts {
 	const char *security_opt[OPT_MAX];	/* --security-opt */
 	size_t nsecurity_opt;
 	const char *network;	/* --network */
+	const char *userns;	/* --userns: NULL or "keep-id" */
 	const char *name;	/* --name */
 	const char *memory, *pids_limit, *cpus;	/* --memory, --pids-limit, --cpus */
 	const char *publish[NET_MAX_PORTS];	/* -p */

@@ -43,7 +43,7 @@ int main(int argc, char **argv)
 	/* The helper first: it reads its files and /proc while the spec is
 	 * built and the child cloned (helper.c). */
 	if (helper_find(helper, sizeof(helper), &e) < 0 || policy_check_helper(helper, &e) < 0 ||
-	    helper_check_subids(&e) < 0 || helper_start(&hp, helper, &e) < 0) {
+	    helper_check_subids(&e) < 0 || helper_start(&hp, helper, o.userns != NULL, &e) < 0) {
 		fprintf(stderr, "eci-run: %s\n", e.msg);
 		return EXIT_ECI;
 	}

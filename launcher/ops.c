@@ -92,12 +92,13 @@ static int print_row(json_t *m, void *ctx)
 			 (int)json_integer_value(json_object_get(m, "exit_code")),
 			 now - (long)json_integer_value(fin));
 	}
-	printf("%-12.12s  %-16.16s  %-20.20s  %-24.24s  %7s  %10lld  %-11s  %s\n",
+	printf("%-12.12s  %-16.16s  %-20.20s  %-24.24s  %7s  %10lld  %-11s  %-7s  %s\n",
 	       json_string_value(json_object_get(m, "id")), json_string_value(json_object_get(m, "name")),
 	       json_string_value(json_object_get(m, "image")),
 	       json_string_value(json_object_get(m, "command")), pid,
 	       json_integer_value(json_object_get(m, "uid_start")),
-	       json_string_value(json_object_get(m, "network")), status);
+	       json_string_value(json_object_get(m, "network")),
+	       json_string_value(json_object_get(m, "userns")) ?: "private", status);
 	return 0;
 }
 
@@ -133,8 +134,8 @@ static int ps(int argc, char **argv)
 		return EXIT_ECI;
 	}
 	if (!json)
-		printf("%-12s  %-16s  %-20s  %-24s  %7s  %10s  %-11s  %s\n", "ID", "NAME", "IMAGE",
-		       "COMMAND", "PID", "UIDS FROM", "NETWORK", "STATUS");
+		printf("%-12s  %-16s  %-20s  %-24s  %7s  %10s  %-11s  %-7s  %s\n", "ID", "NAME",
+		       "IMAGE", "COMMAND", "PID", "UIDS FROM", "NETWORK", "USERNS", "STATUS");
 	ops_each(base, all, print_row, arr);
 	if (json) {
 		json_dumpf(arr, stdout, JSON_COMPACT);
@@ -263,7 +264,7 @@ static const struct op_help {
 	{ "ps", "ps [-a|--all] [--format json]",
 	  "List your running containers: ID, NAME, IMAGE, COMMAND, PID (the launcher's\n"
 	  "child, pid 1), UIDS FROM (the first host uid of the container's range),\n"
-	  "NETWORK and STATUS.\n\n"
+	  "NETWORK, USERNS (private, or keep-id: your own ids kept inside) and STATUS.\n\n"
 	  "Options:\n"
 	  "  -a, --all                 also the exited containers of eci-run -d\n"
 	  "      --format json         a JSON array of the containers' records\n" },

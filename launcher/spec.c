@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <uuid.h>
 
 #include "cleanup.h"
@@ -175,6 +176,22 @@ static int build_net(struct spec *s, const struct opts *o, struct eci_err *e)
 	return 0;
 }
 
+/* --userns keep-id: the caller's own ids (eci-newidmap checks them again). */
+static int build_userns(struct spec *s, const struct opts *o, struct eci_err *e)
+{
+	if (!o->userns)
+		return 0;
+	s->keep_id = true;
+	s->keep_uid = getuid();
+	s->keep_gid = getgid();
+	if (s->keep_uid == 0 || s->keep_gid == 0)
+		return eci_fail(e, 0, "--userns keep-id: not for root (container ids would be "
+				"host root's); root's containers use subordinate ids only");
+	snprintf(s->keep_user, sizeof(s->keep_user), "%u:%u", (unsigned)s->keep_uid,
+		 (unsigned)s->keep_gid);
+	return 0;
+}
+
 static int load_policy(struct spec *s, struct eci_err *e)
 {
 	char user[4096];
@@ -221,7 +238,7 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 		return eci_fail(e, 0, "%s: resource limits need a delegated cgroup v2 subtree, and eci "
 				"does not set them up yet; see 'eci-run doctor' for delegation",
 				o->memory ? "--memory" : o->pids_limit ? "--pids-limit" : "--cpus");
-	if (build_net(s, o, e) < 0 || load_policy(s, e) < 0)
+	if (build_net(s, o, e) < 0 || build_userns(s, o, e) < 0 || load_policy(s, e) < 0)
 		return -1;
 	if (open_image(s, o->image, e) < 0 || build_argv(s, o->cmd, e) < 0 ||
 	    env_build(s, o, e) < 0 || security_build(s, o, e) < 0 || admit(s, o, e) < 0 ||
@@ -232,8 +249,8 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 	if (s->workdir[0] != '/')
 		return eci_fail(e, 0, "-w %s: the working directory must be an absolute path",
 				s->workdir);
-	s->user = o->user ? o->user : s->img.user ? s->img.user : "0";
-	if (user_check(s->user, e) < 0)
+	s->user = o->user ? o->user : s->keep_id ? s->keep_user : s->img.user ? s->img.user : "0";
+	if ((!s->keep_id || o->user) && user_check(s->user, e) < 0)
 		return -1;
 	s->tty = o->tty;
 	tty_size(s);

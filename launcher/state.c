@@ -346,11 +346,11 @@ void state_write_meta(const struct spec *s, pid_t init, unsigned slot)
 				 (json_int_t)s->caps_added, "no_new_privs", s->no_new_privs,
 				 "seccomp", s->seccomp.insns != NULL, "setid_guard",
 				 s->setid_guard.insns != NULL);
-	j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:s, s:I}", "id", s->id, "name",
+	j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:s, s:s, s:I}", "id", s->id, "name",
 		      s->name[0] ? s->name : s->hostname, "image", s->img.name ? s->img.name : "",
 		      "command", cmd, "pid", (int)getpid(), "init", (int)init, "uid_start",
-		      (json_int_t)slot, "network", net_mode_names[s->net.mode], "started",
-		      (json_int_t)time(NULL));
+		      (json_int_t)slot, "network", net_mode_names[s->net.mode], "userns",
+		      s->keep_id ? "keep-id" : "private", "started", (json_int_t)time(NULL));
 	if (j && proc)
 		json_object_set(j, "process", proc);
 	json_decref(proc);

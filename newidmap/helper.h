@@ -41,8 +41,16 @@ int target_open(pid_t pid, const struct subid_user *c, struct eci_err *e);
  * find it so; SUBID_DENIED if it is someone else's. */
 int statedir_make(const struct subid_user *c, struct eci_err *e);
 
-/* maps.c: write "0 START COUNT" into uid_map and gid_map of the target. */
-int maps_write(int procfd, uint32_t uid_start, uint32_t gid_start, uint32_t count,
+/* --keep-id UID:GID, as subid_keep_id() checked it */
+struct keep_id {
+	uid_t uid;
+	gid_t gid;
+};
+
+/* maps.c: write the slot's map (SUBID_SLOT ids from each start), with the
+ * caller's own ids kept as themselves if @k, into uid_map and gid_map of
+ * the target. */
+int maps_write(int procfd, uint32_t uid_start, uint32_t gid_start, const struct keep_id *k,
 	       struct eci_err *e);
 
 #endif

@@ -29,6 +29,12 @@
  * shared with eci-runc), which returns its errors; only this file prints
  * and exits.
  *
+ * With --keep-id UID:GID (eci-run --userns keep-id) the maps keep the
+ * caller's own uid and gid as themselves, inside the slot's map
+ * (subid_map_text()): only the ids the kernel says are the caller's, never
+ * root's, and not when the administrator's policy locks allowKeepId to
+ * false.  Container root is still the slot's first id.
+ *
  * With --state-dir it only makes the caller's state directory (statedir.c)
  * and exits.
  *
@@ -215,6 +221,43 @@ static void who_am_i(struct subid_user *c)
 		snprintf(c->name, sizeof(c->name), "%u", (unsigned)c->uid);
 }
 
+/*
+ * --keep-id UID:GID: the caller's own ids kept as themselves in the map.
+ * The request names them, and they are compared with the ids the kernel
+ * gave this process (who_am_i()): a request for any other id, or for
+ * root's, is refused before anything is read.
+ */
+static const struct keep_id *keep_request(const char *arg, const struct subid_user *c,
+					  struct keep_id *k)
+{
+	const char *why = subid_keep_id(arg, c->uid, c->gid);
+
+	if (why)
+		die(EXIT_DENIED, "--keep-id %.40s: %s (you are uid %u, gid %u)", arg, why,
+		    (unsigned)c->uid, (unsigned)c->gid);
+	k->uid = c->uid;
+	k->gid = c->gid;
+	return k;
+}
+
+/*
+ * allowKeepId, as the administrator locked it: unlocked, the user's own
+ * settings may change it, and eci-run's gate applies it (policy/gate.c);
+ * the helper holds only the lock, which no user can lift.
+ */
+static void keep_allowed(void)
+{
+	const struct pol_value *v = &policy.v[POL_ALLOW_KEEP_ID];
+	char msg[1300];
+
+	if (v->b || !v->locked)
+		return;
+	snprintf(msg, sizeof(msg), "--keep-id: \"%s\" is managed by your administrator (%s)",
+		 pol_names[POL_ALLOW_KEEP_ID], v->source);
+	policy_audit(&policy, "refused", POL_ALLOW_KEEP_ID, NULL, msg);
+	die(EXIT_DENIED, "%s", msg);
+}
+
 /* Called with the slot picked, under the locks: a launcher killed meanwhile
  * takes its child with it (parent-death signal), so no lease and no maps for
  * a container that is going. */
@@ -230,6 +273,9 @@ int main(int argc, char **argv)
 	struct subid_pool pool;
 	struct subid_user c;
 	struct lease l;
+	struct keep_id kid;
+	const struct keep_id *keep = NULL;
+	const char *keep_arg = NULL;
 	bool from_stdin = false;
 	long long scanned;
 	pid_t parent;
@@ -256,13 +302,18 @@ int main(int argc, char **argv)
 			fail(r, &e);
 		return 0;
 	}
-	if (argc == 4 && !strcmp(argv[1], "--prefer")) {
-		parse_prefer(argv[2], &rq);
+	while (argc >= 4 && ((!strcmp(argv[1], "--prefer") && !rq.prefer.n) ||
+			     (!strcmp(argv[1], "--keep-id") && !keep_arg))) {
+		if (argv[1][2] == 'p')
+			parse_prefer(argv[2], &rq);
+		else
+			keep_arg = argv[2];
 		argv += 2;
 		argc -= 2;
 	}
 	if (argc != 2 || !strcmp(argv[1], "--help"))
-		die(EXIT_DENIED, "usage: eci-newidmap [--prefer START[,START...]] PID|--stdin\n"
+		die(EXIT_DENIED, "usage: eci-newidmap [--prefer START[,START...]] [--keep-id UID:GID] "
+		    "PID|--stdin\n"
 		    "       eci-newidmap --state-dir");
 	if (!strcmp(argv[1], "--stdin")) {
 		from_stdin = true;
@@ -270,6 +321,8 @@ int main(int argc, char **argv)
 	} else
 		rq.pid = parse_pid(argv[1]);
 	who_am_i(&c);
+	if (keep_arg)
+		keep = keep_request(keep_arg, &c, &kid);
 
 	scanned = prepare(&pool, &c, &rq);
 	if (from_stdin) {
@@ -286,6 +339,8 @@ int main(int argc, char **argv)
 			prepare(&pool, &c, &rq);
 		}
 	}
+	if (keep)
+		keep_allowed();
 	rq.procfd = target_open(rq.pid, &c, &e);
 	if (rq.procfd < 0)
 		fail(rq.procfd, &e);
@@ -302,7 +357,7 @@ int main(int argc, char **argv)
 		fail(r, &e);
 	subid_pool_free(&pool);
 	caps_fsids(c.uid, c.gid);	/* the map files are the caller's */
-	r = maps_write(rq.procfd, l.uid_start, l.gid_start, SUBID_SLOT, &e);
+	r = maps_write(rq.procfd, l.uid_start, l.gid_start, keep, &e);
 	if (r < 0)
 		fail(r, &e);
 	close(rq.procfd);

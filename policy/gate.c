@@ -156,6 +156,10 @@ static int check_network(const struct policy *p, const struct pol_request *r, st
 	for (size_t i = 0; i < r->nports; i++)
 		if (!loopback(r->ports[i].ip) && !p->v[POL_PUBLIC_PORTS].b)
 			return refusal(p, POL_PUBLIC_PORTS, r->ports[i].flag, r->image, false, e);
+	/* The user's own uid and gid inside: what the container writes to
+	 * the user's files is theirs (see eci-policy(5)). */
+	if (r->keep_id && !p->v[POL_ALLOW_KEEP_ID].b)
+		return refusal(p, POL_ALLOW_KEEP_ID, r->keep_id, r->image, false, e);
 	return 0;
 }
 

@@ -31,6 +31,7 @@ const char *const pol_names[POL_NKEYS] = {
 	[POL_PUBLIC_PORTS] = "allowPublicPorts",
 	[POL_FILESHARING] = "filesharingAllowedDirectories",
 	[POL_EXPOSE_TCP] = "exposeDockerAPIOnTCP2375",
+	[POL_ALLOW_KEEP_ID] = "allowKeepId",
 };
 
 static const char *const type_names[] = {
@@ -95,6 +96,7 @@ static int defaults(struct policy *p)
 		[POL_ALLOWED_CAPS] = POL_LIST, [POL_MAX_CONTAINERS] = POL_INT,
 		[POL_AUDIT_LOG] = POL_STRING, [POL_PUBLIC_PORTS] = POL_BOOL,
 		[POL_FILESHARING] = POL_PATHS, [POL_EXPOSE_TCP] = POL_BOOL,
+		[POL_ALLOW_KEEP_ID] = POL_BOOL,
 	};
 
 	for (int k = 0; k < POL_NKEYS; k++) {
@@ -104,6 +106,7 @@ static int defaults(struct policy *p)
 	p->v[POL_ECI].b = true;
 	p->v[POL_ALLOW_PRIVILEGED].b = true;
 	p->v[POL_NNP].b = true;
+	p->v[POL_ALLOW_KEEP_ID].b = true;
 	if (!(p->v[POL_SECCOMP].s = strdup("default")) ||
 	    !(p->v[POL_AUDIT_LOG].s = strdup("syslog")) ||
 	    set_list(&p->v[POL_ALLOWED_IMAGES], all) < 0 ||

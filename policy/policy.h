@@ -46,6 +46,7 @@ enum pol_key {
 	POL_PUBLIC_PORTS,	/* allowPublicPorts: bool, -p on other than loopback */
 	POL_FILESHARING,	/* filesharingAllowedDirectories: [{"path": P}] */
 	POL_EXPOSE_TCP,		/* exposeDockerAPIOnTCP2375: bool */
+	POL_ALLOW_KEEP_ID,	/* allowKeepId: bool, --userns keep-id */
 	POL_NKEYS
 };
 
@@ -185,6 +186,7 @@ struct pol_request {
 	size_t nhost_ns;
 	const char *network;		/* the network mode asked for, or NULL (the engine's) */
 	const char *network_flag;	/* "--network pasta" */
+	const char *keep_id;		/* "--userns keep-id", or NULL */
 	const struct pol_port *ports;
 	size_t nports;
 	const struct pol_override *overrides;

@@ -170,3 +170,42 @@ int subid_slot(const struct subid_range *r, size_t n, size_t i, uint32_t *start,
 	}
 	return -ERANGE;
 }
+
+int subid_map_text(char *buf, size_t size, uint32_t start, long long self)
+{
+	uint64_t end = (uint64_t)start + SUBID_SLOT;
+	int n;
+
+	if (size < SUBID_MAP_MAX || end > UINT32_MAX)
+		return -EINVAL;
+	if (self < 0)
+		return snprintf(buf, size, "0 %u %u\n", start, SUBID_SLOT);
+	if (self == 0 || self >= UINT32_MAX ||
+	    (start && (uint64_t)self >= start && (uint64_t)self < end))
+		return -EINVAL;
+	if (self >= SUBID_SLOT)
+		return snprintf(buf, size, "0 %u %u\n%lld %lld 1\n", start, SUBID_SLOT, self, self);
+	n = snprintf(buf, size, "0 %u %lld\n%lld %lld 1\n", start, self, self, self);
+	if (self + 1 < SUBID_SLOT)
+		n += snprintf(buf + n, size - (size_t)n, "%lld %llu %lld\n", self + 1,
+			      (unsigned long long)start + (unsigned long long)self + 1,
+			      SUBID_SLOT - 1 - self);
+	return n;
+}
+
+const char *subid_keep_id(const char *arg, uid_t uid, gid_t gid)
+{
+	const char *colon = strchr(arg, ':');
+	uint32_t u, g;
+
+	if (!colon || !parse_u32(arg, (size_t)(colon - arg), &u) ||
+	    !parse_u32(colon + 1, strlen(colon + 1), &g))
+		return "expected UID:GID";
+	if (u != uid || g != gid)
+		return "keep-id maps only your own uid and gid";
+	if (u == 0 || g == 0)
+		return "not for root: container ids would be host root's";
+	if (u == UINT32_MAX || g == UINT32_MAX)
+		return "not an id";
+	return NULL;
+}

@@ -103,6 +103,47 @@ size_t subid_slot_count(const struct subid_range *r, size_t n);
 int subid_slot(const struct subid_range *r, size_t n, size_t i, uint32_t *start,
 	       unsigned *line);
 
+/*
+ * A container's map, as written to its uid_map or gid_map: "0 START 65536"
+ * (container id k is host id START+k), or with --userns keep-id the user's
+ * own id SELF as itself, podman's meaning:
+ *     0       START        SELF         (container ids below SELF)
+ *     SELF    SELF         1            (the user, unchanged)
+ *     SELF+1  START+SELF+1 65535-SELF   (the rest of the slot)
+ * Host id START+SELF is left unmapped, so that every other container id is
+ * the same host id as without keep-id: the layers unpacked for a slot
+ * (image/cache.c) serve both, and the slot's ids stay the slot's alone.  A
+ * SELF beyond the slot's 65536 ids adds the one line "SELF SELF 1".  With
+ * START 0 it is the nested namespace's map (core/nest.c), which keeps the
+ * container's ids as they are.
+ */
+#define SUBID_MAP_MAX 128	/* bytes of the longest map text */
+
+/**
+ * subid_map_text() - the text of one id map
+ * @buf:   at least SUBID_MAP_MAX bytes
+ * @start: first host id of the slot (0: the identity of a nested namespace)
+ * @self:  the user's own id, kept as itself; -1 for none
+ *
+ * Container root is never @self: an id of 0, of (uid_t)-1 or beyond, or
+ * one inside [@start, @start + SUBID_SLOT) when @start is not 0 (a range
+ * holding the user's own id is refused by subid_check_range()) is refused.
+ * Return: the text's length, or -EINVAL.
+ */
+int subid_map_text(char *buf, size_t size, uint32_t start, long long self);
+
+/**
+ * subid_keep_id() - check a keep-id request "UID:GID" against the caller
+ * @arg:      the request, hostile
+ * @uid, @gid: the caller's real ids, as the kernel gave them (getuid(),
+ *            getgid()), never what the request claims
+ *
+ * Only the caller's own ids may be kept, and never root's (container
+ * root would be host root).
+ * Return: NULL if @arg names exactly @uid and @gid, else why not (static).
+ */
+const char *subid_keep_id(const char *arg, uid_t uid, gid_t gid);
+
 /* --- lease records and the liveness rule ---------------------------------- */
 
 /*

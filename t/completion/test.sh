@@ -139,6 +139,9 @@ has "eci-run -" -e -v -p -i -t -u -w --privileged --read-only --tmpfs --security
 exactly "eci-run --network " none pasta slirp4netns host
 exactly "eci-run --net s" slirp4netns
 exactly "eci-run --network=pa" pasta
+exactly "eci-run --userns " keep-id
+exactly "eci-run --userns=k" keep-id
+exactly "eci-run --usern" --userns
 exactly "eci-run -it --rm --network n" none
 exactly "eci-run --security-opt no" no-new-privileges no-new-privileges=true no-new-privileges=false
 exactly "eci-run --security-opt no-new-privileges=f" false

@@ -21,6 +21,8 @@
 #   evil-*/          layer 1 and one hostile layer each (see below)
 #   evil-archive.tar an oci-archive of base/ with hostile entries beside it
 #   rootfs/          a plain root file system: bin/busybox, bin/sh, etc/f
+#   keepid/          layer 1 and a layer of the running user's uid and gid
+#                    (/setid, mode 6755, and /tag) with root's /rootsuid (4755)
 #   NAME.info        "key HEX" lines: manifest, config, layerN, diffN, ...
 #
 # mkimage.sh --big OUT MB — OUT/big/: layer 1 and a plain tar layer holding
@@ -233,6 +235,20 @@ docker_archive "$out/docker-bad.tar" testimg:bad "$tmp/docker-config.json" "$tmp
 echo "badlayer $(sha "$tmp/l3bad.tar")" > "$out/docker-bad.info"
 
 layout "$out/base" latest "$SH" "$tmp/l1.tar"
+
+# keepid: layer 1 and a layer of the running user's own uid and gid (those
+# --userns keep-id keeps): a set-uid and set-gid file, and a root-owned
+# set-uid one; TAG makes its diff_id new to every run's store.
+mkdir "$tmp/kid"
+echo "$tag" > "$tmp/kid/tag"
+echo mine > "$tmp/kid/setid"
+chmod 6755 "$tmp/kid/setid"
+$TAR --owner="$(id -u)" --group="$(id -g)" -C "$tmp/kid" -cf "$tmp/kid.tar" .
+mkdir "$tmp/kidroot"
+echo root > "$tmp/kidroot/rootsuid"
+chmod 4755 "$tmp/kidroot/rootsuid"
+$TAR --owner=0 --group=0 -C "$tmp/kidroot" -rf "$tmp/kid.tar" ./rootsuid
+layout "$out/keepid" latest "$SH" "$tmp/l1.tar" "$tmp/kid.tar"
 
 # poison: layer 1 plus /poisoned, its config naming layer 1's diff_id
 mkdir "$tmp/poison"

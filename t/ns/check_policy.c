@@ -948,6 +948,58 @@ START_TEST(setid_guard_without_eci)
 }
 END_TEST
 
+/*
+ * allowKeepId locked to false: --userns keep-id is refused, naming the
+ * setting and the file, whatever the user's own settings say; a container
+ * without it runs.  The helper holds the same lock when asked by hand.
+ */
+START_TEST(keep_id_locked)
+{
+	char file_[4096], want[8192], dir[64], file[4096], bin[4096], ids[32];
+	char *helper[] = { bin, (char *)"--keep-id", ids, (char *)"2", NULL };
+	struct run_result r;
+
+	use("keepid-locked");
+	admin(file_, sizeof(file_), "keepid-locked", "50-keepid.json");
+	snprintf(want, sizeof(want), "eci-run: --userns keep-id: \"allowKeepId\" is managed by your "
+		 "administrator (%s)\n", file_);
+	refused("--userns keep-id", want, "allowKeepId");
+	user_settings(dir, "{\"allowKeepId\": true}", file, sizeof(file));
+	refused("--userns keep-id", want, "allowKeepId");
+	expect_out("", "id -u", "0\n");
+	user_settings_rm(dir, file);
+
+	/* the helper of the test build, which reads the same policy.d */
+	snprintf(bin, sizeof(bin), "%s/t/eci-newidmap", t_prefix());
+	snprintf(ids, sizeof(ids), "%u:%u", (unsigned)getuid(), (unsigned)getgid());
+	ck_assert_int_eq(t_run(helper, &r), 0);
+	ck_assert_msg(r.status == 100, "exit %d: %s", r.status, r.err);
+	snprintf(want, sizeof(want), "eci-newidmap: --keep-id: \"allowKeepId\" is managed by your "
+		 "administrator (%s)", file_);
+	ck_assert_msg(strstr(r.err, want), "no '%s' in: %s", want, r.err);
+	audited(r.err, "refused", "allowKeepId");
+	t_run_free(&r);
+}
+END_TEST
+
+/* allowKeepId false, not locked: refused, unless the user's settings say
+ * true; the helper leaves it to eci-run then. */
+START_TEST(keep_id_unlocked)
+{
+	char file_[4096], want[8192], dir[64], file[4096];
+
+	use("keepid-off");
+	admin(file_, sizeof(file_), "keepid-off", "50-keepid.json");
+	snprintf(want, sizeof(want), "eci-run: --userns keep-id: not allowed by \"allowKeepId\" "
+		 "(%s)\n", file_);
+	refused("--userns keep-id", want, "allowKeepId");
+	user_settings(dir, "{\"allowKeepId\": true}", file, sizeof(file));
+	snprintf(want, sizeof(want), "%u\n", (unsigned)getuid());
+	expect_out("--userns keep-id", "id -u", want);
+	user_settings_rm(dir, file);
+}
+END_TEST
+
 Suite *policy_suite(void)
 {
 	Suite *s = suite_create("policy");
@@ -965,7 +1017,7 @@ Suite *policy_suite(void)
 		mounts_blocked_no_swap, caps_ceiling, no_privileged_no_cap_add,
 		no_privileged_named_caps, privileged_allowed_cap_add_all,
 		privileged_downgraded, downgraded_seccomp_follows_ceiling, container_limit,
-		setid_guard_without_eci,
+		setid_guard_without_eci, keep_id_locked, keep_id_unlocked,
 	};
 	const char *why = NULL;
 	char path[4096];

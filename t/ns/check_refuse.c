@@ -143,7 +143,7 @@ START_TEST(helper_usage)
 	char *huge[] = { bin, (char *)"99999999999999999999", NULL };
 	char *two[] = { bin, (char *)"1", (char *)"2", NULL };
 
-	expect(none, 100, "usage: eci-newidmap [--prefer START[,START...]] PID");
+	expect(none, 100, "usage: eci-newidmap [--prefer START[,START...]] [--keep-id UID:GID] PID");
 	expect(two, 100, "usage: eci-newidmap [--prefer");
 	expect(junk, 100, "invalid pid '12abc'");
 	expect(neg, 100, "invalid pid '-5'");

@@ -278,6 +278,28 @@ START_TEST(namespaces_networks_ports)
 }
 END_TEST
 
+/* --userns keep-id: allowed by default; allowKeepId false refuses it, naming
+ * the setting and the file, locked or not (unlocked, the user's own
+ * settings may set it true again). */
+START_TEST(keep_id)
+{
+	struct pol_request r = { .image = "default", .keep_id = "--userns keep-id" };
+
+	admin("");
+	admitted(&r);
+	admin("\"allowKeepId\": {\"value\": false}");
+	refused(&r, "--userns keep-id: not allowed by \"allowKeepId\" (" FILE_ ")");
+	admin("\"allowKeepId\": {\"value\": false, \"locked\": true}");
+	refused(&r, "--userns keep-id: \"allowKeepId\" is managed by your administrator (" FILE_
+		")");
+	r.keep_id = NULL;	/* a container without it is no concern of the setting */
+	admitted(&r);
+	admin("\"allowKeepId\": {\"value\": true, \"locked\": true}");
+	r.keep_id = "--userns keep-id";
+	admitted(&r);
+}
+END_TEST
+
 Suite *gate_suite(void)
 {
 	Suite *s = suite_create("gate");
@@ -294,6 +316,7 @@ Suite *gate_suite(void)
 	tcase_add_test(tc, images_unknown_identity);
 	tcase_add_test(tc, locked_settings_against_flags);
 	tcase_add_test(tc, namespaces_networks_ports);
+	tcase_add_test(tc, keep_id);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -28,6 +28,7 @@ static const struct help_case {
 } cases[] = {
 	{ "eci-run", { "--help" }, "usage: eci-run [OPTIONS] [IMAGE" },
 	{ "eci-run", { "-h" }, "--security-opt" },
+	{ "eci-run", { "--help" }, "--userns keep-id" },
 	{ "eci-run", { "image", "--help" }, "usage: eci-run image COMMAND" },
 	{ "eci-run", { "image", "-h" }, "import" },
 	{ "eci-run", { "image", "import", "--help" }, "usage: eci-run image import [--name" },
@@ -36,6 +37,7 @@ static const struct help_case {
 	{ "eci-run", { "policy", "--help" }, "usage: eci-run policy show [--json]" },
 	{ "eci-run", { "policy", "show", "--help" }, "--json" },
 	{ "eci-run", { "ps", "--help" }, "usage: eci-run ps [-a|--all] [--format json]" },
+	{ "eci-run", { "ps", "--help" }, "USERNS (private, or keep-id" },
 	{ "eci-run", { "stop", "--help" }, "usage: eci-run stop [-t SECONDS] NAME|ID" },
 	{ "eci-run", { "stop", "-h" }, "SIGKILL" },
 	{ "eci-run", { "doctor", "--help" }, "usage: eci-run doctor" },

@@ -883,6 +883,47 @@ START_TEST(test_hit_gid_edges)
 }
 END_TEST
 
+/* Container id @k through the map text @map: the host id, or -1 if unmapped. */
+static long long through(const char *map, unsigned long long k)
+{
+	unsigned long long in, out, count;
+	int used;
+
+	for (const char *p = map; sscanf(p, "%llu %llu %llu\n%n", &in, &out, &count, &used) == 3;
+	     p += used)
+		if (k >= in && k < in + count)
+			return (long long)(out + k - in);
+	return -1;
+}
+
+/*
+ * --userns keep-id in slot 0, the user being uid 1000 (as the other seven
+ * ids of hits()): the container's processes that run as the user hit no
+ * slot, so that they can neither hold a slot nor make one look busy; every
+ * other container id hits slot 0 and only it, so that the slot stays
+ * busy while container root or any other id of it lives, and slot 1 next
+ * to it is left alone.
+ */
+START_TEST(test_hit_keep_id)
+{
+	char map[SUBID_MAP_MAX];
+	static const unsigned long long ids[] = { 0, 1, 999, 1001, 65534, 65535 };
+
+	ck_assert_int_gt(subid_map_text(map, sizeof(map), hit_uid[0], 1000), 0);
+	ck_assert_uint_eq(hits(_i, (unsigned long long)through(map, 1000)), 0);
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		long long host = through(map, ids[i]);
+
+		ck_assert_msg(host >= 0, "container id %llu unmapped: %s", ids[i], map);
+		ck_assert_msg(hits(_i, (unsigned long long)host) == 1, "container id %llu (host %lld)",
+			      ids[i], host);
+	}
+	/* host id 101000 (slot 0's container 1000 without keep-id) is nobody's */
+	for (unsigned long long k = 0; k < SUBID_SLOT; k++)
+		ck_assert(through(map, k) != 101000);
+}
+END_TEST
+
 /* Several slots at once; slots already busy are no news. */
 START_TEST(test_hit_several)
 {
@@ -1019,6 +1060,7 @@ static TCase *hit_tcase(void)
 	tcase_add_loop_test(tc, test_hit_uid_edges, 0, 4);
 	tcase_add_loop_test(tc, test_hit_gid_edges, 0, 4);
 	tcase_add_test(tc, test_hit_several);
+	tcase_add_loop_test(tc, test_hit_keep_id, 0, 4);
 	tcase_add_test(tc, test_hit_top);
 	tcase_add_loop_test(tc, test_hit_from_status, 0, 4);
 	return tc;

@@ -675,6 +675,122 @@ START_TEST(test_slot_from_file)
 }
 END_TEST
 
+/* --- keep-id: the map's text and the request's check ------------------------ */
+
+static void map_is(uint32_t start, long long self, const char *want)
+{
+	char buf[SUBID_MAP_MAX];
+	int n = subid_map_text(buf, sizeof(buf), start, self);
+
+	ck_assert_int_eq(n, (int)strlen(want));
+	ck_assert_str_eq(buf, want);
+}
+
+START_TEST(test_map_plain)
+{
+	map_is(100000, -1, "0 100000 65536\n");
+	map_is(0, -1, "0 0 65536\n");
+}
+END_TEST
+
+/* The user's id as itself; every other container id is the host id it
+ * has without keep-id (START+k), and START+SELF is nobody's. */
+START_TEST(test_map_keep)
+{
+	map_is(100000, 1000, "0 100000 1000\n1000 1000 1\n1001 101001 64535\n");
+	map_is(0, 1000, "0 0 1000\n1000 1000 1\n1001 1001 64535\n");
+	map_is(100000, 1, "0 100000 1\n1 1 1\n2 100002 65534\n");
+	map_is(100000, 65535, "0 100000 65535\n65535 65535 1\n");
+	/* beyond the container's 65536 ids: one more line */
+	map_is(300000, 70000, "0 300000 65536\n70000 70000 1\n");
+	map_is(0, 4294967294LL, "0 0 65536\n4294967294 4294967294 1\n");
+}
+END_TEST
+
+/* Container root is never the user's id, nor host root; a slot that holds
+ * the user's id is no slot (subid_check_range() refuses such a range). */
+START_TEST(test_map_refused)
+{
+	char buf[SUBID_MAP_MAX];
+
+	ck_assert_int_eq(subid_map_text(buf, sizeof(buf), 100000, 0), -EINVAL);
+	ck_assert_int_eq(subid_map_text(buf, sizeof(buf), 100000, 4294967295LL), -EINVAL);
+	ck_assert_int_eq(subid_map_text(buf, sizeof(buf), 100000, 100000), -EINVAL);
+	ck_assert_int_eq(subid_map_text(buf, sizeof(buf), 100000, 165535), -EINVAL);
+	ck_assert_int_gt(subid_map_text(buf, sizeof(buf), 100000, 165536), 0);
+	ck_assert_int_eq(subid_map_text(buf, sizeof(buf), 4294901760u, 1000), -EINVAL);
+	ck_assert_int_eq(subid_map_text(buf, 16, 100000, 1000), -EINVAL);
+}
+END_TEST
+
+/*
+ * The slot stays exclusive: apart from the user's own id, every host id a
+ * keep-id map names lies in its slot, for every id the user may have.
+ */
+START_TEST(test_map_within_slot)
+{
+	static const long long selves[] = { 1, 2, 1000, 65534, 65535, 65536, 99999 };
+	const uint32_t start = 100000;
+
+	for (size_t i = 0; i < sizeof(selves) / sizeof(selves[0]); i++) {
+		char buf[SUBID_MAP_MAX];
+		unsigned long long in, host, count, total = 0;
+		const char *p = buf;
+		int used;
+
+		ck_assert_int_gt(subid_map_text(buf, sizeof(buf), start, selves[i]), 0);
+		while (sscanf(p, "%llu %llu %llu\n%n", &in, &host, &count, &used) == 3) {
+			if (host == (unsigned long long)selves[i])
+				ck_assert_msg(in == host && count == 1, "%s", buf);
+			else
+				ck_assert_msg(host >= start && host + count <= start + SUBID_SLOT &&
+					      host - start == in, "%s", buf);
+			total += count;
+			p += used;
+		}
+		ck_assert_msg(*p == '\0', "%s", buf);
+		ck_assert_uint_eq(total, selves[i] < SUBID_SLOT ? SUBID_SLOT : SUBID_SLOT + 1);
+	}
+}
+END_TEST
+
+/* The helper's check of "UID:GID" against the caller's real ids. */
+START_TEST(test_keep_id_request)
+{
+	ck_assert_ptr_null(subid_keep_id("1000:1000", 1000, 1000));
+	ck_assert_ptr_null(subid_keep_id("1000:50", 1000, 50));
+	ck_assert_str_eq(subid_keep_id("1001:1000", 1000, 1000),
+			 "keep-id maps only your own uid and gid");
+	ck_assert_str_eq(subid_keep_id("1000:0", 1000, 1000),
+			 "keep-id maps only your own uid and gid");
+	ck_assert_str_eq(subid_keep_id("0:0", 0, 0),
+			 "not for root: container ids would be host root's");
+	ck_assert_str_eq(subid_keep_id("1000:0", 1000, 0),
+			 "not for root: container ids would be host root's");
+	ck_assert_str_eq(subid_keep_id("4294967295:5", 4294967295u, 5), "not an id");
+	for (const char *const *bad = (const char *const[]){ "", "1000", ":1000", "1000:", "-1:1000",
+							   "1000:+1000", " 1000:1000", "1000:1000 ",
+							   "10000000000:1000", "1000:1000:1000",
+							   "0x3e8:1000", NULL };
+	     *bad; bad++)
+		ck_assert_msg(subid_keep_id(*bad, 1000, 1000) &&
+			      !strcmp(subid_keep_id(*bad, 1000, 1000), "expected UID:GID"),
+			      "'%s' was taken", *bad);
+}
+END_TEST
+
+static TCase *keepid_tcase(void)
+{
+	TCase *tc = tcase_create("keep-id");
+
+	tcase_add_test(tc, test_map_plain);
+	tcase_add_test(tc, test_map_keep);
+	tcase_add_test(tc, test_map_refused);
+	tcase_add_test(tc, test_map_within_slot);
+	tcase_add_test(tc, test_keep_id_request);
+	return tc;
+}
+
 static TCase *parse_tcase(void)
 {
 	TCase *tc = tcase_create("parse");
@@ -757,5 +873,6 @@ Suite *subid_suite(void)
 	suite_add_tcase(s, refuse_tcase());
 	suite_add_tcase(s, malformed_tcase());
 	suite_add_tcase(s, range_tcase());
+	suite_add_tcase(s, keepid_tcase());
 	return s;
 }
