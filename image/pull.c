@@ -75,7 +75,7 @@ exec_skopeo(const char *dir, const char *src, const char *dst, int errw, pid_t p
 	char tmpdir[4300];
 	sigset_t none;
 	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	char *argv[8];
+	char *argv[10];
 	int n = 0;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -91,6 +91,9 @@ exec_skopeo(const char *dir, const char *src, const char *dst, int errw, pid_t p
 		argv[n++] = (char *)"--quiet";
 	/* an OCI layout keeps no signatures; policy.json is still applied */
 	argv[n++] = (char *)"--remove-signatures";
+	/* layers as the registry has them: compressing one would change the
+	 * manifest, and its digest would no longer be the registry's */
+	argv[n++] = (char *)"--dest-oci-accept-uncompressed-layers";
 	argv[n++] = (char *)src;
 	argv[n++] = (char *)dst;
 	argv[n] = NULL;
@@ -138,7 +141,8 @@ static void skopeo_said(const char *out, char *buf, size_t size)
 static int fetch_failed(const struct img_ref *ref, const char *out, int status,
 			struct eci_err *e)
 {
-	char said[1024], lead[480];
+	static const char lead[] = "initializing source docker://";
+	char said[1024];
 	const char *msg = said;
 
 	if (caught)
@@ -149,9 +153,8 @@ static int fetch_failed(const struct img_ref *ref, const char *out, int status,
 				"skopeo): eci fetches images with it", ref->full);
 	skopeo_said(out, said, sizeof(said));
 	/* "initializing source docker://REF: " repeats what the prefix says */
-	snprintf(lead, sizeof(lead), "initializing source docker://%s: ", ref->full);
-	if (!strncmp(said, lead, strlen(lead)))
-		msg += strlen(lead);
+	if (!strncmp(said, lead, strlen(lead)) && strstr(said + strlen(lead), ": "))
+		msg = strstr(said + strlen(lead), ": ") + 2;
 	return eci_fail(e, 0, "image pull %s: %s", ref->full, *msg ? msg : "skopeo failed");
 }
 

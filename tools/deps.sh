@@ -4,6 +4,7 @@
 set -eu
 pkgs="gcc make pkg-config libc6-dev libmnl-dev libcap-dev uuid-dev check libjansson-dev
 libarchive-dev libseccomp-dev libssl-dev busybox-static libcap2-bin passwd util-linux
+skopeo docker-registry
 procps iproute2 file passt slirp4netns docker.io containerd runc clang libclang-rt-14-dev
 cppcheck"
 # pasta and slirp4netns open /dev/net/tun as the user: Debian's udev rules

@@ -42,8 +42,8 @@ END_TEST
 START_TEST(unknown_image)
 {
 	char bin[4096];
-	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"no/such/image",
-			 (char *)"true", NULL };
+	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"--pull=never",
+			 (char *)"no/such/image", (char *)"true", NULL };
 
 	expect(argv, 125, "image 'no/such/image': no such image");
 }
