@@ -283,8 +283,11 @@ static int archive_kind(int fd, const char *file, struct eci_err *e)
 		const char *p = archive_entry_pathname(ent);
 
 		n++;
-		p += p && !strncmp(p, "./", 2) ? 2 : 0;
-		if (p && (!strcmp(p, "index.json") || !strcmp(p, "manifest.json")))
+		if (!p)
+			continue;
+		if (!strncmp(p, "./", 2))
+			p += 2;
+		if (!strcmp(p, "index.json") || !strcmp(p, "manifest.json"))
 			kind = 1;
 	}
 	if (r != ARCHIVE_EOF || n == 0)
