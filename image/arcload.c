@@ -62,6 +62,7 @@
 	X(FN, int, archive_read_open_fd, (struct archive *a, int fd, size_t n), (a, fd, n))    \
 	X(FN, int, archive_read_open_filename, (struct archive *a, const char *f, size_t n), (a, f, n)) \
 	X(FN, int, archive_read_support_filter_gzip, (struct archive *a), (a))                 \
+	X(FN, int, archive_read_support_filter_xz, (struct archive *a), (a))                   \
 	X(FN, int, archive_read_support_filter_zstd, (struct archive *a), (a))                 \
 	X(FN, int, archive_read_support_format_raw, (struct archive *a), (a))                  \
 	X(FN, int, archive_read_support_format_tar, (struct archive *a), (a))                  \

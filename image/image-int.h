@@ -33,6 +33,20 @@ json_t *img_pick_manifest(int dirfd, const char *tag, struct eci_err *e);
 int img_load_manifest(int dirfd, json_t *desc, unsigned verify, struct img *img,
 		      struct eci_err *e);
 
+/* rootfs.c: store a one-layer image around @layer, a plain tar of @size
+ * bytes at offset 0; the manifest's digest in @digest. */
+struct store;
+int img_rootfs_image(struct store *st, int layer, long long size, char digest[72],
+		     struct eci_err *e);
+
+/* import.c: img_import() for a caller that holds the store's lock and has
+ * cleared tmp/ (pull.c, which fetches into tmp/ first).  Messages are not
+ * prefixed with the source. */
+int img_import_locked(struct store *st, const char *src, const char *ref, char digest[72],
+		      struct eci_err *e);
+/* Remove what killed imports and pulls left in tmp/; under the lock. */
+void img_clear_tmp(struct store *st);
+
 /* arcload.c, cryptoload.c: load libarchive, libcrypto now (their
  * functions do it on first use). */
 int arc_load(struct eci_err *e);

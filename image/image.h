@@ -15,6 +15,7 @@
 #ifndef ECI_IMAGE_H
 #define ECI_IMAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -110,6 +111,29 @@ int img_unpack_layer(int blob, const char *diff_id, int dst, const char *what,
  */
 int img_slot_layers(const struct img *img, int slots, unsigned slot, const struct img_keep *keep,
 		    int *dirs, struct eci_err *e);
+
+/* A registry's image reference (ref.c): what skopeo will fetch. */
+struct img_ref {
+	char given[300];	/* as the user typed it */
+	char name[300];		/* registry/repository: docker.io/library/alpine */
+	char tag[130];		/* "latest" when neither tag nor digest; "" with a digest */
+	char digest[72];	/* "sha256:…", or "" */
+	char full[440];		/* name:tag or name@digest: fetched, judged, recorded */
+	bool short_name;	/* no registry was given: docker.io */
+};
+
+/**
+ * img_ref_parse() - read [HOST[:PORT]/]PATH[:TAG][@sha256:HEX]
+ * @in: the reference
+ * @r:  filled; r->full is the name the image is fetched, judged and stored by
+ * @e:  names the reference and what is wrong with it
+ *
+ * Return: 0 or -1.
+ */
+int img_ref_parse(const char *in, struct img_ref *r, struct eci_err *e);
+
+/* --pull: when eci-run REF fetches REF from its registry. */
+enum img_pull_mode { IMG_PULL_MISSING, IMG_PULL_ALWAYS, IMG_PULL_NEVER };
 
 /* A layer entry's name, made relative and plain ("./a//b/" -> "a/b");
  * NULL when it is absolute, holds "..", or does not fit @size. */

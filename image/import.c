@@ -7,7 +7,11 @@
  *   - a directory with manifest.json: an unpacked `docker save` archive;
  *   - any other directory: a root file system, packed into one layer;
  *   - a file: a tar of one of the first two (oci-archive, docker-archive),
- *     unpacked into the store's tmp/ first, without following any symlink.
+ *     unpacked into the store's tmp/ first, without following any symlink,
+ *     recognised by index.json or manifest.json at its top;
+ *   - any other tar (plain, gzip, xz or zstd): a root file system, as docker
+ *     import takes it, its one layer;
+ *   - "-": standard input, copied into tmp/ and then read as a file.
  * Every blob is hashed while it is copied and checked against its digest
  * (for docker archives, whose layers are not named by digest, against the
  * config's diff_ids); nothing is recorded unless all of it is right.
@@ -20,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <linux/openat2.h>
 #include <sys/syscall.h>
@@ -184,7 +189,7 @@ static int import_docker(struct store *st, int dirfd, char digest[72], char *nam
  * Unpack a tar archive into a fresh directory, as plain files: no entry may
  * be absolute, hold "..", or go through a symlink; devices are skipped.
  */
-static int untar(const char *file, int dirfd, struct eci_err *e)
+static int untar(int fd, const char *file, int dirfd, struct eci_err *e)
 {
 	struct archive *a, *disk;
 	_cleanup_close_ int cwd = -1;
@@ -202,7 +207,8 @@ static int untar(const char *file, int dirfd, struct eci_err *e)
 	archive_write_disk_set_options(disk, ARCHIVE_EXTRACT_SECURE_SYMLINKS |
 				       ARCHIVE_EXTRACT_SECURE_NODOTDOT |
 				       ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
-	if (fchdir(dirfd) < 0 || archive_read_open_filename(a, file, 1 << 16) != ARCHIVE_OK) {
+	if (lseek(fd, 0, SEEK_SET) < 0 || fchdir(dirfd) < 0 ||
+	    archive_read_open_fd(a, fd, 1 << 16) != ARCHIVE_OK) {
 		ret = eci_fail(e, 0, "read %s: %s", file, archive_error_string(a) ?: strerror(errno));
 		goto out;
 	}
@@ -254,75 +260,197 @@ static int import_dir(struct store *st, int dirfd, const char *src, const char *
 	return import_rootfs(st, src, digest, e);
 }
 
-static int import_archive(struct store *st, const char *file, char digest[72], char *name,
-			  size_t namesize, struct eci_err *e)
+/*
+ * An image archive holds index.json (oci-archive) or manifest.json (docker
+ * save) at its top; any other tar is a root file system.  1, 0, or -1 when
+ * @fd is not a tar (plain, gzip, xz or zstd) at all.
+ */
+static int archive_kind(int fd, const char *file, struct eci_err *e)
+{
+	struct archive *a;
+	struct archive_entry *ent;
+	int r, kind = 0, n = 0;
+
+	if (arc_load(e) < 0)
+		return -1;
+	a = archive_read_new();
+	archive_read_support_format_tar(a);
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_xz(a);
+	archive_read_support_filter_zstd(a);
+	r = lseek(fd, 0, SEEK_SET) < 0 ? ARCHIVE_FATAL : archive_read_open_fd(a, fd, 1 << 16);
+	while (r == ARCHIVE_OK && (r = archive_read_next_header(a, &ent)) == ARCHIVE_OK) {
+		const char *p = archive_entry_pathname(ent);
+
+		n++;
+		if (!p)
+			continue;
+		if (!strncmp(p, "./", 2))
+			p += 2;
+		if (!strcmp(p, "index.json") || !strcmp(p, "manifest.json"))
+			kind = 1;
+	}
+	if (r != ARCHIVE_EOF || n == 0)
+		kind = eci_fail(e, 0, "%s: neither an image archive nor a root file system tar: %s",
+				file, n ? archive_error_string(a) ?: "unreadable"
+					: "not a tar archive (plain, gzip, xz or zstd)");
+	archive_read_free(a);
+	return kind;
+}
+
+/* A file of the store's tmp/ that disappears with its fd. */
+static int tmp_file(struct store *st)
+{
+	int fd = openat(st->fd, "tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+
+	return fd >= 0 ? fd : memfd_create("eci-import", MFD_CLOEXEC);
+}
+
+/*
+ * A root file system tarball, as docker import takes it: the tar is the
+ * image's one layer, kept uncompressed so that its digest is its diff_id.
+ * Its entries are judged when a container unpacks it (unpack.c), as every
+ * layer's are.
+ */
+static int import_rootfs_tar(struct store *st, int fd, const char *file, char digest[72],
+			     struct eci_err *e)
+{
+	_cleanup_close_ int out = tmp_file(st);
+	struct archive *a = archive_read_new();
+	struct archive_entry *ent;
+	char buf[1 << 16];
+	long long size = 0;
+	la_ssize_t n;
+	int r = 0;
+
+	archive_read_support_format_raw(a);
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_xz(a);
+	archive_read_support_filter_zstd(a);
+	if (out < 0 || lseek(fd, 0, SEEK_SET) < 0 ||
+	    archive_read_open_fd(a, fd, sizeof(buf)) != ARCHIVE_OK ||
+	    archive_read_next_header(a, &ent) != ARCHIVE_OK)
+		r = eci_fail(e, errno, "%s: read", file);
+	while (r == 0 && (n = archive_read_data(a, buf, sizeof(buf))) != 0) {
+		if (n < 0)
+			r = eci_fail(e, 0, "%s: %s", file, archive_error_string(a));
+		else if (write_all(out, buf, (size_t)n) < 0)
+			r = eci_fail(e, errno, "%s: copy into %s/tmp", file, st->path);
+		size += n > 0 ? n : 0;
+	}
+	archive_read_free(a);
+	if (r == 0 && lseek(out, 0, SEEK_SET) < 0)
+		r = eci_fail(e, errno, "%s", file);
+	return r < 0 ? r : img_rootfs_image(st, out, size, digest, e);
+}
+
+static int import_archive(struct store *st, int fd, const char *file, char digest[72],
+			  char *name, size_t namesize, struct eci_err *e)
 {
 	char tmp[64];
 	_cleanup_close_ int dfd = -1;
-	int r;
+	int r = archive_kind(fd, file, e);
 
+	if (r <= 0)
+		return r < 0 ? r : import_rootfs_tar(st, fd, file, digest, e);
 	snprintf(tmp, sizeof(tmp), "tmp/archive-%d", (int)getpid());
 	rm_rf_at(st->fd, tmp);
 	if (mkdirat(st->fd, tmp, 0700) < 0 ||
 	    (dfd = openat(st->fd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return eci_fail(e, errno, "%s/%s", st->path, tmp);
-	r = untar(file, dfd, e);
+	r = untar(fd, file, dfd, e);
 	if (r == 0) {
 		struct stat sb;
 
 		if (fstatat(dfd, "index.json", &sb, 0) == 0)
 			r = import_layout(st, dfd, NULL, digest, e);
-		else if (fstatat(dfd, "manifest.json", &sb, 0) == 0)
-			r = import_docker(st, dfd, digest, name, namesize, e);
 		else
-			r = eci_fail(e, 0, "neither an OCI layout nor a docker save archive "
-				     "(no index.json, no manifest.json)");
+			r = import_docker(st, dfd, digest, name, namesize, e);
 	}
 	rm_rf_at(st->fd, tmp);
 	return r;
 }
 
+/* Standard input, copied into tmp/ first: an archive is read more than once. */
+static int import_stdin(struct store *st, char digest[72], char *name, size_t namesize,
+			struct eci_err *e)
+{
+	_cleanup_close_ int fd = tmp_file(st);
+	char buf[1 << 16];
+	ssize_t n;
+
+	if (fd < 0)
+		return eci_fail(e, errno, "%s/tmp", st->path);
+	while ((n = read(STDIN_FILENO, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || write_all(fd, buf, (size_t)n) < 0)
+			return eci_fail(e, errno, n < 0 ? "read standard input" : "copy into %s/tmp",
+					st->path);
+	}
+	return import_archive(st, fd, "standard input", digest, name, namesize, e);
+}
+
 /* Clear what killed imports left in tmp/ (we hold the store lock). */
-static void clear_tmp(struct store *st)
+void img_clear_tmp(struct store *st)
 {
 	rm_rf_at(st->fd, "tmp");
 	mkdirat(st->fd, "tmp", 0700);
 }
 
-int img_import(struct store *st, const char *src, const char *ref, char digest[72],
-	       struct eci_err *e)
+int img_import_locked(struct store *st, const char *src, const char *ref, char digest[72],
+		      struct eci_err *e)
 {
 	char path[4096], name[300] = "", *colon;
 	const char *tag = NULL;
-	_cleanup_close_ int dirfd = -1;
+	_cleanup_close_ int fd = -1;
 	struct stat sb;
 	int r;
 
 	snprintf(path, sizeof(path), "%s", src);
+	if (!strcmp(src, "-")) {
+		r = import_stdin(st, digest, name, sizeof(name), e);
+		if (r == 0 && !ref && !name[0])
+			r = eci_fail(e, 0, "an image from standard input needs a name: --name NAME[:TAG]");
+		goto named;
+	}
 	if (stat(path, &sb) < 0 && (colon = strrchr(path, ':')) && colon > path) {
 		*colon = '\0';	/* DIR:TAG */
 		tag = colon + 1;
 	}
 	if (stat(path, &sb) < 0)
-		return eci_fail(e, errno, "image %s", src);
-	if (store_lock(st, e) < 0)
-		return -1;
-	clear_tmp(st);
-	if (S_ISDIR(sb.st_mode)) {
-		dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		r = dirfd < 0 ? eci_fail(e, errno, "open")
-			      : import_dir(st, dirfd, path, tag, digest, name, sizeof(name), e);
-	} else if (S_ISREG(sb.st_mode)) {
-		r = import_archive(st, path, digest, name, sizeof(name), e);
-	} else {
+		return eci_fail(e, errno, "%s", path);
+	if (S_ISDIR(sb.st_mode) || S_ISREG(sb.st_mode))
+		fd = open(path, O_RDONLY | (S_ISDIR(sb.st_mode) ? O_DIRECTORY : 0) | O_CLOEXEC);
+	if (!S_ISDIR(sb.st_mode) && !S_ISREG(sb.st_mode))
 		r = eci_fail(e, 0, "not a directory nor an archive");
-	}
+	else if (fd < 0)
+		r = eci_fail(e, errno, "open");
+	else if (S_ISDIR(sb.st_mode))
+		r = import_dir(st, fd, path, tag, digest, name, sizeof(name), e);
+	else
+		r = import_archive(st, fd, path, digest, name, sizeof(name), e);
 	if (r == 0 && !name[0])
 		derive_name(path, tag, name, sizeof(name));
+named:
 	if (r == 0)
 		r = store_set_ref(st, ref ? ref : name, digest, e);
 	if (r == 0 && store_gc(st) < 0)	/* a name moved: its old blobs may be free */
 		r = eci_fail(e, errno, "%s: collect unused blobs", st->path);
+	else if (r < 0)
+		store_gc(st);	/* what was stored before the failure is named by nothing */
+	return r;
+}
+
+int img_import(struct store *st, const char *src, const char *ref, char digest[72],
+	       struct eci_err *e)
+{
+	int r;
+
+	if (store_lock(st, e) < 0)
+		return -1;
+	img_clear_tmp(st);
+	r = img_import_locked(st, src, ref, digest, e);
 	store_unlock(st);
 	if (r < 0)
 		eci_prefix(e, "image %s", src);

@@ -6,7 +6,8 @@
  * as symlinks.  Files owned by the importing user become root's in the
  * image (the user's tree is the container's); other owners are kept if they
  * fit the container's 65536 ids and become nobody (65534) otherwise.  The
- * config runs /bin/sh with the usual PATH.
+ * config runs /bin/sh with the usual PATH.  A root file system tarball
+ * (import.c) gets the same config around its own, uncompressed, layer.
  */
 #include <archive.h>
 #include <archive_entry.h>
@@ -14,6 +15,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -91,27 +93,23 @@ done:
 	return ret;
 }
 
-int import_rootfs(struct store *st, const char *dir, char digest[72], struct eci_err *e);
-int import_rootfs(struct store *st, const char *dir, char digest[72], struct eci_err *e)
+/* The config and manifest of a one-layer image around @layer (a plain tar
+ * at offset 0, @size bytes), stored; the manifest's digest in @digest. */
+int img_rootfs_image(struct store *st, int layer, long long size, char digest[72],
+		     struct eci_err *e)
 {
-	_cleanup_close_ int fd = memfd_create("layer", MFD_CLOEXEC);
-	char layer[72], config[72], created[32], *text = NULL;
+	char ldigest[72], config[72], created[32], *text = NULL;
 	json_auto_t *cfg = NULL, *man = NULL;
 	time_t now = time(NULL);
-	off_t size;
 	int r;
 
-	if (fd < 0 || pack(dir, fd, e) < 0)
-		return fd < 0 ? eci_fail(e, errno, "pack %s", dir) : -1;
-	size = lseek(fd, 0, SEEK_CUR);
-	lseek(fd, 0, SEEK_SET);
-	if (store_put_blob(st, fd, NULL, size, "layer 1", layer, e) < 0)
+	if (store_put_blob(st, layer, NULL, size, "layer 1", ldigest, e) < 0)
 		return -1;
 	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	cfg = json_pack("{s:s, s:s, s:s, s:{s:[s], s:[s]}, s:{s:s, s:[s]}}", "created", created,
 			"architecture", "amd64", "os", "linux", "config", "Env",
 			"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "Cmd",
-			"/bin/sh", "rootfs", "type", "layers", "diff_ids", layer);
+			"/bin/sh", "rootfs", "type", "layers", "diff_ids", ldigest);
 	text = cfg ? json_dumps(cfg, JSON_COMPACT) : NULL;
 	r = text ? store_put_bytes(st, text, strlen(text), config, e) : eci_fail(e, ENOMEM, "config");
 	if (r == 0) {
@@ -120,7 +118,7 @@ int import_rootfs(struct store *st, const char *dir, char digest[72], struct eci
 				"application/vnd.oci.image.manifest.v1+json", "config", "mediaType",
 				"application/vnd.oci.image.config.v1+json", "digest", config, "size",
 				(json_int_t)strlen(text), "layers", "mediaType",
-				"application/vnd.oci.image.layer.v1.tar", "digest", layer, "size",
+				"application/vnd.oci.image.layer.v1.tar", "digest", ldigest, "size",
 				(json_int_t)size);
 		free(text);
 		text = man ? json_dumps(man, JSON_COMPACT) : NULL;
@@ -129,4 +127,17 @@ int import_rootfs(struct store *st, const char *dir, char digest[72], struct eci
 	}
 	free(text);
 	return r;
+}
+
+int import_rootfs(struct store *st, const char *dir, char digest[72], struct eci_err *e);
+int import_rootfs(struct store *st, const char *dir, char digest[72], struct eci_err *e)
+{
+	_cleanup_close_ int fd = memfd_create("layer", MFD_CLOEXEC);
+	off_t size;
+
+	if (fd < 0 || pack(dir, fd, e) < 0)
+		return fd < 0 ? eci_fail(e, errno, "pack %s", dir) : -1;
+	size = lseek(fd, 0, SEEK_CUR);
+	lseek(fd, 0, SEEK_SET);
+	return img_rootfs_image(st, fd, size, digest, e);
 }

@@ -85,4 +85,16 @@ int store_remove(struct store *st, const char *ref, struct eci_err *e);
 int img_import(struct store *st, const char *src, const char *name, char digest[72],
 	       struct eci_err *e);
 
+/**
+ * img_pull() - fetch an image from its registry (skopeo) and import it
+ * @ref:    the reference, parsed; recorded in the store as ref->full
+ * @digest: the manifest digest stored
+ *
+ * The caller has judged @ref against the policy: nothing is fetched here
+ * that it did not admit.  On failure or a signal, nothing of the pull is
+ * left behind.
+ * Return: 0 or negative, @e naming the reference and what the registry said.
+ */
+int img_pull(struct store *st, const struct img_ref *ref, char digest[72], struct eci_err *e);
+
 #endif

@@ -6,7 +6,8 @@
  * eci-runc.  Here eci-run says what its flags ask for, in their own words,
  * so that a refusal names the flag as typed: --privileged and each
  * --cap-add, --network and -p, the --security-opt values of settings the
- * administrator may lock, the image by the name given and by the digests
+ * administrator may lock, the image by the name given (a registry's image
+ * by its full name, as fetched) and by the digests
  * of the store (re-hashed by open_image() when a digest is pinned), and
  * each -v source, opened here once: the policy judges that open file, and
  * the child must then find the same device and inode.  The capability set
@@ -147,7 +148,7 @@ int admit(struct spec *s, const struct opts *o, struct eci_err *e)
 
 	if (!a)
 		return eci_fail(e, ENOMEM, "policy");
-	a->r.image = o->image ? o->image : "default";
+	a->r.image = s->img.name;	/* as given, or a registry's full name */
 	a->r.digest = s->img.digest;
 	a->r.config_digest = s->img.config_digest;
 	ask_network(a, s);

@@ -26,13 +26,28 @@ bool cli_is_help(const char *arg)
 	return !strcmp(arg, "--help") || !strcmp(arg, "-h");
 }
 
+int cli_pull_mode(const char *arg, enum img_pull_mode *mode, struct eci_err *e)
+{
+	static const char *const names[] = { "missing", "always", "never" };
+
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(arg, names[i])) {
+			*mode = (enum img_pull_mode)i;
+			return 0;
+		}
+	return eci_fail(e, 0, "--pull %s: expected missing, always or never", arg);
+}
+
 static void help(void)
 {
 	cli_usage(stdout);
 	fputs("\nRun COMMAND in a new rootless container of IMAGE, its root mapped to a\n"
 	      "subordinate id range of yours (see /etc/subuid).\n\n"
-	      "IMAGE    'default' (or omitted): the embedded busybox image;\n"
-	      "         a directory holding an OCI image layout\n"
+	      "IMAGE    'default' (or omitted): the embedded busybox image; a name of\n"
+	      "         your store (eci-run image ls); a registry's [HOST[:PORT]/]NAME[:TAG]\n"
+	      "         or NAME@sha256:DIGEST, fetched with skopeo when not in the store\n"
+	      "         (a name without HOST is docker.io's); a directory holding an\n"
+	      "         OCI image layout (DIR[:TAG])\n"
 	      "COMMAND  defaults to the image's entrypoint and command\n\n"
 	      "Options:\n"
 	      "      --cap-add CAP         add a capability (name, with or without CAP_, or ALL)\n"
@@ -48,6 +63,8 @@ static void help(void)
 	      "      --network MODE        none (default), pasta, slirp4netns\n"
 	      "  -p, --publish [IP:]HOST:CTR[/udp]  publish a port (on 127.0.0.1 by default)\n"
 	      "      --privileged          every capability, inside the container's namespaces\n"
+	      "      --pull WHEN           fetch IMAGE from its registry: missing (default:\n"
+	      "                            when not in the store), always, never\n"
 	      "      --read-only           mount the root file system read-only\n"
 	      "      --rm                  with -d: keep nothing once it exits (without -d,\n"
 	      "                            always so)\n"
@@ -63,7 +80,7 @@ static void help(void)
 	      "  -w, --workdir DIR         working directory (created if missing)\n"
 	      "  -h, --help                show this help and exit\n"
 	      "      --version             show the version and exit\n\n"
-	      "Also: eci-run image import|ls|rm, policy show, ps, stop, exec, logs, rm, gc,\n"
+	      "Also: eci-run image pull|import|ls|rm, policy show, ps, stop, exec, logs, rm, gc,\n"
 	      "doctor (each with --help).\n\n"
 	      "Exit status: the command's; 128+N if it was killed by signal N;\n"
 	      "125 if eci-run failed; 126 if the command cannot be invoked;\n"
@@ -82,7 +99,7 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 {
 	enum { OPT_VERSION = 256, OPT_HOSTNAME, OPT_READ_ONLY, OPT_TMPFS, OPT_PRIVILEGED,
 	       OPT_CAP_ADD, OPT_CAP_DROP, OPT_SECURITY_OPT, OPT_ENV_FILE, OPT_NETWORK,
-	       OPT_NAME, OPT_MEMORY, OPT_PIDS, OPT_CPUS, OPT_RM, OPT_USERNS };
+	       OPT_NAME, OPT_MEMORY, OPT_PIDS, OPT_CPUS, OPT_RM, OPT_USERNS, OPT_PULL };
 	static const struct option longopts[] = {
 		{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 		{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
@@ -98,6 +115,7 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 		{ "net", required_argument, NULL, OPT_NETWORK },
 		{ "privileged", no_argument, NULL, OPT_PRIVILEGED },
 		{ "publish", required_argument, NULL, 'p' },
+		{ "pull", required_argument, NULL, OPT_PULL },
 		{ "security-opt", required_argument, NULL, OPT_SECURITY_OPT },
 		{ "tty", no_argument, NULL, 't' },
 		{ "user", required_argument, NULL, 'u' },
@@ -169,6 +187,10 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 			break;
 		case OPT_NETWORK:
 			o->network = optarg;
+			break;
+		case OPT_PULL:
+			if (cli_pull_mode(optarg, &o->pull, e) < 0)
+				return -1;
 			break;
 		case 'p':
 			if (o->npublish == NET_MAX_PORTS)

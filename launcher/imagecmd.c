@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * imagecmd.c - eci-run image import|ls|rm, and their --help
+ * imagecmd.c - eci-run image pull|import|ls|rm, and their --help
+ *
+ * pull, and eci-run REF for an image not in the store, fetch through
+ * image_fetch(): allowedImages is judged on the reference first
+ * (policy_gate_fetch(), policy/gate.c), so that a refused image costs no
+ * request to any registry; skopeo then fetches it (image/pull.c).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -11,7 +16,8 @@
 
 static int usage(void)
 {
-	fputs("usage: eci-run image import SRC [--name NAME[:TAG]]\n"
+	fputs("usage: eci-run image pull REF\n"
+	      "       eci-run image import SRC [--name NAME[:TAG]]\n"
 	      "       eci-run image ls\n"
 	      "       eci-run image rm NAME[:TAG]\n", stderr);
 	return EXIT_ECI;
@@ -20,12 +26,23 @@ static int usage(void)
 static const struct sub {
 	const char *name, *usage, *what, *opts;
 } subs[] = {
+	{ "pull", "pull REF",
+	  "Fetch REF, [HOST[:PORT]/]NAME[:TAG] or [HOST[:PORT]/]NAME@sha256:DIGEST, from\n"
+	  "its registry with skopeo, import it into your image store under that name,\n"
+	  "and print its manifest digest.  A NAME without HOST is docker.io's (library/\n"
+	  "for a one-word NAME), as skopeo reads it; TAG: latest.  allowedImages is\n"
+	  "applied to REF before any request is made.  skopeo honours registries.conf\n"
+	  "(mirrors, insecure and blocked registries), policy.json and your logins\n"
+	  "(skopeo login).  Every blob is checked against its sha256.\n",
+	  NULL },
 	{ "import", "import [--name NAME[:TAG]] SRC",
 	  "Import SRC into your image store and print its manifest digest.  SRC is an\n"
-	  "OCI image layout directory (DIR[:TAG]), an OCI or docker save archive, or a\n"
-	  "root file system directory; every blob is checked against its sha256.\n",
+	  "OCI image layout directory (DIR[:TAG]), an OCI or docker save archive, a\n"
+	  "root file system directory, or a root file system tarball (plain, gzip, xz\n"
+	  "or zstd: its one layer, as docker import takes it); '-' reads an archive or\n"
+	  "tarball from standard input.  Every blob is checked against its sha256.\n",
 	  "  -n, --name NAME[:TAG]     the name in the store (default: the archive's own,\n"
-	  "                            or SRC's base name; TAG: latest)\n" },
+	  "                            or SRC's base name; TAG: latest; needed for '-')\n" },
 	{ "ls", "ls", "List the images of your store: NAME, TAG, DIGEST, SIZE, CREATED.\n", NULL },
 	{ "rm", "rm NAME[:TAG]",
 	  "Remove NAME[:TAG] (TAG: latest) from your store, and every blob that no\n"
@@ -48,6 +65,7 @@ static int help(const char *name)
 	     "Manage the images of your store ($XDG_DATA_HOME/eci, else\n"
 	     "~/.local/share/eci; /var/lib/eci for root).\n\n"
 	     "Commands:\n"
+	     "  pull      fetch an image from its registry (skopeo)\n"
 	     "  import    import an OCI layout, an archive or a root file system\n"
 	     "  ls        list the images\n"
 	     "  rm        remove an image\n\n"
@@ -78,6 +96,37 @@ static int import(struct store *st, int argc, char **argv, struct eci_err *e)
 	return 0;
 }
 
+int image_fetch(const struct policy *p, struct store *st, const struct img_ref *ref,
+		char digest[72], struct eci_err *e)
+{
+	if (policy_gate_fetch(p, ref->full, ref->digest, e) < 0)
+		return -1;
+	return img_pull(st, ref, digest, e);
+}
+
+static int pull(struct store *st, int argc, char **argv, struct eci_err *e)
+{
+	struct policy p;
+	struct img_ref ref;
+	char digest[72], user[4096];
+	int r;
+
+	if (argc != 2 || argv[1][0] == '-')
+		return argc == 2 ? eci_fail(e, 0, "image pull: unknown flag %s", argv[1])
+				 : eci_fail(e, 0, "image pull: expected one REF");
+	if (img_ref_parse(argv[1], &ref, e) < 0)
+		return -1;
+	r = policy_load(&p, policy_dir(), e);
+	if (r == 0 && policy_user_path(user, sizeof(user)) == 0)
+		r = policy_load_user(&p, user, e);
+	if (r == 0)
+		r = image_fetch(&p, st, &ref, digest, e);
+	policy_free(&p);
+	if (r == 0)
+		printf("%s\n", digest);
+	return r;
+}
+
 int image_main(int argc, char **argv)
 {
 	struct eci_err e = { 0 };
@@ -97,6 +146,8 @@ int image_main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "import"))
 		r = import(&st, argc - 1, argv + 1, &e);
+	else if (!strcmp(argv[1], "pull"))
+		r = pull(&st, argc - 1, argv + 1, &e);
 	else if (!strcmp(argv[1], "ls") && argc == 2)
 		r = store_list(&st, stdout, &e);
 	else if (!strcmp(argv[1], "rm") && argc == 3)

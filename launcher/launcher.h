@@ -53,6 +53,7 @@ struct opts {
 	const char *memory, *pids_limit, *cpus;	/* --memory, --pids-limit, --cpus */
 	const char *publish[NET_MAX_PORTS];	/* -p */
 	size_t npublish;
+	enum img_pull_mode pull;	/* --pull */
 };
 
 /* cli.c */
@@ -60,6 +61,8 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e);
 void cli_usage(FILE *f);
 /* Is @arg -h or --help?  Sub-commands answer it with their usage on stdout. */
 bool cli_is_help(const char *arg);
+/* --pull missing|always|never */
+int cli_pull_mode(const char *arg, enum img_pull_mode *mode, struct eci_err *e);
 
 /* state.c */
 #define STATE_ENV "env"			/* BASE/ID/env: the workload's, NUL-ended */
@@ -156,6 +159,9 @@ int doctor_main(int argc, char **argv);
 
 /* imagecmd.c: eci-run image … */
 int image_main(int argc, char **argv);
+/* allowedImages of @p judged on @ref, then skopeo fetches it into @st */
+int image_fetch(const struct policy *p, struct store *st, const struct img_ref *ref,
+		char digest[72], struct eci_err *e);
 
 /* spec.c */
 int spec_build(struct spec *s, const struct opts *o, struct eci_err *e);

@@ -72,10 +72,36 @@ static bool is_path(const char *name)
 }
 
 /*
+ * A name: of the store as given (an import's --name), else a registry's
+ * reference, by its full name in the store, else fetched (--pull).  The
+ * image is then known, and judged, by that full name.
+ */
+static int open_named(struct spec *s, const char *name, enum img_pull_mode pull,
+		      unsigned verify, struct eci_err *e)
+{
+	struct img_ref ref;
+	char digest[72];
+
+	if (pull != IMG_PULL_ALWAYS && store_get_ref(&s->store, name, digest) == 0)
+		return store_load(&s->store, digest, name, verify, &s->img, e);
+	if (img_ref_parse(name, &ref, e) < 0)
+		return -1;
+	if (pull != IMG_PULL_ALWAYS && store_get_ref(&s->store, ref.full, digest) == 0)
+		return store_load(&s->store, digest, ref.full, verify, &s->img, e);
+	if (pull == IMG_PULL_NEVER)
+		return eci_fail(e, 0, "image '%s': no such image in %s (see 'eci-run image ls'), "
+				"and --pull=never", name, s->store.path);
+	if (image_fetch(&s->policy, &s->store, &ref, digest, e) < 0)
+		return -1;
+	return store_load(&s->store, digest, ref.full, verify, &s->img, e);
+}
+
+/*
  * An image of the store, by name, or a path imported on the way
  * (content-addressed: a layout already in the store is not copied again).
  */
-static int open_image(struct spec *s, const char *name, struct eci_err *e)
+static int open_image(struct spec *s, const char *name, enum img_pull_mode pull,
+		      struct eci_err *e)
 {
 	unsigned verify = policy_images_pinned(&s->policy) ? IMG_VERIFY_META : 0;
 	char path[4096], digest[72];
@@ -92,10 +118,7 @@ static int open_image(struct spec *s, const char *name, struct eci_err *e)
 	} else if (is_path(name)) {
 		snprintf(path, sizeof(path), "%s", name);
 	} else {
-		if (store_get_ref(&s->store, name, digest) < 0)
-			return eci_fail(e, 0, "image '%s': no such image (not a path, nor a name in "
-					"%s: see 'eci-run image ls')", name, s->store.path);
-		return store_load(&s->store, digest, name, verify, &s->img, e);
+		return open_named(s, name, pull, verify, e);
 	}
 	if (store_get_ref(&s->store, ref ? ref : "", digest) == 0 && ref &&
 	    store_load(&s->store, digest, name, verify, &s->img, e) == 0 &&
@@ -240,7 +263,7 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 				o->memory ? "--memory" : o->pids_limit ? "--pids-limit" : "--cpus");
 	if (build_net(s, o, e) < 0 || build_userns(s, o, e) < 0 || load_policy(s, e) < 0)
 		return -1;
-	if (open_image(s, o->image, e) < 0 || build_argv(s, o->cmd, e) < 0 ||
+	if (open_image(s, o->image, o->pull, e) < 0 || build_argv(s, o->cmd, e) < 0 ||
 	    env_build(s, o, e) < 0 || security_build(s, o, e) < 0 || admit(s, o, e) < 0 ||
 	    net_check_program(&s->net, e) < 0 || net_check_ports(&s->net, e) < 0 ||
 	    security_filter(s, e) < 0)

@@ -323,6 +323,25 @@ static int check_image(const struct policy *p, const struct pol_request *r, stru
 	return refusal(p, POL_ALLOWED_IMAGES, what, r->image, false, e);
 }
 
+/*
+ * Before anything is fetched, only the reference is known: its name (with
+ * its registry and tag) for the patterns, and the digest it carries, if
+ * any, for the pins.  A pin admits a pull by that digest only: the digest
+ * of a tag is the registry's to say, and nothing it says is taken before
+ * the gate.
+ */
+int policy_gate_fetch(const struct policy *p, const char *ref, const char *digest,
+		      struct eci_err *e)
+{
+	struct pol_request r = { .image = ref, .digest = digest && *digest ? digest : NULL };
+	char what[1300];
+
+	if (image_listed(p->v[POL_ALLOWED_IMAGES].list, &r))
+		return 0;
+	snprintf(what, sizeof(what), "image %.1000s: not fetched", ref);
+	return refusal(p, POL_ALLOWED_IMAGES, what, ref, false, e);
+}
+
 /* --- what may be mounted, and the engine ----------------------------------- */
 
 static bool is_socket_path(const char *p)

@@ -209,6 +209,18 @@ struct pol_request {
  */
 int policy_gate(const struct policy *p, struct pol_request *r, struct eci_err *e);
 
+/**
+ * policy_gate_fetch() - may this image be fetched from its registry?
+ * @ref:    the full reference (registry/name:tag or registry/name@digest)
+ * @digest: the digest the reference carries, or NULL
+ *
+ * allowedImages, judged before any request leaves the host: a pattern
+ * over @ref, or a pin equal to @digest.  The image is judged again by
+ * policy_gate() when it runs.  Audited.  Return: 0 or -1.
+ */
+int policy_gate_fetch(const struct policy *p, const char *ref, const char *digest,
+		      struct eci_err *e);
+
 /* Does allowedImages (or dockerSocketMount.imageList) pin an image by
  * digest?  Then the front end must prove the image's digests before
  * policy_gate() (eci-run re-hashes them). */

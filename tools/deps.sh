@@ -4,6 +4,7 @@
 set -eu
 pkgs="gcc make pkg-config libc6-dev libmnl-dev libcap-dev uuid-dev check libjansson-dev
 libarchive-dev libseccomp-dev libssl-dev busybox-static libcap2-bin passwd util-linux
+skopeo docker-registry
 procps iproute2 file passt slirp4netns docker.io containerd runc clang libclang-rt-14-dev
 cppcheck"
 # pasta and slirp4netns open /dev/net/tun as the user: Debian's udev rules
@@ -27,3 +28,12 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
+# The tests start docker-registry as a private process of their own; the
+# package's system service (a registry on every address, port 5000) is
+# not wanted.
+case " $missing " in
+*" docker-registry "*)
+	if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+		systemctl disable --now docker-registry >/dev/null 2>&1 || true
+	fi ;;
+esac

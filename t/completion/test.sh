@@ -159,8 +159,11 @@ exactly "eci-run registry.example:5000/team/tool:" v2
 exactly "eci-run alpine "
 exactly "eci-run --read-only alpine -"
 lacks "eci-run image " default alpine
-exactly "eci-run image " import ls rm --help -h
+exactly "eci-run image " import ls pull rm --help -h
 exactly "eci-run image rm al" alpine:latest alpine
+exactly "eci-run image pull al" alpine:latest alpine
+exactly "eci-run --pull " missing always never
+exactly "eci-run --pull=n" never
 lacks "eci-run image rm " default
 exactly "eci-run image import --" --name --help
 exactly "eci-run policy " show --help -h
@@ -210,7 +213,7 @@ if help=$("$o/bin/eci-run" --help 2>&1); then
 		offered "eci-run --" "$flag" "eci-run --help"
 	done
 	for cmd in $(printf '%s\n' "$help" | sed -n 's/^Also: eci-run //p' | tr ',|.' '   '); do
-		case $cmd in import | ls | rm | show) continue ;; esac
+		case $cmd in pull | import | ls | rm | show) continue ;; esac
 		offered "eci-run " "$cmd" "eci-run --help"
 	done
 else

@@ -487,7 +487,7 @@ START_TEST(import_ls_rm)
 	T_ECI(&r, "image", "rm", "x:y");
 	t_want(&r, 0);
 	t_run_free(&r);
-	T_ECI(&r, "x:y", "true");
+	T_ECI(&r, "--pull=never", "x:y", "true");
 	t_want(&r, 125);
 	t_has(r.err, "eci-run: ");
 	t_has(r.err, "no such image");

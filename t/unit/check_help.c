@@ -32,6 +32,8 @@ static const struct help_case {
 	{ "eci-run", { "image", "--help" }, "usage: eci-run image COMMAND" },
 	{ "eci-run", { "image", "-h" }, "import" },
 	{ "eci-run", { "image", "import", "--help" }, "usage: eci-run image import [--name" },
+	{ "eci-run", { "image", "pull", "--help" }, "usage: eci-run image pull REF" },
+	{ "eci-run", { "--help" }, "--pull WHEN" },
 	{ "eci-run", { "image", "ls", "--help" }, "usage: eci-run image ls" },
 	{ "eci-run", { "image", "rm", "--help" }, "usage: eci-run image rm NAME[:TAG]" },
 	{ "eci-run", { "policy", "--help" }, "usage: eci-run policy show [--json]" },

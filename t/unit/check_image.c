@@ -133,6 +133,53 @@ START_TEST(symlinked_blob)
 }
 END_TEST
 
+/* References as skopeo's docker transport reads them, and what is refused. */
+static const struct ref_case {
+	const char *in, *full, *err;	/* full: what it stands for; err: or the refusal */
+} ref_cases[] = {
+	{ "alpine", "docker.io/library/alpine:latest", NULL },
+	{ "alpine:3.19", "docker.io/library/alpine:3.19", NULL },
+	{ "user/app", "docker.io/user/app:latest", NULL },
+	{ "docker.io/alpine", "docker.io/library/alpine:latest", NULL },
+	{ "localhost/app:1", "localhost/app:1", NULL },
+	{ "127.0.0.1:5000/eci/busybox:1", "127.0.0.1:5000/eci/busybox:1", NULL },
+	{ "quay.io/a/b-c_d.e:v1.2-3",  "quay.io/a/b-c_d.e:v1.2-3", NULL },
+	{ "r.io/a:1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+	  "r.io/a@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", NULL },
+	{ "Alpine", NULL, "'Alpine' is not a valid name component" },
+	{ "r.io/a@sha256:01", NULL, "the digest must be sha256: and 64 lowercase hex digits" },
+	{ "r.io/a@md5:0123", NULL, "the digest must be sha256:" },
+	{ "r.io/a:-x", NULL, "'-x' is not a valid tag" },
+	{ "r.io//a", NULL, "'' is not a valid name component" },
+	{ "r.io/a/", NULL, "'' is not a valid name component" },
+	{ "-v", NULL, "'-v' is not a valid name component" },
+	{ "bad_host:x/a", NULL, "'bad_host:x' is not a registry host[:port]" },
+	{ "r.io:123456/a", NULL, "'r.io:123456' is not a registry host[:port]" },
+	{ "a/../b", NULL, "'..' is not a valid name component" },
+};
+
+START_TEST(ref_parse)
+{
+	const struct ref_case *c = &ref_cases[_i];
+	struct eci_err e = { 0 };
+	struct img_ref r;
+	int ret = img_ref_parse(c->in, &r, &e);
+
+	if (c->full) {
+		ck_assert_msg(ret == 0, "%s: %s", c->in, e.msg);
+		ck_assert_str_eq(r.full, c->full);
+		ck_assert(r.short_name == (!strncmp(c->full, "docker.io/", 10) &&
+					   strncmp(c->in, "docker.io/", 10)));
+	} else {
+		ck_assert_int_lt(ret, 0);
+		ck_assert_msg(strstr(e.msg, c->err), "%s: message lacks '%s': %s", c->in, c->err,
+			      e.msg);
+		ck_assert_msg(strstr(e.msg, c->in), "%s: the message names no reference: %s",
+			      c->in, e.msg);
+	}
+}
+END_TEST
+
 Suite *image_suite(void)
 {
 	Suite *s = suite_create("image");
@@ -145,6 +192,7 @@ Suite *image_suite(void)
 	tcase_add_test(tc, bad_json);
 	tcase_add_test(tc, digest_path_traversal);
 	tcase_add_test(tc, symlinked_blob);
+	tcase_add_loop_test(tc, ref_parse, 0, sizeof(ref_cases) / sizeof(ref_cases[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }
