@@ -135,7 +135,10 @@ else
 	timeout 60 "$p/podman" load -i "$dir/default.tar" 2>&1 | tail -n 3
 fi
 
-env ECI_PREFIX="$stage" ECI_SNIPPETS="$sn" ECI_CLIENTS_TMP="$run/clients" \
+# Each scenario under eci-runc, and under plain runc, which must pass the
+# same assertions (ECI_CLIENTS_RUNC=0: eci-runc alone).
+env ECI_CLIENTS_RUNC="${ECI_CLIENTS_RUNC:-1}" \
+	ECI_PREFIX="$stage" ECI_SNIPPETS="$sn" ECI_CLIENTS_TMP="$run/clients" \
 	ECI_LAYER="$stage/share/eci/images/default/blobs/sha256/$layer" \
 	ECI_CLIENT_DOCKER="docker -H $host" ECI_DOCKER_ROOT="$run/x/runtime-runc/moby" \
 	ECI_CLIENT_CTR="${ctr_eci:+$c/ctr}" ECI_CTR_ECI="$ctr_eci" ECI_CTR_FIFO="$c/fifo" \
