@@ -137,12 +137,20 @@ fi
 
 # Each scenario under eci-runc, and under plain runc, which must pass the
 # same assertions (ECI_CLIENTS_RUNC=0: eci-runc alone).
-env ECI_CLIENTS_RUNC="${ECI_CLIENTS_RUNC:-1}" \
-	ECI_PREFIX="$stage" ECI_SNIPPETS="$sn" ECI_CLIENTS_TMP="$run/clients" \
-	ECI_LAYER="$stage/share/eci/images/default/blobs/sha256/$layer" \
-	ECI_CLIENT_DOCKER="docker -H $host" ECI_DOCKER_ROOT="$run/x/runtime-runc/moby" \
-	ECI_CLIENT_CTR="${ctr_eci:+$c/ctr}" ECI_CTR_ECI="$ctr_eci" ECI_CTR_FIFO="$c/fifo" \
-	ECI_CTR_RUNC="--runtime io.containerd.runc.v2 --runc-root $c/runc-root" \
-	ECI_CTR_ECI_ROOT="$c/eci-root" ECI_CTR_RUNC_ROOT="$c/runc-root" \
-	ECI_CLIENT_PODMAN="${podman_ok:+$p/podman}" ECI_PODMAN_ROOT=/run/eci-runc \
-	${ECI_CLIENTS_EXEC:-"$stage/t/clients-tests"}
+ECI_CLIENTS_RUNC=${ECI_CLIENTS_RUNC:-1}
+ECI_PREFIX=$stage ECI_SNIPPETS=$sn ECI_CLIENTS_TMP=$run/clients
+ECI_LAYER=$stage/share/eci/images/default/blobs/sha256/$layer
+ECI_CLIENT_DOCKER="docker -H $host" ECI_DOCKER_ROOT=$run/x/runtime-runc/moby
+ECI_CLIENT_CTR=${ctr_eci:+$c/ctr} ECI_CTR_ECI=$ctr_eci ECI_CTR_FIFO=$c/fifo
+ECI_CTR_RUNC="--runtime io.containerd.runc.v2 --runc-root $c/runc-root"
+ECI_CTR_ECI_ROOT=$c/eci-root ECI_CTR_RUNC_ROOT=$c/runc-root
+ECI_CLIENT_PODMAN=${podman_ok:+$p/podman} ECI_PODMAN_ROOT=/run/eci-runc
+export ECI_CLIENTS_RUNC ECI_PREFIX ECI_SNIPPETS ECI_CLIENTS_TMP ECI_LAYER ECI_CLIENT_DOCKER \
+	ECI_DOCKER_ROOT ECI_CLIENT_CTR ECI_CTR_ECI ECI_CTR_FIFO ECI_CTR_RUNC ECI_CTR_ECI_ROOT \
+	ECI_CTR_RUNC_ROOT ECI_CLIENT_PODMAN ECI_PODMAN_ROOT
+rc=0
+${ECI_CLIENTS_EXEC:-"$stage/t/clients-tests"} || rc=1
+[ -n "${ECI_CLIENTS_EXEC:-}" ] && exit $rc
+echo "== escape catalogue (t/escape), the engine rows through ctr and podman"
+sh t/escape/clients.sh "$stage" || rc=1
+exit $rc
