@@ -145,7 +145,7 @@ static bool lease_of(pid_t pid, unsigned long long start, bool *alive)
  * process is root of a slot of the pool, held by a lease naming it. */
 static void trace_add(const char *name)
 {
-	char id[128], path[64], *map;
+	char id[128], path[PATH_MAX], *map;
 	pid_t pid = cl_pid(name);
 	unsigned long long start = starttime(pid);
 	unsigned in = 1, host = 1, count = 0;
@@ -155,6 +155,10 @@ static void trace_add(const char *name)
 	trace_id(id);
 	tr.c[tr.n - 1].pid = pid;
 	tr.c[tr.n - 1].start = start;
+	/* where trace_check() will look for what is left of it */
+	snprintf(path, sizeof(path), "%s/%s", cl_state_root(), id);
+	ck_assert_msg(access(path, F_OK) == 0, "%s %s: no state directory %s while it runs",
+		      cl()->name, name, path);
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
 	map = text_of(path, 4096);
 	ck_assert_ptr_nonnull(map);

@@ -143,7 +143,8 @@ ECI_LAYER=$stage/share/eci/images/default/blobs/sha256/$layer
 ECI_CLIENT_DOCKER="docker -H $host" ECI_DOCKER_ROOT=$run/x/runtime-runc/moby
 ECI_CLIENT_CTR=${ctr_eci:+$c/ctr} ECI_CTR_ECI=$ctr_eci ECI_CTR_FIFO=$c/fifo
 ECI_CTR_RUNC="--runtime io.containerd.runc.v2 --runc-root $c/runc-root"
-ECI_CTR_ECI_ROOT=$c/eci-root ECI_CTR_RUNC_ROOT=$c/runc-root
+# (the shim gives the runtime --root ROOT/NAMESPACE)
+ECI_CTR_ECI_ROOT=$c/eci-root/eci ECI_CTR_RUNC_ROOT=$c/runc-root/eci
 ECI_CLIENT_PODMAN=${podman_ok:+$p/podman} ECI_PODMAN_ROOT=/run/eci-runc
 export ECI_CLIENTS_RUNC ECI_PREFIX ECI_SNIPPETS ECI_CLIENTS_TMP ECI_LAYER ECI_CLIENT_DOCKER \
 	ECI_DOCKER_ROOT ECI_CLIENT_CTR ECI_CTR_ECI ECI_CTR_FIFO ECI_CTR_RUNC ECI_CTR_ECI_ROOT \
