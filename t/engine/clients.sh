@@ -11,7 +11,8 @@
 #    the config.toml snippet; driven by ctr with the runtime type and the
 #    BinaryName that containerd says it read (its CRI plugin's log line);
 #    ctr run --cni uses a network of this run's own (a bridge and a subnet
-#    of its own, IPAM state under RUN), seen by ctr alone: ctr reads
+#    of its own, 10.200-249.x, beside the engine tests' docker networks in
+#    10.100-199.x; IPAM state under RUN), seen by ctr alone: ctr reads
 #    /etc/cni/net.d and /opt/cni/bin, which it is shown in a mount
 #    namespace of its own;
 #  - podman: as root with its own --root, --runroot, --tmpdir and network
@@ -74,7 +75,7 @@ cat > "$c/net.d/10-eci-t.conflist" <<EOF
   "plugins": [
     { "type": "bridge", "bridge": "$bridge", "isGateway": true, "ipMasq": false,
       "ipam": { "type": "host-local", "dataDir": "$c/ipam",
-                "ranges": [[{ "subnet": "10.$((150 + tag % 100)).$((tag / 100 % 250)).0/24" }]] } }
+                "ranges": [[{ "subnet": "10.$((200 + tag % 50)).$((tag / 50 % 250)).0/24" }]] } }
   ]
 }
 EOF
