@@ -34,6 +34,11 @@ tag=$$
 bridge=ecit$((tag % 100000))
 
 stop() {
+	# what a failed scenario left in dockerd: its bridge would outlive dockerd
+	ids=$(docker -H "$host" ps -aq --filter name=eci-t- 2>/dev/null)
+	[ -n "$ids" ] && docker -H "$host" rm -f $ids >/dev/null 2>&1
+	ids=$(docker -H "$host" network ls -q --filter name=eci-t- 2>/dev/null)
+	[ -n "$ids" ] && docker -H "$host" network rm $ids >/dev/null 2>&1
 	if [ -x "$p/podman" ]; then
 		timeout 60 "$p/podman" pod rm -a -f -t 0 >/dev/null 2>&1
 		timeout 60 "$p/podman" rm -a -f -t 0 >/dev/null 2>&1
