@@ -24,10 +24,16 @@ $(O)/t/probe: t/probe/probe.c t/probe/escape.c
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -static -o $@ $^
 TEST_BINS += $(O)/t/probe
 
-# End-to-end tests of eci-runc under dockerd (t/engine/run.sh).
-ENGINE_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(wildcard t/engine/*.c))
+# End-to-end tests of eci-runc under dockerd (t/engine/run.sh), and the
+# scenarios through dockerd, ctr and podman (t/engine/clients.sh).
+CLIENTS_SRCS := t/engine/check_clients.c t/engine/clients.c
+ENGINE_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(filter-out $(CLIENTS_SRCS),$(wildcard t/engine/*.c)))
 $(O)/t/engine-tests: $(ENGINE_OBJS) $(TLIB_OBJS) $(ECI_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
-TEST_BINS += $(O)/t/engine-tests
+CLIENTS_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(CLIENTS_SRCS))
+$(O)/t/clients-tests: $(CLIENTS_OBJS) $(TLIB_OBJS) $(ECI_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
+TEST_BINS += $(O)/t/engine-tests $(O)/t/clients-tests
 include t/fuzz/module.mk

@@ -6,10 +6,16 @@
 # as the runtime "eci", and the test build of it (STAGE/t/eci-runc-policytest,
 # reading its policy from a root-owned directory the tests write to) as
 # "eci-pol", and the same given an image name in config.json as "eci-img"; imports the default image's layer as eci-default, runs
-# STAGE/t/engine-tests, then the escape catalogue, and always stops dockerd
-# (and the second one the exposure test starts, t/engine/tcp-engine.sh).
+# STAGE/t/engine-tests, then the client scenarios through dockerd, ctr and
+# podman (t/engine/clients.sh), then the escape catalogue, and always stops
+# dockerd (and the second one the exposure test starts,
+# t/engine/tcp-engine.sh).  dockerd's "eci" and its default runtime come
+# from the daemon.json snippet of README.md, as written but for the path of
+# eci-runc.  ECI_ENGINE_PARTS="engine clients escape" (the default) picks
+# the parts to run.
 set -u
 stage=$1
+parts=${ECI_ENGINE_PARTS:-engine clients escape}
 [ "$(id -u)" = 0 ] || { echo "SKIP engine: needs root to run dockerd"; echo "Skipped: 1"; exit 0; }
 sh tools/account.sh eci-engine 64 >/dev/null || exit 1
 # The regular user whose directory the file-sharing tests share.
@@ -50,10 +56,14 @@ fi
 exec "$run/eci-pol" "\$@"
 EOF
 chmod 0755 "$run/eci-img"
-dockerd --data-root "$dir/data" --exec-root "$run/x" --pidfile "$run/docker.pid" \
-	-H "unix://$sock" --iptables=false --bridge=none --ip-forward=false \
-	--add-runtime "eci=$stage/bin/eci-runc" --add-runtime "eci-pol=$run/eci-pol" \
-	--add-runtime "eci-img=$run/eci-img" \
+# The daemon.json snippet, /usr/local/bin/eci-runc being the stage's; the
+# flags' runtimes are merged with its (dockerd allows both for "runtimes").
+sh "$tools/snippet.sh" daemon.json README.md |
+	sed "s|/usr/local/bin/eci-runc|$stage/bin/eci-runc|g" > "$run/daemon.json" ||
+	{ echo "README.md has no daemon.json snippet"; exit 1; }
+dockerd --config-file "$run/daemon.json" --data-root "$dir/data" --exec-root "$run/x" \
+	--pidfile "$run/docker.pid" -H "unix://$sock" --iptables=false --bridge=none \
+	--ip-forward=false --add-runtime "eci-pol=$run/eci-pol" --add-runtime "eci-img=$run/eci-img" \
 	> "$dir/dockerd.log" 2>&1 &
 for i in $(seq 1 150); do
 	docker -H "unix://$sock" info >/dev/null 2>&1 && break
@@ -62,12 +72,20 @@ done
 docker -H "unix://$sock" info >/dev/null 2>&1 || { echo "dockerd did not start:"; tail -5 "$dir/dockerd.log"; exit 1; }
 layer=$(ls -S "$stage/share/eci/images/default/blobs/sha256/" | head -n1)
 docker -H "unix://$sock" import "$stage/share/eci/images/default/blobs/sha256/$layer" eci-default >/dev/null || exit 1
-DOCKER_HOST="unix://$sock" ECI_RUNC_ROOT="$run/x/runtime-runc/moby" ECI_PREFIX="$stage" \
-	ECI_ENGINE_RUN="$run" ECI_ENGINE_EXEC_ROOT="$run/x" ECI_ENGINE_POLICY="$run/policy" \
-	ECI_ENGINE_TCP="sh $tools/tcp-engine.sh start $run/tcp $dir/tcp $stage $run/eci-pol" \
-	ECI_ENGINE_TCP_STOP="sh $tools/tcp-engine.sh stop $run/tcp $dir/tcp" \
-	"$stage/t/engine-tests"
-rc=$?
-echo "== escape catalogue (t/escape), four configurations"
-sh t/escape/run.sh "$stage" "unix://$sock" "$run" || rc=1
+rc=0
+case " $parts " in *" engine "*)
+	DOCKER_HOST="unix://$sock" ECI_RUNC_ROOT="$run/x/runtime-runc/moby" ECI_PREFIX="$stage" \
+		ECI_ENGINE_RUN="$run" ECI_ENGINE_EXEC_ROOT="$run/x" ECI_ENGINE_POLICY="$run/policy" \
+		ECI_ENGINE_TCP="sh $tools/tcp-engine.sh start $run/tcp $dir/tcp $stage $run/eci-pol" \
+		ECI_ENGINE_TCP_STOP="sh $tools/tcp-engine.sh stop $run/tcp $dir/tcp" \
+		"$stage/t/engine-tests" || rc=1
+esac
+case " $parts " in *" clients "*)
+	echo "== the same scenarios through dockerd, containerd (ctr) and podman"
+	sh "$tools/clients.sh" "$stage" "unix://$sock" "$run" "$dir" || rc=1
+esac
+case " $parts " in *" escape "*)
+	echo "== escape catalogue (t/escape), four configurations"
+	sh t/escape/run.sh "$stage" "unix://$sock" "$run" || rc=1
+esac
 exit $rc

@@ -25,6 +25,7 @@ stage=$1
 host=$2
 erun=$3
 probe=$stage/t/probe
+table=$PWD/t/escape/table.awk
 canary=$(mktemp -d /tmp/eci-canary.XXXXXX)
 ro=$(mktemp -d /tmp/eci-ro.XXXXXX)
 rootdir=$(mktemp -d /tmp/eci-rootdir.XXXXXX)
@@ -173,31 +174,6 @@ if [ -n "$setid" ]; then
 	hostfail=1
 fi
 
-awk -v dir="$out" -v hostfail="$hostfail" '
-BEGIN {
-	n = split("eci-run|eci-run --privileged|engine|engine --privileged", conf, "|")
-	for (c = 1; c <= n; c++) {
-		f = dir "/" conf[c]
-		while ((getline line < f) > 0) {
-			if (line ~ /^TOTAL/) continue
-			name = line; sub(/ +(BLOCKED|ESCAPED) \(.*$/, "", name)
-			if (!(name in seen)) { seen[name] = 1; order[++k] = name }
-			res[name, c] = line ~ / BLOCKED / ? "blocked" : (line ~ / ESCAPED / ? "**ESCAPED**" : "?")
-		}
-	}
-	printf "| attempt | %s | %s | %s | %s |\n|---|---|---|---|---|\n", conf[1], conf[2], conf[3], conf[4]
-	for (i = 1; i <= k; i++) {
-		printf "| %s ", order[i]
-		for (c = 1; c <= n; c++) {
-			v = ((order[i], c) in res) ? res[order[i], c] : "missing"
-			printf "| %s ", v
-			checks++
-			if (v != "blocked" && !(order[i] ~ /sysrq|TIOCSTI|:ro volume/ && v == "missing")) fails++
-		}
-		printf "|\n"
-	}
-	if (k < 58) fails++
-	fails += hostfail
-	printf "\n%d%%: Checks: %d, Failures: %d, Errors: 0\n", checks ? 100 * (checks - fails) / checks : 0, checks, fails
-	exit fails > 0
-}' | tee "$stage/RESULTS.md"
+awk -v dir="$out" -v hostfail="$hostfail" -v min=58 \
+	-v confs="eci-run|eci-run --privileged|engine|engine --privileged" \
+	-f "$table" | tee "$stage/RESULTS.md"
