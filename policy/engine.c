@@ -997,6 +997,7 @@ const struct eng_sock *policy_engine_socket(const struct engines *en, int fd,
 struct servers {
 	pid_t pid[MAX_SERVERS];
 	size_t n;
+	bool known;	/* the engine above was found (maybe no dockerd at all) */
 };
 
 static void add_server(struct servers *sv, pid_t pid)
@@ -1059,6 +1060,7 @@ static void behind_containerd(const struct engines *en, const char *addr, struct
 
 		if (rst ? !same_file(s, rst) : strcmp(s->path, addr))
 			continue;
+		sv->known = true;	/* the shim's containerd (or dockerd) listens there */
 		if (!strcmp(s->proc, "dockerd"))
 			add_server(sv, s->pid);
 		else if (kind_of(s->proc, &name) == K_CONTAINERD && is_dockerd(parent_of(s->pid), &p)) {
@@ -1070,10 +1072,28 @@ static void behind_containerd(const struct engines *en, const char *addr, struct
 	for (size_t i = 0; i < all.n; i++) {
 		if (!is_dockerd(all.pid[i], &p))
 			continue;
-		if (same_socket(opt_last(&p, "--containerd", NULL), addr, rst))
+		/* without --containerd, a dockerd uses the system's containerd
+		 * when it finds one there: such a dockerd counts for it too */
+		if (same_socket(opt_last(&p, "--containerd", NULL) ?: "/run/containerd/containerd.sock",
+				addr, rst))
 			add_server(sv, p.pid);
 		proc_free(&p);
 	}
+}
+
+/* podman's monitor, by its executable's name (it serves no API of its own:
+ * not in programs[]) */
+static bool is_conmon(pid_t pid)
+{
+	char path[64], exe[PATH_MAX];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	n = readlink(path, exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	return !strcmp(strrchr(exe, '/') ? strrchr(exe, '/') + 1 : exe, "conmon");
 }
 
 /*
@@ -1089,10 +1109,20 @@ static void servers_of(const struct engines *en, pid_t caller, struct servers *s
 	for (int depth = 0; pid > 1 && depth < MAX_DEPTH; depth++, pid = parent_of(pid)) {
 		const char *a;
 
-		if (proc_load(pid, &p) < 0)
+		if (proc_load(pid, &p) < 0) {
+			if (is_conmon(pid)) {	/* podman's: its exec, its container's life */
+				sv->known = true;
+				return;
+			}
 			continue;
+		}
 		if (p.kind == K_DOCKERD) {
 			add_server(sv, pid);
+			proc_free(&p);
+			return;
+		}
+		if (p.kind == K_PODMAN || p.kind == K_CRIO || p.kind == K_BUILDKITD) {
+			sv->known = true;	/* an engine that is not a dockerd */
 			proc_free(&p);
 			return;
 		}
@@ -1112,7 +1142,8 @@ const struct eng_tcp *policy_engine_exposed(const struct engines *en, pid_t call
 		servers_of(en, caller, &sv);
 	for (size_t i = 0; i < en->ntcp; i++) {
 		const struct eng_tcp *t = &en->tcp[i];
-		bool counts = !sv.n;
+		/* no engine found above: every dockerd of the host counts */
+		bool counts = !sv.n && !sv.known;
 
 		for (size_t k = 0; k < sv.n; k++)
 			counts = counts || sv.pid[k] == t->pid;

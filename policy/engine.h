@@ -92,8 +92,10 @@ const struct eng_sock *policy_engine_socket(const struct engines *en, int fd,
  *          any engine on the host
  *
  * With @caller, only the dockerd that runs @caller (found through its
- * ancestors, or the shim's -address and the containerd behind it) counts;
- * when none is found, every dockerd does.
+ * ancestors, or the shim's -address and the containerd behind it, or any
+ * dockerd that may use the system's containerd) counts; when the engine
+ * above is found to be no dockerd (a containerd no dockerd uses, podman,
+ * conmon, CRI-O), none does; when no engine is found, every dockerd does.
  * Return: the first exposed listener, or NULL.
  */
 const struct eng_tcp *policy_engine_exposed(const struct engines *en, pid_t caller);

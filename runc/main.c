@@ -353,6 +353,10 @@ static int do_delete(int argc, char **argv)
 		return usage();
 	runc_gc(root);
 	if (runc_read_state(root, argv[i], &st) < 0) {
+		/* as runc: --force of one that is not there is done (an engine
+		 * cleans up after a create that failed) */
+		if (force)
+			return 0;
 		runc_err("container %s does not exist", argv[i]);
 		return 1;
 	}

@@ -369,6 +369,17 @@ START_TEST(runtime_refusals)
 		ck_assert_msg(strstr(r.err, cases[i].words), "%s: %s", cases[i].args, r.err);
 		t_run_free(&r);
 	}
+	/* as runc's: --force of one that is not there is no error, and quiet */
+	snprintf(cmd, sizeof(cmd), "exec '%s' --root /tmp/eci-t-runc-root delete --force nosuch",
+		 t_bin("eci-runc", bin, sizeof(bin)));
+	{
+		struct run_result r;
+
+		t_run(argv, &r);
+		ck_assert_msg(r.status == 0 && !r.err[0], "delete --force nosuch: exit %d: %s",
+			      r.status, r.err);
+		t_run_free(&r);
+	}
 }
 END_TEST
 

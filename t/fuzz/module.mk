@@ -14,7 +14,7 @@ $(O)/fuzz/fuzz_seccomp: t/fuzz/fuzz_seccomp.c core/profile.c core/seccomp.c core
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(PKG_CFLAGS) -o $@ $^ -lseccomp -ljansson -lcap
 
-$(O)/fuzz/fuzz_config: t/fuzz/fuzz_config.c runc/config.c runc/log.c core/caps.c core/seccomp.c \
+$(O)/fuzz/fuzz_config: t/fuzz/fuzz_config.c runc/config.c runc/log.c runc/nsjoin.c runc/state.c core/cgroup.c core/caps.c core/seccomp.c \
 		core/scdefault.c $(O)/gen/sc-prebuilt.c \
 		core/profile.c core/env.c core/user.c core/rlimit.c core/sysctl.c mounts/parse.c \
 		policy/policy.c \
