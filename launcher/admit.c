@@ -112,10 +112,10 @@ static int open_volumes(struct admit *a, struct spec *s, struct eci_err *e)
 		if (fd >= 0)
 			a->mounts[a->r.nmounts++] = (struct pol_mount){ .fd = fd };
 		if (fd < 0 || fstat(fd, &st) < 0)
-			return eci_fail(e, errno, "-v %s", v->spec);
+			return eci_fail(e, errno, "%s %s", v->flag, v->spec);
 		v->dev = st.st_dev;
 		v->ino = st.st_ino;
-		snprintf(a->mount_flag[i], sizeof(a->mount_flag[i]), "-v %s", v->spec);
+		snprintf(a->mount_flag[i], sizeof(a->mount_flag[i]), "%s %s", v->flag, v->spec);
 		a->mounts[i].flag = a->mount_flag[i];
 	}
 	a->r.mounts = a->mounts;
@@ -136,7 +136,7 @@ static void close_volumes(struct admit *a)
 static int setid_guard(struct spec *s, struct eci_err *e)
 {
 	for (size_t i = 0; i < s->mnt.nvol; i++)
-		if (!s->mnt.vol[i].ro)
+		if (!s->mnt.vol[i].ro && !s->mnt.vol[i].name)	/* a volume: the store is 0700 */
 			return sc_build_setid_guard(&s->setid_guard, e);
 	return 0;
 }

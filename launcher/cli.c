@@ -58,6 +58,8 @@ static void help(void)
 	      "      --env-file FILE       read KEY=VALUE lines from FILE\n"
 	      "      --hostname NAME       the container's host name (default: its short id)\n"
 	      "      --memory, --pids-limit, --cpus   refused: eci sets no cgroup limits yet\n"
+	      "      --mount type=bind|volume|tmpfs,target=DST[,source=SRC][,readonly]\n"
+	      "                            [,tmpfs-size=N][,tmpfs-mode=OCTAL]: as -v or --tmpfs\n"
 	      "      --name NAME           a name for ps, stop, exec, logs, rm (unique)\n"
 	      "  -i, --interactive         keep stdin open (else it is /dev/null)\n"
 	      "      --network MODE        none (default), pasta, slirp4netns\n"
@@ -76,12 +78,15 @@ static void help(void)
 	      "                            the default user: what it writes in your -v\n"
 	      "                            directories is yours (container root stays a\n"
 	      "                            subordinate id); policy: allowKeepId\n"
-	      "  -v, --volume SRC:DST[:ro] bind-mount the host path SRC at DST (nosuid, nodev)\n"
+	      "  -v, --volume SRC:DST[:ro] bind-mount the host path SRC (absolute, or from '.')\n"
+	      "                            at DST (nosuid, nodev), or the named volume SRC,\n"
+	      "                            made on first use (see eci-run volume --help);\n"
+	      "                            also :rw, :z, :Z (SELinux labels: nothing to do)\n"
 	      "  -w, --workdir DIR         working directory (created if missing)\n"
 	      "  -h, --help                show this help and exit\n"
 	      "      --version             show the version and exit\n\n"
-	      "Also: eci-run image pull|import|ls|rm, policy show, ps, stop, exec, logs, rm, gc,\n"
-	      "doctor (each with --help).\n\n"
+	      "Also: eci-run image pull|import|ls|rm, volume create|ls|inspect|rm, policy show,\n"
+	      "ps, stop, exec, logs, rm, gc, doctor (each with --help).\n\n"
 	      "Exit status: the command's; 128+N if it was killed by signal N;\n"
 	      "125 if eci-run failed; 126 if the command cannot be invoked;\n"
 	      "127 if it was not found.\n",
@@ -99,7 +104,7 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 {
 	enum { OPT_VERSION = 256, OPT_HOSTNAME, OPT_READ_ONLY, OPT_TMPFS, OPT_PRIVILEGED,
 	       OPT_CAP_ADD, OPT_CAP_DROP, OPT_SECURITY_OPT, OPT_ENV_FILE, OPT_NETWORK,
-	       OPT_NAME, OPT_MEMORY, OPT_PIDS, OPT_CPUS, OPT_RM, OPT_USERNS, OPT_PULL };
+	       OPT_NAME, OPT_MEMORY, OPT_PIDS, OPT_CPUS, OPT_RM, OPT_USERNS, OPT_PULL, OPT_MOUNT };
 	static const struct option longopts[] = {
 		{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 		{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
@@ -109,6 +114,7 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 		{ "interactive", no_argument, NULL, 'i' },
 		{ "name", required_argument, NULL, OPT_NAME },
 		{ "memory", required_argument, NULL, OPT_MEMORY },
+		{ "mount", required_argument, NULL, OPT_MOUNT },
 		{ "pids-limit", required_argument, NULL, OPT_PIDS },
 		{ "cpus", required_argument, NULL, OPT_CPUS },
 		{ "network", required_argument, NULL, OPT_NETWORK },
@@ -157,6 +163,11 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 			if (o->nvolumes == MNT_MAX_VOLUMES)
 				return eci_fail(e, 0, "-v: at most %d volumes", MNT_MAX_VOLUMES);
 			o->volumes[o->nvolumes++] = optarg;
+			break;
+		case OPT_MOUNT:
+			if (o->nmounts == MNT_MAX_VOLUMES)
+				return eci_fail(e, 0, "--mount: at most %d", MNT_MAX_VOLUMES);
+			o->mounts[o->nmounts++] = optarg;
 			break;
 		case 'e':
 			ADD(o->env, o->nenv, "-e");

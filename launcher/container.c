@@ -108,7 +108,7 @@ int container_run(struct spec *s, struct helper_proc *hp)
 		return EXIT_ECI;
 	}
 	if (helper_map(hp, pid, s->prefer, range, sizeof(range), &e) < 0 ||
-	    sscanf(range, "uid:%u:", &slot) != 1) {
+	    sscanf(range, "uid:%u:", &slot) != 1 || volume_check_slot(s, slot, &e) < 0) {
 		if (!e.msg[0])
 			eci_fail(&e, 0, "eci-newidmap said '%s', not the range it mapped", range);
 		helper_reap(hp);

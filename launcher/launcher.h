@@ -32,6 +32,8 @@ struct opts {
 	bool read_only;		/* --read-only */
 	const char *volumes[MNT_MAX_VOLUMES];	/* -v */
 	size_t nvolumes;
+	const char *mounts[MNT_MAX_VOLUMES];	/* --mount */
+	size_t nmounts;
 	const char *tmpfs[MNT_MAX_TMPFS];	/* --tmpfs */
 	size_t ntmpfs;
 	const char *user;	/* -u */
@@ -156,6 +158,17 @@ void policy_integrity(struct policy *p, struct integrity *in);
 
 /* doctor.c: eci-run doctor; exit status 0 when eci can run */
 int doctor_main(int argc, char **argv);
+
+/* volume.c: named volumes in the store (see there) */
+int volume_main(int argc, char **argv);
+/* Each named volume of the spec: made if new, its directory and owner */
+int volume_resolve(struct spec *s, struct eci_err *e);
+/* The slot that owns the volumes' data, if any, is the only one to ask for */
+void volume_prefer(struct spec *s);
+/* The helper gave @slot: may the container write its volumes from there? */
+int volume_check_slot(const struct spec *s, unsigned slot, struct eci_err *e);
+/* The names, for meta.json: a JSON array (new reference) */
+struct json_t *volume_names(const struct spec *s);
 
 /* imagecmd.c: eci-run image … */
 int image_main(int argc, char **argv);

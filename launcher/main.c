@@ -22,6 +22,8 @@ int main(int argc, char **argv)
 	title_init(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "image"))
 		return image_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "volume"))
+		return volume_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "policy"))
 		return policy_main(argc - 1, argv + 1);
 	if (argc > 1 && (!strcmp(argv[1], "ps") || !strcmp(argv[1], "stop") ||

@@ -249,10 +249,15 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 	}
 	/* Counted before parsing, so that a half-parsed entry is freed too. */
 	for (size_t i = 0; i < o->nvolumes; i++)
-		if (s->mnt.nvol++, mnt_parse_volume(&s->mnt.vol[i], o->volumes[i], e) < 0)
+		if (s->mnt.nvol++, mnt_parse_volume(&s->mnt.vol[s->mnt.nvol - 1], o->volumes[i], e) < 0)
+			return -1;
+	for (size_t i = 0; i < o->nmounts; i++)
+		if (mnt_parse_mount(&s->mnt, o->mounts[i], e) < 0)
 			return -1;
 	for (size_t i = 0; i < o->ntmpfs; i++)
-		if (s->mnt.ntmpfs++, mnt_parse_tmpfs(&s->mnt.tmpfs[i], o->tmpfs[i], e) < 0)
+		if (s->mnt.ntmpfs == MNT_MAX_TMPFS)
+			return eci_fail(e, 0, "--tmpfs: at most %d with --mount type=tmpfs", MNT_MAX_TMPFS);
+		else if (s->mnt.ntmpfs++, mnt_parse_tmpfs(&s->mnt.tmpfs[s->mnt.ntmpfs - 1], o->tmpfs[i], e) < 0)
 			return -1;
 	if (o->name && !valid_hostname(o->name))
 		return eci_fail(e, 0, "--name %s: use letters, digits, '-' and '.'", o->name);
@@ -263,7 +268,8 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 				o->memory ? "--memory" : o->pids_limit ? "--pids-limit" : "--cpus");
 	if (build_net(s, o, e) < 0 || build_userns(s, o, e) < 0 || load_policy(s, e) < 0)
 		return -1;
-	if (open_image(s, o->image, o->pull, e) < 0 || build_argv(s, o->cmd, e) < 0 ||
+	if (open_image(s, o->image, o->pull, e) < 0 || volume_resolve(s, e) < 0 ||
+	    build_argv(s, o->cmd, e) < 0 ||
 	    env_build(s, o, e) < 0 || security_build(s, o, e) < 0 || admit(s, o, e) < 0 ||
 	    net_check_program(&s->net, e) < 0 || net_check_ports(&s->net, e) < 0 ||
 	    security_filter(s, e) < 0)
@@ -279,6 +285,7 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 	tty_size(s);
 	s->interactive = o->interactive;
 	find_prefer(s);
+	volume_prefer(s);
 	s->slots_fd = openat(s->store.fd, "slots", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (s->slots_fd < 0)
 		return eci_fail(e, errno, "%s/slots", s->store.path);

@@ -353,6 +353,8 @@ void state_write_meta(const struct spec *s, pid_t init, unsigned slot)
 		      s->keep_id ? "keep-id" : "private", "started", (json_int_t)time(NULL));
 	if (j && proc)
 		json_object_set(j, "process", proc);
+	if (j)
+		json_object_set_new(j, "volumes", volume_names(s));
 	json_decref(proc);
 	snprintf(path, sizeof(path), "%s/meta.json", s->statedir);
 	snprintf(tmp, sizeof(tmp), "%s/.meta.json", s->statedir);

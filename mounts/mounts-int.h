@@ -61,6 +61,17 @@ int mnt_mkpath(int rootfd, const char *path, bool dir, const char *what, struct 
 /* move_mount() a detached tree onto an O_PATH fd. */
 int mnt_attach(int tree, int target, const char *what, struct eci_err *e);
 
+/* parse.c: a container path for @flag, checked and normalised into *@out */
+int mnt_clean_dst(const char *flag, const char *spec, const char *dst, char **out,
+		  struct eci_err *e);
+/* parse.c: the source of a bind or named volume, as -v and --mount give it;
+ * @named_only/@path_only: --mount's type=volume and type=bind */
+int mnt_volume_source(struct mnt_volume *v, const char *src, bool named_only, bool path_only,
+		      struct eci_err *e);
+/* rootfs.c: a named volume's _data, made by container root if missing,
+ * cloned into v->tree (see mounts.h) */
+int mnt_named_tree(struct mnt_volume *v, struct eci_err *e);
+
 /* dev.c */
 int mnt_dev(const struct mnt_plan *p, int rootfd, struct eci_err *e);
 

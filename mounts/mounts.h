@@ -43,8 +43,12 @@
 #define MNT_MAX_TMPFS 16
 
 struct mnt_volume {
+	const char *flag;	/* "-v" or "--mount", for messages */
 	const char *spec;	/* the flag's value, for messages */
-	char *src;		/* absolute host path */
+	char *src;		/* absolute host path; a named volume's directory */
+	char *name;		/* a named volume (see volume_resolve()), or NULL */
+	uid_t owner;		/* named: the host uid owning its _data, 0: none yet */
+	int dirfd;		/* child, named: its directory, opened as the user */
 	char *dst;		/* absolute, normalised container path */
 	bool ro;
 	dev_t dev;		/* the source the policy checked ... */
@@ -92,15 +96,36 @@ struct mnt_plan {
 };
 
 /**
- * mnt_parse_volume() - parse "SRC:DST[:ro|:rw]" as given to -v
+ * mnt_parse_volume() - parse "SRC:DST[:OPTS]" as given to -v
  * @v:    filled on success (strings allocated)
  * @spec: the flag's value
  * @e:    error record; the message names the flag
  *
- * SRC must be absolute and exist; DST must be absolute, without "..".
+ * SRC is a host path, absolute or starting with '.' (relative to the
+ * working directory, as docker 23 and later take it), which must exist, or
+ * else the name of a volume (mnt_volume_name_ok()); DST must be absolute,
+ * without "..".  OPTS: ro, rw, z, Z, comma-separated (z and Z ask for an
+ * SELinux label, which a host without SELinux does not need).
  * Return: 0 or negative.
  */
 int mnt_parse_volume(struct mnt_volume *v, const char *spec, struct eci_err *e);
+
+/**
+ * mnt_parse_mount() - parse --mount's "type=…,source=…,target=…[,…]"
+ * @p:    a bind or a named volume goes to p->vol, a tmpfs to p->tmpfs
+ * @spec: the flag's value
+ *
+ * Docker's keys: type (bind, volume, tmpfs; default volume), source|src,
+ * target|dst|destination, readonly|ro[=true|false], tmpfs-size,
+ * tmpfs-mode.  Any other key is refused, named.
+ * Return: 0 or negative.
+ */
+int mnt_parse_mount(struct mnt_plan *p, const char *spec, struct eci_err *e);
+
+/* Docker's rule for a volume's name: [a-zA-Z0-9][a-zA-Z0-9_.-]*, here at
+ * most 128 characters. */
+bool mnt_volume_name_ok(const char *name);
+#define MNT_VOLUME_NAME_RULE "[a-zA-Z0-9][a-zA-Z0-9_.-]*, at most 128 characters"
 
 /**
  * mnt_parse_tmpfs() - parse "PATH[:OPTIONS]" as given to --tmpfs

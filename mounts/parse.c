@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * parse.c - -v and --tmpfs values, checked before any namespace exists
+ * parse.c - -v, --mount and --tmpfs values, checked before any namespace exists
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "mounts.h"
+#include "mounts-int.h"
 
 int mnt_clean_path(const char *path, char *out)
 {
@@ -43,8 +44,8 @@ int mnt_clean_path(const char *path, char *out)
 	return 0;
 }
 
-static int clean_dst(const char *flag, const char *spec, const char *dst, char **out,
-		     struct eci_err *e)
+int mnt_clean_dst(const char *flag, const char *spec, const char *dst, char **out,
+		  struct eci_err *e)
 {
 	_cleanup_free_ char *buf = malloc(strlen(dst) + 2);
 
@@ -59,42 +60,77 @@ static int clean_dst(const char *flag, const char *spec, const char *dst, char *
 	return 0;
 }
 
+bool mnt_volume_name_ok(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len > 128 || !isalnum((unsigned char)name[0]))
+		return false;
+	for (const char *c = name; *c; c++)
+		if (!isalnum((unsigned char)*c) && !strchr("_.-", *c))
+			return false;
+	return true;
+}
+
+/*
+ * Docker's reading of a source: an absolute path or one that starts with
+ * '.' is a host path (the latter relative to the working directory, as
+ * docker 23 and later resolve it), anything else a volume's name.
+ */
+int mnt_volume_source(struct mnt_volume *v, const char *src, bool named_only, bool path_only,
+		      struct eci_err *e)
+{
+	struct stat st;
+
+	if (src[0] != '/' && src[0] != '.') {
+		if (path_only)
+			return eci_fail(e, 0, "%s %s: source '%s' is not a path: type=bind takes an "
+					"absolute path, or one starting with '.'", v->flag, v->spec, src);
+		if (!mnt_volume_name_ok(src))
+			return eci_fail(e, 0, "%s %s: source '%s' is neither a path (absolute, or "
+					"starting with '.') nor a volume name (" MNT_VOLUME_NAME_RULE ")",
+					v->flag, v->spec, src);
+		v->name = strdup(src);
+		return v->name ? 0 : eci_fail(e, ENOMEM, "%s %s", v->flag, v->spec);
+	}
+	if (named_only)
+		return eci_fail(e, 0, "%s %s: source '%s' is a path, not a volume name (a path is "
+				"type=bind)", v->flag, v->spec, src);
+	if (stat(src, &st) < 0 || access(src, R_OK) < 0)
+		return eci_fail(e, errno, "%s %s: source %s", v->flag, v->spec, src);
+	v->dev = st.st_dev;
+	v->ino = st.st_ino;
+	v->src = src[0] == '/' ? strdup(src) : realpath(src, NULL);
+	return v->src ? 0 : eci_fail(e, errno, "%s %s: source %s", v->flag, v->spec, src);
+}
+
 int mnt_parse_volume(struct mnt_volume *v, const char *spec, struct eci_err *e)
 {
 	_cleanup_free_ char *copy = strdup(spec);
-	char *dst, *mode;
-	struct stat st;
+	char *dst, *mode, *o, *save = NULL;
 
 	memset(v, 0, sizeof(*v));
+	v->flag = "-v";
 	v->spec = spec;
-	v->tree = -1;
+	v->tree = v->dirfd = -1;
 	if (!copy)
 		return eci_fail(e, ENOMEM, "-v %s", spec);
 	dst = strchr(copy, ':');
 	if (!dst || dst == copy)
-		return eci_fail(e, 0, "-v %s: expected SRC:DST[:ro|rw]", spec);
+		return eci_fail(e, 0, "-v %s: expected SRC:DST[:OPTIONS]", spec);
 	*dst++ = '\0';
 	mode = strchr(dst, ':');
-	if (mode) {
+	if (mode)
 		*mode++ = '\0';
-		if (!strcmp(mode, "ro"))
-			v->ro = true;
-		else if (strcmp(mode, "rw"))
-			return eci_fail(e, 0, "-v %s: unknown option '%s' (ro or rw)", spec, mode);
+	for (o = mode ? strtok_r(mode, ",", &save) : NULL; o; o = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(o, "ro") || !strcmp(o, "rw"))
+			v->ro = !strcmp(o, "ro");
+		else if (strcmp(o, "z") && strcmp(o, "Z"))	/* SELinux labels: none here */
+			return eci_fail(e, 0, "-v %s: unknown option '%s' (ro, rw, z or Z)", spec, o);
 	}
-	if (copy[0] != '/')
-		return eci_fail(e, 0, "-v %s: source '%s' must be an absolute path "
-				"(named volumes are not supported)", spec, copy);
-	if (stat(copy, &st) < 0)
-		return eci_fail(e, errno, "-v %s: source %s", spec, copy);
-	v->dev = st.st_dev;
-	v->ino = st.st_ino;
-	if (access(copy, R_OK) < 0)
-		return eci_fail(e, errno, "-v %s: source %s", spec, copy);
-	if (clean_dst("-v", spec, dst, &v->dst, e) < 0)
+	if (mnt_volume_source(v, copy, false, false, e) < 0)
 		return -1;
-	v->src = steal_ptr(copy);
-	return 0;
+	return mnt_clean_dst("-v", spec, dst, &v->dst, e);
 }
 
 static int tmpfs_option(struct mnt_tmpfs *t, const char *o, struct eci_err *e)
@@ -139,7 +175,7 @@ int mnt_parse_tmpfs(struct mnt_tmpfs *t, const char *spec, struct eci_err *e)
 	opts = strchr(copy, ':');
 	if (opts)
 		*opts++ = '\0';
-	if (clean_dst("--tmpfs", spec, copy, &t->dst, e) < 0)
+	if (mnt_clean_dst("--tmpfs", spec, copy, &t->dst, e) < 0)
 		return -1;
 	for (o = opts ? strtok_r(opts, ",", &save) : NULL; o; o = strtok_r(NULL, ",", &save))
 		if (tmpfs_option(t, o, e) < 0)
@@ -152,6 +188,9 @@ void mnt_plan_free(struct mnt_plan *p)
 	for (size_t i = 0; i < p->nvol; i++) {
 		free(p->vol[i].src);
 		free(p->vol[i].dst);
+		if (p->vol[i].name && p->vol[i].dirfd >= 0)
+			close(p->vol[i].dirfd);
+		free(p->vol[i].name);
 		if (p->vol[i].tree >= 0)
 			close(p->vol[i].tree);
 	}

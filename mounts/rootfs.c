@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -32,18 +33,60 @@ static int open_volume(struct mnt_volume *v, struct eci_err *e)
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
 	struct stat st;
 
-	v->tree = open_tree(AT_FDCWD, v->src,
-			    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_NO_AUTOMOUNT);
-	if (v->tree < 0)
-		return eci_fail(e, errno, "-v %s: source %s", v->spec, v->src);
+	/* A named volume: its directory now, its data once container root
+	 * may make it (mnt_named_tree()). */
+	if (v->name)
+		v->dirfd = open(v->src, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	else
+		v->tree = open_tree(AT_FDCWD, v->src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+				    AT_RECURSIVE | AT_NO_AUTOMOUNT);
+	if ((v->name ? v->dirfd : v->tree) < 0)
+		return eci_fail(e, errno, "%s %s: source %s", v->flag, v->spec, v->src);
 	/* The path is resolved again here: it must still name the file the
 	 * launcher checked against the policy, or a symlink was swapped. */
-	if (fstat(v->tree, &st) < 0 || st.st_dev != v->dev || st.st_ino != v->ino)
-		return eci_fail(e, 0, "-v %s: the source changed while the container started", v->spec);
+	if (fstat(v->name ? v->dirfd : v->tree, &st) < 0 || st.st_dev != v->dev ||
+	    st.st_ino != v->ino)
+		return eci_fail(e, 0, "%s %s: the source changed while the container started",
+				v->flag, v->spec);
+	if (v->name)
+		return 0;
 	if (v->ro)
 		attr.attr_set |= MOUNT_ATTR_RDONLY;
 	if (mount_setattr(v->tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
-		return eci_fail(e, errno, "-v %s: set mount flags", v->spec);
+		return eci_fail(e, errno, "%s %s: set mount flags", v->flag, v->spec);
+	return 0;
+}
+
+/*
+ * A named volume's data, by container root (see the Theory of Operation in
+ * launcher/volume.c): made on first use, so that it is owned by this
+ * container's root; written only from the slot that owns it.
+ */
+int mnt_named_tree(struct mnt_volume *v, struct eci_err *e)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+	_cleanup_close_ int data = -1;
+	bool made = mkdirat(v->dirfd, "_data", 0755) == 0;
+	struct stat st;
+
+	if (!made && errno != EEXIST)
+		return eci_fail(e, errno, "%s %s: create volume %s", v->flag, v->spec, v->name);
+	data = openat(v->dirfd, "_data", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (data < 0 || fstat(data, &st) < 0 || (made && fchmod(data, 0755) < 0))
+		return eci_fail(e, errno, "%s %s: open volume %s", v->flag, v->spec, v->name);
+	/* Ids of another slot show as the overflow id here: such data can be
+	 * read, never written, from this slot. */
+	if (!v->ro && (st.st_uid != 0 || st.st_gid != 0))
+		return eci_fail(e, 0, "%s %s: volume %s belongs to the ids of another container's "
+				"slot: mount it read-only (ro) here", v->flag, v->spec, v->name);
+	v->tree = open_tree(data, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
+			    AT_RECURSIVE);
+	if (v->tree < 0)
+		return eci_fail(e, errno, "%s %s: volume %s", v->flag, v->spec, v->name);
+	if (v->ro)
+		attr.attr_set |= MOUNT_ATTR_RDONLY;
+	if (mount_setattr(v->tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		return eci_fail(e, errno, "%s %s: set mount flags", v->flag, v->spec);
 	return 0;
 }
 

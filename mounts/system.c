@@ -307,7 +307,9 @@ static int volumes(struct mnt_plan *p, int rootfd, struct eci_err *e)
 		_cleanup_close_ int target = -1;
 		struct stat st;
 
-		snprintf(what, sizeof(what), "-v %s", v->spec);
+		snprintf(what, sizeof(what), "%s %s", v->flag ? v->flag : "-v", v->spec);
+		if (v->name && mnt_named_tree(v, e) < 0)
+			return -1;
 		if (fstat(v->tree, &st) < 0)
 			return eci_fail(e, errno, "%s", what);
 		target = mnt_mkpath(rootfd, v->dst, S_ISDIR(st.st_mode), what, e);

@@ -32,6 +32,8 @@ case "$*" in
 		registry.example:5000/team/tool v2 2a1b2c3d4e5f60718293a4b5 30.5 2024-05-06T07:08:09Z ;;
 "ps --format json")
 	printf '%s\n' '[{"id":"3f0c2a","name":"web","image":"alpine:latest","command":"sh -c \"echo \\\"name\\\":\\\"evil\\\"\"","pid":10,"init":11,"uid_start":1065536,"network":"pasta","started":1},{"id":"77aa","name":"db.local","image":"default","command":"sh","pid":20,"init":21,"uid_start":1131072,"network":"none","started":2}]' ;;
+"volume ls -q")
+	printf '%s\n' data cache ;;
 "ps -a --format json")
 	echo "usage: eci-run ps [--format json]" >&2
 	exit 125 ;;
@@ -177,6 +179,14 @@ exactly "eci-run exec w" web
 exactly "eci-run logs d" db.local
 exactly "eci-run rm " web db.local
 exactly "eci-run doctor -" --help -h
+exactly "eci-run vol" volume
+exactly "eci-run volume " create ls inspect rm --help -h
+exactly "eci-run volume rm " data cache
+exactly "eci-run volume inspect d" data
+exactly "eci-run volume rm -" -f --force --help -h
+exactly "eci-run volume ls -" -q --quiet --help -h
+exactly "eci-run -v ca" cache
+exactly "eci-run --mount type=b" bind,
 exactly "eci-run gc -" --help -h
 
 # --- eci-runc ------------------------------------------------------------------
@@ -213,7 +223,7 @@ if help=$("$o/bin/eci-run" --help 2>&1); then
 		offered "eci-run --" "$flag" "eci-run --help"
 	done
 	for cmd in $(printf '%s\n' "$help" | sed -n 's/^Also: eci-run //p' | tr ',|.' '   '); do
-		case $cmd in pull | import | ls | rm | show) continue ;; esac
+		case $cmd in pull | import | ls | rm | show | create | inspect) continue ;; esac
 		offered "eci-run " "$cmd" "eci-run --help"
 	done
 else
@@ -238,6 +248,14 @@ if help=$("$o/bin/eci-run" image --help 2>&1); then
 else
 	checks=$((checks + 1))
 	fail "$o/bin/eci-run image --help: $help"
+fi
+if help=$("$o/bin/eci-run" volume --help 2>&1); then
+	for cmd in $(printf '%s\n' "$help" | sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p'); do
+		offered "eci-run volume " "$cmd" "eci-run volume --help"
+	done
+else
+	checks=$((checks + 1))
+	fail "$o/bin/eci-run volume --help: $help"
 fi
 
 pct=$(((checks - failures) * 100 / checks))

@@ -527,7 +527,7 @@ END_TEST
 START_TEST(bad_input)
 {
 	static const char *const cases[][3] = {
-		{ "-v", "relative:/x", "must be an absolute path" },
+		{ "-v", "a/b:/x", "is neither a path (absolute, or starting with '.') nor a volume name" },
 		{ "-v", "/nonexistent-eci:/x", "No such file or directory" },
 		{ "-v", "/tmp:rel", "must be an absolute path without '..'" },
 		{ "-v", "/tmp:/a/../b", "must be an absolute path without '..'" },

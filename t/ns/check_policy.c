@@ -506,6 +506,11 @@ START_TEST(mounts_blocked)
 	refused(flags, want, "blockedMounts");
 	snprintf(flags, sizeof(flags), "-v %s/sub:/x:ro", blocked);
 	refused(flags, want, "blockedMounts");
+	/* --mount type=bind is judged as -v is, by the same check */
+	snprintf(flags, sizeof(flags), "--mount type=bind,source=%s,target=/x", blocked);
+	refused(flags, want, "blockedMounts");
+	snprintf(flags, sizeof(flags), "--mount type=bind,src=%s/sub,dst=/x,readonly", blocked);
+	refused(flags, want, "blockedMounts");
 	snprintf(flags, sizeof(flags), "-v %s:/x", policy_root());	/* holds it */
 	refused(flags, want, "blockedMounts");
 	snprintf(flags, sizeof(flags), "\"blockedMounts\" is managed by your administrator (%s)", src);

@@ -15,6 +15,7 @@ int main(void)
 		refuse_suite,
 		slots_suite,
 		mounts_suite,
+		volumes_suite,
 		process_suite,
 		images_suite,
 		policy_suite,

@@ -12,6 +12,7 @@ Suite *slots_suite(void);
 Suite *oneslot_suite(void);
 Suite *load_suite(void);
 Suite *mounts_suite(void);
+Suite *volumes_suite(void);
 Suite *process_suite(void);
 Suite *images_suite(void);
 Suite *policy_suite(void);
