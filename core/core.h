@@ -77,6 +77,8 @@ void env_free(struct spec *s);
  * terminal's own (^C, ^\) reach the whole process group already. */
 void container_forward_signals(pid_t pid);
 void container_default_signals(void);
+/* Has one of them that ends a container (TERM, INT, QUIT, HUP) come since? */
+bool container_stop_asked(void);
 /* Hold those signals (@block) or let them in again. */
 void container_block_signals(bool block);
 /* Wait for @pid: its exit code, or 128+N if signal N killed it. */
@@ -152,6 +154,8 @@ int user_of_spec(const struct spec *s, struct user *u, struct eci_err *e);
 /* rlimit.c: process.rlimits and oomScoreAdj for @pid (0: the caller) */
 int rlimit_resource(const char *name);
 int rlimit_apply(pid_t pid, const struct spec_oci *o, struct eci_err *e);
+/* eci-run's --ulimit NAME=SOFT[:HARD]: at most the caller's hard limit */
+int rlimit_parse_flag(const char *arg, struct spec_rlimit *l, struct eci_err *e);
 
 /* sysctl.c: linux.sysctl; pid 1 writes them, the workload @pid's
  * namespaces made (see there) */

@@ -22,12 +22,15 @@
 static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1,
 				 SIGUSR2, SIGWINCH, SIGCONT };
 static volatile pid_t container_pid;
+static volatile sig_atomic_t stop_asked;	/* a signal that ends a container came */
 
 static void forward(int sig, siginfo_t *si, void *uc)
 {
 	pid_t pid = container_pid;
 	int saved = errno;
 
+	if (sig == SIGTERM || sig == SIGINT || sig == SIGQUIT || sig == SIGHUP)
+		stop_asked = 1;
 	/* From the terminal, which signals a whole process group: @pid got it
 	 * too if it is in ours.  In a pid namespace whose init is in a group
 	 * of the parent namespace (pid 1 and a workload still setting up)
@@ -45,6 +48,11 @@ void container_forward_signals(pid_t pid)
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		sigaction(forwarded[i], &sa, NULL);
+}
+
+bool container_stop_asked(void)
+{
+	return stop_asked;
 }
 
 /* Hold the forwarded signals (@block) or let them in again. */

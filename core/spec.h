@@ -140,6 +140,10 @@ struct spec {
 	bool detached;			/* -d: the container runs, eci-run returned */
 	int log_fd;			/* -d: statedir/log, the workload's stdout+stderr */
 	int ready_fd;			/* -d: to the eci-run waiting for the id */
+	bool restart;			/* -d --restart on-failure[:N] */
+	long restart_max;		/* N, or -1: no limit */
+	long restarts;			/* done so far */
+	char shm_size[24];		/* --shm-size, in bytes (mnt.shm_size) */
 	struct engine_plan engine;	/* eci-runc create */
 	struct spec_oci oci;		/* eci-runc: config.json's process fields */
 };

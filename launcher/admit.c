@@ -10,7 +10,8 @@
  * by its full name, as fetched) and by the digests
  * of the store (re-hashed by open_image() when a digest is pinned), and
  * each -v source, opened here once: the policy judges that open file, and
- * the child must then find the same device and inode.  The capability set
+ * the child must then find the same device and inode; each --device node
+ * likewise, judged by the device it is.  The capability set
  * comes back narrowed to the ceiling; the seccomp filter is built after,
  * against it.
  */
@@ -38,6 +39,8 @@ struct admit {
 	char port_flag[NET_MAX_PORTS][160];
 	struct pol_mount mounts[MNT_MAX_VOLUMES];
 	char mount_flag[MNT_MAX_VOLUMES][PATH_MAX + 8];
+	struct pol_device devices[MNT_MAX_DEVICES];
+	char device_flag[MNT_MAX_DEVICES][PATH_MAX + 12];
 };
 
 static int ask_caps(struct admit *a, struct spec *s, const struct opts *o, struct eci_err *e)
@@ -122,10 +125,54 @@ static int open_volumes(struct admit *a, struct spec *s, struct eci_err *e)
 	return 0;
 }
 
+/*
+ * Each --device node opened once, following symlinks as the user may; the
+ * policy judges the device it is.  The container's ids open it later with
+ * the host's permission check, in which they are neither its owner nor
+ * its group: only its "other" bits count (a user namespace gives no
+ * CAP_DAC_OVERRIDE over ids it does not map), which is said here rather
+ * than found out inside.
+ */
+static int open_devices(struct admit *a, struct spec *s, struct eci_err *e)
+{
+	for (size_t i = 0; i < s->mnt.ndev; i++) {
+		struct mnt_device *d = &s->mnt.dev[i];
+		int fd = open(d->src, O_PATH | O_CLOEXEC);
+		struct stat st;
+
+		if (fd >= 0)
+			a->devices[a->r.ndevices++] = (struct pol_device){ .fd = fd };
+		if (fd < 0 || fstat(fd, &st) < 0)
+			return eci_fail(e, errno, "--device %s", d->spec);
+		d->dev = st.st_dev;
+		d->ino = st.st_ino;
+		d->type = st.st_mode & S_IFMT;
+		d->rdev = st.st_rdev;
+		snprintf(a->device_flag[i], sizeof(a->device_flag[i]), "--device %s", d->spec);
+		a->devices[i].flag = a->device_flag[i];
+	}
+	a->r.devices = a->devices;
+	return 0;
+}
+
+static void warn_devices(struct admit *a)
+{
+	for (size_t i = 0; i < a->r.ndevices; i++) {
+		struct stat st;
+
+		if (fstat(a->devices[i].fd, &st) == 0 && (st.st_mode & 06) != 06)
+			eci_warn("%s: its mode is %04o, and the container's ids get only its "
+				 "permissions for others: the container may not open it",
+				 a->devices[i].flag, (unsigned)(st.st_mode & 07777));
+	}
+}
+
 static void close_volumes(struct admit *a)
 {
 	for (size_t i = 0; i < a->r.nmounts; i++)
 		close(a->mounts[i].fd);
+	for (size_t i = 0; i < a->r.ndevices; i++)
+		close(a->devices[i].fd);
 }
 
 /*
@@ -158,7 +205,11 @@ int admit(struct spec *s, const struct opts *o, struct eci_err *e)
 	if (r == 0)
 		r = open_volumes(a, s, e);
 	if (r == 0)
+		r = open_devices(a, s, e);
+	if (r == 0)
 		r = policy_gate(&s->policy, &a->r, e);
+	if (r == 0)
+		warn_devices(a);
 	close_volumes(a);
 	if (r < 0)
 		return -1;

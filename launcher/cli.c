@@ -21,6 +21,8 @@ void cli_usage(FILE *f)
 	fputs("usage: eci-run [OPTIONS] [IMAGE [COMMAND [ARG...]]]\n", f);
 }
 
+/* Sub-commands take -h for help, as docker's do; eci-run's run takes it
+ * for --hostname, as docker run does. */
 bool cli_is_help(const char *arg)
 {
 	return !strcmp(arg, "--help") || !strcmp(arg, "-h");
@@ -50,13 +52,23 @@ static void help(void)
 	      "         OCI image layout (DIR[:TAG])\n"
 	      "COMMAND  defaults to the image's entrypoint and command\n\n"
 	      "Options:\n"
+	      "      --add-host NAME:IP    add a line to /etc/hosts (IP host-gateway: the\n"
+	      "                            host, with --network pasta or slirp4netns)\n"
 	      "      --cap-add CAP         add a capability (name, with or without CAP_, or ALL)\n"
 	      "      --cap-drop CAP        drop a capability (or ALL)\n"
 	      "  -d, --detach              run in the background: print the container's id\n"
 	      "                            and return; its output goes to eci-run logs\n"
+	      "      --device HOST[:CTR[:rwm]]  a host device, if the policy's allowedDevices\n"
+	      "                            names it (see eci-run policy show)\n"
+	      "      --dns IP              a name server for /etc/resolv.conf (repeatable)\n"
 	      "  -e, --env KEY[=VALUE]     set an environment variable\n"
+	      "      --entrypoint CMD      run CMD instead of the image's entrypoint (and\n"
+	      "                            not its command); \"\" clears the entrypoint\n"
 	      "      --env-file FILE       read KEY=VALUE lines from FILE\n"
-	      "      --hostname NAME       the container's host name (default: its short id)\n"
+	      "      --env-host            start from your environment (the image's and\n"
+	      "                            -e's on top)\n"
+	      "  -h, --hostname NAME       the container's host name (default: its short id)\n"
+	      "      --init                accepted: eci's own init is always pid 1\n"
 	      "      --memory, --pids-limit, --cpus   refused: eci sets no cgroup limits yet\n"
 	      "      --mount type=bind|volume|tmpfs,target=DST[,source=SRC][,readonly]\n"
 	      "                            [,tmpfs-size=N][,tmpfs-mode=OCTAL]: as -v or --tmpfs\n"
@@ -68,12 +80,18 @@ static void help(void)
 	      "      --pull WHEN           fetch IMAGE from its registry: missing (default:\n"
 	      "                            when not in the store), always, never\n"
 	      "      --read-only           mount the root file system read-only\n"
+	      "      --restart POLICY      with -d: no (default), or on-failure[:N]: start it\n"
+	      "                            again (from the image) after a non-zero exit, N\n"
+	      "                            times at most\n"
 	      "      --rm                  with -d: keep nothing once it exits (without -d,\n"
 	      "                            always so)\n"
 	      "      --security-opt OPT    no-new-privileges[=false], seccomp=unconfined|FILE\n"
+	      "      --shm-size SIZE       size of /dev/shm (bytes, or with k, m, g; 64m)\n"
 	      "  -t, --tty                 allocate a pseudo-terminal\n"
 	      "      --tmpfs PATH[:OPTS]   mount a tmpfs (OPTS: size=, mode=, ro, exec, suid, dev)\n"
 	      "  -u, --user USER[:GROUP]   run as this user (name or id, from the image)\n"
+	      "      --ulimit NAME=SOFT[:HARD]  a resource limit (nofile, nproc, core, ...;\n"
+	      "                            -1: unlimited), at most your own hard limit\n"
 	      "      --userns keep-id      your own uid and gid are the same ids inside, and\n"
 	      "                            the default user: what it writes in your -v\n"
 	      "                            directories is yours (container root stays a\n"
@@ -83,7 +101,7 @@ static void help(void)
 	      "                            made on first use (see eci-run volume --help);\n"
 	      "                            also :rw, :z, :Z (SELinux labels: nothing to do)\n"
 	      "  -w, --workdir DIR         working directory (created if missing)\n"
-	      "  -h, --help                show this help and exit\n"
+	      "      --help                show this help and exit\n"
 	      "      --version             show the version and exit\n\n"
 	      "Also: eci-run image pull|import|ls|rm, volume create|ls|inspect|rm, policy show,\n"
 	      "ps, stop, exec, logs, rm, gc, doctor (each with --help).\n\n"
@@ -102,9 +120,11 @@ static void help(void)
 
 int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 {
-	enum { OPT_VERSION = 256, OPT_HOSTNAME, OPT_READ_ONLY, OPT_TMPFS, OPT_PRIVILEGED,
+	enum { OPT_VERSION = 256, OPT_READ_ONLY, OPT_TMPFS, OPT_PRIVILEGED,
 	       OPT_CAP_ADD, OPT_CAP_DROP, OPT_SECURITY_OPT, OPT_ENV_FILE, OPT_NETWORK,
-	       OPT_NAME, OPT_MEMORY, OPT_PIDS, OPT_CPUS, OPT_RM, OPT_USERNS, OPT_PULL, OPT_MOUNT };
+	       OPT_NAME, OPT_MEMORY, OPT_PIDS, OPT_CPUS, OPT_RM, OPT_USERNS, OPT_PULL, OPT_MOUNT,
+	       OPT_HELP, OPT_ENTRYPOINT, OPT_DNS, OPT_ADD_HOST, OPT_DEVICE, OPT_ULIMIT, OPT_SHM_SIZE,
+	       OPT_INIT, OPT_ENV_HOST, OPT_RESTART };
 	static const struct option longopts[] = {
 		{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 		{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
@@ -127,9 +147,18 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 		{ "user", required_argument, NULL, 'u' },
 		{ "userns", required_argument, NULL, OPT_USERNS },
 		{ "workdir", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
+		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
-		{ "hostname", required_argument, NULL, OPT_HOSTNAME },
+		{ "hostname", required_argument, NULL, 'h' },
+		{ "entrypoint", required_argument, NULL, OPT_ENTRYPOINT },
+		{ "dns", required_argument, NULL, OPT_DNS },
+		{ "add-host", required_argument, NULL, OPT_ADD_HOST },
+		{ "device", required_argument, NULL, OPT_DEVICE },
+		{ "ulimit", required_argument, NULL, OPT_ULIMIT },
+		{ "shm-size", required_argument, NULL, OPT_SHM_SIZE },
+		{ "init", no_argument, NULL, OPT_INIT },
+		{ "env-host", no_argument, NULL, OPT_ENV_HOST },
+		{ "restart", required_argument, NULL, OPT_RESTART },
 		{ "read-only", no_argument, NULL, OPT_READ_ONLY },
 		{ "rm", no_argument, NULL, OPT_RM },
 		{ "tmpfs", required_argument, NULL, OPT_TMPFS },
@@ -140,16 +169,46 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 
 	memset(o, 0, sizeof(*o));
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:hdv:e:itu:w:p:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h:dv:e:itu:w:p:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'h':
+		case OPT_HELP:
 			help();
 			exit(0);
 		case OPT_VERSION:
 			printf("eci-run %s\n", ECI_VERSION);
 			exit(0);
-		case OPT_HOSTNAME:
+		case 'h':
 			o->hostname = optarg;
+			break;
+		case OPT_ENTRYPOINT:
+			o->entrypoint = optarg;
+			break;
+		case OPT_DNS:
+			ADD(o->dns, o->ndns, "--dns");
+			break;
+		case OPT_ADD_HOST:
+			ADD(o->add_host, o->nadd_host, "--add-host");
+			break;
+		case OPT_DEVICE:
+			if (o->ndevices == MNT_MAX_DEVICES)
+				return eci_fail(e, 0, "--device: at most %d", MNT_MAX_DEVICES);
+			o->devices[o->ndevices++] = optarg;
+			break;
+		case OPT_ULIMIT:
+			if (o->nulimit == SPEC_MAX_RLIMITS)
+				return eci_fail(e, 0, "--ulimit: at most %d", SPEC_MAX_RLIMITS);
+			o->ulimit[o->nulimit++] = optarg;
+			break;
+		case OPT_SHM_SIZE:
+			o->shm_size = optarg;
+			break;
+		case OPT_INIT:
+			break;	/* eci-init is pid 1 anyway */
+		case OPT_ENV_HOST:
+			o->env_host = true;
+			break;
+		case OPT_RESTART:
+			o->restart = optarg;
 			break;
 		case OPT_READ_ONLY:
 			o->read_only = true;
@@ -240,6 +299,9 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 		case ':':
 			return eci_fail(e, 0, "flag %s needs a value", argv[optind - 1]);
 		default:
+			if (optopt >= 256 && strchr(argv[optind - 1], '='))
+				return eci_fail(e, 0, "flag %.*s takes no value",
+						(int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
 			if (optopt && optopt < 256 && optopt != '?')
 				return eci_fail(e, 0, "unknown flag: -%c", optopt);
 			return eci_fail(e, 0, "unknown flag: %s", argv[optind - 1]);

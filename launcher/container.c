@@ -94,6 +94,9 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	bool ready;
 	pid_t pid;
 
+	/* --restart: as at the first run, which the helper needs (see below) */
+	if (s->restarts)
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	if (detach_open_log(s, &e) < 0) {
 		fprintf(stderr, "eci-run: %s\n", e.msg);
 		helper_abandon(hp);
@@ -107,7 +110,9 @@ int container_run(struct spec *s, struct helper_proc *hp)
 		helper_abandon(hp);
 		return EXIT_ECI;
 	}
-	if (helper_map(hp, pid, s->prefer, range, sizeof(range), &e) < 0 ||
+	/* --ulimit: pid 1's, before it runs anything, and so the workload's */
+	if (rlimit_apply(pid, &s->oci, &e) < 0 || helper_map(hp, pid, s->prefer, range,
+							      sizeof(range), &e) < 0 ||
 	    sscanf(range, "uid:%u:", &slot) != 1 || volume_check_slot(s, slot, &e) < 0) {
 		if (!e.msg[0])
 			eci_fail(&e, 0, "eci-newidmap said '%s', not the range it mapped", range);

@@ -25,6 +25,14 @@
  * O_CLOEXEC and put on fds 1 and 2 of pid 1 just before it starts (child.c),
  * after the image's layers are unpacked (their warnings are the user's).
  * After the hand-off the launcher's own stderr goes there too.
+ *
+ * --restart on-failure[:N]: the launcher stays anyway, so it is the one
+ * that starts the container again when the workload exits non-zero — the
+ * same spec, id, name and state directory, a new first process from the
+ * image (eci keeps no container layer between runs), after a pause that
+ * doubles each time (0.1 s, 0.2 s, ... 1 min at most), as docker's.  Not
+ * after eci-run stop (SIGTERM to the launcher), and not when the first run
+ * failed before the workload ran (the user was told, with its code).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +41,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -113,11 +122,39 @@ int detach_open_log(struct spec *s, struct eci_err *e)
 {
 	if (!s->detach)
 		return 0;
+	if (s->log_fd >= 0)	/* --restart: the previous run's */
+		close(steal_fd(s->log_fd));
 	s->log_fd = openat(s->lock_fd, "log", O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
 			   0600);
 	if (s->log_fd < 0)
 		return eci_fail(e, errno, "create %s/log", s->statedir);
 	return 0;
+}
+
+bool detach_restart_due(struct spec *s, int code)
+{
+	unsigned ms = 100;
+	struct timespec ts;
+
+	if (!s->restart || !s->detached || code == 0 || container_stop_asked() ||
+	    (s->restart_max >= 0 && s->restarts >= s->restart_max))
+		return false;
+	for (long i = 0; i < s->restarts && ms < 60000; i++)
+		ms *= 2;
+	ms = ms > 60000 ? 60000 : ms;
+	ts = (struct timespec){ .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 };
+	/* no container to pass signals to meanwhile; a stop ends the wait */
+	container_forward_signals(0);
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR && !container_stop_asked())
+		;
+	if (container_stop_asked())
+		return false;
+	s->restarts++;
+	fprintf(stderr, "eci-run: exit code %d: restarting (%ld", code, s->restarts);
+	if (s->restart_max >= 0)
+		fprintf(stderr, " of %ld", s->restart_max);
+	fputs(")\n", stderr);
+	return true;
 }
 
 int detach_ready(struct spec *s, int sock, struct sync_msg *pending)

@@ -2,8 +2,8 @@
 /*
  * env.c - the workload's environment, as docker run builds it
  *
- * In order, later entries replacing earlier ones with the same name: the
- * image's Env, then --env-file files, then -e flags (KEY=VALUE, or KEY alone
+ * In order, later entries replacing earlier ones with the same name: with
+ * --env-host the launcher's own environment (as podman's), the image's Env, then --env-file files, then -e flags (KEY=VALUE, or KEY alone
  * to pass the launcher's value on if it has one); then PATH, HOSTNAME, HOME
  * (the user's home from the image's /etc/passwd, resolved in the container)
  * and, with -t, TERM=xterm, each only if still unset.
@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "launcher.h"
@@ -66,6 +67,11 @@ int env_build(struct spec *s, const struct opts *o, struct eci_err *e)
 	char host[96];
 	int r = 0;
 
+	for (char **p = o->env_host ? environ : NULL; p && *p && !r; p++)
+		if (**p != '=' && strchr(*p, '='))
+			r = env_set(s, *p, true);
+	if (r < 0)
+		return eci_fail(e, -r, "--env-host");
 	for (char **p = s->img.env; p && *p && !r; p++)
 		r = env_set(s, *p, true);
 	if (r < 0)

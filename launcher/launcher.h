@@ -56,6 +56,18 @@ struct opts {
 	const char *publish[NET_MAX_PORTS];	/* -p */
 	size_t npublish;
 	enum img_pull_mode pull;	/* --pull */
+	const char *entrypoint;	/* --entrypoint ("": none) */
+	const char *dns[OPT_MAX];	/* --dns */
+	size_t ndns;
+	const char *add_host[OPT_MAX];	/* --add-host */
+	size_t nadd_host;
+	const char *devices[MNT_MAX_DEVICES];	/* --device */
+	size_t ndevices;
+	const char *ulimit[SPEC_MAX_RLIMITS];	/* --ulimit */
+	size_t nulimit;
+	const char *shm_size;	/* --shm-size */
+	bool env_host;		/* --env-host */
+	const char *restart;	/* --restart */
 };
 
 /* cli.c */
@@ -117,6 +129,9 @@ int gc_main(int argc, char **argv);
 int detach_start(struct eci_err *e);
 int detach_open_log(struct spec *s, struct eci_err *e);
 int detach_ready(struct spec *s, int sock, struct sync_msg *pending);
+/* --restart: after a run that ended with @code, is another one due?  Waits
+ * the pause before it, and counts it. */
+bool detach_restart_due(struct spec *s, int code);
 /* exec: the running container called @what (name or id prefix): its state
  * directory as an fd, and its meta.json in @meta (json_decref it); or -1. */
 int ops_find_meta(const char *what, struct json_t **meta, struct eci_err *e);

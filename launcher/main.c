@@ -9,13 +9,26 @@
 #include "launcher.h"
 #include "util.h"
 
+/* The helper first: it reads its files and /proc while the spec is built
+ * and the child cloned (helper.c). */
+static int start_helper(struct helper_proc *hp, bool keep_id, struct eci_err *e)
+{
+	char helper[4096];
+
+	if (helper_find(helper, sizeof(helper), e) < 0 || policy_check_helper(helper, e) < 0 ||
+	    helper_check_subids(e) < 0 || helper_start(hp, helper, keep_id, e) < 0) {
+		fprintf(stderr, "eci-run: %s\n", e->msg);
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct eci_err e = { 0 };
 	struct opts o;
 	struct spec s;
 	struct helper_proc hp;
-	char helper[4096];
 	int code, ready = -1;
 
 	eci_program = "eci-run";	/* also as its test build, eci-run-policytest */
@@ -42,13 +55,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "eci-run: %s\n", e.msg);
 		return EXIT_ECI;
 	}
-	/* The helper first: it reads its files and /proc while the spec is
-	 * built and the child cloned (helper.c). */
-	if (helper_find(helper, sizeof(helper), &e) < 0 || policy_check_helper(helper, &e) < 0 ||
-	    helper_check_subids(&e) < 0 || helper_start(&hp, helper, o.userns != NULL, &e) < 0) {
-		fprintf(stderr, "eci-run: %s\n", e.msg);
+	if (start_helper(&hp, o.userns != NULL, &e) < 0)
 		return EXIT_ECI;
-	}
 	if (spec_build(&s, &o, &e) < 0 || state_create(&s, &e) < 0) {
 		fprintf(stderr, "eci-run: %s\n", e.msg);
 		helper_abandon(&hp);
@@ -58,6 +66,9 @@ int main(int argc, char **argv)
 	}
 	s.ready_fd = ready;
 	code = container_run(&s, &hp);
+	/* -d --restart on-failure: the launcher in the background again */
+	while (detach_restart_due(&s, code))
+		code = start_helper(&hp, o.userns != NULL, &e) < 0 ? EXIT_ECI : container_run(&s, &hp);
 	state_exit(&s, code);
 	spec_free(&s);
 	return code;

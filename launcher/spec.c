@@ -2,6 +2,7 @@
 /*
  * spec.c - from flags and image to one immutable spec
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -25,11 +26,18 @@ static size_t strv_len(char **v)
 	return n;
 }
 
-/* Docker's rule: the entrypoint, then the user's command or the image's. */
-static int build_argv(struct spec *s, char **cmd, struct eci_err *e)
+/*
+ * Docker's rule: the entrypoint, then the user's command or the image's.
+ * --entrypoint CMD replaces the image's entrypoint and drops its command;
+ * --entrypoint "" only clears the entrypoint (the command is the user's or
+ * else the image's, as podman does).
+ */
+static int build_argv(struct spec *s, const struct opts *o, struct eci_err *e)
 {
-	char **tail = cmd ? cmd : s->img.cmd;
-	size_t ne = strv_len(s->img.entrypoint), nt = strv_len(tail), k = 0;
+	char *given[] = { (char *)o->entrypoint, NULL };
+	char **entry = !o->entrypoint ? s->img.entrypoint : o->entrypoint[0] ? given : NULL;
+	char **tail = o->cmd ? o->cmd : o->entrypoint && o->entrypoint[0] ? NULL : s->img.cmd;
+	size_t ne = strv_len(entry), nt = strv_len(tail), k = 0;
 
 	if (ne + nt == 0)
 		return eci_fail(e, 0, "image %s has no command and none was given",
@@ -38,7 +46,7 @@ static int build_argv(struct spec *s, char **cmd, struct eci_err *e)
 	if (!s->argv)
 		return eci_fail(e, ENOMEM, "command");
 	for (size_t i = 0; i < ne; i++)
-		s->argv[k++] = s->img.entrypoint[i];
+		s->argv[k++] = entry[i];
 	for (size_t i = 0; i < nt; i++)
 		s->argv[k++] = tail[i];
 	return 0;
@@ -196,6 +204,87 @@ static int build_net(struct spec *s, const struct opts *o, struct eci_err *e)
 	s->mnt.dns_ip = net_dns_address(s->net.mode);
 	s->mnt.net_mode = net_mode_names[s->net.mode];
 	s->mnt.sys_late = s->net.mode != NET_HOST;	/* see nest.c */
+	for (size_t i = 0; i < o->ndns; i++)
+		if (mnt_add_dns(&s->mnt, o->dns[i], e) < 0)
+			return -1;
+	for (size_t i = 0; i < o->nadd_host; i++)
+		if (mnt_add_host(&s->mnt, o->add_host[i], s->mnt.host_ip, e) < 0)
+			return -1;
+	return 0;
+}
+
+/* docker's --shm-size: bytes, or with a unit b, k, m or g (either case; kb,
+ * mb, gb too): 64m, 1G */
+static int shm_size(struct spec *s, const char *arg, struct eci_err *e)
+{
+	static const char units[] = "bkmg";
+	unsigned long long n;
+	unsigned shift = 0;
+	char *end;
+
+	errno = 0;
+	n = strtoull(arg, &end, 10);
+	if (*end) {
+		const char *u = strchr(units, tolower((unsigned char)*end));
+
+		shift = u ? (unsigned)(u - units) * 10 : 0;
+		if (u && shift && tolower((unsigned char)end[1]) == 'b')
+			end++;
+		end += u ? 1 : 0;
+	}
+	if (!isdigit((unsigned char)arg[0]) || errno || *end || (n >> (63 - shift)))
+		return eci_fail(e, 0, "--shm-size %s: expected a size such as 64m (bytes, or with "
+				"b, k, m or g)", arg);
+	if (n == 0)
+		return eci_fail(e, 0, "--shm-size %s: the size must be above 0", arg);
+	snprintf(s->shm_size, sizeof(s->shm_size), "%llu", n << shift);
+	s->mnt.shm_size = s->shm_size;
+	return 0;
+}
+
+/* --restart no | on-failure[:N]; with -d only (the launcher in the
+ * background is the one that restarts, detach.c). */
+static int restart_policy(struct spec *s, const struct opts *o, struct eci_err *e)
+{
+	const char *r = o->restart;
+	char *end;
+
+	if (!r || !strcmp(r, "no"))
+		return 0;
+	if (!strcmp(r, "always") || !strcmp(r, "unless-stopped"))
+		return eci_fail(e, 0, "--restart %s: not supported (eci-run has no daemon to start "
+				"containers again after a reboot or a stop); use on-failure[:N]", r);
+	if (strncmp(r, "on-failure", 10) || (r[10] && r[10] != ':'))
+		return eci_fail(e, 0, "--restart %s: expected no or on-failure[:N]", r);
+	s->restart = true;
+	s->restart_max = -1;
+	if (r[10]) {
+		errno = 0;
+		s->restart_max = strtol(r + 11, &end, 10);
+		if (!isdigit((unsigned char)r[11]) || *end || errno || s->restart_max > 1000000)
+			return eci_fail(e, 0, "--restart %s: N must be a number of restarts", r);
+	}
+	if (!o->detach)
+		return eci_fail(e, 0, "--restart %s: only for a container run in the background "
+				"(-d), whose launcher stays to restart it", r);
+	return 0;
+}
+
+/* --ulimit: the last one given for a limit wins */
+static int ulimits(struct spec *s, const struct opts *o, struct eci_err *e)
+{
+	for (size_t i = 0; i < o->nulimit; i++) {
+		struct spec_rlimit l;
+		size_t j = 0;
+
+		if (rlimit_parse_flag(o->ulimit[i], &l, e) < 0)
+			return -1;
+		while (j < s->oci.nrlimits && s->oci.rlimit[j].resource != l.resource)
+			j++;
+		s->oci.rlimit[j] = l;
+		if (j == s->oci.nrlimits)
+			s->oci.nrlimits++;
+	}
 	return 0;
 }
 
@@ -259,6 +348,12 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 			return eci_fail(e, 0, "--tmpfs: at most %d with --mount type=tmpfs", MNT_MAX_TMPFS);
 		else if (s->mnt.ntmpfs++, mnt_parse_tmpfs(&s->mnt.tmpfs[s->mnt.ntmpfs - 1], o->tmpfs[i], e) < 0)
 			return -1;
+	for (size_t i = 0; i < o->ndevices; i++)
+		if (s->mnt.ndev++, mnt_parse_device(&s->mnt.dev[i], o->devices[i], e) < 0)
+			return -1;
+	if ((o->shm_size && shm_size(s, o->shm_size, e) < 0) || ulimits(s, o, e) < 0 ||
+	    restart_policy(s, o, e) < 0)
+		return -1;
 	if (o->name && !valid_hostname(o->name))
 		return eci_fail(e, 0, "--name %s: use letters, digits, '-' and '.'", o->name);
 	snprintf(s->name, sizeof(s->name), "%s", o->name ? o->name : "");
@@ -269,7 +364,7 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 	if (build_net(s, o, e) < 0 || build_userns(s, o, e) < 0 || load_policy(s, e) < 0)
 		return -1;
 	if (open_image(s, o->image, o->pull, e) < 0 || volume_resolve(s, e) < 0 ||
-	    build_argv(s, o->cmd, e) < 0 ||
+	    build_argv(s, o, e) < 0 ||
 	    env_build(s, o, e) < 0 || security_build(s, o, e) < 0 || admit(s, o, e) < 0 ||
 	    net_check_program(&s->net, e) < 0 || net_check_ports(&s->net, e) < 0 ||
 	    security_filter(s, e) < 0)

@@ -355,6 +355,8 @@ void state_write_meta(const struct spec *s, pid_t init, unsigned slot)
 		json_object_set(j, "process", proc);
 	if (j)
 		json_object_set_new(j, "volumes", volume_names(s));
+	if (j && s->restarts)
+		json_object_set_new(j, "restarts", json_integer(s->restarts));
 	json_decref(proc);
 	snprintf(path, sizeof(path), "%s/meta.json", s->statedir);
 	snprintf(tmp, sizeof(tmp), "%s/.meta.json", s->statedir);

@@ -41,6 +41,7 @@
 
 #define MNT_MAX_VOLUMES 64
 #define MNT_MAX_TMPFS 16
+#define MNT_MAX_DEVICES 16
 
 struct mnt_volume {
 	const char *flag;	/* "-v" or "--mount", for messages */
@@ -64,6 +65,18 @@ struct mnt_tmpfs {
 	unsigned attrs;		/* MOUNT_ATTR_* */
 };
 
+/* --device HOST[:CTR[:PERMS]]: a host device node bound in the container */
+struct mnt_device {
+	const char *spec;	/* the flag's value, for messages */
+	char *src;		/* the host path given */
+	char *dst;		/* absolute, normalised container path */
+	dev_t dev;		/* the node the policy judged (admit) ... */
+	ino_t ino;		/* ... which the child's clone must be */
+	mode_t type;		/* S_IFCHR or S_IFBLK */
+	dev_t rdev;		/* the device it is */
+	int tree;		/* child: open_tree() clone of src */
+};
+
 struct mnt_plan {
 	const char *statedir;	/* holds rootfs/ and rw/ */
 	const char *hostname;
@@ -81,6 +94,10 @@ struct mnt_plan {
 	size_t nvol;
 	struct mnt_tmpfs tmpfs[MNT_MAX_TMPFS];
 	size_t ntmpfs;
+	struct mnt_device dev[MNT_MAX_DEVICES];
+	size_t ndev;
+	char *dns;		/* --dns: "nameserver IP" lines, or NULL: the network's */
+	char *hosts;		/* --add-host: "IP<TAB>NAME" lines for /etc/hosts, or NULL */
 	/* child: mount points opened by mnt_open() */
 	int rootfs_fd, rw_fd;
 	/* eci-runc: the engine's upper and a work directory, idmapped (else
@@ -137,6 +154,30 @@ bool mnt_volume_name_ok(const char *name);
  * Return: 0 or negative.
  */
 int mnt_parse_tmpfs(struct mnt_tmpfs *t, const char *spec, struct eci_err *e);
+
+/**
+ * mnt_parse_device() - parse "HOST[:CTR[:PERMS]]" as given to --device
+ *
+ * HOST must be absolute; CTR (default: HOST) absolute, without ".."; PERMS
+ * must hold r and w (eci cannot narrow a device to one of them).  What
+ * HOST is, the policy judges later (launcher/admit.c).
+ * Return: 0 or negative.
+ */
+int mnt_parse_device(struct mnt_device *d, const char *spec, struct eci_err *e);
+
+/**
+ * mnt_add_dns() - one --dns address, appended to @p->dns
+ * Return: 0, or negative when @ip is not an IPv4 or IPv6 address.
+ */
+int mnt_add_dns(struct mnt_plan *p, const char *ip, struct eci_err *e);
+
+/**
+ * mnt_add_host() - one --add-host NAME:IP (or NAME=IP), appended to @p->hosts
+ * @gateway: what "host-gateway" stands for (the host's address on the
+ *           container's network), or NULL when the network has none
+ * Return: 0 or negative (a bad name or address; host-gateway without one).
+ */
+int mnt_add_host(struct mnt_plan *p, const char *spec, const char *gateway, struct eci_err *e);
 
 /**
  * mnt_clean_path() - check and normalise an absolute container path

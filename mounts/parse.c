@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * parse.c - -v, --mount and --tmpfs values, checked before any namespace exists
+ * parse.c - -v, --mount, --tmpfs, --device, --dns and --add-host values, checked
+ * before any namespace exists
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -183,8 +185,113 @@ int mnt_parse_tmpfs(struct mnt_tmpfs *t, const char *spec, struct eci_err *e)
 	return 0;
 }
 
+int mnt_parse_device(struct mnt_device *d, const char *spec, struct eci_err *e)
+{
+	_cleanup_free_ char *copy = strdup(spec);
+	char *dst, *perms;
+
+	memset(d, 0, sizeof(*d));
+	d->spec = spec;
+	d->tree = -1;
+	if (!copy)
+		return eci_fail(e, ENOMEM, "--device %s", spec);
+	dst = strchr(copy, ':');
+	if (dst)
+		*dst++ = '\0';
+	perms = dst ? strchr(dst, ':') : NULL;
+	if (perms)
+		*perms++ = '\0';
+	/* docker's short form HOST:PERMS */
+	if (dst && !perms && *dst && strspn(dst, "rwm") == strlen(dst)) {
+		perms = dst;
+		dst = NULL;
+	}
+	if (copy[0] != '/')
+		return eci_fail(e, 0, "--device %s: the host device '%s' must be an absolute path",
+				spec, copy);
+	if (perms && (strspn(perms, "rwm") != strlen(perms) || !strchr(perms, 'r') ||
+		      !strchr(perms, 'w')))
+		return eci_fail(e, 0, "--device %s: permissions '%s': eci gives a device as it is, "
+				"read and write (rw or rwm); it cannot narrow it to less", spec, perms);
+	if (mnt_clean_dst("--device", spec, dst && *dst ? dst : copy, &d->dst, e) < 0)
+		return -1;
+	d->src = steal_ptr(copy);
+	return 0;
+}
+
+/* Appends printf(@fmt, ...) to *@buf (NULL: empty). */
+static int append(char **buf, const char *fmt, const char *a, const char *b)
+{
+	size_t old = *buf ? strlen(*buf) : 0;
+	int n = snprintf(NULL, 0, fmt, a, b);
+	char *nb = n < 0 ? NULL : realloc(*buf, old + (size_t)n + 1);
+
+	if (!nb)
+		return -ENOMEM;
+	snprintf(nb + old, (size_t)n + 1, fmt, a, b);
+	*buf = nb;
+	return 0;
+}
+
+static bool is_ip(const char *s)
+{
+	unsigned char addr[16];
+
+	return inet_pton(AF_INET, s, addr) == 1 || inet_pton(AF_INET6, s, addr) == 1;
+}
+
+int mnt_add_dns(struct mnt_plan *p, const char *ip, struct eci_err *e)
+{
+	if (!is_ip(ip))
+		return eci_fail(e, 0, "--dns %s: not an IPv4 or IPv6 address", ip);
+	return append(&p->dns, "nameserver %s%s\n", ip, "") < 0 ? eci_fail(e, ENOMEM, "--dns") : 0;
+}
+
+int mnt_add_host(struct mnt_plan *p, const char *spec, const char *gateway, struct eci_err *e)
+{
+	_cleanup_free_ char *copy = strdup(spec);
+	size_t n;
+	char *ip;
+
+	if (!copy)
+		return eci_fail(e, ENOMEM, "--add-host");
+	/* NAME=IP, or NAME:IP (an IPv6 address holds ':' itself) */
+	n = strcspn(copy, "=:");
+	if (!copy[n] || n == 0)
+		return eci_fail(e, 0, "--add-host %s: expected NAME:IP", spec);
+	copy[n] = '\0';
+	ip = copy + n + 1;
+	if (ip[0] == '[' && ip[strlen(ip) - 1] == ']') {
+		ip[strlen(ip) - 1] = '\0';
+		ip++;
+	}
+	if (strspn(copy, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._") != n ||
+	    n > 253)
+		return eci_fail(e, 0, "--add-host %s: '%s' is not a host name", spec, copy);
+	if (!strcmp(ip, "host-gateway")) {
+		if (!gateway)
+			return eci_fail(e, 0, "--add-host %s: host-gateway is the host's address on the "
+					"container's network, and this network has none (use "
+					"--network pasta or slirp4netns)", spec);
+		ip = (char *)gateway;
+	}
+	if (!is_ip(ip))
+		return eci_fail(e, 0, "--add-host %s: '%s' is not an IPv4 or IPv6 address", spec, ip);
+	return append(&p->hosts, "%s\t%s\n", ip, copy) < 0 ? eci_fail(e, ENOMEM, "--add-host") : 0;
+}
+
 void mnt_plan_free(struct mnt_plan *p)
 {
+	for (size_t i = 0; i < p->ndev; i++) {
+		free(p->dev[i].src);
+		free(p->dev[i].dst);
+		if (p->dev[i].tree >= 0)
+			close(p->dev[i].tree);
+	}
+	p->ndev = 0;
+	free(p->dns);
+	free(p->hosts);
+	p->dns = p->hosts = NULL;
 	for (size_t i = 0; i < p->nvol; i++) {
 		free(p->vol[i].src);
 		free(p->vol[i].dst);

@@ -90,6 +90,30 @@ int mnt_named_tree(struct mnt_volume *v, struct eci_err *e)
 	return 0;
 }
 
+/*
+ * --device: the node cloned as the user reaches it, and checked to be the
+ * very node the policy judged (a node of the same name but another device,
+ * swapped in meanwhile, is refused).  nosuid and noexec; not nodev, which
+ * is the point.  Opening it later takes the host's permission check with
+ * the container's ids (see eci-run(1)).
+ */
+static int open_device(struct mnt_device *d, struct eci_err *e)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC };
+	struct stat st;
+
+	d->tree = open_tree(AT_FDCWD, d->src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (d->tree < 0)
+		return eci_fail(e, errno, "--device %s", d->spec);
+	if (fstat(d->tree, &st) < 0 || st.st_dev != d->dev || st.st_ino != d->ino ||
+	    (st.st_mode & S_IFMT) != d->type || st.st_rdev != d->rdev)
+		return eci_fail(e, 0, "--device %s: the device changed while the container started",
+				d->spec);
+	if (mount_setattr(d->tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+		return eci_fail(e, errno, "--device %s: set mount flags", d->spec);
+	return 0;
+}
+
 int mnt_open(struct mnt_plan *p, struct eci_err *e)
 {
 	/* Nothing mounted from here on may propagate back to the host. */
@@ -100,6 +124,9 @@ int mnt_open(struct mnt_plan *p, struct eci_err *e)
 		return -1;
 	for (size_t i = 0; i < p->nvol; i++)
 		if (open_volume(&p->vol[i], e) < 0)
+			return -1;
+	for (size_t i = 0; i < p->ndev; i++)
+		if (open_device(&p->dev[i], e) < 0)
 			return -1;
 	return 0;
 }

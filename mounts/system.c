@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -273,8 +274,9 @@ static int etc_files(struct mnt_plan *p, int rootfd, struct eci_err *e)
 {
 	_cleanup_close_ int etc = mnt_mkpath(rootfd, "/etc", true, "/etc", e);
 	_cleanup_close_ int etcw = -1;
+	_cleanup_free_ char *hosts = NULL;
 	int rw = p->rw_fd;
-	char hostname[128], hosts[640], resolv[128];
+	char hostname[128], resolv[128];
 
 	if (etc < 0)
 		return etc;
@@ -282,20 +284,43 @@ static int etc_files(struct mnt_plan *p, int rootfd, struct eci_err *e)
 	if (etcw < 0)
 		return eci_fail(e, errno, "open /etc");
 	snprintf(hostname, sizeof(hostname), "%s\n", p->hostname);
-	snprintf(hosts, sizeof(hosts),
-		 "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-		 "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\n"
-		 "ff02::2\tip6-allrouters\n127.0.1.1\t%s\n%s%s%s", p->hostname,
-		 p->host_ip ? p->host_ip : "", p->host_ip ? "\thost.eci.internal\n" : "", "");
-	if (p->dns_ip)
+	/* --add-host lines after eci's own, as docker writes them */
+	if (asprintf(&hosts,
+		     "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+		     "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\n"
+		     "ff02::2\tip6-allrouters\n127.0.1.1\t%s\n%s%s%s", p->hostname,
+		     p->host_ip ? p->host_ip : "", p->host_ip ? "\thost.eci.internal\n" : "",
+		     p->hosts ? p->hosts : "") < 0) {
+		hosts = NULL;
+		return eci_fail(e, ENOMEM, "/etc/hosts");
+	}
+	if (p->dns)
+		resolv[0] = '\0';	/* --dns: the user's servers instead */
+	else if (p->dns_ip)
 		snprintf(resolv, sizeof(resolv), "nameserver %s\n", p->dns_ip);
 	else
 		snprintf(resolv, sizeof(resolv), "# eci: no network (--network %s)\n",
 			 p->net_mode ? p->net_mode : "none");
 	if (etc_file(rw, etcw, "hostname", hostname, e) < 0 ||
 	    etc_file(rw, etcw, "hosts", hosts, e) < 0 ||
-	    etc_file(rw, etcw, "resolv.conf", resolv, e) < 0)
+	    etc_file(rw, etcw, "resolv.conf", p->dns ? p->dns : resolv, e) < 0)
 		return -1;
+	return 0;
+}
+
+/* --device: each host node, cloned and checked by mnt_open(), at its path. */
+static int devices(struct mnt_plan *p, int rootfd, struct eci_err *e)
+{
+	for (size_t i = 0; i < p->ndev; i++) {
+		struct mnt_device *d = &p->dev[i];
+		char what[300];
+		_cleanup_close_ int target = -1;
+
+		snprintf(what, sizeof(what), "--device %s", d->spec);
+		target = mnt_mkpath(rootfd, d->dst, false, what, e);
+		if (target < 0 || mnt_attach(d->tree, target, what, e) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -383,7 +408,7 @@ int mnt_system(struct mnt_plan *p, int rootfd, struct eci_err *e)
 	if (hide(rootfd, false, e) < 0)
 		return -1;
 	if ((!p->engine && etc_files(p, rootfd, e) < 0) || volumes(p, rootfd, e) < 0 ||
-	    tmpfs_mounts(p, rootfd, e) < 0)
+	    tmpfs_mounts(p, rootfd, e) < 0 || devices(p, rootfd, e) < 0)
 		return -1;
 	if (p->read_only) {
 		struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };

@@ -54,9 +54,19 @@
  * holds, the listening socket of a container engine — found by what the
  * socket is (engine.c), at whatever path the engine was told to listen —
  * unless the image is one of dockerSocketMount.imageList.
+ *
+ * Devices (--device) also come open: what is judged is the device the
+ * node is (character or block, major:minor), never its name, so a link or
+ * a node of the user's own making that names an allowed device's path
+ * does not pass for it, and another node of an allowed device does.  An
+ * allowedDevices entry is a path, standing for the device found there when
+ * the gate runs, or "c MAJOR:MINOR" / "b MAJOR:MINOR".  The list is empty
+ * unless an administrator's file fills it: the user's settings cannot.
  */
 #include <errno.h>
 #include <fnmatch.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -421,8 +431,55 @@ static int check_host(const struct policy *p, const struct pol_request *r, struc
 	return 0;
 }
 
+/* --- devices ----------------------------------------------------------------- */
+
+/* Does allowedDevices entry @entry name the device @st is?  -1: malformed. */
+static int device_listed(const char *entry, const struct stat *st)
+{
+	unsigned maj, min;
+	char type, end;
+	struct stat es;
+
+	if (entry[0] == '/')
+		return stat(entry, &es) == 0 && (S_ISCHR(es.st_mode) || S_ISBLK(es.st_mode)) &&
+		       (es.st_mode & S_IFMT) == (st->st_mode & S_IFMT) && es.st_rdev == st->st_rdev;
+	if (sscanf(entry, "%c %u:%u%c", &type, &maj, &min, &end) != 3 || (type != 'c' && type != 'b'))
+		return -1;
+	return (type == 'c' ? S_ISCHR(st->st_mode) : S_ISBLK(st->st_mode)) &&
+	       st->st_rdev == makedev(maj, min);
+}
+
+static int check_device(const struct policy *p, const struct pol_device *d, const char *image,
+			struct eci_err *e)
+{
+	const struct pol_value *v = &p->v[POL_ALLOWED_DEVICES];
+	char what[600];
+	struct stat st;
+
+	if (fstat(d->fd, &st) < 0)
+		return eci_fail(e, errno, "%s", d->flag);
+	if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
+		return eci_fail(e, 0, "%s: not a device node", d->flag);
+	for (char *const *l = v->list; l && *l; l++) {
+		int m = device_listed(*l, &st);
+
+		if (m < 0)
+			return eci_fail(e, 0, "policy %s: \"%s\" entry \"%s\": expected a device's "
+					"path or \"c MAJOR:MINOR\" or \"b MAJOR:MINOR\"", v->source,
+					pol_names[POL_ALLOWED_DEVICES], *l);
+		if (m)
+			return 0;
+	}
+	snprintf(what, sizeof(what), "%s (%s %u:%u)", d->flag, S_ISCHR(st.st_mode) ? "c" : "b",
+		 major(st.st_rdev), minor(st.st_rdev));
+	return refusal(p, POL_ALLOWED_DEVICES, what, image, false, e);
+}
+
 int policy_gate(const struct policy *p, struct pol_request *r, struct eci_err *e)
 {
+	for (size_t i = 0; i < r->ndevices; i++)
+		if (check_device(p, &r->devices[i], r->image, e) < 0)
+			return -1;
 	if (check_caps(p, r, e) < 0 || check_network(p, r, e) < 0 ||
 	    check_overrides(p, r, e) < 0 || check_image(p, r, e) < 0 || check_host(p, r, e) < 0)
 		return -1;

@@ -32,6 +32,7 @@ const char *const pol_names[POL_NKEYS] = {
 	[POL_FILESHARING] = "filesharingAllowedDirectories",
 	[POL_EXPOSE_TCP] = "exposeDockerAPIOnTCP2375",
 	[POL_ALLOW_KEEP_ID] = "allowKeepId",
+	[POL_ALLOWED_DEVICES] = "allowedDevices",
 };
 
 static const char *const type_names[] = {
@@ -97,7 +98,9 @@ static int defaults(struct policy *p)
 		[POL_AUDIT_LOG] = POL_STRING, [POL_PUBLIC_PORTS] = POL_BOOL,
 		[POL_FILESHARING] = POL_PATHS, [POL_EXPOSE_TCP] = POL_BOOL,
 		[POL_ALLOW_KEEP_ID] = POL_BOOL,
+		[POL_ALLOWED_DEVICES] = POL_LIST,
 	};
+	static const char *const none[] = { NULL };
 
 	for (int k = 0; k < POL_NKEYS; k++) {
 		p->v[k].type = types[k];
@@ -112,7 +115,8 @@ static int defaults(struct policy *p)
 	    set_list(&p->v[POL_ALLOWED_IMAGES], all) < 0 ||
 	    set_list(&p->v[POL_BLOCKED_MOUNTS], blocked) < 0 ||
 	    set_list(&p->v[POL_ALLOWED_NETWORKS], nets) < 0 ||
-	    set_list(&p->v[POL_ALLOWED_CAPS], caps) < 0)
+	    set_list(&p->v[POL_ALLOWED_CAPS], caps) < 0 ||
+	    set_list(&p->v[POL_ALLOWED_DEVICES], none) < 0)
 		return -ENOMEM;
 	return 0;
 }
@@ -379,6 +383,12 @@ int policy_load_user(struct policy *p, const char *path, struct eci_err *e)
 		if (p->v[k].locked) {
 			eci_warn("%s: \"%s\" is managed by your administrator (%s): your value is "
 				 "ignored", path, key, p->v[k].source);
+			continue;
+		}
+		/* A host device is the administrator's to give, lock or not. */
+		if (k == POL_ALLOWED_DEVICES) {
+			eci_warn("%s: \"%s\" is set by your administrator only (%s): your value "
+				 "is ignored", path, key, p->dir);
 			continue;
 		}
 		if (take(&p->v[k], val, path, key, e) < 0)

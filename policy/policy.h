@@ -47,6 +47,8 @@ enum pol_key {
 	POL_FILESHARING,	/* filesharingAllowedDirectories: [{"path": P}] */
 	POL_EXPOSE_TCP,		/* exposeDockerAPIOnTCP2375: bool */
 	POL_ALLOW_KEEP_ID,	/* allowKeepId: bool, --userns keep-id */
+	POL_ALLOWED_DEVICES,	/* allowedDevices: [device paths, "c|b MAJOR:MINOR"];
+				 * the administrator's alone */
 	POL_NKEYS
 };
 
@@ -153,6 +155,12 @@ struct pol_port {
 	const char *flag;	/* "-p 0.0.0.0:8080:80" */
 };
 
+/* A host device to be given to the container, opened once (O_PATH). */
+struct pol_device {
+	int fd;
+	const char *flag;	/* "--device /dev/fuse" */
+};
+
 /* A flag that would override, for this container, a setting the administrator may lock. */
 struct pol_override {
 	enum pol_key key;	/* POL_SECCOMP (@s) or POL_NNP (@b) */
@@ -193,6 +201,8 @@ struct pol_request {
 	size_t noverrides;
 	const struct pol_mount *mounts;
 	size_t nmounts;
+	const struct pol_device *devices;
+	size_t ndevices;
 	pid_t engine;			/* eci-runc: the process that runs it, whose
 					 * engine must not listen on TCP without TLS; 0: none */
 };

@@ -34,6 +34,13 @@ case "$*" in
 	printf '%s\n' '[{"id":"3f0c2a","name":"web","image":"alpine:latest","command":"sh -c \"echo \\\"name\\\":\\\"evil\\\"\"","pid":10,"init":11,"uid_start":1065536,"network":"pasta","started":1},{"id":"77aa","name":"db.local","image":"default","command":"sh","pid":20,"init":21,"uid_start":1131072,"network":"none","started":2}]' ;;
 "volume ls -q")
 	printf '%s\n' data cache ;;
+"policy show --json")
+	# the effective policy: devices allowed only when the test says so
+	if [ -n "${STUB_DEVICES:-}" ]; then
+		echo '{"settings": {"allowedDevices": {"value": ["/dev/net/tun"], "locked": true}}}'
+	else
+		echo '{"settings": {"allowedDevices": {"value": [], "locked": true}}}'
+	fi ;;
 "ps -a --format json")
 	echo "usage: eci-run ps [--format json]" >&2
 	exit 125 ;;
@@ -150,6 +157,20 @@ exactly "eci-run --security-opt no-new-privileges=f" false
 exactly "eci-run --security-opt seccomp=unc" unconfined
 exactly "eci-run --cap-add SYS_AD" SYS_ADMIN
 exactly "eci-run --cap-drop A" ALL AUDIT_CONTROL AUDIT_READ AUDIT_WRITE
+has "eci-run --" --entrypoint --dns --add-host --ulimit --shm-size --init --env-host --restart
+exactly "eci-run --restart " no on-failure on-failure:
+exactly "eci-run --ulimit nof" nofile=
+# -h is --hostname (docker run's): its value is skipped, the next word is IMAGE
+exactly "eci-run -h myhost alp" alpine alpine:latest
+exactly "eci-run --entrypoint /bin/sh b" busybox:1.36
+has "eci-run -" -h --help
+has "eci-run --h" --hostname --help
+# --device only where the policy allows some device
+lacks "eci-run --" --device
+exactly "eci-run --dev"
+export STUB_DEVICES=1
+exactly "eci-run --dev" --device
+unset STUB_DEVICES
 # A flag's value is skipped: the word after it is still IMAGE.
 exactly "eci-run -v /tmp:/x -e A=1 --name n alp" alpine alpine:latest
 exactly "eci-run -itv /tmp:/x b" busybox:1.36
@@ -220,6 +241,8 @@ offered()
 
 if help=$("$o/bin/eci-run" --help 2>&1); then
 	for flag in $(printf '%s\n' "$help" | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+		# the stub's policy allows no device (checked above)
+		[[ $flag == --device ]] && continue
 		offered "eci-run --" "$flag" "eci-run --help"
 	done
 	for cmd in $(printf '%s\n' "$help" | sed -n 's/^Also: eci-run //p' | tr ',|.' '   '); do

@@ -366,6 +366,48 @@ START_TEST(layout_config)
 }
 END_TEST
 
+/*
+ * --entrypoint against an image with one (["/bin/sh", "-c"], Cmd "echo
+ * cmd-ran; id -u"): CMD replaces it and the image's command is dropped, as
+ * docker's; "" clears it, the command staying the user's or the image's;
+ * --env-host: the image's Env over the caller's.
+ */
+START_TEST(entrypoint_flag)
+{
+	struct run_result r;
+
+	fresh_store();
+	T_ECI(&r, "--entrypoint", "/bin/echo", img("oci"));
+	t_want(&r, 0);
+	ck_assert_str_eq(r.out, "\n");
+	t_run_free(&r);
+	T_ECI(&r, "--entrypoint", "/bin/echo", img("oci"), "given", "words");
+	t_want(&r, 0);
+	ck_assert_str_eq(r.out, "given words\n");
+	t_run_free(&r);
+	/* without sh -c in front, "echo plain" is two words of echo's */
+	T_ECI(&r, "--entrypoint", "", img("oci"), "echo", "plain");
+	t_want(&r, 0);
+	ck_assert_str_eq(r.out, "plain\n");
+	t_run_free(&r);
+	/* the image's Cmd, now run without sh -c: one word, no such program */
+	T_ECI(&r, "--entrypoint", "", img("oci"));
+	t_want(&r, 127);
+	t_has(r.err, "echo cmd-ran; id -u: executable file not found");
+	t_run_free(&r);
+	T_ECI(&r, "--entrypoint");
+	t_want(&r, 125);
+	t_has(r.err, "flag --entrypoint needs a value");
+	t_run_free(&r);
+	ck_assert_int_eq(setenv("FOO", "from-host", 1), 0);
+	ck_assert_int_eq(setenv("ECI_T_ONLY_HOST", "yes", 1), 0);
+	T_ECI(&r, "--env-host", img("oci"), "echo $FOO $ECI_T_ONLY_HOST");
+	t_want(&r, 0);
+	ck_assert_str_eq(r.out, "from-image yes\n");
+	t_run_free(&r);
+}
+END_TEST
+
 START_TEST(layout_content)
 {
 	struct run_result r;
@@ -1187,6 +1229,7 @@ Suite *images_suite(void)
 	tcase_add_unchecked_fixture(tr, images_make, images_remove);
 	tcase_add_test(tr, layout_config);
 	tcase_add_test(tr, layout_content);
+	tcase_add_test(tr, entrypoint_flag);
 	tcase_add_test(tr, layout_tag);
 	tcase_add_test(tr, oci_archive);
 	tcase_add_test(tr, docker_archive);

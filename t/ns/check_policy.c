@@ -533,6 +533,76 @@ START_TEST(mounts_blocked)
 }
 END_TEST
 
+/*
+ * --device: allowed by what the node is (char 10:200 named by its path in
+ * the policy, char 1:7 by number), under any name the user gives it, and
+ * bound nosuid; anything else refused naming allowedDevices.
+ */
+START_TEST(devices_allowed)
+{
+	char src[4096], flags[4096], want[8400], dir[] = "/tmp/eci-t-dev.XXXXXX", link[64];
+
+	use("devices");
+	admin(src, sizeof(src), "devices", "50-devices.json");
+	expect_out("--device /dev/net/tun", "ls -l /dev/net/tun | cut -c1; ls -l /dev/net/tun | "
+		   "grep -o \"10, *200\" | tr -d \" \"; grep -c \" /dev/net/tun rw,nosuid,noexec\" "
+		   "/proc/self/mountinfo", "c\n10,200\n1\n");
+	/* by number, at another path; /dev/full says so when written */
+	expect_out("--device /dev/full:/dev/full2:rwm", "echo x > /dev/full2 2>&1 || echo refused",
+		   "refused\n");
+	/* a link of the user's making is judged by the device it leads to */
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	snprintf(link, sizeof(link), "%s/tun", dir);
+	ck_assert_int_eq(symlink("/dev/net/tun", link), 0);
+	snprintf(flags, sizeof(flags), "--device %s:/dev/tun0", link);
+	expect_out(flags, "ls -l /dev/tun0 | grep -o \"10, *200\" | tr -d \" \"", "10,200\n");
+	unlink(link);
+	ck_assert_int_eq(symlink("/dev/null", link), 0);
+	snprintf(flags, sizeof(flags), "--device %s:/dev/net/tun", link);
+	snprintf(want, sizeof(want), "--device %s:/dev/net/tun (c 1:3): \"allowedDevices\" is managed "
+		 "by your administrator (%s)", link, src);
+	refused(flags, want, "allowedDevices");
+	unlink(link);
+	rmdir(dir);
+	if (access("/dev/net/tun", R_OK | W_OK) == 0)
+		expect_out("--device /dev/net/tun", "exec 3<>/dev/net/tun && echo opened", "opened\n");
+}
+END_TEST
+
+START_TEST(devices_refused)
+{
+	char dir[64], file[4096], src[4096], want[4200];
+	struct run_result r;
+
+	use("none");
+	refused("--device /dev/net/tun", "--device /dev/net/tun (c 10:200): not allowed by "
+		"\"allowedDevices\" (default)", NULL);
+	/* the user's own settings cannot allow one */
+	user_settings(dir, "{\"allowedDevices\": [\"/dev/net/tun\"]}", file, sizeof(file));
+	eci("--device /dev/net/tun", "echo started", &r);
+	ck_assert_msg(r.status == 125, "exit %d: %s", r.status, r.err);
+	t_has(r.err, "\"allowedDevices\" is set by your administrator only");
+	t_has(r.err, "not allowed by \"allowedDevices\" (default)");
+	t_run_free(&r);
+	user_settings_rm(dir, file);
+	use("devices");
+	refused("--device /etc/passwd", "--device /etc/passwd: not a device node", NULL);
+	refused("--device /nonexistent/dev", "--device /nonexistent/dev: No such file", NULL);
+	refused("--device dev/null", "--device dev/null: the host device 'dev/null' must be an "
+		"absolute path", NULL);
+	refused("--device /dev/net/tun:/dev/tun:r", "--device /dev/net/tun:/dev/tun:r: permissions "
+		"'r': eci gives a device as it is, read and write", NULL);
+	refused("--device /dev/net/tun:tun0", "--device /dev/net/tun:tun0: destination 'tun0' must "
+		"be an absolute path", NULL);
+	use("devices-bad");
+	admin(src, sizeof(src), "devices-bad", "50-devices.json");
+	snprintf(want, sizeof(want), "policy %s: \"allowedDevices\" entry \"tun\": expected a "
+		 "device's path", src);
+	refused("--device /dev/net/tun", want, NULL);
+}
+END_TEST
+
 /* Point @link at @a and at @b by turns, atomically, until killed. */
 static pid_t flipper(const char *link, const char *a, const char *b)
 {
@@ -1023,6 +1093,7 @@ Suite *policy_suite(void)
 		no_privileged_named_caps, privileged_allowed_cap_add_all,
 		privileged_downgraded, downgraded_seccomp_follows_ceiling, container_limit,
 		setid_guard_without_eci, keep_id_locked, keep_id_unlocked,
+		devices_allowed, devices_refused,
 	};
 	const char *why = NULL;
 	char path[4096];

@@ -25,6 +25,7 @@ int main(void)
 		exec_suite,
 		keepid_suite,
 		pull_suite,
+		flags_suite,
 		NULL,
 	};
 	/* Run as an account with exactly one slot of subordinate ids. */

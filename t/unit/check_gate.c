@@ -5,8 +5,11 @@
  * fills it, the refusal's words or the capability set that comes back.
  * Nothing here is mounted, so no engine is looked for.
  */
+#include <fcntl.h>
 #include <linux/capability.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "capset.h"
 #include "policy.h"
@@ -300,6 +303,61 @@ START_TEST(keep_id)
 }
 END_TEST
 
+/* --device: judged by the device an open node is, by path entry or by number */
+START_TEST(devices_by_what_they_are)
+{
+	int null = open("/dev/null", O_PATH | O_CLOEXEC), zero = open("/dev/zero", O_PATH | O_CLOEXEC);
+	int file = open("/proc/self/status", O_PATH | O_CLOEXEC);
+	struct pol_device d = { .fd = null, .flag = "--device /x/mynull" };
+	struct pol_request r = { .image = "default", .devices = &d, .ndevices = 1 };
+
+	ck_assert_int_ge(null, 0);
+	ck_assert_int_ge(zero, 0);
+	ck_assert_int_ge(file, 0);
+	admin("");
+	refused(&r, "--device /x/mynull (c 1:3): not allowed by \"allowedDevices\" (default)");
+	admin("\"allowedDevices\": {\"value\": [\"/dev/null\"]}");
+	admitted(&r);
+	d.fd = zero;	/* another device, whatever its name */
+	refused(&r, "--device /x/mynull (c 1:5): not allowed by \"allowedDevices\" (" FILE_ ")");
+	admin("\"allowedDevices\": {\"value\": [\"c 1:5\"], \"locked\": true}");
+	admitted(&r);
+	d.fd = null;
+	refused(&r, "--device /x/mynull (c 1:3): \"allowedDevices\" is managed by your "
+		"administrator (" FILE_ ")");
+	admin("\"allowedDevices\": {\"value\": [\"b 1:3\"]}");	/* a block device 1:3 */
+	refused(&r, "--device /x/mynull (c 1:3): not allowed by \"allowedDevices\" (" FILE_ ")");
+	d.fd = file;
+	refused(&r, "--device /x/mynull: not a device node");
+	d.fd = null;
+	admin("\"allowedDevices\": {\"value\": [\"null\"]}");
+	refused(&r, "policy " FILE_ ": \"allowedDevices\" entry \"null\": expected a device's path "
+		"or \"c MAJOR:MINOR\" or \"b MAJOR:MINOR\"");
+	close(null);
+	close(zero);
+	close(file);
+}
+END_TEST
+
+/* The user's settings cannot give a device: only the administrator's files */
+START_TEST(devices_not_from_user_settings)
+{
+	char path[] = "/tmp/eci-t-settings.XXXXXX";
+	const char *json = "{\"allowedDevices\": [\"/dev/null\"]}";
+	struct eci_err e = { 0 };
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, json, strlen(json)), (ssize_t)strlen(json));
+	close(fd);
+	admin("");
+	ck_assert_int_eq(policy_load_user(&pol, path, &e), 0);
+	unlink(path);
+	ck_assert_uint_eq(pol.v[POL_ALLOWED_DEVICES].n, 0);
+	ck_assert_str_eq(pol.v[POL_ALLOWED_DEVICES].source, "default");
+}
+END_TEST
+
 Suite *gate_suite(void)
 {
 	Suite *s = suite_create("gate");
@@ -317,6 +375,8 @@ Suite *gate_suite(void)
 	tcase_add_test(tc, locked_settings_against_flags);
 	tcase_add_test(tc, namespaces_networks_ports);
 	tcase_add_test(tc, keep_id);
+	tcase_add_test(tc, devices_by_what_they_are);
+	tcase_add_test(tc, devices_not_from_user_settings);
 	suite_add_tcase(s, tc);
 	return s;
 }

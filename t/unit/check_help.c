@@ -27,8 +27,8 @@ static const struct help_case {
 	const char *words;	/* on stdout */
 } cases[] = {
 	{ "eci-run", { "--help" }, "usage: eci-run [OPTIONS] [IMAGE" },
-	{ "eci-run", { "-h" }, "--security-opt" },
 	{ "eci-run", { "--help" }, "--userns keep-id" },
+	{ "eci-run", { "--help" }, "-h, --hostname NAME" },
 	{ "eci-run", { "image", "--help" }, "usage: eci-run image COMMAND" },
 	{ "eci-run", { "image", "-h" }, "import" },
 	{ "eci-run", { "image", "import", "--help" }, "usage: eci-run image import [--name" },

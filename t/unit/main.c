@@ -18,6 +18,7 @@ int main(void)
 		engine_id_suite,
 		gate_suite,
 		cgroup_suite,
+		flagparse_suite,
 		NULL,
 	};
 

@@ -16,5 +16,6 @@ Suite *scan_suite(void);
 Suite *engine_id_suite(void);
 Suite *gate_suite(void);
 Suite *cgroup_suite(void);
+Suite *flagparse_suite(void);
 
 #endif

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * check_flagparse.c - the values of --device, --dns, --add-host and
+ * --ulimit, parsed before any namespace exists (mounts/parse.c,
+ * core/rlimit.c): what each becomes, and the words of each refusal
+ */
+#include <string.h>
+#include <sys/resource.h>
+
+#include "core.h"
+#include "mounts.h"
+#include "unit.h"
+
+static void device_is(const char *spec, const char *src, const char *dst)
+{
+	struct mnt_plan p = { 0 };
+	struct eci_err e = { 0 };
+
+	p.ndev = 1;
+	ck_assert_msg(mnt_parse_device(&p.dev[0], spec, &e) == 0, "%s: %s", spec, e.msg);
+	ck_assert_str_eq(p.dev[0].src, src);
+	ck_assert_str_eq(p.dev[0].dst, dst);
+	mnt_plan_free(&p);
+}
+
+static void device_refused(const char *spec, const char *words)
+{
+	struct mnt_plan p = { 0 };
+	struct eci_err e = { 0 };
+
+	p.ndev = 1;
+	ck_assert_int_lt(mnt_parse_device(&p.dev[0], spec, &e), 0);
+	ck_assert_str_eq(e.msg, words);
+	mnt_plan_free(&p);
+}
+
+START_TEST(device_values)
+{
+	device_is("/dev/fuse", "/dev/fuse", "/dev/fuse");
+	device_is("/dev/fuse:rwm", "/dev/fuse", "/dev/fuse");	/* docker's HOST:PERMS */
+	device_is("/dev/sdc:/dev/xvdc", "/dev/sdc", "/dev/xvdc");
+	device_is("/dev/sdc:/dev//./xvdc:rw", "/dev/sdc", "/dev/xvdc");
+	device_refused("fuse", "--device fuse: the host device 'fuse' must be an absolute path");
+	device_refused("/dev/fuse:r", "--device /dev/fuse:r: permissions 'r': eci gives a device as "
+		       "it is, read and write (rw or rwm); it cannot narrow it to less");
+	device_refused("/dev/fuse:/dev/f:wx", "--device /dev/fuse:/dev/f:wx: permissions 'wx': eci "
+		       "gives a device as it is, read and write (rw or rwm); it cannot narrow it to "
+		       "less");
+	device_refused("/dev/fuse:/../f", "--device /dev/fuse:/../f: destination '/../f' must be "
+		       "an absolute path without '..'");
+}
+END_TEST
+
+START_TEST(dns_and_hosts)
+{
+	struct mnt_plan p = { 0 };
+	struct eci_err e = { 0 };
+
+	ck_assert_int_eq(mnt_add_dns(&p, "192.0.2.1", &e), 0);
+	ck_assert_int_eq(mnt_add_dns(&p, "fe80::1", &e), 0);
+	ck_assert_str_eq(p.dns, "nameserver 192.0.2.1\nnameserver fe80::1\n");
+	ck_assert_int_lt(mnt_add_dns(&p, "192.0.2", &e), 0);
+	ck_assert_str_eq(e.msg, "--dns 192.0.2: not an IPv4 or IPv6 address");
+	ck_assert_int_eq(mnt_add_host(&p, "db:192.0.2.7", NULL, &e), 0);
+	ck_assert_int_eq(mnt_add_host(&p, "v6=2001:db8::7", NULL, &e), 0);
+	ck_assert_int_eq(mnt_add_host(&p, "b6:[::1]", NULL, &e), 0);
+	ck_assert_int_eq(mnt_add_host(&p, "gw:host-gateway", "10.0.2.2", &e), 0);
+	ck_assert_str_eq(p.hosts, "192.0.2.7\tdb\n2001:db8::7\tv6\n::1\tb6\n10.0.2.2\tgw\n");
+	ck_assert_int_lt(mnt_add_host(&p, "gw:host-gateway", NULL, &e), 0);
+	ck_assert_ptr_nonnull(strstr(e.msg, "--add-host gw:host-gateway: host-gateway is the "
+				       "host's address on the container's network"));
+	ck_assert_int_lt(mnt_add_host(&p, ":192.0.2.1", NULL, &e), 0);
+	ck_assert_str_eq(e.msg, "--add-host :192.0.2.1: expected NAME:IP");
+	ck_assert_int_lt(mnt_add_host(&p, "a b:192.0.2.1", NULL, &e), 0);
+	ck_assert_str_eq(e.msg, "--add-host a b:192.0.2.1: 'a b' is not a host name");
+	ck_assert_int_lt(mnt_add_host(&p, "db:host", NULL, &e), 0);
+	ck_assert_str_eq(e.msg, "--add-host db:host: 'host' is not an IPv4 or IPv6 address");
+	mnt_plan_free(&p);
+	ck_assert_ptr_null(p.dns);
+	ck_assert_ptr_null(p.hosts);
+}
+END_TEST
+
+START_TEST(ulimit_values)
+{
+	struct spec_rlimit l;
+	struct eci_err e = { 0 };
+
+	ck_assert_int_eq(rlimit_parse_flag("nofile=10:20", &l, &e), 0);
+	ck_assert_int_eq(l.resource, RLIMIT_NOFILE);
+	ck_assert_uint_eq(l.soft, 10);
+	ck_assert_uint_eq(l.hard, 20);
+	ck_assert_int_eq(rlimit_parse_flag("core=0", &l, &e), 0);
+	ck_assert_int_eq(l.resource, RLIMIT_CORE);
+	ck_assert_uint_eq(l.soft, 0);
+	ck_assert_uint_eq(l.hard, 0);
+	ck_assert_int_lt(rlimit_parse_flag("NOFILE=1", &l, &e), 0);
+	ck_assert_ptr_nonnull(strstr(e.msg, "--ulimit NOFILE=1: unknown limit 'NOFILE'"));
+	ck_assert_int_lt(rlimit_parse_flag("=1", &l, &e), 0);
+	ck_assert_str_eq(e.msg, "--ulimit =1: expected NAME=SOFT[:HARD] (nofile=1024:4096)");
+	ck_assert_int_lt(rlimit_parse_flag("nofile=1:", &l, &e), 0);
+	ck_assert_str_eq(e.msg, "--ulimit nofile=1:: a limit is a number, or -1 for none");
+	ck_assert_int_lt(rlimit_parse_flag("nofile=+1", &l, &e), 0);
+	ck_assert_str_eq(e.msg, "--ulimit nofile=+1: a limit is a number, or -1 for none");
+}
+END_TEST
+
+Suite *flagparse_suite(void)
+{
+	Suite *s = suite_create("flagparse");
+	TCase *tc = tcase_create("flag values");
+
+	tcase_add_test(tc, device_values);
+	tcase_add_test(tc, dns_and_hosts);
+	tcase_add_test(tc, ulimit_values);
+	suite_add_tcase(s, tc);
+	return s;
+}
