@@ -134,6 +134,13 @@ struct spec {
 	bool detached;			/* -d: the container runs, eci-run returned */
 	int log_fd;			/* -d: statedir/log, the workload's stdout+stderr */
 	int ready_fd;			/* -d: to the eci-run waiting for the id */
+	/* eci-run: what meta.json records for start, inspect and ps --filter,
+	 * and where a kept container's writable layer is (state.c, child.c) */
+	char **cli_args;		/* the command line after "eci-run", NULL-ended */
+	const char *const *labels;	/* -l KEY=VALUE */
+	size_t nlabels;
+	bool keep_upper;		/* -d: the writable layer on disk, in the slot */
+	unsigned want_slot;		/* start: the slot that layer is in (0: any) */
 	struct engine_plan engine;	/* eci-runc create */
 	struct spec_oci oci;		/* eci-runc: config.json's process fields */
 };

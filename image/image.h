@@ -98,6 +98,22 @@ int img_unpack_layer(int blob, const char *diff_id, int dst, const char *what,
 int img_slot_layers(const struct img *img, int slots, unsigned slot, int *dirs,
 		    struct eci_err *e);
 
+/**
+ * img_slot_upper() - a kept container's writable layer, in its slot
+ * @slots: the store's slots/ directory
+ * @slot:  the slot's first host uid
+ * @id:    the container's id, or NULL (none kept: only the pruning)
+ * @live:  the user's state directory, open: its names are the containers
+ *         that still exist
+ * @upper, @work: filled with O_PATH fds of SLOT/containers/ID/{upper,work}
+ *
+ * Runs as container root.  The writable layers of containers no longer in
+ * @live are removed first.
+ * Return: 0 or negative.
+ */
+int img_slot_upper(int slots, unsigned slot, const char *id, int live, int *upper, int *work,
+		   struct eci_err *e);
+
 /* A layer entry's name, made relative and plain ("./a//b/" -> "a/b");
  * NULL when it is absolute, holds "..", or does not fit @size. */
 const char *img_clean_path(const char *in, char *out, size_t size);

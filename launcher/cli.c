@@ -42,6 +42,7 @@ static void help(void)
 	      "  -e, --env KEY[=VALUE]     set an environment variable\n"
 	      "      --env-file FILE       read KEY=VALUE lines from FILE\n"
 	      "      --hostname NAME       the container's host name (default: its short id)\n"
+	      "  -l, --label KEY[=VALUE]   set a label (shown by inspect, ps --filter label=)\n"
 	      "      --memory, --pids-limit, --cpus   refused: eci sets no cgroup limits yet\n"
 	      "      --name NAME           a name for ps, stop, exec, logs, rm (unique)\n"
 	      "  -i, --interactive         keep stdin open (else it is /dev/null)\n"
@@ -86,6 +87,7 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 		{ "env", required_argument, NULL, 'e' },
 		{ "env-file", required_argument, NULL, OPT_ENV_FILE },
 		{ "interactive", no_argument, NULL, 'i' },
+		{ "label", required_argument, NULL, 'l' },
 		{ "name", required_argument, NULL, OPT_NAME },
 		{ "memory", required_argument, NULL, OPT_MEMORY },
 		{ "pids-limit", required_argument, NULL, OPT_PIDS },
@@ -111,7 +113,7 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 
 	memset(o, 0, sizeof(*o));
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:hdv:e:itu:w:p:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:hdv:e:itu:w:p:l:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			help();
@@ -137,6 +139,12 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 			break;
 		case 'e':
 			ADD(o->env, o->nenv, "-e");
+			break;
+		case 'l':
+			if (!optarg[0] || optarg[0] == '=')
+				return eci_fail(e, 0, "-l %s: a label is KEY[=VALUE], KEY not empty",
+						optarg);
+			ADD(o->labels, o->nlabels, "-l");
 			break;
 		case OPT_ENV_FILE:
 			ADD(o->env_files, o->nenv_files, "--env-file");

@@ -79,8 +79,9 @@ struct mnt_plan {
 	size_t ntmpfs;
 	/* child: mount points opened by mnt_open() */
 	int rootfs_fd, rw_fd;
-	/* eci-runc: the engine's upper and a work directory, idmapped (else
-	 * -1: a tmpfs of the container's own) */
+	/* eci-runc: the engine's upper and a work directory, idmapped; eci-run
+	 * -d: the container's own kept in its slot (image/cache.c); else -1: a
+	 * tmpfs of the container's own */
 	int upper_fd, work_fd;
 	/* eci-runc, a plain-directory root: its idmapped mount, detached, to
 	 * be the root itself (no overlay); else -1 */
