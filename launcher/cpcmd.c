@@ -324,6 +324,22 @@ static bool container_arg(const char *arg, char *name, size_t size, const char *
 	return true;
 }
 
+/* Where copying out goes, checked before anything is copied. */
+static int dest_ok(const char *dest, struct eci_err *e)
+{
+	_cleanup_close_ int dir = open_dir(dest, false);
+	struct where w;
+
+	if (dir >= 0)
+		return 0;
+	if (errno != ENOENT && errno != ENOTDIR)
+		return eci_fail(e, errno, "%s", dest);
+	if (split(dest, &w, e) < 0)
+		return -1;
+	dir = open_dir(w.dir, false);
+	return dir < 0 ? eci_fail(e, errno, "%s", w.dir) : 0;
+}
+
 static int copy(const char *what, const json_t *meta, bool out, const char *cpath,
 		const char *hpath, struct eci_err *e)
 {
@@ -332,7 +348,7 @@ static int copy(const char *what, const json_t *meta, bool out, const char *cpat
 	int p[2] = { -1, -1 }, sv[2] = { -1, -1 }, r = -1, status;
 	pid_t pid;
 
-	if (ops_open_target(meta, &t, e) < 0 || arc_load(e) < 0)
+	if (ops_open_target(meta, &t, e) < 0 || arc_load(e) < 0 || (out && dest_ok(hpath, e) < 0))
 		goto out;
 	if (pipe2(p, O_CLOEXEC) < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		eci_fail(e, errno, "pipe");
@@ -353,10 +369,12 @@ static int copy(const char *what, const json_t *meta, bool out, const char *cpat
 	close(steal_fd(p[out ? 0 : 1]));	/* EOF or EPIPE for the child */
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (recv(sv[0], &ce, sizeof(ce), MSG_DONTWAIT) == (ssize_t)sizeof(ce)) {
+	/* Of two errors, the producer's: the consumer's only says the stream
+	 * ended early. */
+	if ((out || r == 0) && recv(sv[0], &ce, sizeof(ce), MSG_DONTWAIT) == (ssize_t)sizeof(ce)) {
 		ce.msg[sizeof(ce.msg) - 1] = '\0';
 		r = eci_fail(e, 0, "%s:%s: %s", what, cpath, ce.msg);
-	} else if (r < 0 && (!WIFEXITED(status) || WEXITSTATUS(status))) {
+	} else if (r < 0) {
 		;	/* the host side's own error says it */
 	} else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		r = eci_fail(e, 0, "%s:%s: the copy in the container failed", what, cpath);

@@ -173,7 +173,7 @@ static void print_value(FILE *out, json_t *v, bool as_json)
 /* One {{…}} of -f, @expr its inside; -1 with @e naming what is wrong. */
 static int expand(FILE *out, json_t *r, const char *expr, size_t len, struct eci_err *e)
 {
-	char buf[512], *p, *save = NULL, *key;
+	char buf[512], path[512], *p, *save = NULL, *key;
 	bool as_json = false;
 	json_t *v = r;
 
@@ -189,7 +189,8 @@ static int expand(FILE *out, json_t *r, const char *expr, size_t len, struct eci
 		return eci_fail(e, 0, "inspect -f: '{{%s}}' is not supported: only {{.Field.Path}} "
 				"and {{json .Field.Path}}", buf);
 	}
-	for (key = strtok_r(p + 1, ".", &save); key; key = strtok_r(NULL, ".", &save)) {
+	snprintf(path, sizeof(path), "%s", p);
+	for (key = strtok_r(path + 1, ".", &save); key; key = strtok_r(NULL, ".", &save)) {
 		if (!json_is_object(v) || !(v = json_object_get(v, key)))
 			return eci_fail(e, 0, "inspect -f: '{{%s}}': no field %s", buf, key);
 	}

@@ -189,6 +189,8 @@ static int ps(int argc, char **argv)
 			all = true;
 		} else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
 			po.quiet = true;
+		} else if (!strcmp(argv[i], "-aq") || !strcmp(argv[i], "-qa")) {
+			all = po.quiet = true;
 		} else if ((!strcmp(argv[i], "-f") || !strcmp(argv[i], "--filter")) && i + 1 < argc) {
 			if (!known_filter(argv[++i])) {
 				fprintf(stderr, "eci-run: ps: --filter %s: not one of id=ID, name=NAME, "

@@ -22,6 +22,7 @@ int main(void)
 		ops_suite,
 		detach_suite,
 		exec_suite,
+		verbs_suite,
 		NULL,
 	};
 	/* Run as an account with exactly one slot of subordinate ids. */

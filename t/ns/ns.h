@@ -19,6 +19,7 @@ Suite *network_suite(void);
 Suite *ops_suite(void);
 Suite *detach_suite(void);
 Suite *exec_suite(void);
+Suite *verbs_suite(void);
 
 /* subids.c: the test account's subordinate uid ranges (0 if none) */
 size_t ns_my_ranges(struct subid_range *r);
