@@ -153,6 +153,7 @@ static int print_row(json_t *m, void *ctx)
 	}
 	if (arr) {
 		json_object_del(m, "process");	/* exec's, environment included */
+		json_object_del(m, "args");	/* start's: -e VALUES too */
 		return json_array_append(arr, m);
 	}
 	snprintf(pid, sizeof(pid), "%d", (int)json_integer_value(json_object_get(m, "init")));

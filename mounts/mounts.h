@@ -13,7 +13,8 @@
  *   2. mnt_rootfs(): they become the read-only lower layers of an overlay
  *      whose upper and work directories are on a tmpfs: the container
  *      writes there, never to the image, and all of it goes away with the
- *      mount namespace.  Layer paths are given to overlayfs as
+ *      mount namespace (eci-run -d: in a directory of its slot instead,
+ *      kept for its next start, see image/cache.c).  Layer paths are given to overlayfs as
  *      /proc/self/fd/N, so no host path is resolved by container root nor
  *      shown in mountinfo.
  *   3. mnt_system(): /proc (with Docker's masked and read-only paths), /sys
