@@ -189,6 +189,10 @@ static int build_root(struct spec *s, struct eci_err *e)
 	if (!s->engine.on)
 		r = img_slot_layers(&s->img, s->slots_fd, s->slot, s->keep_id ? &keep : NULL, layers,
 				    e);
+	/* eci-run -d: the writable layer kept in the slot (image/cache.c) */
+	if (r == 0 && !s->engine.on)
+		r = img_slot_upper(s->slots_fd, s->slot, s->keep_upper ? s->id : NULL,
+				   s->statedir_fd, &s->mnt.upper_fd, &s->mnt.work_fd, e);
 	if (r == 0) {
 		rootfd = mnt_rootfs(&s->mnt, layers, s->img.nlayers, e);
 		r = rootfd < 0 ? -1 : 0;

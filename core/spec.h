@@ -144,6 +144,13 @@ struct spec {
 	long restart_max;		/* N, or -1: no limit */
 	long restarts;			/* done so far */
 	char shm_size[24];		/* --shm-size, in bytes (mnt.shm_size) */
+	/* eci-run: what meta.json records for start, inspect and ps --filter,
+	 * and where a kept container's writable layer is (state.c, child.c) */
+	char **cli_args;		/* the command line after "eci-run", NULL-ended */
+	const char *const *labels;	/* -l KEY=VALUE */
+	size_t nlabels;
+	bool keep_upper;		/* -d: the writable layer on disk, in the slot */
+	unsigned want_slot;		/* start: the slot that layer is in (0: any) */
 	struct engine_plan engine;	/* eci-runc create */
 	struct spec_oci oci;		/* eci-runc: config.json's process fields */
 };

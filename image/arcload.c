@@ -28,6 +28,8 @@
 	X(FN, la_int64_t, archive_entry_gid, (struct archive_entry *e), (e))                   \
 	X(FN, const char *, archive_entry_hardlink, (struct archive_entry *e), (e))            \
 	X(FN, mode_t, archive_entry_mode, (struct archive_entry *e), (e))                      \
+	X(FN, mode_t, archive_entry_perm, (struct archive_entry *e), (e))                      \
+	X(VOID, void, archive_entry_set_perm, (struct archive_entry *e, mode_t m), (e, m))       \
 	X(FN, time_t, archive_entry_mtime, (struct archive_entry *e), (e))                     \
 	X(NEW, struct archive_entry *, archive_entry_new, (void), ())                           \
 	X(FN, const char *, archive_entry_pathname, (struct archive_entry *e), (e))            \

@@ -23,6 +23,16 @@
  * file the image gives the user's own uid, unpacked by such a container,
  * lands as the user's, without its set-id bits (unpack.c).
  *
+ * A container kept after its exit (eci-run -d) keeps its writable layer
+ * here too, store/slots/SLOT/containers/ID/{upper,work}, made by container
+ * root as the layers are: what it wrote is there again when `eci-run
+ * start` runs it again, in the same slot (the ids its files have).  Only
+ * container root of the slot can remove those files, so `eci-run rm`
+ * leaves them, and the next container of the slot removes the layers of
+ * containers that are gone: the user's state directory names those that
+ * are not, and is read through an fd opened while the container still had
+ * the user's ids (it is closed to container root).
+ *
  * A layer is hostile input to a parser (libarchive): it is unpacked by a
  * child process in a network namespace of its own, which it creates as
  * container root, so that a flaw in the parser reaches no host socket.
@@ -187,5 +197,71 @@ int img_slot_layers(const struct img *img, int slots, unsigned slot, const struc
 		if (dirs[i] < 0)
 			return eci_fail(e, errno, "layer %zu", i + 1);
 	}
+	return 0;
+}
+
+/* Is @name an entry of the directory @dir? */
+static bool listed(int dir, const char *name)
+{
+	_cleanup_close_ int fd = fcntl(dir, F_DUPFD_CLOEXEC, 3);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+	bool found = false;
+
+	if (!d)
+		return true;	/* cannot tell: keep it */
+	fd = -1;
+	rewinddir(d);	/* a dup shares the offset */
+	while (!found && (de = readdir(d)))
+		found = !strcmp(de->d_name, name);
+	closedir(d);
+	return found;
+}
+
+static void prune_uppers(int containers, int live, const char *keep)
+{
+	_cleanup_close_ int fd = fcntl(containers, F_DUPFD_CLOEXEC, 3);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+
+	if (!d)
+		return;
+	fd = -1;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.' && (!keep || strcmp(de->d_name, keep)) &&
+		    !listed(live, de->d_name))
+			rm_rf_at(containers, de->d_name);
+	closedir(d);
+}
+
+int img_slot_upper(int slots, unsigned slot, const char *id, int live, int *upper, int *work,
+		   struct eci_err *e)
+{
+	_cleanup_close_ int sd = -1, cs = -1, cd = -1;
+	char name[16];
+
+	*upper = *work = -1;
+	snprintf(name, sizeof(name), "%u", slot);
+	if (!id) {	/* only the pruning, where there is something to prune */
+		sd = openat(slots, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		cs = sd < 0 ? -1 : openat(sd, "containers", O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					   O_CLOEXEC);
+		if (cs >= 0)
+			prune_uppers(cs, live, NULL);
+		return 0;
+	}
+	if ((sd = own_dir(slots, name, "the store's slot directory", e)) < 0 ||
+	    (cs = own_dir(sd, "containers", "the store's slot containers", e)) < 0)
+		return -1;
+	prune_uppers(cs, live, id);
+	if ((cd = own_dir(cs, id, "the container's writable layer", e)) < 0)
+		return -1;
+	if ((mkdirat(cd, "upper", 0755) < 0 && errno != EEXIST) ||
+	    (mkdirat(cd, "work", 0700) < 0 && errno != EEXIST))
+		return eci_fail(e, errno, "create the container's writable layer");
+	*upper = openat(cd, "upper", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	*work = openat(cd, "work", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (*upper < 0 || *work < 0)
+		return eci_fail(e, errno, "open the container's writable layer");
 	return 0;
 }

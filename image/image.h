@@ -135,6 +135,22 @@ int img_ref_parse(const char *in, struct img_ref *r, struct eci_err *e);
 /* --pull: when eci-run REF fetches REF from its registry. */
 enum img_pull_mode { IMG_PULL_MISSING, IMG_PULL_ALWAYS, IMG_PULL_NEVER };
 
+/**
+ * img_slot_upper() - a kept container's writable layer, in its slot
+ * @slots: the store's slots/ directory
+ * @slot:  the slot's first host uid
+ * @id:    the container's id, or NULL (none kept: only the pruning)
+ * @live:  the user's state directory, open: its names are the containers
+ *         that still exist
+ * @upper, @work: filled with O_PATH fds of SLOT/containers/ID/{upper,work}
+ *
+ * Runs as container root.  The writable layers of containers no longer in
+ * @live are removed first.
+ * Return: 0 or negative.
+ */
+int img_slot_upper(int slots, unsigned slot, const char *id, int live, int *upper, int *work,
+		   struct eci_err *e);
+
 /* A layer entry's name, made relative and plain ("./a//b/" -> "a/b");
  * NULL when it is absolute, holds "..", or does not fit @size. */
 const char *img_clean_path(const char *in, char *out, size_t size);

@@ -496,11 +496,59 @@ int store_gc(struct store *st)
 	return r;
 }
 
+static int print_id(struct store *st, const char *ref, const char *digest, void *ctx)
+{
+	fprintf(ctx, "%.12s\n", digest + 7);
+	return 0;
+}
+
+int store_list_ids(struct store *st, FILE *out, struct eci_err *e)
+{
+	if (each_ref(st, print_id, out) < 0)
+		return eci_fail(e, errno, "list %s/refs", st->path);
+	return 0;
+}
+
+/* The first NAME:TAG whose digest starts with the hex in @ctx (its first
+ * 72 bytes), into @ctx + 72. */
+struct by_id {
+	char hex[72], ref[300];
+};
+
+static int find_id(struct store *st, const char *ref, const char *digest, void *ctx)
+{
+	struct by_id *b = ctx;
+
+	if (strncmp(digest + 7, b->hex, strlen(b->hex)))
+		return 0;
+	snprintf(b->ref, sizeof(b->ref), "%s", ref);
+	return 1;
+}
+
+/* An image id (12 or more hex digits of the digest, as image ls -q prints):
+ * every NAME:TAG of it goes. */
+static int remove_id(struct store *st, const char *id, struct eci_err *e)
+{
+	struct by_id b;
+	int n = 0;
+
+	if (strlen(id) < 12 || strlen(id) > 64 || strspn(id, "0123456789abcdef") != strlen(id))
+		return 1;
+	snprintf(b.hex, sizeof(b.hex), "%s", id);
+	while (each_ref(st, find_id, &b) == 1 && n++ < 1000)
+		if (store_remove(st, b.ref, e) < 0)
+			return -1;
+	return n ? 0 : 1;
+}
+
 int store_remove(struct store *st, const char *ref, struct eci_err *e)
 {
 	char path[600], digest[72];
 	int r;
 
+	if ((ref_path(ref, path, sizeof(path)) < 0 || store_get_ref(st, ref, digest) < 0) &&
+	    (r = remove_id(st, ref, e)) <= 0)
+		return r;
 	if (ref_path(ref, path, sizeof(path)) < 0 || store_get_ref(st, ref, digest) < 0)
 		return eci_fail(e, 0, "image rm %s: no such image in %s", ref, st->path);
 	if (store_lock(st, e) < 0)

@@ -68,6 +68,8 @@ int store_load(struct store *st, const char *digest, const char *name, unsigned 
 	       struct img *img, struct eci_err *e);
 
 int store_list(struct store *st, FILE *out, struct eci_err *e);
+/* image ls -q: the first 12 hex digits of each NAME:TAG's digest */
+int store_list_ids(struct store *st, FILE *out, struct eci_err *e);
 
 /* Under the lock: remove unreachable blobs, rewrite slots/.live. */
 int store_gc(struct store *st);

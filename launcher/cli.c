@@ -69,6 +69,7 @@ static void help(void)
 	      "                            -e's on top)\n"
 	      "  -h, --hostname NAME       the container's host name (default: its short id)\n"
 	      "      --init                accepted: eci's own init is always pid 1\n"
+	      "  -l, --label KEY[=VALUE]   set a label (inspect shows it, ps filters by it)\n"
 	      "      --memory, --pids-limit, --cpus   refused: eci sets no cgroup limits yet\n"
 	      "      --mount type=bind|volume|tmpfs,target=DST[,source=SRC][,readonly]\n"
 	      "                            [,tmpfs-size=N][,tmpfs-mode=OCTAL]: as -v or --tmpfs\n"
@@ -104,7 +105,8 @@ static void help(void)
 	      "      --help                show this help and exit\n"
 	      "      --version             show the version and exit\n\n"
 	      "Also: eci-run image pull|import|ls|rm, volume create|ls|inspect|rm, policy show,\n"
-	      "ps, stop, exec, logs, rm, gc, doctor (each with --help).\n\n"
+	      "ps, stop, start, restart, kill, wait, exec, cp, inspect, port, top, logs, rm,\n"
+	      "gc, doctor (each with --help).\n\n"
 	      "Exit status: the command's; 128+N if it was killed by signal N;\n"
 	      "125 if eci-run failed; 126 if the command cannot be invoked;\n"
 	      "127 if it was not found.\n",
@@ -132,6 +134,7 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 		{ "env", required_argument, NULL, 'e' },
 		{ "env-file", required_argument, NULL, OPT_ENV_FILE },
 		{ "interactive", no_argument, NULL, 'i' },
+		{ "label", required_argument, NULL, 'l' },
 		{ "name", required_argument, NULL, OPT_NAME },
 		{ "memory", required_argument, NULL, OPT_MEMORY },
 		{ "mount", required_argument, NULL, OPT_MOUNT },
@@ -169,7 +172,7 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 
 	memset(o, 0, sizeof(*o));
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h:dv:e:itu:w:p:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h:dv:e:itu:w:p:l:", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_HELP:
 			help();
@@ -230,6 +233,12 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 			break;
 		case 'e':
 			ADD(o->env, o->nenv, "-e");
+			break;
+		case 'l':
+			if (!optarg[0] || optarg[0] == '=')
+				return eci_fail(e, 0, "-l %s: a label is KEY[=VALUE], KEY not empty",
+						optarg);
+			ADD(o->labels, o->nlabels, "-l");
 			break;
 		case OPT_ENV_FILE:
 			ADD(o->env_files, o->nenv_files, "--env-file");

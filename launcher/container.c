@@ -122,6 +122,16 @@ int container_run(struct spec *s, struct helper_proc *hp)
 		fprintf(stderr, "eci-run: %s\n", e.msg);
 		return EXIT_ECI;
 	}
+	if (s->want_slot && slot != s->want_slot) {
+		/* start: its files have the ids of that slot, and only of it */
+		helper_reap(hp);
+		kill(pid, SIGKILL);
+		container_wait(pid);
+		fprintf(stderr, "eci-run: its writable layer is in the slot of host uids %u-%u, "
+			"which another container of yours holds now: stop that one and start "
+			"this again\n", s->want_slot, s->want_slot + 65535);
+		return EXIT_ECI;
+	}
 	/*
 	 * Not before: the helper checks the child through /proc, which needs
 	 * it dumpable, and a child inherits this flag.  From now on nothing

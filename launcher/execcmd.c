@@ -161,7 +161,7 @@ static int build(struct spec *s, int dir, const json_t *meta, const struct xopts
 
 /* pid 1, checked to be the child of the container's launcher, and the
  * workload under it (core/join.c). */
-static int open_target(const json_t *meta, struct join_target *t, struct eci_err *e)
+int ops_open_target(const json_t *meta, struct join_target *t, struct eci_err *e)
 {
 	pid_t launcher = (pid_t)json_integer_value(json_object_get(meta, "pid"));
 	pid_t ppid = 0;
@@ -271,7 +271,7 @@ int exec_main(int argc, char **argv)
 		return EXIT_ECI;
 	}
 	dir = ops_find_meta(x.what, &meta, &e);
-	if (dir < 0 || build(&s, dir, meta, &x, &e) < 0 || open_target(meta, &t, &e) < 0) {
+	if (dir < 0 || build(&s, dir, meta, &x, &e) < 0 || ops_open_target(meta, &t, &e) < 0) {
 		fprintf(stderr, "eci-run: exec %s: %s\n", x.what, e.msg);
 		goto out;
 	}

@@ -18,8 +18,8 @@ static int usage(void)
 {
 	fputs("usage: eci-run image pull REF\n"
 	      "       eci-run image import SRC [--name NAME[:TAG]]\n"
-	      "       eci-run image ls\n"
-	      "       eci-run image rm NAME[:TAG]\n", stderr);
+	      "       eci-run image ls [-q|--quiet]\n"
+	      "       eci-run image rm NAME[:TAG]|ID...\n", stderr);
 	return EXIT_ECI;
 }
 
@@ -43,10 +43,14 @@ static const struct sub {
 	  "tarball from standard input.  Every blob is checked against its sha256.\n",
 	  "  -n, --name NAME[:TAG]     the name in the store (default: the archive's own,\n"
 	  "                            or SRC's base name; TAG: latest; needed for '-')\n" },
-	{ "ls", "ls", "List the images of your store: NAME, TAG, DIGEST, SIZE, CREATED.\n", NULL },
-	{ "rm", "rm NAME[:TAG]",
-	  "Remove NAME[:TAG] (TAG: latest) from your store, and every blob that no\n"
-	  "other image uses.\n", NULL },
+	{ "ls", "ls [-q|--quiet]", "List the images of your store: NAME, TAG, DIGEST, SIZE, CREATED.\n",
+	  "  -q, --quiet               only the image ids (the digest's first 12 hex\n"
+	  "                            digits), one for each NAME:TAG\n" },
+	{ "rm", "rm NAME[:TAG]|ID...",
+	  "Remove each NAME[:TAG] (TAG: latest), or every name of the image ID (12 or\n"
+	  "more hex digits of its digest, as ls -q prints), from your store, and every\n"
+	  "blob that no other image uses.  One that fails does not stop the others;\n"
+	  "the exit status is then 125.\n", NULL },
 };
 
 /* eci-run image --help, or eci-run image SUB --help: on stdout, exit 0. */
@@ -127,6 +131,24 @@ static int pull(struct store *st, int argc, char **argv, struct eci_err *e)
 	return r;
 }
 
+/* image rm A B …: each in turn, whatever the others did; -3 if one failed */
+static int remove_each(struct store *st, int n, char **refs)
+{
+	int r = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct eci_err e = { 0 };
+
+		if (store_remove(st, refs[i], &e) < 0) {
+			fprintf(stderr, "eci-run: %s\n", e.msg);
+			r = -3;
+		} else {
+			printf("%s\n", refs[i]);
+		}
+	}
+	return r;
+}
+
 int image_main(int argc, char **argv)
 {
 	struct eci_err e = { 0 };
@@ -150,13 +172,18 @@ int image_main(int argc, char **argv)
 		r = pull(&st, argc - 1, argv + 1, &e);
 	else if (!strcmp(argv[1], "ls") && argc == 2)
 		r = store_list(&st, stdout, &e);
-	else if (!strcmp(argv[1], "rm") && argc == 3)
-		r = store_remove(&st, argv[2], &e);
+	else if (!strcmp(argv[1], "ls") && argc == 3 && (!strcmp(argv[2], "-q") ||
+							 !strcmp(argv[2], "--quiet")))
+		r = store_list_ids(&st, stdout, &e);
+	else if (!strcmp(argv[1], "rm") && argc >= 3)
+		r = remove_each(&st, argc - 2, argv + 2);
 	else
 		r = -2;
 	store_close(&st);
 	if (r == -2)
 		return usage();
+	if (r == -3)
+		return EXIT_ECI;
 	if (r < 0) {
 		fprintf(stderr, "eci-run: %s\n", e.msg);
 		return EXIT_ECI;

@@ -68,6 +68,12 @@ struct opts {
 	const char *shm_size;	/* --shm-size */
 	bool env_host;		/* --env-host */
 	const char *restart;	/* --restart */
+	const char *labels[OPT_MAX];	/* -l */
+	size_t nlabels;
+	char **args;		/* the command line after "eci-run" */
+	/* start: the exited container run again (not flags) */
+	const char *id;
+	unsigned slot;
 };
 
 /* cli.c */
@@ -98,6 +104,8 @@ int state_check_base(const char *base, int *fd, struct eci_err *e);
  * audited.  The fd, or -1. */
 int state_open_base(const char *base, struct eci_err *e);
 void state_remove_stale(int basefd);
+/* start: take the exited container's directory again (s->id) */
+int state_reopen(struct spec *s, struct eci_err *e);
 /* the container is gone: remove its state, or keep what -d leaves for logs */
 void state_exit(struct spec *s, int code);
 /* does BASE/ID (@dirfd) hold an exited container kept for logs and ps -a? */
@@ -148,8 +156,24 @@ int security_filter(struct spec *s, struct eci_err *e);
  * and the capabilities are known; narrows s->caps to the ceiling */
 int admit(struct spec *s, const struct opts *o, struct eci_err *e);
 
+/* startcmd.c: a container's run (main's, and start's again), start, restart */
+int launch(int argc, char **argv, const char *id, unsigned slot);
+int start_main(int argc, char **argv);
+
+/* verbs.c: eci-run kill | wait | top | port; inspect.c: inspect */
+int kill_main(int argc, char **argv);
+int wait_main(int argc, char **argv);
+int top_main(int argc, char **argv);
+int port_main(int argc, char **argv);
+int inspect_main(int argc, char **argv);
+/* cpcmd.c: eci-run cp */
+int cp_main(int argc, char **argv);
+
 /* execcmd.c: eci-run exec [OPTIONS] NAME|ID CMD [ARG...] */
 int exec_main(int argc, char **argv);
+/* pid 1 of the container @meta describes, checked to be its launcher's
+ * child, and its workload (join_open()); join_close() it */
+int ops_open_target(const struct json_t *meta, struct join_target *t, struct eci_err *e);
 
 /* policycmd.c: eci-run policy show [--json] */
 int policy_main(int argc, char **argv);

@@ -9,67 +9,24 @@
 #include "launcher.h"
 #include "util.h"
 
-/* The helper first: it reads its files and /proc while the spec is built
- * and the child cloned (helper.c). */
-static int start_helper(struct helper_proc *hp, bool keep_id, struct eci_err *e)
-{
-	char helper[4096];
-
-	if (helper_find(helper, sizeof(helper), e) < 0 || policy_check_helper(helper, e) < 0 ||
-	    helper_check_subids(e) < 0 || helper_start(hp, helper, keep_id, e) < 0) {
-		fprintf(stderr, "eci-run: %s\n", e->msg);
-		return -1;
-	}
-	return 0;
-}
+static const struct verb {
+	const char *name;
+	int (*main)(int argc, char **argv);
+} verbs[] = {
+	{ "image", image_main },   { "policy", policy_main },	{ "ps", ops_main },
+	{ "stop", ops_main },	   { "logs", ops_main },	{ "rm", ops_main },
+	{ "gc", ops_main },	   { "doctor", ops_main },	{ "exec", exec_main },
+	{ "start", start_main },   { "restart", start_main },	{ "kill", kill_main },
+	{ "wait", wait_main },	   { "top", top_main },		{ "port", port_main },
+	{ "inspect", inspect_main }, { "cp", cp_main }, { "volume", volume_main },
+};
 
 int main(int argc, char **argv)
 {
-	struct eci_err e = { 0 };
-	struct opts o;
-	struct spec s;
-	struct helper_proc hp;
-	int code, ready = -1;
-
 	eci_program = "eci-run";	/* also as its test build, eci-run-policytest */
 	title_init(argc, argv);
-	if (argc > 1 && !strcmp(argv[1], "image"))
-		return image_main(argc - 1, argv + 1);
-	if (argc > 1 && !strcmp(argv[1], "volume"))
-		return volume_main(argc - 1, argv + 1);
-	if (argc > 1 && !strcmp(argv[1], "policy"))
-		return policy_main(argc - 1, argv + 1);
-	if (argc > 1 && (!strcmp(argv[1], "ps") || !strcmp(argv[1], "stop") ||
-			 !strcmp(argv[1], "logs") || !strcmp(argv[1], "rm") ||
-			 !strcmp(argv[1], "gc") || !strcmp(argv[1], "doctor")))
-		return ops_main(argc - 1, argv + 1);
-	if (argc > 1 && !strcmp(argv[1], "exec"))
-		return exec_main(argc - 1, argv + 1);
-	if (cli_parse(argc, argv, &o, &e) < 0) {
-		fprintf(stderr, "eci-run: %s\n", e.msg);
-		cli_usage(stderr);
-		return EXIT_ECI;
-	}
-	/* -d: from here on this is the launcher in the background (detach.c) */
-	if (o.detach && (ready = detach_start(&e)) < 0) {
-		fprintf(stderr, "eci-run: %s\n", e.msg);
-		return EXIT_ECI;
-	}
-	if (start_helper(&hp, o.userns != NULL, &e) < 0)
-		return EXIT_ECI;
-	if (spec_build(&s, &o, &e) < 0 || state_create(&s, &e) < 0) {
-		fprintf(stderr, "eci-run: %s\n", e.msg);
-		helper_abandon(&hp);
-		state_remove(&s);
-		spec_free(&s);
-		return EXIT_ECI;
-	}
-	s.ready_fd = ready;
-	code = container_run(&s, &hp);
-	/* -d --restart on-failure: the launcher in the background again */
-	while (detach_restart_due(&s, code))
-		code = start_helper(&hp, o.userns != NULL, &e) < 0 ? EXIT_ECI : container_run(&s, &hp);
-	state_exit(&s, code);
-	spec_free(&s);
-	return code;
+	for (size_t i = 0; argc > 1 && i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (!strcmp(argv[1], verbs[i].name))
+			return verbs[i].main(argc - 1, argv + 1);
+	return launch(argc, argv, NULL, 0);
 }

@@ -73,14 +73,87 @@ int ops_each(int base, bool all, int (*fn)(json_t *m, void *ctx), void *ctx)
 	return r;
 }
 
+/*
+ * ps --filter KEY=VALUE, as docker: values of one key are alternatives,
+ * keys must all match; label= filters must all match.
+ */
+#define PS_FILTERS 32
+struct ps_opts {
+	json_t *arr;		/* --format json: the records */
+	bool quiet;		/* -q: ids only */
+	const char *filter[PS_FILTERS];
+	size_t nfilters;
+};
+
+static bool match_one(json_t *m, const char *key, const char *v)
+{
+	const char *id = json_string_value(json_object_get(m, "id")) ?: "";
+	const char *name = json_string_value(json_object_get(m, "name")) ?: "";
+	const char *eq;
+	json_t *label;
+
+	if (!strcmp(key, "id"))
+		return !strncmp(id, v, strlen(v));
+	if (!strcmp(key, "name"))
+		return strstr(name, v) != NULL;
+	if (!strcmp(key, "status"))
+		return !strcmp(v, json_object_get(m, "finished") ? "exited" : "running");
+	eq = strchr(v, '=');
+	label = json_object_get(json_object_get(m, "labels"), eq ? strndupa(v, (size_t)(eq - v)) : v);
+	return label && (!eq || !strcmp(json_string_value(label) ?: "", eq + 1));
+}
+
+static bool wanted(json_t *m, const struct ps_opts *po)
+{
+	static const char *const keys[] = { "id", "name", "status", "label" };
+
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		bool any = false, hit = !strcmp(keys[k], "label");
+		size_t n = strlen(keys[k]);
+
+		for (size_t i = 0; i < po->nfilters; i++) {
+			if (strncmp(po->filter[i], keys[k], n) || po->filter[i][n] != '=')
+				continue;
+			any = true;
+			if (!strcmp(keys[k], "label"))
+				hit = hit && match_one(m, keys[k], po->filter[i] + n + 1);
+			else
+				hit = hit || match_one(m, keys[k], po->filter[i] + n + 1);
+		}
+		if (any && !hit)
+			return false;
+	}
+	return true;
+}
+
+/* A filter ps knows, with a value it can match? */
+static bool known_filter(const char *f)
+{
+	if (!strncmp(f, "status=", 7))
+		return !strcmp(f + 7, "running") || !strcmp(f + 7, "exited") ||
+		       !strcmp(f + 7, "created") || !strcmp(f + 7, "restarting") ||
+		       !strcmp(f + 7, "removing") || !strcmp(f + 7, "paused") ||
+		       !strcmp(f + 7, "dead");
+	return !strncmp(f, "id=", 3) || !strncmp(f, "name=", 5) ||
+	       (!strncmp(f, "label=", 6) && f[6] && f[6] != '=');
+}
+
 static int print_row(json_t *m, void *ctx)
 {
-	json_t *arr = ctx, *fin = json_object_get(m, "finished");
+	struct ps_opts *po = ctx;
+	json_t *arr = po->arr, *fin = json_object_get(m, "finished");
 	long now = (long)time(NULL);
 	char pid[16], status[48];
 
+	if (!wanted(m, po))
+		return 0;
+	if (po->quiet) {
+		printf("%.12s\n", json_string_value(json_object_get(m, "id")) ?: "");
+		return 0;
+	}
 	if (arr) {
 		json_object_del(m, "process");	/* exec's, environment included */
+		json_object_del(m, "args");	/* start's: -e VALUES too */
 		return json_array_append(arr, m);
 	}
 	snprintf(pid, sizeof(pid), "%d", (int)json_integer_value(json_object_get(m, "init")));
@@ -102,19 +175,37 @@ static int print_row(json_t *m, void *ctx)
 	return 0;
 }
 
-static const char ps_usage[] = "usage: eci-run ps [-a|--all] [--format json]\n"
-			       "  -a, --all   also exited containers of eci-run -d\n";
+static const char ps_usage[] =
+	"usage: eci-run ps [-a|--all] [-q|--quiet] [-f|--filter KEY=VALUE]... [--format json]\n"
+	"  -a, --all   also exited containers of eci-run -d\n";
 
 static int ps(int argc, char **argv)
 {
 	bool json = false, all = false;
 	struct eci_err e = { 0 };
 	_cleanup_close_ int base = -1;
-	json_t *arr;
+	struct ps_opts po = { 0 };
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-a") || !strcmp(argv[i], "--all")) {
 			all = true;
+		} else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
+			po.quiet = true;
+		} else if (!strcmp(argv[i], "-aq") || !strcmp(argv[i], "-qa")) {
+			all = po.quiet = true;
+		} else if ((!strcmp(argv[i], "-f") || !strcmp(argv[i], "--filter")) && i + 1 < argc) {
+			if (!known_filter(argv[++i])) {
+				fprintf(stderr, "eci-run: ps: --filter %s: not one of id=ID, name=NAME, "
+					"status=running|exited, label=KEY[=VALUE]\n", argv[i]);
+				return EXIT_ECI;
+			}
+			if (po.nfilters == PS_FILTERS) {
+				fputs("eci-run: ps: --filter: given too many times\n", stderr);
+				return EXIT_ECI;
+			}
+			po.filter[po.nfilters++] = argv[i];
+			/* a status other than running is docker's -a */
+			all |= !strncmp(argv[i], "status=", 7) && strcmp(argv[i], "status=running");
 		} else if (!strcmp(argv[i], "--format") && i + 1 < argc &&
 			   !strcmp(argv[i + 1], "json")) {
 			json = true;
@@ -127,20 +218,20 @@ static int ps(int argc, char **argv)
 			return EXIT_ECI;
 		}
 	}
-	arr = json ? json_array() : NULL;
 	base = ops_open_state(&e);
 	if (base < 0) {
 		fprintf(stderr, "eci-run: %s\n", e.msg);
 		return EXIT_ECI;
 	}
-	if (!json)
+	po.arr = json && !po.quiet ? json_array() : NULL;
+	if (!po.arr && !po.quiet)
 		printf("%-12s  %-16s  %-20s  %-24s  %7s  %10s  %-11s  %-7s  %s\n", "ID", "NAME",
 		       "IMAGE", "COMMAND", "PID", "UIDS FROM", "NETWORK", "USERNS", "STATUS");
-	ops_each(base, all, print_row, arr);
-	if (json) {
-		json_dumpf(arr, stdout, JSON_COMPACT);
+	ops_each(base, all, print_row, &po);
+	if (po.arr) {
+		json_dumpf(po.arr, stdout, JSON_COMPACT);
 		putchar('\n');
-		json_decref(arr);
+		json_decref(po.arr);
 	}
 	return 0;
 }
@@ -261,12 +352,17 @@ static int stop(int argc, char **argv)
 static const struct op_help {
 	const char *name, *usage, *what;
 } helps[] = {
-	{ "ps", "ps [-a|--all] [--format json]",
+	{ "ps", "ps [-a|--all] [-q|--quiet] [-f|--filter KEY=VALUE]... [--format json]",
 	  "List your running containers: ID, NAME, IMAGE, COMMAND, PID (the launcher's\n"
 	  "child, pid 1), UIDS FROM (the first host uid of the container's range),\n"
 	  "NETWORK, USERNS (private, or keep-id: your own ids kept inside) and STATUS.\n\n"
 	  "Options:\n"
 	  "  -a, --all                 also the exited containers of eci-run -d\n"
+	  "  -f, --filter KEY=VALUE    only those that match: id=ID (a prefix),\n"
+	  "                            name=NAME (a part), status=running|exited,\n"
+	  "                            label=KEY or label=KEY=VALUE; several values of\n"
+	  "                            one key: any, several keys and labels: all\n"
+	  "  -q, --quiet               only the ids (12 digits), one a line\n"
 	  "      --format json         a JSON array of the containers' records\n" },
 	{ "stop", "stop [-t SECONDS] NAME|ID",
 	  "Stop a running container, by name or id prefix: SIGTERM to its launcher,\n"

@@ -323,12 +323,20 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 	spec_init(s);
 	s->detach = o->detach;
 	s->rm = o->rm;
+	/* -d keeps an exited container for start: its writable layer too */
+	s->keep_upper = o->detach && !o->rm;
+	s->want_slot = o->slot;
+	s->cli_args = o->args;
+	s->labels = o->labels;
+	s->nlabels = o->nlabels;
 	s->mnt.statedir = s->statedir;
 	s->mnt.hostname = s->hostname;
 	s->mnt.read_only = o->read_only;
 	uuid_generate_random(u);
 	for (int i = 0; i < 16; i++)
 		sprintf(s->id + 2 * i, "%02x", u[i]);
+	if (o->id)
+		snprintf(s->id, sizeof(s->id), "%s", o->id);
 	snprintf(s->hostname, sizeof(s->hostname), "%.12s", s->id);
 	if (o->hostname) {
 		if (!valid_hostname(o->hostname))
@@ -381,6 +389,8 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 	s->interactive = o->interactive;
 	find_prefer(s);
 	volume_prefer(s);
+	if (s->want_slot)	/* start: its writable layer is that slot's */
+		snprintf(s->prefer, sizeof(s->prefer), "%u", s->want_slot);
 	s->slots_fd = openat(s->store.fd, "slots", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (s->slots_fd < 0)
 		return eci_fail(e, errno, "%s/slots", s->store.path);

@@ -42,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -280,6 +281,33 @@ int state_create(struct spec *s, struct eci_err *e)
 }
 
 /*
+ * eci-run start: the exited container's own directory, locked again by
+ * this launcher; its log, name and meta.json stay (meta.json is written
+ * anew once it runs), the mount points are made again.
+ */
+int state_reopen(struct spec *s, struct eci_err *e)
+{
+	char base[4096];
+
+	state_base(base, sizeof(base));
+	s->statedir_fd = state_open_base(base, e);
+	if (s->statedir_fd < 0)
+		return -1;
+	snprintf(s->statedir, sizeof(s->statedir), "%.4000s/%s", base, s->id);
+	s->lock_fd = openat(s->statedir_fd, s->id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (s->lock_fd < 0)
+		return eci_fail(e, errno, "open %s", s->statedir);
+	if (flock(s->lock_fd, LOCK_EX | LOCK_NB) < 0)
+		return eci_fail(e, 0, "it is running, or being started or removed");
+	if (!state_finished(s->lock_fd))
+		return eci_fail(e, 0, "it has not exited");
+	if ((mkdirat(s->lock_fd, "rootfs", 0755) < 0 && errno != EEXIST) ||
+	    (mkdirat(s->lock_fd, "rw", 0755) < 0 && errno != EEXIST))
+		return eci_fail(e, errno, "create %s/rootfs", s->statedir);
+	return 0;
+}
+
+/*
  * BASE/ID/env and BASE/ID/seccomp.bpf: what eci-run exec needs beside the
  * "process" record of meta.json to give a new process exactly what the
  * workload has.  The environment is kept as the kernel takes it (entries
@@ -325,6 +353,96 @@ static int write_process(const struct spec *s)
 	return r;
 }
 
+/* @v as a JSON array of strings, or NULL (one is not UTF-8: JSON cannot
+ * hold it). */
+static json_t *strings(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n && v[i]; i++)
+		if (json_array_append_new(a, json_string(v[i])) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* -l KEY[=VALUE] as an object; a later KEY wins, as in docker. */
+static json_t *labels(const struct spec *s)
+{
+	json_t *o = json_object();
+
+	for (size_t i = 0; o && i < s->nlabels; i++) {
+		const char *eq = strchr(s->labels[i], '=');
+		char key[256];
+
+		snprintf(key, sizeof(key), "%.*s", (int)(eq ? eq - s->labels[i] : 255), s->labels[i]);
+		json_object_set_new(o, key, json_string(eq ? eq + 1 : ""));
+	}
+	return o;
+}
+
+/* -p and -v, -tmpfs: what inspect shows as ports and mounts. */
+static json_t *ports_mounts(const struct spec *s, json_t **mounts)
+{
+	json_t *ports = json_array();
+
+	*mounts = json_array();
+	for (size_t i = 0; ports && i < s->net.nports; i++) {
+		const struct net_port *p = &s->net.port[i];
+
+		json_array_append_new(ports, json_pack("{s:s, s:I, s:I, s:s}", "host_ip", p->ip,
+						       "host_port", (json_int_t)p->host, "port",
+						       (json_int_t)p->ctr, "proto", p->udp ? "udp" : "tcp"));
+	}
+	for (size_t i = 0; *mounts && i < s->mnt.nvol; i++)
+		json_array_append_new(*mounts, json_pack("{s:s, s:s?, s:s?, s:b}", "type", "bind",
+							 "source", s->mnt.vol[i].src, "destination",
+							 s->mnt.vol[i].dst, "rw", !s->mnt.vol[i].ro));
+	for (size_t i = 0; *mounts && i < s->mnt.ntmpfs; i++)
+		json_array_append_new(*mounts, json_pack("{s:s, s:s, s:s?, s:b}", "type", "tmpfs",
+							 "source", "", "destination",
+							 s->mnt.tmpfs[i].dst, "rw", !(s->mnt.tmpfs[i].attrs &
+										MOUNT_ATTR_RDONLY)));
+	return ports;
+}
+
+/*
+ * What `eci-run start` runs again and `inspect` shows: the command line
+ * (run again as it was, from the directory it was given in), the labels,
+ * the image's entrypoint and the command, ports and mounts.  "created" is
+ * the first start's, kept by a later one.
+ */
+static void add_config(json_t *j, const struct spec *s)
+{
+	size_t ne = 0, n = 0;
+	char cwd[4096];
+	json_t *mounts, *old = load_meta(s->lock_fd);
+	json_t *created = json_object_get(old, "created");
+
+	while (s->img.entrypoint && s->img.entrypoint[ne])
+		ne++;
+	while (s->argv && s->argv[n])
+		n++;
+	if (s->cli_args)
+		json_object_set_new(j, "args", strings(s->cli_args, (size_t)-1));
+	if (getcwd(cwd, sizeof(cwd)))
+		json_object_set_new(j, "cwd", json_string(cwd));
+	json_object_set_new(j, "created", created ? json_incref(created) :
+			    json_integer((json_int_t)time(NULL)));
+	json_decref(old);
+	json_object_set_new(j, "labels", labels(s));
+	json_object_set_new(j, "entrypoint", strings(s->argv, ne < n ? ne : n));
+	json_object_set_new(j, "cmd", strings(s->argv + (ne < n ? ne : n), n - (ne < n ? ne : n)));
+	json_object_set_new(j, "hostname", json_string(s->hostname));
+	json_object_set_new(j, "ports", ports_mounts(s, &mounts));
+	json_object_set_new(j, "mounts", mounts);
+	json_object_set_new(j, "read_only", json_boolean(s->mnt.read_only));
+	json_object_set_new(j, "auto_remove", json_boolean(s->rm));
+	json_object_set_new(j, "tty", json_boolean(s->tty));
+	json_object_set_new(j, "interactive", json_boolean(s->interactive));
+}
+
 /*
  * BASE/ID/meta.json: what `eci-run ps` shows, and under "process" what
  * `eci-run exec` applies.  Written by the launcher once the container has
@@ -351,6 +469,8 @@ void state_write_meta(const struct spec *s, pid_t init, unsigned slot)
 		      "command", cmd, "pid", (int)getpid(), "init", (int)init, "uid_start",
 		      (json_int_t)slot, "network", net_mode_names[s->net.mode], "userns",
 		      s->keep_id ? "keep-id" : "private", "started", (json_int_t)time(NULL));
+	if (j)
+		add_config(j, s);
 	if (j && proc)
 		json_object_set(j, "process", proc);
 	if (j)
@@ -429,9 +549,10 @@ void state_remove(struct spec *s)
 }
 
 /*
- * -d: keep meta.json (now with the exit status), the log and the name; the
- * mount points and the network helpers' files go.  Still under the lock, so
- * that no sweep sees it half done.
+ * -d: keep meta.json (now with the exit status), the log, the name and the
+ * environment (inspect shows it, as docker's does); the mount points and
+ * the network helpers' files go.  Still under the lock, so that no sweep
+ * sees it half done.
  */
 static int keep(struct spec *s, int code)
 {
@@ -448,7 +569,7 @@ static int keep(struct spec *s, int code)
 	while ((de = readdir(d)))
 		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
 		    strcmp(de->d_name, "meta.json") && strcmp(de->d_name, "log") &&
-		    strcmp(de->d_name, "name"))
+		    strcmp(de->d_name, "name") && strcmp(de->d_name, STATE_ENV))
 			rm_rf_at(dirfd(d), de->d_name);
 	closedir(d);
 	json_object_set_new(m, "exit_code", json_integer(code));
@@ -465,7 +586,9 @@ out:
 
 void state_exit(struct spec *s, int code)
 {
-	if (s->statedir_fd >= 0 && s->detach && s->detached && !s->rm && keep(s, code) == 0) {
+	/* start: a container that fails to run again stays, exited */
+	if (s->statedir_fd >= 0 && s->detach && (s->detached || s->want_slot) && !s->rm &&
+	    keep(s, code) == 0) {
 		close(steal_fd(s->lock_fd));
 		close(steal_fd(s->statedir_fd));
 		return;

@@ -13,7 +13,8 @@
  *   2. mnt_rootfs(): they become the read-only lower layers of an overlay
  *      whose upper and work directories are on a tmpfs: the container
  *      writes there, never to the image, and all of it goes away with the
- *      mount namespace.  Layer paths are given to overlayfs as
+ *      mount namespace (eci-run -d: in a directory of its slot instead,
+ *      kept for its next start, see image/cache.c).  Layer paths are given to overlayfs as
  *      /proc/self/fd/N, so no host path is resolved by container root nor
  *      shown in mountinfo.
  *   3. mnt_system(): /proc (with Docker's masked and read-only paths), /sys
@@ -100,8 +101,9 @@ struct mnt_plan {
 	char *hosts;		/* --add-host: "IP<TAB>NAME" lines for /etc/hosts, or NULL */
 	/* child: mount points opened by mnt_open() */
 	int rootfs_fd, rw_fd;
-	/* eci-runc: the engine's upper and a work directory, idmapped (else
-	 * -1: a tmpfs of the container's own) */
+	/* eci-runc: the engine's upper and a work directory, idmapped; eci-run
+	 * -d: the container's own kept in its slot (image/cache.c); else -1: a
+	 * tmpfs of the container's own */
 	int upper_fd, work_fd;
 	/* eci-runc, a plain-directory root: its idmapped mount, detached, to
 	 * be the root itself (no overlay); else -1 */

@@ -185,13 +185,10 @@ int mnt_rootfs(struct mnt_plan *p, const int *layers, size_t n, struct eci_err *
 		return plain_root(p, e);
 	if ((r = lowerdir(layers, n, lower, sizeof(lower))) < 0)
 		return eci_fail(e, -r, "image layers");
-	if (p->upper_fd >= 0) {
-		up = fcntl(p->upper_fd, F_DUPFD_CLOEXEC, 3);
-		wk = fcntl(p->work_fd, F_DUPFD_CLOEXEC, 3);
-		if (up < 0 || wk < 0)
-			return eci_fail(e, errno, "open overlay directories");
-		goto mount;
-	}
+	if (p->upper_fd >= 0 && p->engine)
+		goto given;
+	/* The tmpfs holds the /etc files eci writes (system.c), and the
+	 * container's layer unless one is given (eci-run -d: on disk). */
 	rw = mnt_fs_at(p->rw_fd, "container layer", "tmpfs", rw_opts, MOUNT_ATTR_NODEV, e);
 	if (rw < 0)
 		return rw;
@@ -200,6 +197,14 @@ int mnt_rootfs(struct mnt_plan *p, const int *layers, size_t n, struct eci_err *
 	p->rw_fd = fcntl(rw, F_DUPFD_CLOEXEC, 3);
 	if (p->rw_fd < 0)
 		return eci_fail(e, errno, "container layer");
+	if (p->upper_fd >= 0) {
+given:
+		up = fcntl(p->upper_fd, F_DUPFD_CLOEXEC, 3);
+		wk = fcntl(p->work_fd, F_DUPFD_CLOEXEC, 3);
+		if (up < 0 || wk < 0)
+			return eci_fail(e, errno, "open overlay directories");
+		goto mount;
+	}
 	if (mkdirat(rw, "upper", 0755) < 0 || mkdirat(rw, "work", 0700) < 0)
 		return eci_fail(e, errno, "create overlay directories");
 	up = openat(rw, "upper", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

@@ -140,8 +140,9 @@ lacks()
 # --- eci-run -------------------------------------------------------------------
 
 has "eci-run " image policy ps stop doctor exec logs rm gc default alpine alpine:latest
+has "eci-run " start restart kill wait cp inspect port top
 exactly "eci-run im" image
-exactly "eci-run po" policy
+exactly "eci-run po" policy port
 exactly "eci-run --netw" --network
 has "eci-run --ne" --network --net
 has "eci-run -" -e -v -p -i -t -u -w --privileged --read-only --tmpfs --security-opt --help
@@ -209,6 +210,15 @@ exactly "eci-run volume ls -" -q --quiet --help -h
 exactly "eci-run -v ca" cache
 exactly "eci-run --mount type=b" bind,
 exactly "eci-run gc -" --help -h
+exactly "eci-run kill -" -s --signal --help -h
+has "eci-run kill -s " KILL TERM HUP
+exactly "eci-run start w" web
+exactly "eci-run restart -" -t --help -h
+exactly "eci-run inspect -" -f --format --help -h
+exactly "eci-run ps --filter " id= name= status=running status=exited label=
+exactly "eci-run image ls -" -q --quiet --help -h
+exactly "eci-run cp w" web:
+has "eci-run --" --label
 
 # --- eci-runc ------------------------------------------------------------------
 

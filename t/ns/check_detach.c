@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -83,15 +84,17 @@ static void start(char id[ECI_ID_LEN + 1], const char *args)
 /* "KEY":N of the container @id in ps -a --format json, or -1. */
 static long ps_field(const char *id, const char *key)
 {
-	char *out = eci_ok("ps -a --format json"), pat[64];
-	char *p = strstr(out, id), *end, *k;
+	char *out = eci_ok("ps -a --format json");
+	json_t *all = json_loads(out, 0, NULL), *m;
+	size_t i;
 	long v = -1;
 
-	snprintf(pat, sizeof(pat), "\"%s\":", key);
-	end = p ? strchr(p, '}') : NULL;
-	k = p ? strstr(p, pat) : NULL;
-	if (k && k < end)
-		v = strtol(k + strlen(pat), NULL, 10);
+	ck_assert_msg(json_is_array(all), "ps -a --format json: %s", out);
+	json_array_foreach(all, i, m)
+		if (!strcmp(json_string_value(json_object_get(m, "id")) ?: "", id) &&
+		    json_is_integer(json_object_get(m, key)))
+			v = (long)json_integer_value(json_object_get(m, key));
+	json_decref(all);
 	free(out);
 	return v;
 }
@@ -455,7 +458,8 @@ START_TEST(help_texts)
 		{ "logs --help", "usage: eci-run logs [-f|--follow] NAME|ID" },
 		{ "rm --help", "usage: eci-run rm [-f|--force] NAME|ID..." },
 		{ "gc --help", "usage: eci-run gc" },
-		{ "ps --help", "usage: eci-run ps [-a|--all] [--format json]" },
+		{ "ps --help", "usage: eci-run ps [-a|--all] [-q|--quiet] [-f|--filter KEY=VALUE]... "
+		  "[--format json]" },
 		{ "--help", "-d, --detach" },
 		{ "--help", "--rm  " },
 	};

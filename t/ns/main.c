@@ -26,6 +26,7 @@ int main(void)
 		keepid_suite,
 		pull_suite,
 		flags_suite,
+		verbs_suite,
 		NULL,
 	};
 	/* Run as an account with exactly one slot of subordinate ids. */
