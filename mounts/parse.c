@@ -124,6 +124,8 @@ int mnt_parse_volume(struct mnt_volume *v, const char *spec, struct eci_err *e)
 	mode = strchr(dst, ':');
 	if (mode)
 		*mode++ = '\0';
+	if (mode && !*mode)
+		return eci_fail(e, 0, "-v %s: empty option (ro, rw, z or Z)", spec);
 	for (o = mode ? strtok_r(mode, ",", &save) : NULL; o; o = strtok_r(NULL, ",", &save)) {
 		if (!strcmp(o, "ro") || !strcmp(o, "rw"))
 			v->ro = !strcmp(o, "ro");
