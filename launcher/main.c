@@ -56,6 +56,7 @@ int main(int argc, char **argv)
 	}
 	s.ready_fd = ready;
 	code = container_run(&s, &hp);
+	limits_remove(&s);
 	state_exit(&s, code);
 	spec_free(&s);
 	return code;

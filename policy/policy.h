@@ -47,6 +47,7 @@ enum pol_key {
 	POL_FILESHARING,	/* filesharingAllowedDirectories: [{"path": P}] */
 	POL_EXPOSE_TCP,		/* exposeDockerAPIOnTCP2375: bool */
 	POL_ALLOW_KEEP_ID,	/* allowKeepId: bool, --userns keep-id */
+	POL_DEFAULT_NETWORK,	/* defaultNetwork: "auto" | "none" | "pasta" | "slirp4netns" */
 	POL_NKEYS
 };
 

@@ -23,6 +23,7 @@ int main(void)
 		detach_suite,
 		exec_suite,
 		keepid_suite,
+		netlimits_suite,
 		NULL,
 	};
 	/* Run as an account with exactly one slot of subordinate ids. */

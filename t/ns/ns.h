@@ -20,6 +20,7 @@ Suite *ops_suite(void);
 Suite *detach_suite(void);
 Suite *exec_suite(void);
 Suite *keepid_suite(void);
+Suite *netlimits_suite(void);
 
 /* subids.c: the test account's subordinate uid ranges (0 if none) */
 size_t ns_my_ranges(struct subid_range *r);
