@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "launcher.h"
 
@@ -31,9 +32,11 @@ static void help(void)
 	cli_usage(stdout);
 	fputs("\nRun COMMAND in a new rootless container of IMAGE, its root mapped to a\n"
 	      "subordinate id range of yours (see /etc/subuid).\n\n"
-	      "IMAGE    'default' (or omitted): the embedded busybox image;\n"
-	      "         a directory holding an OCI image layout\n"
-	      "COMMAND  defaults to the image's entrypoint and command\n\n"
+	      "IMAGE    default (or omitted: the embedded busybox image), a name in your\n"
+	      "         store (see eci-run image ls), or a directory holding an OCI image\n"
+	      "         layout\n"
+	      "COMMAND  defaults to the image's entrypoint and command; with neither\n"
+	      "         given, on a terminal: a shell, as with -it\n\n"
 	      "Options:\n"
 	      "      --cap-add CAP         add a capability (name, with or without CAP_, or ALL)\n"
 	      "      --cap-drop CAP        drop a capability (or ALL)\n"
@@ -42,11 +45,16 @@ static void help(void)
 	      "  -e, --env KEY[=VALUE]     set an environment variable\n"
 	      "      --env-file FILE       read KEY=VALUE lines from FILE\n"
 	      "      --hostname NAME       the container's host name (default: its short id)\n"
-	      "      --memory, --pids-limit, --cpus   refused: eci sets no cgroup limits yet\n"
+	      "      --memory SIZE         memory limit (512m, 2g): beyond it, the kernel's\n"
+	      "                            OOM killer ends the process\n"
 	      "      --name NAME           a name for ps, stop, exec, logs, rm (unique)\n"
 	      "  -i, --interactive         keep stdin open (else it is /dev/null)\n"
-	      "      --network MODE        none (default), pasta, slirp4netns\n"
+	      "      --network MODE        pasta, slirp4netns or none; default: the policy's\n"
+	      "                            defaultNetwork, else pasta where installed and\n"
+	      "                            allowed, else slirp4netns, else none\n"
 	      "  -p, --publish [IP:]HOST:CTR[/udp]  publish a port (on 127.0.0.1 by default)\n"
+	      "      --cpus N              CPU time, in CPUs (1.5)\n"
+	      "      --pids-limit N        at most N processes (-1: no limit)\n"
 	      "      --privileged          every capability, inside the container's namespaces\n"
 	      "      --read-only           mount the root file system read-only\n"
 	      "      --rm                  with -d: keep nothing once it exits (without -d,\n"
@@ -63,6 +71,10 @@ static void help(void)
 	      "  -w, --workdir DIR         working directory (created if missing)\n"
 	      "  -h, --help                show this help and exit\n"
 	      "      --version             show the version and exit\n\n"
+	      "--memory, --cpus and --pids-limit need a cgroup delegated to you (see\n"
+	      "eci-run(1), LIMITS); elsewhere they are refused.\n"
+	      "No network ('bad address', 'could not resolve'): see 'eci-run policy show'\n"
+	      "(allowedNetworks, defaultNetwork) and ask for one: --network pasta.\n\n"
 	      "Also: eci-run image import|ls|rm, policy show, ps, stop, exec, logs, rm, gc,\n"
 	      "doctor (each with --help).\n\n"
 	      "Exit status: the command's; 128+N if it was killed by signal N;\n"
@@ -216,5 +228,9 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 		o->image = argv[optind++];
 	if (optind < argc)
 		o->cmd = argv + optind;
+	/* Plain eci-run on a terminal: the image's shell, interactive, as
+	 * docker run -it would give (without a terminal, sh reads nothing). */
+	if (!o->image && !o->detach && isatty(0) && isatty(1))
+		o->tty = o->interactive = true;
 	return 0;
 }

@@ -441,6 +441,22 @@ START_TEST(limits_refused_without_delegation)
 }
 END_TEST
 
+/* Plain eci-run on a terminal: a shell, interactive, on a pty of its own
+ * (as README and eci-run(1) say), not a shell that reads nothing. */
+START_TEST(plain_on_terminal_is_shell)
+{
+	char bin[4096], buf[16384];
+	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), NULL };
+	int queued = -1, st;
+
+	st = t_pty_run_queued(argv, buf, sizeof(buf), &queued, "# ",
+			      "tty; echo pty-$((40+2)); exit 3\n");
+	ck_assert_msg(st == 3, "exit %d: %s", st, buf);
+	t_has(buf, "/dev/pts/0");
+	t_has(buf, "pty-42");
+}
+END_TEST
+
 Suite *netlimits_suite(void)
 {
 	Suite *s = suite_create("netlimits");
@@ -468,6 +484,7 @@ Suite *netlimits_suite(void)
 			test_skip(net_tests[i]->name, why);
 		else
 			tcase_add_test(net, net_tests[i]);
+	tcase_add_test(net, plain_on_terminal_is_shell);
 	tcase_add_test(lim, limits_bad_values);
 	/* ECI_NS_CGROUPS: "0" where the harness runs the delegated tests in a
 	 * run of their own; directories there; unset: not run by it */
