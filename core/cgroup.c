@@ -846,3 +846,73 @@ int cgroup_join_of(pid_t pid, int pidfd, struct eci_err *e)
 			return -1;
 	return 0;
 }
+
+/* --- delegated to the user: eci-run's limits --------------------------------- */
+
+/*
+ * eci-run runs as the user, who may divide a cgroup only where it is
+ * theirs: a v1 or v2 directory an administrator hands them (chown of the
+ * directory and its cgroup.procs), or what systemd's Delegate=yes gives.
+ * The container's directory is cgroup_plan()'s for "eci-ID": in v1 below
+ * the user's own cgroup, in v2 below its parent (a v2 cgroup with
+ * processes cannot give its children controllers, and moving pid 1 needs
+ * the common parent's cgroup.procs).  That parent must be writable by the
+ * user, and its cgroup.procs too, in the hierarchy of each controller a
+ * limit needs; else the flag is refused, naming why.
+ */
+static const struct cg_dir *cg_deleg_find(const struct cgroups *all, const char *c,
+					  char *parent, size_t size)
+{
+	char avail[1024];
+
+	for (int v2 = 0; v2 <= 1; v2++)
+		for (size_t i = 0; i < all->n; i++) {
+			const struct cg_dir *d = &all->d[i];
+
+			if (v2 == !!d->ctrls[0])
+				continue;
+			snprintf(parent, size, "%s", d->path);
+			*strrchr(parent, '/') = '\0';
+			if (v2 ? cg_get(parent, "cgroup.controllers", avail, sizeof(avail)) == 0 &&
+				 in_list(avail, c, strlen(c), ' ')
+			       : in_list(d->ctrls, c, strlen(c), ','))
+				return d;
+		}
+	return NULL;
+}
+
+int cgroup_delegated(const char *id, struct cg_limits *l, const char *const flag[3],
+		     struct cgroups *cg, struct eci_err *e)
+{
+	static const char *const ctrl[3] = { "memory", "pids", "cpu" };
+	char name[64 + ECI_ID_LEN], parent[CG_PATH_MAX], procs[CG_PATH_MAX + 16];
+	struct cgroups all;
+
+	cg->n = 0;
+	snprintf(name, sizeof(name), "eci-%s", id);
+	if (cgroup_plan(name, id, false, &all, e) < 0)
+		return -1;
+	for (int k = 0; k < 3; k++) {
+		const struct cg_dir *d;
+
+		if (!flag[k])
+			continue;
+		d = cg_deleg_find(&all, ctrl[k], parent, sizeof(parent));
+		if (!d)
+			return eci_fail(e, 0, "%s: this host has no %s cgroup controller for "
+					"eci-run's containers", flag[k], ctrl[k]);
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", parent);
+		if (access(parent, W_OK) < 0 || access(procs, W_OK) < 0)
+			return eci_fail(e, 0, "%s: needs a %s cgroup delegated to you, and your "
+					"cgroup %s is not yours to divide (an administrator "
+					"delegates one: see eci-run(1), LIMITS)", flag[k], ctrl[k],
+					parent);
+		if (cg_add(cg, d->ctrls, d->path, d->base, e) < 0)
+			return -1;
+		/* docker's default: as much swap as memory, where swap is counted */
+		if (k == 0 && !l->memory_swap && l->memory > 0 &&
+		    cg_has(parent, d->ctrls[0] ? "memory.memsw.limit_in_bytes" : "memory.swap.max"))
+			l->memory_swap = 2 * l->memory;
+	}
+	return 0;
+}

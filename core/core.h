@@ -280,6 +280,11 @@ bool cgroup_remove(const struct cgroups *cg);
 bool cgroup_left(const struct cgroups *cg);
 /* Move the caller into the cgroups of @pid (a pidfd of it: @pidfd) */
 int cgroup_join_of(pid_t pid, int pidfd, struct eci_err *e);
+/* eci-run: the directories "eci-@id" for the limits @l asks for (@flag:
+ * the flags of memory, pids and cpu, NULL where none), below cgroups the
+ * user may divide, or a refusal naming the flag; @l gains docker's swap */
+int cgroup_delegated(const char *id, struct cg_limits *l, const char *const flag[3],
+		     struct cgroups *cg, struct eci_err *e);
 
 /* join.c: a process into a running container (see there) */
 struct join_target {

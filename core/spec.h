@@ -98,6 +98,9 @@ struct engine_plan {
 	bool cgroupns_joined;		/* pid 1 was cloned in the pod's cgroup namespace */
 };
 
+struct cg_limits;
+struct cgroups;
+
 struct spec {
 	char id[ECI_ID_LEN + 1];	/* hex uuid */
 	char hostname[65];		/* --hostname, or 12 hex of the id */
@@ -133,6 +136,10 @@ struct spec {
 	int statedir_fd;		/* its base directory */
 	struct mnt_plan mnt;		/* rootfs, volumes, tmpfs, read-only */
 	struct net_plan net;		/* --network, -p */
+	/* eci-run --memory, --pids-limit, --cpus (launcher/limits.c); NULL: none */
+	struct cg_limits *limits;
+	struct cgroups *cg;
+	bool cg_made;			/* its directories were made: remove them */
 	int lock_fd;			/* statedir, flock()ed while we live */
 	/* eci-run -d (detach.c); with detach false the fields below are unused */
 	bool detach;			/* -d: the launcher runs in the background */

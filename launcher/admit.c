@@ -34,7 +34,6 @@ struct admit {
 	struct pol_override over[OPT_MAX];
 	char over_flag[OPT_MAX][300];
 	struct pol_host_ns host;
-	char net_flag[160];
 	struct pol_port ports[NET_MAX_PORTS];
 	char port_flag[NET_MAX_PORTS][160];
 	struct pol_mount mounts[MNT_MAX_VOLUMES];
@@ -63,14 +62,13 @@ static int ask_caps(struct admit *a, struct spec *s, const struct opts *o, struc
 
 static void ask_network(struct admit *a, const struct spec *s)
 {
-	snprintf(a->net_flag, sizeof(a->net_flag), "--network %s", net_mode_names[s->net.mode]);
 	if (s->net.mode == NET_HOST) {
-		a->host = (struct pol_host_ns){ .ns = "network", .flag = a->net_flag };
+		a->host = (struct pol_host_ns){ .ns = "network", .flag = s->net.flag };
 		a->r.host_ns = &a->host;
 		a->r.nhost_ns = 1;
 	} else {
 		a->r.network = net_mode_names[s->net.mode];
-		a->r.network_flag = a->net_flag;
+		a->r.network_flag = s->net.flag;
 	}
 	for (size_t i = 0; i < s->net.nports; i++) {
 		snprintf(a->port_flag[i], sizeof(a->port_flag[i]), "-p %s", s->net.port[i].spec);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "launcher.h"
 
@@ -50,7 +51,8 @@ static void help(void)
 	      "         or NAME@sha256:DIGEST, fetched with skopeo when not in the store\n"
 	      "         (a name without HOST is docker.io's); a directory holding an\n"
 	      "         OCI image layout (DIR[:TAG])\n"
-	      "COMMAND  defaults to the image's entrypoint and command\n\n"
+	      "COMMAND  defaults to the image's entrypoint and command; with neither\n"
+	      "         given, on a terminal: a shell, as with -it\n\n"
 	      "Options:\n"
 	      "      --add-host NAME:IP    add a line to /etc/hosts (IP host-gateway: the\n"
 	      "                            host, with --network pasta or slirp4netns)\n"
@@ -70,13 +72,18 @@ static void help(void)
 	      "  -h, --hostname NAME       the container's host name (default: its short id)\n"
 	      "      --init                accepted: eci's own init is always pid 1\n"
 	      "  -l, --label KEY[=VALUE]   set a label (inspect shows it, ps filters by it)\n"
-	      "      --memory, --pids-limit, --cpus   refused: eci sets no cgroup limits yet\n"
+	      "      --memory SIZE         memory limit (512m, 2g): beyond it, the kernel's\n"
+	      "                            OOM killer ends the process\n"
 	      "      --mount type=bind|volume|tmpfs,target=DST[,source=SRC][,readonly]\n"
 	      "                            [,tmpfs-size=N][,tmpfs-mode=OCTAL]: as -v or --tmpfs\n"
 	      "      --name NAME           a name for ps, stop, exec, logs, rm (unique)\n"
 	      "  -i, --interactive         keep stdin open (else it is /dev/null)\n"
-	      "      --network MODE        none (default), pasta, slirp4netns\n"
+	      "      --network MODE        pasta, slirp4netns or none; default: the policy's\n"
+	      "                            defaultNetwork, else pasta where installed and\n"
+	      "                            allowed, else slirp4netns, else none\n"
 	      "  -p, --publish [IP:]HOST:CTR[/udp]  publish a port (on 127.0.0.1 by default)\n"
+	      "      --cpus N              CPU time, in CPUs (1.5)\n"
+	      "      --pids-limit N        at most N processes (-1: no limit)\n"
 	      "      --privileged          every capability, inside the container's namespaces\n"
 	      "      --pull WHEN           fetch IMAGE from its registry: missing (default:\n"
 	      "                            when not in the store), always, never\n"
@@ -104,6 +111,10 @@ static void help(void)
 	      "  -w, --workdir DIR         working directory (created if missing)\n"
 	      "      --help                show this help and exit\n"
 	      "      --version             show the version and exit\n\n"
+	      "--memory, --cpus and --pids-limit need a cgroup delegated to you (see\n"
+	      "eci-run(1), LIMITS); elsewhere they are refused.\n"
+	      "No network ('bad address', 'could not resolve'): see 'eci-run policy show'\n"
+	      "(allowedNetworks, defaultNetwork) and ask for one: --network pasta.\n\n"
 	      "Also: eci-run image pull|import|ls|rm, volume create|ls|inspect|rm, policy show,\n"
 	      "ps, stop, start, restart, kill, wait, exec, cp, inspect, port, top, logs, rm,\n"
 	      "gc, doctor (each with --help).\n\n"
@@ -320,5 +331,9 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 		o->image = argv[optind++];
 	if (optind < argc)
 		o->cmd = argv + optind;
+	/* Plain eci-run on a terminal: the image's shell, interactive, as
+	 * docker run -it would give (without a terminal, sh reads nothing). */
+	if (!o->image && !o->detach && isatty(0) && isatty(1))
+		o->tty = o->interactive = true;
 	return 0;
 }

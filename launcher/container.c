@@ -132,6 +132,14 @@ int container_run(struct spec *s, struct helper_proc *hp)
 			"this again\n", s->want_slot, s->want_slot + 65535);
 		return EXIT_ECI;
 	}
+	/* pid 1 still has our uid: into its cgroups before it goes on */
+	if (limits_enter(s, pid, &e) < 0) {
+		helper_reap(hp);
+		kill(pid, SIGKILL);
+		container_wait(pid);
+		fprintf(stderr, "eci-run: %s\n", e.msg);
+		return EXIT_ECI;
+	}
 	/*
 	 * Not before: the helper checks the child through /proc, which needs
 	 * it dumpable, and a child inherits this flag.  From now on nothing

@@ -215,6 +215,13 @@ int image_main(int argc, char **argv);
 int image_fetch(const struct policy *p, struct store *st, const struct img_ref *ref,
 		char digest[72], struct eci_err *e);
 
+/* limits.c: --memory, --pids-limit, --cpus in a cgroup delegated to the
+ * user: read and placed (refused where none is), pid 1 moved in before it
+ * goes on, the directories removed at the end */
+int limits_build(struct spec *s, const struct opts *o, struct eci_err *e);
+int limits_enter(struct spec *s, pid_t pid, struct eci_err *e);
+void limits_remove(struct spec *s);
+
 /* spec.c */
 int spec_build(struct spec *s, const struct opts *o, struct eci_err *e);
 void spec_free(struct spec *s);

@@ -189,17 +189,50 @@ static bool valid_hostname(const char *h)
 	return h[len - 1] != '-';
 }
 
+/*
+ * Without --network: the policy's defaultNetwork.  "auto", as podman
+ * chooses, is pasta where it is installed and allowedNetworks allows it,
+ * else slirp4netns on the same terms, else none.  A mode the administrator
+ * names is taken as named: allowedNetworks still judges it (admit.c), and
+ * a missing program is an error that names the setting.
+ */
+static int default_net(struct spec *s, struct eci_err *e)
+{
+	const struct pol_value *v = &s->policy.v[POL_DEFAULT_NETWORK];
+	static const enum net_mode order[] = { NET_PASTA, NET_SLIRP };
+
+	if (strcmp(v->s, "auto")) {
+		snprintf(s->net.flag, sizeof(s->net.flag), "the default network, \"%s\" %s (%s)",
+			 pol_names[POL_DEFAULT_NETWORK], v->s, v->source);
+		return net_parse_mode(v->s, &s->net.mode, e);
+	}
+	s->net.mode = NET_NONE;
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (policy_list_match(s->policy.v[POL_ALLOWED_NETWORKS].list,
+				      net_mode_names[order[i]]) && net_usable(order[i])) {
+			s->net.mode = order[i];
+			break;
+		}
+	snprintf(s->net.flag, sizeof(s->net.flag), "the default network %s (\"%s\" auto, %s)",
+		 net_mode_names[s->net.mode], pol_names[POL_DEFAULT_NETWORK], v->source);
+	return 0;
+}
+
 static int build_net(struct spec *s, const struct opts *o, struct eci_err *e)
 {
 	s->net.exit_fd = -1;
 	if (o->network && net_parse_mode(o->network, &s->net.mode, e) < 0)
 		return -1;
+	if (o->network)
+		snprintf(s->net.flag, sizeof(s->net.flag), "--network %s", o->network);
+	else if (default_net(s, e) < 0)
+		return -1;
 	for (size_t i = 0; i < o->npublish; i++)
 		if (net_parse_port(o->publish[i], &s->net.port[s->net.nports++], e) < 0)
 			return -1;
 	if (s->net.nports && s->net.mode != NET_PASTA && s->net.mode != NET_SLIRP)
-		return eci_fail(e, 0, "-p %s: publishing ports needs --network pasta or slirp4netns",
-				o->publish[0]);
+		return eci_fail(e, 0, "-p %s: publishing ports needs --network pasta or slirp4netns "
+				"(%s)", o->publish[0], s->net.flag);
 	s->mnt.host_ip = net_host_address(s->net.mode);
 	s->mnt.dns_ip = net_dns_address(s->net.mode);
 	s->mnt.net_mode = net_mode_names[s->net.mode];
@@ -365,11 +398,9 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 	if (o->name && !valid_hostname(o->name))
 		return eci_fail(e, 0, "--name %s: use letters, digits, '-' and '.'", o->name);
 	snprintf(s->name, sizeof(s->name), "%s", o->name ? o->name : "");
-	if (o->memory || o->pids_limit || o->cpus)
-		return eci_fail(e, 0, "%s: resource limits need a delegated cgroup v2 subtree, and eci "
-				"does not set them up yet; see 'eci-run doctor' for delegation",
-				o->memory ? "--memory" : o->pids_limit ? "--pids-limit" : "--cpus");
-	if (build_net(s, o, e) < 0 || build_userns(s, o, e) < 0 || load_policy(s, e) < 0)
+	if (limits_build(s, o, e) < 0)
+		return -1;
+	if (load_policy(s, e) < 0 || build_net(s, o, e) < 0 || build_userns(s, o, e) < 0)
 		return -1;
 	if (open_image(s, o->image, o->pull, e) < 0 || volume_resolve(s, e) < 0 ||
 	    build_argv(s, o, e) < 0 ||
@@ -400,6 +431,8 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 void spec_free(struct spec *s)
 {
 	free(s->argv);
+	free(s->limits);
+	free(s->cg);
 	env_free(s);
 	free(s->seccomp.insns);
 	free(s->setid_guard.insns);

@@ -88,9 +88,12 @@ int launch(int argc, char **argv, const char *id, unsigned slot)
 	}
 	s.ready_fd = ready;
 	code = container_run(&s, &hp);
+	limits_remove(&s);
 	/* -d --restart on-failure: the launcher in the background again */
-	while (detach_restart_due(&s, code))
+	while (detach_restart_due(&s, code)) {
 		code = start_helper(&hp, o.userns != NULL, &e) < 0 ? EXIT_ECI : container_run(&s, &hp);
+		limits_remove(&s);
+	}
 	state_exit(&s, code);
 	spec_free(&s);
 	return code;

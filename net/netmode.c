@@ -154,17 +154,32 @@ static bool on_path(const char *prog)
 	return net_find_program(prog, buf, sizeof(buf));
 }
 
+/* The words that chose @p's mode, for a message. */
+static const char *flag_of(const struct net_plan *p)
+{
+	return p->flag[0] ? p->flag : p->mode == NET_PASTA ? "--network pasta"
+				    : p->mode == NET_SLIRP ? "--network slirp4netns" : "--network";
+}
+
+bool net_usable(enum net_mode m)
+{
+	if (m != NET_PASTA && m != NET_SLIRP)
+		return m == NET_NONE;
+	return on_path(m == NET_PASTA ? "pasta" : "slirp4netns") &&
+	       access("/dev/net/tun", R_OK | W_OK) == 0;
+}
+
 int net_check_program(const struct net_plan *p, struct eci_err *e)
 {
 	if (p->mode == NET_PASTA && !on_path("pasta"))
-		return eci_fail(e, 0, "--network pasta: pasta is not installed (Debian package "
-				"passt: apt-get install passt)");
+		return eci_fail(e, 0, "%s: pasta is not installed (Debian package "
+				"passt: apt-get install passt)", flag_of(p));
 	if (p->mode == NET_SLIRP && !on_path("slirp4netns"))
-		return eci_fail(e, 0, "--network slirp4netns: slirp4netns is not installed (Debian "
-				"package slirp4netns: apt-get install slirp4netns)");
+		return eci_fail(e, 0, "%s: slirp4netns is not installed (Debian "
+				"package slirp4netns: apt-get install slirp4netns)", flag_of(p));
 	if ((p->mode == NET_PASTA || p->mode == NET_SLIRP) && access("/dev/net/tun", R_OK | W_OK) < 0)
-		return eci_fail(e, errno, "--network %s: /dev/net/tun (an administrator must make it "
-				"mode 0666, as Debian's udev rules do)", net_mode_names[p->mode]);
+		return eci_fail(e, errno, "%s: /dev/net/tun (an administrator must make it "
+				"mode 0666, as Debian's udev rules do)", flag_of(p));
 	return 0;
 }
 
@@ -260,7 +275,7 @@ static int attach_pasta(struct net_plan *p, pid_t pid, const char *statedir, str
 	argv[n] = NULL;
 	p->helper = spawn(argv, -1, -1, log);
 	if (p->helper < 0)
-		return eci_fail(e, errno, "--network pasta: start pasta");
+		return eci_fail(e, errno, "%s: start pasta", flag_of(p));
 	if (await_file(pidfile, p->helper) < 0) {
 		_cleanup_free_ char *msg = NULL;
 
@@ -268,7 +283,7 @@ static int attach_pasta(struct net_plan *p, pid_t pid, const char *statedir, str
 		read_all_at(AT_FDCWD, log, 4096, &msg, NULL);
 		if (msg)
 			msg[strcspn(msg, "\n")] = '\0';
-		return eci_fail(e, 0, "--network pasta: pasta failed%s%s", msg && *msg ? ": " : "",
+		return eci_fail(e, 0, "%s: pasta failed%s%s", flag_of(p), msg && *msg ? ": " : "",
 				msg ? msg : "");
 	}
 	return 0;
@@ -327,7 +342,7 @@ static int attach_slirp(struct net_plan *p, pid_t pid, const char *statedir, str
 	if (p->helper < 0 || read(ready[0], &c, 1) != 1) {
 		close(ready[0]);
 		net_detach(p);
-		return eci_fail(e, 0, "--network slirp4netns: slirp4netns failed (see %s)", log);
+		return eci_fail(e, 0, "%s: slirp4netns failed (see %s)", flag_of(p), log);
 	}
 	close(ready[0]);
 	return slirp_ports(p, api, e);

@@ -44,6 +44,8 @@ struct net_plan {
 	enum net_mode mode;
 	struct net_port port[NET_MAX_PORTS];
 	size_t nports;
+	char flag[1300];	/* what chose the mode, for messages: "--network pasta",
+				 * or the default and the setting that made it */
 	pid_t helper;		/* pasta or slirp4netns, when running */
 	int exit_fd;		/* slirp4netns: closing it stops it */
 };
@@ -51,6 +53,10 @@ struct net_plan {
 extern const char *const net_mode_names[];
 
 int net_parse_mode(const char *s, enum net_mode *m, struct eci_err *e);
+
+/* Is --network @m's program installed and /dev/net/tun usable (pasta,
+ * slirp4netns; none always is)? */
+bool net_usable(enum net_mode m);
 int net_parse_port(const char *spec, struct net_port *p, struct eci_err *e);
 
 /* Bind each published host port once, to refuse one in use up front. */

@@ -33,6 +33,7 @@ const char *const pol_names[POL_NKEYS] = {
 	[POL_EXPOSE_TCP] = "exposeDockerAPIOnTCP2375",
 	[POL_ALLOW_KEEP_ID] = "allowKeepId",
 	[POL_ALLOWED_DEVICES] = "allowedDevices",
+	[POL_DEFAULT_NETWORK] = "defaultNetwork",
 };
 
 static const char *const type_names[] = {
@@ -99,6 +100,7 @@ static int defaults(struct policy *p)
 		[POL_FILESHARING] = POL_PATHS, [POL_EXPOSE_TCP] = POL_BOOL,
 		[POL_ALLOW_KEEP_ID] = POL_BOOL,
 		[POL_ALLOWED_DEVICES] = POL_LIST,
+		[POL_DEFAULT_NETWORK] = POL_STRING,
 	};
 	static const char *const none[] = { NULL };
 
@@ -111,6 +113,7 @@ static int defaults(struct policy *p)
 	p->v[POL_NNP].b = true;
 	p->v[POL_ALLOW_KEEP_ID].b = true;
 	if (!(p->v[POL_SECCOMP].s = strdup("default")) ||
+	    !(p->v[POL_DEFAULT_NETWORK].s = strdup("auto")) ||
 	    !(p->v[POL_AUDIT_LOG].s = strdup("syslog")) ||
 	    set_list(&p->v[POL_ALLOWED_IMAGES], all) < 0 ||
 	    set_list(&p->v[POL_BLOCKED_MOUNTS], blocked) < 0 ||
@@ -176,6 +179,20 @@ static int take_paths(struct pol_value *v, json_t *j, const char *file, const ch
 	return 0;
 type:
 	return eci_fail(e, 0, "%s: \"%s\" must be %s", file, key, type_names[v->type]);
+}
+
+/* A value of the right type that is still none of the setting's words. */
+static int check_words(int k, const struct pol_value *v, const char *file, struct eci_err *e)
+{
+	static const char *const nets[] = { "auto", "none", "pasta", "slirp4netns" };
+
+	if (k != POL_DEFAULT_NETWORK)
+		return 0;
+	for (size_t i = 0; i < sizeof(nets) / sizeof(nets[0]); i++)
+		if (!strcmp(v->s, nets[i]))
+			return 0;
+	return eci_fail(e, 0, "%s: \"%s\" must be \"auto\", \"none\", \"pasta\" or "
+			"\"slirp4netns\", not \"%s\"", file, pol_names[k], v->s);
 }
 
 /* Take a JSON value into @v, checking its type. */
@@ -270,7 +287,8 @@ static int admin_json(struct policy *p, json_t *root, const char *file, struct e
 		locked = json_object_get(val, "locked");
 		if (locked && !json_is_boolean(locked))
 			return eci_fail(e, 0, "%s: \"%s.locked\" must be a boolean", file, key);
-		if (take(&p->v[k], json_object_get(val, "value"), file, key, e) < 0)
+		if (take(&p->v[k], json_object_get(val, "value"), file, key, e) < 0 ||
+		    check_words(k, &p->v[k], file, e) < 0)
 			return -1;
 		p->v[k].locked = json_is_true(locked);
 		snprintf(p->v[k].source, sizeof(p->v[k].source), "%s", file);
@@ -391,7 +409,7 @@ int policy_load_user(struct policy *p, const char *path, struct eci_err *e)
 				 "is ignored", path, key, p->dir);
 			continue;
 		}
-		if (take(&p->v[k], val, path, key, e) < 0)
+		if (take(&p->v[k], val, path, key, e) < 0 || check_words(k, &p->v[k], path, e) < 0)
 			return -1;
 		snprintf(p->v[k].source, sizeof(p->v[k].source), "%s", path);
 	}

@@ -49,6 +49,7 @@ enum pol_key {
 	POL_ALLOW_KEEP_ID,	/* allowKeepId: bool, --userns keep-id */
 	POL_ALLOWED_DEVICES,	/* allowedDevices: [device paths, "c|b MAJOR:MINOR"];
 				 * the administrator's alone */
+	POL_DEFAULT_NETWORK,	/* defaultNetwork: "auto" | "none" | "pasta" | "slirp4netns" */
 	POL_NKEYS
 };
 

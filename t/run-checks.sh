@@ -49,8 +49,12 @@ if [ "$(id -u)" = 0 ]; then
 	mount -t tmpfs -o size=8m,mode=0700,uid="$(id -u ecitest)",gid="$(id -g ecitest)" eci-small "$small"
 	run namespaces runuser -u ecitest -- env -u XDG_RUNTIME_DIR ECI_PREFIX="$stage" \
 		ECI_SRCDIR="$PWD" ECI_POLICY_ROOT="$stage/policies" ECI_SMALL_STORE="$small" \
-		"$stage/t/ns-tests"
+		ECI_NS_CGROUPS=0 "$stage/t/ns-tests"
 	umount "$small" && rmdir "$small"
+	echo "== limits, in cgroups an administrator delegated to ecitest (t/cgdeleg.sh)"
+	run limits sh t/cgdeleg.sh ecitest runuser -u ecitest -- env -u XDG_RUNTIME_DIR \
+		ECI_PREFIX="$stage" ECI_SRCDIR="$PWD" ECI_POLICY_ROOT="$stage/policies" \
+		CK_RUN_SUITE=netlimits CK_RUN_CASE=limits "$stage/t/ns-tests"
 	echo "== namespace tests, account with one slot"
 	sh tools/account.sh ecitest1 1 || exit 1
 	run one-slot runuser -u ecitest1 -- env -u XDG_RUNTIME_DIR ECI_PREFIX="$stage" \

@@ -14,6 +14,9 @@
 #   6  a syscall-heavy loop under the default seccomp filter and without one
 #   7  TCP container → host loopback through pasta
 #
+# Items 1, 3-6 measure eci-run with no network, as its peers run (a network
+# namespace with loopback only), so they pass --network none: without it,
+# eci-run's default is pasta where it is installed and allowed.
 # The rootless tools run as the unprivileged account ecitest (item 5 as
 # ecitest-bench, which gets 110 slots), each with a store and a runtime
 # directory of this run's own (eci-run keeps its state in the account's
@@ -183,7 +186,7 @@ note() { echo "$*" >> "$work/notes"; }
 
 # --- 1: cold start ---------------------------------------------------------------
 item_1() {
-	t_eci=$(hf eci ecitest "$RUNS" "$eci default /bin/true")
+	t_eci=$(hf eci ecitest "$RUNS" "$eci --network none default /bin/true")
 	t_bwrap=$(hf bwrap ecitest "$RUNS" "bwrap --unshare-all --ro-bind $work/rootfs / --proc /proc --dev /dev /bin/true")
 	t_unshare=$(hf unshare ecitest "$RUNS" "unshare -Urmpfn --mount-proc /bin/true")
 	# runc spec --rootless, as ecitest (its map names the caller), for the
@@ -271,10 +274,10 @@ item_3() {
 		as ecitest "$eci" image import --name bigbench "$work/big" >/dev/null
 	# A first start in a slot unpacks the layer there; root removes every
 	# slot's copy before each run, so that each run is such a first start.
-	t_cold=$(hf big-cold root "$SLOW_RUNS" "$AS_ecitest $eci bigbench /bin/true" \
+	t_cold=$(hf big-cold root "$SLOW_RUNS" "$AS_ecitest $eci --network none bigbench /bin/true" \
 		"rm -rf $work/store-ecitest/eci/slots/*/layers/$bighex; sync")
-	t_warm=$(hf big-warm ecitest "$RUNS" "$eci bigbench /bin/true")
-	t_dwarm=$(hf default-warm ecitest "$RUNS" "$eci default /bin/true")
+	t_warm=$(hf big-warm ecitest "$RUNS" "$eci --network none bigbench /bin/true")
+	t_dwarm=$(hf default-warm ecitest "$RUNS" "$eci --network none default /bin/true")
 	row 3 "image import of a $mb MB layer (OCI layout)" "eci-run image import" "tar -xf of the layer" ms "$t_imp" "$t_tar" 1.2
 	row 3 "first start of that image in a slot (unpack)" "first start" "later start" ms "$t_cold" "$t_warm"
 	row 3 "start of /bin/true, image in the slot already" "$mb MB image" "default image" ms "$t_warm" "$t_dwarm" 1.1
@@ -336,7 +339,7 @@ samples() {
 }
 
 item_4() {
-	r_eci=$(samples pss-eci 'eci-.*' "$eci" default /bin/sleep 600)
+	r_eci=$(samples pss-eci 'eci-.*' "$eci" --network none default /bin/sleep 600)
 	r_bwrap=$(samples pss-bwrap bwrap bwrap --unshare-all --ro-bind "$work/rootfs" / \
 		--proc /proc --dev /dev /bin/sleep 600)
 	p_eci=${r_eci%% *} p_bwrap=${r_bwrap%% *}
@@ -354,7 +357,7 @@ scale_pass() {
 	as ecitest-bench bash -c '
 		for i in $(seq 1 "$1"); do
 			t0=$EPOCHREALTIME
-			"$2" -d --rm default sleep 900 >> "$3" || exit 1
+			"$2" -d --rm --network none default sleep 900 >> "$3" || exit 1
 			t1=$EPOCHREALTIME
 			echo "${t0/,/.} ${t1/,/.}"
 		done' sh "$1" "$eci" "$work/u-ecitest-bench/ids" > "$2" 2>"$work/scale.err" ||
@@ -423,7 +426,7 @@ item_6() {
 			unconfined) opt="--security-opt seccomp=unconfined" ;;
 			esac
 			a=$(date +%s%N)
-			if ! as ecitest $eci $opt default $dd 2>"$work/sc.err"; then
+			if ! as ecitest $eci --network none $opt default $dd 2>"$work/sc.err"; then
 				# one failed: no row compares series of unequal length
 				for f in default allow unconfined; do echo "n/a ($v: $(why "$work/sc.err"))" > "$work/sc.$f"; done
 				break 2

@@ -44,6 +44,17 @@ case "$*" in
 "ps -a --format json")
 	echo "usage: eci-run ps [--format json]" >&2
 	exit 125 ;;
+"policy show")
+	# policy_show() in policy/policy.c; the settings of $ECI_T_POLICY
+	# (NAME=VALUE ...) over the defaults
+	echo "No setting is managed by your administrator."
+	printf '%-28s %-8s %-40s %s\n' SETTING LOCKED SOURCE VALUE
+	for kv in enhancedContainerIsolation=true 'allowedNetworks=["none","pasta","slirp4netns"]' \
+		allowHostNamespaces=false allowPrivileged=true allowKeepId=true defaultNetwork=auto \
+		${ECI_T_POLICY:-}; do
+		printf '%-28s %-8s %-40s %s\n' "${kv%%=*}" - default "${kv#*=}"
+	done | awk '{ v[$1] = $0; if (!($1 in seen)) { seen[$1] = 1; o[n++] = $1 } }
+		END { for (i = 0; i < n; i++) print v[o[i]] }' ;;
 *)
 	exit 125 ;;
 esac
@@ -146,7 +157,18 @@ exactly "eci-run po" policy port
 exactly "eci-run --netw" --network
 has "eci-run --ne" --network --net
 has "eci-run -" -e -v -p -i -t -u -w --privileged --read-only --tmpfs --security-opt --help
+# what the effective policy allows (eci-run policy show), no more
+exactly "eci-run --network " none pasta slirp4netns
+export ECI_T_POLICY='allowedNetworks=["none"] allowKeepId=false allowPrivileged=false'
+exactly "eci-run --network " none
+exactly "eci-run --userns "
+lacks "eci-run --p" --privileged
+export ECI_T_POLICY='enhancedContainerIsolation=false allowHostNamespaces=true allowedNetworks=["*"]'
 exactly "eci-run --network " none pasta slirp4netns host
+export ECI_T_POLICY='allowedNetworks=["slirp*","none"]'
+exactly "eci-run --network " none slirp4netns
+unset ECI_T_POLICY
+has "eci-run --p" --privileged
 exactly "eci-run --net s" slirp4netns
 exactly "eci-run --network=pa" pasta
 exactly "eci-run --userns " keep-id

@@ -130,7 +130,7 @@ START_TEST(none_loopback_only)
 {
 	struct run_result r;
 
-	eci("", "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d \" \"; "
+	eci("--network none", "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d \" \"; "
 	    "nc -l -p 9000 > /tmp/v4 & "
 	    "for i in $(seq 100); do echo v4 | nc -w 1 127.0.0.1 9000 && break; sleep 0.1; done; "
 	    "wait; nc -l -p 9001 > /tmp/v6 & "
@@ -238,7 +238,8 @@ START_TEST(bad_input)
 	refused("--network pasta -p 8080:80/sctp", "unknown protocol 'sctp'");
 	refused("--network pasta -p 99999:80", "expected [IP:]HOSTPORT");
 	refused("--network pasta -p nothost:8080:80", "'nothost' is not an IP address");
-	refused("-p 8080:80", "publishing ports needs --network pasta or slirp4netns");
+	refused("--network none -p 8080:80",
+		"-p 8080:80: publishing ports needs --network pasta or slirp4netns (--network none)");
 	/* "not allowed by", or "managed by your administrator" under an installed policy */
 	refused("--network host", "--network host: ");
 	refused("--network host", "\"enhancedContainerIsolation\"");

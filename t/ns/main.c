@@ -27,6 +27,7 @@ int main(void)
 		pull_suite,
 		flags_suite,
 		verbs_suite,
+		netlimits_suite,
 		NULL,
 	};
 	/* Run as an account with exactly one slot of subordinate ids. */

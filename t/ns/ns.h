@@ -24,6 +24,7 @@ Suite *keepid_suite(void);
 Suite *pull_suite(void);
 Suite *flags_suite(void);
 Suite *verbs_suite(void);
+Suite *netlimits_suite(void);
 
 /* subids.c: the test account's subordinate uid ranges (0 if none) */
 size_t ns_my_ranges(struct subid_range *r);

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * limits.c - --memory, --pids-limit, --cpus: limits in a cgroup the user
+ * may divide
+ *
+ * Theory of Operation: the flags are read as docker reads them (--memory
+ * 64m, at least 6 MiB; --pids-limit N, -1 or 0 for none; --cpus 1.5, a
+ * CFS quota per 100 ms period).  Where they go is the core's rule
+ * (cgroup_delegated(), core/cgroup.c): a directory "eci-ID" below a cgroup
+ * the user may divide, in each hierarchy a limit needs, or a refusal
+ * before any namespace exists.  The launcher makes the directories, writes
+ * the limits and moves pid 1 in (cgroup_enter()) after the clone and
+ * before SYNC_GO: pid 1 still has the user's uid then (the v1 kernel lets
+ * only the same uid move a process), and the workload, forked after
+ * SYNC_GO, starts in them.  When the container has ended the directories
+ * are removed (cgroup_remove()).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "launcher.h"
+
+/* docker's sizes: a number and b, k, m or g (with or without a final b) */
+static int parse_bytes(const char *v, long long *out, struct eci_err *e)
+{
+	char *end;
+	long long n;
+	int shift = 0;
+
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (end != v && *end) {
+		switch (*end | 0x20) {
+		case 'b': shift = 0; break;
+		case 'k': shift = 10; break;
+		case 'm': shift = 20; break;
+		case 'g': shift = 30; break;
+		default: shift = -1;
+		}
+		end++;
+		if (shift > 0 && (*end | 0x20) == 'b')
+			end++;
+	}
+	if (errno || end == v || *end || shift < 0 || n <= 0 || n > (LLONG_MAX >> shift))
+		return eci_fail(e, 0, "--memory %s: expected a size such as 512m or 2g (b, k, m, "
+				"g)", v);
+	*out = n << shift;
+	if (*out < 6LL << 20)
+		return eci_fail(e, 0, "--memory %s: the least is 6m, as with docker", v);
+	return 0;
+}
+
+static int parse_pids(const char *v, long long *out, struct eci_err *e)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoll(v, &end, 10);
+	if (errno || end == v || *end || *out < -1)
+		return eci_fail(e, 0, "--pids-limit %s: expected a number of processes (-1 or 0: "
+				"no limit)", v);
+	if (*out == 0)
+		*out = -1;
+	return 0;
+}
+
+static int parse_cpus(const char *v, struct cg_limits *l, struct eci_err *e)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	char *end;
+	double c;
+
+	errno = 0;
+	c = strtod(v, &end);
+	if (errno || end == v || *end || !isfinite(c) || c < 0.01 || (ncpu > 0 && c > (double)ncpu))
+		return eci_fail(e, 0, "--cpus %s: expected a number of CPUs from 0.01 to %ld", v,
+				ncpu > 0 ? ncpu : 1);
+	l->cpu_period = 100000;
+	l->cpu_quota = (long long)(c * 100000 + 0.5);
+	return 0;
+}
+
+int limits_build(struct spec *s, const struct opts *o, struct eci_err *e)
+{
+	struct cg_limits *l;
+	const char *flag[3] = { NULL, NULL, NULL };
+	char fm[300], fp[300], fc[300];
+	long long pids = 0;
+
+	if (!o->memory && !o->pids_limit && !o->cpus)
+		return 0;
+	if (o->pids_limit && parse_pids(o->pids_limit, &pids, e) < 0)
+		return -1;
+	if (!o->memory && !o->cpus && pids == -1)
+		return 0;	/* no limit asked for after all */
+	s->limits = l = calloc(1, sizeof(*l));
+	s->cg = calloc(1, sizeof(*s->cg));
+	if (!l || !s->cg)
+		return eci_fail(e, ENOMEM, "limits");
+	l->swappiness = -1;
+	if (o->memory && parse_bytes(o->memory, &l->memory, e) < 0)
+		return -1;
+	if (o->cpus && parse_cpus(o->cpus, l, e) < 0)
+		return -1;
+	l->pids = pids > 0 ? pids : 0;
+	snprintf(fm, sizeof(fm), "--memory %s", o->memory ? o->memory : "");
+	snprintf(fp, sizeof(fp), "--pids-limit %s", o->pids_limit ? o->pids_limit : "");
+	snprintf(fc, sizeof(fc), "--cpus %s", o->cpus ? o->cpus : "");
+	flag[0] = o->memory ? fm : NULL;
+	flag[1] = l->pids ? fp : NULL;
+	flag[2] = o->cpus ? fc : NULL;
+	return cgroup_delegated(s->id, l, flag, s->cg, e);
+}
+
+int limits_enter(struct spec *s, pid_t pid, struct eci_err *e)
+{
+	if (!s->cg || !s->cg->n)
+		return 0;
+	s->cg_made = true;
+	return cgroup_enter(s->cg, pid, s->limits, e);
+}
+
+void limits_remove(struct spec *s)
+{
+	if (s->cg && s->cg_made && !cgroup_remove(s->cg))
+		eci_warn("the container's cgroup %s is still there", s->cg->d[0].path);
+	free(s->cg);
+	free(s->limits);
+	s->cg = NULL;
+	s->limits = NULL;
+}

@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * check_netlimits.c - the default network (defaultNetwork: auto, locked,
+ * unlocked, refused) and --memory, --pids-limit, --cpus in cgroups an
+ * administrator delegated to the account (or their refusal where none is)
+ *
+ * The network tests use the test build of eci-run with the policy
+ * scenarios (t/policy/netdefault-*, staged by t/policy/prepare.sh).  The
+ * limits need a cgroup of the account's own: t/run-checks.sh, as root,
+ * makes one per hierarchy below its own and hands it to the account
+ * (t/cgdeleg.sh), runs this suite in it with $ECI_NS_CGROUPS naming the
+ * directories, and runs the refusals elsewhere (ECI_NS_CGROUPS=0).
+ */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ns.h"
+#include "run.h"
+#include "tap.h"
+#include "util.h"
+
+/* --- the default network ------------------------------------------------- */
+
+static const char *policy_root(void)
+{
+	const char *r = getenv("ECI_POLICY_ROOT");
+
+	return r && *r ? r : NULL;
+}
+
+static const char *launcher(char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/t/eci-run-policytest", t_prefix());
+	return buf;
+}
+
+static const char *admin(char *buf, size_t size, const char *scenario, const char *file)
+{
+	snprintf(buf, size, "%s/%s%s%s", policy_root(), scenario, file ? "/" : "", file ? file : "");
+	return buf;
+}
+
+/* The policy of @scenario; the user's settings @json (NULL: none) in a
+ * fresh $XDG_CONFIG_HOME of this test's own (each test is a fork). */
+static void use(const char *scenario, const char *json)
+{
+	char dir[4096], sub[4200], file[4300];
+	int fd;
+
+	ck_assert_int_eq(setenv("ECI_POLICY_DIR", admin(dir, sizeof(dir), scenario, NULL), 1), 0);
+	if (!json) {
+		ck_assert_int_eq(setenv("XDG_CONFIG_HOME", "/nonexistent/eci-t-config", 1), 0);
+		return;
+	}
+	snprintf(dir, sizeof(dir), "/tmp/eci-t-netcfg.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(sub, sizeof(sub), "%s/eci", dir);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	snprintf(file, sizeof(file), "%s/settings.json", sub);
+	fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write_all(fd, json, strlen(json)), 0);
+	close(fd);
+	ck_assert_int_eq(setenv("XDG_CONFIG_HOME", dir, 1), 0);
+}
+
+/* The user's settings file of use(), removed. */
+static void unuse(void)
+{
+	const char *dir = getenv("XDG_CONFIG_HOME");
+	char path[4200];
+
+	if (!dir || strncmp(dir, "/tmp/eci-t-netcfg.", 18))
+		return;
+	snprintf(path, sizeof(path), "%s/eci/settings.json", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/eci", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
+static void eci(const char *flags, const char *script, struct run_result *r)
+{
+	char bin[4096];
+
+	t_eci_sh(launcher(bin, sizeof(bin)), flags, "default", script, r);
+}
+
+/* The container's interfaces and what host.eci.internal is. */
+#define IFACES "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d \" \" | sort | tr \"\\n\" \" \"; " \
+	       "grep host.eci.internal /etc/hosts | cut -f1; true"
+
+static void net_is(const char *flags, const char *want)
+{
+	struct run_result r;
+
+	eci(flags, IFACES, &r);
+	ck_assert_msg(r.status == 0, "%s: exit %d: %s", flags, r.status, r.err);
+	ck_assert_msg(!strcmp(r.out, want), "%s: '%s', not '%s'", flags, r.out, want);
+	t_run_free(&r);
+}
+
+#define NO_NET "lo "
+#define PASTA "eth0 lo 192.0.2.1\n"
+#define SLIRP "eth0 lo 192.0.2.2\n"
+
+/* A server on the host's 127.0.0.1 that answers one connection. */
+static pid_t serve_once(unsigned *port, const char *reply)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	pid_t pid;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	ck_assert_int_eq(listen(fd, 4), 0);
+	*port = ntohs(sa.sin_port);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int c = accept(fd, NULL, NULL);
+		char buf[1024];
+
+		if (c >= 0 && read(c, buf, sizeof(buf)) >= 0 &&
+		    write(c, reply, strlen(reply)) == (ssize_t)strlen(reply))
+			_exit(0);
+		_exit(1);
+	}
+	close(fd);
+	return pid;
+}
+
+/* No --network, every setting at its default ("auto"): pasta, through
+ * which the host's loopback is host.eci.internal. */
+START_TEST(default_reaches_host_loopback)
+{
+	const char *reply = "HTTP/1.0 200 OK\r\nContent-Length: 14\r\n\r\nfrom the host\n";
+	struct run_result r;
+	char script[256];
+	unsigned port;
+	pid_t srv;
+	int st;
+
+	use("none", NULL);
+	srv = serve_once(&port, reply);
+	snprintf(script, sizeof(script), "wget -q -O - http://host.eci.internal:%u/", port);
+	eci("", script, &r);
+	kill(srv, SIGKILL);
+	waitpid(srv, &st, 0);
+	ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
+	ck_assert_str_eq(r.out, "from the host\n");
+	t_run_free(&r);
+	net_is("", PASTA);
+	net_is("--network none", NO_NET);
+}
+END_TEST
+
+/* auto takes only what allowedNetworks allows: slirp4netns when pasta is not. */
+START_TEST(auto_follows_allowed_networks)
+{
+	use("netdefault-slirp", NULL);
+	net_is("", SLIRP);
+	net_is("--network none", NO_NET);
+}
+END_TEST
+
+/* Locked to none: no network by default, whatever the user's settings
+ * say (warned); an explicit --network is judged by allowedNetworks alone. */
+START_TEST(locked_none)
+{
+	char want[8192], file[4096];
+	struct run_result r;
+
+	use("netdefault-locked", NULL);
+	net_is("", NO_NET);
+	use("netdefault-locked", "{\"defaultNetwork\": \"pasta\"}");
+	eci("", IFACES, &r);
+	ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
+	ck_assert_str_eq(r.out, NO_NET);
+	snprintf(want, sizeof(want), "\"defaultNetwork\" is managed by your administrator (%s): "
+		 "your value is ignored", admin(file, sizeof(file), "netdefault-locked",
+					      "50-netdefault.json"));
+	t_has(r.err, want);
+	t_run_free(&r);
+	net_is("--network pasta", PASTA);
+	unuse();
+}
+END_TEST
+
+/* Not locked: the user's settings choose the default, and --network wins. */
+START_TEST(unlocked_user_default)
+{
+	use("netdefault-none", NULL);
+	net_is("", NO_NET);
+	use("netdefault-none", "{\"defaultNetwork\": \"pasta\"}");
+	net_is("", PASTA);
+	net_is("--network none", NO_NET);
+	unuse();
+	use("netdefault-none", "{\"defaultNetwork\": \"auto\"}");
+	net_is("", PASTA);
+	unuse();
+}
+END_TEST
+
+/* A default that allowedNetworks refuses: 125, both settings named. */
+START_TEST(default_refused)
+{
+	char want[16384], file[4096];
+	struct run_result r;
+
+	use("netdefault-refused", NULL);
+	eci("", "echo started", &r);
+	t_want(&r, 125);
+	admin(file, sizeof(file), "netdefault-refused", "50-netdefault.json");
+	snprintf(want, sizeof(want), "eci-run: the default network, \"defaultNetwork\" pasta (%s): "
+		 "\"allowedNetworks\" is managed by your administrator (%s)\n", file, file);
+	ck_assert_str_eq(r.err + strlen(r.err) - strlen(want), want);
+	ck_assert_ptr_null(strstr(r.out, "started"));
+	t_run_free(&r);
+	net_is("--network none", NO_NET);
+}
+END_TEST
+
+/* A value that is no network: 125, the file and the setting named. */
+START_TEST(bad_value)
+{
+	char want[8192], file[4096], user[4300];
+	struct run_result r;
+
+	use("netdefault-bad", NULL);
+	eci("--network none", "echo started", &r);
+	t_want(&r, 125);
+	snprintf(want, sizeof(want), "eci-run: %s: \"defaultNetwork\" must be \"auto\", \"none\", "
+		 "\"pasta\" or \"slirp4netns\", not \"bridge\"\n",
+		 admin(file, sizeof(file), "netdefault-bad", "50-netdefault.json"));
+	t_has(r.err, want);
+	t_run_free(&r);
+	use("none", "{\"defaultNetwork\": \"host\"}");
+	eci("", "echo started", &r);
+	t_want(&r, 125);
+	snprintf(user, sizeof(user), "%s/eci/settings.json", getenv("XDG_CONFIG_HOME"));
+	snprintf(want, sizeof(want), "eci-run: %s: \"defaultNetwork\" must be \"auto\", \"none\", "
+		 "\"pasta\" or \"slirp4netns\", not \"host\"\n", user);
+	t_has(r.err, want);
+	t_run_free(&r);
+	unuse();
+}
+END_TEST
+
+/* --- limits ---------------------------------------------------------------- */
+
+/* The directories t/run-checks.sh delegated ($ECI_NS_CGROUPS), one by one. */
+static size_t delegated(char dirs[][1024], size_t max)
+{
+	const char *v = getenv("ECI_NS_CGROUPS");
+	size_t n = 0;
+
+	while (v && *v && n < max) {
+		size_t len = strcspn(v, " ");
+
+		if (len && len < 1024) {
+			memcpy(dirs[n], v, len);
+			dirs[n++][len] = '\0';
+		}
+		v += len + (v[len] == ' ');
+	}
+	return n;
+}
+
+/* No eci-* directory left in any of them. */
+static void none_left(void)
+{
+	char dirs[8][1024];
+	size_t n = delegated(dirs, 8);
+
+	for (size_t i = 0; i < n; i++) {
+		DIR *d = opendir(dirs[i]);
+		struct dirent *de;
+
+		ck_assert_msg(d, "%s", dirs[i]);
+		while ((de = readdir(d)))
+			ck_assert_msg(strncmp(de->d_name, "eci-", 4), "left: %s/%s", dirs[i], de->d_name);
+		closedir(d);
+	}
+}
+
+static void run(struct run_result *r, const char *flags, const char *script)
+{
+	char bin[4096];
+
+	t_eci_sh(t_bin("eci-run", bin, sizeof(bin)), flags, "default", script, r);
+}
+
+/* Beyond --memory, the kernel's OOM killer ends the workload: 137. */
+START_TEST(memory_oom_kill)
+{
+	struct run_result r;
+
+	run(&r, "--network none --memory 32m",
+	    "dd if=/dev/zero of=/dev/null bs=16M count=1 2>/dev/null && echo small; "
+	    "exec dd if=/dev/zero of=/dev/null bs=96M count=1");
+	ck_assert_msg(r.status == 137, "exit %d: %s", r.status, r.err);
+	ck_assert_str_eq(r.out, "small\n");
+	t_run_free(&r);
+	none_left();
+	run(&r, "--network none --memory 128m", "exec dd if=/dev/zero of=/dev/null bs=96M count=1");
+	t_want(&r, 0);
+	t_run_free(&r);
+	none_left();
+}
+END_TEST
+
+/* --pids-limit: the fork beyond it is refused (busybox's sh then exits, 2);
+ * eci's pid 1 and the shell count, so 6 of 8 sleeps start under 8. */
+START_TEST(pids_fork_refused)
+{
+	const char *script = "for i in 1 2 3 4 5 6 7 8; do sleep 30 & echo $i; done; echo looped";
+	struct run_result r;
+
+	run(&r, "--network none --pids-limit 8", script);
+	t_want(&r, 2);
+	ck_assert_str_eq(r.out, "1\n2\n3\n4\n5\n6\n");
+	t_has(r.err, "can't fork: Resource temporarily unavailable");
+	t_run_free(&r);
+	none_left();
+	run(&r, "--network none --pids-limit 12", script);
+	t_want(&r, 0);
+	ck_assert_str_eq(r.out, "1\n2\n3\n4\n5\n6\n7\n8\nlooped\n");
+	t_run_free(&r);
+	none_left();
+}
+END_TEST
+
+/* --cpus 0.5: a CFS quota of 50 ms per 100 ms, in the container's own
+ * cpu cgroup, which the workload is in from the start. */
+START_TEST(cpus_quota)
+{
+	char dirs[8][1024], path[2200], *val = NULL;
+	size_t n = delegated(dirs, 8);
+	int pfd[2];
+	pid_t pid;
+	char id[64] = "";
+	bool found = false;
+
+	ck_assert_int_eq(pipe(pfd), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char bin[4096];
+
+		close(pfd[0]);
+		dup2(pfd[1], 1);
+		execl(t_bin("eci-run", bin, sizeof(bin)), "eci-run", "--network", "none", "--cpus",
+		      "0.5", "default", "sh", "-c",
+		      "grep -o \"eci-[0-9a-f]*\" /proc/self/cgroup | head -n1; sleep 30", (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	ck_assert_int_eq(t_read_line(pfd[0], id, sizeof(id)), 0);
+	ck_assert_int_eq(strncmp(id, "eci-", 4), 0);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s/cpu.cfs_quota_us", dirs[i], id);
+		if (access(path, F_OK) < 0) {
+			snprintf(path, sizeof(path), "%s/%s/cpu.max", dirs[i], id);
+			if (access(path, F_OK) < 0)
+				continue;
+		}
+		ck_assert_int_eq(read_all_at(AT_FDCWD, path, 256, &val, NULL), 0);
+		found = true;
+		break;
+	}
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	close(pfd[0]);
+	ck_assert_msg(found, "no cpu cgroup %s in %s", id, getenv("ECI_NS_CGROUPS"));
+	ck_assert_msg(!strcmp(val, "50000\n") || !strcmp(val, "50000 100000\n"), "%s: %s", path, val);
+	free(val);
+	none_left();
+}
+END_TEST
+
+/* Bad values: 125 and the flag, before any cgroup is looked at. */
+START_TEST(limits_bad_values)
+{
+	struct run_result r;
+	static const char *const bad[][2] = {
+		{ "--memory 12q", "--memory 12q: expected a size such as 512m" },
+		{ "--memory 1m", "--memory 1m: the least is 6m" },
+		{ "--pids-limit x", "--pids-limit x: expected a number of processes" },
+		{ "--cpus 0", "--cpus 0: expected a number of CPUs from 0.01 to" },
+		{ "--cpus 100000", "--cpus 100000: expected a number of CPUs" },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		run(&r, bad[i][0], "echo started");
+		t_want(&r, 125);
+		t_has(r.err, bad[i][1]);
+		t_lacks(r.out, "started");
+		t_run_free(&r);
+	}
+}
+END_TEST
+
+/* Where no cgroup is the account's: each flag refused, 125, naming the
+ * flag and the cgroup; nothing runs. */
+START_TEST(limits_refused_without_delegation)
+{
+	static const char *const flags[][2] = {
+		{ "--memory 64m", "--memory 64m: " },
+		{ "--pids-limit 10", "--pids-limit 10: " },
+		{ "--cpus 1", "--cpus 1: " },
+	};
+	struct run_result r;
+
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		run(&r, flags[i][0], "echo started");
+		t_want(&r, 125);
+		t_has(r.err, flags[i][1]);
+		ck_assert_msg(strstr(r.err, "delegated to you") || strstr(r.err, "no "),
+			      "%s", r.err);
+		t_has(r.err, "cgroup");
+		t_lacks(r.out, "started");
+		t_run_free(&r);
+	}
+	/* no limit after all: runs as without the flag */
+	run(&r, "--network none --pids-limit -1", "echo ran");
+	t_want(&r, 0);
+	ck_assert_str_eq(r.out, "ran\n");
+	t_run_free(&r);
+}
+END_TEST
+
+/* Plain eci-run on a terminal: a shell, interactive, on a pty of its own
+ * (as README and eci-run(1) say), not a shell that reads nothing. */
+START_TEST(plain_on_terminal_is_shell)
+{
+	char bin[4096], buf[16384];
+	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), NULL };
+	int queued = -1, st;
+
+	st = t_pty_run_queued(argv, buf, sizeof(buf), &queued, "# ",
+			      "tty; echo pty-$((40+2)); exit 3\n");
+	ck_assert_msg(st == 3, "exit %d: %s", st, buf);
+	t_has(buf, "/dev/pts/0");
+	t_has(buf, "pty-42");
+}
+END_TEST
+
+Suite *netlimits_suite(void)
+{
+	Suite *s = suite_create("netlimits");
+	TCase *net = tcase_create("default network");
+	TCase *lim = tcase_create("limits");
+	const TTest *net_tests[] = {
+		default_reaches_host_loopback, auto_follows_allowed_networks, locked_none,
+		unlocked_user_default, default_refused, bad_value,
+	};
+	const TTest *deleg_tests[] = { memory_oom_kill, pids_fork_refused, cpus_quota };
+	const char *cg = getenv("ECI_NS_CGROUPS"), *why = NULL;
+	char path[4096];
+
+	if (!policy_root())
+		why = "no $ECI_POLICY_ROOT: the scenarios are made when root stages the build "
+		      "(t/run-checks.sh)";
+	else if (access(admin(path, sizeof(path), "netdefault-locked", NULL), F_OK) < 0)
+		why = "no netdefault scenarios under $ECI_POLICY_ROOT (t/policy/prepare.sh)";
+	else if (access(launcher(path, sizeof(path)), X_OK) < 0)
+		why = "no test build of eci-run (t/eci-run-policytest) in $ECI_PREFIX";
+	tcase_set_timeout(net, 90);
+	tcase_set_timeout(lim, 90);
+	for (size_t i = 0; i < sizeof(net_tests) / sizeof(*net_tests); i++)
+		if (why)
+			test_skip(net_tests[i]->name, why);
+		else
+			tcase_add_test(net, net_tests[i]);
+	tcase_add_test(net, plain_on_terminal_is_shell);
+	tcase_add_test(lim, limits_bad_values);
+	/* ECI_NS_CGROUPS: "0" where the harness runs the delegated tests in a
+	 * run of their own; directories there; unset: not run by it */
+	if (!cg || !strcmp(cg, "0"))
+		tcase_add_test(lim, limits_refused_without_delegation);
+	for (size_t i = 0; i < sizeof(deleg_tests) / sizeof(*deleg_tests); i++)
+		if (cg && strcmp(cg, "0"))
+			tcase_add_test(lim, deleg_tests[i]);
+		else if (!cg)
+			test_skip(deleg_tests[i]->name, "no cgroup delegated to this account "
+				  "($ECI_NS_CGROUPS; t/run-checks.sh, as root, makes one)");
+	suite_add_tcase(s, net);
+	suite_add_tcase(s, lim);
+	return s;
+}
