@@ -145,7 +145,9 @@ static int open_engine(struct spec *s, struct eci_err *e)
 	}
 	for (size_t i = 0; i < en->nbinds; i++) {
 		struct mnt_volume *v = &s->mnt.vol[s->mnt.nvol];
-		struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+		struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID |
+						       (en->bind_device[i] ? MOUNT_ATTR_NOEXEC
+									   : MOUNT_ATTR_NODEV) };
 		char p[sizeof(s->statedir) + 32];
 
 		if (en->bind_ro[i])

@@ -85,6 +85,7 @@ struct engine_plan {
 	const char *bind_dst[MNT_MAX_VOLUMES];
 	bool bind_ro[MNT_MAX_VOLUMES];
 	bool bind_noexec[MNT_MAX_VOLUMES];
+	bool bind_device[MNT_MAX_VOLUMES];	/* a device node: not nodev */
 	/*
 	 * Namespaces config.json names by path (runc/nsjoin.c judged them).
 	 * A pod member's workload joins the nested user namespace and the

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <linux/capability.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "runc.h"
@@ -427,26 +428,33 @@ static int one_mount(struct rconfig *rc, struct spec *s, json_t *m, struct eci_e
 int runc_check_host(struct rconfig *rc, struct spec *s, struct eci_err *e)
 {
 	static struct pol_mount mounts[RUNC_MAX_BINDS];
-	static char flags[RUNC_MAX_BINDS][PATH_MAX + 16];
+	static struct pol_device devs[RUNC_MAX_BINDS];
+	static char flags[RUNC_MAX_BINDS][PATH_MAX + 32];
 	struct pol_request r = {
 		.image = rc->image[0] ? rc->image : NULL,
 		.digest = rc->image_digest[0] ? rc->image_digest : NULL,
 		.asks = rc->cap_ask, .nasks = RUNC_CAP_SETS, .caps = s->caps,
 		.host_ns = rc->host_ns, .nhost_ns = rc->nhost_ns,
-		.mounts = mounts, .engine = getppid(),
+		.mounts = mounts, .devices = devs, .engine = getppid(),
 	};
 	bool volume = false;
 
 	for (size_t i = 0; i < rc->nbinds; i++) {
 		struct rbind *b = &rc->bind[i];
 
+		if (b->device) {
+			snprintf(flags[i], sizeof(flags[0]), "config.json linux.devices %.4000s",
+				 b->src);
+			devs[r.ndevices++] = (struct pol_device){ .fd = b->fd, .flag = flags[i] };
+			continue;
+		}
 		if (b->kind == RBIND_STORAGE) {
 			if (b->dir && !b->ro)
 				volume = true;
 			continue;	/* this container's own files and volumes */
 		}
-		snprintf(flags[r.nmounts], sizeof(flags[0]), "mount %.4000s", b->src);
-		mounts[r.nmounts] = (struct pol_mount){ .fd = b->fd, .flag = flags[r.nmounts] };
+		snprintf(flags[i], sizeof(flags[0]), "mount %.4000s", b->src);
+		mounts[r.nmounts] = (struct pol_mount){ .fd = b->fd, .flag = flags[i] };
 		r.nmounts++;
 		rc->setid_guard |= !b->ro;
 	}
@@ -678,6 +686,73 @@ static int sysctls(struct spec *s, json_t *map, struct eci_err *e)
  * network devices, a memory policy, shared or slave propagation of the
  * root (eci's mounts are private to the container).
  */
+/*
+ * linux.devices: host device nodes the engine gives (docker run --device).
+ * Each is the node at its path on the host, opened once and checked to be
+ * the device config.json names; the policy's gate judges it by what it is
+ * (allowedDevices, empty by default: refused, naming the setting), and it
+ * is bound as it is, nosuid and noexec (mknod means nothing in a user
+ * namespace).  --privileged asks for every host device at once (a device
+ * rule that allows all, linux.resources.devices): under enhanced container
+ * isolation, privileged is privileged inside the container's own user
+ * namespace, and its /dev stays eci's own (mounts/dev.c), as Docker's ECI
+ * does; its device list is then not given, and the log says so.
+ */
+static bool all_devices(json_t *linux_)
+{
+	size_t i;
+	json_t *r;
+
+	json_array_foreach(json_object_get(json_object_get(linux_, "resources"), "devices"), i, r) {
+		const char *type = json_string_value(json_object_get(r, "type"));
+
+		if (json_is_true(json_object_get(r, "allow")) && (!type || !strcmp(type, "a")) &&
+		    !json_object_get(r, "major") && !json_object_get(r, "minor"))
+			return true;
+	}
+	return false;
+}
+
+static int devices(struct rconfig *rc, json_t *linux_, struct eci_err *e)
+{
+	json_t *list = json_object_get(linux_, "devices"), *d;
+	size_t i;
+
+	if (!json_array_size(list))
+		return 0;
+	if (all_devices(linux_)) {
+		runc_warn("config.json linux.devices: the host's devices of a privileged container are "
+			  "not given under enhanced container isolation (its /dev is its own)");
+		return 0;
+	}
+	json_array_foreach(list, i, d) {
+		const char *path = json_string_value(json_object_get(d, "path"));
+		const char *type = json_string_value(json_object_get(d, "type")) ?: "";
+		long long maj = json_integer_value(json_object_get(d, "major"));
+		long long min = json_integer_value(json_object_get(d, "minor"));
+		struct stat st;
+		int fd;
+
+		if (!path || path[0] != '/' || (strcmp(type, "c") && strcmp(type, "b")))
+			return eci_fail(e, 0, "config.json linux.devices[%zu]: expected an absolute path "
+					"and type c or b", i);
+		if (rc->nbinds == RUNC_MAX_BINDS)
+			return eci_fail(e, 0, "config.json: too many bind mounts and devices");
+		fd = open(path, O_PATH | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st) < 0 ||
+		    (type[0] == 'c' ? !S_ISCHR(st.st_mode) : !S_ISBLK(st.st_mode)) ||
+		    st.st_rdev != makedev((unsigned)maj, (unsigned)min)) {
+			if (fd >= 0)
+				close(fd);
+			return eci_fail(e, 0, "config.json linux.devices %s (%s %lld:%lld): no such "
+					"device node at that path on the host", path, type, maj, min);
+		}
+		rc->bind[rc->nbinds++] = (struct rbind){ .src = strdup(path), .dst = strdup(path),
+							  .device = true, .fd = fd };
+	}
+	return 0;
+}
+
 static int unapplied_linux(json_t *cfg, json_t *linux_, struct eci_err *e)
 {
 	static const char *const keys[] = { "mountLabel", "intelRdt", "personality", "timeOffsets",
@@ -725,7 +800,7 @@ int runc_load_config(struct rconfig *rc, struct spec *s, struct eci_err *e)
 	s->mnt.sys_late = true;		/* in the workload's network namespace */
 	if (check_namespaces(rc, json_object_get(linux_, "namespaces"), e) < 0 ||
 	    process(rc, json_object_get(cfg, "process"), s, e) < 0 || resources(rc, linux_, e) < 0 ||
-	    sysctls(s, json_object_get(linux_, "sysctl"), e) < 0 ||
+	    sysctls(s, json_object_get(linux_, "sysctl"), e) < 0 || devices(rc, linux_, e) < 0 ||
 	    unapplied_linux(cfg, linux_, e) < 0)
 		return -1;
 	image_identity(rc, json_object_get(cfg, "annotations"));

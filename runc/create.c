@@ -174,6 +174,40 @@ static int engine_layers(const char *rootfs, struct layers *L, struct eci_err *e
 	return plain_root(real, L, e);
 }
 
+/*
+ * Can a host account other than root reach @path (search every directory
+ * on the way)?  What the container's root writes in its root's files — a
+ * plain directory, or the engine's upper directory — is host root's on
+ * disk, set-id bits included: where another account can reach it, a
+ * set-user-ID file left there would be root's for that account to run.
+ * Private storage (dockerd's 0710 overlay2, containerd's and podman's 0700
+ * directories, root's) is not reachable, a bundle under /tmp or /var/tmp is.
+ */
+static bool reachable(const char *path)
+{
+	char p[PATH_MAX];
+	size_t n = strlen(path);
+
+	if (n >= sizeof(p))
+		return true;
+	memcpy(p, path, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		struct stat st;
+
+		if (i < n && p[i] != '/')
+			continue;
+		p[i] = '\0';
+		if (stat(p, &st) < 0)
+			return true;
+		if (i < n)
+			p[i] = '/';
+		if (st.st_uid == 0 && !(st.st_mode & S_IXOTH) &&
+		    (!(st.st_mode & S_IXGRP) || st.st_gid == 0))
+			return false;	/* only root searches it */
+	}
+	return true;
+}
+
 /* --- the pool slot ----------------------------------------------------- */
 
 static int lease_slot(pid_t child, unsigned *slot, unsigned *gslot, struct eci_err *e)
@@ -538,6 +572,7 @@ static void plan(const struct rconfig *rc, const struct layers *L, struct spec *
 		s->engine.bind_dst[i] = rc->bind[i].dst;
 		s->engine.bind_ro[i] = rc->bind[i].ro;
 		s->engine.bind_noexec[i] = rc->bind[i].noexec;
+		s->engine.bind_device[i] = rc->bind[i].device;
 	}
 }
 
@@ -556,7 +591,7 @@ int runc_create(struct rconfig *rc, struct spec *s)
 	*strrchr(root, '/') = '\0';
 	runc_gc(root);
 	if (runc_join_judge(rc, &e) < 0 || engine_layers(rc->rootfs, &L, &e) < 0 ||
-	    classify(rc, s, &L, &e) < 0 ||
+	    (rc->setid_guard |= reachable(L.dir), classify(rc, s, &L, &e) < 0) ||
 	    runc_check_host(rc, s, &e) < 0 ||
 	    cgroup_plan(rc->cgroups_path, rc->id, rc->systemd_cgroup, &rc->cg, &e) < 0 ||
 	    runc_state_begin(rc, &e) < 0) {

@@ -655,6 +655,12 @@ static int do_features(void)
 		  "kernel.shm_rmid_forced,kernel.msgmax,kernel.msgmnb,kernel.msgmni,kernel.sem,"
 		  "fs.mqueue.*" },
 		{ "io.eci.linux.cgroupsPath", "absolute,relative,systemd slice:prefix:name" },
+		{ "io.eci.linux.namespaces.path", "network,ipc,pid,uts,cgroup: another eci "
+		  "container's (its user namespace and slot shared), or a fresh network namespace "
+		  "of the engine's" },
+		{ "io.eci.linux.devices", "host nodes allowedDevices names; none for a container "
+		  "that asks for all devices (privileged)" },
+		{ "io.eci.root.path", "an overlay (any upper), or a plain directory, idmapped" },
 		{ "io.eci.commands", "create,start,run,state,kill,delete,list,ps,exec,pause,resume,"
 		  "update,features,spec" },
 	};

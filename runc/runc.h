@@ -64,6 +64,7 @@ struct rbind {
 	char *src;		/* host path, as config.json gives it */
 	char *dst;		/* container path */
 	bool ro, noexec, dir;
+	bool device;		/* linux.devices: a host device node, given as it is */
 	int fd;			/* the source, opened once (O_PATH): checked, then mounted */
 	enum rbind_kind kind;
 	uid_t owner;		/* RBIND_SHARED: the host ids container root acts as */

@@ -1510,6 +1510,30 @@ START_TEST(roots_of_every_kind)
 	free(out[0]);
 	free(out[1]);
 	ck_assert_str_eq(leftovers(&b, id), "");
+	/* what container root writes there is host root's on disk: a set-user-ID
+	 * file only where no other account reaches (TOP is 0700 root), never
+	 * where one does */
+	for (int open_to_all = 0; open_to_all < 2; open_to_all++) {
+		char path[200];
+
+		ck_assert_int_eq(chmod(b.top, open_to_all ? 0755 : 0700), 0);
+		cfg = base_config("");
+		set_member(cfg, "process.args", "[\"sh\", \"-c\", \"touch /su; chmod 4755 /su; "
+			   "true\"]");
+		set_member(cfg, "root.path", "\"../plain\"");
+		put_config(&b, cfg);
+		runc(&r, &b, "run --bundle '%s' %s", b.bundle, id);
+		ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
+		t_run_free(&r);
+		runc(&r, &b, "delete --force %s", id);
+		t_run_free(&r);
+		snprintf(path, sizeof(path), "%s/plain/su", b.top);
+		ck_assert_int_eq(stat(path, &st), 0);
+		ck_assert_msg((bool)!(st.st_mode & S_ISUID) == (bool)open_to_all, "%s: mode %o with TOP %s",
+			      path, st.st_mode, open_to_all ? "0755" : "0700");
+		unlink(path);
+	}
+	ck_assert_int_eq(chmod(b.top, 0700), 0);
 
 	/* containerd's overlay snapshotter: the upper is snapshots/N/fs */
 	snprintf(snap, sizeof(snap), "%s/snapshots", b.top);
@@ -1728,6 +1752,34 @@ START_TEST(namespace_paths_judged)
 	runc(&r, &b, "delete --force %s", x);
 	t_run_free(&r);
 	ck_assert_str_eq(leftovers(&b, x), "");
+}
+END_TEST
+
+/*
+ * docker run --device: the host node config.json's linux.devices names is
+ * judged by what it is against allowedDevices (empty by default: refused,
+ * naming the setting), and given as it is where allowed; --privileged asks
+ * for every host device, and gets eci's own /dev (privileged inside its
+ * user namespace only).
+ */
+START_TEST(engine_devices_judged)
+{
+	char want[512];
+
+	snprintf(want, sizeof(want), "config.json linux.devices /dev/net/tun (c 10:200): "
+		 "\"allowedDevices\" is managed by your administrator");
+	expect("run --rm --runtime eci-pol --network none --device /dev/net/tun " IMG " true", 125,
+	       NULL, want);
+	set_policy("{\"allowedDevices\": {\"value\": [\"/dev/net/tun\"], \"locked\": true}}\n");
+	expect("run --rm --runtime eci-pol --network none --device /dev/net/tun " IMG " sh -c "
+	       "'stat -c \"%F %t:%T\" /dev/net/tun; exec 3<>/dev/net/tun && echo opened'", 0,
+	       "character special file a:c8\nopened", NULL);
+	/* another device at an allowed path's name is still another device */
+	expect("run --rm --runtime eci-pol --network none --device /dev/fuse " IMG " true", 125,
+	       NULL, "config.json linux.devices /dev/fuse (c 10:229): \"allowedDevices\" is "
+	       "managed by your administrator");
+	expect("run --rm --runtime eci --network none --privileged " IMG " sh -c 'ls /dev/fuse "
+	       "/dev/net/tun 2>&1; ls /dev | wc -l'", 0, "No such file or directory", NULL);
 }
 END_TEST
 
@@ -2151,6 +2203,7 @@ Suite *isolation_suite(void)
 	tcase_add_test(tc, process_as_runc);
 	tcase_add_test(tc, roots_of_every_kind);
 	tcase_add_test(tc, namespace_paths_judged);
+	tcase_add_test(tc, engine_devices_judged);
 	tcase_add_test(tc, unapplied_fields_refused_by_name);
 	tcase_add_test(tc, verbs_on_stopped_as_runc);
 	tcase_add_test(tc, tcp_exposed_engine_refused);
