@@ -98,7 +98,7 @@ START_TEST(dns_servers)
 	expect_out("--dns 192.0.2.53 --dns 2001:db8::53", "cat /etc/resolv.conf",
 		   "nameserver 192.0.2.53\nnameserver 2001:db8::53\n");
 	/* without it, eci's own words (no network here) */
-	expect_out("", "grep -c nameserver /etc/resolv.conf || true", "0\n");
+	expect_out("--network none", "grep -c nameserver /etc/resolv.conf || true", "0\n");
 	refused("--dns 300.1.1.1", "--dns 300.1.1.1: not an IPv4 or IPv6 address");
 	refused("--dns resolver.example", "--dns resolver.example: not an IPv4 or IPv6");
 }
@@ -113,7 +113,7 @@ START_TEST(add_host_lines)
 	refused("--add-host db:notanip", "--add-host db:notanip: 'notanip' is not an IPv4 or IPv6");
 	refused("--add-host 'bad name:192.0.2.1'", "'bad name' is not a host name");
 	/* host-gateway needs a network that has the host on it */
-	refused("--add-host gw:host-gateway", "host-gateway is the host's address on the "
+	refused("--network none --add-host gw:host-gateway", "host-gateway is the host's address on the "
 		"container's network, and this network has none (use --network pasta");
 }
 END_TEST
