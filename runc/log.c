@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * log.c - errors and warnings for the engine: a line on stderr and, with
- * --log, a JSON line {"level":"error","msg":…,"time":…}, the last error of
+ * log.c - errors and warnings for the engine: an error's line on stderr (a
+ * warning's only without --log) and, with --log, a JSON line {"level":"error","msg":…,"time":…}, the last error of
  * which the shim shows.  Library code's warnings (eci_warn()) come here too,
  * at level "warning".
  */
@@ -25,8 +25,11 @@ static void log_line(const char *level, const char *msg)
 	time_t now = time(NULL);
 	int fd;
 
-	fprintf(stderr, "eci-runc: %s%s%s\n", strcmp(level, "error") ? level : "",
-		strcmp(level, "error") ? ": " : "", msg);
+	/* A warning goes to --log alone when there is one, as runc's: an
+	 * engine may have given create the container's own stdio (ctr). */
+	if (!strcmp(level, "error") || !runc_log_path)
+		fprintf(stderr, "eci-runc: %s%s%s\n", strcmp(level, "error") ? level : "",
+			strcmp(level, "error") ? ": " : "", msg);
 	if (!runc_log_path)
 		return;
 	fd = open(runc_log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);

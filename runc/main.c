@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "runc.h"
 #include "util.h"
 
@@ -280,6 +281,37 @@ static void thaw_for_kill(const char *id)
 		cgroup_freeze(&cg, false, &e);
 }
 
+/*
+ * Every process of container @id's cgroups gets @sig: what --all asks,
+ * and what SIGKILL means for a container in another one's pid namespace
+ * (a pod member), where pid 1's death leaves its other processes to the
+ * namespace's init.  SIGKILL through cgroup_kill() (thawed too).
+ */
+static void signal_all(const char *id, int sig)
+{
+	static struct cgroups cg;
+	_cleanup_free_ char *procs = NULL;
+	char path[CG_PATH_MAX + 32], *save = NULL;
+
+	if (runc_load_cgroups(root, id, &cg) < 0 || !cg.n)
+		return;
+	if (sig == SIGKILL) {
+		cgroup_kill(&cg);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cg.d[0].path);
+	if (read_all_at(AT_FDCWD, path, 1 << 20, &procs, NULL) < 0)
+		return;
+	for (char *p = strtok_r(procs, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
+		int fd = (int)syscall(SYS_pidfd_open, atoi(p), 0);
+
+		if (fd >= 0) {
+			syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
+			close(fd);
+		}
+	}
+}
+
 static int do_kill(int argc, char **argv)
 {
 	static struct rstate st;
@@ -287,7 +319,7 @@ static int do_kill(int argc, char **argv)
 	bool all = false;
 
 	if (i < argc && (!strcmp(argv[i], "--all") || !strcmp(argv[i], "-a")))
-		all = true, i++;	/* pid 1's death takes the whole pid namespace with it */
+		all = true, i++;
 	if (i >= argc || i + 2 < argc)
 		return usage();
 	if (i + 1 < argc && (sig = parse_signal(argv[i + 1])) < 0) {
@@ -302,6 +334,9 @@ static int do_kill(int argc, char **argv)
 	 * shim takes "container not running" for "already gone"; with --all
 	 * there is nothing left to signal, as runc answers. */
 	fd = runc_open_init(&st);
+	/* pid 1's death takes its own pid namespace with it, not a pod's */
+	if ((all || sig == SIGKILL) && st.pid_shared)
+		signal_all(argv[i], sig);
 	if (fd < 0) {
 		if (all)
 			return 0;
@@ -374,6 +409,10 @@ static int do_delete(int argc, char **argv)
 		close(fd);
 	}
 	runc_state_dir(root, argv[i], dir, sizeof(dir));
+	/* what pid 1's death left of a pod member (its pid namespace is the
+	 * pod's): runc's delete kills those too */
+	if (st.pid_shared)
+		cgroup_kill(&cg);
 	cgroup_remove(&cg);
 	rm_rf_at(AT_FDCWD, dir);
 	return 0;

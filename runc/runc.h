@@ -121,6 +121,8 @@ struct rstate {
 	unsigned slot;			/* first host uid of its slot */
 	char bundle[4096];
 	bool setid_guard;		/* exec'd processes get the set-id guard too */
+	bool pid_shared;		/* in another container's pid namespace (a pod):
+					 * pid 1's end does not end the others */
 };
 
 /* runc/main.c: blank pid 1's inherited command line */

@@ -69,10 +69,11 @@ int runc_save_state(const struct rconfig *rc, pid_t pid, unsigned slot)
 	if (proc_stat(pid, NULL, &start) < 0)
 		return -1;
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-	j = json_pack("{s:s, s:s, s:i, s:I, s:s, s:s, s:i, s:s, s:b}", "ociVersion", "1.0.2",
+	j = json_pack("{s:s, s:s, s:i, s:I, s:s, s:s, s:i, s:s, s:b, s:b}", "ociVersion", "1.0.2",
 		      "id", rc->id, "pid", (int)pid, "starttime", (json_int_t)start, "bundle",
 		      rc->bundle, "created", when, "slot", (int)slot, "cgroupsPath",
-		      rc->cgroups_path, "setidGuard", rc->setid_guard);
+		      rc->cgroups_path, "setidGuard", rc->setid_guard, "pidShared",
+		      rc->join.fd[RNS_PID] >= 0);
 	snprintf(path, sizeof(path), "%s/state.json", rc->state);
 	snprintf(tmp, sizeof(tmp), "%s/.state.json", rc->state);
 	r = j ? json_dump_file(j, tmp, JSON_COMPACT) : -1;
@@ -103,6 +104,7 @@ int runc_read_state(const char *root, const char *id, struct rstate *st)
 	snprintf(st->bundle, sizeof(st->bundle), "%s",
 		 json_string_value(json_object_get(j, "bundle")) ?: "");
 	st->setid_guard = json_is_true(json_object_get(j, "setidGuard"));
+	st->pid_shared = json_is_true(json_object_get(j, "pidShared"));
 	json_decref(j);
 	return st->pid > 0 ? 0 : -EINVAL;
 }

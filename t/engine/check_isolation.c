@@ -1615,6 +1615,8 @@ static void config_joining(const struct bundle *b, const char *const types[],
 		json_array_append_new(list, ns);
 	}
 	json_object_set_new(json_object_get(cfg, "linux"), "namespaces", list);
+	/* a process that outlives pid 1 where pid 1 is no pid namespace's init */
+	set_member(cfg, "process.args", "[\"sh\", \"-c\", \"sleep 1000 & exec sleep 1000\"]");
 	put_config(b, cfg);
 }
 
@@ -1662,7 +1664,18 @@ START_TEST(namespace_paths_judged)
 		  ns_ino(yp, "cgroup") == ns_ino(xp, "cgroup"));
 	ck_assert(ns_ino(yp, "mnt") != ns_ino(xp, "mnt") && ns_ino(yp, "uts") != ns_ino(xp, "uts"));
 	ck_assert_uint_eq(uid_map_of(yp), uid_map_of(xp));
-	runc(&r, &b, "delete --force %s", y);
+	/* started, then killed as an engine stops it: none of its processes
+	 * is left to the pod's init, and delete leaves nothing */
+	runc(&r, &b, "start %s", y);
+	ck_assert_msg(r.status == 0, "start: %s", r.err);
+	t_run_free(&r);
+	usleep(300 * 1000);
+	runc(&r, &b, "kill %s KILL", y);
+	ck_assert_msg(r.status == 0, "kill: %s", r.err);
+	t_run_free(&r);
+	for (int i = 0; i < 50 && kill(yp, 0) == 0; i++)
+		usleep(100 * 1000);
+	runc(&r, &b, "delete %s", y);
 	t_run_free(&r);
 	ck_assert_str_eq(leftovers(&b, y), "");
 
