@@ -847,6 +847,30 @@ int cgroup_join_of(pid_t pid, int pidfd, struct eci_err *e)
 	return 0;
 }
 
+int cgroup_join_leaf(pid_t pid, int pidfd, const char *leaf, struct eci_err *e)
+{
+	_cleanup_free_ char *cg = NULL, *info = NULL;
+	char path[64], *save = NULL;
+	size_t n = strlen(leaf);
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	if (read_all_at(AT_FDCWD, path, 1 << 16, &cg, NULL) < 0 || !pidfd_alive(pidfd))
+		return eci_fail(e, 0, "the container's cgroups: it is gone");
+	for (char *l = strtok_r(cg, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		size_t len = strlen(l);
+
+		if (len <= n + 1 || strcmp(l + len - n, leaf) || l[len - n - 1] != '/')
+			continue;
+		if (!info && (r = read_all_at(AT_FDCWD, "/proc/self/mountinfo", 1 << 24, &info,
+					      NULL)) < 0)
+			return eci_fail(e, -r, "read /proc/self/mountinfo");
+		if (cg_line(l, info, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* --- delegated to the user: eci-run's limits --------------------------------- */
 
 /*

@@ -280,6 +280,9 @@ bool cgroup_remove(const struct cgroups *cg);
 bool cgroup_left(const struct cgroups *cg);
 /* Move the caller into the cgroups of @pid (a pidfd of it: @pidfd) */
 int cgroup_join_of(pid_t pid, int pidfd, struct eci_err *e);
+/* Only those of its cgroups named @leaf (eci-run's "eci-ID", made for the
+ * container's limits): the caller's own elsewhere */
+int cgroup_join_leaf(pid_t pid, int pidfd, const char *leaf, struct eci_err *e);
 /* eci-run: the directories "eci-@id" for the limits @l asks for (@flag:
  * the flags of memory, pids and cpu, NULL where none), below cgroups the
  * user may divide, or a refusal naming the flag; @l gains docker's swap */

@@ -264,6 +264,7 @@ int exec_main(int argc, char **argv)
 	_cleanup_close_ int dir = -1;
 	json_t *meta = NULL;
 	int code = EXIT_ECI;
+	char leaf[128];
 
 	if (parse(argc, argv, &x, &e) < 0) {
 		fprintf(stderr, "eci-run: %s\n", e.msg);
@@ -276,6 +277,13 @@ int exec_main(int argc, char **argv)
 		goto out;
 	}
 	close(steal_fd(dir));
+	/* --memory, --pids-limit, --cpus: the exec is held by the container's
+	 * limits too (its cgroups "eci-ID", where pid 1 is; the user's) */
+	snprintf(leaf, sizeof(leaf), "eci-%s", json_string_value(json_object_get(meta, "id")) ?: "");
+	if (cgroup_join_leaf(t.workload, t.workload_fd, leaf, &e) < 0) {
+		fprintf(stderr, "eci-run: exec %s: %s\n", x.what, e.msg);
+		goto out;
+	}
 	/* --network host: the host's, which is not the container's to join */
 	code = run(&s, &t, !strcmp(json_string_value(json_object_get(meta, "network")) ?: "", "host"));
 out:

@@ -323,6 +323,47 @@ END_TEST
 
 /* --pids-limit: the fork beyond it is refused (busybox's sh then exits, 2);
  * eci's pid 1 and the shell count, so 6 of 8 sleeps start under 8. */
+/* An exec into a limited container is held by its limits too. */
+START_TEST(exec_within_limits)
+{
+	char bin[4096], cmd[8192], name[64];
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+	struct run_result r;
+
+	t_bin("eci-run", bin, sizeof(bin));
+	snprintf(name, sizeof(name), "eci-t-lim-%d", (int)getpid());
+	snprintf(cmd, sizeof(cmd), "exec '%s' -d --rm --name %s --network none --memory 32m default "
+		 "sleep 60", bin, name);
+	t_run(argv, &r);
+	t_want(&r, 0);
+	t_run_free(&r);
+	snprintf(cmd, sizeof(cmd), "exec '%s' exec %s dd if=/dev/zero of=/dev/null bs=96M count=1",
+		 bin, name);
+	t_run(argv, &r);
+	ck_assert_msg(r.status == 137, "exec beyond --memory: exit %d: %s", r.status, r.err);
+	t_run_free(&r);
+	snprintf(cmd, sizeof(cmd), "exec '%s' exec %s dd if=/dev/zero of=/dev/null bs=16M count=1",
+		 bin, name);
+	t_run(argv, &r);
+	t_want(&r, 0);
+	t_run_free(&r);
+	snprintf(cmd, sizeof(cmd), "exec '%s' stop %s", bin, name);
+	t_run(argv, &r);
+	t_run_free(&r);
+	for (int i = 0; i < 50; i++) {
+		snprintf(cmd, sizeof(cmd), "'%s' ps -q --filter name=%s", bin, name);
+		t_run(argv, &r);
+		bool gone = !r.out[0];
+
+		t_run_free(&r);
+		if (gone)
+			break;
+		usleep(100 * 1000);
+	}
+	none_left();
+}
+END_TEST
+
 START_TEST(pids_fork_refused)
 {
 	const char *script = "for i in 1 2 3 4 5 6 7 8; do sleep 30 & echo $i; done; echo looped";
@@ -466,7 +507,8 @@ Suite *netlimits_suite(void)
 		default_reaches_host_loopback, auto_follows_allowed_networks, locked_none,
 		unlocked_user_default, default_refused, bad_value,
 	};
-	const TTest *deleg_tests[] = { memory_oom_kill, pids_fork_refused, cpus_quota };
+	const TTest *deleg_tests[] = { memory_oom_kill, exec_within_limits, pids_fork_refused,
+				       cpus_quota };
 	const char *cg = getenv("ECI_NS_CGROUPS"), *why = NULL;
 	char path[4096];
 
