@@ -195,7 +195,8 @@ static void join(struct spec *s, struct join_target *t, bool host_net, int sock,
 	struct eci_err e = { 0 };
 	pid_t pid;
 
-	if (join_enter(t, host_net, &e) < 0) {
+	/* --ulimit of the container: the exec's too (while still ourselves) */
+	if (rlimit_apply(0, &s->oci, &e) < 0 || join_enter(t, host_net, &e) < 0) {
 		sync_send_fail(sock, SYNC_FAIL, EXIT_ECI, &e);
 		_exit(EXIT_ECI);
 	}

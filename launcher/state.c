@@ -464,6 +464,16 @@ void state_write_meta(const struct spec *s, pid_t init, unsigned slot)
 				 (json_int_t)s->caps_added, "no_new_privs", s->no_new_privs,
 				 "seccomp", s->seccomp.insns != NULL, "setid_guard",
 				 s->setid_guard.insns != NULL);
+	/* --ulimit: an exec gets the workload's limits too */
+	if (proc && s->oci.nrlimits) {
+		json_t *rl = json_array();
+
+		for (size_t i = 0; rl && i < s->oci.nrlimits; i++)
+			json_array_append_new(rl, json_pack("[i, I, I]", s->oci.rlimit[i].resource,
+							    (json_int_t)s->oci.rlimit[i].soft,
+							    (json_int_t)s->oci.rlimit[i].hard));
+		json_object_set_new(proc, "rlimits", rl);
+	}
 	j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:s, s:s, s:I}", "id", s->id, "name",
 		      s->name[0] ? s->name : s->hostname, "image", s->img.name ? s->img.name : "",
 		      "command", cmd, "pid", (int)getpid(), "init", (int)init, "uid_start",
@@ -528,6 +538,19 @@ int state_load_process(int dir, const json_t *meta, struct spec *s, struct eci_e
 	s->caps = (uint64_t)json_integer_value(json_object_get(p, "caps"));
 	s->caps_added = (uint64_t)json_integer_value(json_object_get(p, "caps_added"));
 	s->no_new_privs = json_is_true(json_object_get(p, "no_new_privs"));
+	{
+		size_t i;
+		json_t *rl;
+
+		json_array_foreach(json_object_get(p, "rlimits"), i, rl) {
+			if (s->oci.nrlimits == SPEC_MAX_RLIMITS)
+				break;
+			s->oci.rlimit[s->oci.nrlimits++] = (struct spec_rlimit){
+				.resource = (int)json_integer_value(json_array_get(rl, 0)),
+				.soft = (uint64_t)json_integer_value(json_array_get(rl, 1)),
+				.hard = (uint64_t)json_integer_value(json_array_get(rl, 2)) };
+		}
+	}
 	if (load_env(dir, s, e) < 0)
 		return -1;
 	if (json_is_true(json_object_get(p, "setid_guard")) &&

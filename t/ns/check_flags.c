@@ -145,6 +145,23 @@ START_TEST(ulimits)
 	refused("--ulimit nofile=ten", "--ulimit nofile=ten: a limit is a number, or -1");
 	refused("--ulimit nofile=200:100", "--ulimit nofile=200:100: the soft limit is above the "
 		"hard one");
+	/* an exec gets the container's limits too, as docker's does */
+	{
+		struct run_result r;
+		char name[64];
+
+		snprintf(name, sizeof(name), "eci-t-ul-%d", (int)getpid());
+		eci_args(&r, "-d --rm --name %s --network none --ulimit nofile=70:80 default sleep 60",
+			 name);
+		ck_assert_msg(r.status == 0, "-d: exit %d: %s", r.status, r.err);
+		t_run_free(&r);
+		eci_args(&r, "exec %s sh -c 'ulimit -n; ulimit -Hn'", name);
+		ck_assert_msg(r.status == 0 && !strcmp(r.out, "70\n80\n"), "exec: exit %d: %s%s",
+			      r.status, r.out, r.err);
+		t_run_free(&r);
+		eci_args(&r, "stop %s", name);
+		t_run_free(&r);
+	}
 }
 END_TEST
 
