@@ -760,6 +760,8 @@ static bool wanted(const char *name)
 static Suite *clients_suite(void)
 {
 	static const char *const kinds[CL_KINDS] = { "docker", "ctr", "podman" };
+	/* Check keeps each case's name, as given, for as long as it runs */
+	static char names[CL_KINDS * 2][64];
 	Suite *s = suite_create("clients");
 	TCase *tc = tcase_create("snippets");
 	bool runc = getenv("ECI_CLIENTS_RUNC") && *getenv("ECI_CLIENTS_RUNC") == '1';
@@ -768,13 +770,12 @@ static Suite *clients_suite(void)
 	suite_add_tcase(s, tc);
 	for (int k = 0; k < CL_KINDS; k++) {
 		for (int rt = 0; rt <= (int)runc; rt++) {
-			char name[64];
 			int i = k * 2 + rt;
 
 			if (!wanted(kinds[k]))
 				continue;
-			snprintf(name, sizeof(name), "%s %s", kinds[k], rt ? "runc" : "eci");
-			tc = tcase_create(strdup(name));
+			snprintf(names[i], sizeof(names[i]), "%s %s", kinds[k], rt ? "runc" : "eci");
+			tc = tcase_create(names[i]);
 			tcase_set_timeout(tc, 300);
 			if (!rt)
 				tcase_add_loop_test(tc, configured_by_snippet, i, i + 1);
