@@ -905,6 +905,43 @@ static const struct cg_dir *cg_deleg_find(const struct cgroups *all, const char 
 	return NULL;
 }
 
+void cgroup_delegated_sweep(bool (*live)(const char *id, void *ctx), void *ctx,
+			    void (*removed)(const char *path))
+{
+	static const char *const ctrl[3] = { "memory", "pids", "cpu" };
+	char parent[CG_PATH_MAX], seen[3][CG_PATH_MAX] = { "", "", "" };
+	struct cgroups all;
+	struct eci_err e;
+
+	if (cgroup_plan("eci-sweep", "sweep", false, &all, &e) < 0)
+		return;
+	for (int k = 0; k < 3; k++) {
+		struct dirent *de;
+		DIR *d;
+		bool again = false;
+
+		if (!cg_deleg_find(&all, ctrl[k], parent, sizeof(parent)))
+			continue;
+		for (int j = 0; j < k; j++)
+			again |= !strcmp(seen[j], parent);	/* one v2 parent for all three */
+		snprintf(seen[k], sizeof(seen[k]), "%s", parent);
+		if (again || access(parent, W_OK) < 0 || !(d = opendir(parent)))
+			continue;
+		while ((de = readdir(d))) {
+			char path[CG_PATH_MAX + 300];
+
+			if (strncmp(de->d_name, "eci-", 4) || strlen(de->d_name + 4) != ECI_ID_LEN ||
+			    strspn(de->d_name + 4, "0123456789abcdef") != ECI_ID_LEN ||
+			    live(de->d_name + 4, ctx))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", parent, de->d_name);
+			if (rmdir(path) == 0 && removed)	/* empty only: none of it runs */
+				removed(path);
+		}
+		closedir(d);
+	}
+}
+
 int cgroup_delegated(const char *id, struct cg_limits *l, const char *const flag[3],
 		     struct cgroups *cg, struct eci_err *e)
 {

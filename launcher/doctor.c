@@ -617,42 +617,65 @@ static int delegated(const char *mnt, char *dir)
 	"cgroup.subtree_control, under a parent whose cgroup.subtree_control has +memory +pids " \
 	"+cpu, and your session started in it"
 
+/*
+ * Whether eci-run can apply --memory, --pids-limit and --cpus here: the
+ * very rule a run follows (cgroup_delegated(), core/cgroup.c), for a
+ * container that asked for all three.  Where it cannot, the v2 details
+ * below say what an administrator changes.
+ */
 static void check_cgroup(void)
 {
+	static const char *const flags[3] = { "--memory", "--pids-limit", "--cpus" };
 	const char *why = "--memory, --pids-limit and --cpus need it";
-	char mnt[1024], root[1024], dir[4096], missing[64], have[256];
+	char mnt[1024], root[1024], dir[4096], missing[64], have[256], where[1024] = "";
+	struct cg_limits l = { .memory = 64 << 20 };
+	struct cgroups cg;
+	struct eci_err e = { 0 };
 
+	if (cgroup_delegated("doctor", &l, flags, &cg, &e) == 0) {
+		for (size_t i = 0; i < cg.n; i++) {
+			char *slash = strrchr(cg.d[i].path, '/');
+			size_t n = strlen(where);
+
+			if (slash && n + 2 < sizeof(where))
+				snprintf(where + n, sizeof(where) - n, "%s%.*s", n ? ", " : "",
+					 (int)(slash - cg.d[i].path), cg.d[i].path);
+		}
+		say(V_OK, NULL, "cgroups delegated to you for --memory, --pids-limit and --cpus: %s",
+		    where);
+		return;
+	}
 	if (cgroup2_mount(mnt, sizeof(mnt), root, sizeof(root)) < 0) {
 		say(V_WARN, "an administrator mounts the unified hierarchy: boot with "
 		    "systemd.unified_cgroup_hierarchy=1, or 'mount -t cgroup2 none /sys/fs/cgroup'",
-		    "cgroup v2 delegation (%s): no cgroup v2 hierarchy is mounted", why);
+		    "cgroup delegation (%s): %s; no cgroup v2 hierarchy is mounted", why, e.msg);
 		return;
 	}
 	if (!has_controllers(mnt, missing, sizeof(missing), have, sizeof(have))) {
-		say(V_WARN, "a controller is in one hierarchy only: an administrator moves them "
-		    "to cgroup v2 by booting with systemd.unified_cgroup_hierarchy=1 on the kernel "
-		    "command line (or by unmounting the cgroup v1 hierarchies), then " CG_DELEGATE,
-		    "cgroup v2 delegation (%s): the cgroup v2 hierarchy at %s has %s, not %s "
-		    "(cgroup v1 holds them: a hybrid setup)", why, mnt, have, missing);
+		say(V_WARN, "an administrator hands you a directory in each cgroup v1 hierarchy "
+		    "(memory, pids, cpu: chowned to you with its cgroup.procs and tasks) and starts "
+		    "your session in it; or moves the controllers to cgroup v2 by booting with "
+		    "systemd.unified_cgroup_hierarchy=1, then " CG_DELEGATE,
+		    "cgroup delegation (%s): %s (the cgroup v2 hierarchy at %s has %s, not %s: "
+		    "cgroup v1 holds them)", why, e.msg, mnt, have, missing);
 		return;
 	}
 	if (own_cgroup(mnt, root, dir, sizeof(dir)) < 0) {
-		say(V_WARN, "an administrator " CG_DELEGATE, "cgroup v2 delegation (%s): /proc/self/cgroup names no cgroup v2 "
-		    "group", why);
+		say(V_WARN, "an administrator " CG_DELEGATE, "cgroup v2 delegation (%s): %s; "
+		    "/proc/self/cgroup names no cgroup v2 group", why, e.msg);
 		return;
 	}
 	if (delegated(mnt, dir) < 0) {
-		say(V_WARN, "an administrator " CG_DELEGATE, "cgroup v2 delegation (%s): neither your cgroup %s nor one above "
-		    "it is yours", why, dir);
+		say(V_WARN, "an administrator " CG_DELEGATE, "cgroup v2 delegation (%s): neither your "
+		    "cgroup %s nor one above it is yours", why, dir);
 		return;
 	}
 	if (!has_controllers(dir, missing, sizeof(missing), have, sizeof(have))) {
-		say(V_WARN, "an administrator " CG_DELEGATE, "cgroup v2 delegation (%s): %s is yours but has %s, not %s", why,
-		    dir, have, missing);
+		say(V_WARN, "an administrator " CG_DELEGATE, "cgroup v2 delegation (%s): %s is yours "
+		    "but has %s, not %s", why, dir, have, missing);
 		return;
 	}
-	say(V_OK, NULL, "cgroup v2 delegation: %s is yours, with %s (eci-run does not apply "
-	    "--memory, --pids-limit, --cpus yet)", dir, have);
+	say(V_WARN, "an administrator " CG_DELEGATE, "cgroup delegation (%s): %s", why, e.msg);
 }
 
 /* --- optional, root only: idmapped mounts and eci-runc's pool ------------ */

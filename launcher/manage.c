@@ -20,6 +20,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
 #include <unistd.h>
@@ -218,11 +219,25 @@ int rm_main(int argc, char **argv)
 static const char gc_usage[] =
 	"usage: eci-run gc\n"
 	"Remove the state that containers whose launcher died (killed) left behind,\n"
-	"and say what was removed.  Exited containers of -d stay: see eci-run rm.\n";
+	"and their limits' cgroups (eci-ID, see --memory), and say what was removed.\n"
+	"Exited containers of -d stay: see eci-run rm.\n";
 
 static void said(const char *name, const char *why)
 {
 	printf("removed %s (%s)\n", name, why);
+}
+
+/* A container of ours still has its state directory (after the sweep). */
+static bool has_state(const char *id, void *ctx)
+{
+	struct stat st;
+
+	return fstatat(*(int *)ctx, id, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+static void said_cgroup(const char *path)
+{
+	printf("removed cgroup %s (its container is gone)\n", path);
 }
 
 int gc_main(int argc, char **argv)
@@ -244,5 +259,6 @@ int gc_main(int argc, char **argv)
 		return EXIT_ECI;
 	}
 	state_sweep(base, said);
+	cgroup_delegated_sweep(has_state, &base, said_cgroup);
 	return 0;
 }

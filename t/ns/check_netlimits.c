@@ -13,6 +13,7 @@
  */
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -364,6 +365,55 @@ START_TEST(exec_within_limits)
 }
 END_TEST
 
+/* eci-run gc: the limits' cgroup a killed launcher left is removed, a
+ * running container's is kept. */
+START_TEST(gc_sweeps_cgroups)
+{
+	char dirs[8][1024], stale[1200], live[1200], bin[4096], cmd[8192], name[64], id[64];
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+	size_t n = delegated(dirs, 8);
+	struct run_result r;
+
+	ck_assert_uint_gt(n, 0);
+	t_bin("eci-run", bin, sizeof(bin));
+	snprintf(stale, sizeof(stale), "%s/eci-%s", dirs[0], "0123456789abcdef0123456789abcdef");
+	ck_assert_msg(mkdir(stale, 0755) == 0, "%s: %s", stale, strerror(errno));
+	snprintf(name, sizeof(name), "eci-t-gc-%d", (int)getpid());
+	snprintf(cmd, sizeof(cmd), "exec '%s' -d --rm --name %s --network none --memory 64m "
+		 "--pids-limit 50 default sleep 60", bin, name);
+	t_run(argv, &r);
+	t_want(&r, 0);
+	snprintf(id, sizeof(id), "%.32s", r.out);
+	t_run_free(&r);
+	snprintf(cmd, sizeof(cmd), "exec '%s' gc", bin);
+	t_run(argv, &r);
+	t_want(&r, 0);
+	t_has(r.out, "removed cgroup ");
+	t_has(r.out, "eci-0123456789abcdef0123456789abcdef (its container is gone)");
+	t_run_free(&r);
+	ck_assert_msg(access(stale, F_OK) != 0, "%s is left", stale);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(live, sizeof(live), "%s/eci-%s", dirs[i], id);
+		if (access(live, F_OK) == 0)
+			break;
+		live[0] = '\0';
+	}
+	ck_assert_msg(live[0], "the running container's cgroup eci-%s is in none of %s ...", id,
+		      dirs[0]);
+	snprintf(cmd, sizeof(cmd), "exec '%s' stop %s", bin, name);
+	t_run(argv, &r);
+	t_run_free(&r);
+	for (int i = 0; i < 50 && access(live, F_OK) == 0; i++)
+		usleep(100 * 1000);
+	none_left();
+	/* and doctor says, by the same rule as a run, that limits work here */
+	snprintf(cmd, sizeof(cmd), "'%s' doctor 2>&1", bin);
+	t_run(argv, &r);
+	t_has(r.out, "OK   cgroups delegated to you for --memory, --pids-limit and --cpus: ");
+	t_run_free(&r);
+}
+END_TEST
+
 START_TEST(pids_fork_refused)
 {
 	const char *script = "for i in 1 2 3 4 5 6 7 8; do sleep 30 & echo $i; done; echo looped";
@@ -507,8 +557,8 @@ Suite *netlimits_suite(void)
 		default_reaches_host_loopback, auto_follows_allowed_networks, locked_none,
 		unlocked_user_default, default_refused, bad_value,
 	};
-	const TTest *deleg_tests[] = { memory_oom_kill, exec_within_limits, pids_fork_refused,
-				       cpus_quota };
+	const TTest *deleg_tests[] = { memory_oom_kill, exec_within_limits, gc_sweeps_cgroups,
+				       pids_fork_refused, cpus_quota };
 	const char *cg = getenv("ECI_NS_CGROUPS"), *why = NULL;
 	char path[4096];
 
