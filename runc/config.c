@@ -125,9 +125,14 @@ static int capabilities(struct rconfig *rc, struct spec *s, json_t *caps, struct
 	if (s->oci.effective & ~s->oci.permitted)
 		return eci_fail(e, 0, "config.json process.capabilities.effective: a capability that "
 				"is not in permitted");
-	if (s->oci.ambient & ~(s->oci.permitted & s->oci.inheritable))
-		return eci_fail(e, 0, "config.json process.capabilities.ambient: a capability that is "
-				"not in both permitted and inheritable");
+	/* as runc: an ambient capability the kernel will not raise (not in
+	 * both permitted and inheritable, as in `runc spec`'s own default) is
+	 * left out, and the log says so */
+	if (s->oci.ambient & ~(s->oci.permitted & s->oci.inheritable)) {
+		runc_warn("config.json process.capabilities.ambient: a capability not in both "
+			  "permitted and inheritable is not raised");
+		s->oci.ambient &= s->oci.permitted & s->oci.inheritable;
+	}
 	return 0;
 }
 

@@ -13,6 +13,8 @@
 #   5  start of the 1st, 10th, 50th and 100th concurrently running container
 #   6  a syscall-heavy loop under the default seccomp filter and without one
 #   7  TCP container → host loopback through pasta
+#   8  the runtime alone: run and delete of /bin/true on a bundle, eci-runc
+#      against runc and crun (as root)
 #
 # Items 1, 3-6 measure eci-run with no network, as its peers run (a network
 # namespace with loopback only), so they pass --network none: without it,
@@ -31,7 +33,7 @@ o=$1
 [ "$(id -u)" = 0 ] || { echo "bench.sh: run as root (make bench)" >&2; exit 1; }
 src=$(pwd)
 RUNS=${RUNS:-50} DOCKER_RUNS=${DOCKER_RUNS:-20} SLOW_RUNS=${SLOW_RUNS:-10} SCALE_PASSES=${SCALE_PASSES:-5} SECCOMP_RUNS=${SECCOMP_RUNS:-15}
-ITEMS=${ITEMS:-1 2 3 4 5 6 7}
+ITEMS=${ITEMS:-1 2 3 4 5 6 7 8}
 
 missing=
 for p in hyperfine bubblewrap runc crun passt busybox-static; do
@@ -229,6 +231,30 @@ item_2() {
 	t_brunc=$(hf docker-br-runc root "$DOCKER_RUNS" "docker run --rm --network eci-bench --runtime runc eci-default /bin/true")
 	docker network rm eci-bench >/dev/null
 	row 2 "same, --network on a bridge" "--runtime eci" "--runtime runc" ms "$t_beci" "$t_brunc" 1.0
+}
+
+# --- 8: the runtime alone ----------------------------------------------------------
+# run (create and start, in the foreground) and delete of /bin/true on one
+# bundle, as root, no engine in the way: eci-runc (its pool's slot, the
+# plain directory idmapped) against runc and crun on the same bundle, as
+# youki and crun publish it.
+item_8() {
+	b=$work/bundle
+	mkdir -p "$b" && cp -a "$work/rootfs" "$b/rootfs" && chown -R root:root "$b/rootfs"
+	(cd "$b" && runc spec) || return 1
+	sed -i -e 's/"terminal": true/"terminal": false/' -e 's|^\(\t*\)"sh"$|\1"/bin/true"|' \
+		"$b/config.json"
+	for rt in eci runc crun; do
+		case $rt in
+		eci) bin=$stage/bin/eci-runc ;;
+		*) bin=$(command -v $rt) || { eval "t_$rt='n/a (no $rt)'"; continue; } ;;
+		esac
+		# one shell for the two steps, the same for the three runtimes
+		cmd="sh -c '$bin --root $work/rt-$rt run -b $b bench-$rt >/dev/null; $bin --root $work/rt-$rt delete -f bench-$rt'"
+		eval "t_$rt=\$(hf rt-$rt root \"\$RUNS\" \"\$cmd\")"
+	done
+	row 8 "run and delete of /bin/true on a bundle, as root" eci-runc runc ms "$t_eci" "$t_runc" 0.5
+	row 8 "same" eci-runc crun ms "$t_eci" "$t_crun"
 }
 
 # --- 3: a 200 MB image ---------------------------------------------------------------
@@ -505,7 +531,7 @@ item() { # item N TITLE: item_N in a subshell; if it fails, one n/a row says why
 		printf '| %s | %s | n/a (%s) | | | | | | |\n' "$1" "$2" "$(why "$work/item$1.err")" > "$work/rows.$1"
 	fi
 }
-for i in 1 4 6 7 3 5 2; do
+for i in 1 4 6 7 3 5 2 8; do
 	case " $ITEMS " in *" $i "*) ;; *) continue ;; esac
 	case $i in
 	1) item 1 "cold start" ;;
@@ -515,6 +541,7 @@ for i in 1 4 6 7 3 5 2; do
 	5) item 5 "100 containers" ;;
 	6) item 6 "seccomp" ;;
 	7) item 7 "pasta throughput" ;;
+	8) item 8 "the runtime alone" ;;
 	esac
 done
 secs=$(($(date +%s) - begin))
@@ -532,7 +559,7 @@ secs=$(($(date +%s) - begin))
 	echo
 	echo "| # | what | eci | peer | eci | peer | eci / peer | target | met |"
 	echo "|---|---|---|---|---|---|---|---|---|"
-	for i in 1 2 3 4 5 6 7; do cat "$work/rows.$i" 2>/dev/null || true; done
+	for i in 1 2 3 4 5 6 7 8; do cat "$work/rows.$i" 2>/dev/null || true; done
 	echo
 	echo "How: 1, 3, 4, 6 and 7 as ecitest, with a store and runtime directory of"
 	echo "this run's own (the runtime directory a tmpfs, as a login session's"
