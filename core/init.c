@@ -236,34 +236,16 @@ static int await_network(struct spec *s, int sock, struct eci_err *e)
  * container's own, made by a child that shares pid 1's mount namespace.
  * Its class/net lists no interface of the engine's; netlink does.
  */
+static int sys_in_empty_net(void *ctx, struct eci_err *e)
+{
+	if (unshare(CLONE_NEWNET) < 0)
+		return eci_fail(e, errno, "a network namespace for /sys");
+	return mnt_sys(*(int *)ctx, e);
+}
+
 static int sys_apart(int rootfd, struct eci_err *e)
 {
-	int status, pipefd[2];
-	pid_t p;
-
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return eci_fail(e, errno, "pipe");
-	p = fork();
-	if (p == 0) {
-		struct eci_err ce = { 0 };
-
-		close(pipefd[0]);
-		if (unshare(CLONE_NEWNET) < 0)
-			eci_fail(&ce, errno, "a network namespace for /sys");
-		else if (mnt_sys(rootfd, &ce) == 0)
-			_exit(0);
-		if (write(pipefd[1], &ce, sizeof(ce)) < 0) { /* reported below */ }
-		_exit(1);
-	}
-	close(pipefd[1]);
-	if (p < 0 || waitpid(p, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
-		if (read(pipefd[0], e, sizeof(*e)) != (ssize_t)sizeof(*e))
-			eci_fail(e, p < 0 ? errno : 0, "mount /sys");
-		close(pipefd[0]);
-		return -1;
-	}
-	close(pipefd[0]);
-	return 0;
+	return core_in_child(sys_in_empty_net, &rootfd, "mount /sys", e);
 }
 
 int init_enter_root(struct spec *s, int rootfd, pid_t workload_pid, struct eci_err *e)

@@ -43,7 +43,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -175,52 +174,47 @@ static int write_given(int procsys, const struct spec_sysctl *c, gid_t gid0, str
 	return write_one(procsys, &host, e);
 }
 
-int sysctl_apply_given(const struct spec *s, int netns, gid_t gid0, struct eci_err *e)
+struct given {
+	const struct spec *s;
+	int netns;
+	gid_t gid0;
+};
+
+/* In a child: into the engine's namespace, Docker's defaults where
+ * config.json sets none, then config.json's net.* ones. */
+static int write_all_given(void *ctx, struct eci_err *e)
 {
 	static const struct spec_sysctl defaults[] = {
 		{ (char *)"net.ipv4.ip_unprivileged_port_start", (char *)"0" },
 		{ (char *)"net.ipv4.ping_group_range", (char *)"0 2147483647" },
 	};
-	int pipefd[2], status;
-	pid_t p;
+	const struct given *g = ctx;
+	const struct spec_oci *o = &g->s->oci;
+	_cleanup_close_ int procsys = -1;
+	int r = 0;
 
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return eci_fail(e, errno, "pipe");
-	p = fork();
-	if (p == 0) {
-		struct eci_err ce = { 0 };
-		int procsys, r = 0;
+	if (setns(g->netns, CLONE_NEWNET) < 0 ||
+	    (procsys = open("/proc/sys", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return eci_fail(e, errno, "linux.namespaces network: enter it");
+	for (size_t i = 0; i < ARRAY_SIZE(defaults) && r == 0; i++) {
+		bool given = false;
 
-		close(pipefd[0]);
-		if (setns(netns, CLONE_NEWNET) < 0 ||
-		    (procsys = open("/proc/sys", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
-			r = eci_fail(&ce, errno, "linux.namespaces network: enter it");
-		} else {
-			for (size_t i = 0; i < ARRAY_SIZE(defaults) && r == 0; i++) {
-				bool given = false;
-
-				for (size_t k = 0; k < s->oci.nsysctls; k++)
-					given |= !strcmp(s->oci.sysctl[k].key, defaults[i].key);
-				if (!given)
-					r = write_given(procsys, &defaults[i], gid0, &ce);
-			}
-			for (size_t i = 0; i < s->oci.nsysctls && r == 0; i++)
-				if (is_net(s->oci.sysctl[i].key) ||
-				    !strncmp(s->oci.sysctl[i].key, "net/", 4))
-					r = write_given(procsys, &s->oci.sysctl[i], gid0, &ce);
-		}
-		if (r < 0 && write(pipefd[1], &ce, sizeof(ce)) < 0) { /* reported below */ }
-		_exit(r < 0 ? 1 : 0);
+		for (size_t k = 0; k < o->nsysctls; k++)
+			given |= !strcmp(o->sysctl[k].key, defaults[i].key);
+		if (!given)
+			r = write_given(procsys, &defaults[i], g->gid0, e);
 	}
-	close(pipefd[1]);
-	if (p < 0 || waitpid(p, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
-		if (read(pipefd[0], e, sizeof(*e)) != (ssize_t)sizeof(*e))
-			eci_fail(e, p < 0 ? errno : 0, "linux.sysctl");
-		close(pipefd[0]);
-		return -1;
-	}
-	close(pipefd[0]);
-	return 0;
+	for (size_t i = 0; i < o->nsysctls && r == 0; i++)
+		if (is_net(o->sysctl[i].key) || !strncmp(o->sysctl[i].key, "net/", 4))
+			r = write_given(procsys, &o->sysctl[i], g->gid0, e);
+	return r < 0 ? -1 : 0;
+}
+
+int sysctl_apply_given(const struct spec *s, int netns, gid_t gid0, struct eci_err *e)
+{
+	struct given g = { s, netns, gid0 };
+
+	return core_in_child(write_all_given, &g, "linux.sysctl", e);
 }
 
 int sysctl_apply(struct spec *s, pid_t pid, struct eci_err *e)

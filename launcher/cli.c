@@ -24,6 +24,18 @@ void cli_usage(FILE *f)
 
 /* Sub-commands take -h for help, as docker's do; eci-run's run takes it
  * for --hostname, as docker run does. */
+int cli_sub_help(const char *verb, const struct cli_sub *subs, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(name, subs[i].name)) {
+			printf("usage: eci-run %s %s\n\n%s\nOptions:\n%s"
+			       "  -h, --help                show this help and exit\n",
+			       verb, subs[i].usage, subs[i].what, subs[i].opts ? subs[i].opts : "");
+			return 0;
+		}
+	return -1;
+}
+
 bool cli_is_help(const char *arg)
 {
 	return !strcmp(arg, "--help") || !strcmp(arg, "-h");

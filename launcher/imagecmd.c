@@ -23,9 +23,7 @@ static int usage(void)
 	return EXIT_ECI;
 }
 
-static const struct sub {
-	const char *name, *usage, *what, *opts;
-} subs[] = {
+static const struct cli_sub subs[] = {
 	{ "pull", "pull REF",
 	  "Fetch REF, [HOST[:PORT]/]NAME[:TAG] or [HOST[:PORT]/]NAME@sha256:DIGEST, from\n"
 	  "its registry with skopeo, import it into your image store under that name,\n"
@@ -56,15 +54,8 @@ static const struct sub {
 /* eci-run image --help, or eci-run image SUB --help: on stdout, exit 0. */
 static int help(const char *name)
 {
-	for (size_t i = 0; name && i < sizeof(subs) / sizeof(subs[0]); i++)
-		if (!strcmp(name, subs[i].name)) {
-			printf("usage: eci-run image %s\n\n%s\nOptions:\n%s"
-			       "  -h, --help                show this help and exit\n",
-			       subs[i].usage, subs[i].what, subs[i].opts ? subs[i].opts : "");
-			return 0;
-		}
 	if (name)
-		return usage();
+		return cli_sub_help("image", subs, sizeof(subs) / sizeof(subs[0]), name) ? usage() : 0;
 	puts("usage: eci-run image COMMAND\n\n"
 	     "Manage the images of your store ($XDG_DATA_HOME/eci, else\n"
 	     "~/.local/share/eci; /var/lib/eci for root).\n\n"

@@ -81,6 +81,12 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e);
 void cli_usage(FILE *f);
 /* Is @arg -h or --help?  Sub-commands answer it with their usage on stdout. */
 bool cli_is_help(const char *arg);
+/* A command of a verb with commands (image, volume): its help text. */
+struct cli_sub {
+	const char *name, *usage, *what, *opts;
+};
+/* "eci-run VERB SUB --help" of @subs on stdout: 0, or -1 when @name is none of them */
+int cli_sub_help(const char *verb, const struct cli_sub *subs, size_t n, const char *name);
 /* --pull missing|always|never */
 int cli_pull_mode(const char *arg, enum img_pull_mode *mode, struct eci_err *e);
 

@@ -245,9 +245,7 @@ json_t *volume_names(const struct spec *s)
 
 /* --- eci-run volume ... ---------------------------------------------------- */
 
-static const struct sub {
-	const char *name, *usage, *what, *opts;
-} subs[] = {
+static const struct cli_sub subs[] = {
 	{ "create", "create [NAME]",
 	  "Create the volume NAME (" MNT_VOLUME_NAME_RULE "; default: a random\n"
 	  "name) in your store and print its name.  An existing one is kept as it is.\n"
@@ -277,15 +275,8 @@ static int usage(void)
 
 static int help(const char *name)
 {
-	for (size_t i = 0; name && i < sizeof(subs) / sizeof(subs[0]); i++)
-		if (!strcmp(name, subs[i].name)) {
-			printf("usage: eci-run volume %s\n\n%s\nOptions:\n%s"
-			       "  -h, --help                show this help and exit\n",
-			       subs[i].usage, subs[i].what, subs[i].opts ? subs[i].opts : "");
-			return 0;
-		}
 	if (name)
-		return usage();
+		return cli_sub_help("volume", subs, sizeof(subs) / sizeof(subs[0]), name) ? usage() : 0;
 	puts("usage: eci-run volume COMMAND\n\n"
 	     "Manage the named volumes of your store ($XDG_DATA_HOME/eci/volumes, else\n"
 	     "~/.local/share/eci/volumes), which -v NAME:DST and --mount type=volume\n"
