@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "err.h"
 
@@ -52,4 +55,34 @@ void eci_warn(const char *fmt, ...)
 	else
 		fprintf(stderr, "%s: warning: %s\n", eci_program ? eci_program :
 			program_invocation_short_name, msg);
+}
+
+int eci_in_child(int (*fn)(void *ctx, struct eci_err *e), void *ctx, const char *what,
+		 struct eci_err *e)
+{
+	int pipefd[2], status, err;
+	pid_t p;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return eci_fail(e, errno, "%s: pipe", what);
+	p = fork();
+	if (p == 0) {
+		struct eci_err ce = { 0 };
+
+		close(pipefd[0]);
+		if (fn(ctx, &ce) == 0)
+			_exit(0);
+		if (write(pipefd[1], &ce, sizeof(ce)) < 0) { /* the exit says it */ }
+		_exit(1);
+	}
+	err = errno;
+	close(pipefd[1]);
+	if (p < 0 || waitpid(p, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		if (read(pipefd[0], e, sizeof(*e)) != (ssize_t)sizeof(*e))
+			eci_fail(e, p < 0 ? err : 0, "%s", what);
+		close(pipefd[0]);
+		return -1;
+	}
+	close(pipefd[0]);
+	return 0;
 }

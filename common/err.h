@@ -46,6 +46,15 @@ int eci_prefix(struct eci_err *e, const char *fmt, ...)
  * program was run by), or through eci_warn_hook when a front end set one
  * (eci-runc: its log).
  */
+/**
+ * eci_in_child() - @fn(@ctx) in a forked child (a namespace entered there
+ * is left behind with it)
+ *
+ * Return: 0, or -1 with the child's @e (else "@what" and how it ended).
+ */
+int eci_in_child(int (*fn)(void *ctx, struct eci_err *e), void *ctx, const char *what,
+		 struct eci_err *e);
+
 void eci_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern void (*eci_warn_hook)(const char *msg);
 extern const char *eci_program;

@@ -208,12 +208,7 @@ struct ns_enter {
 };
 pid_t container_clone_in(struct spec *s, int flags, const struct ns_enter *join, int *sock,
 			 const int *drop, size_t ndrop);
-/*
- * @fn(@ctx) in a forked child (a namespace entered there is left behind
- * with it): 0, or -1 with the child's @e (else "@what" and how it ended).
- */
-int core_in_child(int (*fn)(void *ctx, struct eci_err *e), void *ctx, const char *what,
-		  struct eci_err *e);
+
 /* SYNC_GO with the slot: 0, or -1 if pid 1 is gone (see container_outcome) */
 int container_go(int sock, unsigned slot);
 /* The next message, which must be @type: 0; else -1 and *@pending holds what came */

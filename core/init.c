@@ -245,7 +245,7 @@ static int sys_in_empty_net(void *ctx, struct eci_err *e)
 
 static int sys_apart(int rootfd, struct eci_err *e)
 {
-	return core_in_child(sys_in_empty_net, &rootfd, "mount /sys", e);
+	return eci_in_child(sys_in_empty_net, &rootfd, "mount /sys", e);
 }
 
 int init_enter_root(struct spec *s, int rootfd, pid_t workload_pid, struct eci_err *e)

@@ -214,7 +214,7 @@ int sysctl_apply_given(const struct spec *s, int netns, gid_t gid0, struct eci_e
 {
 	struct given g = { s, netns, gid0 };
 
-	return core_in_child(write_all_given, &g, "linux.sysctl", e);
+	return eci_in_child(write_all_given, &g, "linux.sysctl", e);
 }
 
 int sysctl_apply(struct spec *s, pid_t pid, struct eci_err *e)
