@@ -124,4 +124,13 @@ unsigned long login_defs_id(const char *key, unsigned long dflt);
 void title_init(int argc, char **argv);
 void title_set(const char *title);
 
+/*
+ * tl_init() - with ECI_TIMELINE=FILE, open FILE for tl_mark(); tl_mark()
+ * appends "NANOSECONDS STEP" (CLOCK_MONOTONIC) to it, tl_close() closes it
+ * (timeline.c).  Without the variable they do nothing.
+ */
+void tl_init(void);
+void tl_mark(const char *step);
+void tl_close(void);
+
 #endif

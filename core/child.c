@@ -41,6 +41,7 @@
 #include "cleanup.h"
 #include "core.h"
 #include "mounts.h"
+#include "util.h"
 
 static void fail(int sock, struct eci_err *e) __attribute__((noreturn));
 static void fail(int sock, struct eci_err *e)
@@ -250,6 +251,7 @@ void child_main(struct spec *s, int sock)
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (await_go(sock, &s->slot, &e) < 0)
 		fail(sock, &e);
+	tl_mark("pid 1: go");
 	if (s->engine.on) {
 		/* Rooted at the cgroup the parent has put us in. */
 		char fifo[sizeof(s->statedir) + 16];
@@ -278,12 +280,14 @@ void child_main(struct spec *s, int sock)
 		close(s->log_fd);
 	/* The workload makes its namespaces while the root is built (init.c);
 	 * if building fails, pid 1's exit takes it along. */
+	tl_mark("pid 1: container root");
 	pid = init_fork(s, sock, &nest, drop_in_workload);
 	close(s->engine.nest_userns);	/* the workload's to join, if any */
 	close(s->engine.nest_netns);
 	rootfd = build_root(s, &e);
 	if (rootfd < 0)
 		fail(sock, &e);
+	tl_mark("pid 1: root built");
 	drop_host_fds(s);
 	init_main(s, sock, rootfd, pid, nest);
 }

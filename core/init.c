@@ -198,6 +198,7 @@ int init_exec(char **argv, char **env, struct eci_err *e)
 	int err;
 
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	tl_mark("workload: exec");
 	environ = env;
 	execvp(argv[0], argv);
 	err = errno;
@@ -257,7 +258,10 @@ int init_enter_root(struct spec *s, int rootfd, pid_t workload_pid, struct eci_e
 		   (nest_join_net(workload_pid, e) < 0 || mnt_sys(rootfd, e) < 0)) {
 		return -1;
 	}
-	return mnt_pivot(rootfd, e);
+	if (mnt_pivot(rootfd, e) < 0)
+		return -1;
+	tl_mark("pid 1: pivoted");
+	return 0;
 }
 
 /*

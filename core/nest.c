@@ -66,6 +66,7 @@ int nest_enter(int sync, bool own_net, int join_user, int join_net, int *tty, st
 	} else if (unshare(CLONE_NEWUSER | (own_net ? CLONE_NEWNET : 0)) < 0) {
 		return eci_fail(e, errno, "create the workload's namespaces");
 	}
+	tl_mark("workload: namespaces made");
 	if (write(sync, &c, 1) != 1)
 		return eci_fail(e, errno, "tell pid 1 the namespaces are made");
 	/* While pid 1 maps them: the creator of a user namespace holds every
@@ -78,6 +79,7 @@ int nest_enter(int sync, bool own_net, int join_user, int join_net, int *tty, st
 		return eci_fail(e, 0, "pid 1 did not map the workload's namespace");
 	if (fd >= 0)
 		*tty = fd;
+	tl_mark("workload: released");
 	/* Only now: pid 1 may have mounted /sys for this network namespace,
 	 * and the copy takes every mount of the container, locked. */
 	if (unshare(CLONE_NEWNS) < 0)
@@ -123,6 +125,7 @@ int nest_map(int proc, pid_t pid, int sync, bool joined, long long keep_uid, lon
 	if (write_map(proc, pid, "uid_map", keep_uid, e) < 0 ||
 	    write_map(proc, pid, "gid_map", keep_gid, e) < 0)
 		return -1;
+	tl_mark("pid 1: workload mapped");
 	return 0;
 }
 
@@ -136,5 +139,7 @@ int nest_release(int sync, int tty, struct eci_err *e)
 
 	if (!sent)
 		return eci_fail(e, errno, "release the workload");
+	tl_mark("pid 1: workload let go");
+	tl_close();
 	return 0;
 }

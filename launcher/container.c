@@ -110,6 +110,7 @@ int container_run(struct spec *s, struct helper_proc *hp)
 		helper_abandon(hp);
 		return EXIT_ECI;
 	}
+	tl_mark("cloned");
 	/* --ulimit: pid 1's, before it runs anything, and so the workload's */
 	if (rlimit_apply(pid, &s->oci, &e) < 0 || helper_map(hp, pid, s->prefer, range,
 							      sizeof(range), &e) < 0 ||
@@ -132,6 +133,7 @@ int container_run(struct spec *s, struct helper_proc *hp)
 			"this again\n", s->want_slot, s->want_slot + 65535);
 		return EXIT_ECI;
 	}
+	tl_mark("mapped by the helper");
 	/* pid 1 still has our uid: into its cgroups before it goes on */
 	if (limits_enter(s, pid, &e) < 0) {
 		helper_reap(hp);
@@ -157,6 +159,7 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	 * workload runs (exec needs the workload's namespaces). */
 	state_write_meta(s, pid, slot);
 	helper_reap(hp);
+	tl_mark("meta written, helper reaped");
 	if (attach_network(s, psock, pid, &pending) < 0) {
 		kill(pid, SIGKILL);
 		container_wait(pid);
@@ -174,7 +177,9 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	mem_trim();
 	if (ready && master >= 0)
 		tty_relay(master, pid, s->interactive && !s->detach);
-	code = container_report(psock, container_wait(pid), &pending);
+	code = container_wait(pid);
+	tl_mark("pid 1 reaped");
+	code = container_report(psock, code, &pending);
 	net_detach(&s->net);
 	return code;
 }

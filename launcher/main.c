@@ -24,6 +24,8 @@ static const struct verb {
 int main(int argc, char **argv)
 {
 	eci_program = "eci-run";	/* also as its test build, eci-run-policytest */
+	tl_init();
+	tl_mark("main");
 	title_init(argc, argv);
 	for (size_t i = 0; argc > 1 && i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (!strcmp(argv[1], verbs[i].name))

@@ -71,8 +71,10 @@ int launch(int argc, char **argv, const char *id, unsigned slot)
 		fprintf(stderr, "eci-run: %s\n", e.msg);
 		return EXIT_ECI;
 	}
+	tl_mark("parsed");
 	if (start_helper(&hp, o.userns != NULL, &e) < 0)
 		return EXIT_ECI;
+	tl_mark("helper started");
 	if (spec_build(&s, &o, &e) < 0 || (id ? state_reopen(&s, &e) : state_create(&s, &e)) < 0) {
 		fprintf(stderr, "eci-run: %s\n", e.msg);
 		helper_abandon(&hp);
@@ -87,6 +89,7 @@ int launch(int argc, char **argv, const char *id, unsigned slot)
 		return EXIT_ECI;
 	}
 	s.ready_fd = ready;
+	tl_mark("spec and state");
 	code = container_run(&s, &hp);
 	limits_remove(&s);
 	/* -d --restart on-failure: the launcher in the background again */
@@ -96,6 +99,7 @@ int launch(int argc, char **argv, const char *id, unsigned slot)
 	}
 	state_exit(&s, code);
 	spec_free(&s);
+	tl_mark("launcher done");
 	return code;
 }
 

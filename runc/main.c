@@ -758,6 +758,7 @@ int main(int argc, char **argv)
 	title_init(argc, argv);	/* pid 1, a clone of eci-runc, shows "eci-init" */
 	eci_program = "eci-runc";
 	eci_warn_hook = runc_warn;
+	tl_init();
 	umask(022);
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--root") && i + 1 < argc)
