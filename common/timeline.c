@@ -9,9 +9,10 @@
  * workload's steps make one timeline (tools/timeline.py reads it).  One
  * write(2) per line to a file opened O_APPEND, so lines of several
  * processes never mix.  The fd is opened once, by the caller as the user,
- * with O_CLOEXEC: the workload's exec closes it, and pid 1 closes it when
- * it lets the workload go (tl_close()).  Without the variable every mark is
- * a test of one int.  The privileged helper never reads it.
+ * with O_CLOEXEC: the workload's exec closes it; pid 1, which never execs,
+ * keeps it to its end (the workload, in a user namespace below pid 1's,
+ * cannot reach pid 1's fds).  Without the variable every mark is a test of
+ * one int.  The privileged helper never reads it.
  */
 #include <fcntl.h>
 #include <stdio.h>

@@ -349,6 +349,7 @@ static int reap_until(pid_t main_pid)
 			return EXIT_ECI;
 		if (p != main_pid)
 			continue;
+		tl_mark("pid 1: workload reaped");
 		return exit_code(status);
 	}
 }

@@ -3,18 +3,23 @@
 # one run, one Markdown table of medians, ratios and the issue's targets,
 # written to BENCHMARKS.md with the machine's description (root only).
 #
-#   1  cold start of /bin/true: eci-run, bwrap, runc and crun rootless,
-#      unshare (the floor)
+#   1  cold start of /bin/true: eci-run, bwrap, runc, crun and podman
+#      rootless, unshare (the floor); eci-run's per-step timeline (the
+#      code of BEFORE, a git revision, and this one)
 #   2  docker run --rm IMG true, --runtime eci against runc, one dockerd;
 #      the same on a bridge network
 #   3  a generated 200 MB image: import against tar -xf of its layer; its
-#      first start in a slot (unpack) and later ones, against the default
+#      first start in a slot (unpack) against tar -xf and against later
+#      starts; the same files in 4 layers, first start against tar -xf of
+#      the 4
 #   4  PSS of eci's own processes while the workload sleeps, against bwrap's
 #   5  start of the 1st, 10th, 50th and 100th concurrently running container
 #   6  a syscall-heavy loop under the default seccomp filter and without one
 #   7  TCP container → host loopback through pasta
 #   8  the runtime alone: run and delete of /bin/true on a bundle, eci-runc
 #      against runc and crun (as root)
+#   9  start with a network: --network pasta and slirp4netns against none;
+#      rootless podman's default network against its none
 #
 # Items 1, 3-6 measure eci-run with no network, as its peers run (a network
 # namespace with loopback only), so they pass --network none: without it,
@@ -32,11 +37,12 @@ set -eu
 o=$1
 [ "$(id -u)" = 0 ] || { echo "bench.sh: run as root (make bench)" >&2; exit 1; }
 src=$(pwd)
+BEFORE=${BEFORE:-2497c7c}
 RUNS=${RUNS:-50} DOCKER_RUNS=${DOCKER_RUNS:-20} SLOW_RUNS=${SLOW_RUNS:-10} SCALE_PASSES=${SCALE_PASSES:-5} SECCOMP_RUNS=${SECCOMP_RUNS:-15}
-ITEMS=${ITEMS:-1 2 3 4 5 6 7 8}
+ITEMS=${ITEMS:-1 2 3 4 5 6 7 8 9}
 
 missing=
-for p in hyperfine bubblewrap runc crun passt busybox-static; do
+for p in hyperfine bubblewrap runc crun passt slirp4netns busybox-static podman uidmap python3; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
 done
 if [ -n "$missing" ]; then
@@ -100,6 +106,8 @@ cleanup() {
 	[ -d "$rs" ] && for c in $(as ecitest runc --root "$rs" list -q 2>/dev/null); do
 		as ecitest runc --root "$rs" delete -f "$c" >/dev/null 2>&1
 	done
+	# rootless podman's pause process (it keeps its user namespace)
+	[ -f "$work/podman.ok" ] && pkill -KILL -u ecitest -f 'catatonit|podman' 2>/dev/null
 	[ -f "$run/docker.pid" ] && kill "$(cat "$run/docker.pid")" 2>/dev/null && sleep 2
 	pkill -f "containerd-shim-runc-v2 -namespace moby -address $run" 2>/dev/null
 	grep -E " ($run|$data|$work)" /proc/self/mountinfo | awk '{ print $5 }' | sort -r |
@@ -205,11 +213,74 @@ item_1() {
 	else
 		t_runc="n/a (runc spec: $(why "$work/runc.err"))" t_crun=$t_runc
 	fi
+	t_podman=$(podman_start none)
 	w="cold start of /bin/true, default image"
-	row 1 "$w" eci-run "bwrap --unshare-all" ms "$t_eci" "$t_bwrap" 1.0
+	row 1 "$w" eci-run "bwrap --unshare-all" ms "$t_eci" "$t_bwrap" 1.3
 	row 1 "$w" eci-run "runc rootless" ms "$t_eci" "$t_runc" 0.15
 	row 1 "$w" eci-run "crun rootless" ms "$t_eci" "$t_crun"
+	row 1 "$w" eci-run "podman rootless, --runtime runc" ms "$t_eci" "$t_podman"
 	row 1 "same, floor" eci-run "unshare -Urmpfn --mount-proc" ms "$t_eci" "$t_unshare"
+	timeline
+}
+
+# Rootless podman as ecitest, with a storage and configuration of this
+# run's own and the default image imported: --runtime runc (crun refuses
+# this host's hybrid cgroups rootless), cgroupfs (no systemd user session).
+PODMAN="podman --cgroup-manager cgroupfs --events-backend file --runtime runc"
+podman_ready() {
+	[ -f "$work/podman.ok" ] && return 0
+	command -v podman >/dev/null && command -v newuidmap >/dev/null || {
+		echo "n/a (podman or newuidmap not installed)" > "$work/podman.ok.err"; return 1; }
+	mkdir -p "$work/u-ecitest/podman" && chown ecitest: "$work/u-ecitest/podman"
+	cp "$layer" "$work/u-ecitest/podman/layer.tar" && chmod a+r "$work/u-ecitest/podman/layer.tar"
+	as ecitest env XDG_DATA_HOME="$work/u-ecitest/podman/data" XDG_CONFIG_HOME="$work/u-ecitest/podman/cfg" \
+		$PODMAN import "$work/u-ecitest/podman/layer.tar" eci-default >/dev/null 2>"$work/podman.ok.err" || {
+		echo "n/a (podman import: $(why "$work/podman.ok.err"))" > "$work/podman.ok.err"; return 1; }
+	: > "$work/podman.ok"
+}
+# podman_start NET: the median start of podman run --rm --network NET (none,
+# or "default": podman's own default network)
+podman_start() {
+	podman_ready || { cat "$work/podman.ok.err"; return 0; }
+	case $1 in default) net= ;; *) net="--network $1" ;; esac
+	hf "podman-$1" ecitest "$SLOW_RUNS" "env XDG_DATA_HOME=$work/u-ecitest/podman/data XDG_CONFIG_HOME=$work/u-ecitest/podman/cfg $PODMAN run --rm $net eci-default /bin/true"
+}
+
+# The per-step timeline of eci-run --network none default /bin/true
+# (ECI_TIMELINE, tools/timeline.py), of the code of git revision $BEFORE,
+# built here, and of this code: one table, the median time since the exec
+# of each step.
+timeline() {
+	tl_runs=$RUNS
+	cp "$src/tools/timeline.py" "$work/timeline.py"
+	chmod a+rx "$work/timeline.py"
+	as ecitest env TMPDIR="$work/rt-ecitest" python3 "$work/timeline.py" "$tl_runs" \
+		"$eci" --network none default /bin/true > "$work/tl.after" 2>"$work/tl.err" || return 0
+	before=
+	if [ -n "$BEFORE" ] && git -C "$src" rev-parse -q --verify "$BEFORE^{commit}" >/dev/null; then
+		b=$work/before
+		mkdir -p "$b/src" && git -C "$src" archive "$BEFORE" | tar -x -C "$b/src" &&
+			make -C "$b/src" -j"$(nproc)" O=build all >/dev/null 2>"$work/tl-build.err" &&
+			(cd "$b/src" && sh tools/stage.sh build "$b/stage") >/dev/null 2>>"$work/tl-build.err" &&
+			as ecitest env TMPDIR="$work/rt-ecitest" python3 "$work/timeline.py" "$tl_runs" \
+				"$b/stage/bin/eci-run" --network none default /bin/true > "$work/tl.before" 2>>"$work/tl.err" &&
+			before=$(git -C "$src" log -1 --format='%h, %cs' "$BEFORE")
+	fi
+	{
+		echo "Per-step timeline of \`eci-run --network none default /bin/true\` as ecitest ($tl_runs runs after 3 warm-ups, medians; ECI_TIMELINE=FILE, tools/timeline.py): the time since the exec of eci-run at which each step ended. The helper's steps are not marked (it reads no environment); its start and work are the gap before \"mapped by the helper\"."
+		echo
+		if [ -n "$before" ]; then
+			echo "| step | before ($before) | now | now, after the previous step |"
+			echo "|---|---|---|---|"
+			awk -F'|' 'NR == FNR { if (FNR > 2) b[$2] = $3; next }
+				FNR > 2 { x = ($2 in b) ? b[$2] : " — "; printf "|%s|%s|%s|%s|\n", $2, x, $3, $4 }' \
+				"$work/tl.before" "$work/tl.after"
+		else
+			echo "| step | now | after the previous step |"
+			echo "|---|---|---|"
+			tail -n +3 "$work/tl.after"
+		fi
+	} > "$work/timeline.md"
 }
 
 # --- 2: docker run ---------------------------------------------------------------
@@ -288,6 +359,55 @@ big_image() {
 	chmod -R a+rX "$lo" "$work/big.tar"
 }
 
+# layout NAME TAR...: an OCI layout $work/NAME of these uncompressed layers
+layout() {
+	lo=$work/$1
+	shift
+	mkdir -p "$lo/blobs/sha256"
+	diffs= layers=
+	for t in "$@"; do
+		hex=$(sha256sum "$t" | cut -d' ' -f1)
+		cp "$t" "$lo/blobs/sha256/$hex"
+		diffs="$diffs${diffs:+,}\"sha256:$hex\""
+		layers="$layers${layers:+,}{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"sha256:$hex\",\"size\":$(stat -c %s "$t")}"
+	done
+	printf '{"architecture":"%s","os":"linux","config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["/bin/sh"],"WorkingDir":"/"},"rootfs":{"type":"layers","diff_ids":[%s]}}' \
+		"$(dpkg --print-architecture)" "$diffs" > "$work/cfg"
+	cfg=$(sha256sum "$work/cfg" | cut -d' ' -f1)
+	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[%s]}' \
+		"$cfg" "$(stat -c %s "$work/cfg")" "$layers" > "$work/man"
+	man=$(sha256sum "$work/man" | cut -d' ' -f1)
+	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"latest"}}]}' \
+		"$man" "$(stat -c %s "$work/man")" > "$lo/index.json"
+	mv "$work/cfg" "$lo/blobs/sha256/$cfg"
+	mv "$work/man" "$lo/blobs/sha256/$man"
+	printf '{"imageLayoutVersion":"1.0.0"}' > "$lo/oci-layout"
+	chmod -R a+rX "$lo"
+}
+
+# The same files as big_image() in 4 layers: the default image's files and
+# 45 MB; 45 MB; 90 MB; 20 MB in 5000 small files.
+multi_image() {
+	r=$work/multiroot
+	mkdir -p "$r/1" "$r/2/data" "$r/3/data" "$r/4/data/small"
+	cp -a "$work/rootfs/." "$r/1/"
+	mkdir -p "$r/1/data"
+	head -c 45000000 /dev/urandom > "$r/1/data/big1"
+	head -c 45000000 /dev/urandom > "$r/2/data/big2"
+	head -c 45000000 /dev/urandom > "$r/3/data/big3"
+	head -c 45000000 /dev/urandom > "$r/3/data/big4"
+	head -c 20480000 /dev/urandom | (cd "$r/4/data/small" && split -b 4096 -a 4 - f)
+	for i in 1 2 3 4; do
+		tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 --format=gnu \
+			-C "$r/$i" -cf "$work/multi$i.tar" .
+	done
+	rm -rf "$r"
+	chmod a+r "$work"/multi?.tar
+	layout multi "$work"/multi1.tar "$work"/multi2.tar "$work"/multi3.tar "$work"/multi4.tar
+	multihex=
+	for i in 1 2 3 4; do multihex="$multihex $(sha256sum "$work/multi$i.tar" | cut -d' ' -f1)"; done
+}
+
 item_3() {
 	big_image
 	mb=$(awk -v s="$(stat -c %s "$work/big.tar")" 'BEGIN { printf "%.0f", s / 1e6 }')
@@ -304,10 +424,53 @@ item_3() {
 		"rm -rf $work/store-ecitest/eci/slots/*/layers/$bighex; sync")
 	t_warm=$(hf big-warm ecitest "$RUNS" "$eci --network none bigbench /bin/true")
 	t_dwarm=$(hf default-warm ecitest "$RUNS" "$eci --network none default /bin/true")
+	# The same files in 4 layers: first start against tar -xf of the 4
+	multi_image
+	as ecitest "$eci" image import --name multibench "$work/multi" >/dev/null
+	rmm=
+	for h in $multihex; do rmm="$rmm $work/store-ecitest/eci/slots/*/layers/$h"; done
+	t_mcold=$(hf multi-cold root "$SLOW_RUNS" "$AS_ecitest $eci --network none multibench /bin/true" \
+		"rm -rf $rmm; sync")
+	t_mtar=$(hf multi-tar ecitest "$SLOW_RUNS" \
+		"for t in $work/multi1.tar $work/multi2.tar $work/multi3.tar $work/multi4.tar; do tar -xf \$t -C $x; done" \
+		"rm -rf $x && mkdir $x && sync")
+	rm -rf "$x"
 	row 3 "image import of a $mb MB layer (OCI layout)" "eci-run image import" "tar -xf of the layer" ms "$t_imp" "$t_tar" 1.2
-	row 3 "first start of that image in a slot (unpack)" "first start" "later start" ms "$t_cold" "$t_warm"
+	row 3 "first start of that image in a slot (unpack)" "first start" "tar -xf of the layer" ms "$t_cold" "$t_tar" 1.0
+	row 3 "same" "first start" "later start" ms "$t_cold" "$t_warm"
+	row 3 "first start of the same files in 4 layers" "first start" "tar -xf of the 4 layers" ms "$t_mcold" "$t_mtar" 0.8
 	row 3 "start of /bin/true, image in the slot already" "$mb MB image" "default image" ms "$t_warm" "$t_dwarm" 1.1
-	note "3: import copies the layer into the store and checks its digest; it is unpacked at the first start in a slot (the next row). Import and tar -xf: $SLOW_RUNS runs each, the image removed (eci-run image rm) or the directory emptied, and sync, before each run. First start: $SLOW_RUNS runs of eci-run as ecitest under hyperfine as root, which removes the layer's unpacked copy from every slot of the store (and syncs) before each run."
+	note "3: import copies the layer into the store and checks its digest; it is unpacked at the first start in a slot (the next row). Import and tar -xf: $SLOW_RUNS runs each, the image removed (eci-run image rm) or the directory emptied, and sync, before each run. First start: $SLOW_RUNS runs of eci-run as ecitest under hyperfine as root, which removes the layer's unpacked copy from every slot of the store (and syncs) before each run; tar -xf the same, with the directory emptied and synced before each run. The 4-layer image holds the same files as the single layer (the default image's and 45 MB, 45 MB, 90 MB, 20 MB in 5000 files of 4 KiB), its tar -xf the 4 one after the other into one directory."
+}
+
+# --- 9: start with a network ---------------------------------------------------------
+# The start of eci-run --network pasta|slirp4netns default /bin/true
+# against --network none in the same run; the target is an absolute one:
+# at most 10 ms more.  Rootless podman's default network against its
+# --network none for comparison.
+# netrow WHAT ECI PEER E P: a row whose target is E - P <= 10 ms
+netrow() {
+	if num "$4" && num "$5"; then
+		d=$(awk -v a="$4" -v b="$5" 'BEGIN { printf "+%.1f ms", (a - b) * 1000 }')
+		met=$(awk -v a="$4" -v b="$5" 'BEGIN { print (a - b <= 0.010 + 1e-9) ? "yes" : "no" }')
+	else
+		d=n/a met=—
+	fi
+	printf '| 9 | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$3" "$(ms "$4")" \
+		"$(ms "$5")" "$d" "${6:-≤ +10 ms}" "${7:-$met}" >> "$work/rows.9"
+}
+
+item_9() {
+	t_none=$(hf net-none ecitest "$RUNS" "$eci --network none default /bin/true")
+	t_pasta=$(hf net-pasta ecitest "$RUNS" "$eci --network pasta default /bin/true")
+	t_slirp=$(hf net-slirp ecitest "$RUNS" "$eci --network slirp4netns default /bin/true")
+	netrow "start of /bin/true with a network" "--network pasta" "--network none" "$t_pasta" "$t_none"
+	netrow "same" "--network slirp4netns" "--network none" "$t_slirp" "$t_none"
+	p_none=$(podman_start none)
+	p_def=$(podman_start default)
+	netrow "rootless podman (--runtime runc): its default network" "podman run" "podman run --network none" \
+		"$p_def" "$p_none" — —
+	note "9: the difference of the medians is the eci / peer column here. eci-run starts the network tool as soon as the workload's network namespace exists, while the root is built; without -p the workload goes once the namespace has its address and default route (an rtnetlink event), with -p once the tool is fully up. podman: $SLOW_RUNS runs each."
 }
 
 # --- 4: resident cost ---------------------------------------------------------------
@@ -531,7 +694,7 @@ item() { # item N TITLE: item_N in a subshell; if it fails, one n/a row says why
 		printf '| %s | %s | n/a (%s) | | | | | | |\n' "$1" "$2" "$(why "$work/item$1.err")" > "$work/rows.$1"
 	fi
 }
-for i in 1 4 6 7 3 5 2 8; do
+for i in 1 4 6 7 9 3 5 2 8; do
 	case " $ITEMS " in *" $i "*) ;; *) continue ;; esac
 	case $i in
 	1) item 1 "cold start" ;;
@@ -542,6 +705,7 @@ for i in 1 4 6 7 3 5 2 8; do
 	6) item 6 "seccomp" ;;
 	7) item 7 "pasta throughput" ;;
 	8) item 8 "the runtime alone" ;;
+	9) item 9 "start with a network" ;;
 	esac
 done
 secs=$(($(date +%s) - begin))
@@ -554,12 +718,13 @@ secs=$(($(date +%s) - begin))
 	echo "$(df -T /tmp | awk 'NR == 2 { print $2 }') under /tmp; load average $load at the start (the machine is shared)."
 	echo "Peers: $(bwrap --version 2>/dev/null | head -n1), runc $(runc --version 2>/dev/null | sed -n 's/^runc version //p'),"
 	echo "crun $(crun --version 2>/dev/null | sed -n 's/^crun version //p'), $(hyperfine --version 2>/dev/null),"
-	echo "docker $(docker --version 2>/dev/null | sed -n 's/^Docker version \([^,]*\).*/\1/p'), passt $(dpkg-query -W -f='${Version}' passt 2>/dev/null)."
+	echo "docker $(docker --version 2>/dev/null | sed -n 's/^Docker version \([^,]*\).*/\1/p'), passt $(dpkg-query -W -f='${Version}' passt 2>/dev/null),"
+	echo "slirp4netns $(dpkg-query -W -f='${Version}' slirp4netns 2>/dev/null), podman $(dpkg-query -W -f='${Version}' podman 2>/dev/null)."
 	echo "Medians of hyperfine runs ($(date -u +%Y-%m-%d), ${secs} s in all); \`make bench\` regenerates this file."
 	echo
 	echo "| # | what | eci | peer | eci | peer | eci / peer | target | met |"
 	echo "|---|---|---|---|---|---|---|---|---|"
-	for i in 1 2 3 4 5 6 7 8; do cat "$work/rows.$i" 2>/dev/null || true; done
+	for i in 1 9 2 3 4 5 6 7 8; do cat "$work/rows.$i" 2>/dev/null || true; done
 	echo
 	echo "How: 1, 3, 4, 6 and 7 as ecitest, with a store and runtime directory of"
 	echo "this run's own (the runtime directory a tmpfs, as a login session's"
@@ -569,6 +734,7 @@ secs=$(($(date +%s) - begin))
 	echo "with the spec of \`runc spec --rootless\` plus a network namespace, crun"
 	echo "with the same bundle."
 	[ -f "$work/notes" ] && sort -s -t: -k1,1n "$work/notes" | sed 's/^/\n/'
+	[ -f "$work/timeline.md" ] && { echo; echo "## Where a start's time goes"; echo; cat "$work/timeline.md"; }
 	echo
 	echo "eci-run does more than its peers here: the subordinate map through the"
 	echo "helper (with its lease), an overlay over the per-slot layer copy, the"
@@ -577,4 +743,4 @@ secs=$(($(date +%s) - begin))
 } > "$work/BENCHMARKS.md"
 cat "$work/BENCHMARKS.md"
 # A run of some items only does not replace the full table.
-[ "$ITEMS" != "1 2 3 4 5 6 7 8" ] || cp "$work/BENCHMARKS.md" "$src/BENCHMARKS.md"
+[ "$ITEMS" != "1 2 3 4 5 6 7 8 9" ] || cp "$work/BENCHMARKS.md" "$src/BENCHMARKS.md"
