@@ -82,11 +82,12 @@ _Static_assert(sizeof(struct pidfd_info) >= PIDFD_INFO_SIZE_VER0, "struct pidfd_
  * pidfd_open() says for sure that a process is gone, and the rest is asked
  * of /proc/PID/status.
  */
-enum lease_pidfd lease_pidfd_ids(pid_t pid, unsigned long long ids[8])
+enum lease_pidfd lease_pidfd_ids(pid_t pid, unsigned long long ids[8], const struct lease_slots *s,
+				 bool *busy)
 {
 	struct pidfd_info info;
 	int fd = (int)syscall(SYS_pidfd_open, pid, 0), r, e;
-	bool exited;
+	bool exited = false;
 
 	if (fd < 0)
 		return errno == ESRCH ? LEASE_PIDFD_GONE :
@@ -95,8 +96,17 @@ enum lease_pidfd lease_pidfd_ids(pid_t pid, unsigned long long ids[8])
 	info.mask = PIDFD_INFO_CREDS;
 	r = ioctl(fd, PIDFD_GET_INFO, &info);
 	e = errno;
+	ids[0] = info.ruid;
+	ids[1] = info.euid;
+	ids[2] = info.suid;
+	ids[3] = info.fsuid;
+	ids[4] = info.rgid;
+	ids[5] = info.egid;
+	ids[6] = info.sgid;
+	ids[7] = info.fsgid;
 	/* Readable once the whole process has exited: a zombie holds no ids. */
-	exited = r == 0 && poll(&(struct pollfd){ .fd = fd, .events = POLLIN }, 1, 0) > 0;
+	if (r == 0 && (!s || lease_ids_hit(ids, s, busy, false)))
+		exited = poll(&(struct pollfd){ .fd = fd, .events = POLLIN }, 1, 0) > 0;
 	close(fd);
 	if (r < 0)
 		return e == ENOTTY || e == EINVAL || e == EOPNOTSUPP ? LEASE_PIDFD_NONE :
@@ -106,14 +116,6 @@ enum lease_pidfd lease_pidfd_ids(pid_t pid, unsigned long long ids[8])
 	if (!(info.mask & PIDFD_INFO_CREDS) ||
 	    ((info.mask & PIDFD_INFO_PID) && info.pid != (__u32)pid))
 		return LEASE_PIDFD_ASK_PROC;	/* not the answer asked for */
-	ids[0] = info.ruid;
-	ids[1] = info.euid;
-	ids[2] = info.suid;
-	ids[3] = info.fsuid;
-	ids[4] = info.rgid;
-	ids[5] = info.egid;
-	ids[6] = info.sgid;
-	ids[7] = info.fsgid;
 	return LEASE_PIDFD_IDS;
 }
 
@@ -233,7 +235,7 @@ static int scan_one(struct scan *sc, const char *name, struct eci_err *e)
 	int r;
 
 	if (sc->pidfds && pid > 0) {
-		switch (lease_pidfd_ids(pid, ids)) {
+		switch (lease_pidfd_ids(pid, ids, &sc->slots, sc->busy)) {
 		case LEASE_PIDFD_GONE:
 			return 0;
 		case LEASE_PIDFD_IDS:

@@ -39,6 +39,10 @@ enum lease_pidfd {
 	LEASE_PIDFD_ASK_PROC,	/* no answer for this one: read /proc/PID/status */
 	LEASE_PIDFD_NONE,	/* the kernel has no PIDFD_GET_INFO */
 };
-enum lease_pidfd lease_pidfd_ids(pid_t pid, unsigned long long ids[8]);
+/* With @s (and its @busy flags): a process whose ids fall in none of the
+ * slots @busy does not hold yet is not asked whether it is a zombie, which
+ * would change nothing (one poll() less for almost every process). */
+enum lease_pidfd lease_pidfd_ids(pid_t pid, unsigned long long ids[8], const struct lease_slots *s,
+				 bool *busy);
 
 #endif

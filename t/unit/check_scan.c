@@ -53,7 +53,7 @@ static void ck_same_ids(pid_t pid, unsigned long long ids[8])
 	unsigned long long st[8];
 	char buf[8192];
 
-	ck_assert_int_eq(lease_pidfd_ids(pid, ids), LEASE_PIDFD_IDS);
+	ck_assert_int_eq(lease_pidfd_ids(pid, ids, NULL, NULL), LEASE_PIDFD_IDS);
 	read_status(pid, buf, sizeof(buf));
 	ck_assert(lease_status_ids(buf, st));
 	for (int k = 0; k < 8; k++)
@@ -225,7 +225,7 @@ Suite *scan_suite(void)
 	bool root = geteuid() == 0;
 	int nscans = (int)(sizeof(scans) / sizeof(scans[0]));
 
-	if (lease_pidfd_ids(getpid(), ids) != LEASE_PIDFD_IDS) {
+	if (lease_pidfd_ids(getpid(), ids, NULL, NULL) != LEASE_PIDFD_IDS) {
 		const char *why = "this kernel has no PIDFD_GET_INFO (Linux 6.13)";
 
 		test_skip("pidfd_self_parent", why);
