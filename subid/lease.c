@@ -283,7 +283,20 @@ int lease_commit(struct leases *ls, const struct lease *l, struct eci_err *e)
 		unlinkat(ls->dirfd, tmp, 0);
 		return eci_fail(e, -r, "write lease " LEASE_DIR "/%s", tmp);
 	}
-	/* rename() publishes the whole record at once: never a torn lease. */
+	/*
+	 * rename() publishes the whole record at once: never a torn lease.
+	 * The slot's old lease is dead (lease_pick() said so under the locks
+	 * this process holds, which every reader of this user's leases
+	 * takes): it goes first, so that the rename replaces nothing.  A
+	 * rename over a file makes ext4 write the new file's data out at once
+	 * (auto_da_alloc), a disk write on every start.
+	 */
+	if (unlinkat(ls->dirfd, name, 0) < 0 && errno != ENOENT) {
+		int err = errno;
+
+		unlinkat(ls->dirfd, tmp, 0);
+		return eci_fail(e, err, "remove the dead lease " LEASE_DIR "/%s", name);
+	}
 	if (renameat(ls->dirfd, tmp, ls->dirfd, name) < 0) {
 		int err = errno;
 
