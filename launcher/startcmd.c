@@ -37,14 +37,22 @@
 #include "util.h"
 
 /* The helper first: it reads its files and /proc while the spec is built
- * and the child cloned (helper.c). */
+ * and the child cloned (helper.c); eci-run's own check of /etc/subuid runs
+ * meanwhile. */
 static int start_helper(struct helper_proc *hp, bool keep_id, struct eci_err *e)
 {
 	char helper[4096];
 
 	if (helper_find(helper, sizeof(helper), e) < 0 || policy_check_helper(helper, e) < 0 ||
-	    helper_check_subids(e) < 0 || helper_start(hp, helper, keep_id, e) < 0) {
+	    helper_start(hp, helper, keep_id, e) < 0) {
 		fprintf(stderr, "eci-run: %s\n", e->msg);
+		return -1;
+	}
+	/* While it starts: the plain message for a user without subordinate
+	 * ids.  The helper, which refuses too, hears EOF and says nothing. */
+	if (helper_check_subids(e) < 0) {
+		fprintf(stderr, "eci-run: %s\n", e->msg);
+		helper_abandon(hp);
 		return -1;
 	}
 	return 0;

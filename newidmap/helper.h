@@ -12,6 +12,7 @@
 #ifndef ECI_HELPER_H
 #define ECI_HELPER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -24,6 +25,10 @@
 /* --stdin: the launcher waiting for the answer; once it is gone (^C), die()
  * says nothing: nobody waits for the message any more. */
 extern pid_t die_quiet_without;
+/* --stdin, until the request is read: die() first waits for it, and says
+ * nothing if the launcher closes stdin instead (it gave up, and told the
+ * user why: eci-run's own check of /etc/subuid runs while this starts). */
+extern bool die_await_request;
 void die(int code, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 
 /* caps.c: raise one capability into the effective set, or drop them all;

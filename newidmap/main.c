@@ -318,6 +318,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "--stdin")) {
 		from_stdin = true;
 		die_quiet_without = parent;
+		die_await_request = true;
 	} else
 		rq.pid = parse_pid(argv[1]);
 	who_am_i(&c);
@@ -326,6 +327,7 @@ int main(int argc, char **argv)
 
 	scanned = prepare(&pool, &c, &rq);
 	if (from_stdin) {
+		die_await_request = false;
 		rq.pid = read_request(&rq);
 		/*
 		 * A request that comes late (the launcher imported an image,

@@ -7,7 +7,7 @@
 # (and one made to fail: no pasta nor slirp4netns on PATH); as
 # "ecitest-nosub", an account with no subordinate ranges at all, it exits 1
 # and names /etc/subuid, /etc/subgid and the usermod commands, with a range
-# that is nobody's yet, and (through copies of the files bound over them in
+# that is nobody's yet (and eci-run refuses with one message naming them), and (through copies of the files bound over them in
 # a private mount namespace) fails a range too small and notes one it skips;
 # as root it tries an idmapped mount and leaves no mount behind; the
 # state directory, made for the user, and one someone else made first.
@@ -104,6 +104,17 @@ if [ -n "$range" ] && [ $((${range#*-} - ${range%-*} + 1)) = 65536 ] &&
 	pass "the suggested range $range is 65536 ids nobody has"
 else
 	fail "the suggested range is 65536 free ids" "range '$range'"
+fi
+
+# eci-run itself: one message, eci-run's, naming /etc/subuid and the fix
+# (the helper, started before that check, hears EOF and says nothing).
+(cd / && runuser -u "$nosub" -- env -u XDG_RUNTIME_DIR "$eci" --network none default true) > "$out" 2>&1
+rc=$?
+if [ "$rc" = 125 ] && [ "$(wc -l < "$out")" = 1 ] &&
+	has "eci-run: no entry for $nosub in /etc/subuid: ask an administrator to run 'usermod --add-subuids "; then
+	pass "eci-run with no subordinate range: exit 125, one message naming /etc/subuid"
+else
+	fail "eci-run with no subordinate range: exit 125, one message naming /etc/subuid" "exit $rc"
 fi
 
 # 4. Ranges it cannot use, seen through copies of the files bound over them

@@ -199,6 +199,20 @@ START_TEST(helper_stdin_request)
 	ck_assert_int_eq(r.status, 100);
 	ck_assert_str_eq(r.err, "");
 	t_run_free(&r);
+	/* A refusal found before the request waits for it: said once one
+	 * comes, never to a launcher that gave up (which told the user why
+	 * itself: its check of /etc/subuid runs while the helper starts). */
+	snprintf(cmd, sizeof(cmd), "'%s' --keep-id 1:1 --stdin < /dev/null", bin);
+	t_run(sh, &r);
+	ck_assert_int_eq(r.status, 100);
+	ck_assert_str_eq(r.err, "");
+	t_run_free(&r);
+	snprintf(cmd, sizeof(cmd), "echo 2 | '%s' --keep-id 1:1 --stdin", bin);
+	t_run(sh, &r);
+	ck_assert_int_eq(r.status, 100);
+	ck_assert_msg(strstr(r.err, "--keep-id 1:1: keep-id maps only your own uid and gid"), "%s",
+		      r.err);
+	t_run_free(&r);
 }
 END_TEST
 
