@@ -20,7 +20,8 @@
  *     (CVE-2017-5226); arguments of type int are compared on their low 32
  *     bits, which is all the kernel reads of them;
  *   - the kernel's non-namespaced surface is never opened, whatever was
- *     granted, --privileged included: keyrings, bpf, perf_event_open,
+ *     granted, --privileged included: keyrings (ENOSYS, which runc and
+ *     crun inside a container take for "no keyrings"), bpf, perf_event_open,
  *     userfaultfd, io_uring, kexec, modules, open_by_handle_at, acct, swap,
  *     reboot, syslog, setting the clock, iopl/ioperm.
  * --security-opt seccomp=FILE takes a profile in Docker's JSON format
@@ -187,6 +188,8 @@ static int allow_except(scmp_filter_ctx ctx, const char *name, unsigned arg,
 	return r;
 }
 
+static const char *const keyring[] = { "add_key", "keyctl", "request_key" };
+
 static int add_conditional(scmp_filter_ctx ctx, uint64_t caps)
 {
 	static const uint32_t personas[] = { 0x0, 0x8, 0x20000, 0x20008, 0xffffffff };
@@ -273,6 +276,11 @@ int sc_build_default(uint64_t caps, struct sc_filter *f, struct eci_err *e)
 			r = rule(ctx, SCMP_ACT_ALLOW, by_cap[i].name, 0, NULL);
 	if (!r)
 		r = add_conditional(ctx, caps);
+	/* Keyrings stay closed, but as a kernel without them would say:
+	 * runc and crun in the container (a nested engine) go on when
+	 * creating a session keyring fails with ENOSYS, not with EPERM. */
+	for (size_t i = 0; i < ARRAY_SIZE(keyring) && !r; i++)
+		r = rule(ctx, SCMP_ACT_ERRNO(ENOSYS), keyring[i], 0, NULL);
 	return finish(ctx, r, f, "default profile", e);
 }
 
