@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -187,6 +188,11 @@ static int build_root(struct spec *s, struct eci_err *e)
 
 	if (sethostname(s->hostname, strlen(s->hostname)) < 0)
 		return eci_fail(e, errno, "sethostname");
+	/* CAP_SYS_ADMIN granted: the sysctls of its own namespaces writable
+	 * (mounts/system.c), the network's only where the network namespace
+	 * is the workload's own (not the host's, not one the engine made) */
+	s->mnt.sysctl_ns = (s->caps >> CAP_SYS_ADMIN) & 1;
+	s->mnt.sysctl_net = s->mnt.sysctl_ns && s->net.mode != NET_HOST && !s->engine.netns_given;
 	for (size_t i = 0; i < s->img.nlayers; i++)
 		layers[i] = s->engine.on ? s->img.layer_fd[i] : -1;
 	if (!s->engine.on)

@@ -89,6 +89,10 @@ struct mnt_plan {
 	bool sys_late;		/* /sys by mnt_sys(), in the workload's network
 				 * namespace, not by mnt_system() */
 	bool keep_procsys;	/* mnt_system() leaves procsys_fd open */
+	/* CAP_SYS_ADMIN granted: the sysctls the kernel keeps per namespace
+	 * are writable in /proc/sys (those of the network namespace only if
+	 * it is the container's own, @sysctl_net), the others stay read-only */
+	bool sysctl_ns, sysctl_net;
 	const char *shm_size;	/* /dev/shm's size= and mode=, or NULL: 64 MiB, 1777 */
 	const char *shm_mode;
 	struct mnt_volume vol[MNT_MAX_VOLUMES];

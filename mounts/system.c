@@ -34,6 +34,22 @@ static const char *const readonly[] = {
 	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
 };
 
+/*
+ * What of read-only /proc/sys a container granted CAP_SYS_ADMIN may write
+ * (a nested engine sets them, systemd too): the sysctls the kernel keeps
+ * per IPC namespace, and those of the network namespace when it is the
+ * container's own.  The kernel itself lets container root write only the
+ * ones of its own namespaces; a sysctl of the host's (vm.*, kernel.* but
+ * these, fs.* but mqueue) stays under the read-only bind whatever it says.
+ */
+static const char *const ns_sysctls[] = {
+	"/proc/sys/fs/mqueue",	       "/proc/sys/kernel/msgmax",      "/proc/sys/kernel/msgmnb",
+	"/proc/sys/kernel/msgmni",     "/proc/sys/kernel/msg_next_id", "/proc/sys/kernel/sem",
+	"/proc/sys/kernel/sem_next_id", "/proc/sys/kernel/shmall",     "/proc/sys/kernel/shmmax",
+	"/proc/sys/kernel/shmmni",     "/proc/sys/kernel/shm_next_id",
+	"/proc/sys/kernel/shm_rmid_forced",
+};
+
 static int mask(int rootfd, const char *path, struct eci_err *e)
 {
 	static const struct mnt_opt empty[] = { { "mode", "0555" }, { "size", "0" },
@@ -78,6 +94,25 @@ static int make_readonly(int rootfd, const char *path, struct eci_err *e)
 		return eci_fail(e, errno, "read-only %s", path);
 	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
 		return eci_fail(e, errno, "read-only %s", path);
+	return mnt_attach(tree, target, path, e);
+}
+
+/* @path, under a read-only bind of ours, bound over itself writable (its
+ * other flags kept). */
+static int make_writable(int rootfd, const char *path, struct eci_err *e)
+{
+	struct mount_attr attr = { .attr_clr = MOUNT_ATTR_RDONLY };
+	_cleanup_close_ int target = mnt_open_in(rootfd, path, O_PATH | O_NOFOLLOW,
+						 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+	_cleanup_close_ int tree = -1;
+
+	if (target < 0 && errno == ENOENT)
+		return 0;	/* not in this kernel */
+	if (target < 0)
+		return eci_fail(e, errno, "writable %s", path);
+	tree = open_tree(target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	if (tree < 0 || mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+		return eci_fail(e, errno, "writable %s", path);
 	return mnt_attach(tree, target, path, e);
 }
 
@@ -374,8 +409,9 @@ static bool in_sys(const char *path)
 	return !strncmp(path, "/sys/", 5);
 }
 
-/* Docker's masked and read-only paths, those under /sys or the others. */
-static int hide(int rootfd, bool sys, struct eci_err *e)
+/* Docker's masked and read-only paths, those under /sys or the others;
+ * then the namespaced sysctls of @p writable again. */
+static int hide(const struct mnt_plan *p, int rootfd, bool sys, struct eci_err *e)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(masked); i++)
 		if (in_sys(masked[i]) == sys && mask(rootfd, masked[i], e) < 0)
@@ -383,12 +419,17 @@ static int hide(int rootfd, bool sys, struct eci_err *e)
 	for (size_t i = 0; i < ARRAY_SIZE(readonly); i++)
 		if (in_sys(readonly[i]) == sys && make_readonly(rootfd, readonly[i], e) < 0)
 			return -1;
-	return 0;
+	if (sys || !p->sysctl_ns)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(ns_sysctls); i++)
+		if (make_writable(rootfd, ns_sysctls[i], e) < 0)
+			return -1;
+	return p->sysctl_net ? make_writable(rootfd, "/proc/sys/net", e) : 0;
 }
 
 int mnt_sys(int rootfd, struct eci_err *e)
 {
-	return mount_sys(rootfd, e) < 0 || hide(rootfd, true, e) < 0 ? -1 : 0;
+	return mount_sys(rootfd, e) < 0 || hide(NULL, rootfd, true, e) < 0 ? -1 : 0;
 }
 
 int mnt_system(struct mnt_plan *p, int rootfd, struct eci_err *e)
@@ -405,7 +446,7 @@ int mnt_system(struct mnt_plan *p, int rootfd, struct eci_err *e)
 	} else if (mnt_sys(rootfd, e) < 0) {
 		return -1;
 	}
-	if (hide(rootfd, false, e) < 0)
+	if (hide(p, rootfd, false, e) < 0)
 		return -1;
 	if ((!p->engine && etc_files(p, rootfd, e) < 0) || volumes(p, rootfd, e) < 0 ||
 	    tmpfs_mounts(p, rootfd, e) < 0 || devices(p, rootfd, e) < 0)

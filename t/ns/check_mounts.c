@@ -226,6 +226,50 @@ START_TEST(privileged_locked_nested)
 }
 END_TEST
 
+/*
+ * /proc/sys is read-only; with CAP_SYS_ADMIN the sysctls the kernel keeps
+ * per namespace (IPC, and the container's own network namespace) are
+ * writable, as a nested engine or systemd needs, and the host's stay
+ * read-only.  The writes land in the container's namespaces only.
+ */
+static const char sysctl_script[] =
+	"for k in net/ipv4/ip_forward kernel/shmmni fs/mqueue/msg_max vm/overcommit_memory "
+	"kernel/panic kernel/hostname; do v=$(cat /proc/sys/$k); "
+	"if echo $v > /proc/sys/$k 2>/dev/null; then echo \"$k rw\"; else echo \"$k ro\"; fi; "
+	"done; echo 1 > /proc/sys/net/ipv4/ip_forward && cat /proc/sys/net/ipv4/ip_forward; "
+	"echo 4242 > /proc/sys/kernel/shmmni && cat /proc/sys/kernel/shmmni";
+
+START_TEST(namespaced_sysctls)
+{
+	struct run_result r;
+	char host_fwd[32] = "", host_shm[32] = "", *v;
+
+	T_ECI(&r, "--network", "none", "default", "sh", "-c", sysctl_script);
+	t_want(&r, 1);
+	ck_assert_str_eq(r.out, "net/ipv4/ip_forward ro\nkernel/shmmni ro\nfs/mqueue/msg_max ro\n"
+			 "vm/overcommit_memory ro\nkernel/panic ro\nkernel/hostname ro\n");
+	t_run_free(&r);
+	t_host_sh("cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmni", &r);
+	v = strtok(r.out, "\n");
+	snprintf(host_fwd, sizeof(host_fwd), "%s", v ? v : "");
+	v = strtok(NULL, "\n");
+	snprintf(host_shm, sizeof(host_shm), "%s", v ? v : "");
+	t_run_free(&r);
+	T_ECI(&r, "--privileged", "--network", "none", "default", "sh", "-c", sysctl_script);
+	t_want(&r, 0);
+	ck_assert_str_eq(r.out, "net/ipv4/ip_forward rw\nkernel/shmmni rw\nfs/mqueue/msg_max rw\n"
+			 "vm/overcommit_memory ro\nkernel/panic ro\nkernel/hostname ro\n1\n4242\n");
+	t_run_free(&r);
+	/* the host's own are as they were */
+	t_host_sh("cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmni", &r);
+	v = strtok(r.out, "\n");
+	ck_assert_str_eq(v ? v : "", host_fwd);
+	v = strtok(NULL, "\n");
+	ck_assert_str_eq(v ? v : "", host_shm);
+	t_run_free(&r);
+}
+END_TEST
+
 /* Positive control: the locks leave the workload free to mount its own. */
 START_TEST(own_tmpfs)
 {
@@ -713,6 +757,7 @@ Suite *mounts_suite(void)
 	tcase_add_test(tc, system_view_locked);
 	tcase_add_test(tc, no_nested_userns);
 	tcase_add_test(tc, privileged_locked);
+	tcase_add_test(tc, namespaced_sysctls);
 	tcase_add_test(tc, privileged_locked_nested);
 	tcase_add_test(tc, own_tmpfs);
 	tcase_add_test(tc, rootfs_is_the_image);
