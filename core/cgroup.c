@@ -28,6 +28,15 @@
  * cgroup_freeze() is pause and resume: the v1 freezer where it is
  * mounted, else v2's cgroup.freeze, waited for, a few seconds at most.
  *
+ * cgroup_delegate() gives the directories to container root (eci-runc, for
+ * a nested engine or systemd): the directory and cgroup.procs, tasks,
+ * cgroup.threads and cgroup.subtree_control, as systemd delegates; the
+ * limit files stay root's, so the container makes and limits cgroups
+ * below its own but cannot raise its own limits, and a limit below is
+ * held by its own (the kernel's hierarchy).  Its cgroup namespace and the
+ * mount rooted there show it no other cgroup.  What it made is killed and
+ * removed with it, deepest first.
+ *
  * A process that joins the container (an exec) first moves itself, still
  * on the host, into pid 1's cgroup in every hierarchy pid 1 lists: its
  * /proc/PID/cgroup, read from the host, shows host paths whatever its
@@ -741,8 +750,54 @@ int cgroup_freeze(const struct cgroups *cg, bool freeze, struct eci_err *e)
 			freeze ? "pause" : "resume", freeze ? "frozen" : "thawed");
 }
 
-/* Every process of @cg: SIGKILL (v2's cgroup.kill, else one by one), and
- * thawed, so that a paused one dies. */
+/* The directories the container made below its own cgroup @dir, deepest
+ * first, @fn called on each (then on @dir itself); @depth bounds it. */
+static void cg_walk(const char *dir, int depth, void (*fn)(const char *dir))
+{
+	_cleanup_close_ int fd = -1;
+	struct dirent *de;
+	DIR *d;
+
+	if (depth > 0 && (fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0 &&
+	    (d = fdopendir(fd))) {
+		fd = -1;
+		while ((de = readdir(d))) {
+			char sub[CG_PATH_MAX];
+
+			if (de->d_type != DT_DIR || de->d_name[0] == '.' ||
+			    snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name) >= (int)sizeof(sub))
+				continue;
+			cg_walk(sub, depth - 1, fn);
+		}
+		closedir(d);
+	}
+	fn(dir);
+}
+
+/* How deep a container's own cgroups are followed (a nested engine's
+ * docker/ID/... is 3 or 4). */
+#define CG_DEPTH 16
+
+static void cg_kill_procs(const char *dir)
+{
+	char path[CG_PATH_MAX + 32];
+	_cleanup_free_ char *procs = NULL;
+	char *save = NULL;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	if (read_all_at(AT_FDCWD, path, 1 << 20, &procs, NULL) < 0)
+		return;
+	for (char *p = strtok_r(procs, "\n", &save); p; p = strtok_r(NULL, "\n", &save))
+		kill(atoi(p), SIGKILL);
+}
+
+static void cg_rmdir(const char *dir)
+{
+	rmdir(dir);
+}
+
+/* Every process of @cg and of the cgroups it made: SIGKILL (v2's
+ * cgroup.kill, else one by one), and thawed, so that a paused one dies. */
 void cgroup_kill(const struct cgroups *cg)
 {
 	const struct cg_dir *f;
@@ -750,18 +805,11 @@ void cgroup_kill(const struct cgroups *cg)
 
 	for (size_t i = 0; i < cg->n && !done; i++)
 		done = !cg->d[i].ctrls[0] && cg_put(cg->d[i].path, "cgroup.kill", "1") == 0;
-	for (size_t i = 0; i < cg->n && !done; i++) {
-		char path[CG_PATH_MAX + 32];
-		_cleanup_free_ char *procs = NULL;
-		char *save = NULL;
-
-		snprintf(path, sizeof(path), "%s/cgroup.procs", cg->d[i].path);
-		if (read_all_at(AT_FDCWD, path, 1 << 20, &procs, NULL) < 0)
-			continue;
-		for (char *p = strtok_r(procs, "\n", &save); p; p = strtok_r(NULL, "\n", &save))
-			kill(atoi(p), SIGKILL);
-		done = true;
-	}
+	for (size_t i = 0; i < cg->n && !done; i++)
+		if (access(cg->d[i].path, F_OK) == 0) {
+			cg_walk(cg->d[i].path, CG_DEPTH, cg_kill_procs);
+			done = true;
+		}
 	if ((f = cg_freezer(cg, &v2)))
 		cg_put(f->path, v2 ? "cgroup.freeze" : "freezer.state", v2 ? "0" : "THAWED");
 }
@@ -777,18 +825,39 @@ bool cgroup_left(const struct cgroups *cg)
 /*
  * A process leaves its cgroups last of all when it exits, after its files
  * (the shim may learn of pid 1's end and delete before the others are
- * gone): tried again for two seconds at most.
+ * gone): tried again for two seconds at most.  The cgroups the container
+ * made go first.
  */
 bool cgroup_remove(const struct cgroups *cg)
 {
 	for (int i = 0; i < 200; i++) {
 		for (size_t k = 0; k < cg->n; k++)
-			rmdir(cg->d[k].path);
+			cg_walk(cg->d[k].path, CG_DEPTH, cg_rmdir);
 		if (!cgroup_left(cg))
 			return true;
 		usleep(10000);
 	}
 	return false;
+}
+
+int cgroup_delegate(const struct cgroups *cg, uid_t uid, gid_t gid, struct eci_err *e)
+{
+	static const char *const files[] = { "cgroup.procs", "tasks", "cgroup.threads",
+					     "cgroup.subtree_control" };
+
+	for (size_t i = 0; i < cg->n; i++) {
+		_cleanup_close_ int dir = open(cg->d[i].path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					       O_CLOEXEC);
+
+		if (dir < 0 || fchown(dir, uid, gid) < 0)
+			return eci_fail(e, errno, "delegate the cgroup %s", cg->d[i].path);
+		for (size_t k = 0; k < sizeof(files) / sizeof(files[0]); k++)
+			if (fchownat(dir, files[k], uid, gid, AT_SYMLINK_NOFOLLOW) < 0 &&
+			    errno != ENOENT)
+				return eci_fail(e, errno, "delegate the cgroup %s (%s)", cg->d[i].path,
+						files[k]);
+	}
+	return 0;
 }
 
 /* --- joining ------------------------------------------------------------- */

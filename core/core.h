@@ -275,6 +275,10 @@ int cgroup_limit(const struct cgroups *cg, const struct cg_limits *l, struct eci
 /* pause (@freeze) and resume, waited for a few seconds at most */
 int cgroup_freeze(const struct cgroups *cg, bool freeze, struct eci_err *e);
 bool cgroup_frozen(const struct cgroups *cg);
+/* The container's cgroups to its root, host ids @uid:@gid: each directory
+ * and the files that move processes and enable controllers for children
+ * (the kernel's delegation), never its own limits. */
+int cgroup_delegate(const struct cgroups *cg, uid_t uid, gid_t gid, struct eci_err *e);
 void cgroup_kill(const struct cgroups *cg);
 /* Removed (their processes being gone, a moment at most): false if some is left */
 bool cgroup_remove(const struct cgroups *cg);

@@ -237,25 +237,34 @@ static int await_network(struct spec *s, int sock, struct eci_err *e)
  * container's own, made by a child that shares pid 1's mount namespace.
  * Its class/net lists no interface of the engine's; netlink does.
  */
+struct sys_at {
+	const struct mnt_plan *plan;
+	int rootfd;
+};
+
 static int sys_in_empty_net(void *ctx, struct eci_err *e)
 {
+	const struct sys_at *at = ctx;
+
 	if (unshare(CLONE_NEWNET) < 0)
 		return eci_fail(e, errno, "a network namespace for /sys");
-	return mnt_sys(*(int *)ctx, e);
+	return mnt_sys(at->plan, at->rootfd, e);
 }
 
-static int sys_apart(int rootfd, struct eci_err *e)
+static int sys_apart(const struct mnt_plan *p, int rootfd, struct eci_err *e)
 {
-	return eci_in_child(sys_in_empty_net, &rootfd, "mount /sys", e);
+	struct sys_at at = { .plan = p, .rootfd = rootfd };
+
+	return eci_in_child(sys_in_empty_net, &at, "mount /sys", e);
 }
 
 int init_enter_root(struct spec *s, int rootfd, pid_t workload_pid, struct eci_err *e)
 {
 	if (s->mnt.sys_late && s->engine.netns_given) {
-		if (sys_apart(rootfd, e) < 0)
+		if (sys_apart(&s->mnt, rootfd, e) < 0)
 			return -1;
 	} else if (s->mnt.sys_late &&
-		   (nest_join_net(workload_pid, e) < 0 || mnt_sys(rootfd, e) < 0)) {
+		   (nest_join_net(workload_pid, e) < 0 || mnt_sys(&s->mnt, rootfd, e) < 0)) {
 		return -1;
 	}
 	if (mnt_pivot(rootfd, e) < 0)

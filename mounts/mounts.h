@@ -93,6 +93,10 @@ struct mnt_plan {
 	 * are writable in /proc/sys (those of the network namespace only if
 	 * it is the container's own, @sysctl_net), the others stay read-only */
 	bool sysctl_ns, sysctl_net;
+	/* the container's cgroups are delegated to its root (eci-runc): its
+	 * cgroup hierarchies are mounted writable, still rooted at its own
+	 * cgroup, where the engine asks for a writable /sys/fs/cgroup */
+	bool cgroup_rw;
 	const char *shm_size;	/* /dev/shm's size= and mode=, or NULL: 64 MiB, 1777 */
 	const char *shm_mode;
 	struct mnt_volume vol[MNT_MAX_VOLUMES];
@@ -206,7 +210,7 @@ int mnt_system(struct mnt_plan *p, int rootfd, struct eci_err *e);
 
 /* Step 3b, with sys_late: sysfs (read-only, with its masks) at /sys of
  * @rootfd, for the network namespace the caller is in. */
-int mnt_sys(int rootfd, struct eci_err *e);
+int mnt_sys(const struct mnt_plan *p, int rootfd, struct eci_err *e);
 
 /* Step 4: make @rootfd the root and detach the old one. */
 int mnt_pivot(int rootfd, struct eci_err *e);

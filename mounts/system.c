@@ -169,7 +169,7 @@ static int bind_host_sys(int dir, struct eci_err *e)
  * on the host ("cpu" -> "cpu,cpuacct").  The kernel mounts only a hierarchy
  * that exists, exactly as it exists, rooted at the container's cgroup.
  */
-static void cgroup1_one(int tmp, char *line)
+static void cgroup1_one(int tmp, char *line, unsigned attrs)
 {
 	char *ctl = strchr(line, ':'), *end, *save = NULL, dir[256];
 	_cleanup_close_ int fs = -1, at = -1;
@@ -195,7 +195,7 @@ static void cgroup1_one(int tmp, char *line)
 		}
 	}
 	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
-	    (mnt = fsmount(fs, FSMOUNT_CLOEXEC, RO_FLAGS)) < 0)
+	    (mnt = fsmount(fs, FSMOUNT_CLOEXEC, attrs)) < 0)
 		return;
 	if (move_mount(mnt, "", at, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
 		/* not mounted: the directory stays empty */
@@ -207,11 +207,12 @@ static void cgroup1_one(int tmp, char *line)
  * A hybrid host (v1 hierarchies beside cgroup2, whose controllers are then
  * the v1 ones'): /sys/fs/cgroup as runc and systemd lay it out — a tmpfs
  * holding each v1 hierarchy by name and cgroup2 as unified/ — so that the
- * container sees its limits (memory/memory.limit_in_bytes …).  All read-
- * only, each rooted at the container's cgroup (its cgroup namespace).
- * Returns 1 when the host has no v1 hierarchy.
+ * container sees its limits (memory/memory.limit_in_bytes …).  Each
+ * hierarchy is rooted at the container's cgroup (its cgroup namespace),
+ * read-only or, delegated, with @attrs; the tmpfs is read-only.  Returns 1
+ * when the host has no v1 hierarchy.
  */
-static int cgroup1_tree(int cg, struct eci_err *e)
+static int cgroup1_tree(int cg, unsigned attrs, struct eci_err *e)
 {
 	static const struct mnt_opt opts[] = { { "mode", "0755" }, { NULL, NULL } };
 	_cleanup_free_ char *list = NULL;
@@ -231,11 +232,11 @@ static int cgroup1_tree(int cg, struct eci_err *e)
 		if (!strncmp(line, "0::", 3))
 			v2 = true;
 		else
-			cgroup1_one(tmp, line);
+			cgroup1_one(tmp, line, attrs);
 	}
 	if (v2 && mkdirat(tmp, "unified", 0555) == 0 &&
 	    (uni = openat(tmp, "unified", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0) {
-		int m = mnt_fs_at(uni, "/sys/fs/cgroup/unified", "cgroup2", NULL, RO_FLAGS, e);
+		int m = mnt_fs_at(uni, "/sys/fs/cgroup/unified", "cgroup2", NULL, attrs, e);
 
 		if (m >= 0)
 			close(m);
@@ -247,12 +248,15 @@ static int cgroup1_tree(int cg, struct eci_err *e)
 
 /*
  * sysfs read-only; the cgroup2 hierarchy of the container's cgroup namespace
- * read-only at /sys/fs/cgroup, or on a hybrid host the v1 hierarchies
- * beside it (cgroup1_tree()).  Where the kernel refuses cgroup2 to this
- * namespace, /sys/fs/cgroup stays an empty directory.
+ * read-only at /sys/fs/cgroup (writable where @p delegates them), or on a
+ * hybrid host the v1 hierarchies beside it (cgroup1_tree()).  Where the
+ * kernel refuses cgroup2 to this namespace, /sys/fs/cgroup stays an empty
+ * directory.
  */
-static int mount_sys(int rootfd, struct eci_err *e)
+static int mount_sys(const struct mnt_plan *p, int rootfd, struct eci_err *e)
 {
+	const unsigned cg_attrs = p && p->cgroup_rw ?
+		MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC : RO_FLAGS;
 	_cleanup_close_ int dir = mnt_dir_at(rootfd, "sys", 0555, e);
 	_cleanup_close_ int sys = -1, cg = -1;
 	int m;
@@ -268,10 +272,10 @@ static int mount_sys(int rootfd, struct eci_err *e)
 			 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
 	if (cg < 0)
 		return 0;
-	m = cgroup1_tree(cg, e);
+	m = cgroup1_tree(cg, cg_attrs, e);
 	if (m <= 0)
 		return m;
-	m = mnt_fs_at(cg, "/sys/fs/cgroup", "cgroup2", NULL, RO_FLAGS, e);
+	m = mnt_fs_at(cg, "/sys/fs/cgroup", "cgroup2", NULL, cg_attrs, e);
 	if (m >= 0)
 		close(m);
 	return 0;
@@ -427,9 +431,9 @@ static int hide(const struct mnt_plan *p, int rootfd, bool sys, struct eci_err *
 	return p->sysctl_net ? make_writable(rootfd, "/proc/sys/net", e) : 0;
 }
 
-int mnt_sys(int rootfd, struct eci_err *e)
+int mnt_sys(const struct mnt_plan *p, int rootfd, struct eci_err *e)
 {
-	return mount_sys(rootfd, e) < 0 || hide(NULL, rootfd, true, e) < 0 ? -1 : 0;
+	return mount_sys(p, rootfd, e) < 0 || hide(p, rootfd, true, e) < 0 ? -1 : 0;
 }
 
 int mnt_system(struct mnt_plan *p, int rootfd, struct eci_err *e)
@@ -443,7 +447,7 @@ int mnt_system(struct mnt_plan *p, int rootfd, struct eci_err *e)
 		if (dir < 0)
 			return -1;
 		close(dir);
-	} else if (mnt_sys(rootfd, e) < 0) {
+	} else if (mnt_sys(p, rootfd, e) < 0) {
 		return -1;
 	}
 	if (hide(p, rootfd, false, e) < 0)

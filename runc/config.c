@@ -386,6 +386,11 @@ static int one_mount(struct rconfig *rc, struct spec *s, json_t *m, struct eci_e
 		return eci_fail(e, 0, "config.json: a mount has no absolute destination");
 	if (!strcmp(dst, "/dev/shm") && !strcmp(type, "tmpfs"))
 		return shm(rc, s, opts, e);
+	/* A writable /sys/fs/cgroup (docker's --privileged, or -v
+	 * /sys/fs/cgroup:/sys/fs/cgroup:rw): the container's own delegated
+	 * cgroups writable, never the host's tree, which no path gives. */
+	if (!strcmp(dst, "/sys/fs/cgroup") && !has_option(opts, "ro"))
+		s->mnt.cgroup_rw = true;
 	if (is_standard(dst))
 		return 0;	/* eci's system view provides these, locked */
 	if (!strcmp(type, "tmpfs")) {

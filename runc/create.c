@@ -12,8 +12,8 @@
  * cloned (core/container.c), the layers, the engine's upper directory —
  * idmapped, so that what the container writes stays the engine's, for
  * docker diff, commit and the next start — and the binds are placed in
- * its mount namespace (mounts/idmap.c), it is put in its cgroups
- * (core/cgroup.c), given its rlimits and OOM score (core/rlimit.c) and let
+ * its mount namespace (mounts/idmap.c), it is put in its cgroups, which
+ * are delegated to its root (core/cgroup.c), given its rlimits and OOM score (core/rlimit.c) and let
  * go; it builds the root and waits on exec.fifo
  * (core/child.c).  The parent runs the prestart hooks, records the state,
  * writes the pid file and exits, leaving pid 1 to the shim (a subreaper).
@@ -615,7 +615,8 @@ int runc_create(struct rconfig *rc, struct spec *s)
 				: lease_slot(pid, &slot, &gslot, &e)) < 0 ||
 	    place_all(pid, rc, &L, slot, gslot, &e) < 0 ||
 	    (rc->join.net_fresh && sysctl_apply_given(s, rc->join.fd[RNS_NET], gslot, &e) < 0) ||
-	    cgroup_enter(&rc->cg, pid, &rc->limits, &e) < 0 || rlimit_apply(pid, &s->oci, &e) < 0)
+	    cgroup_enter(&rc->cg, pid, &rc->limits, &e) < 0 ||
+	    cgroup_delegate(&rc->cg, slot, gslot, &e) < 0 || rlimit_apply(pid, &s->oci, &e) < 0)
 		goto fail;
 	if (container_go(sock, slot) < 0)
 		goto child_failed;

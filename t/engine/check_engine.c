@@ -187,6 +187,46 @@ START_TEST(privileged_stays_contained)
 }
 END_TEST
 
+/*
+ * The container's cgroups are its root's to divide (a nested engine, or
+ * systemd, makes cgroups of its own): with a writable /sys/fs/cgroup
+ * (--privileged) it makes one below its own, moves itself in and limits
+ * it, but cannot raise its own limit; without one, /sys/fs/cgroup stays
+ * read-only.  Its cgroups go with it.  D is the pids hierarchy on a hybrid
+ * host, else the cgroup2 tree.
+ */
+#define CG_DIR "d=/sys/fs/cgroup/pids; [ -e $d/cgroup.procs ] || d=/sys/fs/cgroup; "
+
+START_TEST(delegated_cgroups)
+{
+	struct run_result r;
+	char id[80], cmd[512];
+
+	expect("run --rm --runtime eci --network none " IMG " sh -c '" CG_DIR
+	       "mkdir $d/inner 2>/dev/null; echo mkdir=$?'", 0, "mkdir=1", NULL);
+	expect("run -d --name cg1 --runtime eci --privileged --network none " IMG " sleep 300", 0,
+	       NULL, NULL);
+	expect("exec cg1 sh -c '" CG_DIR "mkdir $d/inner && echo $$ > $d/inner/cgroup.procs && "
+	       "echo 10 > $d/inner/pids.max && echo moved=$(grep -c :/inner /proc/self/cgroup); "
+	       "echo 1000 > $d/pids.max 2>/dev/null; echo own=$?; ls $d | grep -c ^docker'",
+	       1, "moved=1\nown=1\n0", NULL);
+	docker("inspect -f '{{.Id}}' cg1", &r);
+	ck_assert_int_eq(r.status, 0);
+	snprintf(id, sizeof(id), "%.64s", r.out);
+	t_run_free(&r);
+	/* on the host: below the engine's cgroup of the container */
+	snprintf(cmd, sizeof(cmd), "find /sys/fs/cgroup -type d -path '*%s/inner' | grep -c .", id);
+	t_host_sh(cmd, &r);
+	ck_assert_msg(atoi(r.out) >= 1, "no inner cgroup on the host: %s", r.out);
+	t_run_free(&r);
+	expect("rm -f cg1", 0, NULL, NULL);
+	snprintf(cmd, sizeof(cmd), "find /sys/fs/cgroup -type d -path '*%s*' | grep -c .", id);
+	t_host_sh(cmd, &r);
+	ck_assert_msg(atoi(r.out) == 0, "the container's cgroups are left: %s", r.out);
+	t_run_free(&r);
+}
+END_TEST
+
 START_TEST(host_namespaces_and_socket_refused)
 {
 	expect("run --rm --runtime eci -v /var/run/docker.sock:/s " IMG " true", 125, NULL,
@@ -395,6 +435,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, detach_exec_stop_logs);
 	tcase_add_test(tc, tty_through_console_socket);
 	tcase_add_test(tc, privileged_stays_contained);
+	tcase_add_test(tc, delegated_cgroups);
 	tcase_add_test(tc, host_namespaces_and_socket_refused);
 	tcase_add_test(tc, memory_limit_oom);
 	tcase_add_test(tc, writes_kept_by_the_engine);
