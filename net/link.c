@@ -3,12 +3,17 @@
  * link.c - link state over rtnetlink; see net.h
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <libmnl/libmnl.h>
+#include <linux/if_tun.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 
+#include "cleanup.h"
 #include "net.h"
 
 size_t nl_build_link_up(void *buf, int ifindex, unsigned seq)
@@ -58,6 +63,22 @@ out:
 	return ret;
 }
 
+int nl_link_sync(int ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	unsigned seq = (unsigned)time(NULL);
+	struct ifinfomsg *ifm;
+
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	nlh->nlmsg_seq = seq;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = ifindex;
+	return nl_talk(buf, nlh->nlmsg_len, seq);
+}
+
 int nl_loopback_up(struct eci_err *e)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -70,5 +91,18 @@ int nl_loopback_up(struct eci_err *e)
 	r = nl_talk(buf, nl_build_link_up(buf, idx, seq), seq);
 	if (r < 0)
 		return eci_fail(e, -r, "set lo up (RTM_NEWLINK)");
+	return 0;
+}
+
+int net_tap_prepare(const char *name, struct eci_err *e)
+{
+	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
+	_cleanup_close_ int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return eci_fail(e, errno, "open /dev/net/tun");
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0 || ioctl(fd, TUNSETPERSIST, 1) < 0)
+		return eci_fail(e, errno, "create the tap device %s", name);
 	return 0;
 }

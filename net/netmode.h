@@ -6,13 +6,26 @@
  * Theory of Operation: with --network pasta (or slirp4netns) the launcher
  * starts that program, from Debian's passt (or slirp4netns) package, as a
  * child of its own with the parent-death signal set, against the
- * workload's network namespace, once the workload has created it and
- * before it runs: pid 1 tells the launcher (SYNC_NET), the launcher starts
- * the program and waits until it has configured the namespace (pasta
- * writes its pid file then; slirp4netns writes to --ready-fd), then pid 1
- * releases the workload.  The program is stopped when the container ends;
- * if the launcher is killed, the parent-death signal (pasta) or the closing
- * of --exit-fd (slirp4netns) ends it: no orphan keeps running.
+ * workload's network namespace as soon as that exists: pid 1 tells the
+ * launcher (SYNC_NET) once it has mapped the workload's namespaces, and
+ * builds on meanwhile.  The launcher answers SYNC_NET_DONE with the
+ * program's pidfd, and pid 1, inside the workload's network namespace,
+ * waits just before it lets the workload go for the default route the
+ * program adds last when it configures the interface
+ * (nl_await_default_route()), or for the program's end.  Without -p that
+ * is all the workload needs: both programs configure the interface first,
+ * before they open their sockets, and a packet sent before their loop runs
+ * waits in the tap queue; so the launcher answers at once.  With published
+ * ports the workload must not run before they are bound: the launcher
+ * answers once the program is wholly ready (pasta writes its pid file then,
+ * seen through inotify; slirp4netns writes to --ready-fd and then takes
+ * the ports over its API socket).  Every wait ends, with the program's log
+ * named, if the program exits first; the launcher's also if the container
+ * reports a failure.  The tap device is the workload's, persistent, so
+ * that the program's end is quick (net.h).  The
+ * program is stopped when the container ends; if the launcher is killed,
+ * the parent-death signal (pasta) or the closing of --exit-fd
+ * (slirp4netns) ends it: no orphan keeps running.
  *
  * Inside, the container has eth0 on 192.0.2.0/24 (TEST-NET-1, never routed):
  * the gateway maps to the host's loopback, so host.eci.internal (in
@@ -33,6 +46,13 @@ enum net_mode { NET_NONE, NET_PASTA, NET_SLIRP, NET_HOST };
 
 #define NET_MAX_PORTS 32
 
+/* The container's interface, made by the workload (net_tap_prepare()). */
+#define NET_IFNAME "eth0"
+
+/* How long pasta or slirp4netns may take to be ready (or, without -p, to
+ * configure the interface) under load. */
+#define NET_READY_TIMEOUT_MS 10000
+
 struct net_port {
 	const char *spec;	/* the flag's value */
 	char ip[64];		/* host address, default 127.0.0.1 */
@@ -47,6 +67,7 @@ struct net_plan {
 	char flag[1300];	/* what chose the mode, for messages: "--network pasta",
 				 * or the default and the setting that made it */
 	pid_t helper;		/* pasta or slirp4netns, when running */
+	int pidfd;		/* its pidfd, readable once it has exited */
 	int exit_fd;		/* slirp4netns: closing it stops it */
 };
 
@@ -69,8 +90,30 @@ bool net_find_program(const char *prog, char *buf, size_t size);
  * Debian package to install. */
 int net_check_program(const struct net_plan *p, struct eci_err *e);
 
-/* Start the program against @pid's network namespace; wait until ready. */
-int net_attach(struct net_plan *p, pid_t pid, const char *statedir, struct eci_err *e);
+/* The words that chose @p's mode, for a message: "--network pasta", or
+ * the default and the setting that made it. */
+const char *net_flag(const struct net_plan *p);
+
+/*
+ * Start the program against the network namespace of @pid (the workload's;
+ * refused if it is the caller's own).  With -p, wait until it is ready, its
+ * ports bound; without, return once it runs (the container waits for its
+ * interface with p->pidfd, see above).  Return: 0; -1 with @e, the
+ * program's failure (it is stopped); -1 with @e->msg empty when @watch (the
+ * container's sync socket) became readable first: the container's own
+ * report says why.
+ */
+int net_attach(struct net_plan *p, pid_t pid, const char *statedir, int watch,
+	       struct eci_err *e);
+
+/*
+ * The failure of the program, for a message: @err is ECHILD (it exited
+ * before the network was up), ETIMEDOUT (not ready in time) or another
+ * errno; the last line of its log is added when @read_log (the launcher;
+ * pid 1 cannot read it) and the log's path is named.  Return: -1.
+ */
+int net_fail(const struct net_plan *p, const char *statedir, int err, bool read_log,
+	     struct eci_err *e);
 
 /* Stop it (no-op when nothing runs). */
 void net_detach(struct net_plan *p);
