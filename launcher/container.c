@@ -203,6 +203,6 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	code = container_wait(pid);
 	tl_mark("pid 1 reaped");
 	code = report(s, psock, code, &pending);
-	net_detach(&s->net);
+	net_stop(&s->net);	/* reaped by the caller (startcmd.c) */
 	return code;
 }

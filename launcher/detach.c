@@ -136,6 +136,8 @@ bool detach_restart_due(struct spec *s, int code)
 	unsigned ms = 100;
 	struct timespec ts;
 
+	/* the last run's network program, stopped with it, is gone first */
+	net_detach(&s->net);
 	if (!s->restart || !s->detached || code == 0 || container_stop_asked() ||
 	    (s->restart_max >= 0 && s->restarts >= s->restart_max))
 		return false;

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -171,17 +170,39 @@ bool net_usable(enum net_mode m)
 	       access("/dev/net/tun", R_OK | W_OK) == 0;
 }
 
-int net_check_program(const struct net_plan *p, struct eci_err *e)
+/*
+ * On a CPU with AVX2, pasta starts by executing "<its own binary>.avx2"
+ * when that build is installed (passt's arch.c; Debian's passt ships
+ * /usr/bin/passt.avx2), with the same arguments.  Starting that build
+ * directly saves the second exec, a few milliseconds of every start.
+ * argv[0] stays "pasta": the program takes its mode from its name.
+ */
+static void pasta_avx2(char *prog, size_t size)
 {
-	if (p->mode == NET_PASTA && !on_path("pasta"))
+	char real[PATH_MAX], avx2[PATH_MAX + 8];
+	int n;
+
+	if (!realpath(prog, real))
+		return;
+	__builtin_cpu_init();
+	n = snprintf(avx2, sizeof(avx2), "%s.avx2", real);
+	if (__builtin_cpu_supports("avx2") && n > 0 && (size_t)n < size && access(avx2, X_OK) == 0)
+		memcpy(prog, avx2, (size_t)n + 1);
+}
+
+int net_check_program(struct net_plan *p, struct eci_err *e)
+{
+	if (p->mode == NET_PASTA && !net_find_program("pasta", p->prog, sizeof(p->prog)))
 		return eci_fail(e, 0, "%s: pasta is not installed (Debian package "
 				"passt: apt-get install passt)", net_flag(p));
-	if (p->mode == NET_SLIRP && !on_path("slirp4netns"))
+	if (p->mode == NET_SLIRP && !net_find_program("slirp4netns", p->prog, sizeof(p->prog)))
 		return eci_fail(e, 0, "%s: slirp4netns is not installed (Debian "
 				"package slirp4netns: apt-get install slirp4netns)", net_flag(p));
 	if ((p->mode == NET_PASTA || p->mode == NET_SLIRP) && access("/dev/net/tun", R_OK | W_OK) < 0)
 		return eci_fail(e, errno, "%s: /dev/net/tun (an administrator must make it "
 				"mode 0666, as Debian's udev rules do)", net_flag(p));
+	if (p->mode == NET_PASTA)
+		pasta_avx2(p->prog, sizeof(p->prog));
 	return 0;
 }
 
@@ -252,8 +273,8 @@ int net_fail(const struct net_plan *p, const char *statedir, int err, bool read_
 	return -1;
 }
 
-/* @argv run from @path (a name looked up on PATH, or a path). */
-static pid_t spawn(const char *path, char **argv, int keep_a, int keep_b, const char *log)
+/* @argv run from the program net_check_program() found (else from PATH). */
+static pid_t spawn(const struct net_plan *p, char **argv, int keep_a, int keep_b, const char *log)
 {
 	pid_t pid = fork();
 
@@ -272,7 +293,7 @@ static pid_t spawn(const char *path, char **argv, int keep_a, int keep_b, const 
 			fcntl(keep_a, F_SETFD, 0);
 		if (keep_b >= 0)
 			fcntl(keep_b, F_SETFD, 0);
-		execvp(path, argv);
+		execvp(p->prog[0] ? p->prog : argv[0], argv);
 		_exit(127);
 	}
 	return pid;
@@ -325,19 +346,19 @@ static int ready_or_fail(const struct net_plan *p, const char *statedir, int r,
 }
 
 /*
- * Wait until @check finds the program ready on @fd (1), or the program
- * exits (its pidfd), or @watch (the container's sync socket) has something
- * to say: the container failed meanwhile.  0 when ready, else -ECHILD,
- * -ETIMEDOUT, -ECANCELED (@watch) or another -errno.
+ * Wait until the program writes to @fd, the read end of a pipe or FIFO,
+ * or exits (its pidfd), or @watch (the container's sync socket) has
+ * something to say: the container failed meanwhile.  0 when ready, else
+ * -ECHILD, -ETIMEDOUT, -ECANCELED (@watch) or another -errno.
  */
-static int await_ready(const struct net_plan *p, int fd, int (*check)(int fd, void *ctx),
-		       void *ctx, int watch)
+static int await_ready(const struct net_plan *p, int fd, int watch)
 {
 	for (;;) {
 		struct pollfd pfd[3] = { { .fd = fd, .events = POLLIN },
 					 { .fd = p->pidfd, .events = POLLIN },
 					 { .fd = watch, .events = POLLIN } };
-		int n = poll(pfd, 3, NET_READY_TIMEOUT_MS), r;
+		int n = poll(pfd, 3, NET_READY_TIMEOUT_MS);
+		char c;
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -346,76 +367,23 @@ static int await_ready(const struct net_plan *p, int fd, int (*check)(int fd, vo
 		if (n == 0)
 			return -ETIMEDOUT;
 		if (pfd[0].revents) {
-			r = check(fd, ctx);
-			if (r != 0)
-				return r > 0 ? 0 : r;
-			continue;
+			/* end of file: closed unwritten, the program is going */
+			n = (int)read(fd, &c, 1);
+			if (n < 0 && (errno == EAGAIN || errno == EINTR))
+				continue;
+			return n > 0 ? 0 : n == 0 ? -ECHILD : -errno;
 		}
-		if (pfd[1].revents)
-			return -ECHILD;
-		return -ECANCELED;
+		return pfd[1].revents ? -ECHILD : -ECANCELED;
 	}
-}
-
-/* inotify: pasta wrote its pid file, and closed it (or renamed it there). */
-static int pid_file_written(int ino, void *name)
-{
-	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-	ssize_t n = read(ino, buf, sizeof(buf));
-
-	if (n < 0)
-		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
-	for (ssize_t i = 0; i < n;) {
-		const struct inotify_event *ev = (const struct inotify_event *)(buf + i);
-
-		if (ev->len && !strcmp(ev->name, name))
-			return 1;
-		i += (ssize_t)(sizeof(*ev) + ev->len);
-	}
-	return 0;
-}
-
-/* slirp4netns: one byte on --ready-fd; end of file if it is gone. */
-static int ready_byte(int fd, void *unused)
-{
-	char c;
-	ssize_t n = read(fd, &c, 1);
-
-	(void)unused;
-	if (n < 0)
-		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
-	return n == 1 ? 1 : -ECHILD;
-}
-
-/*
- * On a CPU with AVX2, pasta starts by executing "<its own binary>.avx2"
- * when that build is installed (passt's arch.c; Debian's passt ships
- * /usr/bin/passt.avx2), with the same arguments.  Starting that build here
- * saves the second exec, a few milliseconds of every start.  argv[0] stays
- * "pasta": the program takes its mode from its name.
- */
-static void pasta_binary(char *buf, size_t size)
-{
-	char path[PATH_MAX], real[PATH_MAX];
-	int n;
-
-	snprintf(buf, size, "pasta");
-	if (!net_find_program("pasta", path, sizeof(path)) || !realpath(path, real))
-		return;
-	__builtin_cpu_init();
-	n = snprintf(buf, size, "%s.avx2", real);
-	if (!__builtin_cpu_supports("avx2") || n < 0 || (size_t)n >= size || access(buf, X_OK) < 0)
-		snprintf(buf, size, "%s", path);
 }
 
 static int attach_pasta(struct net_plan *p, pid_t pid, const char *statedir, int watch,
 			struct eci_err *e)
 {
-	char *argv[24 + 2 * NET_MAX_PORTS], target[16], pidfile[4200], log[4200], bin[PATH_MAX + 8];
+	char *argv[24 + 2 * NET_MAX_PORTS], target[16], pidfile[4200], log[4200];
 	char fwd[NET_MAX_PORTS][96];
-	_cleanup_close_ int ino = -1;
+	_cleanup_close_ int fifo = -1;
 	size_t n = 0;
-	int r;
 
 	snprintf(target, sizeof(target), "%d", (int)pid);
 	snprintf(pidfile, sizeof(pidfile), "%s/pasta.pid", statedir);
@@ -427,7 +395,7 @@ static int attach_pasta(struct net_plan *p, pid_t pid, const char *statedir, int
 	argv[n++] = (char *)"--config-net";
 	argv[n++] = (char *)"-I";	/* the device the workload made */
 	argv[n++] = (char *)NET_IFNAME;
-	/* eci-run stops it; its inotify watch would only slow its exit down */
+	/* eci-run stops it; the inotify watch this needs would slow its end */
 	argv[n++] = (char *)"--no-netns-quit";
 	argv[n++] = (char *)"-a";
 	argv[n++] = (char *)"192.0.2.100";
@@ -452,29 +420,34 @@ static int attach_pasta(struct net_plan *p, pid_t pid, const char *statedir, int
 		argv[n++] = (char *)"none";
 		argv[n++] = (char *)"-u";
 		argv[n++] = (char *)"none";
+	} else {
+		argv[n++] = (char *)"-P";
+		argv[n++] = pidfile;
 	}
-	argv[n++] = (char *)"-P";
-	argv[n++] = pidfile;
 	argv[n++] = target;
 	argv[n] = NULL;
-	/* A restarted container has the state directory, and the pid file,
-	 * of its last run: only a pid file written from now on says ready. */
+	/*
+	 * -p: pasta writes its pid file, which it opens at its start, once it
+	 * has bound the ports.  The file is a FIFO of ours, whose read end
+	 * hears that write (inotify would too, but releasing an inotify
+	 * instance waits for an SRCU grace period, 5-20 ms measured).  A
+	 * restarted container has the state directory, and the pid file, of
+	 * its last run: that one is gone first, whether -p is given or not.
+	 */
 	if (unlink(pidfile) < 0 && errno != ENOENT)
 		return eci_fail(e, errno, "%s: remove %s", net_flag(p), pidfile);
-	if (p->nports) {
-		ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-		if (ino < 0 || inotify_add_watch(ino, statedir, IN_CLOSE_WRITE | IN_MOVED_TO) < 0)
-			return eci_fail(e, errno, "%s: watch %s", net_flag(p), statedir);
-	}
-	pasta_binary(bin, sizeof(bin));
-	p->helper = spawn(bin, argv, -1, -1, log);
+	if (p->nports && mkfifo(pidfile, 0600) < 0)
+		return eci_fail(e, errno, "%s: make %s", net_flag(p), pidfile);
+	/* before pasta starts: its open for writing waits for a reader */
+	if (p->nports &&
+	    (fifo = open(pidfile, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return eci_fail(e, errno, "%s: open %s", net_flag(p), pidfile);
+	p->helper = spawn(p, argv, -1, -1, log);
 	if (started(p, e) < 0)
 		return -1;
 	if (!p->nports)
 		return 0;
-	/* -p: pasta writes its pid file once it has bound the ports */
-	r = await_ready(p, ino, pid_file_written, (void *)"pasta.pid", watch);
-	return ready_or_fail(p, statedir, r, e);
+	return ready_or_fail(p, statedir, await_ready(p, fifo, watch), e);
 }
 
 /* slirp4netns: ports through its API socket, one JSON request each. */
@@ -543,7 +516,7 @@ static int attach_slirp(struct net_plan *p, pid_t pid, const char *statedir, int
 	argv[n++] = target;
 	argv[n++] = (char *)NET_IFNAME;
 	argv[n] = NULL;
-	p->helper = spawn(argv[0], argv, ex[0], ready[1], log);
+	p->helper = spawn(p, argv, ex[0], ready[1], log);
 	close(ex[0]);
 	if (ready[1] >= 0)
 		close(ready[1]);
@@ -555,7 +528,7 @@ static int attach_slirp(struct net_plan *p, pid_t pid, const char *statedir, int
 	}
 	if (!p->nports)
 		return 0;
-	r = await_ready(p, ready[0], ready_byte, NULL, watch);
+	r = await_ready(p, ready[0], watch);
 	close(ready[0]);
 	if (ready_or_fail(p, statedir, r, e) < 0)
 		return -1;
@@ -575,14 +548,21 @@ int net_attach(struct net_plan *p, pid_t pid, const char *statedir, int watch,
 	return attach_slirp(p, pid, statedir, watch, e);
 }
 
-void net_detach(struct net_plan *p)
+void net_stop(struct net_plan *p)
 {
 	if (p->pidfd >= 0)
 		close(steal_fd(p->pidfd));
 	if (p->exit_fd >= 0)
 		close(steal_fd(p->exit_fd));
-	if (p->helper > 0) {
+	/* not reaped yet: the pid is still the program's */
+	if (p->helper > 0)
 		kill(p->helper, SIGTERM);
+}
+
+void net_detach(struct net_plan *p)
+{
+	net_stop(p);
+	if (p->helper > 0) {
 		while (waitpid(p->helper, NULL, 0) < 0 && errno == EINTR)
 			;
 		p->helper = 0;

@@ -18,8 +18,8 @@
  * waits in the tap queue; so the launcher answers at once.  With published
  * ports the workload must not run before they are bound: the launcher
  * answers once the program is wholly ready (pasta writes its pid file then,
- * seen through inotify; slirp4netns writes to --ready-fd and then takes
- * the ports over its API socket).  Every wait ends, with the program's log
+ * a FIFO the launcher reads; slirp4netns writes to --ready-fd and then
+ * takes the ports over its API socket).  Every wait ends, with the program's log
  * named, if the program exits first; the launcher's also if the container
  * reports a failure.  The tap device is the workload's, persistent, so
  * that the program's end is quick (net.h).  The
@@ -36,6 +36,7 @@
 #ifndef ECI_NETMODE_H
 #define ECI_NETMODE_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -66,6 +67,7 @@ struct net_plan {
 	size_t nports;
 	char flag[1300];	/* what chose the mode, for messages: "--network pasta",
 				 * or the default and the setting that made it */
+	char prog[PATH_MAX + 8];	/* its binary, found before anything runs */
 	pid_t helper;		/* pasta or slirp4netns, when running */
 	int pidfd;		/* its pidfd, readable once it has exited */
 	int exit_fd;		/* slirp4netns: closing it stops it */
@@ -86,9 +88,9 @@ int net_check_ports(const struct net_plan *p, struct eci_err *e);
 /* @prog's path on $PATH (a default PATH when unset) in @buf; false if none. */
 bool net_find_program(const char *prog, char *buf, size_t size);
 
-/* The program that --network needs, found on PATH, or an error naming the
- * Debian package to install. */
-int net_check_program(const struct net_plan *p, struct eci_err *e);
+/* The program that --network needs, found on PATH (p->prog), or an error
+ * naming the Debian package to install. */
+int net_check_program(struct net_plan *p, struct eci_err *e);
 
 /* The words that chose @p's mode, for a message: "--network pasta", or
  * the default and the setting that made it. */
@@ -115,7 +117,11 @@ int net_attach(struct net_plan *p, pid_t pid, const char *statedir, int watch,
 int net_fail(const struct net_plan *p, const char *statedir, int err, bool read_log,
 	     struct eci_err *e);
 
-/* Stop it (no-op when nothing runs). */
+/* Tell it to stop, and go on (no-op when nothing runs): its end, which
+ * takes a millisecond or two, overlaps what the caller does next. */
+void net_stop(struct net_plan *p);
+
+/* Stop it and wait until it is gone (no-op when nothing runs). */
 void net_detach(struct net_plan *p);
 
 /* host.eci.internal and the resolver, for /etc/hosts and resolv.conf. */
