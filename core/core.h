@@ -31,8 +31,9 @@
  *   4. workload -> parent SYNC_TTY (-t: the pty's master)
  * and, instead of the next message, from any of them: SYNC_FAIL (a step
  * failed, err says which), from pid 1 SYNC_NET_FAIL (the network program
- * exited before the network was up: the parent adds its log's words), or,
- * from the workload, SYNC_EXEC_FAIL (exec failed, code is 126 or 127).  A
+ * exited, or took too long, before the network was up: the parent adds its
+ * log's words), or, from the workload, SYNC_EXEC_FAIL (exec failed, code is
+ * 126 or 127).  A
  * failure stays queued on the socket after its sender is gone, so the
  * parent reads it after waitpid().
  *
@@ -64,7 +65,7 @@ enum sync_type {
 	SYNC_NET,		/* pid 1: the workload's network namespace is there */
 	SYNC_NET_DONE,		/* launcher: pasta/slirp4netns configured it */
 	SYNC_READY,		/* eci-runc's pid 1: built, waiting for start */
-	SYNC_NET_FAIL,		/* pid 1: pasta/slirp4netns exited first, see err */
+	SYNC_NET_FAIL,		/* pid 1: pasta/slirp4netns exited or was too slow */
 };
 
 struct sync_msg {

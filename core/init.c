@@ -223,6 +223,7 @@ static int announce_network(const struct spec *s, int sock, struct eci_err *e)
 		return 0;
 	if (send(sock, &m, sizeof(m), MSG_NOSIGNAL) != (ssize_t)sizeof(m))
 		return eci_fail(e, errno, "%s: ask for the network", net_flag(&s->net));
+	tl_mark("pid 1: network asked");
 	return 0;
 }
 
@@ -263,6 +264,7 @@ static int await_network(struct spec *s, int sock, pid_t pid, int *failed, struc
 	}
 	if (r < 0)
 		return eci_fail(e, -r, "%s: wait for the network", net_flag(&s->net));
+	tl_mark("pid 1: network up");
 	return 0;
 }
 

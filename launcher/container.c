@@ -87,6 +87,7 @@ static int attach_network(struct spec *s, int sock, pid_t init, struct sync_msg 
 		}
 		return -1;
 	}
+	tl_mark("network program started");
 	return fd_send(sock, &m, sizeof(m), s->net.pidfd) < 0 ? -1 : 0;
 }
 

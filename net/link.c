@@ -16,20 +16,25 @@
 #include "cleanup.h"
 #include "net.h"
 
-size_t nl_build_link_up(void *buf, int ifindex, unsigned seq)
+void *nl_put_request(void *buf, uint16_t type, uint16_t flags, unsigned seq, size_t len)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ifinfomsg *ifm;
 
-	nlh->nlmsg_type = RTM_NEWLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
 	nlh->nlmsg_seq = seq;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	return mnl_nlmsg_put_extra_header(nlh, len);
+}
+
+size_t nl_build_link_up(void *buf, int ifindex, unsigned seq)
+{
+	struct ifinfomsg *ifm = nl_put_request(buf, RTM_NEWLINK, NLM_F_ACK, seq, sizeof(*ifm));
+
 	ifm->ifi_family = AF_UNSPEC;
 	ifm->ifi_index = ifindex;
 	ifm->ifi_flags = IFF_UP;
 	ifm->ifi_change = IFF_UP;
-	return nlh->nlmsg_len;
+	return ((struct nlmsghdr *)buf)->nlmsg_len;
 }
 
 /* Send one request and wait for its ACK; the ACK's error is returned. */
@@ -66,17 +71,12 @@ out:
 int nl_link_sync(int ifindex)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	unsigned seq = (unsigned)time(NULL);
-	struct ifinfomsg *ifm;
+	struct ifinfomsg *ifm = nl_put_request(buf, RTM_GETLINK, 0, seq, sizeof(*ifm));
 
-	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	nlh->nlmsg_seq = seq;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 	ifm->ifi_family = AF_UNSPEC;
 	ifm->ifi_index = ifindex;
-	return nl_talk(buf, nlh->nlmsg_len, seq);
+	return nl_talk(buf, ((struct nlmsghdr *)buf)->nlmsg_len, seq);
 }
 
 int nl_loopback_up(struct eci_err *e)

@@ -24,8 +24,18 @@
 #define ECI_NET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
+
+/**
+ * nl_put_request() - start a request in @buf: the netlink header (type
+ * @type, NLM_F_REQUEST and @flags, sequence @seq) and a zeroed family
+ * header of @len bytes after it
+ *
+ * Return: the family header, to fill in.
+ */
+void *nl_put_request(void *buf, uint16_t type, uint16_t flags, unsigned seq, size_t len);
 
 /**
  * nl_build_link_up() - build an RTM_NEWLINK request that sets a link up

@@ -260,8 +260,8 @@ int net_fail(const struct net_plan *p, const char *statedir, int err, bool read_
 	     struct eci_err *e)
 {
 	char log[4200], line[256] = "";
-	const char *what = err == ETIMEDOUT ? "did not configure the network in time"
-			   : err == ECHILD  ? "exited before the network was up"
+	const char *what = err == ETIMEDOUT ? "was not ready in time"
+			   : err == ECHILD  ? "exited before it was ready"
 					    : "failed";
 
 	log_path(p, statedir, log, sizeof(log));

@@ -110,7 +110,7 @@ int net_attach(struct net_plan *p, pid_t pid, const char *statedir, int watch,
 
 /*
  * The failure of the program, for a message: @err is ECHILD (it exited
- * before the network was up), ETIMEDOUT (not ready in time) or another
+ * before it was ready), ETIMEDOUT (not ready in time) or another
  * errno; the last line of its log is added when @read_log (the launcher;
  * pid 1 cannot read it) and the log's path is named.  Return: -1.
  */

@@ -63,15 +63,10 @@ static int ask_routes(struct mnl_socket *nl, unsigned seq)
 		struct nlmsghdr align;
 		char buf[MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct rtmsg))];
 	} u;
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(u.buf);
-	struct rtmsg *rtm;
+	struct rtmsg *rtm = nl_put_request(u.buf, RTM_GETROUTE, NLM_F_DUMP, seq, sizeof(*rtm));
 
-	nlh->nlmsg_type = RTM_GETROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = AF_INET;
-	return mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0 ? -errno : 0;
+	return mnl_socket_sendto(nl, &u.align, u.align.nlmsg_len) < 0 ? -errno : 0;
 }
 
 /* What one datagram says: route found or not; -errno. */

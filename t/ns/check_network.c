@@ -31,17 +31,26 @@ static void eci(const char *flags, const char *script, struct run_result *r)
 	t_eci_sh(t_bin("eci-run", bin, sizeof(bin)), flags, "default", script, r);
 }
 
-static unsigned free_port(void)
+/* A socket of @type bound to a free port of the host's 127.0.0.1, *@port. */
+static int loopback_socket(int type, unsigned *port)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t len = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
 
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
-	close(fd);
-	return ntohs(sa.sin_port);
+	*port = ntohs(sa.sin_port);
+	return fd;
+}
+
+static unsigned free_port(void)
+{
+	unsigned port;
+
+	close(loopback_socket(SOCK_STREAM, &port));
+	return port;
 }
 
 /* A server on the host's 127.0.0.1 that answers one connection. */
@@ -318,18 +327,6 @@ static void eci_with(const char *dir, const char *args, struct run_result *r)
 	ck_assert_int_eq(t_run(argv, r), 0);
 }
 
-static int udp_listener(unsigned *port)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
-	*port = ntohs(sa.sin_port);
-	return fd;
-}
 
 /*
  * TCP (an HTTP request), then UDP, to listeners on the host's loopback,
@@ -343,7 +340,7 @@ static void first_instruction(const char *mode)
 	unsigned tport = free_port(), uport;
 	pid_t server = serve_once(tport, "HTTP/1.0 200 OK\r\nContent-Length: 16\r\n\r\n"
 					 "hello-from-host\n");
-	int u = udp_listener(&uport), before = helpers_running();
+	int u = loopback_socket(SOCK_DGRAM, &uport), before = helpers_running();
 	struct pollfd pfd = { .fd = u, .events = POLLIN };
 	char dir[32], probe[4096], args[8400], got[16] = "";
 	struct run_result r;
@@ -466,6 +463,8 @@ START_TEST(stale_pid_file)
 	FILE *f;
 
 	slow_tool(dir, "pasta", "0.5");
+	eci_with(dir, "rm -f nt-stale", &r);	/* left by a run that failed */
+	t_run_free(&r);
 	snprintf(args, sizeof(args), "-d --name nt-stale --network pasta -p 127.0.0.1:%u:80 "
 		 "default httpd -f -p 80", port);
 	eci_with(dir, args, &r);
@@ -516,7 +515,7 @@ static void tool_fails(const char *tool, const char *ports)
 	eci_with(dir, args, &r);
 	ck_assert_msg(r.status == 125, "%s %s: exit %d: %s", tool, ports, r.status, r.err);
 	ck_assert_ptr_null(strstr(r.out, "started"));
-	snprintf(words, sizeof(words), "eci-run: --network %s: %s exited before the network was up: "
+	snprintf(words, sizeof(words), "eci-run: --network %s: %s exited before it was ready: "
 		 "fake %s: no luck (log: ", tool, tool, tool);
 	ck_assert_msg(strstr(r.err, words), "%s %s: stderr lacks '%s': %s", tool, ports, words,
 		      r.err);
