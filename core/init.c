@@ -230,14 +230,19 @@ static int announce_network(const struct spec *s, int sock, struct eci_err *e)
 /*
  * The launcher's answer, just before the workload goes, with the program's
  * pidfd: wait here until it has configured the interface (the default
- * route, its last step; with -p the launcher answered only once the program
- * was ready, and the route is there) or exited.  The netlink socket must see the
- * workload's routes: pid 1 joined its network namespace to mount /sys
- * (init_enter_root()), and joins it again here so that this does not rest
- * on that (in the host's, where pid 1 starts, a default route exists).  The
- * pidfd (a host process's, though it gives no power over it: signalling or
- * taking its fds needs privilege over that process) and the socket are
- * closed before the workload is let go.
+ * route, its last step; with -p the launcher answered only once the
+ * program was ready, and the route is there) or exited.  The netlink
+ * socket must see the workload's routes: pid 1 joined its network
+ * namespace to mount /sys (init_enter_root()), and joins it again here so
+ * that this does not rest on that (in the host's, where pid 1 starts, a
+ * default route exists).
+ *
+ * The pidfd and the socket are closed before the workload is let go.  The
+ * pidfd is not powerless: the program joined the workload's user namespace,
+ * where the workload's root holds every capability it was granted, so with
+ * CAP_KILL it could signal the program through it.  Without it the
+ * workload cannot name the program at all (it is in no pid namespace the
+ * container sees).
  */
 static int await_network(struct spec *s, int sock, pid_t pid, int *failed, struct eci_err *e)
 {

@@ -8,9 +8,9 @@
  * workload's, see nest.c); eci-newidmap, started before it, writes its
  * maps; then the parent sends SYNC_GO and, in turn: attaches pasta or
  * slirp4netns when pid 1 asks (SYNC_NET: the workload's network namespace
- * exists, while pid 1 still builds; net/netmode.h), takes the pty's master (-t),
- * tells a waiting `eci-run -d` the container runs, relays the terminal and
- * waits.  Signals sent to eci-run (kill, docker-style stop) are passed on
+ * exists, while pid 1 still builds; net/netmode.h), takes the pty's master
+ * (-t), tells a waiting `eci-run -d` the container runs, relays the
+ * terminal and waits.  Signals sent to eci-run (kill, docker-style stop) are passed on
  * to the container's pid 1 (core/signals.c).
  */
 #include <errno.h>

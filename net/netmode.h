@@ -12,20 +12,22 @@
  * program's pidfd, and pid 1, inside the workload's network namespace,
  * waits just before it lets the workload go for the default route the
  * program adds last when it configures the interface
- * (nl_await_default_route()), or for the program's end.  Without -p that
- * is all the workload needs: both programs configure the interface first,
- * before they open their sockets, and a packet sent before their loop runs
- * waits in the tap queue; so the launcher answers at once.  With published
- * ports the workload must not run before they are bound: the launcher
- * answers once the program is wholly ready (pasta writes its pid file then,
- * a FIFO the launcher reads; slirp4netns writes to --ready-fd and then
- * takes the ports over its API socket).  Every wait ends, with the program's log
- * named, if the program exits first; the launcher's also if the container
- * reports a failure.  The tap device is the workload's, persistent, so
- * that the program's end is quick (net.h).  The
- * program is stopped when the container ends; if the launcher is killed,
- * the parent-death signal (pasta) or the closing of --exit-fd
- * (slirp4netns) ends it: no orphan keeps running.
+ * (nl_await_default_route()), or for the program's end.
+ *
+ * Without -p that is all the workload needs: both programs configure the
+ * interface first, before they open their sockets, and a packet sent
+ * before their loop runs waits in the tap queue; so the launcher answers
+ * at once.  With published ports the workload must not run before they are
+ * bound: the launcher answers once the program is wholly ready (pasta
+ * writes its pid file then, a FIFO the launcher reads; slirp4netns writes
+ * to --ready-fd and then takes the ports over its API socket).  Every wait
+ * ends, with the program's log named, if the program exits first; the
+ * launcher's also if the container reports a failure.
+ *
+ * The tap device is the workload's, persistent, so that the program's end
+ * is quick (net.h).  The program is stopped when the container ends; if
+ * the launcher is killed, the parent-death signal (pasta) or the closing
+ * of --exit-fd (slirp4netns) ends it: no orphan keeps running.
  *
  * Inside, the container has eth0 on 192.0.2.0/24 (TEST-NET-1, never routed):
  * the gateway maps to the host's loopback, so host.eci.internal (in
