@@ -34,7 +34,7 @@ void spec_init(struct spec *s)
 	s->mnt.rootfs_fd = s->mnt.rw_fd = s->mnt.upper_fd = s->mnt.work_fd = -1;
 	s->mnt.root_tree_fd = -1;
 	s->store.fd = s->store.lockfd = -1;
-	s->net.exit_fd = -1;
+	s->net.exit_fd = s->net.pidfd = -1;
 	s->engine.start_fd = -1;
 	s->engine.nest_userns = s->engine.nest_netns = -1;
 	s->mnt.procsys_fd = -1;
@@ -175,7 +175,7 @@ int container_outcome(int sock, int code, struct sync_msg *pending, struct eci_e
 		m = *pending;
 	else if (recv(sock, &m, sizeof(m), MSG_DONTWAIT) != (ssize_t)sizeof(m))
 		return code;
-	if (m.type != SYNC_FAIL && m.type != SYNC_EXEC_FAIL)
+	if (m.type != SYNC_FAIL && m.type != SYNC_NET_FAIL && m.type != SYNC_EXEC_FAIL)
 		return code;
 	m.err.msg[sizeof(m.err.msg) - 1] = '\0';
 	*e = m.err;

@@ -20,14 +20,22 @@
  *      (maps written; slot: its first host uid)
  *   2. pid 1 -> parent  SYNC_NET       2. pid 1 -> parent  SYNC_TTY
  *      (pasta, slirp4netns: the           (with a terminal: the pty's
- *      workload's netns exists)           master, SCM_RIGHTS)
+ *      workload's netns exists and        master, SCM_RIGHTS)
+ *      is mapped; pid 1 goes on)
  *   3. parent -> pid 1  SYNC_NET_DONE  3. pid 1 -> parent  SYNC_READY
- *      (its network is up)                (built; waits on exec.fifo)
+ *      (with the program's pidfd,         (built; waits on exec.fifo)
+ *      SCM_RIGHTS; at once, or with -p
+ *      once it is ready; pid 1 reads it
+ *      just before the workload goes
+ *      and waits for the route)
  *   4. workload -> parent SYNC_TTY (-t: the pty's master)
  * and, instead of the next message, from any of them: SYNC_FAIL (a step
- * failed, err says which) or, from the workload, SYNC_EXEC_FAIL (exec
- * failed, code is 126 or 127).  A failure stays queued on the socket after
- * its sender is gone, so the parent reads it after waitpid().
+ * failed, err says which), from pid 1 SYNC_NET_FAIL (the network program
+ * exited, or took too long, before the network was up: the parent adds its
+ * log's words), or, from the workload, SYNC_EXEC_FAIL (exec failed, code is
+ * 126 or 127).  A
+ * failure stays queued on the socket after its sender is gone, so the
+ * parent reads it after waitpid().
  *
  * Exit codes, as docker run's: the workload's own status; 128+N when it was
  * killed by signal N; EXIT_ECI (125) when eci itself fails or refuses;
@@ -57,6 +65,7 @@ enum sync_type {
 	SYNC_NET,		/* pid 1: the workload's network namespace is there */
 	SYNC_NET_DONE,		/* launcher: pasta/slirp4netns configured it */
 	SYNC_READY,		/* eci-runc's pid 1: built, waiting for start */
+	SYNC_NET_FAIL,		/* pid 1: pasta/slirp4netns exited or was too slow */
 };
 
 struct sync_msg {
@@ -179,7 +188,9 @@ int tty_relay(int master, pid_t pid, bool interactive);
 /* @tty: set to the terminal pid 1 passes with the release, if it does */
 /* @join_user, @join_net: the namespaces to join instead of making new ones
  * (a pod member, see struct engine_plan), or -1 */
-int nest_enter(int sync, bool own_net, int join_user, int join_net, int *tty, struct eci_err *e);
+/* @tap: with @own_net, the tap device to make for pasta or slirp4netns, or NULL */
+int nest_enter(int sync, bool own_net, const char *tap, int join_user, int join_net, int *tty,
+	       struct eci_err *e);
 /* @joined: the workload joined a user namespace already mapped */
 /* @keep_uid, @keep_gid: kept as themselves beyond the slot's ids (keep-id), or -1 */
 int nest_map(int proc, pid_t pid, int sync, bool joined, long long keep_uid, long long keep_gid,

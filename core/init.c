@@ -37,6 +37,7 @@
 #include "core.h"
 #include "fdpass.h"
 #include "mounts.h"
+#include "net.h"
 #include "util.h"
 
 /* -w: like docker, create the working directory if it is missing. */
@@ -138,11 +139,13 @@ static int stdin_null(struct eci_err *e)
  */
 static int prepare(struct spec *s, int sock, int nest, struct eci_err *e)
 {
+	bool tool = s->net.mode == NET_PASTA || s->net.mode == NET_SLIRP;
 	struct user u;
 	char home[300];
 
 	if (nest >= 0 && nest_enter(nest, s->net.mode != NET_HOST && !s->engine.netns_given,
-				    s->engine.nest_userns, s->engine.nest_netns, &s->tty_fd, e) < 0)
+				    tool ? NET_IFNAME : NULL, s->engine.nest_userns,
+				    s->engine.nest_netns, &s->tty_fd, e) < 0)
 		return -1;
 	close(s->engine.nest_userns);	/* the other container's: not the workload's to keep */
 	close(s->engine.nest_netns);
@@ -210,18 +213,63 @@ int init_exec(char **argv, char **env, struct eci_err *e)
 	return err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_INVOKE;
 }
 
-/* pasta or slirp4netns: the launcher attaches it to the workload's new
- * network namespace before the workload may run. */
-static int await_network(struct spec *s, int sock, struct eci_err *e)
+/* pasta or slirp4netns: the launcher starts it on the workload's network
+ * namespace, which exists once nest_map() is done; pid 1 builds on. */
+static int announce_network(const struct spec *s, int sock, struct eci_err *e)
 {
 	struct sync_msg m = { .type = SYNC_NET };
 
 	if (s->net.mode != NET_PASTA && s->net.mode != NET_SLIRP)
 		return 0;
-	if (send(sock, &m, sizeof(m), MSG_NOSIGNAL) != (ssize_t)sizeof(m) ||
-	    recv(sock, &m, sizeof(m), 0) != (ssize_t)sizeof(m) || m.type != SYNC_NET_DONE)
-		return eci_fail(e, 0, "the network of --network %s was not set up",
-				net_mode_names[s->net.mode]);
+	if (send(sock, &m, sizeof(m), MSG_NOSIGNAL) != (ssize_t)sizeof(m))
+		return eci_fail(e, errno, "%s: ask for the network", net_flag(&s->net));
+	tl_mark("pid 1: network asked");
+	return 0;
+}
+
+/*
+ * The launcher's answer, just before the workload goes, with the program's
+ * pidfd: wait here until it has configured the interface (the default
+ * route, its last step; with -p the launcher answered only once the
+ * program was ready, and the route is there) or exited.  The netlink
+ * socket must see the workload's routes: pid 1 joined its network
+ * namespace to mount /sys (init_enter_root()), and joins it again here so
+ * that this does not rest on that (in the host's, where pid 1 starts, a
+ * default route exists).
+ *
+ * The pidfd and the socket are closed before the workload is let go.  The
+ * pidfd is not powerless: the program joined the workload's user namespace,
+ * where the workload's root holds every capability it was granted, so with
+ * CAP_KILL it could signal the program through it.  Without it the
+ * workload cannot name the program at all (it is in no pid namespace the
+ * container sees).
+ */
+static int await_network(struct spec *s, int sock, pid_t pid, int *failed, struct eci_err *e)
+{
+	struct sync_msg m = { 0 };
+	int fd, r;
+
+	if (s->net.mode != NET_PASTA && s->net.mode != NET_SLIRP)
+		return 0;
+	fd = fd_recv(sock, &m, sizeof(m));
+	if (fd < 0 || m.type != SYNC_NET_DONE) {
+		if (fd >= 0)
+			close(fd);
+		return eci_fail(e, 0, "the network of %s was not set up", net_flag(&s->net));
+	}
+	if (nest_join_net(pid, e) < 0) {
+		close(fd);
+		return -1;
+	}
+	r = nl_await_default_route(fd, NET_READY_TIMEOUT_MS);
+	close(fd);
+	if (r == -ECHILD || r == -ETIMEDOUT) {
+		*failed = SYNC_NET_FAIL;
+		return net_fail(&s->net, s->statedir, -r, false, e);
+	}
+	if (r < 0)
+		return eci_fail(e, -r, "%s: wait for the network", net_flag(&s->net));
+	tl_mark("pid 1: network up");
 	return 0;
 }
 
@@ -418,6 +466,7 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 	struct eci_err e = { 0 };
 	_cleanup_close_ int proc = -1;
 	long long keep_uid, keep_gid;
+	int failed = SYNC_FAIL;
 
 	/*
 	 * The container's /proc, by fd: before pivot_root "/proc" is the
@@ -434,12 +483,13 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 	keep_uid = s->keep_id ? (long long)s->keep_uid : -1;
 	keep_gid = s->keep_id ? (long long)s->keep_gid : -1;
 	if (nest_map(proc, pid, nest, s->engine.nest_userns >= 0, keep_uid, keep_gid, &e) < 0 ||
+	    announce_network(s, sock, &e) < 0 ||
 	    (rootfd >= 0 && init_enter_root(s, rootfd, pid, &e) < 0) ||
-	    await_network(s, sock, &e) < 0 || sysctl_apply(s, pid, &e) < 0 ||
-	    (s->engine.on && await_start(s, sock, &e) < 0) ||
+	    sysctl_apply(s, pid, &e) < 0 || (s->engine.on && await_start(s, sock, &e) < 0) ||
+	    await_network(s, sock, pid, &failed, &e) < 0 ||
 	    nest_release(nest, s->engine.on && s->tty ? s->tty_fd : -1, &e) < 0) {
 		kill(pid, SIGKILL);
-		sync_send_fail(sock, SYNC_FAIL, EXIT_ECI, &e);
+		sync_send_fail(sock, failed, EXIT_ECI, &e);
 		_exit(EXIT_ECI);
 	}
 	close(nest);

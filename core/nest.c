@@ -20,7 +20,9 @@
  *
  * The workload gets a network namespace of its own too, owned by its user
  * namespace, so that the capabilities it is granted (bind below 1024,
- * raw sockets, NET_ADMIN when added) work on its own interfaces.  It is the
+ * raw sockets, NET_ADMIN when added) work on its own interfaces.  With
+ * pasta or slirp4netns it makes their tap device there first, persistent
+ * (net_tap_prepare(): why, in net.h).  It is the
  * container's only one: eci-run's pid 1 is cloned without a network
  * namespace (creating one is the costliest part of a start), joins the
  * workload's once it exists (nest_join_net), and only then mounts /sys, so
@@ -50,7 +52,8 @@
 #include "subid.h"
 #include "util.h"
 
-int nest_enter(int sync, bool own_net, int join_user, int join_net, int *tty, struct eci_err *e)
+int nest_enter(int sync, bool own_net, const char *tap, int join_user, int join_net, int *tty,
+	       struct eci_err *e)
 {
 	char c = 'u';
 	int fd;
@@ -67,6 +70,10 @@ int nest_enter(int sync, bool own_net, int join_user, int join_net, int *tty, st
 		return eci_fail(e, errno, "create the workload's namespaces");
 	}
 	tl_mark("workload: namespaces made");
+	/* Before pid 1 hears of the namespace: it has pasta or slirp4netns
+	 * started on it then, and they must find the device (net.h). */
+	if (own_net && tap && net_tap_prepare(tap, e) < 0)
+		return -1;
 	if (write(sync, &c, 1) != 1)
 		return eci_fail(e, errno, "tell pid 1 the namespaces are made");
 	/* While pid 1 maps them: the creator of a user namespace holds every

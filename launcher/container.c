@@ -7,9 +7,10 @@
  * mount, pid, uts, ipc and cgroup namespaces (the network namespace is the
  * workload's, see nest.c); eci-newidmap, started before it, writes its
  * maps; then the parent sends SYNC_GO and, in turn: attaches pasta or
- * slirp4netns when pid 1 asks (SYNC_NET), takes the pty's master (-t),
- * tells a waiting `eci-run -d` the container runs, relays the terminal and
- * waits.  Signals sent to eci-run (kill, docker-style stop) are passed on
+ * slirp4netns when pid 1 asks (SYNC_NET: the workload's network namespace
+ * exists, while pid 1 still builds; net/netmode.h), takes the pty's master
+ * (-t), tells a waiting `eci-run -d` the container runs, relays the
+ * terminal and waits.  Signals sent to eci-run (kill, docker-style stop) are passed on
  * to the container's pid 1 (core/signals.c).
  */
 #include <errno.h>
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "fdpass.h"
 #include "launcher.h"
 #include "util.h"
 
@@ -58,7 +60,13 @@ static pid_t workload_pid(pid_t init)
 	return pid > 0 ? pid : -1;
 }
 
-/* --network pasta|slirp4netns: wait for pid 1's word, attach, answer. */
+/*
+ * --network pasta|slirp4netns: once pid 1 says the workload's network
+ * namespace is there, start the program on it and answer with its pidfd:
+ * with -p once the program is ready, its ports bound; without, at once
+ * (pid 1 waits for the interface, net/netmode.h).  A failure pid 1 reports
+ * meanwhile ends the wait, and is what the user reads.
+ */
 static int attach_network(struct spec *s, int sock, pid_t init, struct sync_msg *pending)
 {
 	struct sync_msg m = { .type = SYNC_NET_DONE };
@@ -70,14 +78,29 @@ static int attach_network(struct spec *s, int sock, pid_t init, struct sync_msg 
 	if (container_await(sock, SYNC_NET, pending) < 0)
 		return -1;
 	w = workload_pid(init);
-	if (w < 0 || net_attach(&s->net, w, s->statedir, &e) < 0) {
+	if (w < 0 || net_attach(&s->net, w, s->statedir, sock, &e) < 0) {
 		if (w < 0)
-			eci_fail(&e, 0, "--network: cannot find the workload");
-		pending->type = SYNC_FAIL;
-		pending->err = e;
+			eci_fail(&e, 0, "%s: cannot find the workload", net_flag(&s->net));
+		if (e.msg[0]) {
+			pending->type = SYNC_FAIL;
+			pending->err = e;
+		}
 		return -1;
 	}
-	return send(sock, &m, sizeof(m), MSG_NOSIGNAL) == (ssize_t)sizeof(m) ? 0 : -1;
+	tl_mark("network program started");
+	return fd_send(sock, &m, sizeof(m), s->net.pidfd) < 0 ? -1 : 0;
+}
+
+/* container_report(), and when pid 1 saw the network program exit, the
+ * last line of its log, which pid 1 cannot read, in the message. */
+static int report(struct spec *s, int sock, int code, struct sync_msg *pending)
+{
+	if (!pending->type && recv(sock, pending, sizeof(*pending), MSG_DONTWAIT) !=
+				      (ssize_t)sizeof(*pending))
+		memset(pending, 0, sizeof(*pending));
+	if (pending->type == SYNC_NET_FAIL)
+		net_fail(&s->net, s->statedir, pending->err.err, true, &pending->err);
+	return container_report(sock, code, pending);
 }
 
 int container_run(struct spec *s, struct helper_proc *hp)
@@ -163,8 +186,9 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	if (attach_network(s, psock, pid, &pending) < 0) {
 		kill(pid, SIGKILL);
 		container_wait(pid);
+		code = report(s, psock, EXIT_ECI, &pending);
 		net_detach(&s->net);
-		return container_report(psock, EXIT_ECI, &pending);
+		return code;
 	}
 	if (s->tty)
 		master = tty_master(psock, &pending);
@@ -179,7 +203,7 @@ int container_run(struct spec *s, struct helper_proc *hp)
 		tty_relay(master, pid, s->interactive && !s->detach);
 	code = container_wait(pid);
 	tl_mark("pid 1 reaped");
-	code = container_report(psock, code, &pending);
-	net_detach(&s->net);
+	code = report(s, psock, code, &pending);
+	net_stop(&s->net);	/* reaped by the caller (startcmd.c) */
 	return code;
 }

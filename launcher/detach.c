@@ -139,6 +139,8 @@ bool detach_restart_due(struct spec *s, int code)
 	if (!s->restart || !s->detached || code == 0 || container_stop_asked() ||
 	    (s->restart_max >= 0 && s->restarts >= s->restart_max))
 		return false;
+	/* the last run's network program, stopped with it, goes first */
+	net_detach(&s->net);
 	for (long i = 0; i < s->restarts && ms < 60000; i++)
 		ms *= 2;
 	ms = ms > 60000 ? 60000 : ms;

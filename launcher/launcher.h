@@ -232,10 +232,12 @@ void limits_remove(struct spec *s);
 int spec_build(struct spec *s, const struct opts *o, struct eci_err *e);
 void spec_free(struct spec *s);
 
-/* container.c: parent side; returns the exit code for eci-run */
+/* container.c: parent side; returns the exit code for eci-run.  pasta or
+ * slirp4netns is left stopped but not yet reaped: net_detach(&s->net). */
 int container_run(struct spec *s, struct helper_proc *hp);
-/* The code to exit with: @code, unless a SYNC_FAIL or SYNC_EXEC_FAIL is in
- * @pending (may be NULL) or queued on @sock; prints its message. */
+/* The code to exit with: @code, unless a SYNC_FAIL, SYNC_NET_FAIL or
+ * SYNC_EXEC_FAIL is in @pending (may be NULL) or queued on @sock; prints
+ * its message. */
 int container_report(int sock, int code, struct sync_msg *pending);
 
 #endif

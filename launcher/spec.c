@@ -220,7 +220,7 @@ static int default_net(struct spec *s, struct eci_err *e)
 
 static int build_net(struct spec *s, const struct opts *o, struct eci_err *e)
 {
-	s->net.exit_fd = -1;
+	s->net.exit_fd = s->net.pidfd = -1;
 	if (o->network && net_parse_mode(o->network, &s->net.mode, e) < 0)
 		return -1;
 	if (o->network)

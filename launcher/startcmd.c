@@ -106,6 +106,9 @@ int launch(int argc, char **argv, const char *id, unsigned slot)
 		limits_remove(&s);
 	}
 	state_exit(&s, code);
+	/* pasta or slirp4netns, stopped as the container ended, while the
+	 * state was put away: nothing of it outlives eci-run */
+	net_detach(&s.net);
 	spec_free(&s);
 	tl_mark("launcher done");
 	return code;

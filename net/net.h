@@ -6,13 +6,36 @@
  * is down.  nl_loopback_up() sends RTM_NEWLINK with IFF_UP for it and waits
  * for the kernel's acknowledgement; the kernel then adds 127.0.0.1/8 and
  * ::1/128 by itself.  Errors carry the kernel's errno and what was being set.
+ * nl_await_default_route() waits, in the caller's network namespace, for
+ * the IPv4 default route that pasta or slirp4netns adds last (route.c).
+ *
+ * net_tap_prepare() makes the tap device that pasta or slirp4netns then
+ * uses, persistent, before either starts: their TUNSETIFF of that name
+ * attaches to it instead of making one.  The point is the end.  Closing the
+ * last file of a tap device that is not persistent unregisters it there and
+ * then, and the kernel waits for every pending RCU callback to run
+ * (rcu_barrier() in netdev_run_todo(); 15-30 ms measured on Linux 6.18), in
+ * the exit of the program, which eci-run waits for.  A persistent device
+ * outlives the program and goes with its network namespace, which the
+ * kernel dismantles in the background once the container and the program
+ * are gone, as it does for --network none.
  */
 #ifndef ECI_NET_H
 #define ECI_NET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
+
+/**
+ * nl_put_request() - start a request in @buf: the netlink header (type
+ * @type, NLM_F_REQUEST and @flags, sequence @seq) and a zeroed family
+ * header of @len bytes after it
+ *
+ * Return: the family header, to fill in.
+ */
+void *nl_put_request(void *buf, uint16_t type, uint16_t flags, unsigned seq, size_t len);
 
 /**
  * nl_build_link_up() - build an RTM_NEWLINK request that sets a link up
@@ -31,5 +54,36 @@ size_t nl_build_link_up(void *buf, int ifindex, unsigned seq);
  * Return: 0 or negative.
  */
 int nl_loopback_up(struct eci_err *e);
+
+/**
+ * nl_await_default_route() - wait for an IPv4 default route in the main
+ * table of the current network namespace
+ * @stop_fd:    stop waiting once it is readable (a pidfd: its process
+ *              exited); -1 for none
+ * @timeout_ms: how long to wait at most
+ *
+ * Return: 0 once the route exists, -ECHILD if @stop_fd became readable
+ * first, -ETIMEDOUT, or another -errno of the netlink socket.
+ */
+int nl_await_default_route(int stop_fd, int timeout_ms);
+
+/**
+ * nl_link_sync() - ask for one link (RTM_GETLINK), which since Linux 6.8
+ * brings its operational state up to date (route.c says why)
+ * @ifindex: interface index
+ *
+ * Return: 0 or -errno.
+ */
+int nl_link_sync(int ifindex);
+
+/**
+ * net_tap_prepare() - make a persistent tap device in the current network
+ * namespace, for pasta or slirp4netns to take
+ * @name: its name
+ * @e:    error record
+ *
+ * Return: 0 or negative.
+ */
+int net_tap_prepare(const char *name, struct eci_err *e);
 
 #endif

@@ -5,6 +5,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/close_range.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -14,9 +16,9 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -154,8 +156,7 @@ static bool on_path(const char *prog)
 	return net_find_program(prog, buf, sizeof(buf));
 }
 
-/* The words that chose @p's mode, for a message. */
-static const char *flag_of(const struct net_plan *p)
+const char *net_flag(const struct net_plan *p)
 {
 	return p->flag[0] ? p->flag : p->mode == NET_PASTA ? "--network pasta"
 				    : p->mode == NET_SLIRP ? "--network slirp4netns" : "--network";
@@ -169,17 +170,39 @@ bool net_usable(enum net_mode m)
 	       access("/dev/net/tun", R_OK | W_OK) == 0;
 }
 
-int net_check_program(const struct net_plan *p, struct eci_err *e)
+/*
+ * On a CPU with AVX2, pasta starts by executing "<its own binary>.avx2"
+ * when that build is installed (passt's arch.c; Debian's passt ships
+ * /usr/bin/passt.avx2), with the same arguments.  Starting that build
+ * directly saves the second exec, a few milliseconds of every start.
+ * argv[0] stays "pasta": the program takes its mode from its name.
+ */
+static void pasta_avx2(char *prog, size_t size)
 {
-	if (p->mode == NET_PASTA && !on_path("pasta"))
+	char real[PATH_MAX], avx2[PATH_MAX + 8];
+	int n;
+
+	if (!realpath(prog, real))
+		return;
+	__builtin_cpu_init();
+	n = snprintf(avx2, sizeof(avx2), "%s.avx2", real);
+	if (__builtin_cpu_supports("avx2") && n > 0 && (size_t)n < size && access(avx2, X_OK) == 0)
+		memcpy(prog, avx2, (size_t)n + 1);
+}
+
+int net_check_program(struct net_plan *p, struct eci_err *e)
+{
+	if (p->mode == NET_PASTA && !net_find_program("pasta", p->prog, sizeof(p->prog)))
 		return eci_fail(e, 0, "%s: pasta is not installed (Debian package "
-				"passt: apt-get install passt)", flag_of(p));
-	if (p->mode == NET_SLIRP && !on_path("slirp4netns"))
+				"passt: apt-get install passt)", net_flag(p));
+	if (p->mode == NET_SLIRP && !net_find_program("slirp4netns", p->prog, sizeof(p->prog)))
 		return eci_fail(e, 0, "%s: slirp4netns is not installed (Debian "
-				"package slirp4netns: apt-get install slirp4netns)", flag_of(p));
+				"package slirp4netns: apt-get install slirp4netns)", net_flag(p));
 	if ((p->mode == NET_PASTA || p->mode == NET_SLIRP) && access("/dev/net/tun", R_OK | W_OK) < 0)
 		return eci_fail(e, errno, "%s: /dev/net/tun (an administrator must make it "
-				"mode 0666, as Debian's udev rules do)", flag_of(p));
+				"mode 0666, as Debian's udev rules do)", net_flag(p));
+	if (p->mode == NET_PASTA)
+		pasta_avx2(p->prog, sizeof(p->prog));
 	return 0;
 }
 
@@ -193,58 +216,187 @@ const char *net_dns_address(enum net_mode m)
 	return m == NET_SLIRP || m == NET_PASTA ? "192.0.2.3" : NULL;
 }
 
-static pid_t spawn(char **argv, int keep_a, int keep_b, const char *log)
+static const char *program(const struct net_plan *p)
+{
+	return p->mode == NET_PASTA ? "pasta" : "slirp4netns";
+}
+
+static void log_path(const struct net_plan *p, const char *statedir, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%s.log", statedir, program(p));
+}
+
+/* The last line the program wrote to its log (where it says why it
+ * failed), printable characters only; empty if none. */
+static void last_line(const char *log, char *buf, size_t size)
+{
+	_cleanup_close_ int fd = open(log, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	char tail[512];
+	struct stat st;
+	ssize_t n;
+	char *end, *start;
+	size_t len;
+
+	buf[0] = '\0';
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return;
+	n = pread(fd, tail, sizeof(tail) - 1,
+		  st.st_size > (off_t)sizeof(tail) - 1 ? st.st_size - (off_t)sizeof(tail) + 1 : 0);
+	if (n <= 0)
+		return;
+	tail[n] = '\0';
+	for (end = tail + n; end > tail && (end[-1] == '\n' || end[-1] == ' '); end--)
+		;
+	*end = '\0';
+	start = strrchr(tail, '\n');
+	start = start ? start + 1 : tail;
+	len = strlen(start) < size ? strlen(start) : size - 1;
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (unsigned char)start[i] < 0x20 || start[i] == 0x7f ? '?' : start[i];
+	buf[len] = '\0';
+}
+
+int net_fail(const struct net_plan *p, const char *statedir, int err, bool read_log,
+	     struct eci_err *e)
+{
+	char log[4200], line[256] = "";
+	const char *what = err == ETIMEDOUT ? "was not ready in time"
+			   : err == ECHILD  ? "exited before it was ready"
+					    : "failed";
+
+	log_path(p, statedir, log, sizeof(log));
+	if (read_log)
+		last_line(log, line, sizeof(line));
+	eci_fail(e, 0, "%s: %s %s%s%s (log: %s)", net_flag(p), program(p), what,
+		 line[0] ? ": " : "", line, log);
+	e->err = err;	/* for the launcher, to say it again with the log's words */
+	return -1;
+}
+
+/* @argv run from the program net_check_program() found (else from PATH). */
+static pid_t spawn(const struct net_plan *p, char **argv, int keep_a, int keep_b, const char *log)
 {
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-		int out = log ? open(log, O_WRONLY | O_CREAT | O_APPEND, 0600) : null;
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		int out = log ? open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : null;
 
 		/* Dies with the launcher, whatever kills it. */
 		prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
 		dup2(null, 0);
 		dup2(out >= 0 ? out : null, 1);
 		dup2(out >= 0 ? out : null, 2);
-		for (int fd = 3; fd < 1024; fd++)
-			if (fd != keep_a && fd != keep_b)
-				close(fd);
-		execvp(argv[0], argv);
+		/* Nothing of the launcher's but what it is given. */
+		syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+		if (keep_a >= 0)
+			fcntl(keep_a, F_SETFD, 0);
+		if (keep_b >= 0)
+			fcntl(keep_b, F_SETFD, 0);
+		execvp(p->prog[0] ? p->prog : argv[0], argv);
 		_exit(127);
 	}
 	return pid;
 }
 
-/* Wait for @path to appear (pasta writes its pid file once configured). */
-static int await_file(const char *path, pid_t child)
+/*
+ * The program joins the network namespace of @pid: the workload's, which
+ * it made.  Never the launcher's own, the host's, where pid 1 also is until
+ * it joins the workload's: a program started against it would configure
+ * the host (it would fail, lacking the privilege, but it must not try).
+ */
+static int other_netns(pid_t pid, struct eci_err *e)
 {
-	for (int i = 0; i < 500; i++) {
-		struct stat st;
-		int status;
+	char path[64];
+	struct stat theirs, ours;
 
-		if (stat(path, &st) == 0 && st.st_size > 0)
-			return 0;
-		if (waitpid(child, &status, WNOHANG) == child)
-			return -1;
-		usleep(5000);
-	}
-	return -1;
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	if (stat(path, &theirs) < 0 || stat("/proc/self/ns/net", &ours) < 0)
+		return eci_fail(e, errno, "the workload's network namespace");
+	if (theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino)
+		return eci_fail(e, 0, "the workload has no network namespace of its own");
+	return 0;
 }
 
-static int attach_pasta(struct net_plan *p, pid_t pid, const char *statedir, struct eci_err *e)
+/* spawn()'s result: the program's pidfd, which tells when it exits. */
+static int started(struct net_plan *p, struct eci_err *e)
 {
-	char *argv[16 + 2 * NET_MAX_PORTS], target[16], pidfile[4200], log[4200];
+	if (p->helper < 0)
+		return eci_fail(e, errno, "%s: start %s", net_flag(p), program(p));
+	p->pidfd = (int)syscall(SYS_pidfd_open, p->helper, 0);
+	if (p->pidfd < 0) {
+		int err = errno;
+
+		net_detach(p);
+		return eci_fail(e, err, "%s: pidfd of %s", net_flag(p), program(p));
+	}
+	return 0;
+}
+
+/* await_ready()'s result as attach's: -1 with @e empty when the container
+ * spoke (the caller reads why), else the program's failure. */
+static int ready_or_fail(const struct net_plan *p, const char *statedir, int r,
+			 struct eci_err *e)
+{
+	if (r == -ECANCELED) {
+		e->msg[0] = '\0';
+		return -1;
+	}
+	return r < 0 ? net_fail(p, statedir, -r, true, e) : 0;
+}
+
+/*
+ * Wait until the program writes to @fd, the read end of a pipe or FIFO,
+ * or exits (its pidfd), or @watch (the container's sync socket) has
+ * something to say: the container failed meanwhile.  0 when ready, else
+ * -ECHILD, -ETIMEDOUT, -ECANCELED (@watch) or another -errno.
+ */
+static int await_ready(const struct net_plan *p, int fd, int watch)
+{
+	for (;;) {
+		struct pollfd pfd[3] = { { .fd = fd, .events = POLLIN },
+					 { .fd = p->pidfd, .events = POLLIN },
+					 { .fd = watch, .events = POLLIN } };
+		int n = poll(pfd, 3, NET_READY_TIMEOUT_MS);
+		char c;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -ETIMEDOUT;
+		if (pfd[0].revents) {
+			/* end of file: closed unwritten, the program is going */
+			n = (int)read(fd, &c, 1);
+			if (n < 0 && (errno == EAGAIN || errno == EINTR))
+				continue;
+			return n > 0 ? 0 : n == 0 ? -ECHILD : -errno;
+		}
+		return pfd[1].revents ? -ECHILD : -ECANCELED;
+	}
+}
+
+static int attach_pasta(struct net_plan *p, pid_t pid, const char *statedir, int watch,
+			struct eci_err *e)
+{
+	char *argv[24 + 2 * NET_MAX_PORTS], target[16], pidfile[4200], log[4200];
 	char fwd[NET_MAX_PORTS][96];
+	_cleanup_close_ int fifo = -1;
 	size_t n = 0;
 
 	snprintf(target, sizeof(target), "%d", (int)pid);
 	snprintf(pidfile, sizeof(pidfile), "%s/pasta.pid", statedir);
-	snprintf(log, sizeof(log), "%s/pasta.log", statedir);
+	log_path(p, statedir, log, sizeof(log));
 	argv[n++] = (char *)"pasta";
 	argv[n++] = (char *)"-f";
 	argv[n++] = (char *)"-q";
 	argv[n++] = (char *)"-4";
 	argv[n++] = (char *)"--config-net";
+	argv[n++] = (char *)"-I";	/* the device the workload made */
+	argv[n++] = (char *)NET_IFNAME;
+	/* eci-run stops it; the inotify watch this needs would slow its end */
+	argv[n++] = (char *)"--no-netns-quit";
 	argv[n++] = (char *)"-a";
 	argv[n++] = (char *)"192.0.2.100";
 	argv[n++] = (char *)"-n";
@@ -268,25 +420,34 @@ static int attach_pasta(struct net_plan *p, pid_t pid, const char *statedir, str
 		argv[n++] = (char *)"none";
 		argv[n++] = (char *)"-u";
 		argv[n++] = (char *)"none";
+	} else {
+		argv[n++] = (char *)"-P";
+		argv[n++] = pidfile;
 	}
-	argv[n++] = (char *)"-P";
-	argv[n++] = pidfile;
 	argv[n++] = target;
 	argv[n] = NULL;
-	p->helper = spawn(argv, -1, -1, log);
-	if (p->helper < 0)
-		return eci_fail(e, errno, "%s: start pasta", flag_of(p));
-	if (await_file(pidfile, p->helper) < 0) {
-		_cleanup_free_ char *msg = NULL;
-
-		net_detach(p);
-		read_all_at(AT_FDCWD, log, 4096, &msg, NULL);
-		if (msg)
-			msg[strcspn(msg, "\n")] = '\0';
-		return eci_fail(e, 0, "%s: pasta failed%s%s", flag_of(p), msg && *msg ? ": " : "",
-				msg ? msg : "");
-	}
-	return 0;
+	/*
+	 * -p: pasta writes its pid file, which it opens at its start, once it
+	 * has bound the ports.  The file is a FIFO of ours, whose read end
+	 * hears that write (inotify would too, but releasing an inotify
+	 * instance waits for an SRCU grace period, 5-20 ms measured).  A
+	 * restarted container has the state directory, and the pid file, of
+	 * its last run: that one is gone first, whether -p is given or not.
+	 */
+	if (unlink(pidfile) < 0 && errno != ENOENT)
+		return eci_fail(e, errno, "%s: remove %s", net_flag(p), pidfile);
+	if (p->nports && mkfifo(pidfile, 0600) < 0)
+		return eci_fail(e, errno, "%s: make %s", net_flag(p), pidfile);
+	/* before pasta starts: its open for writing waits for a reader */
+	if (p->nports &&
+	    (fifo = open(pidfile, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return eci_fail(e, errno, "%s: open %s", net_flag(p), pidfile);
+	p->helper = spawn(p, argv, -1, -1, log);
+	if (started(p, e) < 0)
+		return -1;
+	if (!p->nports)
+		return 0;
+	return ready_or_fail(p, statedir, await_ready(p, fifo, watch), e);
 }
 
 /* slirp4netns: ports through its API socket, one JSON request each. */
@@ -316,54 +477,92 @@ static int slirp_ports(struct net_plan *p, const char *sock, struct eci_err *e)
 	return 0;
 }
 
-static int attach_slirp(struct net_plan *p, pid_t pid, const char *statedir, struct eci_err *e)
+/*
+ * --exit-fd: slirp4netns ends when the launcher closes its end, or dies.
+ * Without -p neither --ready-fd nor the API socket: nothing waits for them.
+ */
+static int attach_slirp(struct net_plan *p, pid_t pid, const char *statedir, int watch,
+			struct eci_err *e)
 {
 	char target[16], readyarg[32], exitarg[32], api[4200], apiarg[4300], log[4200];
-	int ready[2], ex[2];
-	char c;
-	char *argv[] = { (char *)"slirp4netns", (char *)"--configure", (char *)"--mtu=65520",
-			 (char *)"--cidr=192.0.2.0/24", readyarg, exitarg, apiarg, target,
-			 (char *)"eth0", NULL };
+	int ready[2] = { -1, -1 }, ex[2], r;
+	char *argv[12];
+	size_t n = 0;
 
-	if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(ex, O_CLOEXEC) < 0)
-		return eci_fail(e, errno, "--network slirp4netns: pipe");
+	if (pipe2(ex, O_CLOEXEC) < 0)
+		return eci_fail(e, errno, "%s: pipe", net_flag(p));
+	if (p->nports && pipe2(ready, O_CLOEXEC) < 0) {
+		r = eci_fail(e, errno, "%s: pipe", net_flag(p));
+		close(ex[0]);
+		close(ex[1]);
+		return r;
+	}
 	snprintf(target, sizeof(target), "%d", (int)pid);
-	snprintf(readyarg, sizeof(readyarg), "--ready-fd=%d", ready[1]);
 	snprintf(exitarg, sizeof(exitarg), "--exit-fd=%d", ex[0]);
+	snprintf(readyarg, sizeof(readyarg), "--ready-fd=%d", ready[1]);
 	snprintf(api, sizeof(api), "%s/slirp.sock", statedir);
 	snprintf(apiarg, sizeof(apiarg), "--api-socket=%s", api);
-	snprintf(log, sizeof(log), "%s/slirp4netns.log", statedir);
-	fcntl(ready[1], F_SETFD, 0);
-	fcntl(ex[0], F_SETFD, 0);
-	p->helper = spawn(argv, ready[1], ex[0], log);
-	close(ready[1]);
-	close(ex[0]);
-	p->exit_fd = ex[1];
-	if (p->helper < 0 || read(ready[0], &c, 1) != 1) {
-		close(ready[0]);
-		net_detach(p);
-		return eci_fail(e, 0, "%s: slirp4netns failed (see %s)", flag_of(p), log);
+	log_path(p, statedir, log, sizeof(log));
+	argv[n++] = (char *)"slirp4netns";
+	argv[n++] = (char *)"--configure";
+	argv[n++] = (char *)"--mtu=65520";
+	argv[n++] = (char *)"--cidr=192.0.2.0/24";
+	argv[n++] = exitarg;
+	if (p->nports) {
+		argv[n++] = readyarg;
+		argv[n++] = apiarg;
+		unlink(api);	/* the last run's, if restarted */
 	}
+	argv[n++] = target;
+	argv[n++] = (char *)NET_IFNAME;
+	argv[n] = NULL;
+	p->helper = spawn(p, argv, ex[0], ready[1], log);
+	close(ex[0]);
+	if (ready[1] >= 0)
+		close(ready[1]);
+	p->exit_fd = ex[1];
+	if (started(p, e) < 0) {
+		if (ready[0] >= 0)
+			close(ready[0]);
+		return -1;
+	}
+	if (!p->nports)
+		return 0;
+	r = await_ready(p, ready[0], watch);
 	close(ready[0]);
+	if (ready_or_fail(p, statedir, r, e) < 0)
+		return -1;
 	return slirp_ports(p, api, e);
 }
 
-int net_attach(struct net_plan *p, pid_t pid, const char *statedir, struct eci_err *e)
+int net_attach(struct net_plan *p, pid_t pid, const char *statedir, int watch,
+	       struct eci_err *e)
 {
-	p->exit_fd = -1;
+	p->exit_fd = p->pidfd = -1;
+	if (p->mode != NET_PASTA && p->mode != NET_SLIRP)
+		return 0;
+	if (other_netns(pid, e) < 0)
+		return eci_prefix(e, "%s", net_flag(p));
 	if (p->mode == NET_PASTA)
-		return attach_pasta(p, pid, statedir, e);
-	if (p->mode == NET_SLIRP)
-		return attach_slirp(p, pid, statedir, e);
-	return 0;
+		return attach_pasta(p, pid, statedir, watch, e);
+	return attach_slirp(p, pid, statedir, watch, e);
+}
+
+void net_stop(struct net_plan *p)
+{
+	if (p->pidfd >= 0)
+		close(steal_fd(p->pidfd));
+	if (p->exit_fd >= 0)
+		close(steal_fd(p->exit_fd));
+	/* not reaped yet: the pid is still the program's */
+	if (p->helper > 0)
+		kill(p->helper, SIGTERM);
 }
 
 void net_detach(struct net_plan *p)
 {
-	if (p->exit_fd >= 0)
-		close(steal_fd(p->exit_fd));
+	net_stop(p);
 	if (p->helper > 0) {
-		kill(p->helper, SIGTERM);
 		while (waitpid(p->helper, NULL, 0) < 0 && errno == EINTR)
 			;
 		p->helper = 0;

@@ -6,12 +6,27 @@
  * Theory of Operation: with --network pasta (or slirp4netns) the launcher
  * starts that program, from Debian's passt (or slirp4netns) package, as a
  * child of its own with the parent-death signal set, against the
- * workload's network namespace, once the workload has created it and
- * before it runs: pid 1 tells the launcher (SYNC_NET), the launcher starts
- * the program and waits until it has configured the namespace (pasta
- * writes its pid file then; slirp4netns writes to --ready-fd), then pid 1
- * releases the workload.  The program is stopped when the container ends;
- * if the launcher is killed, the parent-death signal (pasta) or the closing
+ * workload's network namespace as soon as that exists: pid 1 tells the
+ * launcher (SYNC_NET) once it has mapped the workload's namespaces, and
+ * builds on meanwhile.  The launcher answers SYNC_NET_DONE with the
+ * program's pidfd, and pid 1, inside the workload's network namespace,
+ * waits just before it lets the workload go for the default route the
+ * program adds last when it configures the interface
+ * (nl_await_default_route()), or for the program's end.
+ *
+ * Without -p that is all the workload needs: both programs configure the
+ * interface first, before they open their sockets, and a packet sent
+ * before their loop runs waits in the tap queue; so the launcher answers
+ * at once.  With published ports the workload must not run before they are
+ * bound: the launcher answers once the program is wholly ready (pasta
+ * writes its pid file then, a FIFO the launcher reads; slirp4netns writes
+ * to --ready-fd and then takes the ports over its API socket).  Every wait
+ * ends, with the program's log named, if the program exits first; the
+ * launcher's also if the container reports a failure.
+ *
+ * The tap device is the workload's, persistent, so that the program's end
+ * is quick (net.h).  The program is stopped when the container ends; if
+ * the launcher is killed, the parent-death signal (pasta) or the closing
  * of --exit-fd (slirp4netns) ends it: no orphan keeps running.
  *
  * Inside, the container has eth0 on 192.0.2.0/24 (TEST-NET-1, never routed):
@@ -23,6 +38,7 @@
 #ifndef ECI_NETMODE_H
 #define ECI_NETMODE_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -32,6 +48,13 @@
 enum net_mode { NET_NONE, NET_PASTA, NET_SLIRP, NET_HOST };
 
 #define NET_MAX_PORTS 32
+
+/* The container's interface, made by the workload (net_tap_prepare()). */
+#define NET_IFNAME "eth0"
+
+/* How long pasta or slirp4netns may take to be ready (or, without -p, to
+ * configure the interface) under load. */
+#define NET_READY_TIMEOUT_MS 10000
 
 struct net_port {
 	const char *spec;	/* the flag's value */
@@ -46,7 +69,9 @@ struct net_plan {
 	size_t nports;
 	char flag[1300];	/* what chose the mode, for messages: "--network pasta",
 				 * or the default and the setting that made it */
+	char prog[PATH_MAX + 8];	/* its binary, found before anything runs */
 	pid_t helper;		/* pasta or slirp4netns, when running */
+	int pidfd;		/* its pidfd, readable once it has exited */
 	int exit_fd;		/* slirp4netns: closing it stops it */
 };
 
@@ -65,14 +90,40 @@ int net_check_ports(const struct net_plan *p, struct eci_err *e);
 /* @prog's path on $PATH (a default PATH when unset) in @buf; false if none. */
 bool net_find_program(const char *prog, char *buf, size_t size);
 
-/* The program that --network needs, found on PATH, or an error naming the
- * Debian package to install. */
-int net_check_program(const struct net_plan *p, struct eci_err *e);
+/* The program that --network needs, found on PATH (p->prog), or an error
+ * naming the Debian package to install. */
+int net_check_program(struct net_plan *p, struct eci_err *e);
 
-/* Start the program against @pid's network namespace; wait until ready. */
-int net_attach(struct net_plan *p, pid_t pid, const char *statedir, struct eci_err *e);
+/* The words that chose @p's mode, for a message: "--network pasta", or
+ * the default and the setting that made it. */
+const char *net_flag(const struct net_plan *p);
 
-/* Stop it (no-op when nothing runs). */
+/*
+ * Start the program against the network namespace of @pid (the workload's;
+ * refused if it is the caller's own).  With -p, wait until it is ready, its
+ * ports bound; without, return once it runs (the container waits for its
+ * interface with p->pidfd, see above).  Return: 0; -1 with @e, the
+ * program's failure (it is stopped); -1 with @e->msg empty when @watch (the
+ * container's sync socket) became readable first: the container's own
+ * report says why.
+ */
+int net_attach(struct net_plan *p, pid_t pid, const char *statedir, int watch,
+	       struct eci_err *e);
+
+/*
+ * The failure of the program, for a message: @err is ECHILD (it exited
+ * before it was ready), ETIMEDOUT (not ready in time) or another
+ * errno; the last line of its log is added when @read_log (the launcher;
+ * pid 1 cannot read it) and the log's path is named.  Return: -1.
+ */
+int net_fail(const struct net_plan *p, const char *statedir, int err, bool read_log,
+	     struct eci_err *e);
+
+/* Tell it to stop, and go on (no-op when nothing runs): its end, which
+ * takes a millisecond or two, overlaps what the caller does next. */
+void net_stop(struct net_plan *p);
+
+/* Stop it and wait until it is gone (no-op when nothing runs). */
 void net_detach(struct net_plan *p);
 
 /* host.eci.internal and the resolver, for /etc/hosts and resolv.conf. */

@@ -8,14 +8,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "launcher.h"
 #include "ns.h"
 #include "run.h"
 #include "tap.h"
@@ -28,17 +31,26 @@ static void eci(const char *flags, const char *script, struct run_result *r)
 	t_eci_sh(t_bin("eci-run", bin, sizeof(bin)), flags, "default", script, r);
 }
 
-static unsigned free_port(void)
+/* A socket of @type bound to a free port of the host's 127.0.0.1, *@port. */
+static int loopback_socket(int type, unsigned *port)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t len = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
 
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
-	close(fd);
-	return ntohs(sa.sin_port);
+	*port = ntohs(sa.sin_port);
+	return fd;
+}
+
+static unsigned free_port(void)
+{
+	unsigned port;
+
+	close(loopback_socket(SOCK_STREAM, &port));
+	return port;
 }
 
 /* A server on the host's 127.0.0.1 that answers one connection. */
@@ -275,11 +287,272 @@ START_TEST(program_missing)
 }
 END_TEST
 
+/* --- the network at the workload's first instruction ----------------------- */
+
+/* A directory to put first on eci-run's PATH, holding a program named
+ * @name: a shell script that runs @body. */
+static void tool_dir(char dir[32], const char *name, const char *body)
+{
+	char path[96];
+	FILE *f;
+
+	snprintf(dir, 32, "/tmp/eci-t-net-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "#!/bin/sh\n%s\n", body);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(path, 0755), 0);
+}
+
+/* The real @tool, started @delay seconds late: what the workload must wait
+ * for is not there when it could first run. */
+static void slow_tool(char dir[32], const char *tool, const char *delay)
+{
+	char body[128];
+
+	snprintf(body, sizeof(body), "sleep %s; PATH=${PATH#*:} exec %s \"$@\"", delay, tool);
+	tool_dir(dir, tool, body);
+}
+
+/* eci-run ARGS with @dir first on PATH (ARGS: shell words) */
+static void eci_with(const char *dir, const char *args, struct run_result *r)
+{
+	char bin[4096], cmd[9000];
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+
+	snprintf(cmd, sizeof(cmd), "PATH='%s':\"$PATH\" exec '%s' %s", dir,
+		 t_bin("eci-run", bin, sizeof(bin)), args);
+	ck_assert_int_eq(t_run(argv, r), 0);
+}
+
+
+/*
+ * TCP (an HTTP request), then UDP, to listeners on the host's loopback,
+ * from the workload's very first instructions, while pasta or slirp4netns
+ * starts 0.3 s late: the workload must not run before its interface is
+ * configured.  (Not busybox nc: after the server's close it keeps waiting
+ * with this pasta, whatever eci-run does; nor wget -T, which crashes.)
+ */
+static void first_instruction(const char *mode)
+{
+	unsigned tport = free_port(), uport;
+	pid_t server = serve_once(tport, "HTTP/1.0 200 OK\r\nContent-Length: 16\r\n\r\n"
+					 "hello-from-host\n");
+	int u = loopback_socket(SOCK_DGRAM, &uport), before = helpers_running();
+	struct pollfd pfd = { .fd = u, .events = POLLIN };
+	char dir[32], probe[4096], args[8400], got[16] = "";
+	struct run_result r;
+
+	slow_tool(dir, mode, "0.3");
+	snprintf(args, sizeof(args), "-v '%s:/probe:ro' --network %s default sh -c "
+		 "'wget -q -O - http://host.eci.internal:%u/ && /probe udp %s %u ping'",
+		 t_probe(probe, sizeof(probe)), mode, tport,
+		 !strcmp(mode, "pasta") ? "192.0.2.1" : "192.0.2.2", uport);
+	eci_with(dir, args, &r);
+	t_rm_rf(dir);
+	ck_assert_msg(r.status == 0, "%s: exit %d: %s%s", mode, r.status, r.out, r.err);
+	ck_assert_str_eq(r.out, "hello-from-host\nudp sent\n");
+	ck_assert_int_eq(poll(&pfd, 1, 5000), 1);
+	ck_assert_int_eq(recv(u, got, sizeof(got) - 1, 0), 4);
+	ck_assert_str_eq(got, "ping");
+	t_run_free(&r);
+	close(u);
+	kill(server, SIGKILL);
+	waitpid(server, NULL, 0);
+	ck_assert_int_eq(helpers_running(), before);
+}
+
+START_TEST(pasta_first_instruction)
+{
+	first_instruction("pasta");
+}
+END_TEST
+
+START_TEST(slirp_first_instruction)
+{
+	first_instruction("slirp4netns");
+}
+END_TEST
+
+/* A name no resolver knows (RFC 6761): any answer, NXDOMAIN most often,
+ * shows the query went through. */
+static void dns_first_instruction(const char *mode)
+{
+	char dir[32], args[256];
+	struct run_result r;
+
+	slow_tool(dir, mode, "0.3");
+	snprintf(args, sizeof(args), "--network %s default nslookup eci-test.invalid", mode);
+	eci_with(dir, args, &r);
+	t_rm_rf(dir);
+	ck_assert_msg(strstr(r.out, "can't find eci-test.invalid"), "%s: exit %d: %s%s", mode,
+		      r.status, r.out, r.err);
+	t_run_free(&r);
+}
+
+START_TEST(pasta_dns_first_instruction)
+{
+	dns_first_instruction("pasta");
+}
+END_TEST
+
+START_TEST(slirp_dns_first_instruction)
+{
+	dns_first_instruction("slirp4netns");
+}
+END_TEST
+
+/*
+ * Does the host's resolver (the first nameserver of /etc/resolv.conf,
+ * where pasta and slirp4netns forward queries) answer within 2 s?
+ */
+static bool resolver_answers(void)
+{
+	static const unsigned char query[] = {
+		0x45, 0x43, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0,	/* id, RD, one question */
+		8, 'e', 'c', 'i', '-', 't', 'e', 's', 't', 7, 'i', 'n', 'v', 'a', 'l', 'i', 'd', 0,
+		0, 1, 0, 1,					/* A, IN */
+	};
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(53) };
+	char *conf = NULL, *ns, buf[512];
+	struct pollfd pfd = { .events = POLLIN };
+	bool ok = false;
+
+	if (read_all_at(AT_FDCWD, "/etc/resolv.conf", 1 << 16, &conf, NULL) < 0)
+		return false;
+	ns = strstr(conf, "nameserver");
+	if (ns && sscanf(ns, "nameserver %63s", buf) == 1 && inet_pton(AF_INET, buf, &sa.sin_addr) == 1) {
+		pfd.fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		ok = pfd.fd >= 0 &&
+		     sendto(pfd.fd, query, sizeof(query), 0, (struct sockaddr *)&sa, sizeof(sa)) > 0 &&
+		     poll(&pfd, 1, 2000) == 1 && recv(pfd.fd, buf, sizeof(buf), 0) > 0;
+		if (pfd.fd >= 0)
+			close(pfd.fd);
+	}
+	free(conf);
+	return ok;
+}
+
+/* --- readiness with -p, and failures ------------------------------------------ */
+
+/* The state directory of the container @id (state.c) */
+static void state_dir(const char *id, char *buf, size_t size)
+{
+	char base[4096];
+
+	ck_assert_int_lt(state_base(base, sizeof(base)), (int)sizeof(base));
+	snprintf(buf, size, "%s/%s", base, id);
+}
+
+/*
+ * A container's workload runs only once its published ports are bound: a
+ * pid file left in its state directory (a run before leaves one there, as
+ * a restart does) is no sign of that, pasta's new one is.  pasta starts
+ * 0.5 s late; when `start` returns, the port takes connections at once.
+ */
+START_TEST(stale_pid_file)
+{
+	unsigned port = free_port();
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	char dir[32], args[256], sdir[4200], pidfile[4300], id[64];
+	struct run_result r;
+	int fd;
+	FILE *f;
+
+	slow_tool(dir, "pasta", "0.5");
+	eci_with(dir, "rm -f nt-stale", &r);	/* left by a run that failed */
+	t_run_free(&r);
+	snprintf(args, sizeof(args), "-d --name nt-stale --network pasta -p 127.0.0.1:%u:80 "
+		 "default httpd -f -p 80", port);
+	eci_with(dir, args, &r);
+	ck_assert_msg(r.status == 0 && sscanf(r.out, "%63s", id) == 1, "exit %d: %s", r.status,
+		      r.err);
+	t_run_free(&r);
+	eci_with(dir, "stop -t 0 nt-stale", &r);
+	ck_assert_int_eq(r.status, 0);
+	t_run_free(&r);
+	state_dir(id, sdir, sizeof(sdir));
+	snprintf(pidfile, sizeof(pidfile), "%s/pasta.pid", sdir);
+	unlink(pidfile);
+	f = fopen(pidfile, "w");
+	ck_assert_msg(f != NULL, "%s: %s", pidfile, strerror(errno));
+	fprintf(f, "1\n");
+	ck_assert_int_eq(fclose(f), 0);
+	eci_with(dir, "start nt-stale", &r);
+	ck_assert_msg(r.status == 0, "start: exit %d: %s", r.status, r.err);
+	t_run_free(&r);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_msg(connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0,
+		      "port %u right after start: %s", port, strerror(errno));
+	close(fd);
+	eci_with(dir, "stop -t 0 nt-stale", &r);
+	t_run_free(&r);
+	eci_with(dir, "rm nt-stale", &r);
+	ck_assert_int_eq(r.status, 0);
+	t_run_free(&r);
+	t_rm_rf(dir);
+}
+END_TEST
+
+/*
+ * The program fails: eci-run exits 125 with what it said, names --network
+ * and its log, and leaves nothing behind (no process, no container).
+ * Without -p pid 1 sees the program end (its pidfd); with -p the launcher.
+ */
+static void tool_fails(const char *tool, const char *ports)
+{
+	char dir[32], body[128], args[256], words[128];
+	int before = helpers_running();
+	struct run_result r;
+
+	snprintf(body, sizeof(body), "echo 'fake %s: no luck' >&2; exit 1", tool);
+	tool_dir(dir, tool, body);
+	snprintf(args, sizeof(args), "--name nt-fails --network %s %s default echo started", tool,
+		 ports);
+	eci_with(dir, args, &r);
+	ck_assert_msg(r.status == 125, "%s %s: exit %d: %s", tool, ports, r.status, r.err);
+	ck_assert_ptr_null(strstr(r.out, "started"));
+	snprintf(words, sizeof(words), "eci-run: --network %s: %s exited before it was ready: "
+		 "fake %s: no luck (log: ", tool, tool, tool);
+	ck_assert_msg(strstr(r.err, words), "%s %s: stderr lacks '%s': %s", tool, ports, words,
+		      r.err);
+	snprintf(words, sizeof(words), "/%s.log)", tool);
+	ck_assert_msg(strstr(r.err, words), "%s: %s", words, r.err);
+	t_run_free(&r);
+	eci_with(dir, "ps -a", &r);
+	ck_assert_ptr_null(strstr(r.out, "nt-fails"));
+	t_run_free(&r);
+	t_rm_rf(dir);
+	ck_assert_int_eq(helpers_running(), before);
+}
+
+START_TEST(tool_fails_without_ports)
+{
+	tool_fails("pasta", "");
+	tool_fails("slirp4netns", "");
+}
+END_TEST
+
+START_TEST(tool_fails_with_ports)
+{
+	char ports[64];
+
+	snprintf(ports, sizeof(ports), "-p 127.0.0.1:%u:80", free_port());
+	tool_fails("pasta", ports);
+	snprintf(ports, sizeof(ports), "-p 127.0.0.1:%u:80", free_port());
+	tool_fails("slirp4netns", ports);
+}
+END_TEST
+
 Suite *network_suite(void)
 {
 	Suite *s = suite_create("network");
 	TCase *tc = tcase_create("modes");
 	bool tun = access("/dev/net/tun", R_OK | W_OK) == 0;
+	const char *only = getenv("CK_RUN_SUITE");
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, none_loopback_only);
@@ -290,6 +563,21 @@ Suite *network_suite(void)
 		tcase_add_test(tc, slirp_reaches_host);
 		tcase_add_test(tc, pasta_publish);
 		tcase_add_test(tc, slirp_publish);
+		tcase_add_test(tc, pasta_first_instruction);
+		tcase_add_test(tc, slirp_first_instruction);
+		tcase_add_test(tc, stale_pid_file);
+		tcase_add_test(tc, tool_fails_without_ports);
+		tcase_add_test(tc, tool_fails_with_ports);
+		/* the resolver is the host's: asked only when this suite runs */
+		if (!only || !strcmp(only, "network")) {
+			if (resolver_answers()) {
+				tcase_add_test(tc, pasta_dns_first_instruction);
+				tcase_add_test(tc, slirp_dns_first_instruction);
+			} else {
+				test_skip("pasta_dns_first_instruction, slirp_dns_first_instruction",
+					  "the host's resolver (/etc/resolv.conf) did not answer");
+			}
+		}
 	}
 	tcase_add_test(tc, bad_input);
 	tcase_add_test(tc, program_missing);

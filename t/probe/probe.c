@@ -19,8 +19,12 @@
  *                      try to take over every process that appears in the
  *                      container after the start (docker exec's joining
  *                      process), with ptrace; see hijack()
+ *   probe udp ADDR PORT TEXT
+ *                      send TEXT in one datagram to the IPv4 ADDR:PORT and
+ *                      print "udp sent", or "udp " and the error
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -29,8 +33,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/ptrace.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -256,6 +262,22 @@ static int hijack(int argc, char **argv)
 	return hijacked ? 1 : 0;
 }
 
+/* The busybox of the default image has no UDP client. */
+static int udp(const char *addr, const char *port, const char *text)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(port)) };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || inet_pton(AF_INET, addr, &sa.sin_addr) != 1 ||
+	    sendto(fd, text, strlen(text), 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		printf("udp %s\n", strerror(errno));
+		return 1;
+	}
+	close(fd);
+	printf("udp sent\n");
+	return 0;
+}
+
 int escape_main(int argc, char **argv);
 
 int main(int argc, char **argv)
@@ -274,7 +296,9 @@ int main(int argc, char **argv)
 		return creat_mode(argv[2], argv[3]);
 	if (argc >= 3 && !strcmp(argv[1], "hijack"))
 		return hijack(argc, argv);
+	if (argc == 5 && !strcmp(argv[1], "udp"))
+		return udp(argv[2], argv[3], argv[4]);
 	fprintf(stderr, "usage: probe syscalls|fds|ns|tiocsti|escape [CANARY]|creat PATH MODE|"
-		"hijack SECONDS [STOPFILE]\n");
+		"hijack SECONDS [STOPFILE]|udp ADDR PORT TEXT\n");
 	return 2;
 }
