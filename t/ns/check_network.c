@@ -115,7 +115,11 @@ static char *fetch(unsigned port)
 	return NULL;
 }
 
-/* Processes of ours whose name says pasta, passt or slirp4netns. */
+/*
+ * Processes of ours whose name says pasta, passt or slirp4netns: in this
+ * test's session, which eci-run and the programs it starts share (one
+ * that outlived eci-run keeps it), and other runs on the host do not.
+ */
 static int helpers_running(void)
 {
 	DIR *d = opendir("/proc");
@@ -123,15 +127,20 @@ static int helpers_running(void)
 	int n = 0;
 
 	while (d && (de = readdir(d))) {
-		char path[300], *comm = NULL;
+		char path[300], *stat = NULL, *end;
+		int sid = -1;
 
-		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
-		if (read_all_at(AT_FDCWD, path, 64, &comm, NULL) < 0)
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		if (read_all_at(AT_FDCWD, path, 4096, &stat, NULL) < 0)
 			continue;
-		if (!strncmp(comm, "pasta", 5) || !strncmp(comm, "passt", 5) ||
-		    !strncmp(comm, "slirp4netns", 11))
+		/* PID (COMM) STATE PPID PGRP SESSION ...; COMM may hold ") " */
+		end = strrchr(stat, ')');
+		if (end && sscanf(end + 1, " %*c %*d %*d %d", &sid) == 1 && sid == getsid(0) &&
+		    (!strncmp(strchr(stat, '(') + 1, "pasta", 5) ||
+		     !strncmp(strchr(stat, '(') + 1, "passt", 5) ||
+		     !strncmp(strchr(stat, '(') + 1, "slirp4netns", 11)))
 			n++;
-		free(comm);
+		free(stat);
 	}
 	if (d)
 		closedir(d);
@@ -513,6 +522,7 @@ static void tool_fails(const char *tool, const char *ports)
 	snprintf(args, sizeof(args), "--name nt-fails --network %s %s default echo started", tool,
 		 ports);
 	eci_with(dir, args, &r);
+	t_rm_rf(dir);
 	ck_assert_msg(r.status == 125, "%s %s: exit %d: %s", tool, ports, r.status, r.err);
 	ck_assert_ptr_null(strstr(r.out, "started"));
 	snprintf(words, sizeof(words), "eci-run: --network %s: %s exited before it was ready: "
@@ -522,10 +532,9 @@ static void tool_fails(const char *tool, const char *ports)
 	snprintf(words, sizeof(words), "/%s.log)", tool);
 	ck_assert_msg(strstr(r.err, words), "%s: %s", words, r.err);
 	t_run_free(&r);
-	eci_with(dir, "ps -a", &r);
+	eci_with(dir, "ps -a", &r);	/* @dir is gone: PATH as it was */
 	ck_assert_ptr_null(strstr(r.out, "nt-fails"));
 	t_run_free(&r);
-	t_rm_rf(dir);
 	ck_assert_int_eq(helpers_running(), before);
 }
 
