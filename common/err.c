@@ -57,16 +57,17 @@ void eci_warn(const char *fmt, ...)
 			program_invocation_short_name, msg);
 }
 
-int eci_in_child(int (*fn)(void *ctx, struct eci_err *e), void *ctx, const char *what,
-		 struct eci_err *e)
+int eci_child_start(int (*fn)(void *ctx, struct eci_err *e), void *ctx, struct eci_child *c,
+		    const char *what, struct eci_err *e)
 {
-	int pipefd[2], status, err;
-	pid_t p;
+	int pipefd[2];
 
+	c->pid = -1;
+	c->fd = -1;
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return eci_fail(e, errno, "%s: pipe", what);
-	p = fork();
-	if (p == 0) {
+	c->pid = fork();
+	if (c->pid == 0) {
 		struct eci_err ce = { 0 };
 
 		close(pipefd[0]);
@@ -75,14 +76,48 @@ int eci_in_child(int (*fn)(void *ctx, struct eci_err *e), void *ctx, const char 
 		if (write(pipefd[1], &ce, sizeof(ce)) < 0) { /* the exit says it */ }
 		_exit(1);
 	}
-	err = errno;
-	close(pipefd[1]);
-	if (p < 0 || waitpid(p, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
-		if (read(pipefd[0], e, sizeof(*e)) != (ssize_t)sizeof(*e))
-			eci_fail(e, p < 0 ? err : 0, "%s", what);
+	if (c->pid < 0) {
+		int err = errno;
+
 		close(pipefd[0]);
-		return -1;
+		close(pipefd[1]);
+		return eci_fail(e, err, "%s: fork", what);
 	}
-	close(pipefd[0]);
+	close(pipefd[1]);
+	c->fd = pipefd[0];
 	return 0;
+}
+
+int eci_child_end(struct eci_child *c, const char *what, struct eci_err *e)
+{
+	int status = 0, ok = 0;
+	pid_t r;
+
+	while ((r = waitpid(c->pid, &status, 0)) < 0 && errno == EINTR)
+		;
+	if (r < 0)
+		eci_fail(e, errno, "%s: wait", what);
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		ok = 1;
+	/* one write of less than PIPE_BUF: all of it or nothing */
+	else if (read(c->fd, e, sizeof(*e)) == (ssize_t)sizeof(*e))
+		e->msg[sizeof(e->msg) - 1] = '\0';
+	else if (WIFSIGNALED(status))
+		eci_fail(e, 0, "%s: killed by signal %d", what, WTERMSIG(status));
+	else
+		eci_fail(e, 0, "%s: exit status %d", what, WEXITSTATUS(status));
+	close(c->fd);
+	c->fd = -1;
+	c->pid = -1;
+	return ok ? 0 : -1;
+}
+
+int eci_in_child(int (*fn)(void *ctx, struct eci_err *e), void *ctx, const char *what,
+		 struct eci_err *e)
+{
+	struct eci_child c;
+
+	if (eci_child_start(fn, ctx, &c, what, e) < 0)
+		return -1;
+	return eci_child_end(&c, what, e);
 }

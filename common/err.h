@@ -11,6 +11,7 @@
 #define ECI_ERR_H
 
 #include <stdarg.h>
+#include <sys/types.h>
 
 #define ECI_ERR_MSG 256
 
@@ -54,6 +55,17 @@ int eci_prefix(struct eci_err *e, const char *fmt, ...)
  */
 int eci_in_child(int (*fn)(void *ctx, struct eci_err *e), void *ctx, const char *what,
 		 struct eci_err *e);
+
+/* eci_in_child() in two halves, for children that run side by side: the
+ * child started (c->fd, readable once it ended, is for poll()) ... */
+struct eci_child {
+	pid_t pid;
+	int fd;
+};
+int eci_child_start(int (*fn)(void *ctx, struct eci_err *e), void *ctx, struct eci_child *c,
+		    const char *what, struct eci_err *e);
+/* ... and waited for: 0, or -1 with the child's @e (else "@what"). */
+int eci_child_end(struct eci_child *c, const char *what, struct eci_err *e);
 
 void eci_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern void (*eci_warn_hook)(const char *msg);

@@ -44,6 +44,8 @@
 	  (struct archive_entry *e, const char **n, const void **v, size_t *l), (e, n, v, l)) \
 	X(FN, int, archive_entry_xattr_reset, (struct archive_entry *e), (e))                  \
 	X(FN, const char *, archive_error_string, (struct archive *a), (a))                    \
+	X(FN, int, archive_filter_code, (struct archive *a, int n), (a, n))                    \
+	X(FN, int, archive_filter_count, (struct archive *a), (a))                             \
 	X(FN, la_ssize_t, archive_read_data, (struct archive *a, void *b, size_t n), (a, b, n)) \
 	X(FN, int, archive_read_data_block,                                                    \
 	  (struct archive *a, const void **b, size_t *n, la_int64_t *o), (a, b, n, o))     \

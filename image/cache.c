@@ -36,10 +36,15 @@
  * A layer is hostile input to a parser (libarchive): it is unpacked by a
  * child process in a network namespace of its own, which it creates as
  * container root, so that a flaw in the parser reaches no host socket.
+ * The missing layers of an image are unpacked side by side, a child each,
+ * as many at once as there are CPUs; the first that fails is the error,
+ * and the others are killed and what they left removed.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -134,47 +139,151 @@ static int unpack_into(const struct img *img, size_t i, int layers, const struct
 	return 0;
 }
 
-/* unpack_into() in a child with no network: -1 and @e as unpack_into(). */
-static int unpack_isolated(const struct img *img, size_t i, int layers,
-			   const struct img_keep *keep, struct eci_err *e)
+/*
+ * The missing layers of an image are unpacked side by side, each by a
+ * child of its own (a layer is a directory of its own): an unpack is CPU
+ * work — decompressing, hashing, the kernel's copies into the page cache —
+ * so as many run at once as this process has CPUs.
+ */
+#define MAX_JOBS 16
+
+struct job {
+	const struct img *img;
+	size_t i;			/* the layer */
+	int layers;
+	const struct img_keep *keep;
+	struct eci_child child;
+	char what[300];
+};
+
+/* A child's step: a network namespace of its own, then unpack_into(). */
+static int unpack_job(void *ctx, struct eci_err *e)
 {
-	int p[2], status;
-	pid_t pid;
+	const struct job *j = ctx;
 
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return eci_fail(e, errno, "pipe");
-	pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return eci_fail(e, errno, "fork to unpack");
-	}
-	if (pid == 0) {
-		int r = unshare(CLONE_NEWNET) < 0 ? eci_fail(e, errno, "unshare the network to "
-							    "unpack") : unpack_into(img, i, layers, keep, e);
+	if (unshare(CLONE_NEWNET) < 0)
+		return eci_fail(e, errno, "unshare the network to unpack");
+	return unpack_into(j->img, j->i, j->layers, j->keep, e);
+}
 
-		if (r < 0 && write(p[1], e, sizeof(*e)) != (ssize_t)sizeof(*e))
-			_exit(2);
-		_exit(r < 0);
-	}
-	close(p[1]);
-	if (read(p[0], e, sizeof(*e)) != (ssize_t)sizeof(*e))
-		e->msg[0] = '\0';
-	close(p[0]);
-	while (waitpid(pid, &status, 0) < 0)
+static size_t parallel(void)
+{
+	cpu_set_t set;
+	int n = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 1;
+
+	return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (size_t)n;
+}
+
+/* Which of @n running jobs ended first: its fd is readable (its error
+ * record, or the end of the pipe when it exits). */
+static size_t first_done(const struct job *run, size_t n)
+{
+	struct pollfd p[MAX_JOBS];
+
+	for (size_t k = 0; k < n; k++)
+		p[k] = (struct pollfd){ .fd = run[k].child.fd, .events = POLLIN };
+	while (poll(p, n, -1) < 0)
 		if (errno != EINTR)
-			return eci_fail(e, errno, "wait for the unpacking");
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			return 0;	/* then the first, whenever it ends */
+	for (size_t k = 0; k < n; k++)
+		if (p[k].revents)
+			return k;
+	return 0;
+}
+
+/* Wait for @j: 0, or -1 with @e, its error, and what it left removed (a
+ * child killed midway leaves .tmp-DIFFID). */
+static int end_job(struct job *j, struct eci_err *e)
+{
+	char tmp[80];
+
+	if (eci_child_end(&j->child, j->what, e) == 0)
 		return 0;
-	e->msg[sizeof(e->msg) - 1] = '\0';
-	return e->msg[0] ? -1 : eci_fail(e, 0, "unpacking image %s layer %zu failed (status %d)",
-					 img->name, i + 1, status);
+	snprintf(tmp, sizeof(tmp), ".tmp-%s", j->img->diff_id[j->i] + 7);
+	rm_rf_at(j->layers, tmp);
+	return -1;
+}
+
+/*
+ * Unpack the layers @todo names (distinct diff_ids).  The first failure is
+ * the error: the other children are killed and reaped, and none leaves a
+ * half-made layer; a layer published already is whole, and stays.  Where
+ * a child cannot be forked (a pids limit), fewer run at once.
+ */
+static int unpack_missing(const struct img *img, const size_t *todo, size_t n, int layers,
+			  const struct img_keep *keep, struct eci_err *e)
+{
+	struct job run[MAX_JOBS];
+	size_t next = 0, nrun = 0, most = parallel();
+	int ret = 0;
+
+	while (nrun || (next < n && !ret)) {
+		for (; !ret && next < n && nrun < most; next++, nrun++) {
+			struct job *j = &run[nrun];
+
+			*j = (struct job){ .img = img, .i = todo[next], .layers = layers, .keep = keep };
+			snprintf(j->what, sizeof(j->what), "unpacking image %s layer %zu", img->name,
+				 todo[next] + 1);
+			if (eci_child_start(unpack_job, j, &j->child, j->what, e) < 0) {
+				ret = nrun ? 0 : -1;	/* else wait for one, and again */
+				most = nrun;
+				break;
+			}
+		}
+		if (nrun) {
+			size_t k = first_done(run, nrun);
+			struct eci_err je;
+
+			if (end_job(&run[k], &je) < 0 && !ret) {
+				ret = -1;
+				*e = je;
+				for (size_t o = 0; o < nrun; o++)
+					if (o != k)
+						kill(run[o].child.pid, SIGKILL);
+			}
+			run[k] = run[--nrun];
+		}
+	}
+	return ret;
+}
+
+static long long blob_size(const struct img *img, size_t i)
+{
+	struct stat st;
+
+	return fstat(img->layer_fd[i], &st) == 0 ? (long long)st.st_size : 0;
+}
+
+/* The biggest first: the longest unpacks start first, and the short ones
+ * fill the CPUs left while the long ones end. */
+static void biggest_first(const struct img *img, size_t *todo, size_t n)
+{
+	long long size[IMG_MAX_LAYERS];
+
+	for (size_t k = 0; k < n; k++)
+		size[k] = blob_size(img, todo[k]);
+	for (size_t k = 1; k < n; k++)
+		for (size_t j = k; j > 0 && size[j - 1] < size[j]; j--) {
+			long long ts = size[j];
+			size_t tt = todo[j];
+
+			size[j] = size[j - 1];
+			todo[j] = todo[j - 1];
+			size[j - 1] = ts;
+			todo[j - 1] = tt;
+		}
+}
+
+static int open_layer(int layers, const struct img *img, size_t i)
+{
+	return openat(layers, img->diff_id[i] + 7, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
 int img_slot_layers(const struct img *img, int slots, unsigned slot, const struct img_keep *keep,
 		    int *dirs, struct eci_err *e)
 {
 	_cleanup_close_ int sd = -1, layers = -1;
+	size_t todo[IMG_MAX_LAYERS], n = 0;
 	char name[16];
 
 	snprintf(name, sizeof(name), "%u", slot);
@@ -186,17 +295,24 @@ int img_slot_layers(const struct img *img, int slots, unsigned slot, const struc
 		return -1;
 	remove_leftovers(slots, layers, img);
 	for (size_t i = 0; i < img->nlayers; i++) {
-		const char *hex = img->diff_id[i] + 7;
+		bool listed = false;
 
-		dirs[i] = openat(layers, hex, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		dirs[i] = open_layer(layers, img, i);
 		if (dirs[i] >= 0)
 			continue;
-		if (errno != ENOENT || unpack_isolated(img, i, layers, keep, e) < 0)
-			return dirs[i] < 0 && errno != ENOENT ? eci_fail(e, errno, "layer %zu", i + 1) : -1;
-		dirs[i] = openat(layers, hex, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (dirs[i] < 0)
+		if (errno != ENOENT)
 			return eci_fail(e, errno, "layer %zu", i + 1);
+		for (size_t k = 0; k < n && !listed; k++)	/* a layer an image names twice */
+			listed = !strcmp(img->diff_id[todo[k]], img->diff_id[i]);
+		if (!listed)
+			todo[n++] = i;
 	}
+	biggest_first(img, todo, n);
+	if (n && unpack_missing(img, todo, n, layers, keep, e) < 0)
+		return -1;
+	for (size_t i = 0; i < img->nlayers; i++)
+		if (dirs[i] < 0 && (dirs[i] = open_layer(layers, img, i)) < 0)
+			return eci_fail(e, errno, "layer %zu", i + 1);
 	return 0;
 }
 

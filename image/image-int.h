@@ -5,6 +5,8 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <sys/types.h>
+#include <time.h>
 
 #include "image.h"
 
@@ -46,6 +48,65 @@ int img_import_locked(struct store *st, const char *src, const char *ref, char d
 		      struct eci_err *e);
 /* Remove what killed imports and pulls left in tmp/; under the lock. */
 void img_clear_tmp(struct store *st);
+
+/* feed.c: a layer blob's uncompressed bytes for libarchive's tar reader,
+ * each hashed before the reader sees it (by a thread of their own when
+ * one can be started).  img_feed_open(): NULL with @e filled. */
+struct img_feed;
+struct archive;
+struct img_feed *img_feed_open(int blob, struct eci_err *e);
+/* The tar reader's read callback (archive_read_open()'s), @ctx the feed. */
+ssize_t img_feed_read(struct archive *tar, void *ctx, const void **out);
+/* After the tar reader's end: hash what it left unread, "sha256:HEX" in
+ * @got.  Return: 0, or -1 with @e filled. */
+int img_feed_finish(struct img_feed *f, char got[72], struct eci_err *e);
+/* Keep the feed from filling the buffer the @len bytes at @p are in (a
+ * block the tar reader returned) again until img_feed_unhold(): the
+ * slot's number, or -1 when they are in none (libarchive copied them, or
+ * there is no feeder thread): they must be used before the next read. */
+int img_feed_hold(struct img_feed *f, const void *p, size_t len);
+void img_feed_unhold(struct img_feed *f, int slot);
+/* Why the stream failed, when decompressing it did; else NULL. */
+const char *img_feed_error(struct img_feed *f);
+void img_feed_free(struct img_feed *f);
+
+/* write.c: a layer's files written by threads of their own (unpack.c
+ * makes the entries; their bytes and metadata go through the writers). */
+struct img_meta {
+	uid_t uid;
+	gid_t gid;
+	bool chown;		/* false: the file has that owner already */
+	bool chmod;		/* false: and that mode */
+	mode_t mode;
+	struct timespec times[2];
+	size_t ncaps;		/* security.capability, if any */
+	unsigned char caps[32];
+};
+struct img_writers;
+struct img_wfile;
+/* Up to @n writer threads (none: the caller writes, as img_write_*() are
+ * called); @what names the layer in messages.  NULL: out of memory. */
+struct img_writers *img_writers_new(struct img_feed *feed, unsigned n, const char *what);
+/* A file made and open as @fd (the writers' now), its metadata @m, of
+ * @size bytes. */
+struct img_wfile *img_write_open(struct img_writers *w, int fd, const struct img_meta *m,
+				 long long size, const char *path);
+/* Its bytes @buf (a block of the tar reader's) at @off. */
+void img_write_data(struct img_writers *w, struct img_wfile *f, const void *buf, size_t len,
+		    off_t off);
+/* Its end: metadata set, closed. */
+void img_write_close(struct img_writers *w, struct img_wfile *f);
+/* Has a write failed already?  (Then the unpack can stop.) */
+bool img_writers_failed(struct img_writers *w);
+/* Wait for every write: 0, or -1 with the first error in @e. */
+int img_writers_end(struct img_writers *w, struct eci_err *e);
+/* Stop (what is queued is closed, no more written), wait, free. */
+void img_writers_free(struct img_writers *w);
+/* Owner (if m->chown), mode (if m->chmod), file caps, times of what @fd
+ * is open on. */
+void img_apply_meta(int fd, const struct img_meta *m, const char *what, const char *path);
+/* "WHAT: entry 'PATH' skipped: WHY", from any thread. */
+void img_warn_entry(const char *what, const char *path, const char *why);
 
 /* arcload.c, cryptoload.c: load libarchive, libcrypto now (their
  * functions do it on first use). */

@@ -2,7 +2,7 @@
 # depends on (the build gives it no other include path).
 $(O)/obj/image/%.o: USES := image common subid
 
-IMAGE_OBJS := $(addprefix $(O)/obj/image/,oci.o unpack.o store.o import.o rootfs.o cache.o arcload.o cryptoload.o \
+IMAGE_OBJS := $(addprefix $(O)/obj/image/,oci.o unpack.o feed.o write.o store.o import.o rootfs.o cache.o arcload.o cryptoload.o \
 	      ref.o pull.o)
 LIB_IMAGE  := $(O)/lib/libeciimage.a
 $(LIB_IMAGE): $(IMAGE_OBJS)

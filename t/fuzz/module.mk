@@ -2,7 +2,7 @@
 # profiles.  Each runs FUZZ_SECONDS on a scratch copy of its corpus.
 FUZZ_CC := clang -std=c11 -D_GNU_SOURCE -DECI_DATADIR=\"/usr/local/share\" -g -O1 -fsanitize=fuzzer,address,undefined \
 	   -fno-sanitize-recover=all -Icommon -Iimage -Imounts -Isubid -Icore -Ipolicy -Inet
-$(O)/fuzz/fuzz_path: t/fuzz/fuzz_path.c image/unpack.c image/arcload.c image/cryptoload.c common/dl.c \
+$(O)/fuzz/fuzz_path: t/fuzz/fuzz_path.c image/unpack.c image/feed.c image/write.c image/arcload.c image/cryptoload.c common/dl.c \
 		mounts/parse.c common/err.c common/util.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(PKG_CFLAGS) -o $@ $^
