@@ -147,15 +147,17 @@ static int helpers_running(void)
 	return n;
 }
 
+/* nc -w 5: a client that gives up after connecting (a loaded machine) would
+ * leave the one-shot listener an empty connection. */
 START_TEST(none_loopback_only)
 {
 	struct run_result r;
 
 	eci("--network none", "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d \" \"; "
 	    "nc -l -p 9000 > /tmp/v4 & "
-	    "for i in $(seq 100); do echo v4 | nc -w 1 127.0.0.1 9000 && break; sleep 0.1; done; "
+	    "for i in $(seq 100); do echo v4 | nc -w 5 127.0.0.1 9000 && break; sleep 0.1; done; "
 	    "wait; nc -l -p 9001 > /tmp/v6 & "
-	    "for i in $(seq 100); do echo v6 | nc -w 1 ::1 9001 && break; sleep 0.1; done; wait; "
+	    "for i in $(seq 100); do echo v6 | nc -w 5 ::1 9001 && break; sleep 0.1; done; wait; "
 	    "cat /tmp/v4 /tmp/v6; ip addr show lo | grep -c -E \"inet6? (127.0.0.1|::1)\"", &r);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_str_eq(r.out, "lo\nv4\nv6\n2\n");
