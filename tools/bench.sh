@@ -341,37 +341,6 @@ item_8() {
 	row 8 "same" eci-runc crun ms "$t_eci" "$t_crun"
 }
 
-# --- 3: a 200 MB image ---------------------------------------------------------------
-# The default image's files plus /data: 180 MB of /dev/urandom in four
-# files and 20 MB in 5000 files of 4 KiB, one uncompressed layer in an OCI
-# layout (the recipe of image/mkdefault.sh).
-big_image() {
-	r=$work/bigroot
-	cp -a "$work/rootfs" "$r"
-	mkdir -p "$r/data/small"
-	for i in 1 2 3 4; do head -c 45000000 /dev/urandom > "$r/data/big$i"; done
-	head -c 20480000 /dev/urandom | (cd "$r/data/small" && split -b 4096 -a 4 - f)
-	tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 --format=gnu \
-		-C "$r" -cf "$work/big.tar" .
-	rm -rf "$r"
-	lo=$work/big
-	mkdir -p "$lo/blobs/sha256"
-	bighex=$(sha256sum "$work/big.tar" | cut -d' ' -f1)
-	cp "$work/big.tar" "$lo/blobs/sha256/$bighex"
-	printf '{"architecture":"%s","os":"linux","config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["/bin/sh"],"WorkingDir":"/"},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
-		"$(dpkg --print-architecture)" "$bighex" > "$work/cfg"
-	cfg=$(sha256sum "$work/cfg" | cut -d' ' -f1)
-	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:%s","size":%s}]}' \
-		"$cfg" "$(stat -c %s "$work/cfg")" "$bighex" "$(stat -c %s "$work/big.tar")" > "$work/man"
-	man=$(sha256sum "$work/man" | cut -d' ' -f1)
-	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"latest"}}]}' \
-		"$man" "$(stat -c %s "$work/man")" > "$lo/index.json"
-	mv "$work/cfg" "$lo/blobs/sha256/$cfg"
-	mv "$work/man" "$lo/blobs/sha256/$man"
-	printf '{"imageLayoutVersion":"1.0.0"}' > "$lo/oci-layout"
-	chmod -R a+rX "$lo" "$work/big.tar"
-}
-
 # layout NAME TAR...: an OCI layout $work/NAME of these uncompressed layers
 layout() {
 	lo=$work/$1
@@ -396,6 +365,24 @@ layout() {
 	mv "$work/man" "$lo/blobs/sha256/$man"
 	printf '{"imageLayoutVersion":"1.0.0"}' > "$lo/oci-layout"
 	chmod -R a+rX "$lo"
+}
+
+# --- 3: a 200 MB image ---------------------------------------------------------------
+# The default image's files plus /data: 180 MB of /dev/urandom in four
+# files and 20 MB in 5000 files of 4 KiB, one uncompressed layer in an OCI
+# layout (the recipe of image/mkdefault.sh).
+big_image() {
+	r=$work/bigroot
+	cp -a "$work/rootfs" "$r"
+	mkdir -p "$r/data/small"
+	for i in 1 2 3 4; do head -c 45000000 /dev/urandom > "$r/data/big$i"; done
+	head -c 20480000 /dev/urandom | (cd "$r/data/small" && split -b 4096 -a 4 - f)
+	tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 --format=gnu \
+		-C "$r" -cf "$work/big.tar" .
+	rm -rf "$r"
+	bighex=$(sha256sum "$work/big.tar" | cut -d' ' -f1)
+	chmod a+r "$work/big.tar"
+	layout big "$work/big.tar"
 }
 
 # The same files as big_image() in 4 layers: the default image's files and
