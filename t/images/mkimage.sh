@@ -23,6 +23,14 @@
 #   rootfs/          a plain root file system: bin/busybox, bin/sh, etc/f
 #   keepid/          layer 1 and a layer of the running user's uid and gid
 #                    (/setid, mode 6755, and /tag) with root's /rootsuid (4755)
+#   stack/           layer 1 and five more, more than a machine has CPUs to
+#                    unpack them at once: /stack/N in layer N, each whiting
+#                    out the one before (.wh.N-1); /opq/{a,b} in 2 made
+#                    opaque in 3 (/opq/c); /keep/x in 2, /keep/y in 4, x
+#                    whited out in 5; /big (16 MB) in 4; layer 3 gzip, 5
+#                    zstd (if there is zstd), the others plain tar
+#   stackbad/        stack/ with the config's diff_id of layer 3 wrong (its
+#                    gzip blob's digest)
 #   NAME.info        "key HEX" lines: manifest, config, layerN, diffN, ...
 #
 # mkimage.sh --big OUT MB — OUT/big/: layer 1 and a plain tar layer holding
@@ -282,6 +290,43 @@ evil evil-hardlink "echo x > t1 && ln t1 h1 && echo x > t2 && ln t2 h2 && \
 evil evil-device "mkdir evil" \
 	--transform "s,^/dev/null\$,evil/null," --transform "s,^/dev/zero\$,evil/zero," \
 	./ok ./evil /dev/null /dev/zero
+
+# stack: layer N (2..6) made by tar from $tmp/stackN
+stack() {
+	for n in 2 3 4 5 6; do
+		d=$tmp/stack$n
+		mkdir -p "$d/stack"
+		echo "$n" > "$d/stack/$n"
+		[ "$n" = 2 ] || : > "$d/stack/.wh.$((n - 1))"
+	done
+	mkdir -p "$tmp/stack2/opq" "$tmp/stack2/keep" "$tmp/stack3/opq" "$tmp/stack4/keep" \
+		"$tmp/stack5/keep"
+	echo a > "$tmp/stack2/opq/a"
+	echo b > "$tmp/stack2/opq/b"
+	echo x > "$tmp/stack2/keep/x"
+	: > "$tmp/stack3/opq/.wh..wh..opq"
+	echo c > "$tmp/stack3/opq/c"
+	echo y > "$tmp/stack4/keep/y"
+	head -c 16000000 /dev/urandom > "$tmp/stack4/big"
+	: > "$tmp/stack5/keep/.wh.x"
+	for n in 2 3 4 5 6; do
+		$TAR --owner=0 --group=0 -C "$tmp/stack$n" -cf "$tmp/s$n.tar" .
+	done
+	gzip -n < "$tmp/s3.tar" > "$tmp/s3.tar.gz"
+	s5=$tmp/s5.tar
+	if command -v zstd >/dev/null 2>&1; then
+		zstd -q < "$tmp/s5.tar" > "$tmp/s5.tar.zst"
+		s5=$tmp/s5.tar.zst
+	fi
+	set -- "$tmp/l1.tar" "$tmp/s2.tar" "$tmp/s3.tar.gz" "$tmp/s4.tar" "$s5" "$tmp/s6.tar"
+	layout "$out/stack" latest "$SH" "$@"
+	# layer 3's diff_id: the digest of its gzip blob, not of the tar in it
+	DIFF_IDS="$(diffid "$1") $(diffid "$2") $(sha "$3") $(diffid "$4") $(diffid "$5") \
+$(diffid "$6")"
+	layout "$out/stackbad" latest "$SH" "$@"
+	unset DIFF_IDS
+}
+stack
 
 # An oci-archive of base/ whose tar also aims out of the directory it is
 # unpacked in.

@@ -1189,6 +1189,146 @@ START_TEST(second_run_reuses)
 }
 END_TEST
 
+/* --- images of many layers -------------------------------------------------------- */
+
+/* What stack/ shows: whiteouts and an opaque directory across layers, and
+ * layer 4's /big, as sha256sum prints it. */
+static const char stack_sh[] = "ls /stack; ls /opq; ls /keep; sha256sum < /big";
+
+static const char *stack_out(void)
+{
+	static char out[128];
+	char cmd[4200];
+	struct run_result r;
+
+	snprintf(cmd, sizeof(cmd), "tar -xOf '%s/blobs/sha256/%s' ./big | sha256sum", img("stack"),
+		 info("stack", "layer4"));
+	t_host_sh(cmd, &r);
+	t_want(&r, 0);
+	snprintf(out, sizeof(out), "6\nc\ny\n%s", r.out);
+	t_run_free(&r);
+	return out;
+}
+
+/* Every entry of the slot's layers/ is a whole layer of @image, named by
+ * its diff_id, none of @bad (0: none): nothing half-made, no .tmp-*. */
+static void layers_whole(const char *store, const char *slot, const char *image, int bad)
+{
+	char path[300], key[16];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/slots/%s/layers", store, slot);
+	d = opendir(path);
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d))) {
+		bool known = false;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		for (int i = 1; i <= 6 && !known; i++) {
+			snprintf(key, sizeof(key), "diff%d", i);
+			known = i != bad && !strcmp(de->d_name, info(image, key));
+		}
+		ck_assert_msg(known, "%s: %s is no whole layer of %s", path, de->d_name, image);
+	}
+	closedir(d);
+}
+
+/* Six layers, more than there are CPUs (most machines): each unpacked
+ * once, whiteouts and opaque directories applied across them. */
+START_TEST(many_layers)
+{
+	const char *store = fresh_store();
+	char slot[64];
+	struct run_result r;
+
+	T_ECI(&r, img("stack"), "/bin/sh", "-c", stack_sh);
+	t_want(&r, 0);
+	ck_assert_str_eq(r.out, stack_out());
+	t_run_free(&r);
+	only_slot(store, slot, sizeof(slot));
+	ck_assert_int_eq(entries("%s/slots/%s/layers", store, slot), 6);
+	layers_whole(store, slot, "stack", 0);
+}
+END_TEST
+
+/*
+ * Layer 3's diff_id is wrong: the start is refused and names it, whatever
+ * the layers unpacked beside it were doing then; none is left half-made,
+ * and those left whole serve the right image as they are.
+ */
+START_TEST(many_layers_one_bad)
+{
+	const char *store = fresh_store();
+	char slot[64];
+	struct run_result r;
+
+	T_ECI(&r, img("stackbad"), "/bin/sh", "-c", "echo ran");
+	t_want(&r, 125);
+	t_has(r.err, "layer 3: digest mismatch");
+	t_has(r.err, info("stackbad", "diff3"));	/* what it really is */
+	ck_assert_str_eq(r.out, "");
+	t_run_free(&r);
+	only_slot(store, slot, sizeof(slot));
+	layers_whole(store, slot, "stackbad", 3);
+	T_ECI(&r, img("stack"), "/bin/sh", "-c", stack_sh);
+	t_want(&r, 0);
+	ck_assert_str_eq(r.out, stack_out());
+	t_run_free(&r);
+}
+END_TEST
+
+/* A container of stack/ that prints what it sees, then waits for a line. */
+static pid_t stack_box(int *in, int *out)
+{
+	char bin[4096], script[256];
+	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"-i",
+			 (char *)img("stack"), (char *)"/bin/sh", (char *)"-c", script, NULL };
+
+	snprintf(script, sizeof(script), "%s; echo ready; read x", stack_sh);
+	return t_spawn(argv, in, out);
+}
+
+/* Two first starts at once: each unpacks the image in its own slot. */
+START_TEST(many_layers_at_once)
+{
+	const char *store = fresh_store(), *want = stack_out();
+	char got[2][256], line[128], slots[300];
+	pid_t pid[2];
+	int in[2], out[2], st;
+	struct dirent *de;
+	DIR *d;
+
+	for (int i = 0; i < 2; i++) {
+		pid[i] = stack_box(&in[i], &out[i]);
+		ck_assert_int_gt(pid[i], 0);
+	}
+	for (int i = 0; i < 2; i++) {
+		got[i][0] = '\0';
+		while (t_read_line(out[i], line, sizeof(line)) == 0 && strcmp(line, "ready"))
+			snprintf(got[i] + strlen(got[i]), sizeof(got[i]) - strlen(got[i]), "%s\n", line);
+	}
+	for (int i = 0; i < 2; i++) {
+		t_let_go(in[i]);
+		close(out[i]);
+		ck_assert_int_eq(waitpid(pid[i], &st, 0), pid[i]);
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "container %d: status %d", i, st);
+		ck_assert_str_eq(got[i], want);
+	}
+	snprintf(slots, sizeof(slots), "%s/slots", store);
+	d = opendir(slots);
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.') {
+			ck_assert_int_eq(entries("%s/%s/layers", slots, de->d_name), 6);
+			layers_whole(store, de->d_name, "stack", 0);
+		}
+	closedir(d);
+	ck_assert_int_eq(entries("%s", slots), 3);	/* two slots and .live */
+}
+END_TEST
+
 /* --- a root file system directory ------------------------------------------------- */
 
 START_TEST(rootfs_dir)
@@ -1234,6 +1374,7 @@ Suite *images_suite(void)
 	tcase_add_test(tr, oci_archive);
 	tcase_add_test(tr, docker_archive);
 	tcase_add_test(tr, rootfs_dir);
+	tcase_add_test(tr, many_layers);
 	suite_add_tcase(s, tr);
 	tcase_set_timeout(ts, 120);
 	tcase_add_unchecked_fixture(ts, images_make, images_remove);
@@ -1244,6 +1385,7 @@ Suite *images_suite(void)
 	tcase_add_test(ts, size_mismatch);
 	tcase_add_test(ts, docker_layer_mismatch);
 	tcase_add_test(ts, diff_id_checked);
+	tcase_add_test(ts, many_layers_one_bad);
 	tcase_add_test(ts, interrupted_import);
 	suite_add_tcase(s, ts);
 	tcase_set_timeout(th, 120);
@@ -1258,10 +1400,13 @@ Suite *images_suite(void)
 	suite_add_tcase(s, th);
 	tcase_set_timeout(tl, 120);
 	tcase_add_unchecked_fixture(tl, images_make, images_remove);
-	if (my_slots() < 2)
+	if (my_slots() < 2) {
 		test_skip("two_at_once", "the account has fewer than 2 slots");
-	else
+		test_skip("many_layers_at_once", "the account has fewer than 2 slots");
+	} else {
 		tcase_add_test(tl, two_at_once);
+		tcase_add_test(tl, many_layers_at_once);
+	}
 	tcase_add_test(tl, second_run_reuses);
 	suite_add_tcase(s, tl);
 	return s;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -399,6 +400,23 @@ START_TEST(environment_faults)
 }
 END_TEST
 
+/* The small store still runs a container; @big, the test's, removed. */
+static void still_usable(const char *small, const char *big)
+{
+	char bin[4096], cmd[8192];
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+	struct run_result r;
+
+	snprintf(cmd, sizeof(cmd), "XDG_DATA_HOME=%s exec '%s' default echo still-usable", small,
+		 t_bin("eci-run", bin, sizeof(bin)));
+	t_run(argv, &r);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_str_eq(r.out, "still-usable\n");
+	t_run_free(&r);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", big);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
 /*
  * A full disk during an import (an 8 MiB tmpfs as the store, made by
  * t/run-checks.sh): a clear error, and the store still consistent and
@@ -424,14 +442,51 @@ START_TEST(full_disk_import)
 	/* nothing half-written is left, and the store still works */
 	snprintf(cmd, sizeof(cmd), "test -z \"$(ls %s/eci/tmp)\" && test -z \"$(ls %s/eci/refs)\"", small, small);
 	ck_assert_int_eq(system(cmd), 0);
-	snprintf(cmd, sizeof(cmd), "XDG_DATA_HOME=%s exec '%s' default echo still-usable", small,
-		 t_bin("eci-run", bin, sizeof(bin)));
+	still_usable(small, big);
+}
+END_TEST
+
+/*
+ * A full disk while a layer is unpacked, in a writer thread (a file too
+ * big to be written by the tar reader itself): the start fails with the
+ * layer, the file and why, leaves no half-made layer, and the store works
+ * again once the image is gone.  The image takes 3/5 of the room left:
+ * it is imported, and cannot be unpacked beside its blob.
+ */
+START_TEST(full_disk_unpack)
+{
+	const char *small = getenv("ECI_SMALL_STORE");
+	char bin[4096], cmd[8192], big[] = "/tmp/eci-t-big.XXXXXX";
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+	struct run_result r;
+	struct statvfs vfs;
+
+	ck_assert_ptr_nonnull(mkdtemp(big));
+	ck_assert_int_eq(statvfs(small, &vfs), 0);
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/bin && head -c %llu /dev/urandom > %s/bin/blob", big,
+		 (unsigned long long)vfs.f_bavail * vfs.f_frsize / 5 * 3, big);
+	ck_assert_int_eq(system(cmd), 0);
+	t_bin("eci-run", bin, sizeof(bin));
+	snprintf(cmd, sizeof(cmd), "XDG_DATA_HOME=%s exec '%s' image import %s --name fill", small,
+		 bin, big);
 	t_run(argv, &r);
 	ck_assert_msg(r.status == 0, "%s", r.err);
-	ck_assert_str_eq(r.out, "still-usable\n");
 	t_run_free(&r);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", big);
-	ck_assert_int_eq(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "XDG_DATA_HOME=%s exec '%s' fill /bin/true", small, bin);
+	t_run(argv, &r);
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_msg(strstr(r.err, "layer 1: ") && strstr(r.err, "bin/blob: No space left on device"),
+		      "%s", r.err);
+	t_run_free(&r);
+	/* in the slots, the default image's layer (the biggest blob) alone */
+	snprintf(cmd, sizeof(cmd), "d=$(ls -S %s/share/eci/images/default/blobs/sha256 | head -n1); "
+		 "ls -A %s/eci/slots/*/layers | grep -v '^/' | grep . | grep -vx \"$d\"; "
+		 "XDG_DATA_HOME=%s exec '%s' image rm fill >/dev/null", t_prefix(), small, small, bin);
+	t_run(argv, &r);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_str_eq(r.out, "");
+	t_run_free(&r);
+	still_usable(small, big);
 }
 END_TEST
 
@@ -447,10 +502,13 @@ Suite *refuse_suite(void)
 	tcase_add_test(tc, unknown_image);
 	tcase_add_test(tc, corrupt_image);
 	tcase_add_test(tc, environment_faults);
-	if (getenv("ECI_SMALL_STORE"))
+	if (getenv("ECI_SMALL_STORE")) {
 		tcase_add_test(tc, full_disk_import);
-	else
+		tcase_add_test(tc, full_disk_unpack);
+	} else {
 		test_skip("full_disk_import", "no small store (made by t/run-checks.sh as root)");
+		test_skip("full_disk_unpack", "no small store (made by t/run-checks.sh as root)");
+	}
 	snprintf(helper, sizeof(helper), "%s/eci-newidmap", ECI_BINDIR);
 	if (access(helper, X_OK) == 0) {
 		test_skip("no_helper", "a helper is installed in " ECI_BINDIR);
