@@ -139,12 +139,8 @@ static int unpack_into(const struct img *img, size_t i, int layers, const struct
 	return 0;
 }
 
-/*
- * The missing layers of an image are unpacked side by side, each by a
- * child of its own (a layer is a directory of its own): an unpack is CPU
- * work — decompressing, hashing, the kernel's copies into the page cache —
- * so as many run at once as this process has CPUs.
- */
+/* Unpacks at once, at most: an unpack is CPU work (decompressing, hashing,
+ * the kernel's copies into the page cache), one per CPU. */
 #define MAX_JOBS 16
 
 struct job {
