@@ -478,6 +478,21 @@ static int unpack_entries(struct layer *l, struct archive *a, struct img_feed *f
 	return 0;
 }
 
+/* libarchive's tar reader over @feed; NULL with @e filled. */
+static struct archive *open_tar(struct img_feed *feed, const char *what, struct eci_err *e)
+{
+	struct archive *a = archive_read_new();
+
+	if (a && archive_read_support_format_tar(a) == ARCHIVE_OK &&
+	    archive_read_open(a, feed, NULL, img_feed_read, NULL) == ARCHIVE_OK)
+		return a;
+	eci_fail(e, a ? 0 : ENOMEM, "%s: %s", what, img_feed_error(feed) ?:
+		 (a ? archive_error_string(a) : NULL) ?: "unreadable");
+	if (a)
+		archive_read_free(a);
+	return NULL;
+}
+
 int img_unpack_layer(int blob, const char *diff_id, int dst, const char *what,
 		     const struct img_keep *keep, struct eci_err *e)
 {
@@ -497,14 +512,12 @@ int img_unpack_layer(int blob, const char *diff_id, int dst, const char *what,
 		goto out;
 	}
 	l.w = img_writers_new(feed, writers(), what);
-	a = l.w ? archive_read_new() : NULL;
-	if (!a || archive_read_support_format_tar(a) != ARCHIVE_OK ||
-	    archive_read_open(a, feed, NULL, img_feed_read, NULL) != ARCHIVE_OK) {
-		eci_fail(e, a ? 0 : ENOMEM, "%s: %s", what, img_feed_error(feed) ?:
-			 (a ? archive_error_string(a) : NULL) ?: "unreadable");
+	if (!l.w) {
+		eci_fail(e, ENOMEM, "%s", what);
 		goto out;
 	}
-	if (unpack_entries(&l, a, feed, e) < 0)
+	a = open_tar(feed, what, e);
+	if (!a || unpack_entries(&l, a, feed, e) < 0)
 		goto out;
 	if (img_feed_finish(feed, got, e) < 0)
 		eci_prefix(e, "%s", what);
