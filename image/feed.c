@@ -51,7 +51,7 @@
 #include "image-int.h"
 
 #define MIN_SLOTS 4
-#define MAX_SLOTS 64
+#define MAX_SLOTS 16
 #define LEAD 8
 #define FEED_SLOT (1u << 20)
 
