@@ -99,8 +99,11 @@ int eci_child_end(struct eci_child *c, const char *what, struct eci_err *e)
 		eci_fail(e, errno, "%s: wait", what);
 	else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		ok = 1;
-	/* one write of less than PIPE_BUF: all of it or nothing */
-	else if (read(c->fd, e, sizeof(*e)) == (ssize_t)sizeof(*e))
+	/* One write of less than PIPE_BUF, before it ended: all of it or
+	 * nothing.  Not waiting for more: children of its own may hold the
+	 * pipe open. */
+	else if (fcntl(c->fd, F_SETFL, O_NONBLOCK) == 0 &&
+		 read(c->fd, e, sizeof(*e)) == (ssize_t)sizeof(*e))
 		e->msg[sizeof(e->msg) - 1] = '\0';
 	else if (WIFSIGNALED(status))
 		eci_fail(e, 0, "%s: killed by signal %d", what, WTERMSIG(status));

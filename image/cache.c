@@ -36,9 +36,10 @@
  * A layer is hostile input to a parser (libarchive): it is unpacked by a
  * child process in a network namespace of its own, which it creates as
  * container root, so that a flaw in the parser reaches no host socket.
- * The missing layers of an image are unpacked side by side, a child each,
- * as many at once as there are CPUs; the first that fails is the error,
- * and the others are killed and what they left removed.
+ * When more than one layer is missing, that child forks one per layer,
+ * as many at once as there are CPUs (they inherit its namespace and the
+ * libraries it loaded); the first that fails is the error, and the others
+ * are killed and what they left removed.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -55,6 +56,7 @@
 
 #include "cleanup.h"
 #include "image.h"
+#include "image-int.h"
 #include "util.h"
 
 /* A directory of container root's, created if missing. */
@@ -139,31 +141,31 @@ static int unpack_into(const struct img *img, size_t i, int layers, const struct
 	return 0;
 }
 
-/*
- * The missing layers of an image are unpacked side by side, each by a
- * child of its own (a layer is a directory of its own): an unpack is CPU
- * work — decompressing, hashing, the kernel's copies into the page cache —
- * so as many run at once as this process has CPUs.
- */
+/* Unpacks at once, at most: an unpack is CPU work (decompressing, hashing,
+ * the kernel's copies into the page cache), one per CPU. */
 #define MAX_JOBS 16
 
-struct job {
+/* The missing layers of an image, to unpack. */
+struct unpacking {
 	const struct img *img;
-	size_t i;			/* the layer */
+	size_t todo[IMG_MAX_LAYERS];	/* distinct diff_ids, the biggest first */
+	size_t n;
 	int layers;
 	const struct img_keep *keep;
+};
+
+struct job {
+	const struct unpacking *u;
+	size_t i;			/* the layer */
 	struct eci_child child;
 	char what[300];
 };
 
-/* A child's step: a network namespace of its own, then unpack_into(). */
 static int unpack_job(void *ctx, struct eci_err *e)
 {
 	const struct job *j = ctx;
 
-	if (unshare(CLONE_NEWNET) < 0)
-		return eci_fail(e, errno, "unshare the network to unpack");
-	return unpack_into(j->img, j->i, j->layers, j->keep, e);
+	return unpack_into(j->u->img, j->i, j->u->layers, j->u->keep, e);
 }
 
 static size_t parallel(void)
@@ -199,36 +201,40 @@ static int end_job(struct job *j, struct eci_err *e)
 
 	if (eci_child_end(&j->child, j->what, e) == 0)
 		return 0;
-	snprintf(tmp, sizeof(tmp), ".tmp-%s", j->img->diff_id[j->i] + 7);
-	rm_rf_at(j->layers, tmp);
+	snprintf(tmp, sizeof(tmp), ".tmp-%s", j->u->img->diff_id[j->i] + 7);
+	rm_rf_at(j->u->layers, tmp);
 	return -1;
 }
 
 /*
- * Unpack the layers @todo names (distinct diff_ids).  The first failure is
+ * Unpack the layers, a child each, side by side.  The first failure is
  * the error: the other children are killed and reaped, and none leaves a
  * half-made layer; a layer published already is whole, and stays.  Where
- * a child cannot be forked (a pids limit), fewer run at once.
+ * a child cannot be forked (a pids limit), fewer run at once, or, with
+ * none running, this process unpacks the layer itself.
  */
-static int unpack_missing(const struct img *img, const size_t *todo, size_t n, int layers,
-			  const struct img_keep *keep, struct eci_err *e)
+static int unpack_jobs(const struct unpacking *u, struct eci_err *e)
 {
 	struct job run[MAX_JOBS];
 	size_t next = 0, nrun = 0, most = parallel();
 	int ret = 0;
 
-	while (nrun || (next < n && !ret)) {
-		for (; !ret && next < n && nrun < most; next++, nrun++) {
+	while (nrun || (next < u->n && !ret)) {
+		while (!ret && next < u->n && nrun < most) {
 			struct job *j = &run[nrun];
 
-			*j = (struct job){ .img = img, .i = todo[next], .layers = layers, .keep = keep };
-			snprintf(j->what, sizeof(j->what), "unpacking image %s layer %zu", img->name,
-				 todo[next] + 1);
-			if (eci_child_start(unpack_job, j, &j->child, j->what, e) < 0) {
-				ret = nrun ? 0 : -1;	/* else wait for one, and again */
-				most = nrun;
+			*j = (struct job){ .u = u, .i = u->todo[next] };
+			snprintf(j->what, sizeof(j->what), "unpacking image %s layer %zu",
+				 u->img->name, j->i + 1);
+			if (eci_child_start(unpack_job, j, &j->child, j->what, e) == 0) {
+				nrun++;
+			} else if (nrun) {
+				most = nrun;	/* wait for one, and fork again */
 				break;
+			} else if (unpack_into(u->img, j->i, u->layers, u->keep, e) < 0) {
+				ret = -1;	/* none could be forked: this process unpacks */
 			}
+			next++;
 		}
 		if (nrun) {
 			size_t k = first_done(run, nrun);
@@ -247,6 +253,22 @@ static int unpack_missing(const struct img *img, const size_t *todo, size_t n, i
 	return ret;
 }
 
+/* The unpacking child: a network namespace of its own, the libraries
+ * loaded once for the children it forks (a layer each, when more than
+ * one is missing). */
+static int unpack_isolated(void *ctx, struct eci_err *e)
+{
+	const struct unpacking *u = ctx;
+
+	if (unshare(CLONE_NEWNET) < 0)
+		return eci_fail(e, errno, "unshare the network to unpack");
+	if (arc_load(e) < 0 || crypto_load(e) < 0)
+		return -1;
+	if (u->n == 1)
+		return unpack_into(u->img, u->todo[0], u->layers, u->keep, e);
+	return unpack_jobs(u, e);
+}
+
 static long long blob_size(const struct img *img, size_t i)
 {
 	struct stat st;
@@ -256,13 +278,14 @@ static long long blob_size(const struct img *img, size_t i)
 
 /* The biggest first: the longest unpacks start first, and the short ones
  * fill the CPUs left while the long ones end. */
-static void biggest_first(const struct img *img, size_t *todo, size_t n)
+static void biggest_first(struct unpacking *u)
 {
 	long long size[IMG_MAX_LAYERS];
+	size_t *todo = u->todo;
 
-	for (size_t k = 0; k < n; k++)
-		size[k] = blob_size(img, todo[k]);
-	for (size_t k = 1; k < n; k++)
+	for (size_t k = 0; k < u->n; k++)
+		size[k] = blob_size(u->img, todo[k]);
+	for (size_t k = 1; k < u->n; k++)
 		for (size_t j = k; j > 0 && size[j - 1] < size[j]; j--) {
 			long long ts = size[j];
 			size_t tt = todo[j];
@@ -283,8 +306,8 @@ int img_slot_layers(const struct img *img, int slots, unsigned slot, const struc
 		    int *dirs, struct eci_err *e)
 {
 	_cleanup_close_ int sd = -1, layers = -1;
-	size_t todo[IMG_MAX_LAYERS], n = 0;
-	char name[16];
+	struct unpacking u = { .img = img, .keep = keep };
+	char name[16], what[300];
 
 	snprintf(name, sizeof(name), "%u", slot);
 	sd = own_dir(slots, name, "the store's slot directory", e);
@@ -302,13 +325,15 @@ int img_slot_layers(const struct img *img, int slots, unsigned slot, const struc
 			continue;
 		if (errno != ENOENT)
 			return eci_fail(e, errno, "layer %zu", i + 1);
-		for (size_t k = 0; k < n && !listed; k++)	/* a layer an image names twice */
-			listed = !strcmp(img->diff_id[todo[k]], img->diff_id[i]);
+		for (size_t k = 0; k < u.n && !listed; k++)	/* a layer an image names twice */
+			listed = !strcmp(img->diff_id[u.todo[k]], img->diff_id[i]);
 		if (!listed)
-			todo[n++] = i;
+			u.todo[u.n++] = i;
 	}
-	biggest_first(img, todo, n);
-	if (n && unpack_missing(img, todo, n, layers, keep, e) < 0)
+	u.layers = layers;
+	biggest_first(&u);
+	snprintf(what, sizeof(what), "unpacking image %s", img->name);
+	if (u.n && eci_in_child(unpack_isolated, &u, what, e) < 0)
 		return -1;
 	for (size_t i = 0; i < img->nlayers; i++)
 		if (dirs[i] < 0 && (dirs[i] = open_layer(layers, img, i)) < 0)

@@ -10,8 +10,8 @@
  * (the user owns the store) change it in between, and put content that
  * was never verified in a copy that every image naming that diff_id uses.
  *
- * The bytes go through a ring of FEED_SLOTS buffers and three parties,
- * which run side by side:
+ * The bytes go through a ring of buffers (slots) and three parties, which
+ * run side by side:
  *   - the filler (a thread) reads the blob into the next free slot, or,
  *     for a compressed blob, has libarchive's raw reader decompress into
  *     it;
@@ -19,12 +19,19 @@
  *   - the tar reader takes the filled slots in order through its read
  *     callback, and hands one back at its next call (libarchive uses the
  *     block a read callback returned until it calls again).
- * A slot is filled again once it is hashed, handed back and held by
+ * A slot is free again once its bytes are hashed, handed back and held by
  * nobody: the writers of the files (write.c) hold the slot a file's bytes
  * are in until they are written (img_feed_hold()).  The slot after the
  * last byte carries the end: 0, or -1 when reading failed.  The tar
  * reader does not wait for the hasher; img_feed_finish() does, and only
  * then is there a digest to compare.
+ *
+ * There are many slots, so that the tar reader can run ahead of writers
+ * busy with a big file to the files after it: 1/256 of the machine's
+ * memory, MAX_SLOTS MiB at most.  But the filler keeps only LEAD slots
+ * ahead of the tar reader, and fills the free slot that comes first: a
+ * slot's pages are touched (faulted in, zeroed) only when writers hold
+ * all those before it.
  *
  * Where the threads cannot be started (a pids limit), the read callback
  * fills and hashes one buffer itself, and nothing can hold it.  The
@@ -43,7 +50,9 @@
 
 #include "image-int.h"
 
-#define FEED_SLOTS 16
+#define MIN_SLOTS 4
+#define MAX_SLOTS 16
+#define LEAD 8
 #define FEED_SLOT (1u << 20)
 
 struct img_feed {
@@ -52,12 +61,18 @@ struct img_feed {
 	int read_err;			/* errno of a failed read of the blob */
 	EVP_MD_CTX *md;
 	bool md_failed;
-	char *buf;			/* FEED_SLOTS buffers of FEED_SLOT bytes */
-	la_ssize_t len[FEED_SLOTS];	/* what a filled slot holds; <= 0: the end */
-	unsigned holds[FEED_SLOTS];	/* img_feed_hold()s not yet let go */
+	unsigned nslots;
+	char *buf;			/* nslots buffers of FEED_SLOT bytes */
+	/* by slot: */
+	la_ssize_t len[MAX_SLOTS];	/* what it holds; <= 0: the end */
+	unsigned seq[MAX_SLOTS];	/* which of the stream's blocks */
+	bool used[MAX_SLOTS];		/* filled once */
+	unsigned holds[MAX_SLOTS];	/* img_feed_hold()s not yet let go */
+	/* by block (its number modulo nslots, the most there can be in use): */
+	unsigned slot_of[MAX_SLOTS];
 	pthread_mutex_t lock;
 	pthread_cond_t moved;		/* a slot filled, hashed, handed back, let go */
-	unsigned filled, hashed, released;	/* slots so far */
+	unsigned filled, hashed, released;	/* blocks so far */
 	bool held;			/* the tar reader holds slot released */
 	bool stop;			/* the threads are to end now */
 	unsigned nthreads;
@@ -66,9 +81,10 @@ struct img_feed {
 	bool ended;
 };
 
-static char *slot(struct img_feed *f, unsigned i)
+/* The buffer of block @i (counting from the stream's first). */
+static char *block(struct img_feed *f, unsigned i)
 {
-	return f->buf + (size_t)(i % FEED_SLOTS) * FEED_SLOT;
+	return f->buf + (size_t)f->slot_of[i % f->nslots] * FEED_SLOT;
 }
 
 /* Fill @buf with the layer's next bytes: how many, 0 at the end, -1 when
@@ -100,12 +116,16 @@ static void hash(struct img_feed *f, const char *buf, la_ssize_t n)
 		f->md_failed = true;
 }
 
-/* May slot number @i (counting from the first) be filled? */
-static bool is_free(const struct img_feed *f, unsigned i)
+/* The first free slot, when the filler may fill one; else -1. */
+static int free_slot(const struct img_feed *f)
 {
-	unsigned old = i - FEED_SLOTS;	/* the slot's last use */
-
-	return i < FEED_SLOTS || (old < f->hashed && old < f->released && !f->holds[i % FEED_SLOTS]);
+	if (f->filled - f->released >= LEAD)
+		return -1;
+	for (unsigned s = 0; s < f->nslots; s++)
+		if (!f->holds[s] &&
+		    (!f->used[s] || (f->seq[s] < f->hashed && f->seq[s] < f->released)))
+			return (int)s;
+	return -1;
 }
 
 static void *filler(void *arg)
@@ -114,20 +134,22 @@ static void *filler(void *arg)
 	la_ssize_t n = 1;
 
 	while (n > 0) {
-		unsigned i;
-		bool stopped;
+		int s = -1;
 
 		pthread_mutex_lock(&f->lock);
-		while (!f->stop && !is_free(f, f->filled))
+		while (!f->stop && (s = free_slot(f)) < 0)
 			pthread_cond_wait(&f->moved, &f->lock);
-		i = f->filled;
-		stopped = f->stop;
+		if (!f->stop) {
+			f->used[s] = true;
+			f->seq[s] = f->filled;
+		}
 		pthread_mutex_unlock(&f->lock);
-		if (stopped)
-			break;
-		n = fill(f, slot(f, i));
+		if (s < 0)
+			break;	/* stopped */
+		n = fill(f, f->buf + (size_t)s * FEED_SLOT);
 		pthread_mutex_lock(&f->lock);
-		f->len[i % FEED_SLOTS] = n;
+		f->len[s] = n;
+		f->slot_of[f->filled % f->nslots] = (unsigned)s;
 		f->filled++;
 		pthread_cond_broadcast(&f->moved);
 		pthread_mutex_unlock(&f->lock);
@@ -147,11 +169,11 @@ static void *hasher(void *arg)
 		while (!f->stop && f->hashed == f->filled)
 			pthread_cond_wait(&f->moved, &f->lock);
 		i = f->hashed;
-		n = f->stop ? 0 : f->len[i % FEED_SLOTS];
+		n = f->stop ? 0 : f->len[f->slot_of[i % f->nslots]];
 		pthread_mutex_unlock(&f->lock);
 		if (n <= 0)
 			break;	/* the end, or stopped */
-		hash(f, slot(f, i), n);
+		hash(f, block(f, i), n);
 		pthread_mutex_lock(&f->lock);
 		f->hashed++;
 		pthread_cond_broadcast(&f->moved);
@@ -213,11 +235,24 @@ static int open_raw(struct img_feed *f, int blob, struct eci_err *e)
 	return 0;
 }
 
+/* 1/256 of the memory, in slots, within MIN_SLOTS..MAX_SLOTS. */
+static unsigned ring_slots(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+	unsigned long long n = 0;
+
+	if (pages > 0 && size > 0)
+		n = (unsigned long long)pages * (unsigned long long)size / 256 / FEED_SLOT;
+	return n < MIN_SLOTS ? MIN_SLOTS : n > MAX_SLOTS ? MAX_SLOTS : (unsigned)n;
+}
+
 struct img_feed *img_feed_open(int blob, struct eci_err *e)
 {
 	struct img_feed *f = calloc(1, sizeof(*f));
 
-	if (!f || !(f->buf = malloc((size_t)FEED_SLOTS * FEED_SLOT))) {
+	if (f)
+		f->nslots = ring_slots();
+	if (!f || !(f->buf = malloc((size_t)f->nslots * FEED_SLOT))) {
 		free(f);
 		eci_fail(e, ENOMEM, "unpack");
 		return NULL;
@@ -254,9 +289,9 @@ static la_ssize_t take(struct img_feed *f, const void **out)
 		pthread_cond_wait(&f->moved, &f->lock);
 	f->held = true;
 	i = f->released;
-	n = f->len[i % FEED_SLOTS];
+	n = f->len[f->slot_of[i % f->nslots]];
+	*out = block(f, i);
 	pthread_mutex_unlock(&f->lock);
-	*out = slot(f, i);
 	return n;
 }
 
@@ -288,7 +323,7 @@ int img_feed_hold(struct img_feed *f, const void *p, size_t len)
 	size_t at;
 	int i;
 
-	if (!f->nthreads || c < f->buf || c >= f->buf + (size_t)FEED_SLOTS * FEED_SLOT)
+	if (!f->nthreads || c < f->buf || c >= f->buf + (size_t)f->nslots * FEED_SLOT)
 		return -1;
 	at = (size_t)(c - f->buf);
 	if (at % FEED_SLOT + len > FEED_SLOT)

@@ -84,7 +84,8 @@ struct img_keep {
 /**
  * img_unpack_layer() - extract one layer blob into an empty directory
  * @blob: the layer's fd (tar, tar+gzip or tar+zstd)
- * @diff_id: what the uncompressed layer must hash to (checked as it is read)
+ * @diff_id: what the uncompressed layer must hash to (as it is read: the
+ *           digest is compared before this returns)
  * @dst:  the directory, the layer's own
  * @what: "image X layer N", for warnings and errors
  * @keep: the ids kept as the user's (keep-id), or NULL

@@ -28,8 +28,9 @@
  * writes, futimens and close, fchown unless container root, which made
  * it, is to own it, and fchmod only for set-id or sticky bits, which must
  * come after the owner (chown clears them).  The bytes come from feed.c,
- * which hashes them before the tar reader parses them; the files' writes
- * and metadata are done by write.c, beside the tar reader.
+ * which hashes them beside the tar reader: the digest is compared once
+ * all of the layer is read, before img_unpack_layer() returns (and the
+ * caller publishes the layer).  Files are written by write.c's threads.
  */
 #include <archive.h>
 #include <archive_entry.h>
@@ -460,45 +461,71 @@ static unsigned writers(void)
 	return sched_getaffinity(0, sizeof(set), &set) == 0 ? (unsigned)CPU_COUNT(&set) : 1;
 }
 
+/* Every entry of @a, then the writers done: 0, or -1 with @e. */
+static int unpack_entries(struct layer *l, struct archive *a, struct img_feed *feed,
+			  struct eci_err *e)
+{
+	struct archive_entry *ent;
+	int r = ARCHIVE_OK;
+
+	while (!img_writers_failed(l->w) && (r = archive_read_next_header(a, &ent)) == ARCHIVE_OK)
+		if (entry(l, a, ent, e) < 0)
+			return -1;
+	if (img_writers_end(l->w, e) < 0)	/* every file written: their first error */
+		return -1;
+	if (r != ARCHIVE_EOF)
+		return eci_fail(e, 0, "%s: %s", l->what, img_feed_error(feed) ?: archive_error_string(a));
+	return 0;
+}
+
+/* libarchive's tar reader over @feed; NULL with @e filled. */
+static struct archive *open_tar(struct img_feed *feed, const char *what, struct eci_err *e)
+{
+	struct archive *a = archive_read_new();
+
+	if (a && archive_read_support_format_tar(a) == ARCHIVE_OK &&
+	    archive_read_open(a, feed, NULL, img_feed_read, NULL) == ARCHIVE_OK)
+		return a;
+	eci_fail(e, a ? 0 : ENOMEM, "%s: %s", what, img_feed_error(feed) ?:
+		 (a ? archive_error_string(a) : NULL) ?: "unreadable");
+	if (a)
+		archive_read_free(a);
+	return NULL;
+}
+
 int img_unpack_layer(int blob, const char *diff_id, int dst, const char *what,
 		     const struct img_keep *keep, struct eci_err *e)
 {
 	struct layer l = { .root = dst, .what = what, .keep = keep, .uid = geteuid(),
 			   .gid = getegid(), .dir = -1 };
-	mode_t umask_was;
-	struct img_feed *feed;
+	mode_t umask_was = umask(0);	/* entries are made with their own permission bits */
+	struct img_feed *feed = NULL;
 	struct archive *a = NULL;
-	struct archive_entry *ent;
 	char got[72];
-	int r = ARCHIVE_OK, ret = 0;
+	int ret = -1;
 
 	if (arc_load(e) < 0 || crypto_load(e) < 0)
-		return -1;
+		goto out;
 	feed = img_feed_open(blob, e);
-	if (!feed)
-		return eci_prefix(e, "%s", what);
-	l.w = img_writers_new(feed, writers(), what);
-	umask_was = umask(0);	/* entries are made with their own permission bits */
-	if (l.w)
-		a = archive_read_new();
-	if (!a || archive_read_support_format_tar(a) != ARCHIVE_OK ||
-	    archive_read_open(a, feed, NULL, img_feed_read, NULL) != ARCHIVE_OK) {
-		ret = eci_fail(e, a ? 0 : ENOMEM, "%s: %s", what, img_feed_error(feed) ?:
-			       (a ? archive_error_string(a) : NULL) ?: "unreadable");
+	if (!feed) {
+		eci_prefix(e, "%s", what);
 		goto out;
 	}
-	while (!ret && !img_writers_failed(l.w) &&
-	       (r = archive_read_next_header(a, &ent)) == ARCHIVE_OK)
-		ret = entry(&l, a, ent, e);
-	if (!ret)	/* every file written: the writers' first error */
-		ret = img_writers_end(l.w, e);
-	if (!ret && r != ARCHIVE_EOF)
-		ret = eci_fail(e, 0, "%s: %s", what, img_feed_error(feed) ?: archive_error_string(a));
-	if (!ret && img_feed_finish(feed, got, e) < 0)
-		ret = eci_prefix(e, "%s", what);
-	if (!ret && strcmp(got, diff_id))
-		ret = eci_fail(e, 0, "%s: digest mismatch: the layer unpacks to %s, the image "
-			       "config says %s", what, got, diff_id);
+	l.w = img_writers_new(feed, writers(), what);
+	if (!l.w) {
+		eci_fail(e, ENOMEM, "%s", what);
+		goto out;
+	}
+	a = open_tar(feed, what, e);
+	if (!a || unpack_entries(&l, a, feed, e) < 0)
+		goto out;
+	if (img_feed_finish(feed, got, e) < 0)
+		eci_prefix(e, "%s", what);
+	else if (strcmp(got, diff_id))
+		eci_fail(e, 0, "%s: digest mismatch: the layer unpacks to %s, the image config "
+			 "says %s", what, got, diff_id);
+	else
+		ret = 0;
 out:
 	img_writers_free(l.w);	/* before the buffers its writes are from */
 	if (a)

@@ -14,7 +14,7 @@
  * context switch): the tar reader writes it itself.
  *
  * A file's bytes are written from the feed's buffers (feed.c), which the
- * feeder does not fill again before the write is done (img_feed_hold());
+ * filler does not fill again before the write is done (img_feed_hold());
  * bytes libarchive copied out of them are written at once, by the tar
  * reader.  The tar reader waits for room when a writer has QUEUE requests
  * waiting or MAX_OPEN files are open (each holds an fd).  The first error

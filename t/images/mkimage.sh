@@ -27,8 +27,8 @@
 #                    unpack them at once: /stack/N in layer N, each whiting
 #                    out the one before (.wh.N-1); /opq/{a,b} in 2 made
 #                    opaque in 3 (/opq/c); /keep/x in 2, /keep/y in 4, x
-#                    whited out in 5; /big (16 MB) in 4; layer 3 gzip, 5
-#                    zstd (if there is zstd), the others plain tar
+#                    whited out in 5; /big (16 MB) in 4; /tags/N (TAG); layer
+#                    3 gzip, 5 zstd (if there is zstd), the others plain tar
 #   stackbad/        stack/ with the config's diff_id of layer 3 wrong (its
 #                    gzip blob's digest)
 #   NAME.info        "key HEX" lines: manifest, config, layerN, diffN, ...
@@ -295,8 +295,9 @@ evil evil-device "mkdir evil" \
 stack() {
 	for n in 2 3 4 5 6; do
 		d=$tmp/stack$n
-		mkdir -p "$d/stack"
+		mkdir -p "$d/stack" "$d/tags"
 		echo "$n" > "$d/stack/$n"
+		echo "$tag" > "$d/tags/$n"	# new layers in every run
 		[ "$n" = 2 ] || : > "$d/stack/.wh.$((n - 1))"
 	done
 	mkdir -p "$tmp/stack2/opq" "$tmp/stack2/keep" "$tmp/stack3/opq" "$tmp/stack4/keep" \

@@ -176,6 +176,33 @@ pid_t t_child_of(pid_t parent)
 	return found;
 }
 
+static const char *mkimage_path(void)
+{
+	static char path[4096];
+	const char *src = getenv("ECI_SRCDIR");
+
+	snprintf(path, sizeof(path), "%s/t/images/mkimage.sh", t_prefix());
+	if (access(path, R_OK) == 0)
+		return path;
+	if (src) {
+		snprintf(path, sizeof(path), "%s/t/images/mkimage.sh", src);
+		if (access(path, R_OK) == 0)
+			return path;
+	}
+	return "t/images/mkimage.sh";
+}
+
+void t_mkimage(const char *a1, const char *a2, const char *a3)
+{
+	char *argv[] = { (char *)"/bin/sh", (char *)mkimage_path(), (char *)a1, (char *)a2,
+			 (char *)a3, NULL };
+	struct run_result r;
+
+	ck_assert_int_eq(t_run(argv, &r), 0);
+	t_want(&r, 0);
+	t_run_free(&r);
+}
+
 const char *t_probe(char *buf, size_t size)
 {
 	snprintf(buf, size, "%s/t/probe", t_prefix());

@@ -31,6 +31,10 @@ void t_run_free(struct run_result *r);
 /* Shortcut: eci-run default sh -c SCRIPT. */
 int t_sh(const char *script, struct run_result *r);
 
+/* Run t/images/mkimage.sh (the prefix's copy, else $ECI_SRCDIR's) with
+ * @a1 @a2 @a3 (NULL ends them early): the test images into a directory. */
+void t_mkimage(const char *a1, const char *a2, const char *a3);
+
 /* The absolute path of the static probe (t/probe) into @buf. */
 const char *t_probe(char *buf, size_t size);
 

@@ -56,34 +56,6 @@ static void warned(const char *err, const char *entry)
 static char scratch[64];	/* images in img/, stores in stores/ */
 static char tag[32];		/* in the canaries' names: this run's own */
 
-static const char *mkimage_path(void)
-{
-	static char path[4096];
-	const char *src = getenv("ECI_SRCDIR");
-
-	snprintf(path, sizeof(path), "%s/t/images/mkimage.sh", t_prefix());
-	if (access(path, R_OK) == 0)
-		return path;
-	if (src) {
-		snprintf(path, sizeof(path), "%s/t/images/mkimage.sh", src);
-		if (access(path, R_OK) == 0)
-			return path;
-	}
-	return "t/images/mkimage.sh";
-}
-
-/* Run mkimage.sh with @a1 @a2 @a3 (NULL-terminated early if fewer). */
-static void mkimage(const char *a1, const char *a2, const char *a3)
-{
-	char *argv[] = { (char *)"/bin/sh", (char *)mkimage_path(), (char *)a1, (char *)a2,
-			 (char *)a3, NULL };
-	struct run_result r;
-
-	ck_assert_int_eq(t_run(argv, &r), 0);
-	t_want(&r, 0);
-	t_run_free(&r);
-}
-
 static void images_make(void)
 {
 	char dir[128];
@@ -94,7 +66,7 @@ static void images_make(void)
 	snprintf(dir, sizeof(dir), "%s/stores", scratch);
 	ck_assert_int_eq(mkdir(dir, 0755), 0);
 	snprintf(dir, sizeof(dir), "%s/img", scratch);
-	mkimage(dir, tag, NULL);
+	t_mkimage(dir, tag, NULL);
 }
 
 /* The path of image NAME (a ring of buffers: a few may be held at once). */
@@ -1026,7 +998,7 @@ START_TEST(interrupted_import)
 	bool killed = false;
 
 	snprintf(dir, sizeof(dir), "%s/img", scratch);
-	mkimage("--big", dir, "100");
+	t_mkimage("--big", dir, "100");
 	snprintf(big, sizeof(big), "%s/big", dir);
 	for (int attempt = 0; attempt < 10 && !killed; attempt++) {
 		store = fresh_store();

@@ -433,6 +433,42 @@ START_TEST(pids_fork_refused)
 }
 END_TEST
 
+/*
+ * A first start under --pids-limit 3: init, one unpacking child and one
+ * task more.  The six layers of mkimage.sh's stack/ (new to the store in
+ * every run) are unpacked one at a time, by children that cannot start
+ * their threads (the tar reader then reads, hashes and writes by itself),
+ * and whole.
+ */
+START_TEST(pids_limited_unpack)
+{
+	char dir[] = "/tmp/eci-t-pids.XXXXXX", img[64], tag[32], name[64], want[128];
+	struct run_result r;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	snprintf(img, sizeof(img), "%s/img", dir);
+	snprintf(tag, sizeof(tag), "%d", (int)getpid());
+	t_mkimage(img, tag, NULL);
+	snprintf(img, sizeof(img), "%s/img/stack", dir);
+	snprintf(name, sizeof(name), "pids-stack:%s", tag);
+	T_ECI(&r, "image", "import", img, "--name", name);
+	t_want(&r, 0);
+	t_run_free(&r);
+	T_ECI(&r, "--network", "none", "--pids-limit", "3", name, "cat", "/stack/6", "/opq/c",
+	      "/keep/y", "/tags/2", "/tags/6");
+	t_want(&r, 0);
+	snprintf(want, sizeof(want), "6\nc\ny\n%s\n%s\n", tag, tag);
+	ck_assert_str_eq(r.out, want);
+	t_run_free(&r);
+	none_left();
+	T_ECI(&r, "image", "rm", name);	/* the slot's copies go with the slot's next user */
+	t_want(&r, 0);
+	t_run_free(&r);
+	t_rm_rf(dir);
+}
+END_TEST
+
 /* --cpus 0.5: a CFS quota of 50 ms per 100 ms, in the container's own
  * cpu cgroup, which the workload is in from the start. */
 START_TEST(cpus_quota)
@@ -558,7 +594,7 @@ Suite *netlimits_suite(void)
 		unlocked_user_default, default_refused, bad_value,
 	};
 	const TTest *deleg_tests[] = { memory_oom_kill, exec_within_limits, gc_sweeps_cgroups,
-				       pids_fork_refused, cpus_quota };
+				       pids_fork_refused, pids_limited_unpack, cpus_quota };
 	const char *cg = getenv("ECI_NS_CGROUPS"), *why = NULL;
 	char path[4096];
 
