@@ -104,6 +104,14 @@ struct job {
 	const struct mnt_plan *plan;
 };
 
+/* What pid 1 serves with. */
+struct sup {
+	int listener;
+	const struct mnt_plan *plan;
+	int pid_ns;			/* the container's pid namespace, pid 1's */
+	int user_ns;			/* the workload's user namespace */
+};
+
 /*
  * The string at @addr of the caller's memory @mem, NUL included, into @buf
  * of @size: 0, -EFAULT where it cannot be read, -ENAMETOOLONG if it does
@@ -298,8 +306,26 @@ static int job_open(struct job *j, int dir)
 	return j->ns < 0 || j->mnt < 0 || j->root < 0 || j->cwd < 0 ? -errno : 0;
 }
 
+/*
+ * May the caller, in user namespace @user, have @j mounted?  What the kernel
+ * asks: CAP_SYS_ADMIN over the owners of its mount namespace and of the
+ * pid or network namespace of the instance.  And where the workload's own
+ * user namespace asks for a procfs of the container's pid namespace (pid
+ * 1's, whose owner it is not), what container root would be granted: the
+ * container's /proc shows it already.
+ */
+static bool allowed(const struct sup *sv, const struct job *j, int dir, int user)
+{
+	if (!admin(dir) || !owns(user, j->mnt))
+		return false;
+	if (owns(user, j->ns))
+		return true;
+	return !j->sys && same_file(j->ns, sv->pid_ns) && same_file(user, sv->user_ns);
+}
+
 /* A mount(2) of proc or sysfs: 0 or an errno for the caller. */
-static int mount_for(struct job *j, int dir, int mem, const struct seccomp_data *d)
+static int mount_for(const struct sup *sv, struct job *j, int dir, int mem,
+		     const struct seccomp_data *d)
 {
 	_cleanup_close_ int user = openat(dir, "ns/user", O_RDONLY | O_CLOEXEC);
 	struct eci_err e = { 0 };
@@ -309,7 +335,7 @@ static int mount_for(struct job *j, int dir, int mem, const struct seccomp_data 
 		return -r;
 	if (user < 0 || job_open(j, dir) < 0)
 		return ESRCH;
-	if (!admin(dir) || !owns(user, j->mnt) || !owns(user, j->ns))
+	if (!allowed(sv, j, dir, user))
 		return EPERM;
 	r = read_string(mem, d->args[1], j->target, sizeof(j->target));
 	if (r == 0 && d->args[4])
@@ -326,9 +352,9 @@ static int mount_for(struct job *j, int dir, int mem, const struct seccomp_data 
 enum { ANSWER_CONTINUE = -1 };
 
 /* The answer for @req: ANSWER_CONTINUE, 0 (done) or an errno. */
-static int decide(int listener, struct seccomp_notif *req, const struct mnt_plan *plan)
+static int decide(const struct sup *sv, struct seccomp_notif *req)
 {
-	struct job j = { .ns = -1, .mnt = -1, .root = -1, .cwd = -1, .plan = plan };
+	struct job j = { .ns = -1, .mnt = -1, .root = -1, .cwd = -1, .plan = sv->plan };
 	_cleanup_close_ int dir = -1, mem = -1;
 	char path[32], type[8];
 	bool mount_call = req->data.nr == SYS_mount;
@@ -337,7 +363,7 @@ static int decide(int listener, struct seccomp_notif *req, const struct mnt_plan
 	snprintf(path, sizeof(path), "/proc/%d", (int)req->pid);
 	dir = req->pid > 0 ? open(path, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
 	/* After the open: the pid is the caller's, still blocked in the call. */
-	if (dir < 0 || ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0)
+	if (dir < 0 || ioctl(sv->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0)
 		return ESRCH;
 	mem = openat(dir, "mem", O_RDONLY | O_CLOEXEC);
 	if (mem < 0)
@@ -352,28 +378,28 @@ static int decide(int listener, struct seccomp_notif *req, const struct mnt_plan
 	if (!mount_call)
 		return ENOSYS;	/* fsopen: mount(2), please */
 	j.sys = !strcmp(type, "sysfs");
-	r = mount_for(&j, dir, mem, &req->data);
+	r = mount_for(sv, &j, dir, mem, &req->data);
 	job_close(&j);
 	return r;
 }
 
-static void serve_one(int listener, const struct mnt_plan *plan)
+static void serve_one(const struct sup *sv)
 {
 	struct seccomp_notif req;
 	struct seccomp_notif_resp resp;
 	int r;
 
 	memset(&req, 0, sizeof(req));
-	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
+	if (ioctl(sv->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
 		return;	/* EINTR, or the caller is gone (ENOENT) */
-	r = decide(listener, &req, plan);
+	r = decide(sv, &req);
 	memset(&resp, 0, sizeof(resp));
 	resp.id = req.id;
 	if (r == ANSWER_CONTINUE)
 		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 	else
 		resp.error = -r;
-	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0) {
+	if (ioctl(sv->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0) {
 		/* the caller is gone (ENOENT): nothing to tell */
 	}
 }
@@ -386,7 +412,13 @@ static void on_child(int sig)
 int sup_serve(int listener, pid_t main_pid, const struct mnt_plan *plan)
 {
 	struct sigaction sa = { .sa_handler = on_child, .sa_flags = SA_NOCLDSTOP };
+	struct sup sv = { .listener = listener, .plan = plan };
+	char path[64];
 	sigset_t chld, waiting;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)main_pid);
+	sv.user_ns = open(path, O_RDONLY | O_CLOEXEC);
+	sv.pid_ns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
 
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
@@ -395,7 +427,7 @@ int sup_serve(int listener, pid_t main_pid, const struct mnt_plan *plan)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGCHLD, &sa, NULL);
 	for (;;) {
-		struct pollfd p = { .fd = listener, .events = POLLIN };
+		struct pollfd p = { .fd = sv.listener, .events = POLLIN };
 		int status;
 		pid_t pid;
 
@@ -409,11 +441,11 @@ int sup_serve(int listener, pid_t main_pid, const struct mnt_plan *plan)
 			return EXIT_ECI;
 		if (ppoll(&p, 1, NULL, &waiting) <= 0)
 			continue;	/* a signal */
-		if (p.revents & POLLIN)
-			serve_one(listener, plan);
-		else if (p.revents) {
-			close(listener);	/* no process left under the filter */
-			listener = -1;
+		if (p.revents & POLLIN) {
+			serve_one(&sv);
+		} else if (p.revents) {
+			close(sv.listener);	/* no process left under the filter */
+			sv.listener = -1;
 		}
 	}
 }
