@@ -140,6 +140,24 @@ START_TEST(namespaces_need_sys_admin)
 }
 END_TEST
 
+/*
+ * fsopen() of proc or sysfs answers ENOSYS in a container granted
+ * CAP_SYS_ADMIN, so that a nested runtime mounts them with mount(2), which
+ * pid 1 supervises (core/mountsup.c); other types are the kernel's to judge.
+ */
+START_TEST(fsopen_proc_falls_back)
+{
+	struct run_result r;
+
+	eci("--privileged", "/probe fsopen proc; /probe fsopen sysfs; /probe fsopen tmpfs", &r);
+	ck_assert_str_eq(r.out, "fsopen proc ENOSYS\nfsopen sysfs ENOSYS\nfsopen tmpfs OK\n");
+	t_run_free(&r);
+	eci("", "/probe fsopen proc", &r);
+	ck_assert_str_eq(r.out, "fsopen proc EPERM\n");
+	t_run_free(&r);
+}
+END_TEST
+
 START_TEST(only_stdio_fds)
 {
 	struct run_result r;
@@ -377,6 +395,7 @@ Suite *process_suite(void)
 	tcase_add_test(priv, nnp_and_seccomp);
 	tcase_add_test(priv, kernel_surface_closed);
 	tcase_add_test(priv, namespaces_need_sys_admin);
+	tcase_add_test(priv, fsopen_proc_falls_back);
 	tcase_add_test(priv, seccomp_profile_file);
 	tcase_add_test(priv, bad_input);
 	suite_add_tcase(s, priv);
