@@ -802,19 +802,26 @@ static void check_new_proc(const char *out)
 	t_has(out, "unmounted whole\n");
 }
 
-/* unshare --mount-proc, as a nested runtime does it: a new pid namespace's
- * /proc shows its processes only, masked exactly as the container's. */
-START_TEST(new_proc_masked)
+/* new_proc_sh, run by @unshare (which makes the pid namespace) in a
+ * container granted CAP_SYS_ADMIN: masked and locked as /proc. */
+static void new_proc(const char *unshare)
 {
 	char script[8192];
 	struct run_result r;
 
 	snprintf(script, sizeof(script), "mkdir -p /mnt/p; cat > /tmp/new <<'EOF'\n%sEOF\n"
-		 "unshare -pf sh /tmp/new", new_proc_sh);
+		 "%s sh /tmp/new", new_proc_sh, unshare);
 	T_ECI(&r, "--privileged", "default", "/bin/sh", "-c", script);
 	t_want(&r, 0);
 	check_new_proc(r.out);
 	t_run_free(&r);
+}
+
+/* unshare --mount-proc, as a nested runtime does it: a new pid namespace's
+ * /proc shows its processes only, masked exactly as the container's. */
+START_TEST(new_proc_masked)
+{
+	new_proc("unshare -pf");
 }
 END_TEST
 
@@ -822,15 +829,7 @@ END_TEST
  * namespace: its CAP_SYS_ADMIN there is what counts. */
 START_TEST(new_proc_nested_userns)
 {
-	char script[8192];
-	struct run_result r;
-
-	snprintf(script, sizeof(script), "mkdir -p /mnt/p; cat > /tmp/new <<'EOF'\n%sEOF\n"
-		 "unshare -Urmpf sh /tmp/new", new_proc_sh);
-	T_ECI(&r, "--privileged", "default", "/bin/sh", "-c", script);
-	t_want(&r, 0);
-	check_new_proc(r.out);
-	t_run_free(&r);
+	new_proc("unshare -Urmpf");
 }
 END_TEST
 
@@ -852,18 +851,22 @@ START_TEST(new_sysfs_masked)
 		"no touch /mnt/s/x\n"
 		"EOF\n"
 		"unshare -n sh /tmp/new";
+	static const char *const want[] = {
+		"net: lo \n",
+		"same masks: firmware ",
+		"refused: umount /mnt/s/firmware: umount: can't unmount /mnt/s/firmware: "
+		"Invalid argument\n",
+		"empty: /mnt/s/firmware\n",
+		"refused: mount -o remount,rw /mnt/s: mount: permission denied",
+		"refused: touch /mnt/s/x: touch: /mnt/s/x: Read-only file system",
+	};
 	struct run_result r;
 
 	T_ECI(&r, "--privileged", "default", "/bin/sh", "-c", script);
 	t_want(&r, 0);
 	ck_assert_msg(!strstr(r.out, "ESCAPED"), "%s", r.out);
-	t_has(r.out, "net: lo \n");
-	t_has(r.out, "same masks: firmware ");
-	t_has(r.out, "refused: umount /mnt/s/firmware: umount: can't unmount /mnt/s/firmware: "
-		     "Invalid argument\n");
-	t_has(r.out, "empty: /mnt/s/firmware\n");
-	t_has(r.out, "refused: mount -o remount,rw /mnt/s: mount: permission denied");
-	t_has(r.out, "refused: touch /mnt/s/x: touch: /mnt/s/x: Read-only file system");
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+		t_has(r.out, want[i]);
 	t_run_free(&r);
 }
 END_TEST
