@@ -10,6 +10,10 @@
  * it exits the kernel kills whatever is left in the namespace.
  *
  * The workload runs in nested namespaces that lock the system view (nest.c).
+ * Granted CAP_SYS_ADMIN, it passes pid 1 the listener of its mount
+ * supervisor's filter over the nest socket once it has loaded it, and pid 1
+ * mounts a new procfs or sysfs for it, masked, between reaping its children
+ * (mountsup.c).
  * The workload inherits stdin, stdout and stderr and nothing else: every
  * other fd is marked close-on-exec (close_range) before exec, so no host fd
  * reaches it.  eci-run exec (execcmd.c) takes a new process through the same

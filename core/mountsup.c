@@ -82,6 +82,7 @@
 #include "util.h"
 
 #define PAGE 4096
+#define ATTACH_TIMEOUT_S 10	/* SIGALRM ends a child that takes longer */
 #define OPTS_MAX 512		/* proc options: mnt_instance()'s bound */
 #define FLAGS_OK                                                               \
 	(MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME |  \
@@ -100,6 +101,7 @@ struct job {
 	char opts[OPTS_MAX];
 	int ns;				/* the caller's pid (proc) or network namespace */
 	int mnt, root, cwd;		/* its mount namespace, root, working directory */
+	int target_fd;			/* the caller's fd the target names, or -1 */
 	int sock;			/* builder -> child: the tree */
 	const struct mnt_plan *plan;
 };
@@ -263,6 +265,9 @@ static int attach(void *ctx, struct eci_err *e)
 
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return eci_fail(e, errno, "PR_SET_DUMPABLE");
+	/* The target's path is the caller's: a FUSE mount of its own on the
+	 * way could hold the lookup, and pid 1 waits for this process. */
+	alarm(ATTACH_TIMEOUT_S);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return eci_fail(e, errno, "socketpair");
 	j->sock = sv[1];
@@ -277,7 +282,8 @@ static int attach(void *ctx, struct eci_err *e)
 	if (setns(j->mnt, CLONE_NEWNS) < 0 || fchdir(j->root) < 0 || chroot(".") < 0 ||
 	    fchdir(j->cwd) < 0)
 		return eci_fail(e, errno, "enter the caller's mount namespace");
-	target = (int)syscall(SYS_openat2, AT_FDCWD, j->target, &how, sizeof(how));
+	target = j->target_fd >= 0 ? dup(j->target_fd)
+				   : (int)syscall(SYS_openat2, AT_FDCWD, j->target, &how, sizeof(how));
 	if (target < 0)
 		return eci_fail(e, errno, "open %s", j->target);
 	if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
@@ -287,7 +293,7 @@ static int attach(void *ctx, struct eci_err *e)
 
 static void job_close(struct job *j)
 {
-	int *fds[] = { &j->ns, &j->mnt, &j->root, &j->cwd };
+	int *fds[] = { &j->ns, &j->mnt, &j->root, &j->cwd, &j->target_fd };
 
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++) {
 		if (*fds[i] >= 0)
@@ -304,6 +310,29 @@ static int job_open(struct job *j, int dir)
 	j->root = openat(dir, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	j->cwd = openat(dir, "cwd", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	return j->ns < 0 || j->mnt < 0 || j->root < 0 || j->cwd < 0 ? -errno : 0;
+}
+
+/*
+ * runc and crun name the target by an fd of theirs, "/proc/self/fd/N" (the
+ * path of a file they opened, checked, in the rootfs they build): that is
+ * the caller's fd N, opened from its /proc/PID @dir, not pid 1's own; no
+ * other magic link is followed.  0, -errno, or 1 when @j->target is no
+ * such name.
+ */
+static int target_by_fd(struct job *j, int dir)
+{
+	static const char *const prefixes[] = { "/proc/self/fd/", "/proc/thread-self/fd/" };
+	char path[32];
+	const char *n = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(prefixes) && !n; i++)
+		if (!strncmp(j->target, prefixes[i], strlen(prefixes[i])))
+			n = j->target + strlen(prefixes[i]);
+	if (!n || !*n || strspn(n, "0123456789") != strlen(n) || strlen(n) > 9)
+		return 1;
+	snprintf(path, sizeof(path), "fd/%s", n);
+	j->target_fd = openat(dir, path, O_PATH | O_CLOEXEC);
+	return j->target_fd < 0 ? -errno : 0;
 }
 
 /*
@@ -342,6 +371,8 @@ static int mount_for(const struct sup *sv, struct job *j, int dir, int mem,
 		r = read_string(mem, d->args[4], j->opts, sizeof(j->opts));
 	if (r == -ENAMETOOLONG && d->args[4])
 		r = -EINVAL;	/* options longer than any we take */
+	if (r == 0 && (r = target_by_fd(j, dir)) > 0)
+		r = 0;	/* a path */
 	if (r < 0)
 		return -r;
 	if (eci_in_child(attach, j, j->sys ? "mount sysfs" : "mount proc", &e) < 0)
@@ -354,7 +385,8 @@ enum { ANSWER_CONTINUE = -1 };
 /* The answer for @req: ANSWER_CONTINUE, 0 (done) or an errno. */
 static int decide(const struct sup *sv, struct seccomp_notif *req)
 {
-	struct job j = { .ns = -1, .mnt = -1, .root = -1, .cwd = -1, .plan = sv->plan };
+	struct job j = { .ns = -1, .mnt = -1, .root = -1, .cwd = -1, .target_fd = -1,
+			 .plan = sv->plan };
 	_cleanup_close_ int dir = -1, mem = -1;
 	char path[32], type[8];
 	bool mount_call = req->data.nr == SYS_mount;

@@ -25,7 +25,9 @@
  *     userfaultfd, io_uring, kexec, modules, open_by_handle_at, acct, swap,
  *     reboot, syslog, setting the clock, iopl/ioperm.
  * --security-opt seccomp=FILE takes a profile in Docker's JSON format
- * (profile.c); seccomp=unconfined loads nothing.
+ * (profile.c); seccomp=unconfined loads nothing.  Whatever the profile, a
+ * workload granted CAP_SYS_ADMIN stacks the mount supervisor's filter too
+ * (sc_build_supervisor(), mountsup.c).
  */
 #include <errno.h>
 #include <fcntl.h>
