@@ -875,7 +875,8 @@ END_TEST
  * Where the kernel would refuse, so does pid 1: a caller without
  * CAP_SYS_ADMIN, or in a user namespace that does not own the pid
  * namespace; options proc does not know; the target resolved in the
- * caller's root, through its symlinks and from its working directory.
+ * caller's root, through its symlinks and from its working directory, or
+ * named by an fd of the caller's as runc names it (/proc/self/fd/N).
  */
 START_TEST(new_proc_rules)
 {
@@ -892,12 +893,13 @@ START_TEST(new_proc_rules)
 	      "mount -t proc -o mand proc /mnt/p; echo \"flag $?\"; "
 	      "ln -s /../../../mnt/p /l; mount -t proc -o hidepid=2 proc /l && "
 	      "grep ' /mnt/p ' /proc/self/mountinfo | grep -c hidepid=invisible; "
-	      "cd /mnt && mount -t proc proc q && ls /mnt/q/1/comm");
+	      "cd /mnt && mount -t proc proc q && ls /mnt/q/1/comm; "
+	      "mkdir /mnt/r; exec 7</mnt/r; mount -t proc proc /proc/self/fd/7 && ls /mnt/r/1/comm");
 	t_want(&r, 0);
 	t_has(r.err, "mount: permission denied (are you root?)\n");
 	t_has(r.out, "userns 1\n");
 	t_has(r.err, "mount: mounting proc on /mnt/p failed: Invalid argument\n");
-	t_has(r.out, "option 255\nflag 255\n1\n/mnt/q/1/comm\n");
+	t_has(r.out, "option 255\nflag 255\n1\n/mnt/q/1/comm\n/mnt/r/1/comm\n");
 	t_run_free(&r);
 }
 END_TEST
