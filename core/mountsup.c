@@ -282,7 +282,7 @@ static int attach(void *ctx, struct eci_err *e)
 	if (setns(j->mnt, CLONE_NEWNS) < 0 || fchdir(j->root) < 0 || chroot(".") < 0 ||
 	    fchdir(j->cwd) < 0)
 		return eci_fail(e, errno, "enter the caller's mount namespace");
-	target = j->target_fd >= 0 ? dup(j->target_fd)
+	target = j->target_fd >= 0 ? fcntl(j->target_fd, F_DUPFD_CLOEXEC, 3)
 				   : (int)syscall(SYS_openat2, AT_FDCWD, j->target, &how, sizeof(how));
 	if (target < 0)
 		return eci_fail(e, errno, "open %s", j->target);
