@@ -226,6 +226,17 @@ int mnt_system(struct mnt_plan *p, int rootfd, struct eci_err *e);
  * @rootfd, for the network namespace the caller is in. */
 int mnt_sys(const struct mnt_plan *p, int rootfd, struct eci_err *e);
 
+/*
+ * A new procfs (@sys false: for the caller's pid namespace, with proc
+ * options @opts, "hidepid=N,gid=N,subset=pid", any other refused with
+ * EINVAL) or sysfs (@sys: for its network namespace, no options) at
+ * proc/ or sys/ of the empty directory @scratch, with @attrs
+ * (MOUNT_ATTR_*) and the masks of the container's own; @scratch gets a
+ * dev/null for them.
+ */
+int mnt_instance(const struct mnt_plan *p, int scratch, bool sys, const char *opts,
+		 unsigned attrs, struct eci_err *e);
+
 /* Step 4: make @rootfd the root and detach the old one. */
 int mnt_pivot(int rootfd, struct eci_err *e);
 

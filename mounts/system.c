@@ -7,6 +7,8 @@
  * /dev/null bound over it, a masked directory an empty read-only tmpfs; a
  * read-only path is bound onto itself with the read-only flag.  The
  * workload's nested mount namespace makes all of them permanent.
+ * mnt_instance() applies the same masks to a new procfs or sysfs that a
+ * process of the container asks for (core/mountsup.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -490,6 +492,76 @@ static int hide(const struct mnt_plan *p, int rootfd, bool sys, struct eci_err *
 int mnt_sys(const struct mnt_plan *p, int rootfd, struct eci_err *e)
 {
 	return mount_sys(p, rootfd, e) < 0 || hide(p, rootfd, true, e) < 0 ? -1 : 0;
+}
+
+/* Proc's own options (proc(5)) that a new instance may take: which
+ * processes it shows, to whom.  Anything else is refused. */
+static bool proc_option_ok(const char *kv)
+{
+	static const char *const keys[] = { "hidepid=", "gid=", "subset=" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (!strncmp(kv, keys[i], strlen(keys[i])) && kv[strlen(keys[i])])
+			return true;
+	return false;
+}
+
+/* Up to 8 proc options of @text ("k=v,k=v"), split in @buf, into @opts. */
+static int proc_options(const char *text, char *buf, size_t size, struct mnt_opt *opts,
+			size_t nopts, struct eci_err *e)
+{
+	char *save = NULL;
+	size_t n = 0;
+
+	if (snprintf(buf, size, "%s", text ? text : "") >= (int)size)
+		return eci_fail(e, EINVAL, "proc options too long");
+	for (char *kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(kv, '=');
+
+		if (!proc_option_ok(kv) || n + 1 >= nopts)
+			return eci_fail(e, EINVAL, "proc option %.64s refused", kv);
+		*eq = '\0';
+		opts[n++] = (struct mnt_opt){ kv, eq + 1 };
+	}
+	opts[n] = (struct mnt_opt){ NULL, NULL };
+	return 0;
+}
+
+int mnt_instance(const struct mnt_plan *p, int scratch, bool sys, const char *opts,
+		 unsigned attrs, struct eci_err *e)
+{
+	struct mnt_opt list[9];
+	char buf[512];
+	_cleanup_close_ int dir = -1, dev = -1, null = -1, tree = -1;
+	int m;
+
+	if (sys && opts && *opts)
+		return eci_fail(e, EINVAL, "sysfs takes no options");
+	if (!sys && proc_options(opts, buf, sizeof(buf), list, ARRAY_SIZE(list), e) < 0)
+		return -1;
+	/* mask() binds the scratch root's dev/null over files */
+	dev = mnt_dir_at(scratch, "dev", 0755, e);
+	if (dev < 0)
+		return -1;
+	null = openat(dev, "null", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	tree = open_tree(AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (null < 0 || tree < 0)
+		return eci_fail(e, errno, "a scratch /dev/null");
+	close(null);
+	null = openat(dev, "null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (null < 0 || mnt_attach(tree, null, "a scratch /dev/null", e) < 0)
+		return eci_fail(e, errno, "a scratch /dev/null");
+	dir = mnt_dir_at(scratch, sys ? "sys" : "proc", 0555, e);
+	if (dir < 0)
+		return -1;
+	/* sysfs read-only as the container's own; proc nosuid, nodev, noexec */
+	attrs |= sys ? RO_FLAGS : MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	m = mnt_fs_at(dir, sys ? "/sys" : "/proc", sys ? "sysfs" : "proc", sys ? NULL : list,
+		      attrs, e);
+	if (m < 0)
+		return -1;
+	close(m);
+	return hide(p, scratch, sys, e);
 }
 
 int mnt_system(struct mnt_plan *p, int rootfd, struct eci_err *e)
