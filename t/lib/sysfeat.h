@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * sysfeat.h - what the system-container tests (issue 24) need of a runtime
+ *
+ * Both front ends' suites run t/images/syscheck.sh's "features" step as the
+ * workload of a --privileged container of the system image before they
+ * build their suite: a test needing a feature the runtime lacks today is
+ * not added but skipped, printed with the step's reason and counted; once
+ * the feature lands, the same test is added and asserts for real.  A probe
+ * that does not finish skips nothing.
+ */
+#ifndef ECI_T_SYSFEAT_H
+#define ECI_T_SYSFEAT_H
+
+#include <check.h>
+#include <stddef.h>
+
+enum sys_feature {
+	SYS_PID1 = 1 << 0,	/* the workload is pid 1 */
+	SYS_PROC = 1 << 1,	/* proc mounts in a new pid namespace */
+	SYS_SYSFS = 1 << 2,	/* sysfs mounts in a new network namespace */
+	SYS_CGROUPS = 1 << 3,	/* a cgroup can be made in every hierarchy */
+	SYS_SDCGROUP = 1 << 4,	/* ... in systemd's */
+	SYS_NFEATURES = 5,
+};
+
+struct sys_features {
+	char why[SYS_NFEATURES][256];	/* empty: present */
+};
+
+/* Parse the features step's output into @f; 0, or -1 when it lacks the
+ * closing "features=done" (then @f says every feature is present). */
+int sys_features_parse(const char *out, struct sys_features *f);
+
+/* Add @test to @tc, or skip it when @f lacks one of @needs. */
+void sys_add(TCase *tc, const TTest *test, const struct sys_features *f, unsigned needs);
+
+/* The host's pid of the one process whose command line holds @word (the
+ * inner web server of the publish step, /www-TAG), or 0. */
+int sys_pid_with(const char *word);
+
+/* Its real uid on the host, from /proc/PID/status (-1 if gone). */
+long sys_host_uid(int pid);
+
+#endif
