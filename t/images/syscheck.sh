@@ -31,7 +31,11 @@ fail() { echo "failed=$*"; [ -f "$log" ] && tail -n 20 "$log"; exit 1; }
 
 case $step in
 boot)
-	state=$(timeout 90 systemctl is-system-running --wait 2>&1)
+	# Right after the start, systemd may not listen yet on its socket.
+	for i in $(seq 1 180); do
+		state=$(timeout 90 systemctl is-system-running --wait 2>&1)
+		case $state in *"Failed to connect to bus"*) sleep 0.5 ;; *) break ;; esac
+	done
 	echo "state=$state"
 	[ "$state" = degraded ] && systemctl --failed --no-legend --no-pager
 	case $state in running | degraded) ;; *) exit 1 ;; esac

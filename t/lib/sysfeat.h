@@ -7,7 +7,8 @@
  * build their suite: a test needing a feature the runtime lacks today is
  * not added but skipped, printed with the step's reason and counted; once
  * the feature lands, the same test is added and asserts for real.  A probe
- * that does not finish skips nothing.
+ * that does not finish skips nothing, and neither does ECI_SYS_FORCE=1 (to
+ * see how far a test gets today).
  */
 #ifndef ECI_T_SYSFEAT_H
 #define ECI_T_SYSFEAT_H
