@@ -14,7 +14,7 @@ sed=
 i=0
 while [ "$i" -le "$last" ]; do
 	if [ $((0x$bnd >> i & 1)) = 0 ]; then
-		c=$(capsh --decode="$(printf %x $((1 << i)))" | sed 's/.*=//' | tr a-z A-Z)
+		c=$(capsh --decode="$(printf %x $((1 << i)))" | sed 's/.*=//' | tr '[:lower:]' '[:upper:]')
 		echo "$c"
 		sed="$sed s/,\"$c\"//g; s/\"$c\",//g; s/\"$c\"//g;"
 	fi

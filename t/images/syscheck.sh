@@ -32,7 +32,7 @@ fail() { echo "failed=$*"; [ -f "$log" ] && tail -n 20 "$log"; exit 1; }
 case $step in
 boot)
 	# Right after the start, systemd may not listen yet on its socket.
-	for i in $(seq 1 180); do
+	for _ in $(seq 1 180); do
 		state=$(timeout 90 systemctl is-system-running --wait 2>&1)
 		case $state in *"Failed to connect to bus"*) sleep 0.5 ;; *) break ;; esac
 	done
@@ -47,14 +47,16 @@ unit)
 	systemctl daemon-reload > "$log" 2>&1 || fail "systemctl daemon-reload"
 	systemctl start eci-touch.service >> "$log" 2>&1 || fail "systemctl start eci-touch.service"
 	echo unit=started
-	[ -f /run/eci-touched ] && echo touched=yes || fail "no /run/eci-touched"
+	[ -f /run/eci-touched ] || fail "no /run/eci-touched"
+	echo touched=yes
 	# The journal may take a moment to have the line.
-	for i in 1 2 3 4 5 6 7 8 9 10; do
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		journalctl -u eci-touch.service --no-pager 2>&1 | grep -q eci-touch-ran && break
 		sleep 0.5
 	done
 	journalctl -u eci-touch.service --no-pager > "$log" 2>&1
-	grep -q eci-touch-ran "$log" && echo journal=yes || fail "journalctl lacks eci-touch-ran"
+	grep -q eci-touch-ran "$log" || fail "journalctl lacks eci-touch-ran"
+	echo journal=yes
 	;;
 dockerd)
 	mkdir -p /var/lib/docker
@@ -62,7 +64,7 @@ dockerd)
 		fail "mount a tmpfs on /var/lib/docker"
 	dockerd --storage-driver overlay2 > /run/dockerd.log 2>&1 &
 	log=/run/dockerd.log
-	for i in $(seq 1 300); do
+	for _ in $(seq 1 300); do
 		docker info > /dev/null 2>&1 && break
 		kill -0 $! 2> /dev/null || fail "dockerd exited"
 		sleep 0.2
@@ -82,7 +84,7 @@ publish)
 	docker run -d --name eci-web -p 8080:80 eci-inner sh -c \
 		"mkdir /www-$tag && echo $tag > /www-$tag/index.html && exec httpd -f -p 80 -h /www-$tag" \
 		> "$log" 2>&1 || fail "docker run -d -p 8080:80"
-	for i in $(seq 1 50); do
+	for _ in $(seq 1 50); do
 		got=$(timeout 5 busybox wget -q -O - http://127.0.0.1:8080/ 2>> "$log") && break
 		sleep 0.2
 	done

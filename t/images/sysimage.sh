@@ -130,7 +130,7 @@ build() {
 	t=$(mktemp -d "$cache/.build.XXXXXX")
 	trap 'rm -rf "$t"' EXIT
 	echo "sysimage.sh: debootstrap $VARIANT $SUITE from $uri into $t (a few minutes)" >&2
-	if ! debootstrap --variant="$VARIANT" --include="$(echo $PACKAGES | tr ' ' ,)" \
+	if ! debootstrap --variant="$VARIANT" --include="$(printf %s "$PACKAGES" | tr -s ' ' ,)" \
 		"$SUITE" "$t/rootfs" "$uri" > "$t/debootstrap.log" 2>&1; then
 		tail -n 15 "$t/debootstrap.log" >&2
 		[ -f "$t/rootfs/debootstrap/debootstrap.log" ] && tail -n 15 "$t/rootfs/debootstrap/debootstrap.log" >&2

@@ -4,7 +4,8 @@
 # ACCOUNT, an unprivileged account with subordinate ranges.  Root only: it
 # builds the system image first (t/images/sysimage.sh, cached in
 # /var/cache/eci-test) and the inner image, probe and steps into a
-# directory the account can read, removed afterwards.  ECI_SYS_FORCE=1 runs
+# directory the account can read, removed afterwards, as the image is from
+# the account's store (the suite imports it).  ECI_SYS_FORCE=1 runs
 # the tests a missing feature would skip.
 set -u
 stage=$1 account=$2
@@ -18,3 +19,6 @@ cd /
 runuser -u "$account" -- env -u XDG_RUNTIME_DIR ECI_PREFIX="$stage" ECI_NS_SYS=1 \
 	ECI_SYS_IMAGE="$img" ECI_SYS_DIR="$dir" ${ECI_SYS_FORCE:+ECI_SYS_FORCE=1} \
 	"$stage/t/ns-tests"
+rc=$?
+runuser -u "$account" -- env -u XDG_RUNTIME_DIR "$stage/bin/eci-run" image rm eci-sys > /dev/null 2>&1
+exit $rc
