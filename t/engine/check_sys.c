@@ -50,20 +50,9 @@ static void outer(const char *name, const char *runtime, const char *command)
 		"-v %s:/eci-sys:ro %s %s", name, runtime, getenv("ECI_SYS_DIR"), sys_image(), command);
 }
 
-/* docker exec NAME sh /eci-sys/check.sh STEP: exits 0 and prints @want;
- * otherwise the container's last lines are in the message. */
 static void step(const char *name, const char *stp, const char *want)
 {
-	struct run_result r, logs;
-
-	dockerf(&r, "exec %s sh /eci-sys/check.sh %s", name, stp);
-	if (r.status == 0 && strstr(r.out, want)) {
-		t_run_free(&r);
-		return;
-	}
-	dockerf(&logs, "logs --tail 5 %s 2>&1", name);
-	ck_abort_msg("%s: check.sh %s: exit %d, want '%s': %s%s\nthe container's log: %s", name, stp,
-		     r.status, want, r.out, r.err, logs.out);
+	sys_step("docker", name, stp, want);
 }
 
 /* systemd boots to running or degraded; a unit of ours starts and logs. */
@@ -170,19 +159,6 @@ START_TEST(dind_eci)
 }
 END_TEST
 
-/* What a --runtime eci --privileged container of the image lacks. */
-static void eci_features(struct sys_features *f)
-{
-	struct run_result r;
-
-	dockerf(&r, "run --rm --runtime eci --privileged --network none -v %s:/eci-sys:ro %s "
-		"sh /eci-sys/check.sh features", getenv("ECI_SYS_DIR"), sys_image());
-	if (sys_features_parse(r.out, f) < 0)
-		printf("sys: the features probe did not finish (exit %d), every test runs: %s%s\n",
-		       r.status, r.out, r.err);
-	t_run_free(&r);
-}
-
 Suite *sys_suite(void)
 {
 	Suite *s = suite_create("sys");
@@ -190,7 +166,10 @@ Suite *sys_suite(void)
 	struct sys_features f;
 
 	tcase_set_timeout(tc, 600);
-	eci_features(&f);
+	/* What a --runtime eci --privileged container of the image lacks. */
+	sys_features_probe(&f, "exec docker run --rm --runtime eci --privileged --network none "
+			   "-v %s:/eci-sys:ro %s sh /eci-sys/check.sh features",
+			   getenv("ECI_SYS_DIR"), sys_image());
 	tcase_add_test(tc, systemd_runc);
 	tcase_add_test(tc, dind_runc);
 	sys_add(tc, systemd_eci, &f, SYS_PID1 | SYS_SDCGROUP);

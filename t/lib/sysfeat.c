@@ -2,11 +2,13 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "run.h"
 #include "sysfeat.h"
 #include "tap.h"
 
@@ -32,6 +34,27 @@ int sys_features_parse(const char *out, struct sys_features *f)
 	return 0;
 }
 
+void sys_features_probe(struct sys_features *f, const char *fmt, ...)
+{
+	char cmd[8192];
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+	struct run_result r;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	memset(f, 0, sizeof(*f));
+	if (t_run(argv, &r) != 0) {
+		printf("sys: cannot run the features probe, every test runs\n");
+		return;
+	}
+	if (sys_features_parse(r.out, f) < 0)
+		printf("sys: the features probe did not finish (exit %d), every test runs: %s%s\n",
+		       r.status, r.out, r.err);
+	t_run_free(&r);
+}
+
 void sys_add(TCase *tc, const TTest *test, const struct sys_features *f, unsigned needs)
 {
 	char why[SYS_NFEATURES * 260] = "";
@@ -47,6 +70,24 @@ void sys_add(TCase *tc, const TTest *test, const struct sys_features *f, unsigne
 		test_skip(test->name, why);
 	else
 		tcase_add_test(tc, test);
+}
+
+void sys_step(const char *front, const char *name, const char *step, const char *want)
+{
+	char cmd[4600];
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+	struct run_result r, logs;
+
+	snprintf(cmd, sizeof(cmd), "exec '%s' exec %s sh /eci-sys/check.sh %s", front, name, step);
+	ck_assert_int_eq(t_run(argv, &r), 0);
+	if (r.status == 0 && strstr(r.out, want)) {
+		t_run_free(&r);
+		return;
+	}
+	snprintf(cmd, sizeof(cmd), "'%s' logs %s 2>&1 | tail -n 5", front, name);
+	ck_assert_int_eq(t_run(argv, &logs), 0);
+	ck_abort_msg("%s: check.sh %s: exit %d, want '%s': %s%s\nthe container's log: %s", name, step,
+		     r.status, want, r.out, r.err, logs.out);
 }
 
 int sys_pid_with(const char *word)

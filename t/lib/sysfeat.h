@@ -33,8 +33,18 @@ struct sys_features {
  * closing "features=done" (then @f says every feature is present). */
 int sys_features_parse(const char *out, struct sys_features *f);
 
+/* Run sh -c COMMAND (formatted): the features step in a container, and
+ * parse what it prints into @f (nothing missing if it did not finish). */
+__attribute__((format(printf, 2, 3))) void sys_features_probe(struct sys_features *f,
+							       const char *fmt, ...);
+
 /* Add @test to @tc, or skip it when @f lacks one of @needs. */
 void sys_add(TCase *tc, const TTest *test, const struct sys_features *f, unsigned needs);
+
+/* FRONT exec NAME sh /eci-sys/check.sh STEP (FRONT "docker" or eci-run's
+ * path, both of which have exec and logs): it exits 0 and prints @want,
+ * else the test fails with the container's last lines of log. */
+void sys_step(const char *front, const char *name, const char *step, const char *want);
 
 /* The host's pid of the one process whose command line holds @word (the
  * inner web server of the publish step, /www-TAG), or 0. */

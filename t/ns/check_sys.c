@@ -14,7 +14,6 @@
  * (t/engine/check_sys.c).
  */
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,54 +25,31 @@
 #include "tap.h"
 #include "util.h"
 
-/* eci-run ARGS (shell words, formatted); fills @r. */
-__attribute__((format(printf, 2, 3))) static void eci(struct run_result *r, const char *fmt, ...)
-{
-	char bin[4096], args[4096], cmd[8400];
-	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "exec '%s' %s", t_bin("eci-run", bin, sizeof(bin)), args);
-	t_run(argv, r);
-}
-
 /* A detached --privileged container NAME of eci-sys running COMMAND. */
 static void outer(const char *name, const char *command)
 {
 	struct run_result r;
 
-	eci(&r, "rm -f %s", name);
+	t_ecif(&r, "rm -f %s", name);
 	t_run_free(&r);
-	eci(&r, "-d --name %s --privileged --network none -v %s:/eci-sys:ro eci-sys %s", name,
+	t_ecif(&r, "-d --name %s --privileged --network none -v %s:/eci-sys:ro eci-sys %s", name,
 	    getenv("ECI_SYS_DIR"), command);
 	t_want(&r, 0);
 	t_run_free(&r);
 }
 
-/* eci-run exec NAME sh /eci-sys/check.sh STEP: exits 0 and prints @want;
- * otherwise the container's last lines are in the message. */
 static void step(const char *name, const char *stp, const char *want)
 {
-	struct run_result r, logs;
+	char bin[4096];
 
-	eci(&r, "exec %s sh /eci-sys/check.sh %s", name, stp);
-	if (r.status == 0 && strstr(r.out, want)) {
-		t_run_free(&r);
-		return;
-	}
-	eci(&logs, "logs %s 2>&1 | tail -n 5", name);
-	ck_abort_msg("%s: check.sh %s: exit %d, want '%s': %s%s\nthe container's log: %s", name, stp,
-		     r.status, want, r.out, r.err, logs.out);
+	sys_step(t_bin("eci-run", bin, sizeof(bin)), name, stp, want);
 }
 
 static void gone(const char *name)
 {
 	struct run_result r;
 
-	eci(&r, "rm -f %s", name);
+	t_ecif(&r, "rm -f %s", name);
 	t_want(&r, 0);
 	t_run_free(&r);
 }
@@ -88,11 +64,17 @@ START_TEST(systemd_boots)
 }
 END_TEST
 
+/* The nested dockerd starts on overlay2 and loads the inner image. */
+static void daemon_up(const char *name)
+{
+	outer(name, "sleep infinity");
+	step(name, "dockerd", "driver=overlay2");
+	step(name, "load", "loaded=eci-inner:latest");
+}
+
 START_TEST(dind_daemon)
 {
-	outer("sys-dd", "sleep infinity");
-	step("sys-dd", "dockerd", "driver=overlay2");
-	step("sys-dd", "load", "loaded=eci-inner:latest");
+	daemon_up("sys-dd");
 	gone("sys-dd");
 }
 END_TEST
@@ -113,9 +95,7 @@ START_TEST(dind_runs)
 	int pid;
 
 	snprintf(tag, sizeof(tag), "ns-%d", (int)getpid());
-	outer("sys-dind", "sleep infinity");
-	step("sys-dind", "dockerd", "driver=overlay2");
-	step("sys-dind", "load", "loaded=eci-inner:latest");
+	daemon_up("sys-dind");
 	step("sys-dind", "id", "uid=0(root) gid=0(root)");
 	snprintf(stp, sizeof(stp), "publish %s", tag);
 	snprintf(want, sizeof(want), "served=%s\n", tag);
@@ -140,27 +120,27 @@ START_TEST(dind_runs)
 }
 END_TEST
 
-/* The image into the store; what a container of it lacks. */
+/* The image into the store; what a container of it lacks.  (Outside a
+ * test: no ck_assert here.) */
 static void prepare(struct sys_features *f)
 {
+	char bin[4096], cmd[8400];
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
 	struct run_result r;
 
 	memset(f, 0, sizeof(*f));
-	eci(&r, "image import '%s' --name eci-sys", getenv("ECI_SYS_IMAGE"));
-	if (r.status != 0) {
+	t_bin("eci-run", bin, sizeof(bin));
+	snprintf(cmd, sizeof(cmd), "exec '%s' image import '%s' --name eci-sys", bin,
+		 getenv("ECI_SYS_IMAGE"));
+	if (t_run(argv, &r) != 0 || r.status != 0) {
 		/* The tests run, and fail at their first container. */
-		printf("sys: eci-run image import %s: exit %d: %s\n", getenv("ECI_SYS_IMAGE"), r.status,
-		       r.err);
+		printf("sys: %s: exit %d: %s\n", cmd, r.status, r.err ? r.err : "");
 		t_run_free(&r);
 		return;
 	}
 	t_run_free(&r);
-	eci(&r, "--privileged --network none -v %s:/eci-sys:ro eci-sys sh /eci-sys/check.sh features",
-	    getenv("ECI_SYS_DIR"));
-	if (sys_features_parse(r.out, f) < 0)
-		printf("sys: the features probe did not finish (exit %d), every test runs: %s%s\n",
-		       r.status, r.out, r.err);
-	t_run_free(&r);
+	sys_features_probe(f, "exec '%s' --privileged --network none -v %s:/eci-sys:ro eci-sys "
+			   "sh /eci-sys/check.sh features", bin, getenv("ECI_SYS_DIR"));
 }
 
 Suite *sys_suite(void)
