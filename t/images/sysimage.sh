@@ -17,22 +17,27 @@
 #
 # The image is cached in $ECI_SYSIMAGE_CACHE (default /var/cache/eci-test,
 # root's, 0755) as sys-KEY/sys.tar, KEY a hash of the suite, variant,
-# package list and this recipe's version: a change of any of them builds a
-# new one, nothing else does.  Builds run under a lock (two runs at once
-# build once), in a temporary directory of the cache renamed into place
-# when complete: a failed or killed build leaves no image behind.  The only
-# host asked is the Debian mirror apt is configured with
+# architecture, package list and this recipe's version: a change of any of
+# them builds a new one, nothing else does; one unused for 30 days is
+# removed when another is built.  Builds run under a lock (two runs at
+# once build once), in a temporary directory of the cache renamed into
+# place when complete: a failed or killed build leaves no image behind.
+# The only host asked is the Debian mirror apt is configured with
 # (/etc/apt/sources.list*), or $ECI_SYSIMAGE_MIRROR.
 #
 # What the image holds beyond the packages: nothing of apt's caches, no
 # device nodes (the runtime makes /dev), dockerd and containerd not
-# enabled (the tests start dockerd by hand, and a unit of their own under
-# systemd), Cmd /sbin/init, StopSignal SIGRTMIN+3 (systemd's halt).
+# enabled (the tests start dockerd by hand: enabled, it would start, or
+# fail, at every boot of the systemd test), Cmd /sbin/init, StopSignal
+# SIGRTMIN+3 (systemd's halt).
 set -eu
 SUITE=bookworm
 VARIANT=minbase
 PACKAGES="systemd systemd-sysv dbus docker.io containerd runc iptables iproute2 procps \
 ca-certificates busybox"
+# The host's (debootstrap's default): Debian's names are OCI's for amd64
+# and arm64.
+ARCH=$(dpkg --print-architecture)
 # Bumped when what is done to the rootfs after debootstrap changes.
 RECIPE=2
 # GNU tar format: names as the bytes they are.  A pax archive carries
@@ -74,8 +79,8 @@ archive() {
 	aout=$1 atag=$2 abody=$3 alayer=$4
 	ad=$(dirname "$alayer")/archive
 	mkdir "$ad" "$ad/l1"
-	printf '{"created":"2024-01-01T00:00:00Z","architecture":"amd64","os":"linux","config":{%s},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
-		"$abody" "$(sha "$alayer")" > "$ad/config.json"
+	printf '{"created":"2024-01-01T00:00:00Z","architecture":"%s","os":"linux","config":{%s},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+		"$ARCH" "$abody" "$(sha "$alayer")" > "$ad/config.json"
 	c=$(sha "$ad/config.json")
 	mv "$ad/config.json" "$ad/$c.json"
 	mv "$alayer" "$ad/l1/layer.tar"
@@ -119,8 +124,6 @@ settle() {
 		"$r"/var/cache/debconf/*-old "$r"/etc/machine-id "$r"/var/lib/dbus/machine-id
 	# systemd writes its own on first boot (an empty file: "not yet set").
 	: > "$r/etc/machine-id"
-	# The tests start dockerd themselves; enabled, it would start (and maybe
-	# fail) at every boot of the systemd test.
 	rm -f "$r"/etc/systemd/system/*.wants/docker.* "$r"/etc/systemd/system/*.wants/containerd.*
 	rm -rf "${r:?}"/dev/* "${r:?}"/proc/* "${r:?}"/sys/* "${r:?}"/run/*
 }
@@ -143,8 +146,8 @@ build() {
 	archive "$t/sys.tar" "eci-sys:$key" \
 		"\"Cmd\":[\"/sbin/init\"],$PATHENV,\"StopSignal\":\"SIGRTMIN+3\"" "$t/layer.tar" ||
 		die "cannot write the image archive"
-	printf 'suite %s\nvariant %s\npackages %s\nrecipe %s\nmirror %s\n' \
-		"$SUITE" "$VARIANT" "$PACKAGES" "$RECIPE" "$uri" > "$t/info"
+	printf 'suite %s\nvariant %s\narch %s\npackages %s\nrecipe %s\nmirror %s\n' \
+		"$SUITE" "$VARIANT" "$ARCH" "$PACKAGES" "$RECIPE" "$uri" > "$t/info"
 	chmod 0644 "$t/sys.tar" "$t/info"
 	chmod 0755 "$t"
 	mv "$t" "$cache/sys-$key" || die "cannot move the image into $cache/sys-$key"
@@ -158,7 +161,7 @@ if [ "${1-}" = --inner ]; then
 fi
 [ $# -eq 0 ] || die "usage: sysimage.sh | sysimage.sh --inner STAGE DIR"
 cache=${ECI_SYSIMAGE_CACHE:-/var/cache/eci-test}
-key=$(printf '%s\n' "$SUITE" "$VARIANT" "$PACKAGES" "$RECIPE" | sha256sum | cut -c1-16)
+key=$(printf '%s\n' "$SUITE" "$VARIANT" "$ARCH" "$PACKAGES" "$RECIPE" | sha256sum | cut -c1-16)
 img=$cache/sys-$key/sys.tar
 if [ ! -f "$img" ]; then
 	[ "$(id -u)" = 0 ] || die "$img missing, and building it needs root (debootstrap)"
@@ -171,6 +174,12 @@ if [ ! -f "$img" ]; then
 	exec 9> "$cache/.lock"
 	flock 9 || die "cannot lock $cache/.lock"
 	# Another run may have built it while this one waited.
-	[ -f "$img" ] || build "$cache" "$key" "$uri"
+	if [ ! -f "$img" ]; then
+		find "$cache" -mindepth 2 -maxdepth 2 -name info -mtime +30 |
+			while read -r old; do rm -rf "$(dirname "$old")"; done
+		build "$cache" "$key" "$uri"
+	fi
 fi
+# Used: kept 30 days more.
+[ "$(id -u)" != 0 ] || touch "$(dirname "$img")/info"
 echo "$img"
