@@ -411,6 +411,21 @@ static int reap_until(pid_t main_pid)
 	}
 }
 
+/*
+ * A container that keeps nothing (no -d) takes its inner engines' storage
+ * along: what is left of it in the container is ended first, so that
+ * nothing writes there any more.  A pid 1 killed before this leaves it to
+ * the slot's next container, which prunes what no container owns.
+ */
+static void remove_inner(struct spec *s)
+{
+	kill(-1, SIGKILL);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	rm_rf_at(s->inner_rm_fd, s->id);
+	close(s->inner_rm_fd);
+	s->inner_rm_fd = -1;
+}
 
 /*
  * The workload is forked as soon as pid 1 is container root, before the
@@ -466,7 +481,7 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 	struct eci_err e = { 0 };
 	_cleanup_close_ int proc = -1;
 	long long keep_uid, keep_gid;
-	int failed = SYNC_FAIL;
+	int failed = SYNC_FAIL, code;
 
 	/*
 	 * The container's /proc, by fd: before pivot_root "/proc" is the
@@ -500,5 +515,8 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 		close(rootfd);
 	container_block_signals(false);
 	mem_trim();	/* from here on it reaps */
-	_exit(reap_until(pid));
+	code = reap_until(pid);
+	if (s->inner_rm_fd >= 0)
+		remove_inner(s);
+	_exit(code);
 }

@@ -116,11 +116,25 @@ struct mnt_plan {
 	/* eci-runc, a plain-directory root: its idmapped mount, detached, to
 	 * be the root itself (no overlay); else -1 */
 	int root_tree_fd;
+	/* CAP_SYS_ADMIN granted: an O_PATH directory on the store's file
+	 * system (eci-run: in the container's slot; eci-runc: beside the
+	 * engine's upper directory) whose subdirectories become the inner
+	 * engines' storage (mnt_inner); else -1 */
+	int inner_fd;
 	/* keep_procsys: /proc/sys of the container's /proc, opened (O_PATH)
 	 * before it is made read-only, for pid 1 to write the sysctls the
 	 * engine asks for; -1 */
 	int procsys_fd;
 };
+
+/*
+ * Where engines that run inside a container keep their layers: overlayfs
+ * refuses an upper directory on the container's own overlay root, so with
+ * CAP_SYS_ADMIN each is a directory of the store's file system, bound
+ * there unless a volume or tmpfs of the user's is.
+ */
+extern const char *const mnt_inner[];
+#define MNT_NINNER 4
 
 /**
  * mnt_parse_volume() - parse "SRC:DST[:OPTS]" as given to -v

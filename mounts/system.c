@@ -408,6 +408,62 @@ static int tmpfs_mounts(struct mnt_plan *p, int rootfd, struct eci_err *e)
 	return 0;
 }
 
+const char *const mnt_inner[MNT_NINNER] = {
+	"/var/lib/docker", "/var/lib/containerd", "/var/lib/containers", "/var/lib/buildkit",
+};
+
+/* Is @dst the target of one of the user's volumes or tmpfs mounts? */
+static bool taken(const struct mnt_plan *p, const char *dst)
+{
+	for (size_t i = 0; i < p->nvol; i++)
+		if (!strcmp(p->vol[i].dst, dst))
+			return true;
+	for (size_t i = 0; i < p->ntmpfs; i++)
+		if (!strcmp(p->tmpfs[i].dst, dst))
+			return true;
+	return false;
+}
+
+/*
+ * The inner engines' storage: SUBDIR/NAME of p->inner_fd (made by container
+ * root, mode 0700) bound on /var/lib/NAME.  Where the image has a symlink
+ * or a file on the way, that one is left out: the image's layout wins,
+ * and its engine runs as it would on any overlay root.
+ */
+static int inner_storage(struct mnt_plan *p, int rootfd, struct eci_err *e)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_NODEV };
+
+	for (size_t i = 0; p->inner_fd >= 0 && i < MNT_NINNER; i++) {
+		const char *name = strrchr(mnt_inner[i], '/') + 1;
+		_cleanup_close_ int tree = -1, target = -1;
+		char what[64];
+		struct stat st;
+
+		if (taken(p, mnt_inner[i]))
+			continue;
+		snprintf(what, sizeof(what), "inner storage %s", mnt_inner[i]);
+		if (mkdirat(p->inner_fd, name, 0700) < 0 && errno != EEXIST)
+			return eci_fail(e, errno, "%s", what);
+		tree = open_tree(p->inner_fd, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+				 AT_SYMLINK_NOFOLLOW);
+		if (tree < 0 || fstat(tree, &st) < 0)
+			return eci_fail(e, errno, "%s", what);
+		if (!S_ISDIR(st.st_mode))
+			return eci_fail(e, 0, "%s: not a directory", what);
+		if (mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+			return eci_fail(e, errno, "%s", what);
+		target = mnt_mkpath(rootfd, mnt_inner[i], true, what, e);
+		if (target < 0) {
+			*e = (struct eci_err){ 0 };
+			continue;
+		}
+		if (mnt_attach(tree, target, what, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static bool in_sys(const char *path)
 {
 	return !strncmp(path, "/sys/", 5);
@@ -453,7 +509,8 @@ int mnt_system(struct mnt_plan *p, int rootfd, struct eci_err *e)
 	if (hide(p, rootfd, false, e) < 0)
 		return -1;
 	if ((!p->engine && etc_files(p, rootfd, e) < 0) || volumes(p, rootfd, e) < 0 ||
-	    tmpfs_mounts(p, rootfd, e) < 0 || devices(p, rootfd, e) < 0)
+	    tmpfs_mounts(p, rootfd, e) < 0 || devices(p, rootfd, e) < 0 ||
+	    inner_storage(p, rootfd, e) < 0)
 		return -1;
 	if (p->read_only) {
 		struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };

@@ -265,6 +265,57 @@ START_TEST(namespaced_sysctls)
 }
 END_TEST
 
+/* The containers' directories in the store's slots, one a line. */
+#define SLOT_DIRS "ls -d \"${XDG_DATA_HOME:-$HOME/.local/share}\"/eci/slots/*/containers/* " \
+	"2>/dev/null | LC_ALL=C sort"
+
+/*
+ * With CAP_SYS_ADMIN, an engine inside keeps its layers on the store's
+ * file system (overlayfs refuses an upper directory on the container's
+ * overlay root); none without it; gone when the container is; a volume of
+ * the user's there wins.
+ */
+START_TEST(inner_storage)
+{
+	static const char overlay[] =
+		"cd %s && mkdir l u w m && echo hi > l/f && "
+		"mount -t overlay o -o lowerdir=l,upperdir=u,workdir=w m && cat m/f && "
+		"echo x > m/g && ls u && stat -c '%%u:%%g %%a' . && grep -c ' %s ' /proc/self/mountinfo";
+	char cmd[512];
+	struct run_result before, r;
+
+	T_ECI(&r, "--network", "none", "default", "sh", "-c",
+	      "grep -c ' /var/lib/docker ' /proc/self/mountinfo");
+	t_want(&r, 1);
+	ck_assert_str_eq(r.out, "0\n");
+	t_run_free(&r);
+	t_host_sh(SLOT_DIRS, &before);
+	snprintf(cmd, sizeof(cmd), overlay, "/var/lib/docker", "/var/lib/docker");
+	T_ECI(&r, "--privileged", "--network", "none", "default", "sh", "-c", cmd);
+	t_want(&r, 0);
+	ck_assert_str_eq(r.out, "hi\ng\n0:0 700\n1\n");
+	t_run_free(&r);
+	/* the same on the overlay root: the kernel says no */
+	snprintf(cmd, sizeof(cmd), overlay, "/tmp", "/tmp");
+	T_ECI(&r, "--privileged", "--network", "none", "default", "sh", "-c", cmd);
+	ck_assert_int_ne(r.status, 0);
+	t_has(r.err, "Invalid argument");
+	t_run_free(&r);
+	t_host_sh(SLOT_DIRS, &r);
+	ck_assert_str_eq(r.out, before.out);
+	t_run_free(&r);
+	t_run_free(&before);
+	/* the user's volume at /var/lib/docker, not the inner storage */
+	T_ECI(&r, "--privileged", "--network", "none", "--tmpfs", "/var/lib/docker", "default",
+	      "sh", "-c", "awk '$5 == \"/var/lib/docker\" { sub(/.* - /, \"\"); print $1 }' "
+	      "/proc/self/mountinfo; "
+	      "grep -c ' /var/lib/containerd ' /proc/self/mountinfo");
+	t_want(&r, 0);
+	ck_assert_str_eq(r.out, "tmpfs\n1\n");
+	t_run_free(&r);
+}
+END_TEST
+
 /* Positive control: the locks leave the workload free to mount its own. */
 START_TEST(own_tmpfs)
 {
@@ -753,6 +804,7 @@ Suite *mounts_suite(void)
 	tcase_add_test(tc, no_nested_userns);
 	tcase_add_test(tc, privileged_locked);
 	tcase_add_test(tc, namespaced_sysctls);
+	tcase_add_test(tc, inner_storage);
 	tcase_add_test(tc, privileged_locked_nested);
 	tcase_add_test(tc, own_tmpfs);
 	tcase_add_test(tc, rootfs_is_the_image);
