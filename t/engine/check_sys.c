@@ -72,7 +72,9 @@ static void systemd_boots(const char *runtime)
 static void dind_daemon(const char *name, const char *runtime)
 {
 	outer(name, runtime, "sleep infinity");
-	step(name, "dockerd", "driver=overlay2");
+	/* eci's /var/lib/docker is its own mount, on its store's file system. */
+	step(name, "dockerd", strcmp(runtime, runc_rt()) ? "inner=runtime\ndriver=overlay2" :
+							   "driver=overlay2");
 	step(name, "load", "loaded=eci-inner:latest");
 }
 

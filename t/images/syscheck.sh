@@ -10,8 +10,10 @@
 #             the failed units when degraded
 #   unit      a oneshot unit of /run/systemd/system that touches a file:
 #             unit=started, touched=yes, journal=yes (journalctl has its line)
-#   dockerd   dockerd (overlay2; /var/lib/docker a tmpfs, since overlayfs
-#             takes no overlayfs upper layer) started in the background:
+#   dockerd   dockerd (overlay2) started in the background: inner=runtime
+#             when /var/lib/docker is a mount the runtime made (eci's, on
+#             the store's file system), else inner=tmpfs, one made here
+#             (overlayfs takes no overlayfs upper layer); storage=FSTYPE;
 #             driver=overlay2 once `docker info` answers (60 s at most)
 #   load      docker load of /eci-sys/inner.tar: loaded=eci-inner:latest
 #   id        docker run --rm eci-inner id: the line it prints
@@ -60,8 +62,13 @@ unit)
 	;;
 dockerd)
 	mkdir -p /var/lib/docker
-	mountpoint -q /var/lib/docker || mount -t tmpfs -o mode=0711 dind /var/lib/docker ||
-		fail "mount a tmpfs on /var/lib/docker"
+	if mountpoint -q /var/lib/docker; then
+		echo inner=runtime
+	else
+		mount -t tmpfs -o mode=0711 dind /var/lib/docker || fail "mount a tmpfs on /var/lib/docker"
+		echo inner=tmpfs
+	fi
+	echo "storage=$(stat -f -c %T /var/lib/docker)"
 	dockerd --storage-driver overlay2 > /run/dockerd.log 2>&1 &
 	log=/run/dockerd.log
 	for _ in $(seq 1 300); do

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,19 @@ void sys_add(TCase *tc, const TTest *test, const struct sys_features *f, unsigne
 		tcase_add_test(tc, test);
 }
 
+/* Whether @out holds each line of @want. */
+static bool has_lines(const char *out, const char *want)
+{
+	char line[256];
+
+	for (const char *p = want; *p; p += strcspn(p, "\n"), p += *p == '\n') {
+		snprintf(line, sizeof(line), "%.*s", (int)strcspn(p, "\n"), p);
+		if (!strstr(out, line))
+			return false;
+	}
+	return true;
+}
+
 void sys_step(const char *front, const char *name, const char *step, const char *want)
 {
 	char cmd[4600];
@@ -80,7 +94,7 @@ void sys_step(const char *front, const char *name, const char *step, const char 
 
 	snprintf(cmd, sizeof(cmd), "exec '%s' exec %s sh /eci-sys/check.sh %s", front, name, step);
 	ck_assert_int_eq(t_run(argv, &r), 0);
-	if (r.status == 0 && strstr(r.out, want)) {
+	if (r.status == 0 && has_lines(r.out, want)) {
 		t_run_free(&r);
 		return;
 	}

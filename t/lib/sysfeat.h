@@ -42,8 +42,8 @@ __attribute__((format(printf, 2, 3))) void sys_features_probe(struct sys_feature
 void sys_add(TCase *tc, const TTest *test, const struct sys_features *f, unsigned needs);
 
 /* FRONT exec NAME sh /eci-sys/check.sh STEP (FRONT "docker" or eci-run's
- * path, both of which have exec and logs): it exits 0 and prints @want,
- * else the test fails with the container's last lines of log. */
+ * path, both of which have exec and logs): it exits 0 and prints each line
+ * of @want, else the test fails with the container's last lines of log. */
 void sys_step(const char *front, const char *name, const char *step, const char *want);
 
 /* The host's pid of the one process whose command line holds @word (the

@@ -68,7 +68,8 @@ END_TEST
 static void daemon_up(const char *name)
 {
 	outer(name, "sleep infinity");
-	step(name, "dockerd", "driver=overlay2");
+	/* /var/lib/docker is eci-run's mount, on its store's file system. */
+	step(name, "dockerd", "inner=runtime\ndriver=overlay2");
 	step(name, "load", "loaded=eci-inner:latest");
 }
 
