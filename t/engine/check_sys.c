@@ -46,8 +46,10 @@ static void outer(const char *name, const char *runtime, const char *command)
 
 	dockerf(&r, "rm -f %s", name);
 	t_run_free(&r);
-	expectf(0, NULL, NULL, "run -d --name %s --runtime %s --privileged --network none "
-		"-v %s:/eci-sys:ro %s %s", name, runtime, getenv("ECI_SYS_DIR"), sys_image(), command);
+	/* The label: t/engine/run.sh removes what a failed test leaves. */
+	expectf(0, NULL, NULL, "run -d --name %s --label eci-sys-test --runtime %s --privileged "
+		"--network none -v %s:/eci-sys:ro %s %s", name, runtime, getenv("ECI_SYS_DIR"),
+		sys_image(), command);
 }
 
 static void step(const char *name, const char *stp, const char *want)

@@ -110,6 +110,9 @@ case " $parts " in *" sys "*)
 			echo "runc --privileged without $(tr '\n' ' ' < "$run/runc-priv.caps")(the host's root lacks them)"
 		DOCKER_HOST="unix://$sock" ECI_PREFIX="$stage" ECI_SYS_IMAGE="$name" ECI_SYS_DIR="$sys" \
 			ECI_SYS_RUNC="$baseline" "$stage/t/engine-tests" || rc=1
+		# What a failed test left, before the dockerd inside meets stop().
+		docker -H "unix://$sock" ps -aq --filter label=eci-sys-test |
+			xargs -r docker -H "unix://$sock" rm -f > /dev/null
 	else
 		echo "FAILED: the system image or the inner one (t/images/sysimage.sh), or docker load"
 		rc=1

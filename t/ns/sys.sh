@@ -20,5 +20,9 @@ runuser -u "$account" -- env -u XDG_RUNTIME_DIR ECI_PREFIX="$stage" ECI_NS_SYS=1
 	ECI_SYS_IMAGE="$img" ECI_SYS_DIR="$dir" ${ECI_SYS_FORCE:+ECI_SYS_FORCE=1} \
 	"$stage/t/ns-tests"
 rc=$?
-runuser -u "$account" -- env -u XDG_RUNTIME_DIR "$stage/bin/eci-run" image rm eci-sys > /dev/null 2>&1
+# A failed test leaves its container (and the dockerd in it) behind.
+for a in "rm -f sys-sd sys-dd sys-dind" "image rm eci-sys"; do
+	# shellcheck disable=SC2086
+	runuser -u "$account" -- env -u XDG_RUNTIME_DIR "$stage/bin/eci-run" $a > /dev/null 2>&1
+done
 exit $rc
