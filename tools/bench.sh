@@ -330,7 +330,7 @@ item_2() {
 		sysname=$(docker load -i "$sysimg" | sed -n 's/^Loaded image: //p') && [ -n "$sysname" ]; then
 		dind() {
 			echo "docker run -d --name eci-dind --runtime $1 --privileged --network none" \
-				"-v $sysdir:/eci-sys:ro $sysname sleep infinity >/dev/null &&" \
+				"-v $sysdir:/eci-sys:ro $sysname sh /eci-sys/check.sh serve >/dev/null &&" \
 				"docker exec eci-dind sh /eci-sys/check.sh dockerd | grep -q driver=overlay2"
 		}
 		t_dd_eci=$(hf dind-eci root "$SLOW_RUNS" "$(dind eci)" "docker rm -f eci-dind >/dev/null 2>&1; true")
