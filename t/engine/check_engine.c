@@ -281,12 +281,26 @@ START_TEST(host_namespaces_and_socket_refused)
 }
 END_TEST
 
+/* Killed by the kernel at its limit, and the engine told so; where the
+ * engine tells it of runc's container neither (its OOM watch gets no
+ * event on some hosts), that is said and counted as a skip. */
 START_TEST(memory_limit_oom)
 {
-	expect("run --name e4 --runtime eci --network none --memory 32m " IMG
-	       " sh -c 'x=a; while true; do x=$x$x; done'", 137, NULL, NULL);
-	expect("inspect -f '{{.State.OOMKilled}}' e4", 0, "true", NULL);
+#define HOG " --network none --memory 32m " IMG " sh -c 'x=a; while true; do x=$x$x; done'"
+	struct run_result r;
+
+	expect("run --name e4r --runtime runc" HOG, 137, NULL, NULL);
+	docker("inspect -f '{{.State.OOMKilled}}' e4r", &r);
+	expect("rm e4r", 0, NULL, NULL);
+	expect("run --name e4 --runtime eci" HOG, 137, NULL, NULL);
+	if (strstr(r.out, "true"))
+		expect("inspect -f '{{.State.OOMKilled}}' e4", 0, "true", NULL);
+	else
+		test_skip("memory_limit_oom", "dockerd reports OOMKilled false for runc's container "
+			  "too on this host: the engine's OOM watch sees no event");
+	t_run_free(&r);
 	expect("rm e4", 0, NULL, NULL);
+#undef HOG
 }
 END_TEST
 
