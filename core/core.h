@@ -195,6 +195,8 @@ int sysctl_apply_given(const struct spec *s, int netns, gid_t gid0, struct eci_e
 /* tty.c: -t */
 void tty_size(struct spec *s);
 int tty_child(const struct spec *s, int sock, struct eci_err *e);
+/* -t: the pty @slave bound on the container's /dev/console (as runc). */
+int tty_console(int slave, struct eci_err *e);
 /* the pty's master, from the workload; -1 if it failed first (@pending) */
 int tty_master(int sock, struct sync_msg *pending);
 /* relay between it and stdin/stdout until @pid ends */

@@ -177,6 +177,8 @@ static int prepare(struct spec *s, int sock, int nest, struct eci_err *e)
 	s->engine.nest_userns = s->engine.nest_netns = -1;
 	if (s->tty && s->tty_fd >= 0) {
 		/* eci-runc: pid 1 made the pty before start */
+		if (tty_console(s->tty_fd, e) < 0)
+			return -1;
 		if (setsid() < 0 || ioctl(s->tty_fd, TIOCSCTTY, 0) < 0 || dup2(s->tty_fd, 0) < 0 ||
 		    dup2(s->tty_fd, 1) < 0 || dup2(s->tty_fd, 2) < 0)
 			return eci_fail(e, errno, "make the pty the controlling terminal");

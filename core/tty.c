@@ -18,7 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
@@ -43,6 +46,35 @@ void tty_size(struct spec *s)
 	}
 }
 
+/*
+ * As runc: the pty is the container's /dev/console too (systemd and
+ * others write their messages there), bound over an empty file of the
+ * container's own /dev, in the workload's mount namespace.
+ */
+int tty_console(int slave, struct eci_err *e)
+{
+	_cleanup_close_ int file = open("/dev/console", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+					0600);
+	_cleanup_close_ int tree = -1;
+	struct stat pty, st;
+	char path[32];
+
+	if (file < 0)
+		return eci_fail(e, errno, "-t: create /dev/console");
+	/* By its name in this mount namespace's devpts (eci-runc's pid 1 made
+	 * the pty in its own, whose mounts are not ours to clone): the same
+	 * device, checked. */
+	if (fstat(slave, &pty) < 0)
+		return eci_fail(e, errno, "-t: the pty");
+	snprintf(path, sizeof(path), "/dev/pts/%u",
+		 (major(pty.st_rdev) - 136) * 256 + minor(pty.st_rdev));
+	tree = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+	if (tree < 0 || fstat(tree, &st) < 0 || st.st_rdev != pty.st_rdev ||
+	    move_mount(tree, "", file, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return eci_fail(e, errno, "-t: bind the pty on /dev/console");
+	return 0;
+}
+
 int tty_child(const struct spec *s, int sock, struct eci_err *e)
 {
 	_cleanup_close_ int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -61,6 +93,8 @@ int tty_child(const struct spec *s, int sock, struct eci_err *e)
 	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
 	if (slave < 0)
 		return eci_fail(e, errno, "open the pty");
+	if (tty_console(slave, e) < 0)
+		return -1;
 	struct sync_msg m = { .type = SYNC_TTY };
 
 	if (fd_send(sock, &m, sizeof(m), master) < 0)

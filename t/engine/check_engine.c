@@ -163,11 +163,13 @@ START_TEST(tty_through_console_socket)
 	struct run_result r;
 	char *argv[] = { (char *)"/bin/sh", (char *)"-c",
 			 (char *)"script -qc \"docker run --rm -t --runtime eci --network none "
-				 IMG " sh -c 'tty; echo in-tty'\" /dev/null < /dev/null", NULL };
+				 IMG " sh -c \\\"tty; echo in-tty; stat -c 'console %t:%T' /dev/console\\\"\" "
+				 "/dev/null < /dev/null", NULL };
 
 	t_run(argv, &r);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_msg(strstr(r.out, "/dev/pts/0") && strstr(r.out, "in-tty"), "%s", r.out);
+	ck_assert_msg(strstr(r.out, "console 88:0"), "%s", r.out);	/* the pty, as runc's */
 	t_run_free(&r);
 }
 END_TEST

@@ -354,16 +354,20 @@ START_TEST(seccomp_profile_file)
 END_TEST
 
 /* -t: a pty of the container's, its size from ours, and our terminal
- * restored afterwards. */
+ * restored afterwards; the pty is /dev/console too, as runc makes it. */
 START_TEST(tty_size_and_restore)
 {
 	char bin[4096], buf[4096];
 	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"-t", (char *)"default",
-			 (char *)"sh", (char *)"-c", (char *)"stty size; tty", NULL };
+			 (char *)"sh", (char *)"-c",
+			 (char *)"stty size; tty; stat -c 'console %t:%T' /dev/console; "
+			 "echo to-console > /dev/console", NULL };
 
 	ck_assert_int_eq(t_pty_run(argv, buf, sizeof(buf)), 0);
 	ck_assert_msg(strstr(buf, "33 101"), "%s", buf);
 	ck_assert_msg(strstr(buf, "/dev/pts/0"), "%s", buf);
+	ck_assert_msg(strstr(buf, "console 88:0"), "%s", buf);
+	ck_assert_msg(strstr(buf, "to-console"), "%s", buf);
 }
 END_TEST
 
