@@ -22,10 +22,11 @@
  * to pid 1 over the nest socket; pid 1 mounts it at /proc of the root and
  * masks it as any /proc (mounts/system.c).
  *
- * With eci-run --init, or a pid namespace joined (eci-runc: a pod, docker
- * --pid container:X), the workload shares pid 1's pid namespace as pid 2
- * (or the next free pid): eci's init reaps every orphan and the workload
- * gets every signal passed on, as with docker --init.
+ * With eci-run --init the workload shares pid 1's pid namespace as pid 2:
+ * eci's init reaps every orphan and the workload gets every signal passed
+ * on, as with docker --init.  So it does in a pid namespace joined
+ * (eci-runc: a pod, docker --pid container:X), where pid 1 itself runs in
+ * the other container's workload's (runc/nsjoin.c).
  *
  * The workload runs in nested namespaces that lock the system view (nest.c).
  * The workload inherits stdin, stdout and stderr and nothing else: every

@@ -1729,8 +1729,11 @@ START_TEST(namespace_paths_judged)
 	ck_assert_msg(r.status == 0, "pod member: %s", r.err);
 	t_run_free(&r);
 	yp = pid_of(&b, false, y);
+	/* x's pid namespace named, y runs in x's workload's own, below it,
+	 * where x's processes are (as with runc, where x's workload is pid 1) */
 	ck_assert(ns_ino(yp, "net") == ns_ino(xp, "net") && ns_ino(yp, "ipc") == ns_ino(xp, "ipc") &&
-		  ns_ino(yp, "pid") == ns_ino(xp, "pid") && ns_ino(yp, "user") == ns_ino(xp, "user") &&
+		  ns_ino(yp, "pid") == ns_ino(t_child_of(xp), "pid") &&
+		  ns_ino(yp, "pid") != ns_ino(xp, "pid") && ns_ino(yp, "user") == ns_ino(xp, "user") &&
 		  ns_ino(yp, "cgroup") == ns_ino(xp, "cgroup"));
 	ck_assert(ns_ino(yp, "mnt") != ns_ino(xp, "mnt") && ns_ino(yp, "uts") != ns_ino(xp, "uts"));
 	ck_assert_uint_eq(uid_map_of(yp), uid_map_of(xp));
