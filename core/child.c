@@ -165,6 +165,11 @@ static int open_engine(struct spec *s, struct eci_err *e)
 			return eci_fail(e, errno, "mount %s", en->bind_dst[i]);
 		s->mnt.nvol++;
 	}
+	if (en->inner) {
+		snprintf(rel, sizeof(rel), "b%zu", en->nbinds);
+		if ((s->mnt.inner_fd = open_placed(s, rel, e)) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -198,10 +203,17 @@ static int build_root(struct spec *s, struct eci_err *e)
 	if (!s->engine.on)
 		r = img_slot_layers(&s->img, s->slots_fd, s->slot, s->keep_id ? &keep : NULL, layers,
 				    e);
-	/* eci-run -d: the writable layer kept in the slot (image/cache.c) */
-	if (r == 0 && !s->engine.on)
-		r = img_slot_upper(s->slots_fd, s->slot, s->keep_upper ? s->id : NULL,
-				   s->statedir_fd, &s->mnt.upper_fd, &s->mnt.work_fd, e);
+	/* eci-run -d: the writable layer kept in the slot; with CAP_SYS_ADMIN,
+	 * the inner engines' storage beside it (image/cache.c) */
+	if (r == 0 && !s->engine.on) {
+		struct img_slot_dirs d = { .upper = s->keep_upper, .inner = (s->caps >> CAP_SYS_ADMIN) & 1 };
+
+		r = img_slot_dirs(s->slots_fd, s->slot, s->id, s->statedir_fd, &d, e);
+		s->mnt.upper_fd = d.upper_fd;
+		s->mnt.work_fd = d.work_fd;
+		s->mnt.inner_fd = d.inner_fd;
+		s->inner_rm_fd = d.containers_fd;
+	}
 	if (r == 0) {
 		rootfd = mnt_rootfs(&s->mnt, layers, s->img.nlayers, e);
 		r = rootfd < 0 ? -1 : 0;
@@ -228,8 +240,9 @@ static void drop_host_fds(struct spec *s)
 	close(s->mnt.upper_fd);
 	close(s->mnt.work_fd);
 	close(s->mnt.root_tree_fd);
+	close(s->mnt.inner_fd);
 	s->mnt.rootfs_fd = s->mnt.rw_fd = s->mnt.upper_fd = s->mnt.work_fd = -1;
-	s->mnt.root_tree_fd = -1;
+	s->mnt.root_tree_fd = s->mnt.inner_fd = -1;
 	close(s->statedir_fd);
 	close(s->slots_fd);
 	s->statedir_fd = s->slots_fd = -1;
@@ -245,6 +258,9 @@ static void drop_in_workload(struct spec *s)
 	if (s->mnt.procsys_fd >= 0)	/* pid 1's, for the sysctls (sysctl.c) */
 		close(s->mnt.procsys_fd);
 	s->mnt.procsys_fd = -1;
+	if (s->inner_rm_fd >= 0)	/* pid 1's, for the end (init.c) */
+		close(s->inner_rm_fd);
+	s->inner_rm_fd = -1;
 }
 
 void child_main(struct spec *s, int sock)

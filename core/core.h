@@ -131,6 +131,20 @@ int sc_load(const struct sc_filter *f, struct eci_err *e);
  * container that has a writable host path mounted; see sc_build_setid_guard. */
 int sc_build_setid_guard(struct sc_filter *f, struct eci_err *e);
 
+/* The mount supervisor's filter (mountsup.c), and its loading with a
+ * listener: the listener's fd, or -1 */
+int sc_build_supervisor(struct sc_filter *f, struct eci_err *e);
+int sc_load_listener(const struct sc_filter *f, struct eci_err *e);
+
+/* mountsup.c: procfs and sysfs mounted by pid 1 for the container (see there) */
+/* Is the workload to be supervised (CAP_SYS_ADMIN granted)? */
+bool sup_wanted(const struct spec *s);
+/* Pid 1's life from the workload's release: serve @listener, reap, and
+ * return the exit code of @main_pid; new instances are masked as @plan's;
+ * @proc: a procfs of pid 1's pid namespace */
+struct mnt_plan;
+int sup_serve(int listener, pid_t main_pid, const struct mnt_plan *plan, int proc);
+
 /* user.c: -u, checked in the launcher, resolved in the container */
 #define USER_MAX_GROUPS SPEC_MAX_GROUPS
 struct user {
@@ -150,6 +164,10 @@ struct lockdown {
 	uint64_t caps;			/* the bounding set to keep */
 	const struct sc_filter *guard;	/* the set-id guard (insns NULL: none) */
 	const struct sc_filter *filter;	/* the seccomp filter (insns NULL: none) */
+	/* the mount supervisor's filter (NULL: none), loaded between the
+	 * two, its listener's fd stored in *listener */
+	const struct sc_filter *supervisor;
+	int *listener;
 };
 int init_set_ids(const struct user *u, struct eci_err *e);
 int init_lock_down(const struct lockdown *l, struct eci_err *e);

@@ -29,6 +29,10 @@
  * the other container's workload's (runc/nsjoin.c).
  *
  * The workload runs in nested namespaces that lock the system view (nest.c).
+ * Granted CAP_SYS_ADMIN, it passes pid 1 the listener of its mount
+ * supervisor's filter over the nest socket once it has loaded it, and pid 1
+ * mounts a new procfs or sysfs for it, masked, between reaping its children
+ * (mountsup.c).
  * The workload inherits stdin, stdout and stderr and nothing else: every
  * other fd is marked close-on-exec (close_range) before exec, so no host fd
  * reaches it.  eci-run exec (execcmd.c) takes a new process through the same
@@ -119,17 +123,38 @@ int init_lock_down(const struct lockdown *l, struct eci_err *e)
 	if (caps_drop_bounding(l->caps, e) < 0)
 		return -1;
 	/* The set-id guard first: the profile may not allow seccomp() again. */
-	if (sc_load(l->guard, e) < 0 || sc_load(l->filter, e) < 0)
+	if (sc_load(l->guard, e) < 0)
 		return -1;
-	return 0;
+	if (l->supervisor && (*l->listener = sc_load_listener(l->supervisor, e)) < 0)
+		return -1;
+	return sc_load(l->filter, e);
 }
 
-static int become_user(struct spec *s, const struct user *u, struct eci_err *e)
+/*
+ * The workload proper (@nest, not eci-run exec's process) granted
+ * CAP_SYS_ADMIN: its mounts supervised by pid 1 (mountsup.c), which gets
+ * the listener over @nest.
+ */
+static int become_user(struct spec *s, const struct user *u, int nest, struct eci_err *e)
 {
+	struct sc_filter sup = { 0 };
+	int listener = -1;
 	const struct lockdown l = { .no_new_privs = s->no_new_privs, .caps = s->caps,
-				    .guard = &s->setid_guard, .filter = &s->seccomp };
+				    .guard = &s->setid_guard, .filter = &s->seccomp,
+				    .supervisor = nest >= 0 && sup_wanted(s) ? &sup : NULL,
+				    .listener = &listener };
+	int r;
 
-	if (init_lock_down(&l, e) < 0 || init_set_ids(u, e) < 0)
+	if (l.supervisor && sc_build_supervisor(&sup, e) < 0)
+		return -1;
+	r = init_lock_down(&l, e);
+	free(sup.insns);
+	if (listener >= 0) {
+		if (r == 0 && fd_send(nest, "s", 1, listener) < 0)
+			r = eci_fail(e, errno, "pass the mount supervisor's listener");
+		close(listener);
+	}
+	if (r < 0 || init_set_ids(u, e) < 0)
 		return -1;
 	return caps_workload(s, u->uid == 0, e);
 }
@@ -191,7 +216,7 @@ static int prepare(struct spec *s, int sock, int nest, struct eci_err *e)
 	snprintf(home, sizeof(home), "HOME=%s", u.home[0] ? u.home : "/");
 	if (!s->home_set && env_set(s, home, true) < 0)
 		return eci_fail(e, ENOMEM, "HOME");
-	return become_user(s, &u, e);
+	return become_user(s, &u, nest, e);
 }
 
 void init_workload(struct spec *s, int sock, int nest)
@@ -431,6 +456,21 @@ static int reap_until(pid_t main_pid)
 	}
 }
 
+/*
+ * A container that keeps nothing (no -d) takes its inner engines' storage
+ * along: what is left of it in the container is ended first, so that
+ * nothing writes there any more.  A pid 1 killed before this leaves it to
+ * the slot's next container, which prunes what no container owns.
+ */
+static void remove_inner(struct spec *s)
+{
+	kill(-1, SIGKILL);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	rm_rf_at(s->inner_rm_fd, s->id);
+	close(s->inner_rm_fd);
+	s->inner_rm_fd = -1;
+}
 
 /*
  * The workload's first step in a pid namespace of its own: a procfs of
@@ -440,16 +480,35 @@ static int reap_until(pid_t main_pid)
  * namespace (mnt_already_visible()), which pid 1's still is: the host's
  * /proc, not yet pivoted away from, nothing over it.
  */
+static int new_procfs(void)
+{
+	_cleanup_close_ int fs = fsopen("proc", FSOPEN_CLOEXEC);
+
+	if (fs < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return -1;
+	return fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+}
+
 static void send_proc(int sock, int nest)
 {
-	_cleanup_close_ int fs = fsopen("proc", FSOPEN_CLOEXEC), m = -1;
+	_cleanup_close_ int m = new_procfs();
 
-	if (fs < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
-	    (m = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-			 MOUNT_ATTR_NOEXEC)) < 0)
+	if (m < 0)
 		fail_init(sock, errno, "a /proc of the workload's pid namespace");
 	if (fd_send(nest, "p", 1, m) < 0)
 		fail_init(sock, errno, "hand /proc to pid 1");
+}
+
+/*
+ * The mount supervisor's view of the container's processes (mountsup.c):
+ * pid 1's own.  Pivoted, /proc is the workload's pid namespace's when it
+ * has one: pid 1 has no entry there, and a pid there is not pid 1's.  So
+ * a procfs of pid 1's namespace, detached, never the container's (pid 1's
+ * /proc, its masks not locked in its mount namespace, is fully visible).
+ */
+static int pid1_proc(const struct spec *s)
+{
+	return s->own_pidns ? new_procfs() : open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
 /*
@@ -523,7 +582,7 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 	struct eci_err e = { 0 };
 	_cleanup_close_ int proc = -1;
 	long long keep_uid, keep_gid;
-	int failed = SYNC_FAIL;
+	int failed = SYNC_FAIL, listener = -1, code;
 
 	/*
 	 * The container's /proc, by fd: before pivot_root "/proc" is the
@@ -551,6 +610,13 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 		sync_send_fail(sock, failed, EXIT_ECI, &e);
 		_exit(EXIT_ECI);
 	}
+	/* The mount supervisor's listener, once the workload has loaded its
+	 * filter (none if it failed first: its end is closed then). */
+	if (sup_wanted(s)) {
+		char c;
+
+		listener = fd_recv(nest, &c, 1);
+	}
 	close(nest);
 	close(sock);
 	if (s->tty_fd >= 0)
@@ -559,5 +625,13 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 		close(rootfd);
 	container_block_signals(false);
 	mem_trim();	/* from here on it reaps */
-	_exit(reap_until(pid));
+	close(steal_fd(proc));	/* the container's /proc: not the supervisor's view */
+	if (listener >= 0 && (proc = pid1_proc(s)) < 0) {
+		close(listener);	/* the workload's proc and sysfs mounts: ENOSYS */
+		listener = -1;
+	}
+	code = listener >= 0 ? sup_serve(listener, pid, &s->mnt, proc) : reap_until(pid);
+	if (s->inner_rm_fd >= 0)
+		remove_inner(s);
+	_exit(code);
 }

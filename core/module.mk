@@ -4,7 +4,7 @@ $(O)/obj/core/%.o: USES := core common image mounts net subid policy
 
 # core/: one container's life, for eci-run and eci-runc (core.h).
 CORE_OBJS := $(addprefix $(O)/obj/core/,container.o child.o init.o join.o cgroup.o helper.o nest.o caps.o seccomp.o profile.o \
-	     scdefault.o user.o tty.o env.o signals.o rlimit.o sysctl.o)
+	     scdefault.o user.o tty.o env.o signals.o rlimit.o sysctl.o mountsup.o)
 LIB_CORE  := $(O)/lib/libecicore.a
 $(LIB_CORE): $(CORE_OBJS) $(O)/obj/gen/sc-prebuilt.o
 

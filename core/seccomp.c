@@ -25,7 +25,9 @@
  *     userfaultfd, io_uring, kexec, modules, open_by_handle_at, acct, swap,
  *     reboot, syslog, setting the clock, iopl/ioperm.
  * --security-opt seccomp=FILE takes a profile in Docker's JSON format
- * (profile.c); seccomp=unconfined loads nothing.
+ * (profile.c); seccomp=unconfined loads nothing.  Whatever the profile, a
+ * workload granted CAP_SYS_ADMIN stacks the mount supervisor's filter too
+ * (sc_build_supervisor(), mountsup.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -314,8 +316,13 @@ int sc_build_default(uint64_t caps, struct sc_filter *f, struct eci_err *e)
  * propagation (MS_BIND, MS_MOVE, MS_REMOUNT, MS_SHARED and friends), which
  * make no new superblock.
  */
-/* The set-id guard's rules for mounts: no new superblock (sc_build_setid_guard). */
-static int no_new_mounts(scmp_filter_ctx ctx)
+/*
+ * @action for the calls that make a new superblock: mount() unless it
+ * binds, moves, remounts or changes propagation, and fsopen().  The set-id
+ * guard refuses them (sc_build_setid_guard), the mount supervisor hears of
+ * them (sc_build_supervisor).
+ */
+static int new_mounts(scmp_filter_ctx ctx, uint32_t action)
 {
 	const uint64_t no_sb = MS_BIND | MS_MOVE | MS_REMOUNT | MS_SHARED | MS_PRIVATE |
 			       MS_SLAVE | MS_UNBINDABLE;
@@ -326,9 +333,9 @@ static int no_new_mounts(scmp_filter_ctx ctx)
 	if (nr == __NR_SCMP_ERROR)
 		nr = 430;
 #endif
-	r = rule(ctx, SCMP_ACT_ERRNO(EPERM), "mount", 1, &c);
+	r = rule(ctx, action, "mount", 1, &c);
 	if (!r && nr >= 0)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
+		r = seccomp_rule_add(ctx, action, nr, 0);
 	return r;
 }
 
@@ -378,8 +385,42 @@ int sc_build_setid_guard(struct sc_filter *f, struct eci_err *e)
 		if ((nr = seccomp_syscall_resolve_name(uring[i])) >= 0)
 			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
 	if (!r)
-		r = no_new_mounts(ctx);
+		r = new_mounts(ctx, SCMP_ACT_ERRNO(EPERM));
 	return finish(ctx, r, f, "set-id guard", e);
+}
+
+/*
+ * The mount supervisor's filter (mountsup.c), stacked like the guard: a
+ * new mount is a user notification, everything else is left to the
+ * profile.  The kernel takes the strictest answer of all filters, so a
+ * profile or the guard that refuses mounts still refuses them.
+ */
+int sc_build_supervisor(struct sc_filter *f, struct eci_err *e)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+
+	if (!ctx)
+		return eci_fail(e, ENOMEM, "seccomp: mount supervisor");
+	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	/* it refuses nothing itself: another ABI is the profile's to judge */
+	seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
+	return finish(ctx, new_mounts(ctx, SCMP_ACT_NOTIFY), f, "mount supervisor", e);
+}
+
+int sc_load_listener(const struct sc_filter *f, struct eci_err *e)
+{
+	struct sock_fprog prog = { .len = f->len, .filter = f->insns };
+	int fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			      SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+
+	if (fd < 0)
+		return eci_fail(e, errno, "load the mount supervisor's filter");
+	/* the kernel makes it close-on-exec already; said here all the same */
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
+		close(fd);
+		return eci_fail(e, errno, "load the mount supervisor's filter");
+	}
+	return fd;
 }
 
 int sc_load(const struct sc_filter *f, struct eci_err *e)

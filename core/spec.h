@@ -75,6 +75,9 @@ struct spec_oci {
  * pid 1 waits on start_fd (the state directory's exec.fifo) for start.
  */
 #define ENGINE_WORKDIR "eci-work"
+/* Beside it, with CAP_SYS_ADMIN: the inner engines' storage (mnt_inner),
+ * gone with the engine's directory when the container is removed */
+#define ENGINE_INNERDIR "eci-inner"
 struct engine_plan {
 	bool on;			/* eci-runc */
 	int start_fd;			/* exec.fifo, opened by pid 1 */
@@ -86,6 +89,7 @@ struct engine_plan {
 	bool bind_ro[MNT_MAX_VOLUMES];
 	bool bind_noexec[MNT_MAX_VOLUMES];
 	bool bind_device[MNT_MAX_VOLUMES];	/* a device node: not nodev */
+	bool inner;			/* b<nbinds>: ENGINE_INNERDIR, placed */
 	/*
 	 * Namespaces config.json names by path (runc/nsjoin.c judged them).
 	 * A pod member's workload joins the nested user namespace and the
@@ -161,6 +165,9 @@ struct spec {
 	const char *const *labels;	/* -l KEY=VALUE */
 	size_t nlabels;
 	bool keep_upper;		/* -d: the writable layer on disk, in the slot */
+	/* pid 1: the slot's containers/ directory, where it removes the
+	 * container's inner storage when the workload is done; or -1 */
+	int inner_rm_fd;
 	unsigned want_slot;		/* start: the slot that layer is in (0: any) */
 	struct engine_plan engine;	/* eci-runc create */
 	struct spec_oci oci;		/* eci-runc: config.json's process fields */

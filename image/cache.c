@@ -375,15 +375,15 @@ static void prune_uppers(int containers, int live, const char *keep)
 	closedir(d);
 }
 
-int img_slot_upper(int slots, unsigned slot, const char *id, int live, int *upper, int *work,
-		   struct eci_err *e)
+int img_slot_dirs(int slots, unsigned slot, const char *id, int live, struct img_slot_dirs *d,
+		  struct eci_err *e)
 {
 	_cleanup_close_ int sd = -1, cs = -1, cd = -1;
 	char name[16];
 
-	*upper = *work = -1;
+	d->upper_fd = d->work_fd = d->inner_fd = d->containers_fd = -1;
 	snprintf(name, sizeof(name), "%u", slot);
-	if (!id) {	/* only the pruning, where there is something to prune */
+	if (!d->upper && !d->inner) {	/* only the pruning, where there is something to prune */
 		sd = openat(slots, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		cs = sd < 0 ? -1 : openat(sd, "containers", O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 					   O_CLOEXEC);
@@ -395,14 +395,25 @@ int img_slot_upper(int slots, unsigned slot, const char *id, int live, int *uppe
 	    (cs = own_dir(sd, "containers", "the store's slot containers", e)) < 0)
 		return -1;
 	prune_uppers(cs, live, id);
-	if ((cd = own_dir(cs, id, "the container's writable layer", e)) < 0)
+	if ((cd = own_dir(cs, id, "the container's directory in its slot", e)) < 0)
 		return -1;
-	if ((mkdirat(cd, "upper", 0755) < 0 && errno != EEXIST) ||
-	    (mkdirat(cd, "work", 0700) < 0 && errno != EEXIST))
-		return eci_fail(e, errno, "create the container's writable layer");
-	*upper = openat(cd, "upper", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	*work = openat(cd, "work", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (*upper < 0 || *work < 0)
-		return eci_fail(e, errno, "open the container's writable layer");
+	if (d->upper) {
+		if ((mkdirat(cd, "upper", 0755) < 0 && errno != EEXIST) ||
+		    (mkdirat(cd, "work", 0700) < 0 && errno != EEXIST))
+			return eci_fail(e, errno, "create the container's writable layer");
+		d->upper_fd = openat(cd, "upper", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		d->work_fd = openat(cd, "work", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (d->upper_fd < 0 || d->work_fd < 0)
+			return eci_fail(e, errno, "open the container's writable layer");
+	}
+	if (d->inner) {
+		if (mkdirat(cd, "inner", 0700) < 0 && errno != EEXIST)
+			return eci_fail(e, errno, "create the container's inner storage");
+		d->inner_fd = openat(cd, "inner", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (d->inner_fd < 0)
+			return eci_fail(e, errno, "open the container's inner storage");
+		if (!d->upper)	/* nothing kept: gone when the container ends */
+			d->containers_fd = steal_fd(cs);
+	}
 	return 0;
 }

@@ -136,21 +136,31 @@ int img_ref_parse(const char *in, struct img_ref *r, struct eci_err *e);
 /* --pull: when eci-run REF fetches REF from its registry. */
 enum img_pull_mode { IMG_PULL_MISSING, IMG_PULL_ALWAYS, IMG_PULL_NEVER };
 
+/* What a container keeps in its slot's containers/ID/ (img_slot_dirs()) */
+struct img_slot_dirs {
+	bool upper;		/* in: -d, its writable layer on disk */
+	bool inner;		/* in: CAP_SYS_ADMIN, the inner engines' storage */
+	int upper_fd, work_fd;	/* out: O_PATH fds of ID/upper, ID/work, or -1 */
+	int inner_fd;		/* out: O_PATH fd of ID/inner, or -1 */
+	int containers_fd;	/* out: inner without upper: containers/, where pid 1
+				 * removes ID when the container ends; or -1 */
+};
+
 /**
- * img_slot_upper() - a kept container's writable layer, in its slot
+ * img_slot_dirs() - a container's own directories in its slot
  * @slots: the store's slots/ directory
  * @slot:  the slot's first host uid
- * @id:    the container's id, or NULL (none kept: only the pruning)
+ * @id:    the container's id
  * @live:  the user's state directory, open: its names are the containers
  *         that still exist
- * @upper, @work: filled with O_PATH fds of SLOT/containers/ID/{upper,work}
+ * @d:     what is asked for, and the fds
  *
- * Runs as container root.  The writable layers of containers no longer in
- * @live are removed first.
+ * Runs as container root.  The directories of containers no longer in
+ * @live are removed first; with nothing asked for, that is all.
  * Return: 0 or negative.
  */
-int img_slot_upper(int slots, unsigned slot, const char *id, int live, int *upper, int *work,
-		   struct eci_err *e);
+int img_slot_dirs(int slots, unsigned slot, const char *id, int live, struct img_slot_dirs *d,
+		  struct eci_err *e);
 
 /* A layer entry's name, made relative and plain ("./a//b/" -> "a/b");
  * NULL when it is absolute, holds "..", or does not fit @size. */

@@ -143,7 +143,7 @@ int mnt_place(pid_t child, const char *dir, const char *const *layers, size_t nl
 		return eci_fail(e, errno, "pipe");
 	h = fork();
 	if (h == 0) {
-		int userns, mntns, upper = -1, r = 0, trees[MNT_MAX_VOLUMES];
+		int userns, mntns, upper = -1, r = 0, trees[MNT_MAX_VOLUMES + 1];	/* + inner */
 		char dst[PATH_MAX + 64];
 		struct eci_err he = { 0 };
 

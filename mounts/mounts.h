@@ -117,6 +117,11 @@ struct mnt_plan {
 	/* eci-runc, a plain-directory root: its idmapped mount, detached, to
 	 * be the root itself (no overlay); else -1 */
 	int root_tree_fd;
+	/* CAP_SYS_ADMIN granted: an O_PATH directory on the store's file
+	 * system (eci-run: in the container's slot; eci-runc: beside the
+	 * engine's upper directory) whose subdirectories become the inner
+	 * engines' storage (mnt_inner); else -1 */
+	int inner_fd;
 	/* keep_procsys: /proc/sys of the container's /proc, opened (O_PATH)
 	 * before it is made read-only, for pid 1 to write the sysctls the
 	 * engine asks for; -1 */
@@ -126,6 +131,15 @@ struct mnt_plan {
 	 * a new procfs of pid 1's pid namespace */
 	int proc_fd;
 };
+
+/*
+ * Where engines that run inside a container keep their layers: overlayfs
+ * refuses an upper directory on the container's own overlay root, so with
+ * CAP_SYS_ADMIN each is a directory of the store's file system, bound
+ * there unless a volume or tmpfs of the user's is.
+ */
+extern const char *const mnt_inner[];
+#define MNT_NINNER 4
 
 /**
  * mnt_parse_volume() - parse "SRC:DST[:OPTS]" as given to -v
@@ -216,6 +230,17 @@ int mnt_system(struct mnt_plan *p, int rootfd, struct eci_err *e);
 /* Step 3b, with sys_late: sysfs (read-only, with its masks) at /sys of
  * @rootfd, for the network namespace the caller is in. */
 int mnt_sys(const struct mnt_plan *p, int rootfd, struct eci_err *e);
+
+/*
+ * A new procfs (@sys false: for the caller's pid namespace, with proc
+ * options @opts, "hidepid=N,gid=N,subset=pid", any other refused with
+ * EINVAL) or sysfs (@sys: for its network namespace, no options) at
+ * proc/ or sys/ of the empty directory @scratch, with @attrs
+ * (MOUNT_ATTR_*) and the masks of the container's own; @scratch gets a
+ * dev/null for them.
+ */
+int mnt_instance(const struct mnt_plan *p, int scratch, bool sys, const char *opts,
+		 unsigned attrs, struct eci_err *e);
 
 /* Step 4: make @rootfd the root and detach the old one. */
 int mnt_pivot(int rootfd, struct eci_err *e);

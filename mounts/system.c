@@ -9,6 +9,8 @@
  * workload's nested mount namespace makes all of them permanent.  /proc is
  * the procfs the workload made of its own pid namespace when it has one
  * (core/init.c), else a new one of pid 1's: masked the same either way.
+ * mnt_instance() applies the same masks to a new procfs or sysfs that a
+ * process of the container asks for (core/mountsup.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -424,6 +426,62 @@ static int tmpfs_mounts(struct mnt_plan *p, int rootfd, struct eci_err *e)
 	return 0;
 }
 
+const char *const mnt_inner[MNT_NINNER] = {
+	"/var/lib/docker", "/var/lib/containerd", "/var/lib/containers", "/var/lib/buildkit",
+};
+
+/* Is @dst the target of one of the user's volumes or tmpfs mounts? */
+static bool taken(const struct mnt_plan *p, const char *dst)
+{
+	for (size_t i = 0; i < p->nvol; i++)
+		if (!strcmp(p->vol[i].dst, dst))
+			return true;
+	for (size_t i = 0; i < p->ntmpfs; i++)
+		if (!strcmp(p->tmpfs[i].dst, dst))
+			return true;
+	return false;
+}
+
+/*
+ * The inner engines' storage: SUBDIR/NAME of p->inner_fd (made by container
+ * root, mode 0700) bound on /var/lib/NAME.  Where the image has a symlink
+ * or a file on the way, that one is left out: the image's layout wins,
+ * and its engine runs as it would on any overlay root.
+ */
+static int inner_storage(struct mnt_plan *p, int rootfd, struct eci_err *e)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_NODEV };
+
+	for (size_t i = 0; p->inner_fd >= 0 && i < MNT_NINNER; i++) {
+		const char *name = strrchr(mnt_inner[i], '/') + 1;
+		_cleanup_close_ int tree = -1, target = -1;
+		char what[64];
+		struct stat st;
+
+		if (taken(p, mnt_inner[i]))
+			continue;
+		snprintf(what, sizeof(what), "inner storage %s", mnt_inner[i]);
+		if (mkdirat(p->inner_fd, name, 0700) < 0 && errno != EEXIST)
+			return eci_fail(e, errno, "%s", what);
+		tree = open_tree(p->inner_fd, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+				 AT_SYMLINK_NOFOLLOW);
+		if (tree < 0 || fstat(tree, &st) < 0)
+			return eci_fail(e, errno, "%s", what);
+		if (!S_ISDIR(st.st_mode))
+			return eci_fail(e, 0, "%s: not a directory", what);
+		if (mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+			return eci_fail(e, errno, "%s", what);
+		target = mnt_mkpath(rootfd, mnt_inner[i], true, what, e);
+		if (target < 0) {
+			*e = (struct eci_err){ 0 };
+			continue;
+		}
+		if (mnt_attach(tree, target, what, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static bool in_sys(const char *path)
 {
 	return !strncmp(path, "/sys/", 5);
@@ -452,6 +510,76 @@ int mnt_sys(const struct mnt_plan *p, int rootfd, struct eci_err *e)
 	return mount_sys(p, rootfd, e) < 0 || hide(p, rootfd, true, e) < 0 ? -1 : 0;
 }
 
+/* Proc's own options (proc(5)) that a new instance may take: which
+ * processes it shows, to whom.  Anything else is refused. */
+static bool proc_option_ok(const char *kv)
+{
+	static const char *const keys[] = { "hidepid=", "gid=", "subset=" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (!strncmp(kv, keys[i], strlen(keys[i])) && kv[strlen(keys[i])])
+			return true;
+	return false;
+}
+
+/* Up to 8 proc options of @text ("k=v,k=v"), split in @buf, into @opts. */
+static int proc_options(const char *text, char *buf, size_t size, struct mnt_opt *opts,
+			size_t nopts, struct eci_err *e)
+{
+	char *save = NULL;
+	size_t n = 0;
+
+	if (snprintf(buf, size, "%s", text ? text : "") >= (int)size)
+		return eci_fail(e, EINVAL, "proc options too long");
+	for (char *kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(kv, '=');
+
+		if (!proc_option_ok(kv) || n + 1 >= nopts)
+			return eci_fail(e, EINVAL, "proc option %.64s refused", kv);
+		*eq = '\0';
+		opts[n++] = (struct mnt_opt){ kv, eq + 1 };
+	}
+	opts[n] = (struct mnt_opt){ NULL, NULL };
+	return 0;
+}
+
+int mnt_instance(const struct mnt_plan *p, int scratch, bool sys, const char *opts,
+		 unsigned attrs, struct eci_err *e)
+{
+	struct mnt_opt list[9];
+	char buf[512];
+	_cleanup_close_ int dir = -1, dev = -1, null = -1, tree = -1;
+	int m;
+
+	if (sys && opts && *opts)
+		return eci_fail(e, EINVAL, "sysfs takes no options");
+	if (!sys && proc_options(opts, buf, sizeof(buf), list, ARRAY_SIZE(list), e) < 0)
+		return -1;
+	/* mask() binds the scratch root's dev/null over files */
+	dev = mnt_dir_at(scratch, "dev", 0755, e);
+	if (dev < 0)
+		return -1;
+	null = openat(dev, "null", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	tree = open_tree(AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (null < 0 || tree < 0)
+		return eci_fail(e, errno, "a scratch /dev/null");
+	close(null);
+	null = openat(dev, "null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (null < 0 || mnt_attach(tree, null, "a scratch /dev/null", e) < 0)
+		return eci_fail(e, errno, "a scratch /dev/null");
+	dir = mnt_dir_at(scratch, sys ? "sys" : "proc", 0555, e);
+	if (dir < 0)
+		return -1;
+	/* sysfs read-only as the container's own; proc nosuid, nodev, noexec */
+	attrs |= sys ? RO_FLAGS : MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	m = mnt_fs_at(dir, sys ? "/sys" : "/proc", sys ? "sysfs" : "proc", sys ? NULL : list,
+		      attrs, e);
+	if (m < 0)
+		return -1;
+	close(m);
+	return hide(p, scratch, sys, e);
+}
+
 int mnt_system(struct mnt_plan *p, int rootfd, struct eci_err *e)
 {
 	if (mnt_dev(p, rootfd, e) < 0 || mount_proc(p, rootfd, e) < 0)
@@ -469,7 +597,8 @@ int mnt_system(struct mnt_plan *p, int rootfd, struct eci_err *e)
 	if (hide(p, rootfd, false, e) < 0)
 		return -1;
 	if ((!p->engine && etc_files(p, rootfd, e) < 0) || volumes(p, rootfd, e) < 0 ||
-	    tmpfs_mounts(p, rootfd, e) < 0 || devices(p, rootfd, e) < 0)
+	    tmpfs_mounts(p, rootfd, e) < 0 || devices(p, rootfd, e) < 0 ||
+	    inner_storage(p, rootfd, e) < 0)
 		return -1;
 	if (p->read_only) {
 		struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };

@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <pwd.h>
 #include <sched.h>
 #include <signal.h>
@@ -59,6 +60,7 @@ struct layers {
 	char dir[PATH_MAX];		/* the directory of the upper (…/overlay2/ID), or
 					 * a plain-directory root */
 	char upper[256];		/* the upper's name in dir: diff, fs …; "": plain */
+	int inner_fd;			/* dir/ENGINE_INNERDIR (inner_dir()), or -1 */
 };
 
 /* --- the engine's root: its overlay's layers, or a plain directory ------ */
@@ -537,6 +539,33 @@ static int prepare_state(struct rconfig *rc, const struct layers *L, struct eci_
 		else
 			close(open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
 	}
+	if (L->inner_fd >= 0) {
+		snprintf(p, sizeof(p), "%s/b%zu", rc->state, rc->nbinds);
+		mkdir(p, 0755);
+	}
+	return 0;
+}
+
+/*
+ * CAP_SYS_ADMIN granted: the inner engines' storage (mounts/system.c) is
+ * ENGINE_INNERDIR beside the engine's upper directory, on its file system
+ * and idmapped as the upper is, so that it keeps its ids from one start to
+ * the next whatever the slot, and goes when the engine removes the
+ * container's directory.  None for a plain-directory root.
+ */
+static int inner_dir(const struct spec *s, struct layers *L, struct eci_err *e)
+{
+	_cleanup_close_ int dir = -1;
+
+	L->inner_fd = -1;
+	if (!((s->caps >> CAP_SYS_ADMIN) & 1) || !L->upper[0])
+		return 0;
+	dir = open(L->dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dir < 0 || (mkdirat(dir, ENGINE_INNERDIR, 0700) < 0 && errno != EEXIST))
+		return eci_fail(e, errno, "%s/%s", L->dir, ENGINE_INNERDIR);
+	L->inner_fd = openat(dir, ENGINE_INNERDIR, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (L->inner_fd < 0)
+		return eci_fail(e, errno, "%s/%s", L->dir, ENGINE_INNERDIR);
 	return 0;
 }
 
@@ -549,8 +578,9 @@ static int place_all(pid_t pid, const struct rconfig *rc, const struct layers *L
 	static const enum mnt_ids as[] = { [RBIND_HOST] = MNT_IDS_HOST,
 					   [RBIND_STORAGE] = MNT_IDS_CONTAINER,
 					   [RBIND_SHARED] = MNT_IDS_OWNER };
-	struct mnt_placed_src binds[RUNC_MAX_BINDS];
+	struct mnt_placed_src binds[RUNC_MAX_BINDS + 1];
 	const char *layers[IMG_MAX_LAYERS];
+	size_t n = rc->nbinds;
 
 	for (size_t i = 0; i < L->n; i++)
 		layers[i] = L->path[i];
@@ -559,7 +589,10 @@ static int place_all(pid_t pid, const struct rconfig *rc, const struct layers *L
 						    .ids = as[rc->bind[i].kind],
 						    .owner = rc->bind[i].owner,
 						    .group = rc->bind[i].group };
-	return mnt_place(pid, rc->state, layers, L->n, L->dir, binds, rc->nbinds, uid0, gid0, e);
+	if (L->inner_fd >= 0)
+		binds[n++] = (struct mnt_placed_src){ .fd = L->inner_fd, .name = ENGINE_INNERDIR,
+						      .ids = MNT_IDS_CONTAINER };
+	return mnt_place(pid, rc->state, layers, L->n, L->dir, binds, n, uid0, gid0, e);
 }
 
 /* What pid 1 finds placed in its mount namespace (core/child.c). */
@@ -570,6 +603,7 @@ static void plan(const struct rconfig *rc, const struct layers *L, struct spec *
 	s->engine.nlayers = L->n;
 	snprintf(s->engine.upper, sizeof(s->engine.upper), "%s", L->upper);
 	s->engine.nbinds = rc->nbinds;
+	s->engine.inner = L->inner_fd >= 0;
 	for (size_t i = 0; i < rc->nbinds; i++) {
 		s->engine.bind_dst[i] = rc->bind[i].dst;
 		s->engine.bind_ro[i] = rc->bind[i].ro;
@@ -583,7 +617,7 @@ int runc_create(struct rconfig *rc, struct spec *s)
 	struct sync_msg pending = { 0 };
 	struct eci_err e = { 0 };
 	static struct layers L;
-	int drop[RUNC_MAX_BINDS], sock = -1, master;
+	int drop[RUNC_MAX_BINDS + 1], sock = -1, master;
 	unsigned slot = 0, gslot = 0;
 	pid_t pid = -1;
 	char root[sizeof(rc->state)];
@@ -600,7 +634,7 @@ int runc_create(struct rconfig *rc, struct spec *s)
 		runc_err("%s", e.msg);
 		return 1;
 	}
-	if (prepare_state(rc, &L, &e) < 0)
+	if (inner_dir(s, &L, &e) < 0 || prepare_state(rc, &L, &e) < 0)
 		goto fail;
 	plan(rc, &L, s);
 	/* pid 1 keeps none of the sources (the parent mounts them); it keeps
@@ -608,7 +642,8 @@ int runc_create(struct rconfig *rc, struct spec *s)
 	 * killed half-way from one still running (state.c) */
 	for (size_t i = 0; i < rc->nbinds; i++)
 		drop[i] = rc->bind[i].fd;
-	pid = clone_pid1(rc, s, &sock, drop, rc->nbinds);
+	drop[rc->nbinds] = L.inner_fd;
+	pid = clone_pid1(rc, s, &sock, drop, rc->nbinds + 1);
 	if (pid < 0) {
 		eci_fail(&e, errno, "create the container's namespaces");
 		goto fail;

@@ -1,6 +1,6 @@
 # Test programs: $(O)/t/unit-tests (pure functions) and $(O)/t/ns-tests
 # (real namespaces, run by t/run-checks.sh as an unprivileged account).
-TLIB_OBJS := $(O)/obj/t/lib/tap.o $(O)/obj/t/lib/run.o
+TLIB_OBJS := $(O)/obj/t/lib/tap.o $(O)/obj/t/lib/run.o $(O)/obj/t/lib/sysfeat.o
 T_CFLAGS  := -It/lib -It/unit -It/ns $(CHECK_CFLAGS)
 
 $(O)/obj/t/%.o: ALL_CFLAGS += $(T_CFLAGS)

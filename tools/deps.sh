@@ -6,11 +6,14 @@ pkgs="gcc make pkg-config libc6-dev libmnl-dev libcap-dev uuid-dev check libjans
 libarchive-dev libseccomp-dev libssl-dev busybox-static libcap2-bin passwd util-linux
 skopeo docker-registry
 procps iproute2 file passt slirp4netns docker.io containerd runc clang libclang-rt-14-dev
-cppcheck podman netavark aardvark-dns catatonit containernetworking-plugins iptables"
+cppcheck podman netavark aardvark-dns catatonit containernetworking-plugins iptables
+debootstrap"
 # podman (4.3), the engine tests' third client: netavark (and aardvark-dns)
 # for its default bridge network and -p, catatonit for a pod's infra
 # container; containernetworking-plugins (bridge, host-local in
 # /usr/lib/cni) for ctr run --cni; iptables for netavark's -p.
+# debootstrap builds the system-container tests' Debian image
+# (t/images/sysimage.sh).
 # pasta and slirp4netns open /dev/net/tun as the user: Debian's udev rules
 # make it 0666, which machines without udev (containers, CI VMs) may lack.
 if [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ] && [ "$(stat -c %a /dev/net/tun)" != 666 ]; then

@@ -234,6 +234,43 @@ START_TEST(delegated_cgroups)
 }
 END_TEST
 
+/*
+ * --privileged: an engine inside keeps its layers in eci-inner beside the
+ * container's upper directory (overlayfs refuses the container's overlay
+ * root as an upper), kept from one start to the next, gone with docker rm.
+ */
+START_TEST(inner_storage)
+{
+	static const char overlay[] =
+		"cd /var/lib/docker && mkdir -p l u w m && echo hi > l/f && "
+		"mount -t overlay o -o lowerdir=l,upperdir=u,workdir=w m && cat m/f && "
+		"echo x > m/g && ls u && stat -c %u:%g .";
+	struct run_result r;
+	char cmd[512], dir[300];
+
+	expect("run --rm --runtime eci --network none " IMG
+	       " grep -c ' /var/lib/docker ' /proc/self/mountinfo", 1, "0", NULL);
+	snprintf(cmd, sizeof(cmd), "run --name in1 --runtime eci --privileged --network none "
+		 IMG " sh -c '%s'", overlay);
+	expect(cmd, 0, "hi\ng\n0:0", NULL);
+	docker("inspect -f '{{.GraphDriver.Data.UpperDir}}' in1", &r);
+	ck_assert_int_eq(r.status, 0);
+	snprintf(dir, sizeof(dir), "%.*s/../eci-inner", (int)strcspn(r.out, "\n"), r.out);
+	t_run_free(&r);
+	/* the container's root is the host's root there, through the idmap */
+	snprintf(cmd, sizeof(cmd), "stat -c '%%u %%a' %s/docker/u/g", dir);
+	t_host_sh(cmd, &r);
+	ck_assert_str_eq(r.out, "0 644\n");
+	t_run_free(&r);
+	expect("start -a in1", 0, "hi\ng\n0:0", NULL);
+	expect("rm in1", 0, NULL, NULL);
+	snprintf(cmd, sizeof(cmd), "test -e %s; echo $?", dir);
+	t_host_sh(cmd, &r);
+	ck_assert_str_eq(r.out, "1\n");
+	t_run_free(&r);
+}
+END_TEST
+
 START_TEST(host_namespaces_and_socket_refused)
 {
 	expect("run --rm --runtime eci -v /var/run/docker.sock:/s " IMG " true", 125, NULL,
@@ -443,6 +480,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, tty_through_console_socket);
 	tcase_add_test(tc, privileged_stays_contained);
 	tcase_add_test(tc, delegated_cgroups);
+	tcase_add_test(tc, inner_storage);
 	tcase_add_test(tc, host_namespaces_and_socket_refused);
 	tcase_add_test(tc, memory_limit_oom);
 	tcase_add_test(tc, writes_kept_by_the_engine);
@@ -457,6 +495,7 @@ int main(void)
 {
 	static Suite *(*const suites[])(void) = { engine_suite, isolation_suite, spec_suite,
 						    network_suite, NULL };
+	static Suite *(*const sys[])(void) = { sys_suite, NULL };
 
-	return test_main(suites);
+	return test_main(getenv("ECI_SYS_IMAGE") ? sys : suites);
 }

@@ -1870,6 +1870,26 @@ START_TEST(engine_devices_judged)
 END_TEST
 
 /*
+ * A nested runtime's mounts (docker in the container): a new pid
+ * namespace's procfs and a new network namespace's sysfs, which pid 1
+ * mounts with the container's masks (core/mountsup.c), locked as those
+ * are.  Without --privileged the mount is refused as before.
+ */
+START_TEST(new_proc_and_sysfs_privileged)
+{
+	expect(RUN "--privileged " IMG " sh -c 'mkdir -p /mnt/p /mnt/s; "
+	       "unshare -pf sh -c \"mount -t proc proc /mnt/p && cat /mnt/p/1/comm && "
+	       "umount /mnt/p/sys 2>&1\"; "
+	       "unshare -n sh -c \"mount -t sysfs sysfs /mnt/s && ls /mnt/s/class/net && "
+	       "umount /mnt/s/firmware 2>&1\"; true'",
+	       0, "sh\numount: can't unmount /mnt/p/sys: Invalid argument\nlo\n"
+	       "umount: can't unmount /mnt/s/firmware: Invalid argument\n", NULL);
+	expect(RUN IMG " sh -c 'mkdir -p /mnt/p; mount -t proc proc /mnt/p'", 1, NULL,
+	       "mount: permission denied (are you root?)");
+}
+END_TEST
+
+/*
  * A field eci-runc does not apply fails the create at once, naming it, and
  * leaves nothing; so does a refused update or a flag update does not know.
  */
@@ -2288,6 +2308,7 @@ Suite *isolation_suite(void)
 	tcase_add_test(tc, pid1_and_net_sysctl_as_runc);
 	tcase_add_test(tc, namespace_paths_judged);
 	tcase_add_test(tc, engine_devices_judged);
+	tcase_add_test(tc, new_proc_and_sysfs_privileged);
 	tcase_add_test(tc, unapplied_fields_refused_by_name);
 	tcase_add_test(tc, verbs_on_stopped_as_runc);
 	tcase_add_test(tc, tcp_exposed_engine_refused);

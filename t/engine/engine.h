@@ -40,5 +40,8 @@ Suite *isolation_suite(void);
 Suite *network_suite(void);
 /* check_spec.c: config.json applied as runc applies it. */
 Suite *spec_suite(void);
+/* check_sys.c: systemd and Docker-in-Docker, --privileged (issue 24); run
+ * alone, by t/engine/run.sh's part "sys", which sets ECI_SYS_IMAGE. */
+Suite *sys_suite(void);
 
 #endif

@@ -12,7 +12,11 @@
 # t/engine/tcp-engine.sh).  dockerd's "eci" and its default runtime come
 # from the daemon.json snippet of README.md, as written but for the path of
 # eci-runc.  ECI_ENGINE_PARTS="engine clients escape" (the default) picks
-# the parts to run.
+# the parts to run; "sys" (opt-in) runs the system-container suite of
+# t/engine/check_sys.c on the Debian image of t/images/sysimage.sh (built
+# once, cached), with runc --privileged as the baseline: runc as it is, or
+# with the capabilities the host's root lacks taken out
+# (t/engine/runcpriv.sh, the runtime "runc-priv").
 set -u
 stage=$1
 parts=${ECI_ENGINE_PARTS:-engine clients escape}
@@ -24,7 +28,9 @@ tools=$PWD/t/engine
 dir=$(mktemp -d /var/lib/eci-e2e.XXXXXX)
 run=$(mktemp -d /run/eci-e2e.XXXXXX)
 sock=$run/docker.sock
+sys=
 stop() {
+	[ -n "$sys" ] && rm -rf "$sys"
 	sh "$tools/tcp-engine.sh" stop "$run/tcp" "$dir/tcp"
 	[ -f "$run/docker.pid" ] && kill "$(cat "$run/docker.pid")" 2>/dev/null
 	for i in $(seq 1 50); do [ -f "$run/docker.pid" ] || break; sleep 0.2; done
@@ -56,6 +62,8 @@ fi
 exec "$run/eci-pol" "\$@"
 EOF
 chmod 0755 "$run/eci-img"
+# runc --privileged, within what the host's root holds.
+sh "$tools/runcpriv.sh" "$run/runc-priv" > "$run/runc-priv.caps" || exit 1
 # The daemon.json snippet, /usr/local/bin/eci-runc being the stage's; the
 # flags' runtimes are merged with its (dockerd allows both for "runtimes").
 sh "$tools/snippet.sh" daemon.json README.md |
@@ -64,6 +72,7 @@ sh "$tools/snippet.sh" daemon.json README.md |
 dockerd --config-file "$run/daemon.json" --data-root "$dir/data" --exec-root "$run/x" \
 	--pidfile "$run/docker.pid" -H "unix://$sock" --iptables=false --bridge=none \
 	--ip-forward=false --add-runtime "eci-pol=$run/eci-pol" --add-runtime "eci-img=$run/eci-img" \
+	--add-runtime "runc-priv=$run/runc-priv" \
 	> "$dir/dockerd.log" 2>&1 &
 for i in $(seq 1 150); do
 	docker -H "unix://$sock" info >/dev/null 2>&1 && break
@@ -87,5 +96,26 @@ esac
 case " $parts " in *" escape "*)
 	echo "== escape catalogue (t/escape), four configurations"
 	sh t/escape/run.sh "$stage" "unix://$sock" "$run" || rc=1
+esac
+case " $parts " in *" sys "*)
+	echo "== system containers: systemd and Docker-in-Docker, --privileged (issue 24)"
+	# Bound into the containers, which must reach it: not under $run (0700).
+	sys=$(mktemp -d /tmp/eci-sys.XXXXXX)
+	chmod 0755 "$sys"
+	if img=$(sh t/images/sysimage.sh) && sh t/images/sysimage.sh --inner "$stage" "$sys" >/dev/null &&
+		name=$(docker -H "unix://$sock" load -i "$img" | sed -n 's/^Loaded image: //p') &&
+		[ -n "$name" ]; then
+		baseline=runc
+		[ -s "$run/runc-priv.caps" ] && baseline=runc-priv &&
+			echo "runc --privileged without $(tr '\n' ' ' < "$run/runc-priv.caps")(the host's root lacks them)"
+		DOCKER_HOST="unix://$sock" ECI_PREFIX="$stage" ECI_SYS_IMAGE="$name" ECI_SYS_DIR="$sys" \
+			ECI_SYS_RUNC="$baseline" "$stage/t/engine-tests" || rc=1
+		# What a failed test left, before the dockerd inside meets stop().
+		docker -H "unix://$sock" ps -aq --filter label=eci-sys-test |
+			xargs -r docker -H "unix://$sock" rm -f > /dev/null
+	else
+		echo "FAILED: the system image or the inner one (t/images/sysimage.sh), or docker load"
+		rc=1
+	fi
 esac
 exit $rc

@@ -381,6 +381,19 @@ void t_eci(struct run_result *r, ...)
 	ck_assert_int_eq(t_run(argv, r), 0);
 }
 
+void t_ecif(struct run_result *r, const char *fmt, ...)
+{
+	char bin[4096], args[4096], cmd[8400];
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "exec '%s' %s", t_bin("eci-run", bin, sizeof(bin)), args);
+	ck_assert_int_eq(t_run(argv, r), 0);
+}
+
 void t_host_sh(const char *cmd, struct run_result *r)
 {
 	char *argv[] = { (char *)"/bin/sh", (char *)"-c", (char *)cmd, NULL };

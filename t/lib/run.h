@@ -79,6 +79,8 @@ int t_pty_run_queued(char *const argv[], char *buf, size_t size, int *queued, co
  * suite's containers) is tried again for up to 20 s. */
 #define T_ECI(r, ...) t_eci(r, __VA_ARGS__, (const char *)NULL)
 void t_eci(struct run_result *r, ...);
+/* eci-run ARGS, a shell word list formatted; fills @r. */
+__attribute__((format(printf, 2, 3))) void t_ecif(struct run_result *r, const char *fmt, ...);
 /* sh -c @cmd on the host, as whoever runs the tests */
 void t_host_sh(const char *cmd, struct run_result *r);
 /* @r's exit code is @code (the message shows both outputs) */

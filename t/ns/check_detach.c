@@ -26,21 +26,6 @@
 #include "tap.h"
 #include "util.h"
 
-/* eci-run ARGS (a shell word list); fills @r. */
-static void eci(struct run_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void eci(struct run_result *r, const char *fmt, ...)
-{
-	char bin[4096], args[4096], cmd[8400];
-	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "exec '%s' %s", t_bin("eci-run", bin, sizeof(bin)), args);
-	ck_assert_int_eq(t_run(argv, r), 0);
-}
-
 /* eci-run ARGS must exit 0; returns its stdout (to be freed). */
 static char *eci_ok(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *eci_ok(const char *fmt, ...)
@@ -52,7 +37,7 @@ static char *eci_ok(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(args, sizeof(args), fmt, ap);
 	va_end(ap);
-	eci(&r, "%s", args);
+	t_ecif(&r, "%s", args);
 	ck_assert_msg(r.status == 0, "eci-run %s: exit %d: %s", args, r.status, r.err);
 	free(r.err);
 	return r.out;
@@ -63,7 +48,7 @@ static void eci_refused(int code, const char *words, const char *args)
 {
 	struct run_result r;
 
-	eci(&r, "%s", args);
+	t_ecif(&r, "%s", args);
 	ck_assert_msg(r.status == code, "eci-run %s: exit %d, not %d: %s", args, r.status, code, r.err);
 	ck_assert_msg(strstr(r.err, words), "eci-run %s: stderr lacks '%s': %s", args, words, r.err);
 	t_run_free(&r);
@@ -231,7 +216,7 @@ START_TEST(logs_follow_exit_status_rm)
 	ck_assert(!exists(id, NULL));
 	eci_refused(125, "rm dt-exit: no such container", "rm dt-exit");
 	eci_refused(125, "logs dt-exit: no such container", "logs dt-exit");
-	eci(&r, "rm");
+	t_ecif(&r, "rm");
 	ck_assert_int_eq(r.status, 125);
 	ck_assert_ptr_nonnull(strstr(r.err, "usage: eci-run rm"));
 	t_run_free(&r);
@@ -292,12 +277,12 @@ START_TEST(detach_setup_failure)
 
 	free(eci_ok("ps"));	/* sweeps what earlier tests' launchers left */
 	entries(before, sizeof(before));
-	eci(&r, "-d --name dt-fail default nosuchcmd");
+	t_ecif(&r, "-d --name dt-fail default nosuchcmd");
 	ck_assert_int_eq(r.status, 127);
 	ck_assert_msg(strstr(r.err, "exec nosuchcmd: executable file not found in $PATH"), "%s", r.err);
 	ck_assert_str_eq(r.out, "");
 	t_run_free(&r);
-	eci(&r, "-d default /etc/passwd");
+	t_ecif(&r, "-d default /etc/passwd");
 	ck_assert_int_eq(r.status, 126);
 	ck_assert_msg(strstr(r.err, "exec /etc/passwd: Permission denied"), "%s", r.err);
 	t_run_free(&r);
@@ -305,7 +290,7 @@ START_TEST(detach_setup_failure)
 	ck_assert_str_eq(after, before);	/* no state left */
 	ck_assert(!listed("-a", "dt-fail"));
 	/* with a pty too: the failure still reaches the terminal */
-	eci(&r, "-dt default nosuchcmd");
+	t_ecif(&r, "-dt default nosuchcmd");
 	ck_assert_int_eq(r.status, 127);
 	ck_assert_msg(strstr(r.err, "exec nosuchcmd: executable file not found in $PATH"), "%s", r.err);
 	t_run_free(&r);

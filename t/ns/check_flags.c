@@ -50,21 +50,6 @@ static void refused(const char *flags, const char *words)
 	t_run_free(&r);
 }
 
-/* eci-run ARGS (shell words), without the probe volume */
-static void eci_args(struct run_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void eci_args(struct run_result *r, const char *fmt, ...)
-{
-	char bin[4096], args[4096], cmd[8400];
-	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "exec '%s' %s", t_bin("eci-run", bin, sizeof(bin)), args);
-	ck_assert_int_eq(t_run(argv, r), 0);
-}
-
 START_TEST(short_h_is_hostname)
 {
 	struct run_result r;
@@ -74,12 +59,12 @@ START_TEST(short_h_is_hostname)
 	expect_out("--hostname other", "hostname", "other\n");
 	refused("-h bad_name", "--hostname bad_name: not a valid host name");
 	/* -h no longer prints the help: it wants a name */
-	eci_args(&r, "-h");
+	t_ecif(&r, "-h");
 	t_want(&r, 125);
 	t_has(r.err, "flag -h needs a value");
 	ck_assert_str_eq(r.out, "");
 	t_run_free(&r);
-	eci_args(&r, "--help");
+	t_ecif(&r, "--help");
 	t_want(&r, 0);
 	t_has(r.out, "-h, --hostname NAME");
 	t_run_free(&r);
@@ -151,15 +136,15 @@ START_TEST(ulimits)
 		char name[64];
 
 		snprintf(name, sizeof(name), "eci-t-ul-%d", (int)getpid());
-		eci_args(&r, "-d --rm --name %s --network none --ulimit nofile=70:80 default sleep 60",
+		t_ecif(&r, "-d --rm --name %s --network none --ulimit nofile=70:80 default sleep 60",
 			 name);
 		ck_assert_msg(r.status == 0, "-d: exit %d: %s", r.status, r.err);
 		t_run_free(&r);
-		eci_args(&r, "exec %s sh -c 'ulimit -n; ulimit -Hn'", name);
+		t_ecif(&r, "exec %s sh -c 'ulimit -n; ulimit -Hn'", name);
 		ck_assert_msg(r.status == 0 && !strcmp(r.out, "70\n80\n"), "exec: exit %d: %s%s",
 			      r.status, r.out, r.err);
 		t_run_free(&r);
-		eci_args(&r, "stop %s", name);
+		t_ecif(&r, "stop %s", name);
 		t_run_free(&r);
 	}
 }
@@ -231,7 +216,7 @@ static void detached(const char *flags, const char *script)
 {
 	struct run_result r;
 
-	eci_args(&r, "-d %s default sh -c '%s'", flags, script);
+	t_ecif(&r, "-d %s default sh -c '%s'", flags, script);
 	ck_assert_msg(r.status == 0, "-d %s: exit %d: %s", flags, r.status, r.err);
 	ck_assert_uint_eq(strlen(r.out), 33);
 	t_run_free(&r);
@@ -262,18 +247,18 @@ START_TEST(restart_on_failure)
 	/* fails twice, then succeeds: run three times, no fourth */
 	snprintf(flags, sizeof(flags), "--restart on-failure:5 --name eci-t-rs1 -v %s:/rs", dir);
 	detached(flags, "echo run >> /rs/n; test $(wc -l < /rs/n) -ge 3 || exit 7");
-	eci_args(&r, "logs -f eci-t-rs1");
+	t_ecif(&r, "logs -f eci-t-rs1");
 	t_want(&r, 0);
 	t_has(r.out, "eci-run: exit code 7: restarting (1 of 5)\n"
 		     "eci-run: exit code 7: restarting (2 of 5)\n");
 	t_lacks(r.out, "(3 of 5)");
 	t_run_free(&r);
 	ck_assert_int_eq(lines_of(count), 3);
-	eci_args(&r, "ps -a --format json");
+	t_ecif(&r, "ps -a --format json");
 	t_has(r.out, "\"name\":\"eci-t-rs1\"");
 	t_has(r.out, "\"exit_code\":0");
 	t_run_free(&r);
-	eci_args(&r, "rm eci-t-rs1");
+	t_ecif(&r, "rm eci-t-rs1");
 	t_want(&r, 0);
 	t_run_free(&r);
 
@@ -281,14 +266,14 @@ START_TEST(restart_on_failure)
 	unlink(count);
 	snprintf(flags, sizeof(flags), "--restart on-failure:2 --name eci-t-rs2 -v %s:/rs", dir);
 	detached(flags, "echo run >> /rs/n; exit 3");
-	eci_args(&r, "logs -f eci-t-rs2");
+	t_ecif(&r, "logs -f eci-t-rs2");
 	t_has(r.out, "restarting (2 of 2)");
 	t_run_free(&r);
 	ck_assert_int_eq(lines_of(count), 3);
-	eci_args(&r, "ps -a --format json");
+	t_ecif(&r, "ps -a --format json");
 	t_has(r.out, "\"exit_code\":3");
 	t_run_free(&r);
-	eci_args(&r, "rm eci-t-rs2");
+	t_ecif(&r, "rm eci-t-rs2");
 	t_run_free(&r);
 
 	/* stopped by the user: not restarted */
@@ -297,14 +282,14 @@ START_TEST(restart_on_failure)
 	detached(flags, "echo run >> /rs/n; exec sleep 1000");
 	for (int i = 0; i < 300 && lines_of(count) < 1; i++)
 		usleep(100000);	/* until it has run (no time is asserted) */
-	eci_args(&r, "stop -t 1 eci-t-rs3");
+	t_ecif(&r, "stop -t 1 eci-t-rs3");
 	t_want(&r, 0);
 	t_run_free(&r);
-	eci_args(&r, "logs eci-t-rs3");
+	t_ecif(&r, "logs eci-t-rs3");
 	t_lacks(r.out, "restarting");
 	t_run_free(&r);
 	ck_assert_int_eq(lines_of(count), 1);
-	eci_args(&r, "rm eci-t-rs3");
+	t_ecif(&r, "rm eci-t-rs3");
 	t_run_free(&r);
 	t_rm_rf(dir);
 }

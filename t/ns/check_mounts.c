@@ -92,16 +92,19 @@ static int state_entries(void)
 	       "/proc/timer_list /proc/timer_stats /proc/sched_debug /proc/scsi "     \
 	       "/sys/firmware /sys/devices/virtual/powercap"
 
-static const char probe_sh[] =
-	"no() { if out=$(\"$@\" 2>&1); then echo \"ESCAPED: $*\"; "
-	"else echo \"refused: $*: $out\"; fi; }\n"
-	/* A mask reads as nothing: unreadable (host root's) would not do. */
-	"empty() {\n"
-	"\tif [ -d \"$1\" ]; then c=$(ls -A \"$1\" 2>&1) || c=\"unreadable $c\"\n"
-	"\telif ! c=$(head -c 0 \"$1\" 2>&1); then c=\"unreadable $c\"\n"
-	"\telse c=$(head -c 64 \"$1\" | od -An -c); fi\n"
-	"\tif [ -z \"$c\" ]; then echo \"empty: $1\"; else echo \"ESCAPED: $1 shows $c\"; fi\n"
+#define PROBE_FNS                                                              \
+	"no() { if out=$(\"$@\" 2>&1); then echo \"ESCAPED: $*\"; "                  \
+	"else echo \"refused: $*: $out\"; fi; }\n"                                   \
+	/* A mask reads as nothing: unreadable (host root's) would not do. */ \
+	"empty() {\n"                                                           \
+	"\tif [ -d \"$1\" ]; then c=$(ls -A \"$1\" 2>&1) || c=\"unreadable $c\"\n"      \
+	"\telif ! c=$(head -c 0 \"$1\" 2>&1); then c=\"unreadable $c\"\n"            \
+	"\telse c=$(head -c 64 \"$1\" | od -An -c); fi\n"                          \
+	"\tif [ -z \"$c\" ]; then echo \"empty: $1\"; else echo \"ESCAPED: $1 shows $c\"; fi\n" \
 	"}\n"
+
+static const char probe_sh[] =
+	PROBE_FNS
 	"no mount -o remount,rw /proc/sys\n"
 	"no mount -o remount,bind,rw /proc/sys\n"
 	"no sh -c 'echo x > /proc/sys/kernel/hostname'\n"
@@ -262,6 +265,57 @@ START_TEST(namespaced_sysctls)
 	ck_assert_str_eq(r.out, host);
 	t_run_free(&r);
 	free(host);
+}
+END_TEST
+
+/* The containers' directories in the store's slots, one a line. */
+#define SLOT_DIRS "ls -d \"${XDG_DATA_HOME:-$HOME/.local/share}\"/eci/slots/*/containers/* " \
+	"2>/dev/null | LC_ALL=C sort"
+
+/*
+ * With CAP_SYS_ADMIN, an engine inside keeps its layers on the store's
+ * file system (overlayfs refuses an upper directory on the container's
+ * overlay root); none without it; gone when the container is; a volume of
+ * the user's there wins.
+ */
+START_TEST(inner_storage)
+{
+	static const char overlay[] =
+		"cd %s && mkdir l u w m && echo hi > l/f && "
+		"mount -t overlay o -o lowerdir=l,upperdir=u,workdir=w m && cat m/f && "
+		"echo x > m/g && ls u && stat -c '%%u:%%g %%a' . && grep -c ' %s ' /proc/self/mountinfo";
+	char cmd[512];
+	struct run_result before, r;
+
+	T_ECI(&r, "--network", "none", "default", "sh", "-c",
+	      "grep -c ' /var/lib/docker ' /proc/self/mountinfo");
+	t_want(&r, 1);
+	ck_assert_str_eq(r.out, "0\n");
+	t_run_free(&r);
+	t_host_sh(SLOT_DIRS, &before);
+	snprintf(cmd, sizeof(cmd), overlay, "/var/lib/docker", "/var/lib/docker");
+	T_ECI(&r, "--privileged", "--network", "none", "default", "sh", "-c", cmd);
+	t_want(&r, 0);
+	ck_assert_str_eq(r.out, "hi\ng\n0:0 700\n1\n");
+	t_run_free(&r);
+	/* the same on the overlay root: the kernel says no */
+	snprintf(cmd, sizeof(cmd), overlay, "/tmp", "/tmp");
+	T_ECI(&r, "--privileged", "--network", "none", "default", "sh", "-c", cmd);
+	ck_assert_int_ne(r.status, 0);
+	t_has(r.err, "Invalid argument");
+	t_run_free(&r);
+	t_host_sh(SLOT_DIRS, &r);
+	ck_assert_str_eq(r.out, before.out);
+	t_run_free(&r);
+	t_run_free(&before);
+	/* the user's volume at /var/lib/docker, not the inner storage */
+	T_ECI(&r, "--privileged", "--network", "none", "--tmpfs", "/var/lib/docker", "default",
+	      "sh", "-c", "awk '$5 == \"/var/lib/docker\" { sub(/.* - /, \"\"); print $1 }' "
+	      "/proc/self/mountinfo; "
+	      "grep -c ' /var/lib/containerd ' /proc/self/mountinfo");
+	t_want(&r, 0);
+	ck_assert_str_eq(r.out, "tmpfs\n1\n");
+	t_run_free(&r);
 }
 END_TEST
 
@@ -742,23 +796,212 @@ START_TEST(image_volume_symlink)
 }
 END_TEST
 
+/*
+ * A new procfs or sysfs in a container granted CAP_SYS_ADMIN: pid 1 mounts
+ * it for the workload (core/mountsup.c), with the masks of the container's
+ * own, locked as those are.  masks DIR lists the mounts below DIR, one a
+ * line, relative to it.
+ */
+#define MASKS_FN                                                               \
+	"masks() { awk -v d=\"$1/\" 'index($5, d) == 1 "                          \
+	"{ print substr($5, length(d) + 1) }' /proc/self/mountinfo | sort; }\n"
+
+static const char new_proc_sh[] =
+	PROBE_FNS MASKS_FN
+	"mount -t proc proc /mnt/p || exit 1\n"
+	"echo \"pid 1: $(cat /mnt/p/1/comm)\"\n"
+	"a=$(masks /proc | tr '\\n' ' '); b=$(masks /mnt/p | tr '\\n' ' ')\n"
+	"if [ -n \"$a\" ] && [ \"$a\" = \"$b\" ]; then echo \"same masks: $b\"; "
+	"else echo \"masks differ: /proc: $a, new: $b\"; fi\n"
+	"no mount -o remount,rw /mnt/p/sys\n"
+	"no mount -o remount,bind,rw /mnt/p/sys\n"
+	"no sh -c 'echo x > /mnt/p/sys/kernel/hostname'\n"
+	"no umount /mnt/p/sys\n"
+	"no umount -l /mnt/p/sys\n"
+	"for p in " MASKED "; do case $p in /proc/*) q=/mnt/p/${p#/proc/}; "
+	"! test -e $q || { no umount $q; empty $q; };; esac; done\n"
+	"umount -l /mnt/p && echo \"unmounted whole\"\n";
+
+/* @out of new_proc_sh: masked as /proc, locked as it. */
+static void check_new_proc(const char *out)
+{
+	static const char *const masked[] = { "acpi", "asound", "kcore", "keys", "latency_stats",
+					      "timer_list", "timer_stats", "sched_debug", "scsi" };
+	char line[256], host[64];
+
+	ck_assert_msg(!strstr(out, "ESCAPED"), "%s", out);
+	t_has(out, "pid 1: sh\n");
+	t_has(out, "same masks: ");
+	t_has(out, " sys ");	/* the read-only /proc/sys among them */
+	t_has(out, "refused: mount -o remount,rw /mnt/p/sys: mount: permission denied");
+	t_has(out, "refused: mount -o remount,bind,rw /mnt/p/sys: mount: permission denied");
+	t_has(out, "can't create /mnt/p/sys/kernel/hostname: Read-only file system\n");
+	t_has(out, "refused: umount /mnt/p/sys: umount: can't unmount /mnt/p/sys: "
+		   "Invalid argument\n");
+	t_has(out, "refused: umount -l /mnt/p/sys: umount: can't unmount /mnt/p/sys: "
+		   "Invalid argument\n");
+	for (size_t i = 0; i < ARRAY_SIZE(masked); i++) {
+		snprintf(host, sizeof(host), "/proc/%s", masked[i]);
+		if (access(host, F_OK) < 0)
+			continue;	/* this kernel lacks it */
+		snprintf(line, sizeof(line), "refused: umount /mnt/p/%s: umount: can't unmount "
+			 "/mnt/p/%s: Invalid argument\n", masked[i], masked[i]);
+		t_has(out, line);
+		snprintf(line, sizeof(line), "empty: /mnt/p/%s\n", masked[i]);
+		t_has(out, line);
+	}
+	t_has(out, "unmounted whole\n");
+}
+
+/* new_proc_sh, run by @unshare (which makes the pid namespace) in a
+ * container granted CAP_SYS_ADMIN: masked and locked as /proc. */
+static void new_proc(const char *unshare)
+{
+	char script[8192];
+	struct run_result r;
+
+	snprintf(script, sizeof(script), "mkdir -p /mnt/p; cat > /tmp/new <<'EOF'\n%sEOF\n"
+		 "%s sh /tmp/new", new_proc_sh, unshare);
+	T_ECI(&r, "--privileged", "default", "/bin/sh", "-c", script);
+	t_want(&r, 0);
+	check_new_proc(r.out);
+	t_run_free(&r);
+}
+
+/* unshare --mount-proc, as a nested runtime does it: a new pid namespace's
+ * /proc shows its processes only, masked exactly as the container's. */
+START_TEST(new_proc_masked)
+{
+	new_proc("unshare -pf");
+}
+END_TEST
+
+/* The same from a user namespace of the workload's own, which owns the pid
+ * namespace: its CAP_SYS_ADMIN there is what counts. */
+START_TEST(new_proc_nested_userns)
+{
+	new_proc("unshare -Urmpf");
+}
+END_TEST
+
+/* sysfs for a new network namespace: its interfaces, read-only, the
+ * container's masks (its cgroup hierarchies are its own mounts, not masks). */
+START_TEST(new_sysfs_masked)
+{
+	static const char script[] =
+		"mkdir -p /mnt/s; cat > /tmp/new <<'EOF'\n" PROBE_FNS MASKS_FN
+		"mount -t sysfs sysfs /mnt/s || exit 1\n"
+		"echo \"net: $(ls /mnt/s/class/net | tr '\\n' ' ')\"\n"
+		"a=$(masks /sys | grep -v ^fs/cgroup | tr '\\n' ' ')\n"
+		"b=$(masks /mnt/s | tr '\\n' ' ')\n"
+		"if [ -n \"$a\" ] && [ \"$a\" = \"$b\" ]; then echo \"same masks: $b\"; "
+		"else echo \"masks differ: /sys: $a, new: $b\"; fi\n"
+		"no umount /mnt/s/firmware\n"
+		"empty /mnt/s/firmware\n"
+		"no mount -o remount,rw /mnt/s\n"
+		"no touch /mnt/s/x\n"
+		"EOF\n"
+		"unshare -n sh /tmp/new";
+	static const char *const want[] = {
+		"net: lo \n",
+		"same masks: firmware ",
+		"refused: umount /mnt/s/firmware: umount: can't unmount /mnt/s/firmware: "
+		"Invalid argument\n",
+		"empty: /mnt/s/firmware\n",
+		"refused: mount -o remount,rw /mnt/s: mount: permission denied",
+		"refused: touch /mnt/s/x: touch: /mnt/s/x: Read-only file system",
+	};
+	struct run_result r;
+
+	T_ECI(&r, "--privileged", "default", "/bin/sh", "-c", script);
+	t_want(&r, 0);
+	ck_assert_msg(!strstr(r.out, "ESCAPED"), "%s", r.out);
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+		t_has(r.out, want[i]);
+	t_run_free(&r);
+}
+END_TEST
+
+/*
+ * Where the kernel would refuse, so does pid 1: a caller without
+ * CAP_SYS_ADMIN, or in a user namespace that does not own the pid
+ * namespace; options proc does not know; the target resolved in the
+ * caller's root, through its symlinks and from its working directory, or
+ * named by an fd of the caller's as runc names it (/proc/self/fd/N).
+ */
+START_TEST(new_proc_rules)
+{
+	struct run_result r;
+
+	T_ECI(&r, "--privileged", "-u", "1000", "default", "/bin/sh", "-c",
+	      "mkdir -p /tmp/p; mount -t proc proc /tmp/p");
+	t_want(&r, 1);
+	t_has(r.err, "mount: permission denied (are you root?)");
+	t_run_free(&r);
+	T_ECI(&r, "--privileged", "default", "/bin/sh", "-c",
+	      "mkdir -p /mnt/p /mnt/q; unshare -Urm mount -t proc proc /mnt/p; echo \"userns $?\"; "
+	      "mount -t proc -o nosuchoption=1 proc /mnt/p; echo \"option $?\"; "
+	      "mount -t proc -o mand proc /mnt/p; echo \"flag $?\"; "
+	      "ln -s /../../../mnt/p /l; mount -t proc -o hidepid=2 proc /l && "
+	      "grep ' /mnt/p ' /proc/self/mountinfo | grep -c hidepid=invisible; "
+	      "cd /mnt && mount -t proc proc q && ls /mnt/q/1/comm; "
+	      "mkdir /mnt/r; exec 7</mnt/r; mount -t proc proc /proc/self/fd/7 && ls /mnt/r/1/comm");
+	t_want(&r, 0);
+	t_has(r.err, "mount: permission denied (are you root?)\n");
+	t_has(r.out, "userns 1\n");
+	t_has(r.err, "mount: mounting proc on /mnt/p failed: Invalid argument\n");
+	t_has(r.out, "option 255\nflag 255\n1\n/mnt/q/1/comm\n/mnt/r/1/comm\n");
+	t_run_free(&r);
+}
+END_TEST
+
+/* Without CAP_SYS_ADMIN nothing changes: the same one filter, the same
+ * refusal; with it, one filter more, the supervisor's. */
+START_TEST(unprivileged_unchanged)
+{
+	struct run_result r;
+
+	T_ECI(&r, "default", "/bin/sh", "-c",
+	      "grep Seccomp_filters /proc/self/status; mkdir -p /mnt/p; "
+	      "mount -t proc proc /mnt/p");
+	t_want(&r, 1);
+	ck_assert_str_eq(r.out, "Seccomp_filters:\t1\n");
+	t_has(r.err, "mount: permission denied (are you root?)");
+	t_run_free(&r);
+	T_ECI(&r, "--privileged", "default", "/bin/sh", "-c",
+	      "grep Seccomp_filters /proc/self/status");
+	t_want(&r, 0);
+	ck_assert_str_eq(r.out, "Seccomp_filters:\t2\n");
+	t_run_free(&r);
+}
+END_TEST
+
 Suite *mounts_suite(void)
 {
 	Suite *s = suite_create("mounts");
 	TCase *tc = tcase_create("system view");
 	TCase *tf = tcase_create("flags and images");
+	TCase *tn = tcase_create("new instances");
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, system_view_locked);
 	tcase_add_test(tc, no_nested_userns);
 	tcase_add_test(tc, privileged_locked);
 	tcase_add_test(tc, namespaced_sysctls);
+	tcase_add_test(tc, inner_storage);
 	tcase_add_test(tc, privileged_locked_nested);
 	tcase_add_test(tc, own_tmpfs);
 	tcase_add_test(tc, rootfs_is_the_image);
 	tcase_add_test(tc, mountinfo_names_no_host_path);
 	tcase_add_test(tc, image_untouched);
 	suite_add_tcase(s, tc);
+	tcase_set_timeout(tn, 60);
+	tcase_add_test(tn, new_proc_masked);
+	tcase_add_test(tn, new_proc_nested_userns);
+	tcase_add_test(tn, new_sysfs_masked);
+	tcase_add_test(tn, new_proc_rules);
+	tcase_add_test(tn, unprivileged_unchanged);
+	suite_add_tcase(s, tn);
 	tcase_set_timeout(tf, 60);
 	tcase_add_unchecked_fixture(tf, scratch_make, scratch_remove);
 	tcase_add_test(tf, read_only_root);

@@ -36,7 +36,12 @@ int main(void)
 	/* Run as an account with 24 slots. */
 	static Suite *(*const load[])(void) = { load_suite, NULL };
 
+	/* The system image's suite, after root built the image (ECI_SYS_IMAGE). */
+	static Suite *(*const sys[])(void) = { sys_suite, NULL };
+
 	if (getenv("ECI_NS_LOAD"))
 		return test_main(load);
+	if (getenv("ECI_NS_SYS"))
+		return test_main(sys);
 	return test_main(getenv("ECI_NS_ONESLOT") ? oneslot : suites);
 }

@@ -25,6 +25,9 @@ Suite *pull_suite(void);
 Suite *flags_suite(void);
 Suite *verbs_suite(void);
 Suite *netlimits_suite(void);
+/* check_sys.c: systemd and Docker-in-Docker, --privileged (issue 24); run
+ * alone, with ECI_NS_SYS set */
+Suite *sys_suite(void);
 
 /* subids.c: the test account's subordinate uid ranges (0 if none) */
 size_t ns_my_ranges(struct subid_range *r);

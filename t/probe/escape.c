@@ -106,6 +106,82 @@ static void nested(void)
 		escaped++;
 }
 
+/*
+ * A new procfs, as a nested runtime mounts one (pid 1 does it for a
+ * container granted CAP_SYS_ADMIN, core/mountsup.c): its masks and its
+ * read-only sys/ must hold as the container's own do.  Where the mount
+ * itself is refused, so is each attempt through it.
+ */
+#define NEW_PROC "/tmp/eci-newproc"
+
+static void through_new_proc(void)
+{
+	static const char *const masks[] = { "keys", "timer_list", "acpi", "kcore" };
+	char buf[512] = "", path[64] = NEW_PROC "/keys";
+	ssize_t n;
+	int fd;
+
+	for (size_t i = 0; i < sizeof(masks) / sizeof(masks[0]); i++) {
+		snprintf(path, sizeof(path), NEW_PROC "/%s", masks[i]);
+		if (access(path, F_OK) == 0)
+			break;
+	}
+	must_fail("new /proc: remount sys rw",
+		  mount(NULL, NEW_PROC "/sys", NULL, MS_REMOUNT | MS_BIND, NULL));
+	must_fail("new /proc: umount sys", umount2(NEW_PROC "/sys", MNT_DETACH));
+	must_fail("new /proc: umount a mask", umount2(path, MNT_DETACH));
+	fd = open(NEW_PROC "/sys/kernel/core_pattern", O_RDONLY);
+	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	fd = open(NEW_PROC "/sys/kernel/core_pattern", O_WRONLY);
+	/* the existing value, written back: never a change */
+	must_fail("new /proc: write core_pattern", fd < 0 ? -1 : write(fd, buf, strlen(buf)));
+	if (fd >= 0)
+		close(fd);
+}
+
+static void new_proc(void)
+{
+	static const char *const names[] = { "new /proc: remount sys rw", "new /proc: umount sys",
+					     "new /proc: umount a mask",
+					     "new /proc: write core_pattern" };
+	pid_t p = fork();
+	int st;
+
+	if (p == 0) {
+		const char *why = NULL;
+		pid_t c;
+
+		if (unshare(CLONE_NEWPID | CLONE_NEWNS) < 0)
+			why = "unshare";
+		else if ((c = fork()) == 0) {
+			mkdir(NEW_PROC, 0755);
+			if (mount("proc", NEW_PROC, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+				why = strerrorname_np(errno);
+				for (int i = 0; i < 4; i++)
+					printf("%-28s BLOCKED (mount: %s)\n", names[i], why);
+				_exit(0);
+			}
+			through_new_proc();
+			umount2(NEW_PROC, MNT_DETACH);
+			_exit(escaped ? 1 : 0);
+		} else if (c > 0 && waitpid(c, &st, 0) == c) {
+			_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 1);
+		} else {
+			why = "fork";
+		}
+		for (int i = 0; i < 4; i++)
+			printf("%-28s BLOCKED (%s: %s)\n", names[i], why, strerrorname_np(errno));
+		_exit(0);
+	}
+	waitpid(p, &st, 0);
+	total += 4;
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		escaped++;
+}
+
 static void shocker(void)
 {
 	struct {
@@ -488,6 +564,7 @@ int escape_main(int argc, char **argv)
 	if (access("/proc/sysrq-trigger", F_OK) == 0)
 		must_fail("write sysrq-trigger", open("/proc/sysrq-trigger", O_WRONLY));
 	nested();
+	new_proc();
 	shocker();
 	kernel_calls();
 	devices();

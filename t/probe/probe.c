@@ -9,6 +9,7 @@
  *                      nothing (and fails on its arguments)
  *   probe fds          print the open file descriptors, one a line
  *   probe ns           try the new mount API, a user namespace, clone3
+ *   probe fsopen TYPE  fsopen(TYPE) and print "fsopen TYPE OK|errno-name"
  *   probe tiocsti      push "echo INJECTED" into the terminal on stdin,
  *                      stdout or stderr (TIOCSTI), try TIOCLINUX; print
  *                      "NAME OK|errno-name" for each
@@ -121,6 +122,14 @@ static int ns(void)
 	printf("unshare-user %s\n", r < 0 ? strerrorname_np(errno) : "OK");
 	r = syscall(SYS_clone3, NULL, 0);
 	printf("clone3 %s\n", r < 0 ? strerrorname_np(errno) : "OK");
+	return 0;
+}
+
+static int fsopen_type(const char *type)
+{
+	long r = syscall(__NR_fsopen, type, 0);
+
+	printf("fsopen %s %s\n", type, r < 0 ? strerrorname_np(errno) : "OK");
 	return 0;
 }
 
@@ -292,6 +301,8 @@ int main(int argc, char **argv)
 		return fds();
 	if (argc == 2 && !strcmp(argv[1], "ns"))
 		return ns();
+	if (argc == 3 && !strcmp(argv[1], "fsopen"))
+		return fsopen_type(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "creat"))
 		return creat_mode(argv[2], argv[3]);
 	if (argc >= 3 && !strcmp(argv[1], "hijack"))

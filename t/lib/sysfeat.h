@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * sysfeat.h - what the system-container tests (issue 24) need of a runtime
+ *
+ * Both front ends' suites run t/images/syscheck.sh's "features" step as the
+ * workload of a --privileged container of the system image before they
+ * build their suite: a test needing a feature the runtime lacks today is
+ * not added but skipped, printed with the step's reason and counted; once
+ * the feature lands, the same test is added and asserts for real.  A probe
+ * that does not finish skips nothing, and neither does ECI_SYS_FORCE=1 (to
+ * see how far a test gets today).
+ */
+#ifndef ECI_T_SYSFEAT_H
+#define ECI_T_SYSFEAT_H
+
+#include <check.h>
+#include <stddef.h>
+
+enum sys_feature {
+	SYS_PID1 = 1 << 0,	/* the workload is pid 1 */
+	SYS_PROC = 1 << 1,	/* proc mounts in a new pid namespace */
+	SYS_SYSFS = 1 << 2,	/* sysfs mounts in a new network namespace */
+	SYS_CGROUPS = 1 << 3,	/* a cgroup can be made in every hierarchy */
+	SYS_SDCGROUP = 1 << 4,	/* ... in systemd's */
+	SYS_NFEATURES = 5,
+};
+
+struct sys_features {
+	char why[SYS_NFEATURES][256];	/* empty: present */
+};
+
+/* Parse the features step's output into @f; 0, or -1 when it lacks the
+ * closing "features=done" (then @f says every feature is present). */
+int sys_features_parse(const char *out, struct sys_features *f);
+
+/* Run sh -c COMMAND (formatted): the features step in a container, and
+ * parse what it prints into @f (nothing missing if it did not finish). */
+__attribute__((format(printf, 2, 3))) void sys_features_probe(struct sys_features *f,
+							       const char *fmt, ...);
+
+/* Add @test to @tc, or skip it when @f lacks one of @needs. */
+void sys_add(TCase *tc, const TTest *test, const struct sys_features *f, unsigned needs);
+
+/* FRONT exec NAME sh /eci-sys/check.sh STEP (FRONT "docker" or eci-run's
+ * path, both of which have exec and logs): it exits 0 and prints each line
+ * of @want, else the test fails with the container's last lines of log. */
+void sys_step(const char *front, const char *name, const char *step, const char *want);
+
+/* The host's pid of the one process whose command line holds @word (the
+ * inner web server of the publish step, /www-TAG), or 0. */
+int sys_pid_with(const char *word);
+
+/* Its real uid on the host, from /proc/PID/status (-1 if gone). */
+long sys_host_uid(int pid);
+
+#endif

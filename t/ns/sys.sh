@@ -1,0 +1,28 @@
+#!/bin/sh
+# sys.sh STAGE ACCOUNT — the namespace suite "sys" (t/ns/check_sys.c:
+# systemd and Docker-in-Docker in eci-run --privileged, issue 24) as
+# ACCOUNT, an unprivileged account with subordinate ranges.  Root only: it
+# builds the system image first (t/images/sysimage.sh, cached in
+# /var/cache/eci-test) and the inner image, probe and steps into a
+# directory the account can read, removed afterwards, as the image is from
+# the account's store (the suite imports it).  ECI_SYS_FORCE=1 runs
+# the tests a missing feature would skip.
+set -u
+stage=$1 account=$2
+[ "$(id -u)" = 0 ] || { echo "SKIP sys: needs root to build the system image"; echo "Skipped: 1"; exit 0; }
+img=$(sh t/images/sysimage.sh) || exit 1
+dir=$(mktemp -d /tmp/eci-sys.XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+chmod 0755 "$dir"
+sh t/images/sysimage.sh --inner "$stage" "$dir" > /dev/null || exit 1
+cd /
+runuser -u "$account" -- env -u XDG_RUNTIME_DIR ECI_PREFIX="$stage" ECI_NS_SYS=1 \
+	ECI_SYS_IMAGE="$img" ECI_SYS_DIR="$dir" ${ECI_SYS_FORCE:+ECI_SYS_FORCE=1} \
+	"$stage/t/ns-tests"
+rc=$?
+# A failed test leaves its container (and the dockerd in it) behind.
+for a in "rm -f sys-sd sys-dd sys-dind" "image rm eci-sys"; do
+	# shellcheck disable=SC2086
+	runuser -u "$account" -- env -u XDG_RUNTIME_DIR "$stage/bin/eci-run" $a > /dev/null 2>&1
+done
+exit $rc
