@@ -111,7 +111,7 @@ struct sup {
 	int listener;
 	const struct mnt_plan *plan;
 	int proc;			/* a procfs of pid 1's pid namespace */
-	int pid_ns;			/* the container's pid namespace, pid 1's */
+	int pid_ns;			/* the container's pid namespace: the workload's */
 	int user_ns;			/* the workload's user namespace */
 };
 
@@ -340,8 +340,9 @@ static int target_by_fd(struct job *j, int dir)
  * May the caller, in user namespace @user, have @j mounted?  What the kernel
  * asks: CAP_SYS_ADMIN over the owners of its mount namespace and of the
  * pid or network namespace of the instance.  And where the workload's own
- * user namespace asks for a procfs of the container's pid namespace (pid
- * 1's, whose owner it is not), what container root would be granted: the
+ * user namespace asks for a procfs of the container's pid namespace (the
+ * workload's, its own or pid 1's, made in the container's user namespace:
+ * not owned by the nested one), what container root would be granted: the
  * container's /proc shows it already.
  */
 static bool allowed(const struct sup *sv, const struct job *j, int dir, int user)
@@ -454,7 +455,8 @@ int sup_serve(int listener, pid_t main_pid, const struct mnt_plan *plan, int pro
 
 	snprintf(path, sizeof(path), "%d/ns/user", (int)main_pid);
 	sv.user_ns = openat(proc, path, O_RDONLY | O_CLOEXEC);
-	sv.pid_ns = openat(proc, "self/ns/pid", O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "%d/ns/pid", (int)main_pid);
+	sv.pid_ns = openat(proc, path, O_RDONLY | O_CLOEXEC);
 
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
