@@ -1411,6 +1411,41 @@ START_TEST(cgroups_path_as_runc)
 }
 END_TEST
 
+/* A bundle for container @id ("eci-t-@tag-PID") whose config.json (to be
+ * completed and put) runs sh -c @script. */
+static json_t *script_bundle(struct bundle *b, char *id, size_t size, const char *tag,
+			     const char *script)
+{
+	json_t *cfg;
+
+	make_bundle(b);
+	snprintf(id, size, "eci-t-%s-%d", tag, (int)getpid());
+	undo("rmdir /sys/fs/cgroup/*/%s 2>/dev/null; true", id);
+	cfg = base_config("");
+	set_member(cfg, "process.args", "[\"sh\", \"-c\", \"\"]");
+	json_array_set_new(json_object_get(json_object_get(cfg, "process"), "args"), 2,
+			   json_string(script));
+	return cfg;
+}
+
+/* The bundle run by eci-runc, then by runc, each deleted after: their
+ * outputs into @out, which must be the same; @what names the case. */
+static void run_both(const struct bundle *b, const char *id, const char *what, char *out[2])
+{
+	struct run_result r;
+
+	for (int rt = 0; rt < 2; rt++) {
+		either(&r, b, rt, "run --bundle '%s' %s", b->bundle, id);
+		ck_assert_msg(r.status == 0, "%s run%s: exit %d: %s%s", rt ? "runc" : "eci-runc", what,
+			      r.status, r.out, r.err);
+		out[rt] = strdup(r.out);
+		t_run_free(&r);
+		either(&r, b, rt, "delete --force %s", id);
+		t_run_free(&r);
+	}
+	ck_assert_msg(!strcmp(out[0], out[1]), "eci-runc says\n%s\nrunc says\n%s", out[0], out[1]);
+}
+
 /*
  * The process's fields as runc sets them, for a user other than root:
  * ambient capabilities (so that they survive exec), inheritable ones,
@@ -1422,16 +1457,8 @@ START_TEST(process_as_runc)
 				     "ulimit -Hn; cat /proc/self/oom_score_adj; umask";
 	char id[64], *out[2];
 	struct bundle b;
-	struct run_result r;
-	json_t *cfg;
+	json_t *cfg = script_bundle(&b, id, sizeof(id), "pr", script);
 
-	make_bundle(&b);
-	snprintf(id, sizeof(id), "eci-t-pr-%d", (int)getpid());
-	undo("rmdir /sys/fs/cgroup/*/%s 2>/dev/null; true", id);
-	cfg = base_config("");
-	set_member(cfg, "process.args", "[\"sh\", \"-c\", \"exec 2>&1; true\"]");
-	json_array_set_new(json_object_get(json_object_get(cfg, "process"), "args"), 2,
-			   json_string(script));
 	set_member(cfg, "process.user", "{\"uid\": 1000, \"gid\": 1000, \"umask\": 63, "
 		   "\"additionalGids\": [27, 5]}");
 	set_member(cfg, "process.capabilities", "{\"bounding\": [\"CAP_KILL\", \"CAP_NET_RAW\", "
@@ -1442,16 +1469,7 @@ START_TEST(process_as_runc)
 		   "\"hard\": 2500}]");
 	set_member(cfg, "process.oomScoreAdj", "123");
 	put_config(&b, cfg);
-	for (int rt = 0; rt < 2; rt++) {
-		either(&r, &b, rt, "run --bundle '%s' %s", b.bundle, id);
-		ck_assert_msg(r.status == 0, "%s run: exit %d: %s%s", rt ? "runc" : "eci-runc",
-			      r.status, r.out, r.err);
-		out[rt] = strdup(r.out);
-		t_run_free(&r);
-		either(&r, &b, rt, "delete --force %s", id);
-		t_run_free(&r);
-	}
-	ck_assert_msg(!strcmp(out[0], out[1]), "eci-runc says\n%s\nrunc says\n%s", out[0], out[1]);
+	run_both(&b, id, "", out);
 	/* an ambient capability not in inheritable (`runc spec`'s default
 	 * has them): not raised, the rest applied, as runc does */
 	{
@@ -1463,17 +1481,7 @@ START_TEST(process_as_runc)
 		set_member(c2, "process.capabilities", "{\"bounding\": [\"CAP_KILL\"], \"effective\": "
 			   "[\"CAP_KILL\"], \"permitted\": [\"CAP_KILL\"], \"ambient\": [\"CAP_KILL\"]}");
 		put_config(&b, c2);
-		for (int rt = 0; rt < 2; rt++) {
-			either(&r, &b, rt, "run --bundle '%s' %s", b.bundle, id);
-			ck_assert_msg(r.status == 0, "%s run, ambient not inheritable: exit %d: %s",
-				      rt ? "runc" : "eci-runc", r.status, r.err);
-			amb[rt] = strdup(r.out);
-			t_run_free(&r);
-			either(&r, &b, rt, "delete --force %s", id);
-			t_run_free(&r);
-		}
-		ck_assert_msg(!strcmp(amb[0], amb[1]), "eci-runc says\n%s\nrunc says\n%s", amb[0],
-			      amb[1]);
+		run_both(&b, id, ", ambient not inheritable", amb);
 		free(amb[0]);
 		free(amb[1]);
 	}
@@ -1497,28 +1505,11 @@ START_TEST(pid1_and_net_sysctl_as_runc)
 				     "cat /proc/sys/net/ipv4/ip_unprivileged_port_start";
 	char id[64], *out[2];
 	struct bundle b;
-	struct run_result r;
-	json_t *cfg;
+	json_t *cfg = script_bundle(&b, id, sizeof(id), "p1", script);
 
-	make_bundle(&b);
-	snprintf(id, sizeof(id), "eci-t-p1-%d", (int)getpid());
-	undo("rmdir /sys/fs/cgroup/*/%s 2>/dev/null; true", id);
-	cfg = base_config("");
-	set_member(cfg, "process.args", "[\"sh\", \"-c\", \"\"]");
-	json_array_set_new(json_object_get(json_object_get(cfg, "process"), "args"), 2,
-			   json_string(script));
 	set_member(cfg, "linux.sysctl", "{\"net.ipv4.ip_unprivileged_port_start\": \"80\"}");
 	put_config(&b, cfg);
-	for (int rt = 0; rt < 2; rt++) {
-		either(&r, &b, rt, "run --bundle '%s' %s", b.bundle, id);
-		ck_assert_msg(r.status == 0, "%s run: exit %d: %s%s", rt ? "runc" : "eci-runc",
-			      r.status, r.out, r.err);
-		out[rt] = strdup(r.out);
-		t_run_free(&r);
-		either(&r, &b, rt, "delete --force %s", id);
-		t_run_free(&r);
-	}
-	ck_assert_msg(!strcmp(out[0], out[1]), "eci-runc says\n%s\nrunc says\n%s", out[0], out[1]);
+	run_both(&b, id, "", out);
 	ck_assert_str_eq(out[0], "1\nsh\n80\n");
 	free(out[0]);
 	free(out[1]);
