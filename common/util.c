@@ -311,3 +311,30 @@ bool pidfd_alive(int pidfd)
 
 	return poll(&p, 1, 0) == 0;
 }
+
+/* Is @name (@n bytes) one of the comma-separated (or, with @sep ' ',
+ * space-separated) @list? */
+bool str_in_list(const char *list, const char *name, size_t n, char sep)
+{
+	while (*list) {
+		size_t len = strcspn(list, sep == ',' ? "," : " ");
+
+		if (len == n && !strncmp(list, name, n))
+			return true;
+		list += len + (list[len] == sep);
+	}
+	return false;
+}
+
+/* Does the comma-separated @opts hold each name of the comma-separated @want? */
+bool str_has_all(const char *opts, const char *want)
+{
+	while (*want) {
+		size_t n = strcspn(want, ",");
+
+		if (!str_in_list(opts, want, n, ','))
+			return false;
+		want += n + (want[n] == ',');
+	}
+	return true;
+}

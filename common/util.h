@@ -133,4 +133,10 @@ void tl_init(void);
 void tl_mark(const char *step);
 void tl_close(void);
 
+/* Is @name (@n bytes) one of the comma-separated (or, with @sep ' ',
+ * space-separated) @list? */
+bool str_in_list(const char *list, const char *name, size_t n, char sep);
+/* Does the comma-separated @list hold each name of the comma-separated @want? */
+bool str_has_all(const char *list, const char *want);
+
 #endif

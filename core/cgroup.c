@@ -96,33 +96,6 @@ static bool cg_has(const char *dir, const char *file)
 	return access(path, F_OK) == 0;
 }
 
-/* Is @name (@n bytes) one of the comma-separated (or, with @sep ' ',
- * space-separated) @list? */
-static bool in_list(const char *list, const char *name, size_t n, char sep)
-{
-	while (*list) {
-		size_t len = strcspn(list, sep == ',' ? "," : " ");
-
-		if (len == n && !strncmp(list, name, n))
-			return true;
-		list += len + (list[len] == sep);
-	}
-	return false;
-}
-
-/* Does the comma-separated @opts hold each name of the comma-separated @want? */
-static bool has_opts(const char *opts, const char *want)
-{
-	while (*want) {
-		size_t n = strcspn(want, ",");
-
-		if (!in_list(opts, want, n, ','))
-			return false;
-		want += n + (want[n] == ',');
-	}
-	return true;
-}
-
 /* --- where: the hierarchies, and the container's directory in each ----------- */
 
 /* Where the hierarchy of a /proc/PID/cgroup line (@ctrls: "" for v2)
@@ -143,7 +116,7 @@ static int cg_dir(const char *mountinfo, const char *ctrls, const char *path, ch
 		if (!sep || sscanf(l, "%*s %*s %*s %4095s %4095s", root, mp) != 2 ||
 		    sscanf(sep, " - %63s %*s %1023s", fstype, sopts) != 2)
 			continue;
-		if (ctrls[0] ? strcmp(fstype, "cgroup") || !has_opts(sopts, ctrls)
+		if (ctrls[0] ? strcmp(fstype, "cgroup") || !str_has_all(sopts, ctrls)
 			     : strcmp(fstype, "cgroup2"))
 			continue;
 		rl = strlen(root);
@@ -419,7 +392,7 @@ static void cg_v2_enable(const char *dir)
 static int cg_make(const struct cg_dir *d, struct eci_err *e)
 {
 	char p[CG_PATH_MAX];
-	bool v2 = !d->ctrls[0], cpuset = in_list(d->ctrls, "cpuset", 6, ',');
+	bool v2 = !d->ctrls[0], cpuset = str_in_list(d->ctrls, "cpuset", 6, ',');
 	size_t n = strlen(d->path);
 
 	snprintf(p, sizeof(p), "%s", d->path);
@@ -450,14 +423,14 @@ static const struct cg_dir *cg_find(const struct cgroups *cg, const char *c, boo
 	char avail[1024];
 
 	for (size_t i = 0; i < cg->n; i++)
-		if (cg->d[i].ctrls[0] && in_list(cg->d[i].ctrls, c, strlen(c), ',')) {
+		if (cg->d[i].ctrls[0] && str_in_list(cg->d[i].ctrls, c, strlen(c), ',')) {
 			*v2 = false;
 			return &cg->d[i];
 		}
 	for (size_t i = 0; i < cg->n; i++)
 		if (!cg->d[i].ctrls[0] &&
 		    cg_get(cg->d[i].path, "cgroup.controllers", avail, sizeof(avail)) == 0 &&
-		    in_list(avail, c, strlen(c), ' ')) {
+		    str_in_list(avail, c, strlen(c), ' ')) {
 			*v2 = true;
 			return &cg->d[i];
 		}
@@ -679,7 +652,7 @@ int cgroup_enter(const struct cgroups *cg, pid_t pid, const struct cg_limits *l,
 static const struct cg_dir *cg_freezer(const struct cgroups *cg, bool *v2)
 {
 	for (size_t i = 0; i < cg->n; i++)
-		if (in_list(cg->d[i].ctrls, "freezer", 7, ',')) {
+		if (str_in_list(cg->d[i].ctrls, "freezer", 7, ',')) {
 			*v2 = false;
 			return &cg->d[i];
 		}
@@ -967,8 +940,8 @@ static const struct cg_dir *cg_deleg_find(const struct cgroups *all, const char 
 			snprintf(parent, size, "%s", d->path);
 			*strrchr(parent, '/') = '\0';
 			if (v2 ? cg_get(parent, "cgroup.controllers", avail, sizeof(avail)) == 0 &&
-				 in_list(avail, c, strlen(c), ' ')
-			       : in_list(d->ctrls, c, strlen(c), ','))
+				 str_in_list(avail, c, strlen(c), ' ')
+			       : str_in_list(d->ctrls, c, strlen(c), ','))
 				return d;
 		}
 	return NULL;

@@ -11,6 +11,7 @@
  * library's soname (libarchive13 in Debian) the first time (dlfwd.h).
  */
 
+#include <locale.h>
 #include <archive.h>
 #include <archive_entry.h>
 
@@ -92,6 +93,15 @@ int arc_load(struct eci_err *e)
 	static const char *const names[] = { ARC_FUNCS(DL_NAME) };
 	static void **const slots[] = { ARC_FUNCS(DL_SLOT) };
 
+	/*
+	 * Names are bytes to eci: in the C locale libarchive refuses a pax
+	 * name it cannot convert from UTF-8 ("Pathname can't be converted"),
+	 * as Go's archive/tar writes every non-ASCII name; in C.UTF-8 a pax
+	 * name passes as its UTF-8 bytes and any other as it is.  Set before
+	 * any thread of ours runs; it changes no message of eci's.
+	 */
+	if (!handle)
+		setlocale(LC_CTYPE, "C.UTF-8");
 	return dl_load(&handle, ARC_SONAME, "libarchive13", names, slots,
 		       sizeof(names) / sizeof(names[0]), e);
 }

@@ -187,7 +187,25 @@ static int bind_host_sys(int dir, struct eci_err *e)
  * on the host ("cpu" -> "cpu,cpuacct").  The kernel mounts only a hierarchy
  * that exists, exactly as it exists, rooted at the container's cgroup.
  */
-static void cgroup1_one(int tmp, char *line, unsigned attrs)
+/* Does the host mount the v1 hierarchy of @ctrls ("cpu", "name=systemd"),
+ * by the mountinfo @info?  One it does not has no cgroup of the container's
+ * (core/cgroup.c makes none there): inside, it would be the host's root
+ * cgroup, which a runtime inside would try to use. */
+static bool host_mounts(const char *info, const char *ctrls)
+{
+	for (const char *l = info; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+		const char *sep = strstr(l, " - cgroup "), *eol = strchr(l, '\n');
+		char sopts[1024];
+
+		if (!sep || (eol && sep > eol) || sscanf(sep, " - cgroup %*s %1023s", sopts) != 1)
+			continue;
+		if (str_has_all(sopts, ctrls))
+			return true;
+	}
+	return false;
+}
+
+static void cgroup1_one(int tmp, char *line, const char *info, unsigned attrs)
 {
 	char *ctl = strchr(line, ':'), *end, *save = NULL, dir[256];
 	_cleanup_close_ int fs = -1, at = -1;
@@ -196,6 +214,8 @@ static void cgroup1_one(int tmp, char *line, unsigned attrs)
 	if (!ctl || !(end = strchr(++ctl, ':')) || end == ctl)
 		return;
 	*end = '\0';
+	if (!host_mounts(info, ctl))
+		return;
 	snprintf(dir, sizeof(dir), "%s", strncmp(ctl, "name=", 5) ? ctl : ctl + 5);
 	if (strchr(dir, '/') || dir[0] == '.' || mkdirat(tmp, dir, 0555) < 0 ||
 	    (at = openat(tmp, dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
@@ -233,7 +253,7 @@ static void cgroup1_one(int tmp, char *line, unsigned attrs)
 static int cgroup1_tree(int cg, unsigned attrs, struct eci_err *e)
 {
 	static const struct mnt_opt opts[] = { { "mode", "0755" }, { NULL, NULL } };
-	_cleanup_free_ char *list = NULL;
+	_cleanup_free_ char *list = NULL, *info = NULL;
 	_cleanup_close_ int tmp = -1, uni = -1;
 	struct mount_attr ro = { .attr_set = RO_FLAGS };
 	char *line, *save = NULL;
@@ -242,6 +262,8 @@ static int cgroup1_tree(int cg, unsigned attrs, struct eci_err *e)
 	if (read_all_at(AT_FDCWD, "/proc/self/cgroup", 1 << 16, &list, NULL) < 0 ||
 	    (strncmp(list, "0::", 3) == 0 && !strchr(list, '\n')[1]))
 		return 1;	/* cgroup2 alone: its one line "0::PATH" */
+	if (read_all_at(AT_FDCWD, "/proc/self/mountinfo", 1 << 24, &info, NULL) < 0)
+		return eci_fail(e, errno, "read /proc/self/mountinfo");
 	tmp = mnt_fs_at(cg, "/sys/fs/cgroup", "tmpfs", opts,
 			MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
 	if (tmp < 0)
@@ -250,7 +272,7 @@ static int cgroup1_tree(int cg, unsigned attrs, struct eci_err *e)
 		if (!strncmp(line, "0::", 3))
 			v2 = true;
 		else
-			cgroup1_one(tmp, line, attrs);
+			cgroup1_one(tmp, line, info, attrs);
 	}
 	if (v2 && mkdirat(tmp, "unified", 0555) == 0 &&
 	    (uni = openat(tmp, "unified", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0) {

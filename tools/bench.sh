@@ -7,7 +7,8 @@
 #      rootless, unshare (the floor); eci-run's per-step timeline (the
 #      code of BEFORE, a git revision, and this one)
 #   2  docker run --rm IMG true, --runtime eci against runc, one dockerd;
-#      the same on a bridge network
+#      the same on a bridge network; Docker-in-Docker's start against runc
+#      --privileged
 #   3  a generated 200 MB image: import against tar -xf of its layer; its
 #      first start in a slot (unpack) against tar -xf and against later
 #      starts; the same files in 4 layers, first start against tar -xf of
@@ -299,9 +300,13 @@ timeline() {
 # --- 2: docker run ---------------------------------------------------------------
 item_2() {
 	command -v dockerd >/dev/null || { row 2 "docker run --rm IMG true" "--runtime eci" "--runtime runc" ms "n/a (no dockerd)" "n/a"; return 0; }
+	# runc --privileged asks for capabilities root may lack here (a VM):
+	# runc-priv is runc without them (t/engine/runcpriv.sh)
+	sh t/engine/runcpriv.sh "$run/runc-priv" > "$run/runc-priv.caps"
 	(dockerd --data-root "$data" --exec-root "$run/x" --pidfile "$run/docker.pid" \
 		-H "unix://$run/docker.sock" --iptables=false --bridge=none \
-		--add-runtime "eci=$stage/bin/eci-runc" > "$work/dockerd.log" 2>&1 &)
+		--add-runtime "eci=$stage/bin/eci-runc" --add-runtime "runc-priv=$run/runc-priv" \
+		> "$work/dockerd.log" 2>&1 &)
 	for i in $(seq 1 150); do docker -H "unix://$run/docker.sock" info >/dev/null 2>&1 && break; sleep 0.2; done
 	export DOCKER_HOST="unix://$run/docker.sock"
 	docker import "$layer" eci-default >/dev/null
@@ -315,6 +320,28 @@ item_2() {
 	t_brunc=$(hf docker-br-runc root "$DOCKER_RUNS" "docker run --rm --network eci-bench --runtime runc eci-default /bin/true")
 	docker network rm eci-bench >/dev/null
 	row 2 "same, --network on a bridge" "--runtime eci" "--runtime runc" ms "$t_beci" "$t_brunc" 1.0
+	# Docker-in-Docker start: a --privileged container of the Debian
+	# system image (t/images/sysimage.sh, debootstrap, cached) up, and the
+	# dockerd inside answering on overlay2, against runc --privileged.
+	prunc=runc
+	[ -s "$run/runc-priv.caps" ] && prunc=runc-priv
+	if sysimg=$(sh t/images/sysimage.sh 2>"$work/sysimage.err") && sysdir=$(mktemp -d /tmp/eci-sys.XXXXXX) &&
+		chmod 0755 "$sysdir" && sh t/images/sysimage.sh --inner "$stage" "$sysdir" >/dev/null &&
+		sysname=$(docker load -i "$sysimg" | sed -n 's/^Loaded image: //p') && [ -n "$sysname" ]; then
+		dind() {
+			echo "docker run -d --name eci-dind --runtime $1 --privileged --network none" \
+				"-v $sysdir:/eci-sys:ro $sysname sh /eci-sys/check.sh serve >/dev/null &&" \
+				"docker exec eci-dind sh /eci-sys/check.sh dockerd | grep -q driver=overlay2"
+		}
+		t_dd_eci=$(hf dind-eci root "$SLOW_RUNS" "$(dind eci)" "docker rm -f eci-dind >/dev/null 2>&1; true")
+		t_dd_runc=$(hf dind-runc root "$SLOW_RUNS" "$(dind "$prunc")" "docker rm -f eci-dind >/dev/null 2>&1; true")
+		docker rm -f eci-dind >/dev/null 2>&1
+		rm -rf "$sysdir"
+	else
+		t_dd_eci="n/a (no system image: $(why "$work/sysimage.err"))" t_dd_runc=n/a
+	fi
+	row 2 "Docker-in-Docker start: --privileged, dockerd inside answering on overlay2" "--runtime eci" \
+		"runc --privileged" ms "$t_dd_eci" "$t_dd_runc"
 }
 
 # --- 8: the runtime alone ----------------------------------------------------------

@@ -217,6 +217,10 @@ START_TEST(delegated_cgroups)
 	       "echo 10 > $d/inner/pids.max && echo moved=$(grep -c :/inner /proc/self/cgroup); "
 	       "echo 1000 > $d/pids.max 2>/dev/null; echo own=$?; ls $d | grep -c ^docker'",
 	       1, "moved=1\nown=1\n0", NULL);
+	/* every hierarchy it sees is its own: none is the host's root,
+	 * which a runtime inside would try (the host does not mount some) */
+	expect("exec cg1 sh -c 'for h in /sys/fs/cgroup/*; do [ -L $h ] || "
+	       "mkdir $h/all 2>/dev/null || echo not $h; done; echo done'", 0, "done", NULL);
 	docker("inspect -f '{{.Id}}' cg1", &r);
 	ck_assert_int_eq(r.status, 0);
 	snprintf(id, sizeof(id), "%.64s", r.out);
@@ -284,12 +288,26 @@ START_TEST(host_namespaces_and_socket_refused)
 }
 END_TEST
 
+/* Killed by the kernel at its limit, and the engine told so; where the
+ * engine tells it of runc's container neither (its OOM watch gets no
+ * event on some hosts), that is said and counted as a skip. */
 START_TEST(memory_limit_oom)
 {
-	expect("run --name e4 --runtime eci --network none --memory 32m " IMG
-	       " sh -c 'x=a; while true; do x=$x$x; done'", 137, NULL, NULL);
-	expect("inspect -f '{{.State.OOMKilled}}' e4", 0, "true", NULL);
+#define HOG " --network none --memory 32m " IMG " sh -c 'x=a; while true; do x=$x$x; done'"
+	struct run_result r;
+
+	expect("run --name e4r --runtime runc" HOG, 137, NULL, NULL);
+	docker("inspect -f '{{.State.OOMKilled}}' e4r", &r);
+	expect("rm e4r", 0, NULL, NULL);
+	expect("run --name e4 --runtime eci" HOG, 137, NULL, NULL);
+	if (strstr(r.out, "true"))
+		expect("inspect -f '{{.State.OOMKilled}}' e4", 0, "true", NULL);
+	else
+		test_skip("memory_limit_oom", "dockerd reports OOMKilled false for runc's container "
+			  "too on this host: the engine's OOM watch sees no event");
+	t_run_free(&r);
 	expect("rm e4", 0, NULL, NULL);
+#undef HOG
 }
 END_TEST
 

@@ -73,7 +73,7 @@ static void systemd_boots(const char *runtime)
 /* The nested dockerd starts on overlay2 and loads the inner image. */
 static void dind_daemon(const char *name, const char *runtime)
 {
-	outer(name, runtime, "sleep infinity");
+	outer(name, runtime, "sh /eci-sys/check.sh serve");
 	/* eci's /var/lib/docker is its own mount, on its store's file system. */
 	step(name, "dockerd", strcmp(runtime, runc_rt()) ? "inner=runtime\ndriver=overlay2" :
 							   "driver=overlay2");

@@ -10,7 +10,9 @@
 #             the failed units when degraded
 #   unit      a oneshot unit of /run/systemd/system that touches a file:
 #             unit=started, touched=yes, journal=yes (journalctl has its line)
-#   dockerd   dockerd (overlay2) started in the background: inner=runtime
+#   serve     the container's command: dockerd (overlay2) in the foreground
+#   dockerd   dockerd (overlay2), started in the background unless serve
+#             runs it: inner=runtime
 #             when /var/lib/docker is a mount the runtime made (eci's, on
 #             the store's file system), else inner=tmpfs, one made here
 #             (overlayfs takes no overlayfs upper layer); storage=FSTYPE;
@@ -30,6 +32,15 @@ tag=${2-}
 log=/run/eci-syscheck.log
 
 fail() { echo "failed=$*"; [ -f "$log" ] && tail -n 20 "$log"; exit 1; }
+
+# /var/lib/docker: the runtime's mount where it made one (eci's, on the
+# store's file system), else a tmpfs made here (overlayfs takes no
+# overlayfs upper layer)
+storage() {
+	mkdir -p /var/lib/docker
+	mountpoint -q /var/lib/docker || mount -t tmpfs -o mode=0711 dind /var/lib/docker ||
+		fail "mount a tmpfs on /var/lib/docker"
+}
 
 case $step in
 boot)
@@ -60,20 +71,28 @@ unit)
 	grep -q eci-touch-ran "$log" || fail "journalctl lacks eci-touch-ran"
 	echo journal=yes
 	;;
+serve)
+	# dockerd as the container's command, as docker:dind runs it: the
+	# processes it starts are the workload's (a runtime's mounts of proc
+	# and sysfs are done for the workload's processes, not docker exec's)
+	storage
+	exec dockerd --storage-driver overlay2 > /run/dockerd.log 2>&1
+	;;
 dockerd)
-	mkdir -p /var/lib/docker
-	if mountpoint -q /var/lib/docker; then
+	if ! docker info > /dev/null 2>&1 && ! pgrep -x dockerd > /dev/null; then
+		storage
+		dockerd --storage-driver overlay2 > /run/dockerd.log 2>&1 &
+	fi
+	if mountpoint -q /var/lib/docker && [ "$(stat -f -c %T /var/lib/docker)" != tmpfs ]; then
 		echo inner=runtime
 	else
-		mount -t tmpfs -o mode=0711 dind /var/lib/docker || fail "mount a tmpfs on /var/lib/docker"
 		echo inner=tmpfs
 	fi
 	echo "storage=$(stat -f -c %T /var/lib/docker)"
-	dockerd --storage-driver overlay2 > /run/dockerd.log 2>&1 &
 	log=/run/dockerd.log
 	for _ in $(seq 1 300); do
 		docker info > /dev/null 2>&1 && break
-		kill -0 $! 2> /dev/null || fail "dockerd exited"
+		pgrep -x dockerd > /dev/null || fail "dockerd exited"
 		sleep 0.2
 	done
 	docker info > /dev/null 2>&1 || fail "dockerd did not answer in 60 s"

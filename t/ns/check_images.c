@@ -1331,6 +1331,38 @@ START_TEST(rootfs_dir)
 }
 END_TEST
 
+/*
+ * A name in UTF-8, as a pax record holds it (Go's archive/tar writes one
+ * for every non-ASCII name: Debian's ca-certificates has two): imported
+ * and unpacked as its bytes, whatever the locale.
+ */
+START_TEST(utf8_names)
+{
+	char cmd[1024], tarball[300];
+	struct run_result r;
+
+	fresh_store();
+	snprintf(tarball, sizeof(tarball), "%s/utf8.tar", scratch);
+	snprintf(cmd, sizeof(cmd),
+		 "set -e; d=%s/utf8; mkdir -p $d/bin; cp %s/bin/busybox $d/bin/ 2>/dev/null || "
+		 "cp /bin/busybox $d/bin/; ln -sf busybox $d/bin/sh; ln -sf busybox $d/bin/ls; "
+		 "echo hi > \"$d/F\305\221tan\303\272s\303\255tv\303\241ny.pem\"; "
+		 "LC_ALL=C.UTF-8 tar --format=pax -C $d -cf %s . && "
+		 "LC_ALL=C.UTF-8 tar -tvf %s | grep -c pem",
+		 scratch, img("rootfs"), tarball, tarball);
+	t_host_sh(cmd, &r);
+	t_want(&r, 0);
+	t_run_free(&r);
+	T_ECI(&r, "image", "import", "--name", "utf8-names", tarball);
+	t_want(&r, 0);
+	t_run_free(&r);
+	T_ECI(&r, "--network", "none", "utf8-names", "sh", "-c", "for f in /F*; do echo $f; done");
+	t_want(&r, 0);
+	ck_assert_str_eq(r.out, "/F\305\221tan\303\272s\303\255tv\303\241ny.pem\n");
+	t_run_free(&r);
+}
+END_TEST
+
 Suite *images_suite(void)
 {
 	Suite *s = suite_create("images");
@@ -1346,6 +1378,7 @@ Suite *images_suite(void)
 	tcase_add_test(tr, oci_archive);
 	tcase_add_test(tr, docker_archive);
 	tcase_add_test(tr, rootfs_dir);
+	tcase_add_test(tr, utf8_names);
 	tcase_add_test(tr, many_layers);
 	suite_add_tcase(s, tr);
 	tcase_set_timeout(ts, 120);

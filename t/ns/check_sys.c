@@ -67,7 +67,7 @@ END_TEST
 /* The nested dockerd starts on overlay2 and loads the inner image. */
 static void daemon_up(const char *name)
 {
-	outer(name, "sleep infinity");
+	outer(name, "sh /eci-sys/check.sh serve");
 	/* /var/lib/docker is eci-run's mount, on its store's file system. */
 	step(name, "dockerd", "inner=runtime\ndriver=overlay2");
 	step(name, "load", "loaded=eci-inner:latest");
