@@ -37,8 +37,9 @@ void spec_init(struct spec *s)
 	s->net.exit_fd = s->net.pidfd = -1;
 	s->engine.start_fd = -1;
 	s->engine.nest_userns = s->engine.nest_netns = -1;
-	s->mnt.procsys_fd = -1;
+	s->mnt.procsys_fd = s->mnt.proc_fd = -1;
 	s->oci.umask = -1;
+	s->own_pidns = true;
 }
 
 pid_t container_clone(struct spec *s, int flags, int *sock, const int *drop, size_t ndrop)

@@ -140,9 +140,10 @@ int sc_load_listener(const struct sc_filter *f, struct eci_err *e);
 /* Is the workload to be supervised (CAP_SYS_ADMIN granted)? */
 bool sup_wanted(const struct spec *s);
 /* Pid 1's life from the workload's release: serve @listener, reap, and
- * return the exit code of @main_pid; new instances are masked as @plan's */
+ * return the exit code of @main_pid; new instances are masked as @plan's;
+ * @proc: a procfs of pid 1's pid namespace */
 struct mnt_plan;
-int sup_serve(int listener, pid_t main_pid, const struct mnt_plan *plan);
+int sup_serve(int listener, pid_t main_pid, const struct mnt_plan *plan, int proc);
 
 /* user.c: -u, checked in the launcher, resolved in the container */
 #define USER_MAX_GROUPS SPEC_MAX_GROUPS

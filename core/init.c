@@ -2,12 +2,31 @@
 /*
  * init.c - the container's pid 1
  *
- * A pid namespace's init gets no signal it has no handler for (the kernel
- * drops it), and every process orphaned inside is re-parented to it.  So the
- * container runs a small init of eci's own, as docker --init does: it forks
- * the workload, passes on the signals eci-run forwards, reaps every child,
- * and exits with the workload's status (128+N if a signal N killed it).  When
- * it exits the kernel kills whatever is left in the namespace.
+ * The container's pid 1 is a small init of eci's own: it forks the
+ * workload, passes on the signals eci-run forwards, reaps it, and exits
+ * with its status (128+N if a signal N killed it).  When it exits the
+ * kernel kills whatever is left in the container.
+ *
+ * As with runc and docker, the workload is pid 1 of a pid namespace of its
+ * own, cloned with CLONE_NEWPID below pid 1's, which it cannot see: a
+ * system container's systemd must be pid 1, a process orphaned inside is
+ * re-parented to the workload, and the kernel's rule for a namespace's
+ * init applies to it: a signal it has no handler for is dropped, whoever
+ * sends it (eci-run's SIGTERM passed on, eci-run kill), except SIGKILL and
+ * SIGSTOP from an ancestor namespace.  So a workload that does not handle
+ * SIGTERM runs on until eci-run stop's timeout kills pid 1 (SIGKILL), as
+ * docker stop does.  Its /proc must be a procfs of its own namespace,
+ * which only a process in it can make: the workload makes it first thing
+ * (fsopen and fsmount, still container root in pid 1's namespaces, where
+ * the host's /proc is fully visible as the kernel requires) and hands it
+ * to pid 1 over the nest socket; pid 1 mounts it at /proc of the root and
+ * masks it as any /proc (mounts/system.c).
+ *
+ * With eci-run --init the workload shares pid 1's pid namespace as pid 2:
+ * eci's init reaps every orphan and the workload gets every signal passed
+ * on, as with docker --init.  So it does in a pid namespace joined
+ * (eci-runc: a pod, docker --pid container:X), where pid 1 itself runs in
+ * the other container's workload's (runc/nsjoin.c).
  *
  * The workload runs in nested namespaces that lock the system view (nest.c).
  * Granted CAP_SYS_ADMIN, it passes pid 1 the listener of its mount
@@ -30,6 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -455,18 +475,60 @@ static void remove_inner(struct spec *s)
 }
 
 /*
+ * The workload's first step in a pid namespace of its own: a procfs of
+ * it, detached, for pid 1 to mount at /proc (mounts/system.c).  A procfs
+ * is of the pid namespace of the process that makes it; a user namespace
+ * may make one only where a procfs is fully visible in its mount
+ * namespace (mnt_already_visible()), which pid 1's still is: the host's
+ * /proc, not yet pivoted away from, nothing over it.
+ */
+static int new_procfs(void)
+{
+	_cleanup_close_ int fs = fsopen("proc", FSOPEN_CLOEXEC);
+
+	if (fs < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return -1;
+	return fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+}
+
+static void send_proc(int sock, int nest)
+{
+	_cleanup_close_ int m = new_procfs();
+
+	if (m < 0)
+		fail_init(sock, errno, "a /proc of the workload's pid namespace");
+	if (fd_send(nest, "p", 1, m) < 0)
+		fail_init(sock, errno, "hand /proc to pid 1");
+}
+
+/*
+ * The mount supervisor's view of the container's processes (mountsup.c):
+ * pid 1's own.  Pivoted, /proc is the workload's pid namespace's when it
+ * has one: pid 1 has no entry there, and a pid there is not pid 1's.  So
+ * a procfs of pid 1's namespace, detached, never the container's (pid 1's
+ * /proc, its masks not locked in its mount namespace, is fully visible).
+ */
+static int pid1_proc(const struct spec *s)
+{
+	return s->own_pidns ? new_procfs() : open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+/*
  * The workload is forked as soon as pid 1 is container root, before the
  * root file system exists: it creates its user and network namespaces (the
  * costliest step of a start) while pid 1 builds the root, and waits on
  * @nest until pid 1 has mapped them, mounted /sys for them and pivoted.
  * Its cwd is "/", which pivot_root() moves into the new root with pid 1's;
  * @drop closes what it must not hold of pid 1's (the store, the state
- * directory): in the child, before anything else.
+ * directory): in the child, before anything else.  In a pid namespace of
+ * its own (s->own_pidns) it sends its /proc back first (send_proc()), and
+ * pid 1 takes it into s->mnt for the root it builds next.
  */
 pid_t init_fork(struct spec *s, int sock, int *nest_fd, void (*drop)(struct spec *))
 {
 	int nest[2];
 	pid_t pid;
+	char c;
 
 	prctl(PR_SET_NAME, "eci-init", 0, 0, 0);
 	title_set("eci-init");	/* not the launcher's command line, host paths and all */
@@ -478,13 +540,19 @@ pid_t init_fork(struct spec *s, int sock, int *nest_fd, void (*drop)(struct spec
 	container_block_signals(true);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, nest) < 0)
 		fail_init(sock, errno, "socketpair");
-	pid = fork();
+	/* clone() as fork() makes it, with CLONE_NEWPID, which glibc's fork()
+	 * cannot take; what fork() does besides (atfork handlers, the locks
+	 * of other threads) is moot in pid 1, which has no other thread. */
+	pid = s->own_pidns ? (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, 0, NULL, NULL, 0)
+			   : fork();
 	if (pid < 0)
 		fail_init(sock, errno, "fork the workload");
 	if (pid == 0) {
 		close(nest[0]);
 		if (drop)
 			drop(s);
+		if (s->own_pidns)
+			send_proc(sock, nest[1]);
 		/* The engine's stdio, with a terminal, are create's own (the
 		 * shim reads them to their end): the pty replaces them later. */
 		if (s->engine.on && s->tty) {
@@ -500,6 +568,14 @@ pid_t init_fork(struct spec *s, int sock, int *nest_fd, void (*drop)(struct spec
 	container_forward_signals(pid);
 	close(nest[1]);
 	*nest_fd = nest[0];
+	if (s->own_pidns) {
+		/* MSG_CMSG_CLOEXEC; EOF (-2): the workload failed, and said why */
+		s->mnt.proc_fd = fd_recv(nest[0], &c, 1);
+		if (s->mnt.proc_fd < 0 || c != 'p') {
+			kill(pid, SIGKILL);
+			fail_init(sock, 0, "the workload made no /proc");
+		}
+	}
 	return pid;
 }
 
@@ -524,7 +600,9 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 	}
 	keep_uid = s->keep_id ? (long long)s->keep_uid : -1;
 	keep_gid = s->keep_id ? (long long)s->keep_gid : -1;
-	if (nest_map(proc, pid, nest, s->engine.nest_userns >= 0, keep_uid, keep_gid, &e) < 0 ||
+	/* in the workload's own pid namespace, whose /proc this is, it is 1 */
+	if (nest_map(proc, s->own_pidns ? 1 : pid, nest, s->engine.nest_userns >= 0, keep_uid,
+		     keep_gid, &e) < 0 ||
 	    announce_network(s, sock, &e) < 0 ||
 	    (rootfd >= 0 && init_enter_root(s, rootfd, pid, &e) < 0) ||
 	    sysctl_apply(s, pid, &e) < 0 || (s->engine.on && await_start(s, sock, &e) < 0) ||
@@ -549,7 +627,12 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 		close(rootfd);
 	container_block_signals(false);
 	mem_trim();	/* from here on it reaps */
-	code = listener >= 0 ? sup_serve(listener, pid, &s->mnt) : reap_until(pid);
+	close(steal_fd(proc));	/* the container's /proc: not the supervisor's view */
+	if (listener >= 0 && (proc = pid1_proc(s)) < 0) {
+		close(listener);	/* the workload's proc and sysfs mounts: ENOSYS */
+		listener = -1;
+	}
+	code = listener >= 0 ? sup_serve(listener, pid, &s->mnt, proc) : reap_until(pid);
 	if (s->inner_rm_fd >= 0)
 		remove_inner(s);
 	_exit(code);

@@ -3,8 +3,9 @@
  * join.c - a new process in a running container, for both exec commands
  *
  * Theory of Operation: a process joins the container as its workload sees
- * it: pid 1's cgroup, ipc, uts and pid namespaces, and the workload's
- * nested user, mount and network namespaces, where every mount is locked
+ * it: pid 1's cgroup, ipc and uts namespaces, and the workload's pid
+ * namespace (its own, where it is pid 1, or pid 1's: init.c) and nested
+ * user, mount and network namespaces, where every mount is locked
  * (nest.c).  The front end gives a pidfd of pid 1 it has checked to be the
  * container's (eci-run: its launcher's child; eci-runc: the start time
  * state.json recorded).  join_open() finds the workload, pid 1's first
@@ -19,16 +20,15 @@
  *
  * join_enter() is one setns() per process (Linux >= 5.8: several
  * namespaces of one process at once, the user namespace first): pid 1's
- * cgroup, ipc, uts and pid namespaces, then the workload's others.  Only
- * host root may setns() through pid 1's pidfd — pid 1 changed its ids, so
- * it is not dumpable — so eci-run exec takes them all from the workload
- * (@only_workload), whose pid namespace is pid 1's and whose other
- * namespaces of those kinds are pid 1's unless it made its own below.  Before
- * it, the joining process must be non-dumpable (its children inherit that
- * until they exec): with CAP_SYS_PTRACE in the container's user namespace,
- * a container process could otherwise ptrace a process whose credentials
- * are in that namespace, or open its /proc/PID/{mem,fd,exe}, which are the
- * host's.  Joining a pid namespace applies to children only: the caller
+ * cgroup, ipc and uts namespaces, then the workload's others.  Only host
+ * root may setns() through pid 1's pidfd — pid 1 changed its ids, so it is
+ * not dumpable — so eci-run exec takes them all from the workload
+ * (@only_workload), whose cgroup, ipc and uts namespaces are pid 1's
+ * unless it made its own below.  Before it, the joining process must be
+ * non-dumpable (its children inherit that until they exec): with
+ * CAP_SYS_PTRACE in the container's user namespace, a container process
+ * could otherwise ptrace a process whose credentials are in that
+ * namespace, or open its /proc/PID/{mem,fd,exe}, which are the host's.  Joining a pid namespace applies to children only: the caller
  * forks the process itself after join_enter().
  */
 #include <errno.h>
@@ -48,8 +48,8 @@
 #include "core.h"
 #include "util.h"
 
-#define OF_INIT (CLONE_NEWCGROUP | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID)
-#define OF_WORKLOAD (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET)
+#define OF_INIT (CLONE_NEWCGROUP | CLONE_NEWIPC | CLONE_NEWUTS)
+#define OF_WORKLOAD (CLONE_NEWPID | CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET)
 
 static const char gone[] = "the container's workload is gone (the container is stopping)";
 
@@ -164,9 +164,10 @@ int join_enter(const struct join_target *t, bool host_net, struct eci_err *e)
 		return 0;
 	}
 	if (setns(t->init_fd, OF_INIT) < 0)
-		return eci_fail(e, errno, "join the container's cgroup, ipc, uts and pid namespaces");
+		return eci_fail(e, errno, "join the container's cgroup, ipc and uts namespaces");
 	if (setns(t->workload_fd, (OF_WORKLOAD & ~CLONE_NEWNET) | net) < 0)
-		return eci_fail(e, errno, "join the container's user, mount and network namespaces");
+		return eci_fail(e, errno, "join the container's pid, user, mount and network "
+				"namespaces");
 	return 0;
 }
 

@@ -110,7 +110,8 @@ struct job {
 struct sup {
 	int listener;
 	const struct mnt_plan *plan;
-	int pid_ns;			/* the container's pid namespace, pid 1's */
+	int proc;			/* a procfs of pid 1's pid namespace */
+	int pid_ns;			/* the container's pid namespace: the workload's */
 	int user_ns;			/* the workload's user namespace */
 };
 
@@ -339,8 +340,9 @@ static int target_by_fd(struct job *j, int dir)
  * May the caller, in user namespace @user, have @j mounted?  What the kernel
  * asks: CAP_SYS_ADMIN over the owners of its mount namespace and of the
  * pid or network namespace of the instance.  And where the workload's own
- * user namespace asks for a procfs of the container's pid namespace (pid
- * 1's, whose owner it is not), what container root would be granted: the
+ * user namespace asks for a procfs of the container's pid namespace (the
+ * workload's, its own or pid 1's, made in the container's user namespace:
+ * not owned by the nested one), what container root would be granted: the
  * container's /proc shows it already.
  */
 static bool allowed(const struct sup *sv, const struct job *j, int dir, int user)
@@ -392,8 +394,11 @@ static int decide(const struct sup *sv, struct seccomp_notif *req)
 	bool mount_call = req->data.nr == SYS_mount;
 	int r;
 
-	snprintf(path, sizeof(path), "/proc/%d", (int)req->pid);
-	dir = req->pid > 0 ? open(path, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+	/* the pid as pid 1 sees it: its own procfs, not the container's /proc
+	 * (the workload's pid namespace's, where pid 1 has no entry) */
+	snprintf(path, sizeof(path), "%d", (int)req->pid);
+	dir = req->pid > 0 ? openat(sv->proc, path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+			   : -1;
 	/* After the open: the pid is the caller's, still blocked in the call. */
 	if (dir < 0 || ioctl(sv->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0)
 		return ESRCH;
@@ -441,16 +446,17 @@ static void on_child(int sig)
 	(void)sig;	/* only to wake ppoll() */
 }
 
-int sup_serve(int listener, pid_t main_pid, const struct mnt_plan *plan)
+int sup_serve(int listener, pid_t main_pid, const struct mnt_plan *plan, int proc)
 {
 	struct sigaction sa = { .sa_handler = on_child, .sa_flags = SA_NOCLDSTOP };
-	struct sup sv = { .listener = listener, .plan = plan };
+	struct sup sv = { .listener = listener, .plan = plan, .proc = proc };
 	char path[64];
 	sigset_t chld, waiting;
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)main_pid);
-	sv.user_ns = open(path, O_RDONLY | O_CLOEXEC);
-	sv.pid_ns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "%d/ns/user", (int)main_pid);
+	sv.user_ns = openat(proc, path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "%d/ns/pid", (int)main_pid);
+	sv.pid_ns = openat(proc, path, O_RDONLY | O_CLOEXEC);
 
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);

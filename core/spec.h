@@ -129,6 +129,9 @@ struct spec {
 	gid_t keep_gid;
 	char keep_user[32];		/* "UID:GID" */
 	bool tty, interactive;		/* -t, -i */
+	/* the workload is pid 1 of a pid namespace of its own, below pid 1's
+	 * (init.c); false: eci-run --init, or a pid namespace joined */
+	bool own_pidns;
 	int tty_fd;			/* eci-runc: the pty slave made by pid 1 */
 	unsigned short tty_rows, tty_cols;	/* -t: the user's terminal's size */
 	uint64_t caps;			/* capability set of the workload */

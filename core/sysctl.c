@@ -140,10 +140,12 @@ static int write_one(int procsys, const struct spec_sysctl *c, struct eci_err *e
 	return r < 0 ? eci_fail(e, -r, "linux.sysctl %s=%s", c->key, value) : 0;
 }
 
-/* The net ones, from the workload's network namespace, then back to ours. */
+/* The net ones, from the workload's network namespace, then back to ours.
+ * Ours by a pidfd of pid 1, not by /proc: pivoted, /proc is the workload's
+ * pid namespace's, where pid 1 has no entry (init.c). */
 static int write_net(struct spec *s, pid_t pid, struct eci_err *e)
 {
-	_cleanup_close_ int own = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int own = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	_cleanup_close_ int theirs = (int)syscall(SYS_pidfd_open, pid, 0);
 	int r = 0;
 

@@ -82,7 +82,9 @@ static void help(void)
 	      "      --env-host            start from your environment (the image's and\n"
 	      "                            -e's on top)\n"
 	      "  -h, --hostname NAME       the container's host name (default: its short id)\n"
-	      "      --init                accepted: eci's own init is always pid 1\n"
+	      "      --init                eci's init as pid 1, the workload pid 2: it reaps\n"
+	      "                            orphans and passes on every signal (default: the\n"
+	      "                            workload is pid 1, as with docker)\n"
 	      "  -l, --label KEY[=VALUE]   set a label (inspect shows it, ps filters by it)\n"
 	      "      --memory SIZE         memory limit (512m, 2g): beyond it, the kernel's\n"
 	      "                            OOM killer ends the process\n"
@@ -229,7 +231,8 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 			o->shm_size = optarg;
 			break;
 		case OPT_INIT:
-			break;	/* eci-init is pid 1 anyway */
+			o->init = true;
+			break;
 		case OPT_ENV_HOST:
 			o->env_host = true;
 			break;

@@ -67,6 +67,7 @@ struct opts {
 	size_t nulimit;
 	const char *shm_size;	/* --shm-size */
 	bool env_host;		/* --env-host */
+	bool init;		/* --init: eci-init is pid 1, the workload pid 2 */
 	const char *restart;	/* --restart */
 	const char *labels[OPT_MAX];	/* -l */
 	size_t nlabels;

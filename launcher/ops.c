@@ -8,7 +8,9 @@
  * launchers as a side effect.  Exited detached containers (-d) keep their
  * entry, marked "finished" in meta.json, until `eci-run rm` (manage.c);
  * `ps -a` shows them too.  `stop` signals the launcher, which passes the
- * signal to pid 1 and the workload; after the timeout it kills pid 1 (the
+ * signal to pid 1 and the workload (pid 1 of its own pid namespace, it
+ * ignores a signal it has no handler for: core/init.c, as under docker
+ * stop); after the timeout it kills pid 1 (the
  * user owns the container's user namespace, so may), and the launcher
  * records the status as for any exit; a launcher that still does not end
  * is killed, and pid 1 (its parent-death signal set) would go with it.
@@ -17,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -321,30 +324,45 @@ void ops_kill(int base, const struct ops_find *f, int secs)
 	wait_gone(base, f->id, 2000);
 }
 
+/* -t, --time SECONDS: how long the workload has to end on SIGTERM. */
+static int stop_secs(const char *arg)
+{
+	char *end;
+	long n = strtol(arg, &end, 10);
+
+	return *arg && !*end && n >= 0 && n <= INT_MAX / 1000 ? (int)n : -1;
+}
+
 static int stop(int argc, char **argv)
 {
 	struct eci_err e = { 0 };
-	struct ops_find f = { 0 };
 	_cleanup_close_ int base = -1;
-	int secs = 10, i = 1;
+	int secs = 10, i = 1, code = 0;
 
-	if (argc >= 3 && !strcmp(argv[1], "-t")) {
-		secs = atoi(argv[2]);
+	if (argc > 2 && (!strcmp(argv[1], "-t") || !strcmp(argv[1], "--time"))) {
+		secs = stop_secs(argv[2]);
 		i = 3;
+	} else if (argc > 1 && !strncmp(argv[1], "--time=", 7)) {
+		secs = stop_secs(argv[1] + 7);
+		i = 2;
 	}
-	if (argc != i + 1 || secs < 0) {
-		fputs("usage: eci-run stop [-t SECONDS] NAME|ID\n", stderr);
+	if (i >= argc || secs < 0 || argv[i][0] == '-') {
+		fputs("usage: eci-run stop [-t SECONDS] NAME|ID...\n", stderr);
 		return EXIT_ECI;
 	}
 	base = ops_open_state(&e);
-	f.what = argv[i];
-	if (base < 0 || !ops_find(base, false, &f)) {
-		fprintf(stderr, "eci-run: stop %s: no such running container\n", argv[i]);
-		return EXIT_ECI;
+	for (; i < argc; i++) {
+		struct ops_find f = { .what = argv[i] };
+
+		if (base < 0 || !ops_find(base, false, &f)) {
+			fprintf(stderr, "eci-run: stop %s: no such running container\n", argv[i]);
+			code = EXIT_ECI;
+			continue;
+		}
+		ops_kill(base, &f, secs);
+		printf("%s\n", argv[i]);
 	}
-	ops_kill(base, &f, secs);
-	printf("%s\n", argv[i]);
-	return 0;
+	return code;
 }
 
 /* --- --help ---------------------------------------------------------------- */
@@ -364,12 +382,15 @@ static const struct op_help {
 	  "                            one key: any, several keys and labels: all\n"
 	  "  -q, --quiet               only the ids (12 digits), one a line\n"
 	  "      --format json         a JSON array of the containers' records\n" },
-	{ "stop", "stop [-t SECONDS] NAME|ID",
-	  "Stop a running container, by name or id prefix: SIGTERM to its launcher,\n"
-	  "which passes it on to pid 1 and the workload, then SIGKILL to pid 1 after\n"
-	  "SECONDS (default 10).  Prints NAME|ID once the container is gone.\n\n"
+	{ "stop", "stop [-t SECONDS] NAME|ID...",
+	  "Stop running containers, by name or id prefix: SIGTERM to the launcher,\n"
+	  "which passes it on to the workload, then SIGKILL after SECONDS (default\n"
+	  "10), which ends the container (status 137).  The workload is pid 1 of its\n"
+	  "pid namespace, as with docker: without a handler of its own it ignores\n"
+	  "SIGTERM and runs until the SIGKILL (with eci-run --init, it is ended by\n"
+	  "SIGTERM).  Prints each NAME|ID once the container is gone.\n\n"
 	  "Options:\n"
-	  "  -t SECONDS                how long to wait before SIGKILL (default 10)\n" },
+	  "  -t, --time SECONDS        how long to wait before SIGKILL (default 10)\n" },
 	{ "doctor", "doctor",
 	  "Check whether eci can run here, and say how to fix what is missing.  Each\n"
 	  "check prints OK, FAIL, WARN or -- and, after FAIL or WARN, the fix.\n\n"

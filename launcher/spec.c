@@ -416,6 +416,7 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 	if ((!s->keep_id || o->user) && user_check(s->user, e) < 0)
 		return -1;
 	s->tty = o->tty;
+	s->own_pidns = !o->init;	/* --init: eci-init stays the workload's pid 1 */
 	tty_size(s);
 	s->interactive = o->interactive;
 	find_prefer(s);

@@ -9,7 +9,9 @@
  *     workload pid 1's (ops_open_target()): no pid read from /proc is
  *     signalled after it may have been reused.  The user owns the
  *     container's user namespace, and so the nested one below it, and may
- *     send it any signal; pid 1 passes on only a few (core/signals.c).  A
+ *     send it any signal; pid 1 passes on only a few (core/signals.c).  The
+ *     workload, pid 1 of its own pid namespace unless --init, gets only
+ *     those it has a handler for, and SIGKILL and SIGSTOP (core/init.c).  A
  *     workload killed this way ends the container as any exit does: its
  *     launcher records 128+N.
  *   - wait blocks on the lock each launcher holds on its container's
@@ -102,8 +104,10 @@ int kill_main(int argc, char **argv)
 	if (wants_help(argc, argv)) {
 		help("kill [-s SIGNAL] NAME|ID...",
 		     "Send a signal to the main process of running containers (default: KILL,\n"
-		     "which ends the container; its status is then 137).  Prints each NAME|ID\n"
-		     "signalled.\n",
+		     "which ends the container; its status is then 137).  The main process is\n"
+		     "pid 1 of its pid namespace, as with docker: a signal it has no handler\n"
+		     "for, other than KILL and STOP, does not reach it (with eci-run --init it\n"
+		     "does).  Prints each NAME|ID signalled.\n",
 		     "  -s, --signal SIGNAL       a name (TERM, SIGTERM, any case) or a number\n");
 		return 0;
 	}

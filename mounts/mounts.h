@@ -17,7 +17,8 @@
  *      kept for its next start, see image/cache.c).  Layer paths are given to overlayfs as
  *      /proc/self/fd/N, so no host path is resolved by container root nor
  *      shown in mountinfo.
- *   3. mnt_system(): /proc (with Docker's masked and read-only paths), /sys
+ *   3. mnt_system(): /proc (the workload's procfs, given as proc_fd, or a
+ *      new one; with Docker's masked and read-only paths either way), /sys
  *      (read-only, masked), /dev (see dev.c), /etc/hostname, /etc/hosts and
  *      /etc/resolv.conf, volumes, --tmpfs mounts, and --read-only last.
  *      Every system mount point is made a real directory of the rootfs —
@@ -125,6 +126,10 @@ struct mnt_plan {
 	 * before it is made read-only, for pid 1 to write the sysctls the
 	 * engine asks for; -1 */
 	int procsys_fd;
+	/* the workload's own pid namespace: its procfs, made by the workload
+	 * (fsmount) and mounted at /proc in its place; else -1, and /proc is
+	 * a new procfs of pid 1's pid namespace */
+	int proc_fd;
 };
 
 /*

@@ -6,7 +6,9 @@
  * Masked and read-only paths are Docker's defaults.  A masked file gets
  * /dev/null bound over it, a masked directory an empty read-only tmpfs; a
  * read-only path is bound onto itself with the read-only flag.  The
- * workload's nested mount namespace makes all of them permanent.
+ * workload's nested mount namespace makes all of them permanent.  /proc is
+ * the procfs the workload made of its own pid namespace when it has one
+ * (core/init.c), else a new one of pid 1's: masked the same either way.
  * mnt_instance() applies the same masks to a new procfs or sysfs that a
  * process of the container asks for (core/mountsup.c).
  */
@@ -118,6 +120,19 @@ static int make_writable(int rootfd, const char *path, struct eci_err *e)
 	return mnt_attach(tree, target, path, e);
 }
 
+/* The workload's procfs, of its own pid namespace (core/init.c), made
+ * with the flags of ours: attached at @dir, its fd returned. */
+static int attach_given(int *proc_fd, int dir, struct eci_err *e)
+{
+	int m = steal_fd(*proc_fd);
+
+	if (mnt_attach(m, dir, "/proc", e) < 0) {
+		close(m);
+		return -1;
+	}
+	return m;
+}
+
 /*
  * With keep_procsys, /proc/sys of this very mount is kept open before the
  * read-only bind covers it: a lookup from that fd starts below the
@@ -132,8 +147,9 @@ static int mount_proc(struct mnt_plan *p, int rootfd, struct eci_err *e)
 
 	if (dir < 0)
 		return dir;
-	m = mnt_fs_at(dir, "/proc", "proc", NULL,
-		      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
+	m = p->proc_fd >= 0 ? attach_given(&p->proc_fd, dir, e)
+			    : mnt_fs_at(dir, "/proc", "proc", NULL,
+					MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
 	if (m < 0)
 		return m;
 	if (p->keep_procsys &&

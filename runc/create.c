@@ -293,8 +293,10 @@ static pid_t clone_pid1(struct rconfig *rc, struct spec *s, int *sock, const int
 		flags &= ~CLONE_NEWUSER;
 	if (in.ipc >= 0)
 		flags &= ~CLONE_NEWIPC;
-	if (in.pid >= 0)
+	if (in.pid >= 0) {
 		flags &= ~CLONE_NEWPID;
+		s->own_pidns = false;	/* the workload shares that one too */
+	}
 	if (in.uts >= 0)
 		flags &= ~CLONE_NEWUTS;
 	if (j->net_fresh) {

@@ -21,7 +21,10 @@
  *     pid 1 of a live container of the same --root (its ipc, pid, uts and
  *     cgroup namespaces are owned by that one; its network namespace by its
  *     workload's nested one, one further down).  The new container then
- *     runs in that user namespace and slot: a pod shares one range.
+ *     runs in that user namespace and slot: a pod shares one range.  A pid
+ *     namespace named is pid 1's, the one process the engine knows; the
+ *     workload's own below it, where the container's processes are, is
+ *     joined instead (workload_pidns()).
  * Anything else is refused, naming the field.  Every namespace named must
  * be of the same container.  The container joined must still be alive
  * when the new one is ready (runc_join_alive()): until then its lease
@@ -187,6 +190,39 @@ static int of_container(struct rconfig *rc, int k, int fd, int self, struct eci_
 	return 0;
 }
 
+/*
+ * docker --pid container:X, a pod's shared pid namespace: the engine names
+ * the pid namespace of X's pid 1, the only process of X it knows.  X's
+ * workload has one of its own below it (core/init.c), where it is pid 1
+ * and where its processes and an exec are: the new container joins that
+ * one, as with runc, where X's workload is pid 1.  It is taken only if it
+ * is a child of the one named (X's workload, not gone meanwhile: its
+ * pidfd checked after the open); a workload in pid 1's namespace (--init,
+ * or a member of a pod itself) leaves the one named as it is.
+ */
+static int workload_pidns(struct rconfig *rc, struct eci_err *e)
+{
+	struct join_target t = { .init = rc->join.pid, .init_fd = rc->join.pidfd,
+				 .workload_fd = -1 };
+	_cleanup_close_ int ns = -1, parent = -1;
+	char path[64];
+	int r = 0;
+
+	if (join_open(&t, e) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)t.workload);
+	ns = open(path, O_RDONLY | O_CLOEXEC);
+	if (ns < 0 || !pidfd_alive(t.workload_fd))
+		r = eci_fail(e, 0, "the workload of container %s is gone", rc->join.target);
+	if (r == 0 && (parent = ioctl(ns, NS_GET_PARENT)) >= 0 &&
+	    same_ns(parent, rc->join.fd[RNS_PID])) {
+		close(rc->join.fd[RNS_PID]);
+		rc->join.fd[RNS_PID] = steal_fd(ns);
+	}
+	close(t.workload_fd);	/* pid 1's pidfd is rc->join's */
+	return r;
+}
+
 int runc_join_judge(struct rconfig *rc, struct eci_err *e)
 {
 	_cleanup_close_ int self = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
@@ -241,6 +277,8 @@ int runc_join_judge(struct rconfig *rc, struct eci_err *e)
 		}
 		close(owner);
 		r = of_container(rc, k, fd, self, e);
+		if (r == 0 && k == RNS_PID)
+			r = workload_pidns(rc, e);
 		if (r < 0) {
 			char why[ECI_ERR_MSG];
 

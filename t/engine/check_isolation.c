@@ -815,10 +815,12 @@ static pid_t find_sleep(const char *pidns)
 	return found;
 }
 
-/* An exec'd process is the container's: its cgroup, and ids of its slot. */
+/* An exec'd process is the container's: its cgroup, ids of its slot, and
+ * the workload's pid namespace (its own, below pid 1's). */
 START_TEST(exec_lands_in_container_cgroup)
 {
-	char name[64], pidns[128], path[64], *cg1 = NULL, *cg2 = NULL, *status = NULL;
+	char name[64], pidns[128], init_ns[128], path[64], *cg1 = NULL, *cg2 = NULL,
+	     *status = NULL;
 	struct run_result r;
 	pid_t pid1, pid = 0;
 	unsigned uid = 0, slot;
@@ -833,7 +835,10 @@ START_TEST(exec_lands_in_container_cgroup)
 	t_run_free(&r);
 	ck_assert_int_gt(pid1, 0);
 	slot = map_of(name);
-	ns_of(pid1, "pid", pidns, sizeof(pidns));
+	ns_of(pid1, "pid", init_ns, sizeof(init_ns));
+	ns_of(t_child_of(pid1), "pid", pidns, sizeof(pidns));
+	ck_assert_msg(pidns[0] && strcmp(pidns, init_ns), "workload: %s, pid 1: %s", pidns,
+		      init_ns);
 	expectf(0, NULL, NULL, "exec -d %s sleep 1234", name);
 	for (int i = 0; i < 50 && !(pid = find_sleep(pidns)); i++)
 		usleep(100 * 1000);
@@ -1406,6 +1411,41 @@ START_TEST(cgroups_path_as_runc)
 }
 END_TEST
 
+/* A bundle for container @id ("eci-t-@tag-PID") whose config.json (to be
+ * completed and put) runs sh -c @script. */
+static json_t *script_bundle(struct bundle *b, char *id, size_t size, const char *tag,
+			     const char *script)
+{
+	json_t *cfg;
+
+	make_bundle(b);
+	snprintf(id, size, "eci-t-%s-%d", tag, (int)getpid());
+	undo("rmdir /sys/fs/cgroup/*/%s 2>/dev/null; true", id);
+	cfg = base_config("");
+	set_member(cfg, "process.args", "[\"sh\", \"-c\", \"\"]");
+	json_array_set_new(json_object_get(json_object_get(cfg, "process"), "args"), 2,
+			   json_string(script));
+	return cfg;
+}
+
+/* The bundle run by eci-runc, then by runc, each deleted after: their
+ * outputs into @out, which must be the same; @what names the case. */
+static void run_both(const struct bundle *b, const char *id, const char *what, char *out[2])
+{
+	struct run_result r;
+
+	for (int rt = 0; rt < 2; rt++) {
+		either(&r, b, rt, "run --bundle '%s' %s", b->bundle, id);
+		ck_assert_msg(r.status == 0, "%s run%s: exit %d: %s%s", rt ? "runc" : "eci-runc", what,
+			      r.status, r.out, r.err);
+		out[rt] = strdup(r.out);
+		t_run_free(&r);
+		either(&r, b, rt, "delete --force %s", id);
+		t_run_free(&r);
+	}
+	ck_assert_msg(!strcmp(out[0], out[1]), "eci-runc says\n%s\nrunc says\n%s", out[0], out[1]);
+}
+
 /*
  * The process's fields as runc sets them, for a user other than root:
  * ambient capabilities (so that they survive exec), inheritable ones,
@@ -1417,16 +1457,8 @@ START_TEST(process_as_runc)
 				     "ulimit -Hn; cat /proc/self/oom_score_adj; umask";
 	char id[64], *out[2];
 	struct bundle b;
-	struct run_result r;
-	json_t *cfg;
+	json_t *cfg = script_bundle(&b, id, sizeof(id), "pr", script);
 
-	make_bundle(&b);
-	snprintf(id, sizeof(id), "eci-t-pr-%d", (int)getpid());
-	undo("rmdir /sys/fs/cgroup/*/%s 2>/dev/null; true", id);
-	cfg = base_config("");
-	set_member(cfg, "process.args", "[\"sh\", \"-c\", \"exec 2>&1; true\"]");
-	json_array_set_new(json_object_get(json_object_get(cfg, "process"), "args"), 2,
-			   json_string(script));
 	set_member(cfg, "process.user", "{\"uid\": 1000, \"gid\": 1000, \"umask\": 63, "
 		   "\"additionalGids\": [27, 5]}");
 	set_member(cfg, "process.capabilities", "{\"bounding\": [\"CAP_KILL\", \"CAP_NET_RAW\", "
@@ -1437,16 +1469,7 @@ START_TEST(process_as_runc)
 		   "\"hard\": 2500}]");
 	set_member(cfg, "process.oomScoreAdj", "123");
 	put_config(&b, cfg);
-	for (int rt = 0; rt < 2; rt++) {
-		either(&r, &b, rt, "run --bundle '%s' %s", b.bundle, id);
-		ck_assert_msg(r.status == 0, "%s run: exit %d: %s%s", rt ? "runc" : "eci-runc",
-			      r.status, r.out, r.err);
-		out[rt] = strdup(r.out);
-		t_run_free(&r);
-		either(&r, &b, rt, "delete --force %s", id);
-		t_run_free(&r);
-	}
-	ck_assert_msg(!strcmp(out[0], out[1]), "eci-runc says\n%s\nrunc says\n%s", out[0], out[1]);
+	run_both(&b, id, "", out);
 	/* an ambient capability not in inheritable (`runc spec`'s default
 	 * has them): not raised, the rest applied, as runc does */
 	{
@@ -1458,23 +1481,36 @@ START_TEST(process_as_runc)
 		set_member(c2, "process.capabilities", "{\"bounding\": [\"CAP_KILL\"], \"effective\": "
 			   "[\"CAP_KILL\"], \"permitted\": [\"CAP_KILL\"], \"ambient\": [\"CAP_KILL\"]}");
 		put_config(&b, c2);
-		for (int rt = 0; rt < 2; rt++) {
-			either(&r, &b, rt, "run --bundle '%s' %s", b.bundle, id);
-			ck_assert_msg(r.status == 0, "%s run, ambient not inheritable: exit %d: %s",
-				      rt ? "runc" : "eci-runc", r.status, r.err);
-			amb[rt] = strdup(r.out);
-			t_run_free(&r);
-			either(&r, &b, rt, "delete --force %s", id);
-			t_run_free(&r);
-		}
-		ck_assert_msg(!strcmp(amb[0], amb[1]), "eci-runc says\n%s\nrunc says\n%s", amb[0],
-			      amb[1]);
+		run_both(&b, id, ", ambient not inheritable", amb);
 		free(amb[0]);
 		free(amb[1]);
 	}
 	ck_assert_msg(strstr(out[0], "CapAmb:\t0000000000000400") &&
 		      strstr(out[0], "groups=5(tty),27") && strstr(out[0], "1500\n2500\n123\n0077"),
 		      "%s", out[0]);
+	free(out[0]);
+	free(out[1]);
+}
+END_TEST
+
+/*
+ * The workload is pid 1 of its pid namespace, as runc's is, and a signal
+ * it sends itself does not end it; a net.* sysctl of a network namespace
+ * made for the container (none named in config.json) is written in it by
+ * pid 1, which then sees the workload's /proc, not one of its own.
+ */
+START_TEST(pid1_and_net_sysctl_as_runc)
+{
+	static const char script[] = "echo $$; kill -TERM $$; echo $(cat /proc/1/comm); "
+				     "cat /proc/sys/net/ipv4/ip_unprivileged_port_start";
+	char id[64], *out[2];
+	struct bundle b;
+	json_t *cfg = script_bundle(&b, id, sizeof(id), "p1", script);
+
+	set_member(cfg, "linux.sysctl", "{\"net.ipv4.ip_unprivileged_port_start\": \"80\"}");
+	put_config(&b, cfg);
+	run_both(&b, id, "", out);
+	ck_assert_str_eq(out[0], "1\nsh\n80\n");
 	free(out[0]);
 	free(out[1]);
 }
@@ -1684,8 +1720,11 @@ START_TEST(namespace_paths_judged)
 	ck_assert_msg(r.status == 0, "pod member: %s", r.err);
 	t_run_free(&r);
 	yp = pid_of(&b, false, y);
+	/* x's pid namespace named, y runs in x's workload's own, below it,
+	 * where x's processes are (as with runc, where x's workload is pid 1) */
 	ck_assert(ns_ino(yp, "net") == ns_ino(xp, "net") && ns_ino(yp, "ipc") == ns_ino(xp, "ipc") &&
-		  ns_ino(yp, "pid") == ns_ino(xp, "pid") && ns_ino(yp, "user") == ns_ino(xp, "user") &&
+		  ns_ino(yp, "pid") == ns_ino(t_child_of(xp), "pid") &&
+		  ns_ino(yp, "pid") != ns_ino(xp, "pid") && ns_ino(yp, "user") == ns_ino(xp, "user") &&
 		  ns_ino(yp, "cgroup") == ns_ino(xp, "cgroup"));
 	ck_assert(ns_ino(yp, "mnt") != ns_ino(xp, "mnt") && ns_ino(yp, "uts") != ns_ino(xp, "uts"));
 	ck_assert_uint_eq(uid_map_of(yp), uid_map_of(xp));
@@ -2257,6 +2296,7 @@ Suite *isolation_suite(void)
 	tcase_add_test(tc, cgroups_path_as_runc);
 	tcase_add_test(tc, process_as_runc);
 	tcase_add_test(tc, roots_of_every_kind);
+	tcase_add_test(tc, pid1_and_net_sysctl_as_runc);
 	tcase_add_test(tc, namespace_paths_judged);
 	tcase_add_test(tc, engine_devices_judged);
 	tcase_add_test(tc, new_proc_and_sysfs_privileged);

@@ -223,23 +223,32 @@ START_TEST(logs_follow_exit_status_rm)
 }
 END_TEST
 
-/* stop: SIGTERM first; a workload that ignores it loses pid 1 (SIGKILL)
- * after the timeout, and the status is recorded all the same. */
+/*
+ * stop: SIGTERM first, which a workload ends by if it handles it.  As pid
+ * 1 of its pid namespace, one without a handler ignores it (docker's
+ * semantics), and loses pid 1 to SIGKILL after the timeout; with --init,
+ * which passes it on to the workload as pid 2, it ends by it.  The status
+ * is recorded all the same.
+ */
 START_TEST(stop_detached)
 {
-	char id[ECI_ID_LEN + 1], *out;
+	char id[ECI_ID_LEN + 1], term[ECI_ID_LEN + 1], init[ECI_ID_LEN + 1], *out;
 
-	start(id, "--name dt-term default sleep 30");
-	free(eci_ok("stop -t 5 dt-term"));
-	ck_assert_int_eq(ps_field(id, "exit_code"), 128 + SIGTERM);
-	start(id, "--name dt-kill default sh -c 'trap \"\" TERM; echo ready; sleep 30'");
-	log_is("dt-kill", "ready\n");
+	start(term, "--name dt-term default sh -c 'trap \"exit 5\" TERM; echo ready; "
+	      "sleep 30 & wait'");
+	log_is("dt-term", "ready\n");
+	free(eci_ok("stop -t 30 dt-term"));
+	ck_assert_int_eq(ps_field(term, "exit_code"), 5);
+	start(id, "--name dt-kill default sleep 30");
 	free(eci_ok("stop -t 1 dt-kill"));
 	ck_assert_int_eq(ps_field(id, "exit_code"), 128 + SIGKILL);
-	out = eci_ok("rm dt-term dt-kill");
-	ck_assert_str_eq(out, "dt-term\ndt-kill\n");
+	start(init, "--init --name dt-init default sleep 30");
+	free(eci_ok("stop --time=30 dt-init"));
+	ck_assert_int_eq(ps_field(init, "exit_code"), 128 + SIGTERM);
+	out = eci_ok("rm dt-term dt-kill dt-init");
+	ck_assert_str_eq(out, "dt-term\ndt-kill\ndt-init\n");
 	free(out);
-	ck_assert(!listed("-a", "dt-term") && !listed("-a", "dt-kill"));
+	ck_assert(!listed("-a", "dt-term") && !listed("-a", "dt-kill") && !listed("-a", "dt-init"));
 }
 END_TEST
 

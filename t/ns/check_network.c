@@ -202,8 +202,10 @@ static void published(const char *mode)
 {
 	unsigned port = free_port();
 	char bin[4096], flag[32], net[32];
-	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"--network", net,
-			 (char *)"-p", flag, (char *)"default", (char *)"sh", (char *)"-c",
+	/* --init: httpd has no SIGTERM handler, which as pid 1 would keep it */
+	char *argv[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"--init",
+			 (char *)"--network", net, (char *)"-p", flag, (char *)"default", (char *)"sh",
+			 (char *)"-c",
 			 (char *)"mkdir /www && echo served-by-container > /www/index.html && "
 				 "exec httpd -f -p 80 -h /www", NULL };
 	int in, out, st, before = helpers_running();

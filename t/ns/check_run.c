@@ -32,16 +32,23 @@ START_TEST(root_inside)
 }
 END_TEST
 
-/* The first process the kernel shows in a pid namespace is 1; ours is
- * eci's init, the workload comes right after it. */
+/* The workload is pid 1 of a pid namespace of its own, as with runc:
+ * eci's init, above it, is not to be seen, and a signal it has no handler
+ * for does not reach it (the kernel's rule for a namespace's init). */
 START_TEST(pid_namespace)
 {
 	struct run_result r;
 
-	t_sh("echo $$; cat /proc/1/comm; ls /proc | grep '^[0-9]' | sort -n | tail -n1", &r);
-	ck_assert_int_eq(r.status, 0);
-	ck_assert_int_eq(strncmp(r.out, "2\neci-init\n", 11), 0);
-	ck_assert_int_lt(atoi(r.out + 11), 10);	/* nothing but our own few */
+	t_sh("echo $$; cat /proc/1/comm; ls /proc | grep '^[0-9]' | sort -n | tail -n1; "
+	     "grep -l eci-init /proc/[0-9]*/comm | grep -c .", &r);
+	t_want(&r, 1);	/* grep -c found none */
+	ck_assert_int_eq(strncmp(r.out, "1\nsh\n", 5), 0);
+	ck_assert_int_lt(atoi(r.out + 5), 10);	/* nothing but our own few */
+	ck_assert_ptr_nonnull(strstr(r.out, "\n0\n"));
+	t_run_free(&r);
+	t_sh("kill -TERM $$; echo still here", &r);
+	t_want(&r, 0);
+	ck_assert_str_eq(r.out, "still here\n");
 	t_run_free(&r);
 }
 END_TEST
@@ -93,7 +100,7 @@ START_TEST(pid1_cmdline_hidden)
 	char bin[4096];
 	struct run_result r;
 
-	t_eci_sh(t_bin("eci-run", bin, sizeof(bin)), "--hostname cmdline-test", "default",
+	t_eci_sh(t_bin("eci-run", bin, sizeof(bin)), "--init --hostname cmdline-test", "default",
 		 "tr \"\\\\000\" \" \" < /proc/1/cmdline; echo; cat /proc/1/comm", &r);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_msg(!strncmp(r.out, "eci-init ", 9), "%s", r.out);
@@ -103,23 +110,50 @@ START_TEST(pid1_cmdline_hidden)
 }
 END_TEST
 
-static void check_exit(const char *script, int want)
+static void check_exit(const char *flags, const char *script, int want)
 {
+	char bin[4096];
 	struct run_result r;
 
-	t_sh(script, &r);
-	ck_assert_msg(r.status == want, "%s: exit %d, want %d (stderr: %s)", script,
+	t_eci_sh(t_bin("eci-run", bin, sizeof(bin)), flags, "default", script, &r);
+	ck_assert_msg(r.status == want, "%s %s: exit %d, want %d (stderr: %s)", flags, script,
 		      r.status, want, r.err);
 	t_run_free(&r);
 }
 
+/* The workload's status; a signal N that ends it gives 128+N.  A signal it
+ * sends itself reaches it only as pid 2 (--init): pid 1 of a pid namespace
+ * gets none it has no handler for, not even SIGKILL, from inside. */
 START_TEST(exit_codes)
 {
-	check_exit("true", 0);
-	check_exit("exit 42", 42);
-	check_exit("exit 125", 125);	/* the workload's own 125 passes through */
-	check_exit("kill -TERM $$", 128 + SIGTERM);
-	check_exit("kill -KILL $$", 128 + SIGKILL);
+	check_exit("", "true", 0);
+	check_exit("", "exit 42", 42);
+	check_exit("", "exit 125", 125);	/* the workload's own 125 passes through */
+	check_exit("", "kill -KILL $$; exit 3", 3);
+	check_exit("--init", "kill -TERM $$", 128 + SIGTERM);
+	check_exit("--init", "kill -KILL $$", 128 + SIGKILL);
+}
+END_TEST
+
+/* An orphan is re-parented to the pid namespace's init: the workload (sh
+ * here, which reaps it), or eci's init with --init. */
+START_TEST(orphans_reparented)
+{
+	static const char script[] =
+		"(sleep 3 & echo $! > /tmp/orphan); p=$(cat /tmp/orphan); "
+		"set -- $(cat /proc/$p/stat); echo ppid=$4 $(cat /proc/$4/comm); "
+		"kill $p; wait; sleep 0.2; [ -e /proc/$p ] && echo left || echo reaped";
+	char bin[4096];
+	struct run_result r;
+
+	t_eci_sh(t_bin("eci-run", bin, sizeof(bin)), "", "default", script, &r);
+	t_want(&r, 0);
+	ck_assert_str_eq(r.out, "ppid=1 sh\nreaped\n");
+	t_run_free(&r);
+	t_eci_sh(t_bin("eci-run", bin, sizeof(bin)), "--init", "default", script, &r);
+	t_want(&r, 0);
+	ck_assert_str_eq(r.out, "ppid=1 eci-init\nreaped\n");
+	t_run_free(&r);
 }
 END_TEST
 
@@ -215,7 +249,7 @@ START_TEST(state_removed)
 	struct dirent *de;
 	int entries = 0;
 
-	check_exit("true", 0);
+	check_exit("", "true", 0);
 	t_sh("exit 3", &r);
 	t_run_free(&r);
 	state_base(base, sizeof(base));
@@ -241,6 +275,7 @@ Suite *run_suite(void)
 	tcase_add_test(tc, host_paths_invisible);
 	tcase_add_test(tc, pid1_cmdline_hidden);
 	tcase_add_test(tc, exit_codes);
+	tcase_add_test(tc, orphans_reparented);
 	tcase_add_test(tc, command_not_found);
 	tcase_add_test(tc, command_not_executable);
 	tcase_add_test(tc, default_command_is_sh);

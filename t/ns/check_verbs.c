@@ -157,9 +157,19 @@ START_TEST(label_ps_filter_inspect)
 }
 END_TEST
 
+/* kill: the workload's status is 128+N.  With --init the workload is pid 2
+ * and gets every signal; as pid 1 (the default), only those it handles and
+ * KILL. */
 START_TEST(kill_wait)
 {
-	free(OK("-d", "--name", "vb-kill", "default", "sleep", "30"));
+	free(OK("-d", "--name", "vb-pid1", "default", "sleep", "30"));
+	is(OK("kill", "-s", "TERM", "vb-pid1"), "vb-pid1\n");
+	is(OK("exec", "vb-pid1", "sh", "-c", "sleep 0.5; cat /proc/1/comm"), "sleep\n");
+	is(OK("inspect", "-f", "{{.State.Status}}", "vb-pid1"), "running\n");
+	is(OK("kill", "vb-pid1"), "vb-pid1\n");
+	is(OK("wait", "vb-pid1"), "137\n");
+	free(OK("rm", "vb-pid1"));
+	free(OK("-d", "--init", "--name", "vb-kill", "default", "sleep", "30"));
 	is(OK("kill", "-s", "TERM", "vb-kill"), "vb-kill\n");
 	is(OK("wait", "vb-kill"), "143\n");
 	REFUSED("kill vb-kill: no such running container", "kill", "vb-kill");
