@@ -302,7 +302,7 @@ item_2() {
 	command -v dockerd >/dev/null || { row 2 "docker run --rm IMG true" "--runtime eci" "--runtime runc" ms "n/a (no dockerd)" "n/a"; return 0; }
 	# runc --privileged asks for capabilities root may lack here (a VM):
 	# runc-priv is runc without them (t/engine/runcpriv.sh)
-	sh t/engine/runcpriv.sh "$run/runc-priv" > "$run/runc-priv.caps"
+	sh "$src/t/engine/runcpriv.sh" "$run/runc-priv" > "$run/runc-priv.caps"
 	(dockerd --data-root "$data" --exec-root "$run/x" --pidfile "$run/docker.pid" \
 		-H "unix://$run/docker.sock" --iptables=false --bridge=none \
 		--add-runtime "eci=$stage/bin/eci-runc" --add-runtime "runc-priv=$run/runc-priv" \
@@ -325,8 +325,8 @@ item_2() {
 	# dockerd inside answering on overlay2, against runc --privileged.
 	prunc=runc
 	[ -s "$run/runc-priv.caps" ] && prunc=runc-priv
-	if sysimg=$(sh t/images/sysimage.sh 2>"$work/sysimage.err") && sysdir=$(mktemp -d /tmp/eci-sys.XXXXXX) &&
-		chmod 0755 "$sysdir" && sh t/images/sysimage.sh --inner "$stage" "$sysdir" >/dev/null &&
+	if sysimg=$(sh "$src/t/images/sysimage.sh" 2>"$work/sysimage.err") && sysdir=$(mktemp -d /tmp/eci-sys.XXXXXX) &&
+		chmod 0755 "$sysdir" && sh "$src/t/images/sysimage.sh" --inner "$stage" "$sysdir" >/dev/null &&
 		sysname=$(docker load -i "$sysimg" | sed -n 's/^Loaded image: //p') && [ -n "$sysname" ]; then
 		dind() {
 			echo "docker run -d --name eci-dind --runtime $1 --privileged --network none" \
