@@ -16,7 +16,7 @@ $(O)/fuzz/fuzz_seccomp: t/fuzz/fuzz_seccomp.c core/profile.c core/seccomp.c core
 
 $(O)/fuzz/fuzz_config: t/fuzz/fuzz_config.c runc/config.c runc/log.c runc/nsjoin.c runc/state.c core/cgroup.c core/caps.c core/seccomp.c \
 		core/scdefault.c $(O)/gen/sc-prebuilt.c \
-		core/profile.c core/env.c core/user.c core/rlimit.c core/sysctl.c mounts/parse.c \
+		core/profile.c core/env.c core/user.c core/rlimit.c core/sysctl.c core/join.c mounts/parse.c \
 		policy/policy.c \
 		policy/audit.c policy/tamper.c policy/gate.c policy/engine.c common/capset.c \
 		common/err.c common/util.c
