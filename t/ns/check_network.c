@@ -147,6 +147,22 @@ static int helpers_running(void)
 	return n;
 }
 
+/*
+ * helpers_running() once it is at most @n, 5 s at most: eci-run ends its
+ * network program and does not wait for its exit, which takes a moment
+ * more (the previous test's may still be going when the next begins).
+ */
+static int helpers_settled(int n)
+{
+	int now = helpers_running();
+
+	for (int i = 0; i < 100 && now > n; i++) {
+		usleep(50 * 1000);
+		now = helpers_running();
+	}
+	return now;
+}
+
 /* nc -w 5: a client that gives up after connecting (a loaded machine) would
  * leave the one-shot listener an empty connection. */
 START_TEST(none_loopback_only)
@@ -171,7 +187,7 @@ static void host_reachable(const char *mode)
 	char script[512], flags[64];
 	pid_t server = serve_once(port, "HTTP/1.0 200 OK\r\nContent-Length: 16\r\n\r\nhello-from-host\n");
 	struct run_result r;
-	int before = helpers_running();
+	int before = helpers_settled(0);
 
 	snprintf(flags, sizeof(flags), "--network %s", mode);
 	snprintf(script, sizeof(script),
@@ -183,7 +199,7 @@ static void host_reachable(const char *mode)
 	t_run_free(&r);
 	kill(server, SIGKILL);
 	waitpid(server, NULL, 0);
-	ck_assert_int_eq(helpers_running(), before);	/* nothing left running */
+	ck_assert_int_eq(helpers_settled(before), before);	/* nothing left running */
 }
 
 START_TEST(pasta_reaches_host)
@@ -208,7 +224,7 @@ static void published(const char *mode)
 			 (char *)"-c",
 			 (char *)"mkdir /www && echo served-by-container > /www/index.html && "
 				 "exec httpd -f -p 80 -h /www", NULL };
-	int in, out, st, before = helpers_running();
+	int in, out, st, before = helpers_settled(0);
 	pid_t pid;
 	char *got;
 
@@ -224,7 +240,7 @@ static void published(const char *mode)
 	ck_assert_msg(strstr(got, "served-by-container"), "%s", got);
 	ck_assert(WIFEXITED(st));
 	ck_assert_int_eq(WEXITSTATUS(st), 128 + SIGTERM);
-	ck_assert_int_eq(helpers_running(), before);
+	ck_assert_int_eq(helpers_settled(before), before);
 }
 
 START_TEST(pasta_publish)
@@ -353,7 +369,7 @@ static void first_instruction(const char *mode)
 	unsigned tport = free_port(), uport;
 	pid_t server = serve_once(tport, "HTTP/1.0 200 OK\r\nContent-Length: 16\r\n\r\n"
 					 "hello-from-host\n");
-	int u = loopback_socket(SOCK_DGRAM, &uport), before = helpers_running();
+	int u = loopback_socket(SOCK_DGRAM, &uport), before = helpers_settled(0);
 	struct pollfd pfd = { .fd = u, .events = POLLIN };
 	char dir[32], probe[4096], args[8400], got[16] = "";
 	struct run_result r;
@@ -374,7 +390,7 @@ static void first_instruction(const char *mode)
 	close(u);
 	kill(server, SIGKILL);
 	waitpid(server, NULL, 0);
-	ck_assert_int_eq(helpers_running(), before);
+	ck_assert_int_eq(helpers_settled(before), before);
 }
 
 START_TEST(pasta_first_instruction)
@@ -518,7 +534,7 @@ END_TEST
 static void tool_fails(const char *tool, const char *ports)
 {
 	char dir[32], body[128], args[256], words[128];
-	int before = helpers_running();
+	int before = helpers_settled(0);
 	struct run_result r;
 
 	snprintf(body, sizeof(body), "echo 'fake %s: no luck' >&2; exit 1", tool);
@@ -539,7 +555,7 @@ static void tool_fails(const char *tool, const char *ports)
 	eci_with(dir, "ps -a", &r);	/* @dir is gone: PATH as it was */
 	ck_assert_ptr_null(strstr(r.out, "nt-fails"));
 	t_run_free(&r);
-	ck_assert_int_eq(helpers_running(), before);
+	ck_assert_int_eq(helpers_settled(before), before);
 }
 
 START_TEST(tool_fails_without_ports)
