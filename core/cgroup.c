@@ -53,6 +53,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgdeleg.h"
 #include "cleanup.h"
 #include "core.h"
 #include "util.h"
@@ -815,8 +816,7 @@ bool cgroup_remove(const struct cgroups *cg)
 
 int cgroup_delegate(const struct cgroups *cg, uid_t uid, gid_t gid, struct eci_err *e)
 {
-	static const char *const files[] = { "cgroup.procs", "tasks", "cgroup.threads",
-					     "cgroup.subtree_control" };
+	static const char *const files[] = CG_DELEGATED_FILES;
 
 	for (size_t i = 0; i < cg->n; i++) {
 		_cleanup_close_ int dir = open(cg->d[i].path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
@@ -831,6 +831,101 @@ int cgroup_delegate(const struct cgroups *cg, uid_t uid, gid_t gid, struct eci_e
 						files[k]);
 	}
 	return 0;
+}
+
+int cgroup_open_dirs(const struct cgroups *cg, int *fd, struct eci_err *e)
+{
+	for (size_t i = 0; i < cg->n; i++) {
+		fd[i] = open(cg->d[i].path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd[i] < 0) {
+			int err = errno;
+
+			while (i)
+				close(fd[--i]);
+			return eci_fail(e, err, "open the container's cgroup %s", cg->d[i].path);
+		}
+	}
+	return 0;
+}
+
+/* @name beside @dir (NULL: @dir) group-writable, if its group is @gid. */
+static int cg_group_write(int dir, const char *name, gid_t gid, const char *path,
+			  struct eci_err *e)
+{
+	_cleanup_close_ int fd = name ? openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
+	struct stat st;
+
+	if (name && fd < 0)
+		return errno == ENOENT ? 0 : eci_fail(e, errno, "delegate the cgroup %s (%s)",
+						      path, name);
+	if (fstat(name ? fd : dir, &st) < 0)
+		return eci_fail(e, errno, "delegate the cgroup %s", path);
+	if (st.st_gid != gid)
+		return eci_fail(e, 0, "delegate the cgroup %s: eci-newidmap did not give %s to "
+				"gid %u (is it older than eci-run? an administrator runs 'make "
+				"install-privileged')", path, name ? name : "it", (unsigned)gid);
+	if (fchmod(name ? fd : dir, (st.st_mode & 07777) | S_IWGRP) < 0)
+		return eci_fail(e, errno, "delegate the cgroup %s (%s)", path, name ? name : ".");
+	return 0;
+}
+
+int cgroup_group_writable(const struct cgroups *cg, gid_t gid, struct eci_err *e)
+{
+	static const char *const files[] = CG_DELEGATED_FILES;
+
+	for (size_t i = 0; i < cg->n; i++) {
+		_cleanup_close_ int dir = open(cg->d[i].path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					       O_CLOEXEC);
+
+		if (dir < 0)
+			return eci_fail(e, errno, "delegate the cgroup %s", cg->d[i].path);
+		if (cg_group_write(dir, NULL, gid, cg->d[i].path, e) < 0)
+			return -1;
+		for (size_t k = 0; k < ARRAY_SIZE(files); k++)
+			if (cg_group_write(dir, files[k], gid, cg->d[i].path, e) < 0)
+				return -1;
+	}
+	return 0;
+}
+
+/* One pass over the directories below @dir, deepest first; are any left? */
+static bool cg_clear_pass(const char *dir)
+{
+	_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct dirent *de;
+	bool left = false;
+	DIR *d;
+
+	if (fd < 0 || !(d = fdopendir(fd)))
+		return false;
+	fd = -1;
+	while ((de = readdir(d))) {
+		char sub[CG_PATH_MAX + 300];
+
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name);
+		cg_walk(sub, CG_DEPTH, cg_rmdir);
+		left |= access(sub, F_OK) == 0;
+	}
+	closedir(d);
+	return left;
+}
+
+/* The container's processes leave their cgroups as they exit, a moment
+ * after pid 1's end: tried again for two seconds at most. */
+bool cgroup_clear_below(const struct cgroups *cg)
+{
+	for (int i = 0; i < 200; i++) {
+		bool left = false;
+
+		for (size_t k = 0; k < cg->n; k++)
+			left |= cg_clear_pass(cg->d[k].path);
+		if (!left)
+			return true;
+		usleep(10000);
+	}
+	return false;
 }
 
 /* --- joining ------------------------------------------------------------- */
@@ -947,27 +1042,55 @@ static const struct cg_dir *cg_deleg_find(const struct cgroups *all, const char 
 	return NULL;
 }
 
+/* The parent of the container's directory @d, if the user may divide
+ * it: it and its cgroup.procs writable. */
+static bool cg_user_divides(const struct cg_dir *d, char *parent, size_t size)
+{
+	char procs[CG_PATH_MAX + 16];
+
+	snprintf(parent, size, "%s", d->path);
+	*strrchr(parent, '/') = '\0';
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", parent);
+	return access(parent, W_OK) == 0 && access(procs, W_OK) == 0;
+}
+
+int cgroup_delegable(const char *id, struct cgroups *cg, struct eci_err *e)
+{
+	char name[64 + ECI_ID_LEN], parent[CG_PATH_MAX];
+	struct cgroups all;
+	size_t before = cg->n;
+
+	snprintf(name, sizeof(name), "eci-%s", id);
+	if (cgroup_plan(name, id, false, &all, e) < 0)
+		return -1;
+	for (size_t i = 0; i < all.n; i++)
+		if (cg_user_divides(&all.d[i], parent, sizeof(parent)) &&
+		    cg_add(cg, all.d[i].ctrls, all.d[i].path, all.d[i].base, e) < 0)
+			return -1;
+	return (int)(cg->n - before);
+}
+
 void cgroup_delegated_sweep(bool (*live)(const char *id, void *ctx), void *ctx,
 			    void (*removed)(const char *path))
 {
-	static const char *const ctrl[3] = { "memory", "pids", "cpu" };
-	char parent[CG_PATH_MAX], seen[3][CG_PATH_MAX] = { "", "", "" };
+	char parent[CG_PATH_MAX], seen[CG_MAX_HIER][CG_PATH_MAX];
 	struct cgroups all;
 	struct eci_err e;
 
 	if (cgroup_plan("eci-sweep", "sweep", false, &all, &e) < 0)
 		return;
-	for (int k = 0; k < 3; k++) {
+	for (size_t k = 0; k < all.n; k++) {
 		struct dirent *de;
 		DIR *d;
 		bool again = false;
 
-		if (!cg_deleg_find(&all, ctrl[k], parent, sizeof(parent)))
+		seen[k][0] = '\0';
+		if (!cg_user_divides(&all.d[k], parent, sizeof(parent)))
 			continue;
-		for (int j = 0; j < k; j++)
-			again |= !strcmp(seen[j], parent);	/* one v2 parent for all three */
+		for (size_t j = 0; j < k; j++)
+			again |= !strcmp(seen[j], parent);
 		snprintf(seen[k], sizeof(seen[k]), "%s", parent);
-		if (again || access(parent, W_OK) < 0 || !(d = opendir(parent)))
+		if (again || !(d = opendir(parent)))
 			continue;
 		while ((de = readdir(d))) {
 			char path[CG_PATH_MAX + 300];

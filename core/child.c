@@ -274,6 +274,12 @@ void child_main(struct spec *s, int sock)
 	if (await_go(sock, &s->slot, &e) < 0)
 		fail(sock, &e);
 	tl_mark("pid 1: go");
+	/* eci-run in cgroups of its own (launcher/limits.c): the namespace
+	 * rooted at them, as eci-runc's below */
+	if (!s->engine.on && s->cg && s->cg->n && unshare(CLONE_NEWCGROUP) < 0) {
+		eci_fail(&e, errno, "a cgroup namespace");
+		fail(sock, &e);
+	}
 	if (s->engine.on) {
 		/* Rooted at the cgroup the parent has put us in. */
 		char fifo[sizeof(s->statedir) + 16];

@@ -259,6 +259,10 @@ int helper_check_subids(struct eci_err *e);
 struct helper_proc {
 	pid_t pid;
 	int in, out;		/* its stdin and stdout */
+	/* the container's cgroup directories whose group the helper gives to
+	 * container root (newidmap/cgroups.c); helper_map() closes them */
+	int cg_fd[16];
+	size_t cg_n;
 };
 /* @keep_id: --userns keep-id, the caller's own uid and gid kept inside */
 int helper_start(struct helper_proc *h, const char *helper, bool keep_id, struct eci_err *e);
@@ -310,6 +314,13 @@ bool cgroup_frozen(const struct cgroups *cg);
  * and the files that move processes and enable controllers for children
  * (the kernel's delegation), never its own limits. */
 int cgroup_delegate(const struct cgroups *cg, uid_t uid, gid_t gid, struct eci_err *e);
+/* eci-run: what the helper gives to container root's group (newidmap/
+ * cgroups.c), made group-writable by their owner, the user */
+int cgroup_open_dirs(const struct cgroups *cg, int *fd, struct eci_err *e);
+int cgroup_group_writable(const struct cgroups *cg, gid_t gid, struct eci_err *e);
+/* The cgroups the container made below its own, deepest first (run as
+ * container root: they are its); false if some is left */
+bool cgroup_clear_below(const struct cgroups *cg);
 void cgroup_kill(const struct cgroups *cg);
 /* Removed (their processes being gone, a moment at most): false if some is left */
 bool cgroup_remove(const struct cgroups *cg);
@@ -325,6 +336,9 @@ int cgroup_join_leaf(pid_t pid, int pidfd, const char *leaf, struct eci_err *e);
 /* eci-run gc: the empty "eci-ID" directories below the user's delegated
  * cgroups whose ID @live() says is no container's any more, removed, each
  * told to @removed (a launcher that was killed leaves them) */
+/* eci-run --privileged: "eci-@id" in every hierarchy where the user may
+ * divide a cgroup, added to @cg; how many */
+int cgroup_delegable(const char *id, struct cgroups *cg, struct eci_err *e);
 void cgroup_delegated_sweep(bool (*live)(const char *id, void *ctx), void *ctx,
 			    void (*removed)(const char *path));
 int cgroup_delegated(const char *id, struct cg_limits *l, const char *const flag[3],

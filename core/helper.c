@@ -131,6 +131,7 @@ int helper_start(struct helper_proc *h, const char *helper, bool keep_id, struct
 
 	h->pid = -1;
 	h->in = h->out = -1;
+	h->cg_n = 0;
 	/* Only a test build reads policy from elsewhere; the installed helper
 	 * ignores its environment altogether. */
 	snprintf(polenv, sizeof(polenv), "ECI_POLICY_DIR=%s", policy_dir());
@@ -170,6 +171,9 @@ int helper_start(struct helper_proc *h, const char *helper, bool keep_id, struct
 /* The container will not be: the helper reads EOF and exits quietly. */
 void helper_abandon(struct helper_proc *h)
 {
+	for (size_t i = 0; i < h->cg_n; i++)
+		close(h->cg_fd[i]);
+	h->cg_n = 0;
 	if (h->in >= 0)
 		close(steal_fd(h->in));
 	if (h->out >= 0)
@@ -190,6 +194,28 @@ void helper_reap(struct helper_proc *h)
 }
 
 /* Send the child's pid (and the preferred slots), read the range. */
+/* The request, with the cgroups' fds attached (SCM_RIGHTS). */
+static ssize_t send_with_fds(int sock, const char *buf, size_t len, const int *fd, size_t n)
+{
+	union {
+		struct cmsghdr h;
+		char space[CMSG_SPACE(sizeof(int) * 16)];
+	} u;
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (n && n <= 16) {
+		memset(&u, 0, sizeof(u));
+		msg.msg_control = u.space;
+		msg.msg_controllen = CMSG_SPACE(sizeof(int) * n);
+		CMSG_FIRSTHDR(&msg)->cmsg_level = SOL_SOCKET;
+		CMSG_FIRSTHDR(&msg)->cmsg_type = SCM_RIGHTS;
+		CMSG_FIRSTHDR(&msg)->cmsg_len = CMSG_LEN(sizeof(int) * n);
+		memcpy(CMSG_DATA(CMSG_FIRSTHDR(&msg)), fd, sizeof(int) * n);
+	}
+	return sendmsg(sock, &msg, MSG_NOSIGNAL);
+}
+
 int helper_map(struct helper_proc *h, pid_t pid, const char *prefer, char *range, size_t size,
 	       struct eci_err *e)
 {
@@ -199,7 +225,10 @@ int helper_map(struct helper_proc *h, pid_t pid, const char *prefer, char *range
 
 	len = snprintf(req, sizeof(req), "%d%s%.1000s\n", (int)pid, prefer && *prefer ? " " : "",
 		       prefer ? prefer : "");
-	n = send(h->in, req, (size_t)len, MSG_NOSIGNAL);
+	n = send_with_fds(h->in, req, (size_t)len, h->cg_fd, h->cg_n);
+	for (size_t i = 0; i < h->cg_n; i++)
+		close(h->cg_fd[i]);
+	h->cg_n = 0;
 	close(steal_fd(h->in));
 	n = n == len ? read(h->out, range, size - 1) : -1;
 	range[n > 0 ? n : 0] = '\0';

@@ -148,6 +148,10 @@ struct spec {
 	struct cg_limits *limits;
 	struct cgroups *cg;
 	bool cg_made;			/* its directories were made: remove them */
+	/* eci-run --privileged: they are given to container root as well
+	 * (limits.c), and pid 1 makes its cgroup namespace in them */
+	bool cg_delegated;
+	int userns_fd;			/* then: the container's, to clear them */
 	int lock_fd;			/* statedir, flock()ed while we live */
 	/* eci-run -d (detach.c); with detach false the fields below are unused */
 	bool detach;			/* -d: the launcher runs in the background */

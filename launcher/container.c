@@ -103,6 +103,26 @@ static int report(struct spec *s, int sock, int code, struct sync_msg *pending)
 	return container_report(sock, code, pending);
 }
 
+/* CAP_SYS_ADMIN with cgroups the user may divide (limits.c): their
+ * directories for the helper, and the container's user namespace, by
+ * which their end is cleared. */
+static int delegate_prepare(struct spec *s, pid_t pid, struct helper_proc *hp, struct eci_err *e)
+{
+	char path[64];
+
+	if (!s->cg_delegated)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	if (s->userns_fd < 0 && (s->userns_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return eci_fail(e, errno, "open %s", path);
+	if (s->cg->n > sizeof(hp->cg_fd) / sizeof(hp->cg_fd[0]))
+		return eci_fail(e, E2BIG, "the container's cgroups");
+	if (cgroup_open_dirs(s->cg, hp->cg_fd, e) < 0)
+		return -1;
+	hp->cg_n = s->cg->n;
+	return 0;
+}
+
 int container_run(struct spec *s, struct helper_proc *hp)
 {
 	struct sync_msg pending = { 0 };
@@ -113,7 +133,7 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	/* the child closes: the helper's pipes, the state directory's lock
 	 * (it must die with eci-run), -d's pipe to the waiting eci-run */
 	const int drop[] = { hp->in, hp->out, s->lock_fd, s->detach ? s->ready_fd : -1 };
-	unsigned slot;
+	unsigned slot, gslot;
 	bool ready;
 	pid_t pid;
 
@@ -125,7 +145,10 @@ int container_run(struct spec *s, struct helper_proc *hp)
 		helper_abandon(hp);
 		return EXIT_ECI;
 	}
-	pid = container_clone(s, CLONE_FLAGS, &psock, drop, sizeof(drop) / sizeof(drop[0]));
+	/* in cgroups of its own, pid 1 makes its cgroup namespace once it is
+	 * in them (child.c), so that it is rooted there */
+	pid = container_clone(s, s->cg && s->cg->n ? CLONE_FLAGS & ~CLONE_NEWCGROUP : CLONE_FLAGS,
+			      &psock, drop, sizeof(drop) / sizeof(drop[0]));
 	if (pid < 0) {
 		fprintf(stderr, "eci-run: create namespaces: %s%s\n", strerror(errno),
 			errno == EPERM || errno == ENOSPC ? " (are user namespaces enabled? see "
@@ -134,10 +157,15 @@ int container_run(struct spec *s, struct helper_proc *hp)
 		return EXIT_ECI;
 	}
 	tl_mark("cloned");
-	/* --ulimit: pid 1's, before it runs anything, and so the workload's */
-	if (rlimit_apply(pid, &s->oci, &e) < 0 || helper_map(hp, pid, s->prefer, range,
-							      sizeof(range), &e) < 0 ||
-	    sscanf(range, "uid:%u:", &slot) != 1 || volume_check_slot(s, slot, &e) < 0) {
+	/* --ulimit: pid 1's, before it runs anything, and so the workload's;
+	 * pid 1, which still has our uid, into its cgroups (limits.c), those
+	 * it gets for its root sent along with the helper's request */
+	if (rlimit_apply(pid, &s->oci, &e) < 0 || limits_enter(s, pid, &e) < 0 ||
+	    delegate_prepare(s, pid, hp, &e) < 0 ||
+	    helper_map(hp, pid, s->prefer, range, sizeof(range), &e) < 0 ||
+	    sscanf(range, "uid:%u:%*u gid:%u:", &slot, &gslot) != 2 ||
+	    volume_check_slot(s, slot, &e) < 0 ||
+	    (s->cg_delegated && cgroup_group_writable(s->cg, gslot, &e) < 0)) {
 		if (!e.msg[0])
 			eci_fail(&e, 0, "eci-newidmap said '%s', not the range it mapped", range);
 		helper_reap(hp);
@@ -157,14 +185,6 @@ int container_run(struct spec *s, struct helper_proc *hp)
 		return EXIT_ECI;
 	}
 	tl_mark("mapped by the helper");
-	/* pid 1 still has our uid: into its cgroups before it goes on */
-	if (limits_enter(s, pid, &e) < 0) {
-		helper_reap(hp);
-		kill(pid, SIGKILL);
-		container_wait(pid);
-		fprintf(stderr, "eci-run: %s\n", e.msg);
-		return EXIT_ECI;
-	}
 	/*
 	 * Not before: the helper checks the child through /proc, which needs
 	 * it dumpable, and a child inherits this flag.  From now on nothing

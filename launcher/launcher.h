@@ -227,6 +227,9 @@ int image_fetch(const struct policy *p, struct store *st, const struct img_ref *
  * goes on, the directories removed at the end */
 int limits_build(struct spec *s, const struct opts *o, struct eci_err *e);
 int limits_enter(struct spec *s, pid_t pid, struct eci_err *e);
+/* CAP_SYS_ADMIN: a cgroup given to container root wherever the user may
+ * divide one (added to the limits' ones) */
+int limits_delegate(struct spec *s, struct eci_err *e);
 void limits_remove(struct spec *s);
 
 /* spec.c */

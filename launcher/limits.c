@@ -14,16 +14,32 @@
  * only the same uid move a process), and the workload, forked after
  * SYNC_GO, starts in them.  When the container has ended the directories
  * are removed (cgroup_remove()).
+ *
+ * With CAP_SYS_ADMIN (--privileged, --cap-add SYS_ADMIN) the container
+ * gets a cgroup of its own in every hierarchy where the user may divide
+ * one, given to its root, for systemd or an engine inside
+ * (limits_delegate()): the helper gives the directories' group to the
+ * slot's first gid (newidmap/cgroups.c), the launcher makes them
+ * group-writable, pid 1 makes its cgroup namespace there and mounts them
+ * writable.  What the container made below is its root's: at the end a
+ * child of the launcher enters the container's user namespace (kept by
+ * an fd) as its root to remove it, then the launcher removes the rest.
+ * Where the user may divide none, the container sees its cgroups
+ * read-only, as without CAP_SYS_ADMIN.
  */
 #include <errno.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <math.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "launcher.h"
 
 /* docker's sizes: a number and b, k, m or g (with or without a final b) */
@@ -118,6 +134,30 @@ int limits_build(struct spec *s, const struct opts *o, struct eci_err *e)
 	return cgroup_delegated(s->id, l, flag, s->cg, e);
 }
 
+int limits_delegate(struct spec *s, struct eci_err *e)
+{
+	struct eci_err ignored;
+	int n;
+
+	if (!((s->caps >> CAP_SYS_ADMIN) & 1))
+		return 0;
+	if (!s->limits) {
+		if (!(s->limits = calloc(1, sizeof(*s->limits))))
+			return eci_fail(e, ENOMEM, "cgroups");
+		s->limits->swappiness = -1;
+	}
+	if (!s->cg && !(s->cg = calloc(1, sizeof(*s->cg))))
+		return eci_fail(e, ENOMEM, "cgroups");
+	/* none the user may divide (or no cgroup at all): read-only, as
+	 * without CAP_SYS_ADMIN */
+	n = cgroup_delegable(s->id, s->cg, &ignored);
+	if (n > 0) {
+		s->cg_delegated = true;
+		s->mnt.cgroup_rw = true;
+	}
+	return 0;
+}
+
 int limits_enter(struct spec *s, pid_t pid, struct eci_err *e)
 {
 	if (!s->cg || !s->cg->n)
@@ -126,12 +166,30 @@ int limits_enter(struct spec *s, pid_t pid, struct eci_err *e)
 	return cgroup_enter(s->cg, pid, s->limits, e);
 }
 
+/* As container root, in its user namespace: what it made below its own
+ * cgroups (limits.c's theory). */
+static void clear_delegated(struct spec *s)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (setns(s->userns_fd, CLONE_NEWUSER) < 0 || setresgid(0, 0, 0) < 0 ||
+		    setresuid(0, 0, 0) < 0)
+			_exit(1);
+		_exit(cgroup_clear_below(s->cg) ? 0 : 1);
+	}
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+}
+
 void limits_remove(struct spec *s)
 {
+	if (s->cg && s->cg_made && s->cg_delegated && s->userns_fd >= 0)
+		clear_delegated(s);
+	if (s->userns_fd >= 0)
+		close(steal_fd(s->userns_fd));
 	if (s->cg && s->cg_made && !cgroup_remove(s->cg))
 		eci_warn("the container's cgroup %s is still there", s->cg->d[0].path);
-	free(s->cg);
-	free(s->limits);
-	s->cg = NULL;
-	s->limits = NULL;
+	s->cg_made = false;	/* made again by a restart */
 }

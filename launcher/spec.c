@@ -406,7 +406,7 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 	    build_argv(s, o, e) < 0 ||
 	    env_build(s, o, e) < 0 || security_build(s, o, e) < 0 || admit(s, o, e) < 0 ||
 	    net_check_program(&s->net, e) < 0 || net_check_ports(&s->net, e) < 0 ||
-	    security_filter(s, e) < 0)
+	    security_filter(s, e) < 0 || limits_delegate(s, e) < 0)
 		return -1;
 	s->workdir = o->workdir ? o->workdir : s->img.workdir ? s->img.workdir : "/";
 	if (s->workdir[0] != '/')

@@ -58,4 +58,10 @@ struct keep_id {
 int maps_write(int procfd, uint32_t uid_start, uint32_t gid_start, const struct keep_id *k,
 	       struct eci_err *e);
 
+/* cgroups.c: the request's cgroup directory fds, checked (each a cgroup
+ * directory of @uid's; SUBID_DENIED if not), then given with their
+ * delegation files to the group @gid (the file-system ids @uid:@gid). */
+int cgroups_check(const int *fd, size_t n, uid_t uid, struct eci_err *e);
+int cgroups_give(const int *fd, size_t n, uid_t uid, gid_t gid, struct eci_err *e);
+
 #endif

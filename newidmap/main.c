@@ -23,7 +23,9 @@
  *   3. with file-system ids 0, take the first slot of 65536 ids that no live
  *      container of the caller holds and publish its lease (subid_take());
  *   4. with the caller's file-system ids again, write "0 START 65536" to
- *      both maps of the target (maps.c), and print
+ *      both maps of the target (maps.c); give the container's cgroups
+ *      that came with the request to its root's group (cgroups.c: the
+ *      caller's own cgroup directories, checked before step 3); print
  *      "uid:START:COUNT gid:START:COUNT" on stdout for the launcher.
  * The parsing, the scan and the leases are the subid library's (subid/,
  * shared with eci-runc), which returns its errors; only this file prints
@@ -54,10 +56,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "cgdeleg.h"
 #include "helper.h"
 #include "policy.h"
 
@@ -156,7 +160,46 @@ static long long prepare(struct subid_pool *pool, const struct subid_user *c,
 	return t;
 }
 
-/* --stdin: "PID[ PREFER]\n", one line of at most 1021 bytes and a newline. */
+/* The cgroups of the request (cgroups.c), received with it. */
+static int cg_fd[CG_DELEGATED_MAX];
+static size_t cg_n;
+
+/* A read of stdin, with the fds that come along (SCM_RIGHTS, close-on-exec):
+ * at most CG_DELEGATED_MAX in all, or the request is refused.  A stdin that
+ * is no socket is read as it is. */
+static ssize_t read_with_fds(char *buf, size_t size)
+{
+	union {
+		struct cmsghdr h;
+		char space[CMSG_SPACE(sizeof(int) * CG_DELEGATED_MAX)];
+	} u;
+	struct iovec iov = { .iov_base = buf, .iov_len = size };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.space,
+			      .msg_controllen = sizeof(u.space) };
+	ssize_t n = recvmsg(0, &msg, MSG_CMSG_CLOEXEC);
+
+	if (n < 0 && errno == ENOTSOCK)
+		return read(0, buf, size);
+	if (n < 0)
+		return n;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+		size_t k;
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			die(EXIT_DENIED, "stdin: invalid request (not fds)");
+		k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		if (cg_n + k > CG_DELEGATED_MAX)
+			die(EXIT_DENIED, "stdin: more than %d cgroups", CG_DELEGATED_MAX);
+		memcpy(cg_fd + cg_n, CMSG_DATA(c), k * sizeof(int));
+		cg_n += k;
+	}
+	if (msg.msg_flags & MSG_CTRUNC)
+		die(EXIT_DENIED, "stdin: more than %d cgroups", CG_DELEGATED_MAX);
+	return n;
+}
+
+/* --stdin: "PID[ PREFER]\n", one line of at most 1021 bytes and a newline,
+ * and the directory fds of the container's cgroups to give to its root. */
 static pid_t read_request(struct subid_request *rq)
 {
 	char buf[1024], *sp;
@@ -164,7 +207,7 @@ static pid_t read_request(struct subid_request *rq)
 
 	/* One line, and nothing after it: the launcher closes its end. */
 	while (len < sizeof(buf) - 1 && (!len || !memchr(buf, '\n', len))) {
-		ssize_t n = read(0, buf + len, sizeof(buf) - 1 - len);
+		ssize_t n = read_with_fds(buf + len, sizeof(buf) - 1 - len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -346,6 +389,9 @@ int main(int argc, char **argv)
 	rq.procfd = target_open(rq.pid, &c, &e);
 	if (rq.procfd < 0)
 		fail(rq.procfd, &e);
+	r = cgroups_check(cg_fd, cg_n, c.uid, &e);
+	if (r < 0)
+		fail(r, &e);
 
 	/* The lease directory is root's alone.  The lease is published before
 	 * the maps are written, and the locks are given up before anything is
@@ -363,6 +409,13 @@ int main(int argc, char **argv)
 	if (r < 0)
 		fail(r, &e);
 	close(rq.procfd);
+	if (cg_n) {	/* the group the slot's root has, for these alone */
+		caps_fsids(c.uid, l.gid_start);
+		r = cgroups_give(cg_fd, cg_n, c.uid, l.gid_start, &e);
+		caps_fsids(c.uid, c.gid);
+		if (r < 0)
+			fail(r, &e);
+	}
 
 	printf("uid:%u:%u gid:%u:%u\n", l.uid_start, SUBID_SLOT, l.gid_start, SUBID_SLOT);
 	if (fflush(stdout) == EOF || ferror(stdout))

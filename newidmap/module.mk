@@ -3,7 +3,7 @@
 $(O)/obj/newidmap/%.o: USES := newidmap subid common policy
 
 # The helper's own code; subordinate ids and leases are the subid library's.
-HELPER_OBJS := $(addprefix $(O)/obj/newidmap/,die.o caps.o target.o maps.o statedir.o)
+HELPER_OBJS := $(addprefix $(O)/obj/newidmap/,die.o caps.o target.o maps.o statedir.o cgroups.o)
 HELPER_TAIL := $(O)/lib/libsubid.a $(LIB_COMMON)
 
 $(O)/bin/eci-newidmap: $(O)/obj/newidmap/main.o $(HELPER_OBJS) $(O)/lib/libecipolicy.a $(HELPER_TAIL)

@@ -44,10 +44,12 @@ storage() {
 
 case $step in
 boot)
-	# Right after the start, systemd may not listen yet on its socket.
+	# Right after the start, systemd may not listen yet on its socket,
+	# nor have made /run/systemd/system, without which systemctl says
+	# "offline" (no systemd as pid 1).
 	for _ in $(seq 1 180); do
 		state=$(timeout 90 systemctl is-system-running --wait 2>&1)
-		case $state in *"Failed to connect to bus"*) sleep 0.5 ;; *) break ;; esac
+		case $state in *"Failed to connect to bus"* | offline) sleep 0.5 ;; *) break ;; esac
 	done
 	echo "state=$state"
 	[ "$state" = degraded ] && systemctl --failed --no-legend --no-pager

@@ -1,7 +1,8 @@
 #!/bin/sh
 # sys.sh STAGE ACCOUNT — the namespace suite "sys" (t/ns/check_sys.c:
 # systemd and Docker-in-Docker in eci-run --privileged, issue 24) as
-# ACCOUNT, an unprivileged account with subordinate ranges.  Root only: it
+# ACCOUNT, an unprivileged account with subordinate ranges, in cgroups
+# delegated to it.  Root only: it
 # builds the system image first (t/images/sysimage.sh, cached in
 # /var/cache/eci-test) and the inner image, probe and steps into a
 # directory the account can read, removed afterwards, as the image is from
@@ -15,14 +16,18 @@ dir=$(mktemp -d /tmp/eci-sys.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 chmod 0755 "$dir"
 sh t/images/sysimage.sh --inner "$stage" "$dir" > /dev/null || exit 1
+src=$PWD
 cd /
-runuser -u "$account" -- env -u XDG_RUNTIME_DIR ECI_PREFIX="$stage" ECI_NS_SYS=1 \
+# In cgroups delegated to the account, every hierarchy, as an
+# administrator gives them (t/cgdeleg.sh --all): eci-run --privileged
+# gives the container's to its root, for systemd and the inner engine.
+# A failed test leaves its container (and the dockerd in it) behind: it
+# goes before the cgroups do.
+# shellcheck disable=SC2016
+sh "$src/t/cgdeleg.sh" --all "$account" runuser -u "$account" -- env -u XDG_RUNTIME_DIR \
+	ECI_PREFIX="$stage" ECI_NS_SYS=1 \
 	ECI_SYS_IMAGE="$img" ECI_SYS_DIR="$dir" ${ECI_SYS_FORCE:+ECI_SYS_FORCE=1} \
-	"$stage/t/ns-tests"
-rc=$?
-# A failed test leaves its container (and the dockerd in it) behind.
-for a in "rm -f sys-sd sys-dd sys-dind" "image rm eci-sys"; do
-	# shellcheck disable=SC2086
-	runuser -u "$account" -- env -u XDG_RUNTIME_DIR "$stage/bin/eci-run" $a > /dev/null 2>&1
-done
-exit $rc
+	sh -c '"$1/t/ns-tests"; rc=$?
+		"$1/bin/eci-run" rm -f sys-sd sys-dd sys-dind > /dev/null 2>&1
+		"$1/bin/eci-run" image rm eci-sys > /dev/null 2>&1
+		exit $rc' sh "$stage"
