@@ -596,6 +596,81 @@ START_TEST(plain_on_terminal_is_shell)
 }
 END_TEST
 
+/* Inside: the pids hierarchy (v1's, or cgroup2 at /sys/fs/cgroup); a
+ * child cgroup "t" made and the shell moved into it; its own pids.max,
+ * which stays the user's, written. */
+#define DIVIDE \
+	"for d in /sys/fs/cgroup/pids /sys/fs/cgroup; do [ -f $d/pids.max ] && break; done; " \
+	"mkdir $d/t 2>&1 && echo $$ > $d/t/cgroup.procs && grep -q ':/t$' /proc/self/cgroup && " \
+	"echo moved; { echo 5 > $d/pids.max; } 2>/dev/null && echo raised || echo held"
+
+/*
+ * --privileged where the user may divide a cgroup (issue 24): the
+ * container's own is its root's, to make cgroups below and move its
+ * processes (systemd, an inner engine), never to raise its own limits;
+ * what it made is gone with it.  Without CAP_SYS_ADMIN, read-only.
+ */
+START_TEST(root_divides_own_cgroup)
+{
+	struct run_result r;
+
+	run(&r, "--network none --privileged", DIVIDE);
+	t_want(&r, 0);
+	ck_assert_str_eq(r.out, "moved\nheld\n");
+	t_run_free(&r);
+	none_left();
+	run(&r, "--network none", DIVIDE);
+	t_want(&r, 0);
+	t_has(r.out, "Read-only file system");
+	t_lacks(r.out, "moved");
+	t_run_free(&r);
+	none_left();
+}
+END_TEST
+
+/* The same, ended by rm -f (its pid 1 killed): nothing is left either. */
+START_TEST(root_divides_killed)
+{
+	char bin[4096], name[64], flags[128], *log;
+	struct run_result r;
+
+	snprintf(name, sizeof(name), "div-%d", (int)getpid());
+	snprintf(flags, sizeof(flags), "-d --network none --privileged --name %s", name);
+	t_bin("eci-run", bin, sizeof(bin));
+	t_eci_sh(bin, flags, "default", DIVIDE "; sleep 600", &r);
+	t_want(&r, 0);
+	t_run_free(&r);
+	for (int i = 0; i < 100; i++) {	/* the shell moved */
+		t_ecif(&r, "logs %s", name);
+		if (r.out && strstr(r.out, "held"))
+			break;
+		t_run_free(&r);
+		usleep(50000);
+	}
+	log = r.out ? strdup(r.out) : NULL;
+	t_run_free(&r);
+	t_ecif(&r, "rm -f %s", name);
+	t_want(&r, 0);
+	t_run_free(&r);
+	ck_assert_msg(log && !strcmp(log, "moved\nheld\n"), "log: %s", log ? log : "");
+	free(log);
+	none_left();
+}
+END_TEST
+
+/* Where nothing is delegated, --privileged runs with its cgroups read-only. */
+START_TEST(privileged_cgroups_read_only)
+{
+	struct run_result r;
+
+	run(&r, "--network none --privileged", DIVIDE);
+	t_want(&r, 0);
+	t_has(r.out, "Read-only file system");
+	t_lacks(r.out, "moved");
+	t_run_free(&r);
+}
+END_TEST
+
 Suite *netlimits_suite(void)
 {
 	Suite *s = suite_create("netlimits");
@@ -606,7 +681,8 @@ Suite *netlimits_suite(void)
 		unlocked_user_default, default_refused, bad_value,
 	};
 	const TTest *deleg_tests[] = { memory_oom_kill, exec_within_limits, gc_sweeps_cgroups,
-				       pids_fork_refused, pids_limited_unpack, cpus_quota };
+				       pids_fork_refused, pids_limited_unpack, cpus_quota,
+				       root_divides_own_cgroup, root_divides_killed };
 	const char *cg = getenv("ECI_NS_CGROUPS"), *why = NULL;
 	char path[4096];
 
@@ -628,8 +704,10 @@ Suite *netlimits_suite(void)
 	tcase_add_test(lim, limits_bad_values);
 	/* ECI_NS_CGROUPS: "0" where the harness runs the delegated tests in a
 	 * run of their own; directories there; unset: not run by it */
-	if (!cg || !strcmp(cg, "0"))
+	if (!cg || !strcmp(cg, "0")) {
 		tcase_add_test(lim, limits_refused_without_delegation);
+		tcase_add_test(lim, privileged_cgroups_read_only);
+	}
 	for (size_t i = 0; i < sizeof(deleg_tests) / sizeof(*deleg_tests); i++)
 		if (cg && strcmp(cg, "0"))
 			tcase_add_test(lim, deleg_tests[i]);

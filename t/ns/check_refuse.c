@@ -10,14 +10,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "ns.h"
 #include "run.h"
 #include "tap.h"
+#include "util.h"
 
 static void expect(char *const argv[], int code, const char *words)
 {
@@ -316,6 +319,87 @@ START_TEST(helper_maps_written)
 }
 END_TEST
 
+/*
+ * The helper's request with a directory fd attached (SCM_RIGHTS on its
+ * stdin, as eci-run sends the container's cgroups): the helper's exit
+ * status, its stderr in @err, and whether the child's maps were written.
+ */
+static int helper_with_fd(int fd, char *err, size_t size, bool *mapped)
+{
+	char bin[4096], req[32], *map = NULL, path[64];
+	int sv[2], ep[2], p[2], status = -1;
+	pid_t c, h;
+	ssize_t n, got = 0;
+
+	ck_assert_int_eq(pipe(p), 0);
+	c = fork();
+	if (c == 0) {
+		char x;
+
+		if (unshare(CLONE_NEWUSER) < 0)
+			_exit(1);
+		close(p[1]);
+		_exit(read(p[0], &x, 1) < 0);
+	}
+	close(p[0]);
+	usleep(100000);
+	t_helper(bin, sizeof(bin));
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	ck_assert_int_eq(pipe2(ep, O_CLOEXEC), 0);
+	h = fork();
+	if (h == 0) {
+		dup2(sv[1], 0);
+		dup2(ep[1], 2);
+		execl(bin, "eci-newidmap", "--stdin", (char *)NULL);
+		_exit(127);
+	}
+	close(sv[1]);
+	close(ep[1]);
+	snprintf(req, sizeof(req), "%d\n", (int)c);
+	ck_assert_int_eq(fd_send(sv[0], req, strlen(req), fd), 0);
+	shutdown(sv[0], SHUT_WR);
+	while (got < (ssize_t)size - 1 && (n = read(ep[0], err + got, size - 1 - (size_t)got)) > 0)
+		got += n;
+	err[got] = '\0';
+	waitpid(h, &status, 0);
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)c);
+	ck_assert_int_eq(read_all_at(AT_FDCWD, path, 4096, &map, NULL), 0);
+	*mapped = map[0] != '\0';
+	free(map);
+	close(p[1]);
+	waitpid(c, NULL, 0);
+	close(sv[0]);
+	close(ep[0]);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* A cgroup fd that is no cgroup directory, or not the caller's, is
+ * refused before any map is written or any group given. */
+START_TEST(helper_cgroup_fd_checked)
+{
+	char err[4096];
+	bool mapped;
+	int fd = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC), code;
+
+	ck_assert_int_ge(fd, 0);
+	code = helper_with_fd(fd, err, sizeof(err), &mapped);
+	close(fd);
+	ck_assert_msg(code == 100, "exit %d: %s", code, err);
+	t_has(err, "cgroup 1 of the request is not a cgroup directory");
+	ck_assert_msg(!mapped, "the maps were written");
+	/* the root of a cgroup hierarchy: root's */
+	fd = open("/sys/fs/cgroup/unified", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		fd = open("/sys/fs/cgroup", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	code = helper_with_fd(fd, err, sizeof(err), &mapped);
+	close(fd);
+	ck_assert_msg(code == 100, "exit %d: %s", code, err);
+	t_has(err, "cgroup 1 of the request is uid 0's, not yours");
+	ck_assert_msg(!mapped, "the maps were written");
+}
+END_TEST
+
 /* A user namespace two levels down is not the caller's direct child. */
 START_TEST(helper_nested_namespace)
 {
@@ -520,6 +604,7 @@ Suite *refuse_suite(void)
 	suite_add_tcase(s, tc);
 	tcase_add_test(th, helper_usage);
 	tcase_add_test(th, helper_stdin_request);
+	tcase_add_test(th, helper_cgroup_fd_checked);
 	tcase_add_test(th, helper_waiting_holds_no_lock);
 	tcase_add_test(th, helper_not_your_process);
 	tcase_add_test(th, helper_own_namespace);
