@@ -678,6 +678,33 @@ static void check_cgroup(void)
 	say(V_WARN, "an administrator " CG_DELEGATE, "cgroup delegation (%s): %s", why, e.msg);
 }
 
+/*
+ * Which cgroups a --privileged container would get for its root (systemd,
+ * an engine inside): the rule of a run (cgroup_delegable()), every
+ * hierarchy where the user may divide one.
+ */
+static void check_cgroup_root(void)
+{
+	char where[1024] = "";
+	struct cgroups cg = { 0 };
+	struct eci_err e = { 0 };
+	size_t n;
+
+	if (cgroup_delegable("doctor", &cg, &e) <= 0) {
+		say(V_NA, NULL, "cgroups for --privileged (systemd, an engine inside): none may be "
+		    "divided by you, so such a container sees its cgroups read-only (eci-run(1), "
+		    "LIMITS)");
+		return;
+	}
+	for (size_t i = 0; i < cg.n; i++) {
+		n = strlen(where);
+		snprintf(where + n, sizeof(where) - n, "%s%s", n ? " " : "",
+			 cg.d[i].ctrls[0] ? cg.d[i].ctrls : "cgroup2");
+	}
+	say(V_OK, NULL, "cgroups for --privileged (systemd, an engine inside), given to "
+	    "container root: %s", where);
+}
+
 /* --- optional, root only: idmapped mounts and eci-runc's pool ------------ */
 
 /*
@@ -897,6 +924,7 @@ int doctor_main(int argc, char **argv)
 	       getuid() ? "" : " or eci-runc");
 	check_network();
 	check_cgroup();
+	check_cgroup_root();
 	check_idmap();
 	check_pool();
 	check_engine_tcp(&p);

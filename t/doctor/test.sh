@@ -67,6 +67,13 @@ else
 	pass "healthy account: exit 0, $n slots"
 fi
 
+# 1b. --privileged's cgroups: this account divides none outside t/cgdeleg.sh
+if has "--   cgroups for --privileged (systemd, an engine inside): none may be divided by you"; then
+	pass "--privileged's cgroups: read-only without delegation, said"
+else
+	fail "--privileged's cgroups: read-only without delegation, said" "no such line"
+fi
+
 # 2. Optional checks do not count: what fails here (the cgroup check on a
 #    hybrid setup) and what is made to fail (no network program on PATH).
 if grep -q '^WARN' "$out" && [ "$rc" = 0 ]; then
