@@ -16,6 +16,12 @@
 	{ "cgroup.procs", "tasks", "cgroup.threads", "cgroup.subtree_control" }
 #define CG_DELEGATED_NFILES 4
 
+/* cgroup v2 lets no cgroup with processes give controllers to its
+ * children: a delegated container's pid 1 (eci's init, which the
+ * container cannot see, so cannot move) leaves the container's own v2
+ * cgroup for this leaf below it once the workload is there (core/cgroup.c) */
+#define CG_INIT_LEAF ".eci-init"
+
 /* statfs(2)'s f_type of cgroup v1 and v2 */
 #define CG_V1_MAGIC 0x27e0eb
 #define CG_V2_MAGIC 0x63677270

@@ -724,6 +724,12 @@ int cgroup_freeze(const struct cgroups *cg, bool freeze, struct eci_err *e)
 			freeze ? "pause" : "resume", freeze ? "frozen" : "thawed");
 }
 
+/* "." or "..": a cgroup's own name may begin with a dot (CG_INIT_LEAF) */
+static bool is_dot(const char *name)
+{
+	return name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2]));
+}
+
 /* The directories the container made below its own cgroup @dir, deepest
  * first, @fn called on each (then on @dir itself); @depth bounds it. */
 static void cg_walk(const char *dir, int depth, void (*fn)(const char *dir))
@@ -738,7 +744,7 @@ static void cg_walk(const char *dir, int depth, void (*fn)(const char *dir))
 		while ((de = readdir(d))) {
 			char sub[CG_PATH_MAX];
 
-			if (de->d_type != DT_DIR || de->d_name[0] == '.' ||
+			if (de->d_type != DT_DIR || is_dot(de->d_name) ||
 			    snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name) >= (int)sizeof(sub))
 				continue;
 			cg_walk(sub, depth - 1, fn);
@@ -902,7 +908,7 @@ static bool cg_clear_pass(const char *dir)
 	while ((de = readdir(d))) {
 		char sub[CG_PATH_MAX + 300];
 
-		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+		if (de->d_type != DT_DIR || is_dot(de->d_name))
 			continue;
 		snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name);
 		cg_walk(sub, CG_DEPTH, cg_rmdir);
@@ -926,6 +932,18 @@ bool cgroup_clear_below(const struct cgroups *cg)
 		usleep(10000);
 	}
 	return false;
+}
+
+void cgroup_init_aside(const char *v2dir)
+{
+	_cleanup_close_ int dir = -1, procs = -1;
+
+	if (!v2dir || (dir = open(v2dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+	    (mkdirat(dir, CG_INIT_LEAF, 0755) < 0 && errno != EEXIST) ||
+	    (procs = openat(dir, CG_INIT_LEAF "/cgroup.procs", O_WRONLY | O_NOFOLLOW |
+			    O_CLOEXEC)) < 0)
+		return;
+	write_all(procs, "0", 1);	/* the writer itself */
 }
 
 /* --- joining ------------------------------------------------------------- */
@@ -996,8 +1014,13 @@ int cgroup_join_leaf(pid_t pid, int pidfd, const char *leaf, struct eci_err *e)
 		return eci_fail(e, 0, "the container's cgroups: it is gone");
 	for (char *l = strtok_r(cg, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		size_t len = strlen(l);
+		const size_t aside = sizeof("/" CG_INIT_LEAF) - 1;
 
-		if (len <= n + 1 || strcmp(l + len - n, leaf) || l[len - n - 1] != '/')
+		/* pid 1 set aside (cgroup_init_aside()): joined there, a leaf,
+		 * which no cgroup below holds processes back from */
+		if (len > n + aside && !strcmp(l + len - aside, "/" CG_INIT_LEAF))
+			len -= aside;
+		if (len <= n + 1 || strncmp(l + len - n, leaf, n) || l[len - n - 1] != '/')
 			continue;
 		if (!info && (r = read_all_at(AT_FDCWD, "/proc/self/mountinfo", 1 << 24, &info,
 					      NULL)) < 0)

@@ -321,6 +321,9 @@ int cgroup_group_writable(const struct cgroups *cg, gid_t gid, struct eci_err *e
 /* The cgroups the container made below its own, deepest first (run as
  * container root: they are its); false if some is left */
 bool cgroup_clear_below(const struct cgroups *cg);
+/* Pid 1, container root, from its container's v2 cgroup @v2dir (NULL:
+ * none) into the leaf CG_INIT_LEAF below it, once the workload is there */
+void cgroup_init_aside(const char *v2dir);
 void cgroup_kill(const struct cgroups *cg);
 /* Removed (their processes being gone, a moment at most): false if some is left */
 bool cgroup_remove(const struct cgroups *cg);

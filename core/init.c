@@ -566,6 +566,8 @@ pid_t init_fork(struct spec *s, int sock, int *nest_fd, void (*drop)(struct spec
 		init_workload(s, sock, nest[1]);
 	}
 	container_forward_signals(pid);
+	/* the workload in the container's cgroups: pid 1 out of its way */
+	cgroup_init_aside(s->cg_v2_dir);
 	close(nest[1]);
 	*nest_fd = nest[0];
 	if (s->own_pidns) {

@@ -151,6 +151,9 @@ struct spec {
 	/* eci-run --privileged: they are given to container root as well
 	 * (limits.c), and pid 1 makes its cgroup namespace in them */
 	bool cg_delegated;
+	/* then (and in eci-runc): the container's cgroup v2 directory, which
+	 * pid 1 leaves for a leaf below once the workload is in it */
+	const char *cg_v2_dir;
 	int userns_fd;			/* then: the container's, to clear them */
 	int lock_fd;			/* statedir, flock()ed while we live */
 	/* eci-run -d (detach.c); with detach false the fields below are unused */

@@ -115,12 +115,8 @@ static int delegate_prepare(struct spec *s, pid_t pid, struct helper_proc *hp, s
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
 	if (s->userns_fd < 0 && (s->userns_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return eci_fail(e, errno, "open %s", path);
-	if (s->cg->n > sizeof(hp->cg_fd) / sizeof(hp->cg_fd[0]))
-		return eci_fail(e, E2BIG, "the container's cgroups");
-	if (cgroup_open_dirs(s->cg, hp->cg_fd, e) < 0)
-		return -1;
-	hp->cg_n = s->cg->n;
-	return 0;
+	return limits_delegate_open(s, hp->cg_fd, sizeof(hp->cg_fd) / sizeof(hp->cg_fd[0]),
+				    &hp->cg_n, e);
 }
 
 int container_run(struct spec *s, struct helper_proc *hp)
@@ -165,7 +161,7 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	    helper_map(hp, pid, s->prefer, range, sizeof(range), &e) < 0 ||
 	    sscanf(range, "uid:%u:%*u gid:%u:", &slot, &gslot) != 2 ||
 	    volume_check_slot(s, slot, &e) < 0 ||
-	    (s->cg_delegated && cgroup_group_writable(s->cg, gslot, &e) < 0)) {
+	    (s->cg_delegated && limits_delegate_finish(s, gslot, &e) < 0)) {
 		if (!e.msg[0])
 			eci_fail(&e, 0, "eci-newidmap said '%s', not the range it mapped", range);
 		helper_reap(hp);

@@ -281,7 +281,7 @@ int exec_main(int argc, char **argv)
 	/* --memory, --pids-limit, --cpus: the exec is held by the container's
 	 * limits too (its cgroups "eci-ID", where pid 1 is; the user's) */
 	snprintf(leaf, sizeof(leaf), "eci-%s", json_string_value(json_object_get(meta, "id")) ?: "");
-	if (cgroup_join_leaf(t.workload, t.workload_fd, leaf, &e) < 0) {
+	if (cgroup_join_leaf(t.init, t.init_fd, leaf, &e) < 0) {
 		fprintf(stderr, "eci-run: exec %s: %s\n", x.what, e.msg);
 		goto out;
 	}

@@ -230,6 +230,10 @@ int limits_enter(struct spec *s, pid_t pid, struct eci_err *e);
 /* CAP_SYS_ADMIN: a cgroup given to container root wherever the user may
  * divide one (added to the limits' ones) */
 int limits_delegate(struct spec *s, struct eci_err *e);
+/* Then: the directories whose group the helper gives to container root
+ * (at most @max fds into @fd, *@n of them), and once it has, group-writable */
+int limits_delegate_open(struct spec *s, int *fd, size_t max, size_t *n, struct eci_err *e);
+int limits_delegate_finish(struct spec *s, gid_t gid, struct eci_err *e);
 void limits_remove(struct spec *s);
 
 /* spec.c */

@@ -36,9 +36,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgdeleg.h"
 #include "cleanup.h"
 #include "launcher.h"
 
@@ -154,6 +156,9 @@ int limits_delegate(struct spec *s, struct eci_err *e)
 	if (n > 0) {
 		s->cg_delegated = true;
 		s->mnt.cgroup_rw = true;
+		for (size_t i = 0; i < s->cg->n; i++)
+			if (!s->cg->d[i].ctrls[0])
+				s->cg_v2_dir = s->cg->d[i].path;
 	}
 	return 0;
 }
@@ -164,6 +169,52 @@ int limits_enter(struct spec *s, pid_t pid, struct eci_err *e)
 		return 0;
 	s->cg_made = true;
 	return cgroup_enter(s->cg, pid, s->limits, e);
+}
+
+/* The container's cgroups and, on cgroup v2, the leaf its pid 1 moves to
+ * (core/cgroup.c, cgroup_init_aside()), made here so that it is the
+ * user's as eci-ID is: an exec (the user's) joins pid 1 there. */
+static int aside_leaf(const struct spec *s, struct cgroups *leaf, struct eci_err *e)
+{
+	leaf->n = 0;
+	if (!s->cg_v2_dir)
+		return 0;
+	leaf->n = 1;
+	leaf->d[0].ctrls[0] = '\0';
+	if (snprintf(leaf->d[0].path, sizeof(leaf->d[0].path), "%s/%s", s->cg_v2_dir,
+		     CG_INIT_LEAF) >= (int)sizeof(leaf->d[0].path))
+		return eci_fail(e, ENAMETOOLONG, "the container's cgroup %s", s->cg_v2_dir);
+	if (mkdir(leaf->d[0].path, 0755) < 0 && errno != EEXIST)
+		return eci_fail(e, errno, "create the container's cgroup %s", leaf->d[0].path);
+	return 0;
+}
+
+int limits_delegate_open(struct spec *s, int *fd, size_t max, size_t *n, struct eci_err *e)
+{
+	struct cgroups leaf;
+
+	*n = 0;
+	if (aside_leaf(s, &leaf, e) < 0)
+		return -1;
+	if (s->cg->n + leaf.n > max)
+		return eci_fail(e, E2BIG, "the container's cgroups");
+	if (cgroup_open_dirs(s->cg, fd, e) < 0)
+		return -1;
+	if (cgroup_open_dirs(&leaf, fd + s->cg->n, e) < 0) {
+		for (size_t i = 0; i < s->cg->n; i++)
+			close(fd[i]);
+		return -1;
+	}
+	*n = s->cg->n + leaf.n;
+	return 0;
+}
+
+int limits_delegate_finish(struct spec *s, gid_t gid, struct eci_err *e)
+{
+	struct cgroups leaf;
+
+	return aside_leaf(s, &leaf, e) < 0 || cgroup_group_writable(s->cg, gid, e) < 0 ||
+	       cgroup_group_writable(&leaf, gid, e) < 0 ? -1 : 0;
 }
 
 /* As container root, in its user namespace: what it made below its own

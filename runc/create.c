@@ -637,6 +637,11 @@ int runc_create(struct rconfig *rc, struct spec *s)
 	if (inner_dir(s, &L, &e) < 0 || prepare_state(rc, &L, &e) < 0)
 		goto fail;
 	plan(rc, &L, s);
+	/* its cgroups are its root's (cgroup_delegate()): pid 1 leaves the v2
+	 * one to the workload, unless it is in another's cgroup namespace */
+	for (size_t i = 0; i < rc->cg.n && rc->join.fd[RNS_CGROUP] < 0; i++)
+		if (!rc->cg.d[i].ctrls[0])
+			s->cg_v2_dir = rc->cg.d[i].path;
 	/* pid 1 keeps none of the sources (the parent mounts them); it keeps
 	 * the state directory's lock, by which runc_gc() knows a create
 	 * killed half-way from one still running (state.c) */

@@ -1369,7 +1369,10 @@ START_TEST(cgroups_path_as_runc)
 			ck_assert_msg(r.status == 0, "%s: cgroupsPath \"%s\": exit %d: %s",
 				      rt ? "runc" : "eci-runc", paths[p], r.status, r.err);
 			t_run_free(&r);
-			snprintf(proc, sizeof(proc), "/proc/%d/cgroup", (int)pid_of(&b, rt, id));
+			/* eci-runc's: the workload's, where runc's process is (eci's
+			 * init sets itself aside below the v2 one, cgroup_init_aside()) */
+			snprintf(proc, sizeof(proc), "/proc/%d/cgroup",
+				 rt ? (int)pid_of(&b, rt, id) : (int)t_child_of(pid_of(&b, rt, id)));
 			ck_assert_msg(read_all_at(AT_FDCWD, proc, 1 << 16, &text[rt], NULL) == 0,
 				      "%s: cgroupsPath \"%s\": %s: no such process", rt ? "runc" : "eci-runc",
 				      paths[p], proc);

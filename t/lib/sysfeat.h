@@ -53,4 +53,19 @@ int sys_pid_with(const char *word);
 /* Its real uid on the host, from /proc/PID/status (-1 if gone). */
 long sys_host_uid(int pid);
 
+/*
+ * What docker:dind's entrypoint does on cgroup v2 (sh, no single quote):
+ * every process of the container's root cgroup moved to a child "init",
+ * then every controller of the root enabled for its children, which the
+ * kernel allows only to a cgroup with no process of its own.  Prints
+ * "enabled", "none" (this host's v2 tree has no controller), or the
+ * error.
+ */
+#define SYS_ENABLE_ALL                                                                         \
+	"u=/sys/fs/cgroup/unified; [ -e $u/cgroup.controllers ] || u=/sys/fs/cgroup; "         \
+	"mkdir -p $u/init; for p in $(cat $u/cgroup.procs); do "                               \
+	"echo $p > $u/init/cgroup.procs; done 2>/dev/null; "                                    \
+	"c=$(sed \"s/^/+/; s/ / +/g\" $u/cgroup.controllers); case $c in \"\" | +) echo none ;; " \
+	"*) echo \"$c\" > $u/cgroup.subtree_control && echo enabled ;; esac"
+
 #endif

@@ -121,6 +121,23 @@ START_TEST(dind_runs)
 }
 END_TEST
 
+/* As docker:dind's entrypoint on cgroup v2: eci's init, which the
+ * container cannot see nor move, holds none of its root's controllers
+ * back from its children (on busybox's image). */
+START_TEST(controllers_for_children)
+{
+	struct run_result r;
+
+	t_ecif(&r, "--privileged --network none default sh -c '%s'", SYS_ENABLE_ALL);
+	if (r.out && !strcmp(r.out, "none\n"))
+		printf("controllers_for_children: this host's cgroup2 tree has no controller\n");
+	else
+		ck_assert_msg(r.status == 0 && r.out && !strcmp(r.out, "enabled\n"),
+			      "exit %d: %s%s", r.status, r.out ? r.out : "", r.err ? r.err : "");
+	t_run_free(&r);
+}
+END_TEST
+
 /* The image into the store; what a container of it lacks.  (Outside a
  * test: no ck_assert here.) */
 static void prepare(struct sys_features *f)
@@ -154,6 +171,7 @@ Suite *sys_suite(void)
 	prepare(&f);
 	sys_add(tc, systemd_boots, &f, SYS_PID1 | SYS_SDCGROUP);
 	tcase_add_test(tc, dind_daemon);
+	tcase_add_test(tc, controllers_for_children);
 	sys_add(tc, dind_runs, &f, SYS_PROC | SYS_SYSFS | SYS_CGROUPS);
 	suite_add_tcase(s, tc);
 	return s;
