@@ -51,6 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cgdeleg.h"
@@ -758,7 +759,10 @@ static void cg_walk(const char *dir, int depth, void (*fn)(const char *dir))
  * docker/ID/... is 3 or 4). */
 #define CG_DEPTH 16
 
-static void cg_kill_procs(const char *dir)
+/* The signal cg_signal_procs() sends (cg_walk() passes no context). */
+static int cg_walk_sig = SIGKILL;
+
+static void cg_signal_procs(const char *dir)
 {
 	char path[CG_PATH_MAX + 32];
 	_cleanup_free_ char *procs = NULL;
@@ -767,8 +771,23 @@ static void cg_kill_procs(const char *dir)
 	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
 	if (read_all_at(AT_FDCWD, path, 1 << 20, &procs, NULL) < 0)
 		return;
-	for (char *p = strtok_r(procs, "\n", &save); p; p = strtok_r(NULL, "\n", &save))
-		kill(atoi(p), SIGKILL);
+	for (char *p = strtok_r(procs, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
+		int fd = (int)syscall(SYS_pidfd_open, atoi(p), 0);
+
+		if (fd >= 0) {
+			syscall(SYS_pidfd_send_signal, fd, cg_walk_sig, NULL, 0);
+			close(fd);
+		}
+	}
+}
+
+void cgroup_signal(const struct cgroups *cg, int sig)
+{
+	if (!cg->n)
+		return;
+	cg_walk_sig = sig;
+	cg_walk(cg->d[0].path, CG_DEPTH, cg_signal_procs);
+	cg_walk_sig = SIGKILL;
 }
 
 static void cg_rmdir(const char *dir)
@@ -787,7 +806,7 @@ void cgroup_kill(const struct cgroups *cg)
 		done = !cg->d[i].ctrls[0] && cg_put(cg->d[i].path, "cgroup.kill", "1") == 0;
 	for (size_t i = 0; i < cg->n && !done; i++)
 		if (access(cg->d[i].path, F_OK) == 0) {
-			cg_walk(cg->d[i].path, CG_DEPTH, cg_kill_procs);
+			cg_walk(cg->d[i].path, CG_DEPTH, cg_signal_procs);
 			done = true;
 		}
 	if ((f = cg_freezer(cg, &v2)))

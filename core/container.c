@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -183,9 +184,13 @@ int container_outcome(int sock, int code, struct sync_msg *pending, struct eci_e
 	return m.type == SYNC_EXEC_FAIL ? m.code : EXIT_ECI;
 }
 
+/* Nobody on the socket (eci-runc's create has returned; what fails from
+ * then on is the workload's start): the message on stderr, which is the
+ * container's (the engine's log), rather than an exit without a word. */
 void sync_send_fail(int sock, int type, int code, const struct eci_err *e)
 {
 	struct sync_msg m = { .type = type, .code = code, .err = *e };
 
-	send(sock, &m, sizeof(m), MSG_NOSIGNAL);
+	if (send(sock, &m, sizeof(m), MSG_NOSIGNAL) < 0 && e->msg[0])
+		dprintf(STDERR_FILENO, "%s: %s\n", eci_program, e->msg);
 }

@@ -325,6 +325,8 @@ bool cgroup_clear_below(const struct cgroups *cg);
  * none) into the leaf CG_INIT_LEAF below it, once the workload is there */
 void cgroup_init_aside(const char *v2dir);
 void cgroup_kill(const struct cgroups *cg);
+/* @sig to every process of @cg and of the cgroups it made */
+void cgroup_signal(const struct cgroups *cg, int sig);
 /* Removed (their processes being gone, a moment at most): false if some is left */
 bool cgroup_remove(const struct cgroups *cg);
 bool cgroup_left(const struct cgroups *cg);

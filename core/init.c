@@ -431,6 +431,47 @@ static int await_start(struct spec *s, int sock, struct eci_err *e)
 	return 0;
 }
 
+/*
+ * eci-runc: the workload's program, looked for as runc's create does, in
+ * the container's root (pid 1's now), by the PATH of its environment, so
+ * that a missing one fails the create with the words an engine makes 127
+ * (or 126) of, not the start.  Executable for anyone: the user the
+ * workload becomes is not yet in place.
+ */
+static int exec_check(const struct spec *s, struct eci_err *e)
+{
+	const char *cmd = s->argv[0], *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	char full[PATH_MAX];
+	struct stat st;
+
+	if (strchr(cmd, '/')) {
+		if (snprintf(full, sizeof(full), "%s%s%s", cmd[0] == '/' ? "" : s->workdir,
+			     cmd[0] == '/' ? "" : "/", cmd) >= (int)sizeof(full))
+			return eci_fail(e, ENAMETOOLONG, "exec: \"%s\"", cmd);
+		if (stat(full, &st) < 0)
+			return eci_fail(e, 0, "exec: \"%s\": stat %s: %s", cmd, cmd,
+					errno == ENOENT ? "no such file or directory" : strerror(errno));
+		if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111))
+			return eci_fail(e, 0, "exec: \"%s\": permission denied", cmd);
+		return 0;
+	}
+	for (char **v = s->env; v && *v; v++)
+		if (!strncmp(*v, "PATH=", 5))
+			path = *v + 5;
+	for (const char *p = path;; p++) {
+		size_t n = strcspn(p, ":");	/* an empty entry: the working directory */
+
+		if (snprintf(full, sizeof(full), "%.*s/%s", (int)n, n ? p : s->workdir, cmd) <
+			    (int)sizeof(full) &&
+		    stat(full, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111))
+			return 0;
+		p += n;
+		if (!*p)
+			break;
+	}
+	return eci_fail(e, 0, "exec: \"%s\": executable file not found in $PATH", cmd);
+}
+
 static void fail_init(int sock, int err, const char *what) __attribute__((noreturn));
 static void fail_init(int sock, int err, const char *what)
 {
@@ -607,7 +648,8 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 		     keep_gid, &e) < 0 ||
 	    announce_network(s, sock, &e) < 0 ||
 	    (rootfd >= 0 && init_enter_root(s, rootfd, pid, &e) < 0) ||
-	    sysctl_apply(s, pid, &e) < 0 || (s->engine.on && await_start(s, sock, &e) < 0) ||
+	    sysctl_apply(s, pid, &e) < 0 ||
+	    (s->engine.on && (exec_check(s, &e) < 0 || await_start(s, sock, &e) < 0)) ||
 	    await_network(s, sock, pid, &failed, &e) < 0 ||
 	    nest_release(nest, s->engine.on && s->tty ? s->tty_fd : -1, &e) < 0) {
 		kill(pid, SIGKILL);

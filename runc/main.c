@@ -290,26 +290,13 @@ static void thaw_for_kill(const char *id)
 static void signal_all(const char *id, int sig)
 {
 	static struct cgroups cg;
-	_cleanup_free_ char *procs = NULL;
-	char path[CG_PATH_MAX + 32], *save = NULL;
 
 	if (runc_load_cgroups(root, id, &cg) < 0 || !cg.n)
 		return;
-	if (sig == SIGKILL) {
+	if (sig == SIGKILL)
 		cgroup_kill(&cg);
-		return;
-	}
-	snprintf(path, sizeof(path), "%s/cgroup.procs", cg.d[0].path);
-	if (read_all_at(AT_FDCWD, path, 1 << 20, &procs, NULL) < 0)
-		return;
-	for (char *p = strtok_r(procs, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
-		int fd = (int)syscall(SYS_pidfd_open, atoi(p), 0);
-
-		if (fd >= 0) {
-			syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
-			close(fd);
-		}
-	}
+	else	/* the cgroups it made too (systemd's, an inner engine's) */
+		cgroup_signal(&cg, sig);
 }
 
 static int do_kill(int argc, char **argv)

@@ -146,6 +146,32 @@ START_TEST(exit_codes)
 }
 END_TEST
 
+/* A program that is not there, or not executable: the create fails, as
+ * runc's does, with the words docker makes 127 and 126 of (before, the
+ * start failed, 125 or 127 with no word). */
+START_TEST(missing_program_as_runc)
+{
+	static const char *const rt[] = { "runc", "eci" };
+
+	for (size_t i = 0; i < 2; i++) {
+		char args[256];
+
+		snprintf(args, sizeof(args), "run --rm --runtime %s --network none " IMG
+			 " /nonexistent", rt[i]);
+		expect(args, 127, NULL, "exec: \"/nonexistent\": stat /nonexistent: no such file");
+		snprintf(args, sizeof(args), "run --rm --runtime %s --network none " IMG
+			 " nonexistent", rt[i]);
+		expect(args, 127, NULL, "exec: \"nonexistent\": executable file not found in $PATH");
+		snprintf(args, sizeof(args), "run --rm --runtime %s --network none " IMG
+			 " /etc/passwd", rt[i]);
+		expect(args, 126, NULL, "exec: \"/etc/passwd\": permission denied");
+	}
+	/* found by the image's PATH, and by a path relative to the cwd */
+	expect("run --rm --runtime eci --network none -e PATH=/bin " IMG " true", 0, NULL, NULL);
+	expect("run --rm --runtime eci --network none -w /bin " IMG " ./true", 0, NULL, NULL);
+}
+END_TEST
+
 START_TEST(detach_exec_stop_logs)
 {
 	expect("run -d --name e3 --runtime eci --network none " IMG
@@ -508,6 +534,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, root_inside_pool_outside);
 	tcase_add_test(tc, image_files_owned_by_root);
 	tcase_add_test(tc, exit_codes);
+	tcase_add_test(tc, missing_program_as_runc);
 	tcase_add_test(tc, detach_exec_stop_logs);
 	tcase_add_test(tc, tty_through_console_socket);
 	tcase_add_test(tc, privileged_stays_contained);
