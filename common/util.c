@@ -7,8 +7,10 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -337,4 +339,36 @@ bool str_has_all(const char *opts, const char *want)
 		want += n + (want[n] == ',');
 	}
 	return true;
+}
+
+int signal_parse(const char *s)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	if (*s && *s != '+' && *s != '-' && !*end)
+		return n > 0 && n < NSIG ? (int)n : 0;
+	if (!strncasecmp(s, "SIG", 3))
+		s += 3;
+	if (!strncasecmp(s, "RTMIN", 5) || !strncasecmp(s, "RTMAX", 5)) {
+		bool max = (s[3] | 0x20) == 'a';
+
+		n = 0;
+		if (s[5]) {
+			if (s[5] != (max ? '-' : '+') || s[6] < '0' || s[6] > '9')
+				return 0;
+			n = strtol(s + 6, &end, 10);
+			if (*end)
+				return 0;
+		}
+		n = max ? SIGRTMAX - n : SIGRTMIN + n;
+		return n >= SIGRTMIN && n <= SIGRTMAX ? (int)n : 0;
+	}
+	for (int i = 1; i < SIGRTMIN; i++) {
+		const char *name = sigabbrev_np(i);
+
+		if (name && !strcasecmp(name, s))
+			return i;
+	}
+	return 0;
 }

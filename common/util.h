@@ -138,5 +138,8 @@ void tl_close(void);
 bool str_in_list(const char *list, const char *name, size_t n, char sep);
 /* Does the comma-separated @list hold each name of the comma-separated @want? */
 bool str_has_all(const char *list, const char *want);
+/* A signal as kill(1), docker and runc take it: a number, or a name with
+ * or without SIG in any case ("TERM", "SIGRTMIN+3", "rtmax-1"); 0: none */
+int signal_parse(const char *s);
 
 #endif

@@ -85,6 +85,11 @@ void env_free(struct spec *s);
 /* Pass the signals a user or an engine sends on to @pid (0: not yet); the
  * terminal's own (^C, ^\) reach the whole process group already. */
 void container_forward_signals(pid_t pid);
+/* Before it, pid 1: every signal but those of faults and job control */
+void container_forward_every(void);
+/* Before it, eci-run: SIGTERM passed on as @sig (--stop-signal), which is
+ * passed on too */
+void container_stop_signal(int sig);
 void container_default_signals(void);
 /* Has one of them that ends a container (TERM, INT, QUIT, HUP) come since? */
 bool container_stop_asked(void);

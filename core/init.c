@@ -577,6 +577,7 @@ pid_t init_fork(struct spec *s, int sock, int *nest_fd, void (*drop)(struct spec
 	 * signals a pid namespace's init has no handler for.  And held until
 	 * the workload is let go (init_main): one that came during the setup
 	 * would kill a workload that pid 1 still has to map and release. */
+	container_forward_every();
 	container_forward_signals(0);
 	container_block_signals(true);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, nest) < 0)

@@ -268,6 +268,7 @@ static int attach(void *ctx, struct eci_err *e)
 		return eci_fail(e, errno, "PR_SET_DUMPABLE");
 	/* The target's path is the caller's: a FUSE mount of its own on the
 	 * way could hold the lookup, and pid 1 waits for this process. */
+	signal(SIGALRM, SIG_DFL);	/* pid 1 passes its own on (signals.c) */
 	alarm(ATTACH_TIMEOUT_S);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return eci_fail(e, errno, "socketpair");

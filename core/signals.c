@@ -4,7 +4,11 @@
  *
  * Theory of Operation: signals sent to eci-run or eci-runc's pid 1 (kill,
  * docker-style stop) are passed on to the container's pid 1, which passes
- * them to the workload.  Those that a terminal generates (^C, ^\) reach
+ * them to the workload: the usual few from eci-run (and SIGTERM as the
+ * container's stop signal, --stop-signal or the image's StopSignal), and
+ * from pid 1 every one that is not of a fault or of job control, the
+ * real-time ones included (systemd halts on SIGRTMIN+3), as runc delivers
+ * any signal to its container's init.  Those that a terminal generates (^C, ^\) reach
  * eci-run's process group, pid 1 included, but not the workload, which
  * runs in a session of its own (init.c): they are recognised by si_code
  * SI_KERNEL and passed on only to a process outside the receiver's group,
@@ -19,10 +23,53 @@
 #include "core.h"
 #include "util.h"
 
-static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1,
-				 SIGUSR2, SIGWINCH, SIGCONT };
+static const int base[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1,
+			    SIGUSR2, SIGWINCH, SIGCONT };
+/* pid 1 passes on every signal an engine or a user may send as runc
+ * delivers any (a stop signal such as systemd's SIGRTMIN+3 included): the
+ * asynchronous ones besides, not those of job control or of a fault */
+static const int asynchronous[] = { SIGALRM, SIGPWR, SIGURG, SIGIO, SIGPROF, SIGVTALRM,
+				    SIGSTKFLT };
+static int forwarded[64];
+static size_t nforwarded;
 static volatile pid_t container_pid;
 static volatile sig_atomic_t stop_asked;	/* a signal that ends a container came */
+static int term_as = SIGTERM;			/* what SIGTERM is passed on as */
+
+static void add(int sig)
+{
+	for (size_t i = 0; i < nforwarded; i++)
+		if (forwarded[i] == sig)
+			return;
+	if (nforwarded < sizeof(forwarded) / sizeof(forwarded[0]))
+		forwarded[nforwarded++] = sig;
+}
+
+static void base_set(void)
+{
+	if (nforwarded)
+		return;
+	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
+		add(base[i]);
+}
+
+void container_forward_every(void)
+{
+	base_set();
+	for (size_t i = 0; i < sizeof(asynchronous) / sizeof(asynchronous[0]); i++)
+		add(asynchronous[i]);
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		add(sig);
+}
+
+void container_stop_signal(int sig)
+{
+	base_set();
+	if (sig > 0 && sig != SIGKILL && sig != SIGSTOP) {
+		add(sig);
+		term_as = sig;
+	}
+}
 
 static void forward(int sig, siginfo_t *si, void *uc)
 {
@@ -31,6 +78,8 @@ static void forward(int sig, siginfo_t *si, void *uc)
 
 	if (sig == SIGTERM || sig == SIGINT || sig == SIGQUIT || sig == SIGHUP)
 		stop_asked = 1;
+	if (sig == SIGTERM)	/* a stop (eci-run stop, docker-style): its signal */
+		sig = term_as;
 	/* From the terminal, which signals a whole process group: @pid got it
 	 * too if it is in ours.  In a pid namespace whose init is in a group
 	 * of the parent namespace (pid 1 and a workload still setting up)
@@ -45,8 +94,9 @@ void container_forward_signals(pid_t pid)
 	struct sigaction sa = { .sa_sigaction = forward, .sa_flags = SA_SIGINFO | SA_RESTART };
 
 	container_pid = pid;
+	base_set();
 	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+	for (size_t i = 0; i < nforwarded; i++)
 		sigaction(forwarded[i], &sa, NULL);
 }
 
@@ -60,15 +110,16 @@ void container_block_signals(bool block)
 {
 	sigset_t set;
 
+	base_set();
 	sigemptyset(&set);
-	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+	for (size_t i = 0; i < nforwarded; i++)
 		sigaddset(&set, forwarded[i]);
 	sigprocmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
 }
 
 void container_default_signals(void)
 {
-	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+	for (size_t i = 0; i < nforwarded; i++)
 		signal(forwarded[i], SIG_DFL);
 }
 

@@ -134,6 +134,7 @@ struct spec {
 	bool own_pidns;
 	int tty_fd;			/* eci-runc: the pty slave made by pid 1 */
 	unsigned short tty_rows, tty_cols;	/* -t: the user's terminal's size */
+	int stop_signal;		/* eci-run: what SIGTERM (a stop) is passed on as */
 	uint64_t caps;			/* capability set of the workload */
 	uint64_t caps_added;		/* --cap-add: ambient for a non-root user */
 	bool no_new_privs;

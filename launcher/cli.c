@@ -109,6 +109,8 @@ static void help(void)
 	      "                            always so)\n"
 	      "      --security-opt OPT    no-new-privileges[=false], seccomp=unconfined|FILE\n"
 	      "      --shm-size SIZE       size of /dev/shm (bytes, or with k, m, g; 64m)\n"
+	      "      --stop-signal SIG     what stop sends the workload (default: the image's\n"
+	      "                            StopSignal, else SIGTERM)\n"
 	      "  -t, --tty                 allocate a pseudo-terminal\n"
 	      "      --tmpfs PATH[:OPTS]   mount a tmpfs (OPTS: size=, mode=, ro, exec, suid, dev)\n"
 	      "  -u, --user USER[:GROUP]   run as this user (name or id, from the image)\n"
@@ -151,7 +153,7 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 	       OPT_CAP_ADD, OPT_CAP_DROP, OPT_SECURITY_OPT, OPT_ENV_FILE, OPT_NETWORK,
 	       OPT_NAME, OPT_MEMORY, OPT_PIDS, OPT_CPUS, OPT_RM, OPT_USERNS, OPT_PULL, OPT_MOUNT,
 	       OPT_HELP, OPT_ENTRYPOINT, OPT_DNS, OPT_ADD_HOST, OPT_DEVICE, OPT_ULIMIT, OPT_SHM_SIZE,
-	       OPT_INIT, OPT_ENV_HOST, OPT_RESTART };
+	       OPT_INIT, OPT_ENV_HOST, OPT_RESTART, OPT_STOP_SIGNAL };
 	static const struct option longopts[] = {
 		{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 		{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
@@ -184,6 +186,7 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 		{ "device", required_argument, NULL, OPT_DEVICE },
 		{ "ulimit", required_argument, NULL, OPT_ULIMIT },
 		{ "shm-size", required_argument, NULL, OPT_SHM_SIZE },
+		{ "stop-signal", required_argument, NULL, OPT_STOP_SIGNAL },
 		{ "init", no_argument, NULL, OPT_INIT },
 		{ "env-host", no_argument, NULL, OPT_ENV_HOST },
 		{ "restart", required_argument, NULL, OPT_RESTART },
@@ -229,6 +232,9 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 			break;
 		case OPT_SHM_SIZE:
 			o->shm_size = optarg;
+			break;
+		case OPT_STOP_SIGNAL:
+			o->stop_signal = optarg;
 			break;
 		case OPT_INIT:
 			o->init = true;

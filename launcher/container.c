@@ -187,6 +187,7 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	 * of the user's may ptrace the launcher or read its memory.
 	 */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	container_stop_signal(s->stop_signal);
 	container_forward_signals(pid);
 	if (container_go(psock, slot) < 0) {
 		helper_reap(hp);

@@ -66,6 +66,7 @@ struct opts {
 	const char *ulimit[SPEC_MAX_RLIMITS];	/* --ulimit */
 	size_t nulimit;
 	const char *shm_size;	/* --shm-size */
+	const char *stop_signal;	/* --stop-signal */
 	bool env_host;		/* --env-host */
 	bool init;		/* --init: eci-init is pid 1, the workload pid 2 */
 	const char *restart;	/* --restart */

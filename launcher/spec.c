@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "cleanup.h"
 #include "image-int.h"
 #include "launcher.h"
+#include "util.h"
 
 static size_t strv_len(char **v)
 {
@@ -277,6 +279,20 @@ static int shm_size(struct spec *s, const char *arg, struct eci_err *e)
 
 /* --restart no | on-failure[:N]; with -d only (the launcher in the
  * background is the one that restarts, detach.c). */
+/* --stop-signal, else the image's StopSignal, else SIGTERM (as docker). */
+static int stop_signal(struct spec *s, const struct opts *o, struct eci_err *e)
+{
+	const char *v = o->stop_signal ? o->stop_signal : s->img.stop_signal;
+
+	s->stop_signal = v ? signal_parse(v) : SIGTERM;
+	if (s->stop_signal <= 0 || s->stop_signal == SIGSTOP)
+		return o->stop_signal
+		       ? eci_fail(e, 0, "--stop-signal %s: not a signal a container can be stopped "
+				  "with (a number, or a name such as SIGTERM or SIGRTMIN+3)", v)
+		       : eci_fail(e, 0, "the image's StopSignal \"%s\" is not a signal", v);
+	return 0;
+}
+
 static int restart_policy(struct spec *s, const struct opts *o, struct eci_err *e)
 {
 	const char *r = o->restart;
@@ -407,6 +423,8 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 	    env_build(s, o, e) < 0 || security_build(s, o, e) < 0 || admit(s, o, e) < 0 ||
 	    net_check_program(&s->net, e) < 0 || net_check_ports(&s->net, e) < 0 ||
 	    security_filter(s, e) < 0 || limits_delegate(s, e) < 0)
+		return -1;
+	if (stop_signal(s, o, e) < 0)
 		return -1;
 	s->workdir = o->workdir ? o->workdir : s->img.workdir ? s->img.workdir : "/";
 	if (s->workdir[0] != '/')

@@ -54,25 +54,6 @@ static void help(const char *usage, const char *what, const char *opts)
 
 /* --- kill ------------------------------------------------------------------ */
 
-/* A signal by number, or by name with or without SIG (any case); 0: none. */
-static int parse_signal(const char *s)
-{
-	char *end;
-	long n = strtol(s, &end, 10);
-
-	if (*s && !*end)
-		return n > 0 && n < NSIG ? (int)n : 0;
-	if (!strncasecmp(s, "SIG", 3))
-		s += 3;
-	for (int i = 1; i < NSIG; i++) {
-		const char *name = sigabbrev_np(i);
-
-		if (name && !strcasecmp(name, s))
-			return i;
-	}
-	return 0;
-}
-
 static int kill_one(const char *what, int sig)
 {
 	struct eci_err e = { 0 };
@@ -129,7 +110,7 @@ int kill_main(int argc, char **argv)
 			return EXIT_ECI;
 		}
 	}
-	sig = parse_signal(name);
+	sig = signal_parse(name);
 	if (!sig) {
 		fprintf(stderr, "eci-run: kill: invalid signal '%s' (a name such as TERM or SIGHUP, "
 			"or a number from 1 to %d)\n", name, NSIG - 1);

@@ -251,26 +251,6 @@ static int do_state(const char *id)
 	return 0;
 }
 
-static int parse_signal(const char *s)
-{
-	static const struct { const char *n; int v; } names[] = {
-		{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT }, { "KILL", SIGKILL },
-		{ "USR1", SIGUSR1 }, { "USR2", SIGUSR2 }, { "TERM", SIGTERM }, { "STOP", SIGSTOP },
-		{ "CONT", SIGCONT }, { "WINCH", SIGWINCH },
-	};
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (*s && !*end)
-		return v > 0 && v < 65 ? (int)v : -1;
-	if (!strncasecmp(s, "SIG", 3))
-		s += 3;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcasecmp(s, names[i].n))
-			return names[i].v;
-	return -1;
-}
-
 /* A paused container's processes get a SIGKILL only once thawed. */
 static void thaw_for_kill(const char *id)
 {
@@ -309,7 +289,7 @@ static int do_kill(int argc, char **argv)
 		all = true, i++;
 	if (i >= argc || i + 2 < argc)
 		return usage();
-	if (i + 1 < argc && (sig = parse_signal(argv[i + 1])) < 0) {
+	if (i + 1 < argc && (sig = signal_parse(argv[i + 1])) <= 0) {
 		runc_err("unknown signal '%s'", argv[i + 1]);
 		return 1;
 	}

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,6 +170,39 @@ START_TEST(missing_program_as_runc)
 	/* found by the image's PATH, and by a path relative to the cwd */
 	expect("run --rm --runtime eci --network none -e PATH=/bin " IMG " true", 0, NULL, NULL);
 	expect("run --rm --runtime eci --network none -w /bin " IMG " ./true", 0, NULL, NULL);
+}
+END_TEST
+
+/* docker stop with the container's stop signal, a real-time one here
+ * (systemd's SIGRTMIN+3): delivered to the workload, as runc does (eci's
+ * init passes on every signal but those of faults and job control). */
+START_TEST(stop_signal_as_runc)
+{
+	static const char *const rt[] = { "runc", "eci" };
+	char args[512];
+
+	for (size_t i = 0; i < 2; i++) {
+		struct run_result r = { 0 };
+
+		snprintf(args, sizeof(args), "run -d --name sig-%s --runtime %s --network none "
+			 "--stop-signal SIGRTMIN+3 " IMG " sh -c \"trap 'exit 6' %d; touch /tmp/ready; "
+			 "while :; do sleep 0.1; done\"", rt[i], rt[i], SIGRTMIN + 3);
+		expect(args, 0, NULL, NULL);
+		for (int k = 0; k < 100; k++) {
+			t_run_free(&r);
+			dockerf(&r, "exec sig-%s test -e /tmp/ready", rt[i]);
+			if (r.status == 0)
+				break;
+			usleep(50000);
+		}
+		t_run_free(&r);
+		snprintf(args, sizeof(args), "stop -t 30 sig-%s", rt[i]);
+		expect(args, 0, NULL, NULL);
+		snprintf(args, sizeof(args), "wait sig-%s", rt[i]);
+		expect(args, 0, "6", NULL);
+		snprintf(args, sizeof(args), "rm sig-%s", rt[i]);
+		expect(args, 0, NULL, NULL);
+	}
 }
 END_TEST
 
@@ -535,6 +569,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, image_files_owned_by_root);
 	tcase_add_test(tc, exit_codes);
 	tcase_add_test(tc, missing_program_as_runc);
+	tcase_add_test(tc, stop_signal_as_runc);
 	tcase_add_test(tc, detach_exec_stop_logs);
 	tcase_add_test(tc, tty_through_console_socket);
 	tcase_add_test(tc, privileged_stays_contained);

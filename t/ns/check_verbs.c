@@ -191,6 +191,41 @@ START_TEST(kill_wait)
 }
 END_TEST
 
+/*
+ * stop sends the container's stop signal (--stop-signal, else the image's
+ * StopSignal, else SIGTERM) through its pid 1, which passes real-time
+ * signals on too (systemd halts on SIGRTMIN+3); start keeps the flag.
+ */
+START_TEST(stop_signal)
+{
+	char trap[128];
+
+	snprintf(trap, sizeof(trap), "trap 'exit 6' %d; touch /tmp/ready; "
+		 "while :; do sleep 0.1; done", SIGRTMIN + 3);
+	free(OK("-d", "--name", "vb-stop", "--stop-signal", "SIGRTMIN+3", "default", "sh", "-c",
+		trap));
+	ready("vb-stop", "/tmp/ready");
+	is(OK("stop", "-t", "30", "vb-stop"), "vb-stop\n");
+	is(OK("wait", "vb-stop"), "6\n");
+	free(OK("start", "vb-stop"));
+	ready("vb-stop", "/tmp/ready");
+	is(OK("stop", "-t", "30", "vb-stop"), "vb-stop\n");
+	is(OK("wait", "vb-stop"), "6\n");
+	/* with --init, eci's init is the workload's pid 1 and passes it on */
+	free(OK("-d", "--init", "--name", "vb-stop2", "--stop-signal", "usr1", "default", "sh", "-c",
+		"trap 'exit 7' USR1; touch /tmp/ready; while :; do sleep 0.1; done"));
+	ready("vb-stop2", "/tmp/ready");
+	is(OK("stop", "-t", "30", "vb-stop2"), "vb-stop2\n");
+	is(OK("wait", "vb-stop2"), "7\n");
+	REFUSED("--stop-signal BOGUS: not a signal a container can be stopped with", "--stop-signal",
+		"BOGUS", "default", "true");
+	REFUSED("--stop-signal SIGSTOP: not a signal", "--stop-signal", "SIGSTOP", "default", "true");
+	REFUSED("--stop-signal RTMIN+99: not a signal", "--stop-signal", "RTMIN+99", "default",
+		"true");
+	free(OK("rm", "vb-stop", "vb-stop2"));
+}
+END_TEST
+
 /* What the container wrote to its root stays across stop and start, in
  * its slot of the store; start of a running one does nothing. */
 START_TEST(start_restart_keep_layer)
@@ -410,6 +445,7 @@ Suite *verbs_suite(void)
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, label_ps_filter_inspect);
 	tcase_add_test(tc, kill_wait);
+	tcase_add_test(tc, stop_signal);
 	tcase_add_test(tc, start_restart_keep_layer);
 	tcase_add_test(tc, cp_both_ways);
 	tcase_add_test(tc, top_and_port);
