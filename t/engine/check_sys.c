@@ -39,8 +39,9 @@ static const char *runc_rt(void)
 	return r && *r ? r : "runc";
 }
 
-/* A detached --privileged container NAME of the image running COMMAND. */
-static void outer(const char *name, const char *runtime, const char *command)
+/* A detached --privileged container NAME of the image running COMMAND,
+ * with docker run's @flags besides. */
+static void outer(const char *name, const char *runtime, const char *flags, const char *command)
 {
 	struct run_result r;
 
@@ -48,8 +49,8 @@ static void outer(const char *name, const char *runtime, const char *command)
 	t_run_free(&r);
 	/* The label: t/engine/run.sh removes what a failed test leaves. */
 	expectf(0, NULL, NULL, "run -d --name %s --label eci-sys-test --runtime %s --privileged "
-		"--network none -v %s:/eci-sys:ro %s %s", name, runtime, getenv("ECI_SYS_DIR"),
-		sys_image(), command);
+		"--network none %s -v %s:/eci-sys:ro %s %s", name, runtime, flags,
+		getenv("ECI_SYS_DIR"), sys_image(), command);
 }
 
 static void step(const char *name, const char *stp, const char *want)
@@ -57,23 +58,26 @@ static void step(const char *name, const char *stp, const char *want)
 	sys_step("docker", name, stp, want);
 }
 
-/* systemd boots to running or degraded; a unit of ours starts and logs. */
+/* systemd boots to running or degraded; a unit of ours starts and logs;
+ * docker stop with its stop signal (SIGRTMIN+3) halts it: status 0. */
 static void systemd_boots(const char *runtime)
 {
 	char name[64];
 
 	snprintf(name, sizeof(name), "sys-sd-%s", runtime);
-	outer(name, runtime, "/sbin/init");
+	outer(name, runtime, "--stop-signal SIGRTMIN+3", "/sbin/init");
 	/* It exits 0 for running or degraded only. */
 	step(name, "boot", "state=");
 	step(name, "unit", "unit=started\ntouched=yes\njournal=yes");
+	expectf(0, NULL, NULL, "stop -t 60 %s", name);
+	expectf(0, "0\n", NULL, "wait %s", name);
 	expectf(0, NULL, NULL, "rm -f %s", name);
 }
 
 /* The nested dockerd starts on overlay2 and loads the inner image. */
 static void dind_daemon(const char *name, const char *runtime)
 {
-	outer(name, runtime, "sh /eci-sys/check.sh serve");
+	outer(name, runtime, "", "sh /eci-sys/check.sh serve");
 	/* eci's /var/lib/docker is its own mount, on its store's file system. */
 	step(name, "dockerd", strcmp(runtime, runc_rt()) ? "inner=runtime\ndriver=overlay2" :
 							   "driver=overlay2");

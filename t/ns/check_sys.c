@@ -25,15 +25,16 @@
 #include "tap.h"
 #include "util.h"
 
-/* A detached --privileged container NAME of eci-sys running COMMAND. */
-static void outer(const char *name, const char *command)
+/* A detached --privileged container NAME of eci-sys running COMMAND, with
+ * eci-run's @flags besides. */
+static void outer(const char *name, const char *flags, const char *command)
 {
 	struct run_result r;
 
 	t_ecif(&r, "rm -f %s", name);
 	t_run_free(&r);
-	t_ecif(&r, "-d --name %s --privileged --network none -v %s:/eci-sys:ro eci-sys %s", name,
-	    getenv("ECI_SYS_DIR"), command);
+	t_ecif(&r, "-d --name %s --privileged --network none %s -v %s:/eci-sys:ro eci-sys %s", name,
+	       flags, getenv("ECI_SYS_DIR"), command);
 	t_want(&r, 0);
 	t_run_free(&r);
 }
@@ -56,10 +57,20 @@ static void gone(const char *name)
 
 START_TEST(systemd_boots)
 {
-	outer("sys-sd", "/sbin/init");
+	struct run_result r;
+
+	outer("sys-sd", "--stop-signal SIGRTMIN+3", "/sbin/init");
 	/* It exits 0 for running or degraded only. */
 	step("sys-sd", "boot", "state=");
 	step("sys-sd", "unit", "unit=started\ntouched=yes\njournal=yes");
+	/* eci-run stop with its stop signal halts it: status 0, not 137 */
+	t_ecif(&r, "stop -t 60 sys-sd");
+	t_want(&r, 0);
+	t_run_free(&r);
+	t_ecif(&r, "wait sys-sd");
+	t_want(&r, 0);
+	ck_assert_str_eq(r.out, "0\n");
+	t_run_free(&r);
 	gone("sys-sd");
 }
 END_TEST
@@ -67,7 +78,7 @@ END_TEST
 /* The nested dockerd starts on overlay2 and loads the inner image. */
 static void daemon_up(const char *name)
 {
-	outer(name, "sh /eci-sys/check.sh serve");
+	outer(name, "", "sh /eci-sys/check.sh serve");
 	/* /var/lib/docker is eci-run's mount, on its store's file system. */
 	step(name, "dockerd", "inner=runtime\ndriver=overlay2");
 	step(name, "load", "loaded=eci-inner:latest");
