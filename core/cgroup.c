@@ -1112,8 +1112,35 @@ int cgroup_delegable(const char *id, struct cgroups *cg, struct eci_err *e)
 	return (int)(cg->n - before);
 }
 
+/* The owner of a cgroup below @dir that is not the caller's (its
+ * container's root made it): true, in *@owner. */
+static bool cg_made_below(const char *dir, uid_t *owner)
+{
+	_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct dirent *de;
+	bool found = false;
+	DIR *d;
+
+	if (fd < 0 || !(d = fdopendir(fd)))
+		return false;
+	fd = -1;
+	while (!found && (de = readdir(d))) {
+		struct stat st;
+
+		if (de->d_type == DT_DIR && !is_dot(de->d_name) &&
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    st.st_uid != getuid()) {
+			*owner = st.st_uid;
+			found = true;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
 void cgroup_delegated_sweep(bool (*live)(const char *id, void *ctx), void *ctx,
-			    void (*removed)(const char *path))
+			    void (*removed)(const char *path),
+			    bool (*clear)(const char *path, uid_t owner))
 {
 	char parent[CG_PATH_MAX], seen[CG_MAX_HIER][CG_PATH_MAX];
 	struct cgroups all;
@@ -1136,13 +1163,18 @@ void cgroup_delegated_sweep(bool (*live)(const char *id, void *ctx), void *ctx,
 			continue;
 		while ((de = readdir(d))) {
 			char path[CG_PATH_MAX + 300];
+			uid_t owner;
 
 			if (strncmp(de->d_name, "eci-", 4) || strlen(de->d_name + 4) != ECI_ID_LEN ||
 			    strspn(de->d_name + 4, "0123456789abcdef") != ECI_ID_LEN ||
 			    live(de->d_name + 4, ctx))
 				continue;
 			snprintf(path, sizeof(path), "%s/%s", parent, de->d_name);
-			if (rmdir(path) == 0 && removed)	/* empty only: none of it runs */
+			/* empty only: none of it runs */
+			if (rmdir(path) < 0 && (errno == EBUSY || errno == ENOTEMPTY) && clear &&
+			    cg_made_below(path, &owner) && clear(path, owner))
+				rmdir(path);
+			if (access(path, F_OK) < 0 && removed)
 				removed(path);
 		}
 		closedir(d);

@@ -343,14 +343,17 @@ int cgroup_join_leaf(pid_t pid, int pidfd, const char *leaf, struct eci_err *e);
 /* eci-run: the directories "eci-@id" for the limits @l asks for (@flag:
  * the flags of memory, pids and cpu, NULL where none), below cgroups the
  * user may divide, or a refusal naming the flag; @l gains docker's swap */
-/* eci-run gc: the empty "eci-ID" directories below the user's delegated
- * cgroups whose ID @live() says is no container's any more, removed, each
- * told to @removed (a launcher that was killed leaves them) */
 /* eci-run --privileged: "eci-@id" in every hierarchy where the user may
  * divide a cgroup, added to @cg; how many */
 int cgroup_delegable(const char *id, struct cgroups *cg, struct eci_err *e);
+/* eci-run gc: the "eci-ID" directories below the user's delegated cgroups
+ * whose ID @live() says is no container's any more, removed, each told to
+ * @removed (a launcher that was killed leaves them); what such a container
+ * made below one (its root's, host uid @owner) first by @clear(), as that
+ * slot's root */
 void cgroup_delegated_sweep(bool (*live)(const char *id, void *ctx), void *ctx,
-			    void (*removed)(const char *path));
+			    void (*removed)(const char *path),
+			    bool (*clear)(const char *path, uid_t owner));
 int cgroup_delegated(const char *id, struct cg_limits *l, const char *const flag[3],
 		     struct cgroups *cg, struct eci_err *e);
 

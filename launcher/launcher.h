@@ -231,6 +231,12 @@ int limits_enter(struct spec *s, pid_t pid, struct eci_err *e);
 /* CAP_SYS_ADMIN: a cgroup given to container root wherever the user may
  * divide one (added to the limits' ones) */
 int limits_delegate(struct spec *s, struct eci_err *e);
+
+/* slotroot.c: @fn(@ctx) as the root of the user's slot @owner (its first
+ * host uid), in a user namespace the helper maps to it; 0, or -1 with @e
+ * (@what: what the message names) */
+int slot_root_run(uid_t owner, int (*fn)(void *), void *ctx, const char *what,
+		  struct eci_err *e);
 /* Then: the directories whose group the helper gives to container root
  * (at most @max fds into @fd, *@n of them), and once it has, group-writable */
 int limits_delegate_open(struct spec *s, int *fd, size_t max, size_t *n, struct eci_err *e);

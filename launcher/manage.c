@@ -240,6 +240,30 @@ static void said_cgroup(const char *path)
 	printf("removed cgroup %s (its container is gone)\n", path);
 }
 
+/* As the slot's root (slotroot.c): what the container made below it. */
+static int clear_below(void *path)
+{
+	struct cgroups cg = { .n = 1 };
+
+	snprintf(cg.d[0].path, sizeof(cg.d[0].path), "%s", (const char *)path);
+	return cgroup_clear_below(&cg) ? 0 : -1;
+}
+
+/* A --privileged container's cgroup whose launcher was killed: the cgroups
+ * it made are its root's, removed as that slot's root. */
+static bool clear_cgroup(const char *path, uid_t owner)
+{
+	struct eci_err e = { 0 };
+	char what[CG_PATH_MAX + 32];
+
+	snprintf(what, sizeof(what), "gc: cgroup %s", path);
+	if (slot_root_run(owner, clear_below, (void *)path, what, &e) < 0) {
+		fprintf(stderr, "eci-run: %s\n", e.msg);
+		return false;
+	}
+	return true;
+}
+
 int gc_main(int argc, char **argv)
 {
 	struct eci_err e = { 0 };
@@ -259,6 +283,6 @@ int gc_main(int argc, char **argv)
 		return EXIT_ECI;
 	}
 	state_sweep(base, said);
-	cgroup_delegated_sweep(has_state, &base, said_cgroup);
+	cgroup_delegated_sweep(has_state, &base, said_cgroup, clear_cgroup);
 	return 0;
 }

@@ -4,7 +4,7 @@ $(O)/obj/launcher/%.o: USES := launcher core common image mounts net subid polic
 
 LAUNCHER_OBJS := $(addprefix $(O)/obj/launcher/,cli.o state.o spec.o container.o env.o \
 		 security.o imagecmd.o volume.o admit.o policycmd.o ops.o doctor.o detach.o manage.o execcmd.o \
-		 startcmd.o verbs.o inspect.o cpcmd.o limits.o)
+		 startcmd.o verbs.o inspect.o cpcmd.o limits.o slotroot.o)
 LIB_LAUNCHER  := $(O)/lib/libecilauncher.a
 $(LIB_LAUNCHER): $(LAUNCHER_OBJS)
 LIBS += $(LIB_LAUNCHER)

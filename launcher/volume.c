@@ -45,14 +45,10 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
-#include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <uuid.h>
@@ -441,83 +437,19 @@ static int inspect(struct store *st, int argc, char **argv, struct eci_err *e)
 	return code;
 }
 
-/* The child of reap(): root of the volume's slot, it removes _data. */
-static void reap_child(int dir, int ready, int go, const struct helper_proc *hp)
+/* As the root of the volume's slot (slotroot.c): its _data removed. */
+static int rm_data(void *dir)
 {
-	char c = 'r';
-
-	close(hp->in);
-	close(hp->out);
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (unshare(CLONE_NEWUSER) < 0 || write(ready, &c, 1) != 1)
-		_exit(111);
-	close(ready);
-	if (read(go, &c, 1) != 1 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-		_exit(111);
-	_exit(rm_rf_at(dir, "_data") < 0 ? 1 : 0);
-}
-
-static int reap_wait(pid_t pid)
-{
-	int status;
-
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return rm_rf_at(*(int *)dir, "_data");
 }
 
 /* Remove NAME/_data (owned by @owner's slot) as that slot's root. */
 static int reap(int dir, uid_t owner, const char *name, struct eci_err *e)
 {
-	char helper[4096], prefer[16], range[128], c;
-	struct helper_proc hp;
-	int ready[2], go[2], code;
-	unsigned slot = 0;
-	pid_t pid;
+	char what[300];
 
-	if (helper_find(helper, sizeof(helper), e) < 0 || policy_check_helper(helper, e) < 0 ||
-	    helper_start(&hp, helper, false, e) < 0)
-		return -1;
-	if (pipe2(ready, O_CLOEXEC) < 0)
-		return helper_abandon(&hp), eci_fail(e, errno, "pipe");
-	if (pipe2(go, O_CLOEXEC) < 0) {
-		close(ready[0]);
-		close(ready[1]);
-		return helper_abandon(&hp), eci_fail(e, errno, "pipe");
-	}
-	pid = fork();
-	if (pid == 0)
-		reap_child(dir, ready[1], go[0], &hp);
-	close(ready[1]);
-	close(go[0]);
-	snprintf(prefer, sizeof(prefer), "%u", (unsigned)owner);
-	if (pid < 0 || read(ready[0], &c, 1) != 1)
-		code = eci_fail(e, errno, "volume rm %s: a user namespace to remove its files in",
-				name);
-	else if ((code = helper_map(&hp, pid, prefer, range, sizeof(range), e)) == 0 &&
-		 (sscanf(range, "uid:%u:", &slot) != 1 || slot != owner))
-		code = eci_fail(e, 0, "volume rm %s: its files belong to the ids of slot %u, which "
-				"another container of yours holds now; eci removes them as that "
-				"slot's root: try again once it has ended", name, (unsigned)owner);
-	if (code < 0) {
-		helper_abandon(&hp);
-		close(ready[0]);
-		close(go[1]);
-		if (pid > 0) {
-			kill(pid, SIGKILL);
-			reap_wait(pid);
-		}
-		return -1;
-	}
-	helper_reap(&hp);
-	code = write(go[1], "g", 1) == 1 ? 0 : -1;
-	close(go[1]);
-	close(ready[0]);
-	if (reap_wait(pid) != 0 || code < 0)
-		return eci_fail(e, 0, "volume rm %s: could not remove its files as the root of "
-				"slot %u", name, (unsigned)owner);
-	return 0;
+	snprintf(what, sizeof(what), "volume rm %s", name);
+	return slot_root_run(owner, rm_data, &dir, what, e);
 }
 
 static int remove_one(int vols, const char *name, bool force, struct eci_err *e)

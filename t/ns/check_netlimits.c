@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -658,6 +659,51 @@ START_TEST(root_divides_killed)
 }
 END_TEST
 
+/* The same, its launcher killed (its pid 1 follows): gc removes what the
+ * container made, as its slot's root, then its cgroups. */
+START_TEST(root_divides_launcher_killed)
+{
+	char bin[4096], name[64], flags[128], path[64], *stat = NULL, *p;
+	struct run_result r;
+	int init = 0, launcher = 0;
+
+	snprintf(name, sizeof(name), "divk-%d", (int)getpid());
+	snprintf(flags, sizeof(flags), "-d --network none --privileged --name %s", name);
+	t_bin("eci-run", bin, sizeof(bin));
+	t_eci_sh(bin, flags, "default", DIVIDE "; sleep 600", &r);
+	t_want(&r, 0);
+	t_run_free(&r);
+	for (int i = 0; i < 100; i++) {
+		bool moved;
+
+		t_ecif(&r, "logs %s", name);
+		moved = r.out && strstr(r.out, "held");
+		t_run_free(&r);
+		if (moved)
+			break;
+		usleep(50000);
+	}
+	t_ecif(&r, "inspect -f {{.State.Pid}} %s", name);
+	t_want(&r, 0);
+	init = atoi(r.out);
+	t_run_free(&r);
+	snprintf(path, sizeof(path), "/proc/%d/stat", init);
+	ck_assert_int_eq(read_all_at(AT_FDCWD, path, 4096, &stat, NULL), 0);
+	p = strrchr(stat, ')');
+	ck_assert_int_eq(sscanf(p + 2, "%*c %d", &launcher), 1);
+	free(stat);
+	ck_assert_int_gt(launcher, 1);
+	ck_assert_int_eq(kill(launcher, SIGKILL), 0);
+	for (int i = 0; i < 100 && kill(init, 0) == 0; i++)
+		usleep(50000);
+	t_ecif(&r, "gc");
+	t_want(&r, 0);
+	t_has(r.out, "removed cgroup ");
+	t_run_free(&r);
+	none_left();
+}
+END_TEST
+
 /* Where nothing is delegated, --privileged runs with its cgroups read-only. */
 START_TEST(privileged_cgroups_read_only)
 {
@@ -682,7 +728,8 @@ Suite *netlimits_suite(void)
 	};
 	const TTest *deleg_tests[] = { memory_oom_kill, exec_within_limits, gc_sweeps_cgroups,
 				       pids_fork_refused, pids_limited_unpack, cpus_quota,
-				       root_divides_own_cgroup, root_divides_killed };
+				       root_divides_own_cgroup, root_divides_killed,
+				       root_divides_launcher_killed };
 	const char *cg = getenv("ECI_NS_CGROUPS"), *why = NULL;
 	char path[4096];
 
