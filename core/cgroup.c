@@ -849,6 +849,14 @@ int cgroup_delegate(const struct cgroups *cg, uid_t uid, gid_t gid, struct eci_e
 
 		if (dir < 0 || fchown(dir, uid, gid) < 0)
 			return eci_fail(e, errno, "delegate the cgroup %s", cg->d[i].path);
+		/* v2: pid 1's leaf (cgroup_init_aside()), root's but for its
+		 * cgroup.procs, which pid 1 writes: the container cannot
+		 * freeze, limit or kill eci's init there */
+		if (!cg->d[i].ctrls[0] &&
+		    ((mkdirat(dir, CG_INIT_LEAF, 0755) < 0 && errno != EEXIST) ||
+		     fchownat(dir, CG_INIT_LEAF "/cgroup.procs", uid, gid, AT_SYMLINK_NOFOLLOW) < 0))
+			return eci_fail(e, errno, "delegate the cgroup %s (%s)", cg->d[i].path,
+					CG_INIT_LEAF);
 		for (size_t k = 0; k < sizeof(files) / sizeof(files[0]); k++)
 			if (fchownat(dir, files[k], uid, gid, AT_SYMLINK_NOFOLLOW) < 0 &&
 			    errno != ENOENT)

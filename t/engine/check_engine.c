@@ -295,6 +295,10 @@ START_TEST(delegated_cgroups)
 			      "enable the controllers of its cgroup2 root: exit %d: %s%s", r.status,
 			      r.out ? r.out : "", r.err ? r.err : "");
 	t_run_free(&r);
+	expect("exec cg1 sh -c '" SYS_INIT_HELD "'", 0, "held", NULL);
+	docker("exec cg1 sh -c '" SYS_INIT_HELD "'", &r);
+	ck_assert_msg(!strstr(r.out, "wrote"), "eci's init is the container's to control: %s", r.out);
+	t_run_free(&r);
 	docker("inspect -f '{{.Id}}' cg1", &r);
 	ck_assert_int_eq(r.status, 0);
 	snprintf(id, sizeof(id), "%.64s", r.out);

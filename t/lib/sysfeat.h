@@ -68,4 +68,12 @@ long sys_host_uid(int pid);
 	"c=$(sed \"s/^/+/; s/ / +/g\" $u/cgroup.controllers); case $c in \"\" | +) echo none ;; " \
 	"*) echo \"$c\" > $u/cgroup.subtree_control && echo enabled ;; esac"
 
+/* eci's init, set aside in its leaf of the container's cgroup2 tree: the
+ * container may not freeze, kill or limit it there.  Prints "held". */
+#define SYS_INIT_HELD                                                                          \
+	"u=/sys/fs/cgroup/unified; [ -e $u/cgroup.controllers ] || u=/sys/fs/cgroup; "         \
+	"for f in cgroup.freeze cgroup.kill pids.max; do [ -e $u/.eci-init/$f ] || continue; "   \
+	"{ echo 1 > $u/.eci-init/$f; } 2>/dev/null && echo wrote $f; done; "                     \
+	"[ -d $u/.eci-init ] && echo held"
+
 #endif

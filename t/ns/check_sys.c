@@ -146,6 +146,11 @@ START_TEST(controllers_for_children)
 		ck_assert_msg(r.status == 0 && r.out && !strcmp(r.out, "enabled\n"),
 			      "exit %d: %s%s", r.status, r.out ? r.out : "", r.err ? r.err : "");
 	t_run_free(&r);
+	/* and eci's init is not the container's to freeze, kill or limit */
+	t_ecif(&r, "--privileged --network none default sh -c '%s'", SYS_INIT_HELD);
+	t_want(&r, 0);
+	ck_assert_str_eq(r.out, "held\n");
+	t_run_free(&r);
 }
 END_TEST
 
