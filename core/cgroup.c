@@ -30,12 +30,19 @@
  *
  * cgroup_delegate() gives the directories to container root (eci-runc, for
  * a nested engine or systemd): the directory and cgroup.procs, tasks,
- * cgroup.threads and cgroup.subtree_control, as systemd delegates; the
- * limit files stay root's, so the container makes and limits cgroups
- * below its own but cannot raise its own limits, and a limit below is
- * held by its own (the kernel's hierarchy).  Its cgroup namespace and the
- * mount rooted there show it no other cgroup.  What it made is killed and
- * removed with it, deepest first.
+ * cgroup.threads and cgroup.subtree_control, as systemd delegates
+ * (common/cgdeleg.h); the limit files stay root's, so the container makes
+ * and limits cgroups below its own but cannot raise its own limits, and a
+ * limit below is held by its own (the kernel's hierarchy).  eci-run, which
+ * cannot chown, has the helper give the same objects' group to container
+ * root and makes them group-writable (cgroup_delegable(),
+ * cgroup_group_writable(), launcher/limits.c).  Its cgroup namespace and
+ * the mount rooted there show it no other cgroup.  On cgroup v2, pid 1
+ * (eci's init, which the container cannot see) leaves the container's
+ * cgroup for a leaf below it once the workload is in (cgroup_init_aside()),
+ * since v2 gives no controllers to the children of a cgroup with
+ * processes.  What the container made is killed and removed with it,
+ * deepest first.
  *
  * A process that joins the container (an exec) first moves itself, still
  * on the host, into pid 1's cgroup in every hierarchy pid 1 lists: its
