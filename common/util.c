@@ -372,3 +372,20 @@ int signal_parse(const char *s)
 	}
 	return 0;
 }
+
+bool path_find(const char *path, const char *prog, const char *here,
+	       bool (*ok)(const char *file), char *buf, size_t size)
+{
+	for (const char *p = path;; p++) {
+		size_t n = strcspn(p, ":");
+
+		if (snprintf(buf, size, "%.*s/%s", (int)n, n ? p : here, prog) < (int)size &&
+		    ok(buf))
+			return true;
+		p += n;
+		if (!*p)
+			break;
+	}
+	buf[0] = '\0';
+	return false;
+}

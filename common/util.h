@@ -141,5 +141,9 @@ bool str_has_all(const char *list, const char *want);
 /* A signal as kill(1), docker and runc take it: a number, or a name with
  * or without SIG in any case ("TERM", "SIGRTMIN+3", "rtmax-1"); 0: none */
 int signal_parse(const char *s);
+/* @prog along the ':'-separated @path (an empty entry: @here) into @buf:
+ * the first for which @ok(file) holds; false (@buf "") if none does */
+bool path_find(const char *path, const char *prog, const char *here,
+	       bool (*ok)(const char *file), char *buf, size_t size);
 
 #endif

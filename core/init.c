@@ -438,6 +438,14 @@ static int await_start(struct spec *s, int sock, struct eci_err *e)
  * (or 126) of, not the start.  Executable for anyone: the user the
  * workload becomes is not yet in place.
  */
+/* A regular file executable for someone. */
+static bool runnable(const char *file)
+{
+	struct stat st;
+
+	return stat(file, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
+}
+
 static int exec_check(const struct spec *s, struct eci_err *e)
 {
 	const char *cmd = s->argv[0], *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -458,17 +466,9 @@ static int exec_check(const struct spec *s, struct eci_err *e)
 	for (char **v = s->env; v && *v; v++)
 		if (!strncmp(*v, "PATH=", 5))
 			path = *v + 5;
-	for (const char *p = path;; p++) {
-		size_t n = strcspn(p, ":");	/* an empty entry: the working directory */
-
-		if (snprintf(full, sizeof(full), "%.*s/%s", (int)n, n ? p : s->workdir, cmd) <
-			    (int)sizeof(full) &&
-		    stat(full, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111))
-			return 0;
-		p += n;
-		if (!*p)
-			break;
-	}
+	/* an empty entry: the working directory, as execvp() takes it */
+	if (path_find(path, cmd, s->workdir, runnable, full, sizeof(full)))
+		return 0;
 	return eci_fail(e, 0, "exec: \"%s\": executable file not found in $PATH", cmd);
 }
 

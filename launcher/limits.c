@@ -174,7 +174,7 @@ int limits_enter(struct spec *s, pid_t pid, struct eci_err *e)
 /* The container's cgroups and, on cgroup v2, the leaf its pid 1 moves to
  * (core/cgroup.c, cgroup_init_aside()), made here so that it is the
  * user's as eci-ID is: an exec (the user's) joins pid 1 there. */
-static int aside_leaf(const struct spec *s, struct cgroups *leaf, struct eci_err *e)
+static int aside_leaf(const struct spec *s, struct cgroups *leaf, bool make, struct eci_err *e)
 {
 	leaf->n = 0;
 	if (!s->cg_v2_dir)
@@ -184,7 +184,7 @@ static int aside_leaf(const struct spec *s, struct cgroups *leaf, struct eci_err
 	if (snprintf(leaf->d[0].path, sizeof(leaf->d[0].path), "%s/%s", s->cg_v2_dir,
 		     CG_INIT_LEAF) >= (int)sizeof(leaf->d[0].path))
 		return eci_fail(e, ENAMETOOLONG, "the container's cgroup %s", s->cg_v2_dir);
-	if (mkdir(leaf->d[0].path, 0755) < 0 && errno != EEXIST)
+	if (make && mkdir(leaf->d[0].path, 0755) < 0 && errno != EEXIST)
 		return eci_fail(e, errno, "create the container's cgroup %s", leaf->d[0].path);
 	return 0;
 }
@@ -194,7 +194,7 @@ int limits_delegate_open(struct spec *s, int *fd, size_t max, size_t *n, struct 
 	struct cgroups leaf;
 
 	*n = 0;
-	if (aside_leaf(s, &leaf, e) < 0)
+	if (aside_leaf(s, &leaf, true, e) < 0)
 		return -1;
 	if (s->cg->n + leaf.n > max)
 		return eci_fail(e, E2BIG, "the container's cgroups");
@@ -213,7 +213,7 @@ int limits_delegate_finish(struct spec *s, gid_t gid, struct eci_err *e)
 {
 	struct cgroups leaf;
 
-	return aside_leaf(s, &leaf, e) < 0 || cgroup_group_writable(s->cg, gid, e) < 0 ||
+	return aside_leaf(s, &leaf, false, e) < 0 || cgroup_group_writable(s->cg, gid, e) < 0 ||
 	       cgroup_group_writable(&leaf, gid, e) < 0 ? -1 : 0;
 }
 

@@ -131,22 +131,18 @@ int net_check_ports(const struct net_plan *p, struct eci_err *e)
 	return 0;
 }
 
+static bool executable(const char *file)
+{
+	return access(file, X_OK) == 0;
+}
+
 bool net_find_program(const char *prog, char *buf, size_t size)
 {
 	const char *path = getenv("PATH");
 
 	if (!path || !*path)
 		path = "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
-	for (const char *p = path; *p;) {
-		size_t len = strcspn(p, ":");
-
-		snprintf(buf, size, "%.*s/%s", (int)len, p, prog);
-		if (access(buf, X_OK) == 0)
-			return true;
-		p += len + (p[len] == ':');
-	}
-	buf[0] = '\0';
-	return false;
+	return path_find(path, prog, "", executable, buf, size);
 }
 
 static bool on_path(const char *prog)

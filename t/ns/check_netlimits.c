@@ -629,6 +629,24 @@ START_TEST(root_divides_own_cgroup)
 }
 END_TEST
 
+/* The log of the detached container @name once it has @word (five
+ * seconds at most), to be freed; NULL if it has none. */
+static char *log_with(const char *name, const char *word)
+{
+	struct run_result r;
+	char *log = NULL;
+
+	for (int i = 0; i < 100 && !log; i++) {
+		t_ecif(&r, "logs %s", name);
+		if (r.out && strstr(r.out, word))
+			log = strdup(r.out);
+		t_run_free(&r);
+		if (!log)
+			usleep(50000);
+	}
+	return log;
+}
+
 /* The same, ended by rm -f (its pid 1 killed): nothing is left either. */
 START_TEST(root_divides_killed)
 {
@@ -641,15 +659,7 @@ START_TEST(root_divides_killed)
 	t_eci_sh(bin, flags, "default", DIVIDE "; sleep 600", &r);
 	t_want(&r, 0);
 	t_run_free(&r);
-	for (int i = 0; i < 100; i++) {	/* the shell moved */
-		t_ecif(&r, "logs %s", name);
-		if (r.out && strstr(r.out, "held"))
-			break;
-		t_run_free(&r);
-		usleep(50000);
-	}
-	log = r.out ? strdup(r.out) : NULL;
-	t_run_free(&r);
+	log = log_with(name, "held");	/* the shell moved */
 	t_ecif(&r, "rm -f %s", name);
 	t_want(&r, 0);
 	t_run_free(&r);
@@ -673,16 +683,7 @@ START_TEST(root_divides_launcher_killed)
 	t_eci_sh(bin, flags, "default", DIVIDE "; sleep 600", &r);
 	t_want(&r, 0);
 	t_run_free(&r);
-	for (int i = 0; i < 100; i++) {
-		bool moved;
-
-		t_ecif(&r, "logs %s", name);
-		moved = r.out && strstr(r.out, "held");
-		t_run_free(&r);
-		if (moved)
-			break;
-		usleep(50000);
-	}
+	free(log_with(name, "held"));
 	t_ecif(&r, "inspect -f {{.State.Pid}} %s", name);
 	t_want(&r, 0);
 	init = atoi(r.out);

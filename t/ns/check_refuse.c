@@ -281,13 +281,10 @@ START_TEST(helper_no_such_process)
 }
 END_TEST
 
-/* A child in a new user namespace whose maps are written refuses a second. */
-START_TEST(helper_maps_written)
+/* A child of ours in a new user namespace of its own, its maps not
+ * written, until *@hold is closed. */
+static pid_t userns_child(int *hold)
 {
-	char bin[4096], pid[16], cmd[8192];
-	char *argv[] = { (char *)t_helper(bin, sizeof(bin)), pid, NULL };
-	char *sh[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
-	struct run_result r;
 	int p[2];
 	pid_t c;
 
@@ -299,12 +296,26 @@ START_TEST(helper_maps_written)
 		if (unshare(CLONE_NEWUSER) < 0)
 			_exit(1);
 		close(p[1]);
-		if (read(p[0], &x, 1) < 0)
-			_exit(1);
-		_exit(0);
+		_exit(read(p[0], &x, 1) < 0);
 	}
+	ck_assert_int_gt(c, 0);
 	close(p[0]);
 	usleep(100000);
+	*hold = p[1];
+	return c;
+}
+
+/* A child in a new user namespace whose maps are written refuses a second. */
+START_TEST(helper_maps_written)
+{
+	char bin[4096], pid[16], cmd[8192];
+	char *argv[] = { (char *)t_helper(bin, sizeof(bin)), pid, NULL };
+	char *sh[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+	struct run_result r;
+	int hold;
+	pid_t c;
+
+	c = userns_child(&hold);
 	snprintf(pid, sizeof(pid), "%d", (int)c);
 	/* As eci-run starts it, with a request that comes late: the helper
 	 * scans /proc again, and maps. */
@@ -314,7 +325,7 @@ START_TEST(helper_maps_written)
 	ck_assert_ptr_nonnull(strstr(r.out, "uid:"));
 	t_run_free(&r);
 	expect(argv, 100, "its uid_map is already written");
-	close(p[1]);
+	close(hold);
 	waitpid(c, NULL, 0);
 }
 END_TEST
@@ -327,22 +338,11 @@ END_TEST
 static int helper_with_fd(int fd, char *err, size_t size, bool *mapped)
 {
 	char bin[4096], req[32], *map = NULL, path[64];
-	int sv[2], ep[2], p[2], status = -1;
+	int sv[2], ep[2], hold, status = -1;
 	pid_t c, h;
 	ssize_t n, got = 0;
 
-	ck_assert_int_eq(pipe(p), 0);
-	c = fork();
-	if (c == 0) {
-		char x;
-
-		if (unshare(CLONE_NEWUSER) < 0)
-			_exit(1);
-		close(p[1]);
-		_exit(read(p[0], &x, 1) < 0);
-	}
-	close(p[0]);
-	usleep(100000);
+	c = userns_child(&hold);
 	t_helper(bin, sizeof(bin));
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
 	ck_assert_int_eq(pipe2(ep, O_CLOEXEC), 0);
@@ -366,7 +366,7 @@ static int helper_with_fd(int fd, char *err, size_t size, bool *mapped)
 	ck_assert_int_eq(read_all_at(AT_FDCWD, path, 4096, &map, NULL), 0);
 	*mapped = map[0] != '\0';
 	free(map);
-	close(p[1]);
+	close(hold);
 	waitpid(c, NULL, 0);
 	close(sv[0]);
 	close(ep[0]);
