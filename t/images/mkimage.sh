@@ -16,6 +16,7 @@
 #   docker-bad.tar   docker.tar with layer 3 swapped for another tar: it no
 #                    longer hashes to its diff_id
 #   base/            layer 1 alone, Cmd /bin/sh
+#   badstop/         base/ with a StopSignal that is no signal (SIGBOGUS)
 #   poison/          a layer other than layer 1 whose config claims layer
 #                    1's diff_id (and holds /poisoned)
 #   evil-*/          layer 1 and one hostile layer each (see below)
@@ -243,6 +244,7 @@ docker_archive "$out/docker-bad.tar" testimg:bad "$tmp/docker-config.json" "$tmp
 echo "badlayer $(sha "$tmp/l3bad.tar")" > "$out/docker-bad.info"
 
 layout "$out/base" latest "$SH" "$tmp/l1.tar"
+layout "$out/badstop" latest "$SH,\"StopSignal\":\"SIGBOGUS\"" "$tmp/l1.tar"
 
 # keepid: layer 1 and a layer of the running user's own uid and gid (those
 # --userns keep-id keeps): a set-uid and set-gid file, and a root-owned

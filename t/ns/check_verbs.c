@@ -226,6 +226,28 @@ START_TEST(stop_signal)
 }
 END_TEST
 
+/* An image whose StopSignal is no signal is refused, naming it; the flag
+ * overrides it. */
+START_TEST(image_stop_signal_refused)
+{
+	char dir[] = "/tmp/eci-t-stop.XXXXXX", img[64], lay[80], tag[32];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	snprintf(img, sizeof(img), "%s/img", dir);
+	snprintf(tag, sizeof(tag), "%d", (int)getpid());
+	t_mkimage(img, tag, NULL);
+	snprintf(lay, sizeof(lay), "%s/badstop", img);
+	free(OK("image", "import", lay, "--name", "vb-badstop:t"));
+	REFUSED("the image's StopSignal \"SIGBOGUS\" is not a signal", "--network", "none",
+		"vb-badstop:t", "true");
+	is(OK("--network", "none", "--stop-signal", "TERM", "vb-badstop:t", "echo", "ran"),
+	   "ran\n");
+	free(OK("image", "rm", "vb-badstop:t"));
+	t_rm_rf(dir);
+}
+END_TEST
+
 /* What the container wrote to its root stays across stop and start, in
  * its slot of the store; start of a running one does nothing. */
 START_TEST(start_restart_keep_layer)
@@ -446,6 +468,7 @@ Suite *verbs_suite(void)
 	tcase_add_test(tc, label_ps_filter_inspect);
 	tcase_add_test(tc, kill_wait);
 	tcase_add_test(tc, stop_signal);
+	tcase_add_test(tc, image_stop_signal_refused);
 	tcase_add_test(tc, start_restart_keep_layer);
 	tcase_add_test(tc, cp_both_ways);
 	tcase_add_test(tc, top_and_port);
