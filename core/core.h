@@ -29,6 +29,9 @@
  *      just before the workload goes
  *      and waits for the route)
  *   4. workload -> parent SYNC_TTY (-t: the pty's master)
+ *   5. eci-run in the foreground without -t: pid 1 -> parent SYNC_EXITED
+ *      (code: the workload's), once pid 1 has reaped it and just before
+ *      pid 1 ends; the parent puts the state away meanwhile
  * and, instead of the next message, from any of them: SYNC_FAIL (a step
  * failed, err says which), from pid 1 SYNC_NET_FAIL (the network program
  * exited, or took too long, before the network was up: the parent adds its
@@ -66,6 +69,7 @@ enum sync_type {
 	SYNC_NET_DONE,		/* launcher: pasta/slirp4netns configured it */
 	SYNC_READY,		/* eci-runc's pid 1: built, waiting for start */
 	SYNC_NET_FAIL,		/* pid 1: pasta/slirp4netns exited or was too slow */
+	SYNC_EXITED,		/* pid 1: the workload ended with code; pid 1 ends next */
 };
 
 struct sync_msg {

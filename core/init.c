@@ -629,6 +629,7 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 	_cleanup_close_ int proc = -1;
 	long long keep_uid, keep_gid;
 	int failed = SYNC_FAIL, listener = -1, code;
+	bool notify;
 
 	/*
 	 * The container's /proc, by fd: before pivot_root "/proc" is the
@@ -665,7 +666,12 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 		listener = fd_recv(nest, &c, 1);
 	}
 	close(nest);
-	close(sock);
+	/* eci-run in the foreground, no terminal: the socket stays for
+	 * SYNC_EXITED (its readers wait for no EOF: -d's does, eci-runc's
+	 * start has none) */
+	notify = !s->engine.on && !s->detach && !s->tty;
+	if (!notify)
+		close(steal_fd(sock));
 	if (s->tty_fd >= 0)
 		close(s->tty_fd);	/* the workload's now */
 	if (rootfd >= 0)
@@ -680,5 +686,12 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 	code = listener >= 0 ? sup_serve(listener, pid, &s->mnt, proc) : reap_until(pid);
 	if (s->inner_rm_fd >= 0)
 		remove_inner(s);
+	/* The launcher may end its part while this process and its
+	 * namespaces are torn down; it waits for that too. */
+	if (notify) {
+		struct sync_msg m = { .type = SYNC_EXITED, .code = code };
+
+		send(sock, &m, sizeof(m), MSG_NOSIGNAL);
+	}
 	_exit(code);
 }

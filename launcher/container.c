@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <sched.h>
 #include <signal.h>
@@ -119,6 +120,51 @@ static int delegate_prepare(struct spec *s, pid_t pid, struct helper_proc *hp, s
 				    &hp->cg_n, e);
 }
 
+/*
+ * eci-run in the foreground without a terminal: pid 1 says the workload's
+ * code as soon as it has reaped it (SYNC_EXITED).  Tearing down pid 1's
+ * namespaces takes a while; meanwhile the launcher removes the state
+ * directory (such a container is never kept) and stops the network
+ * program, then waits for pid 1 as ever.  A failure's message is kept for
+ * report(); without SYNC_EXITED (pid 1 killed) nothing is done early.
+ * Both ends are watched, the socket and pid 1 itself, so nothing else
+ * holding the socket can make this wait.
+ */
+static int await_end(struct spec *s, int sock, pid_t pid, struct sync_msg *pending)
+{
+	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	struct pollfd fds[2] = { { .fd = sock, .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
+
+	while (pidfd >= 0) {
+		struct sync_msg m;
+		ssize_t n;
+
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (!(fds[0].revents & (POLLIN | POLLHUP)))
+			break;	/* pid 1 has ended */
+		n = recv(sock, &m, sizeof(m), MSG_DONTWAIT);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n != (ssize_t)sizeof(m))
+			break;	/* EOF */
+		if (m.type != SYNC_EXITED) {
+			if (!pending->type)
+				*pending = m;
+			continue;
+		}
+		if (!pending->type) {
+			state_exit(s, m.code);
+			net_stop(&s->net);
+		}
+		break;
+	}
+	return container_wait(pid);
+}
+
 int container_run(struct spec *s, struct helper_proc *hp)
 {
 	struct sync_msg pending = { 0 };
@@ -218,7 +264,7 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	mem_trim();
 	if (ready && master >= 0)
 		tty_relay(master, pid, s->interactive && !s->detach);
-	code = container_wait(pid);
+	code = !s->detach && !s->tty ? await_end(s, psock, pid, &pending) : container_wait(pid);
 	tl_mark("pid 1 reaped");
 	code = report(s, psock, code, &pending);
 	net_stop(&s->net);	/* reaped by the caller (startcmd.c) */
