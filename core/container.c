@@ -34,6 +34,7 @@ void spec_init(struct spec *s)
 	s->statedir_fd = s->lock_fd = s->slots_fd = s->tty_fd = s->log_fd = s->ready_fd = -1;
 	s->mnt.rootfs_fd = s->mnt.rw_fd = s->mnt.upper_fd = s->mnt.work_fd = -1;
 	s->mnt.root_tree_fd = s->mnt.inner_fd = s->inner_rm_fd = s->userns_fd = -1;
+	s->mnt.cg_tree_fd = -1;
 	s->store.fd = s->store.lockfd = -1;
 	s->net.exit_fd = s->net.pidfd = -1;
 	s->engine.start_fd = -1;

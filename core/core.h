@@ -277,6 +277,10 @@ struct helper_proc {
 int helper_start(struct helper_proc *h, const char *helper, bool keep_id, struct eci_err *e);
 int helper_map(struct helper_proc *h, pid_t pid, const char *prefer, char *range, size_t size,
 	       struct eci_err *e);
+/* helper_map() in two: the request (-1 if it could not be sent, which
+ * helper_answer() then reports), and, after other work, its answer */
+int helper_ask(struct helper_proc *h, pid_t pid, const char *prefer);
+int helper_answer(struct helper_proc *h, int asked, char *range, size_t size, struct eci_err *e);
 void helper_abandon(struct helper_proc *h);
 void helper_reap(struct helper_proc *h);
 /* eci-newidmap --state-dir: make the user's state directory; 0 or -1 */

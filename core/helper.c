@@ -216,11 +216,10 @@ static ssize_t send_with_fds(int sock, const char *buf, size_t len, const int *f
 	return sendmsg(sock, &msg, MSG_NOSIGNAL);
 }
 
-int helper_map(struct helper_proc *h, pid_t pid, const char *prefer, char *range, size_t size,
-	       struct eci_err *e)
+int helper_ask(struct helper_proc *h, pid_t pid, const char *prefer)
 {
 	char req[1100];
-	int status, len;
+	int len;
 	ssize_t n;
 
 	len = snprintf(req, sizeof(req), "%d%s%.1000s\n", (int)pid, prefer && *prefer ? " " : "",
@@ -230,7 +229,23 @@ int helper_map(struct helper_proc *h, pid_t pid, const char *prefer, char *range
 		close(h->cg_fd[i]);
 	h->cg_n = 0;
 	close(steal_fd(h->in));
-	n = n == len ? read(h->out, range, size - 1) : -1;
+	return n == len ? 0 : -1;
+}
+
+int helper_map(struct helper_proc *h, pid_t pid, const char *prefer, char *range, size_t size,
+	       struct eci_err *e)
+{
+	return helper_answer(h, helper_ask(h, pid, prefer), range, size, e);
+}
+
+int helper_answer(struct helper_proc *h, int asked, char *range, size_t size, struct eci_err *e)
+{
+	int status;
+	ssize_t n;
+
+	do
+		n = asked == 0 ? read(h->out, range, size - 1) : -1;
+	while (n < 0 && asked == 0 && errno == EINTR);
 	range[n > 0 ? n : 0] = '\0';
 	close(steal_fd(h->out));
 	/*

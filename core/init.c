@@ -362,6 +362,9 @@ int init_enter_root(struct spec *s, int rootfd, pid_t workload_pid, struct eci_e
 		   (nest_join_net(workload_pid, e) < 0 || mnt_sys(&s->mnt, rootfd, e) < 0)) {
 		return -1;
 	}
+	if (s->mnt.cg_tree_fd >= 0)
+		close(s->mnt.cg_tree_fd);	/* in place, or left in the scratch tmpfs */
+	s->mnt.cg_tree_fd = -1;
 	if (mnt_pivot(rootfd, e) < 0)
 		return -1;
 	tl_mark("pid 1: pivoted");

@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <sched.h>
@@ -176,7 +177,9 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	 * (it must die with eci-run), -d's pipe to the waiting eci-run */
 	const int drop[] = { hp->in, hp->out, s->lock_fd, s->detach ? s->ready_fd : -1 };
 	unsigned slot, gslot;
+	json_t *meta;
 	bool ready;
+	int asked;
 	pid_t pid;
 
 	/* --restart: as at the first run, which the helper needs (see below) */
@@ -203,13 +206,27 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	 * pid 1, which still has our uid, into its cgroups (limits.c), those
 	 * it gets for its root sent along with the helper's request */
 	if (rlimit_apply(pid, &s->oci, &e) < 0 || limits_enter(s, pid, &e) < 0 ||
-	    delegate_prepare(s, pid, hp, &e) < 0 ||
-	    helper_map(hp, pid, s->prefer, range, sizeof(range), &e) < 0 ||
+	    delegate_prepare(s, pid, hp, &e) < 0) {
+		helper_abandon(hp);
+		kill(pid, SIGKILL);
+		container_wait(pid);
+		fprintf(stderr, "eci-run: %s\n", e.msg);
+		return EXIT_ECI;
+	}
+	asked = helper_ask(hp, pid, s->prefer);
+	/* While the helper works, its answer being what the start waits for:
+	 * meta.json as far as it is known, and the sweep for what launchers
+	 * killed before their end left (state.c). */
+	meta = state_meta_prepare(s, pid);
+	if (!s->name[0])
+		state_remove_stale(s->statedir_fd);
+	if (helper_answer(hp, asked, range, sizeof(range), &e) < 0 ||
 	    sscanf(range, "uid:%u:%*u gid:%u:", &slot, &gslot) != 2 ||
 	    volume_check_slot(s, slot, &e) < 0 ||
 	    (s->cg_delegated && limits_delegate_finish(s, gslot, &e) < 0)) {
 		if (!e.msg[0])
 			eci_fail(&e, 0, "eci-newidmap said '%s', not the range it mapped", range);
+		json_decref(meta);
 		helper_reap(hp);
 		kill(pid, SIGKILL);
 		container_wait(pid);
@@ -218,6 +235,7 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	}
 	if (s->want_slot && slot != s->want_slot) {
 		/* start: its files have the ids of that slot, and only of it */
+		json_decref(meta);
 		helper_reap(hp);
 		kill(pid, SIGKILL);
 		container_wait(pid);
@@ -236,6 +254,7 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	container_stop_signal(s->stop_signal);
 	container_forward_signals(pid);
 	if (container_go(psock, slot) < 0) {
+		json_decref(meta);
 		helper_reap(hp);
 		kill(pid, SIGKILL);
 		container_wait(pid);
@@ -243,7 +262,7 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	}
 	/* While the child builds the root: nothing reads it before the
 	 * workload runs (exec needs the workload's namespaces). */
-	state_write_meta(s, pid, slot);
+	state_meta_commit(s, meta, slot);
 	helper_reap(hp);
 	tl_mark("meta written, helper reaped");
 	if (attach_network(s, psock, pid, &pending) < 0) {
@@ -257,10 +276,6 @@ int container_run(struct spec *s, struct helper_proc *hp)
 		master = tty_master(psock, &pending);
 	/* -d: the workload runs, or said why not; -dt: its pty goes to the log */
 	ready = (!s->tty || master >= 0) && detach_ready(s, psock, &pending) == 0;
-	/* From here on eci-run waits: the sweep for what launchers killed
-	 * before their end left (state.c) no longer delays the start. */
-	if (!s->name[0])
-		state_remove_stale(s->statedir_fd);
 	mem_trim();
 	if (ready && master >= 0)
 		tty_relay(master, pid, s->interactive && !s->detach);

@@ -98,7 +98,11 @@ int cli_pull_mode(const char *arg, enum img_pull_mode *mode, struct eci_err *e);
 struct json_t;
 int state_create(struct spec *s, struct eci_err *e);
 void state_remove(struct spec *s);
-void state_write_meta(const struct spec *s, pid_t init, unsigned slot);
+/* meta.json in two: what is known once pid 1 is cloned (its process files
+ * written; NULL if JSON cannot hold it), then with the slot the helper
+ * gave, written (@j is consumed; NULL: no record, exec refuses) */
+struct json_t *state_meta_prepare(const struct spec *s, pid_t init);
+void state_meta_commit(const struct spec *s, struct json_t *j, unsigned slot);
 /* The workload's user, directory, environment, capabilities, no_new_privs
  * and seccomp filter, from its state directory @dir and @meta, into @s
  * (whose user and workdir then point into @meta). */

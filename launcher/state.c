@@ -448,9 +448,9 @@ static void add_config(json_t *j, const struct spec *s)
  * `eci-run exec` applies.  Written by the launcher once the container has
  * its range; its directory lock says whether it lives.
  */
-void state_write_meta(const struct spec *s, pid_t init, unsigned slot)
+struct json_t *state_meta_prepare(const struct spec *s, pid_t init)
 {
-	char path[4200], tmp[4200], cmd[1024] = "";
+	char cmd[1024] = "";
 	json_t *j, *proc = NULL;
 	size_t o = 0;
 
@@ -474,11 +474,11 @@ void state_write_meta(const struct spec *s, pid_t init, unsigned slot)
 							    (json_int_t)s->oci.rlimit[i].hard));
 		json_object_set_new(proc, "rlimits", rl);
 	}
-	j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:s, s:s, s:I}", "id", s->id, "name",
+	j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:I}", "id", s->id, "name",
 		      s->name[0] ? s->name : s->hostname, "image", s->img.name ? s->img.name : "",
-		      "command", cmd, "pid", (int)getpid(), "init", (int)init, "uid_start",
-		      (json_int_t)slot, "network", net_mode_names[s->net.mode], "userns",
-		      s->keep_id ? "keep-id" : "private", "started", (json_int_t)time(NULL));
+		      "command", cmd, "pid", (int)getpid(), "init", (int)init, "network",
+		      net_mode_names[s->net.mode], "userns", s->keep_id ? "keep-id" : "private",
+		      "started", (json_int_t)time(NULL));
 	if (j)
 		add_config(j, s);
 	if (j && proc)
@@ -488,9 +488,17 @@ void state_write_meta(const struct spec *s, pid_t init, unsigned slot)
 	if (j && s->restarts)
 		json_object_set_new(j, "restarts", json_integer(s->restarts));
 	json_decref(proc);
+	return j;
+}
+
+void state_meta_commit(const struct spec *s, struct json_t *j, unsigned slot)
+{
+	char path[4200], tmp[4200];
+
 	snprintf(path, sizeof(path), "%s/meta.json", s->statedir);
 	snprintf(tmp, sizeof(tmp), "%s/.meta.json", s->statedir);
-	if (j && json_dump_file(j, tmp, JSON_COMPACT) == 0)
+	if (j && json_object_set_new(j, "uid_start", json_integer(slot)) == 0 &&
+	    json_dump_file(j, tmp, JSON_COMPACT) == 0)
 		rename(tmp, path);
 	json_decref(j);
 }

@@ -117,6 +117,10 @@ struct mnt_plan {
 	/* eci-runc, a plain-directory root: its idmapped mount, detached, to
 	 * be the root itself (no overlay); else -1 */
 	int root_tree_fd;
+	/* sys_late, eci-run: /sys/fs/cgroup built ahead by mnt_system() in
+	 * the scratch tmpfs, for mnt_sys() to move into place; -1 none yet,
+	 * -2 none to mount (cgroup2 refused, the directory stays empty) */
+	int cg_tree_fd;
 	/* CAP_SYS_ADMIN granted: an O_PATH directory on the store's file
 	 * system (eci-run: in the container's slot; eci-runc: beside the
 	 * engine's upper directory) whose subdirectories become the inner

@@ -247,8 +247,8 @@ static void cgroup1_one(int tmp, char *line, const char *info, unsigned attrs)
  * holding each v1 hierarchy by name and cgroup2 as unified/ — so that the
  * container sees its limits (memory/memory.limit_in_bytes …).  Each
  * hierarchy is rooted at the container's cgroup (its cgroup namespace),
- * read-only or, delegated, with @attrs; the tmpfs is read-only.  Returns 1
- * when the host has no v1 hierarchy.
+ * read-only or, delegated, with @attrs; the tmpfs is read-only.  Returns
+ * the tmpfs's mount fd, -2 when the host has no v1 hierarchy, or -1.
  */
 static int cgroup1_tree(int cg, unsigned attrs, struct eci_err *e)
 {
@@ -261,7 +261,7 @@ static int cgroup1_tree(int cg, unsigned attrs, struct eci_err *e)
 
 	if (read_all_at(AT_FDCWD, "/proc/self/cgroup", 1 << 16, &list, NULL) < 0 ||
 	    (strncmp(list, "0::", 3) == 0 && !strchr(list, '\n')[1]))
-		return 1;	/* cgroup2 alone: its one line "0::PATH" */
+		return -2;	/* cgroup2 alone: its one line "0::PATH" */
 	if (read_all_at(AT_FDCWD, "/proc/self/mountinfo", 1 << 24, &info, NULL) < 0)
 		return eci_fail(e, errno, "read /proc/self/mountinfo");
 	tmp = mnt_fs_at(cg, "/sys/fs/cgroup", "tmpfs", opts,
@@ -283,7 +283,49 @@ static int cgroup1_tree(int cg, unsigned attrs, struct eci_err *e)
 	}
 	if (mount_setattr(tmp, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
 		return eci_fail(e, errno, "/sys/fs/cgroup read-only");
-	return 0;
+	return steal_fd(tmp);
+}
+
+/*
+ * The container's /sys/fs/cgroup, mounted on the directory @at: the v1
+ * hierarchies on a tmpfs (cgroup1_tree()) or cgroup2, read-only or, where
+ * @p delegates them, writable.  Returns the fd of that mount, -2 when the
+ * kernel refuses cgroup2 to this namespace (the directory stays empty), or
+ * -1.
+ */
+static int cgroup_tree(const struct mnt_plan *p, int at, struct eci_err *e)
+{
+	const unsigned attrs = p && p->cgroup_rw ?
+		MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC : RO_FLAGS;
+	struct eci_err ignored = { 0 };
+	int m = cgroup1_tree(at, attrs, e);
+
+	if (m != -2)
+		return m;
+	m = mnt_fs_at(at, "/sys/fs/cgroup", "cgroup2", NULL, attrs, &ignored);
+	return m >= 0 ? m : -2;
+}
+
+/*
+ * /sys/fs/cgroup ahead of /sys.  With sys_late, sysfs is mounted only once
+ * the workload's network namespace exists, which the workload makes while
+ * pid 1 builds the root; the cgroup hierarchies do not depend on it.  So
+ * they are built beforehand, on cgroup/ of the scratch tmpfs (rw/, which
+ * the container never sees), and mount_sys() moves the tree into the new
+ * sysfs whole, submounts and all.  eci-run only: eci-runc's rw/ is no
+ * tmpfs of the container's.
+ */
+static int cgroup_ahead(struct mnt_plan *p, struct eci_err *e)
+{
+	_cleanup_close_ int at = -1;
+
+	if (!p->sys_late || p->engine || p->cg_tree_fd != -1)
+		return 0;
+	if (mkdirat(p->rw_fd, "cgroup", 0555) < 0 ||
+	    (at = openat(p->rw_fd, "cgroup", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return eci_fail(e, errno, "a place for /sys/fs/cgroup");
+	p->cg_tree_fd = cgroup_tree(p, at, e);
+	return p->cg_tree_fd == -1 ? -1 : 0;
 }
 
 /*
@@ -295,8 +337,6 @@ static int cgroup1_tree(int cg, unsigned attrs, struct eci_err *e)
  */
 static int mount_sys(const struct mnt_plan *p, int rootfd, struct eci_err *e)
 {
-	const unsigned cg_attrs = p && p->cgroup_rw ?
-		MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC : RO_FLAGS;
 	_cleanup_close_ int dir = mnt_dir_at(rootfd, "sys", 0555, e);
 	_cleanup_close_ int sys = -1, cg = -1;
 	int m;
@@ -312,13 +352,18 @@ static int mount_sys(const struct mnt_plan *p, int rootfd, struct eci_err *e)
 			 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
 	if (cg < 0)
 		return 0;
-	m = cgroup1_tree(cg, cg_attrs, e);
-	if (m <= 0)
-		return m;
-	m = mnt_fs_at(cg, "/sys/fs/cgroup", "cgroup2", NULL, cg_attrs, e);
+	if (p && p->cg_tree_fd >= 0) {
+		if (move_mount(p->cg_tree_fd, "", cg, "",
+			       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			return eci_fail(e, errno, "move /sys/fs/cgroup into place");
+		return 0;
+	}
+	if (p && p->cg_tree_fd == -2)
+		return 0;
+	m = cgroup_tree(p, cg, e);
 	if (m >= 0)
 		close(m);
-	return 0;
+	return m == -1 ? -1 : 0;
 }
 
 static int etc_file(int rwfd, int etcfd, const char *name, const char *text, struct eci_err *e)
@@ -628,5 +673,5 @@ int mnt_system(struct mnt_plan *p, int rootfd, struct eci_err *e)
 		if (mount_setattr(rootfd, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
 			return eci_fail(e, errno, "--read-only");
 	}
-	return 0;
+	return cgroup_ahead(p, e);
 }
