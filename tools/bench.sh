@@ -173,6 +173,20 @@ hf() {
 	echo "n/a (3 tries: $(why "$err"))"
 }
 
+# pair NAME RUNS PREP_A CMD_A PREP_B CMD_B: CMD_A and CMD_B measured in
+# turn (tools/interleave.py), as root (a command of a user's says so, with
+# $AS_ecitest); sets pa and pb to their medians in seconds, or to
+# "n/a (why)".  For the rows that depend on the disk's state.
+pair() {
+	pn=$1
+	shift
+	if python3 "$src/tools/interleave.py" "$@" > "$work/$pn.pair" 2> "$work/$pn.err"; then
+		read -r pa pb < "$work/$pn.pair"
+	else
+		pa="n/a ($(why "$work/$pn.err"))" pb=$pa
+	fi
+}
+
 num() { case $1 in '' | n/a* | —*) return 1 ;; esac; }
 ratio() { if num "$1" && num "$2"; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; else echo n/a; fi; }
 ms() { if num "$1"; then awk -v a="$1" 'BEGIN { printf "%.1f ms", a * 1000 }'; else echo "$1"; fi; }
@@ -447,8 +461,13 @@ item_3() {
 		as ecitest "$eci" image import --name bigbench "$work/big" >/dev/null
 	# A first start in a slot unpacks the layer there; root removes every
 	# slot's copy before each run, so that each run is such a first start.
-	t_cold=$(hf big-cold root "$SLOW_RUNS" "$AS_ecitest $eci --network none bigbench /bin/true" \
-		"rm -rf $work/store-ecitest/eci/slots/*/layers/$bighex; sync")
+	# (in turn with tar -xf, each after sync: the disk's writeback and
+	# discards drift during a run)
+	pair big-cold "$SLOW_RUNS" "rm -rf $work/store-ecitest/eci/slots/*/layers/$bighex; sync" \
+		"$AS_ecitest $eci --network none bigbench /bin/true" \
+		"$AS_ecitest sh -c 'rm -rf $x && mkdir $x && sync'" "$AS_ecitest tar -xf $work/big.tar -C $x"
+	t_cold=$pa t_ctar=$pb
+	rm -rf "$x"
 	t_warm=$(hf big-warm ecitest "$RUNS" "$eci --network none bigbench /bin/true")
 	t_dwarm=$(hf default-warm ecitest "$RUNS" "$eci --network none default /bin/true")
 	# The same files in 4 layers: first start against tar -xf of the 4
@@ -456,18 +475,17 @@ item_3() {
 	as ecitest "$eci" image import --name multibench "$work/multi" >/dev/null
 	rmm=
 	for h in $multihex; do rmm="$rmm $work/store-ecitest/eci/slots/*/layers/$h"; done
-	t_mcold=$(hf multi-cold root "$SLOW_RUNS" "$AS_ecitest $eci --network none multibench /bin/true" \
-		"rm -rf $rmm; sync")
-	t_mtar=$(hf multi-tar ecitest "$SLOW_RUNS" \
-		"for t in $work/multi1.tar $work/multi2.tar $work/multi3.tar $work/multi4.tar; do tar -xf \$t -C $x; done" \
-		"rm -rf $x && mkdir $x && sync")
+	pair multi-cold "$SLOW_RUNS" "rm -rf $rmm; sync" "$AS_ecitest $eci --network none multibench /bin/true" \
+		"$AS_ecitest sh -c 'rm -rf $x && mkdir $x && sync'" \
+		"$AS_ecitest sh -c 'for t in $work/multi1.tar $work/multi2.tar $work/multi3.tar $work/multi4.tar; do tar -xf \$t -C $x; done'"
+	t_mcold=$pa t_mtar=$pb
 	rm -rf "$x"
 	row 3 "image import of a $mb MB layer (OCI layout)" "eci-run image import" "tar -xf of the layer" ms "$t_imp" "$t_tar" 1.2
-	row 3 "first start of that image in a slot (unpack)" "first start" "tar -xf of the layer" ms "$t_cold" "$t_tar" 1.0
+	row 3 "first start of that image in a slot (unpack)" "first start" "tar -xf of the layer" ms "$t_cold" "$t_ctar" 1.0
 	row 3 "same" "first start" "later start" ms "$t_cold" "$t_warm"
 	row 3 "first start of the same files in 4 layers" "first start" "tar -xf of the 4 layers" ms "$t_mcold" "$t_mtar" 0.8
 	row 3 "start of /bin/true, image in the slot already" "$mb MB image" "default image" ms "$t_warm" "$t_dwarm" 1.1
-	note "3: import copies the layer into the store and checks its digest; it is unpacked at the first start in a slot (the next row). Import and tar -xf: $SLOW_RUNS runs each, the image removed (eci-run image rm) or the directory emptied, and sync, before each run. First start: $SLOW_RUNS runs of eci-run as ecitest under hyperfine as root, which removes the layer's unpacked copy from every slot of the store (and syncs) before each run; tar -xf the same, with the directory emptied and synced before each run. The 4-layer image holds the same files as the single layer (the default image's and 45 MB, 45 MB, 90 MB, 20 MB in 5000 files of 4 KiB), its tar -xf the 4 one after the other into one directory."
+	note "3: import copies the layer into the store and checks its digest; it is unpacked at the first start in a slot (the next row). Import and tar -xf: $SLOW_RUNS runs each, the image removed (eci-run image rm) or the directory emptied, and sync, before each run. First start: $SLOW_RUNS runs of eci-run as ecitest, in turn with as many of tar -xf (tools/interleave.py, A B B A …, so that the disk's writeback and discards, which drift during a run, weigh on both alike; medians), after one warm-up each; before each run root removes the layer's unpacked copy from every slot of the store and syncs, or the directory tar writes to is emptied and synced. The 4-layer image holds the same files as the single layer (the default image's and 45 MB, 45 MB, 90 MB, 20 MB in 5000 files of 4 KiB), its tar -xf the 4 one after the other into one directory."
 }
 
 # --- 9: start with a network ---------------------------------------------------------
