@@ -368,6 +368,7 @@ int main(int argc, char **argv)
 	if (keep_arg)
 		keep = keep_request(keep_arg, &c, &kid);
 
+	subid_scan_keep_pidfds();	/* closed by the exit, after the answer */
 	scanned = prepare(&pool, &c, &rq);
 	if (from_stdin) {
 		die_await_request = false;

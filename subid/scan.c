@@ -82,11 +82,59 @@ _Static_assert(sizeof(struct pidfd_info) >= PIDFD_INFO_SIZE_VER0, "struct pidfd_
  * pidfd_open() says for sure that a process is gone, and the rest is asked
  * of /proc/PID/status.
  */
+/*
+ * Closing a pidfd frees the pidfs inode its pidfd_open() made, a third of
+ * what a process costs the scan here (perf).  The helper's answer need not
+ * wait for that: after subid_scan_keep_pidfds() the scan keeps them open,
+ * and the process's exit closes them.  A pidfd_open() that finds no fd
+ * free closes the kept ones and tries again, so that a low RLIMIT_NOFILE
+ * only makes the scan as slow as before.
+ */
+static struct {
+	bool on;
+	int *fd;
+	size_t n, cap;
+} kept;
+
+void subid_scan_keep_pidfds(void)
+{
+	kept.on = true;
+}
+
+static void put_pidfd(int fd)
+{
+	if (kept.on && kept.n == kept.cap) {
+		size_t cap = kept.cap ? kept.cap * 2 : 512;
+		int *p = realloc(kept.fd, cap * sizeof(*p));
+
+		if (p) {
+			kept.fd = p;
+			kept.cap = cap;
+		}
+	}
+	if (kept.on && kept.n < kept.cap)
+		kept.fd[kept.n++] = fd;
+	else
+		close(fd);
+}
+
+static int open_pidfd(pid_t pid)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE) && kept.n) {
+		while (kept.n)
+			close(kept.fd[--kept.n]);
+		fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	}
+	return fd;
+}
+
 enum lease_pidfd lease_pidfd_ids(pid_t pid, unsigned long long ids[8], const struct lease_slots *s,
 				 bool *busy)
 {
 	struct pidfd_info info;
-	int fd = (int)syscall(SYS_pidfd_open, pid, 0), r, e;
+	int fd = open_pidfd(pid), r, e;
 	bool exited = false;
 
 	if (fd < 0)
@@ -107,7 +155,7 @@ enum lease_pidfd lease_pidfd_ids(pid_t pid, unsigned long long ids[8], const str
 	/* Readable once the whole process has exited: a zombie holds no ids. */
 	if (r == 0 && (!s || lease_ids_hit(ids, s, busy, false)))
 		exited = poll(&(struct pollfd){ .fd = fd, .events = POLLIN }, 1, 0) > 0;
-	close(fd);
+	put_pidfd(fd);
 	if (r < 0)
 		return e == ENOTTY || e == EINVAL || e == EOPNOTSUPP ? LEASE_PIDFD_NONE :
 		       LEASE_PIDFD_ASK_PROC;

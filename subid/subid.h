@@ -329,6 +329,10 @@ struct subid_pool {
  * Return: as subid_file_load(); nothing to free unless it returns 0.
  */
 int subid_pool_load(struct subid_pool *p, const struct subid_user *u, struct eci_err *e);
+
+/* The scan's pidfds stay open until the process exits (scan.c says why):
+ * for a short-lived caller that answers before it ends, the helper. */
+void subid_scan_keep_pidfds(void);
 void subid_pool_free(struct subid_pool *p);
 
 #define SUBID_PREFER_MAX 64

@@ -12,6 +12,7 @@
  * busy, a zombie does not, with the pidfd path and without it.  Children
  * with chosen ids need root; without it, those tests are skipped (counted).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -20,6 +21,7 @@
 #include <string.h>
 #include <sys/fsuid.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -217,6 +219,52 @@ START_TEST(test_scan_child)
 }
 END_TEST
 
+/*
+ * The scan's pidfds kept open, as the helper has it: with fewer fds free
+ * than there are processes, the scan closes what it kept and goes on, and
+ * still sees the child, which is among the last in /proc.  In a child
+ * process of its own: the limit and the kept pidfds are the process's.
+ */
+START_TEST(test_scan_kept_pidfds)
+{
+	struct subid_file u = { .path = "test subuid", .n = 1, .first_line = 1 };
+	struct subid_file g = { .path = "test subgid", .n = 1, .first_line = 1 };
+	pid_t pid = child_with_ids(scans[0].ids, STAY), scanner;
+	int status;
+
+	u.r[0] = (struct subid_range){ .start = SCAN_U, .count = 3 * 65536, .line = 1 };
+	g.r[0] = (struct subid_range){ .start = SCAN_G, .count = 3 * 65536, .line = 1 };
+	scanner = fork();
+	ck_assert_int_ge(scanner, 0);
+	if (scanner == 0) {
+		struct eci_err e = { 0 };
+		bool busy[4] = { false, false, false, false };
+		int free_fd = dup(0);
+		struct rlimit rl = { .rlim_cur = (rlim_t)free_fd + 8, .rlim_max = (rlim_t)free_fd + 8 };
+		DIR *d = opendir("/proc");
+		struct dirent *de;
+		int procs = 0;
+
+		while (d && (de = readdir(d)))
+			procs += de->d_name[0] >= '1' && de->d_name[0] <= '9';
+		if (d)
+			closedir(d);
+		close(free_fd);
+		if (procs < 16 || setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			_exit(2);	/* nothing would run out */
+		subid_scan_keep_pidfds();
+		if (lease_scan(&u, &g, busy, true, &e) < 0)
+			_exit(3);
+		_exit(!busy[0] && busy[1] && !busy[2] ? 0 : 4);
+	}
+	ck_assert_int_eq(waitpid(scanner, &status, 0), scanner);
+	reap(pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "the scan with pidfds kept and 8 fds free: status %#x (2: too few processes "
+		      "to run out, 3: it failed, 4: it missed the child's slot)", status);
+}
+END_TEST
+
 Suite *scan_suite(void)
 {
 	Suite *s = suite_create("scan");
@@ -237,10 +285,13 @@ Suite *scan_suite(void)
 		else
 			test_skip("pidfd_distinct", "needs root to give a child its ids");
 	}
-	if (root)
+	if (root) {
 		tcase_add_loop_test(tc, test_scan_child, 0, 2 * nscans);
-	else
+		tcase_add_test(tc, test_scan_kept_pidfds);
+	} else {
 		test_skip("scan_child", "needs root to give a child ids in a slot");
+		test_skip("scan_kept_pidfds", "needs root to give a child ids in a slot");
+	}
 	suite_add_tcase(s, tc);
 	return s;
 }
