@@ -263,9 +263,9 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	/* While the child builds the root: nothing reads it before the
 	 * workload runs (exec needs the workload's namespaces). */
 	state_meta_commit(s, meta, slot);
-	helper_reap(hp);
-	tl_mark("meta written, helper reaped");
+	tl_mark("meta written");
 	if (attach_network(s, psock, pid, &pending) < 0) {
+		helper_reap(hp);
 		kill(pid, SIGKILL);
 		container_wait(pid);
 		code = report(s, psock, EXIT_ECI, &pending);
@@ -276,6 +276,9 @@ int container_run(struct spec *s, struct helper_proc *hp)
 		master = tty_master(psock, &pending);
 	/* -d: the workload runs, or said why not; -dt: its pty goes to the log */
 	ready = (!s->tty || master >= 0) && detach_ready(s, psock, &pending) == 0;
+	/* Not before: the helper, which said its range, may still be ending,
+	 * and the network is not to wait for that. */
+	helper_reap(hp);
 	mem_trim();
 	if (ready && master >= 0)
 		tty_relay(master, pid, s->interactive && !s->detach);
