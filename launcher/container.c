@@ -10,7 +10,12 @@
  * slirp4netns when pid 1 asks (SYNC_NET: the workload's network namespace
  * exists, while pid 1 still builds; net/netmode.h), takes the pty's master
  * (-t), tells a waiting `eci-run -d` the container runs, relays the
- * terminal and waits.  Signals sent to eci-run (kill, docker-style stop) are passed on
+ * terminal and waits (in the foreground without -t, pid 1 says the code
+ * as soon as the workload is reaped, SYNC_EXITED, and the state is put
+ * away while pid 1's namespaces are torn down: await_end()).  The helper's
+ * request is sent as soon as pid 1 is cloned; what does not need its
+ * answer (meta.json but the slot, the sweep of stale state) is done while
+ * it works, since its answer is what a start waits for longest.  Signals sent to eci-run (kill, docker-style stop) are passed on
  * to the container's pid 1 (core/signals.c).
  */
 #include <errno.h>
