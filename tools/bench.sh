@@ -324,14 +324,17 @@ item_2() {
 	for i in $(seq 1 150); do docker -H "unix://$run/docker.sock" info >/dev/null 2>&1 && break; sleep 0.2; done
 	export DOCKER_HOST="unix://$run/docker.sock"
 	docker import "$layer" eci-default >/dev/null
-	t_deci=$(hf docker-eci root "$DOCKER_RUNS" "docker run --rm --network none --runtime eci eci-default /bin/true")
-	t_drunc=$(hf docker-runc root "$DOCKER_RUNS" "docker run --rm --network none --runtime runc eci-default /bin/true")
+	# in turn, eci and runc: dockerd's own pace drifts during a run
+	pair docker "$DOCKER_RUNS" true "docker run --rm --network none --runtime eci eci-default /bin/true" \
+		true "docker run --rm --network none --runtime runc eci-default /bin/true"
+	t_deci=$pa t_drunc=$pb
 	row 2 "docker run --rm IMG true, one dockerd" "--runtime eci" "--runtime runc" ms "$t_deci" "$t_drunc" 1.0
 	# The same on a bridge network of the engine's: its veth, address and
 	# name server, configured by dockerd's hook through pid 1.
 	docker network create --subnet 10.231.7.0/24 eci-bench >/dev/null
-	t_beci=$(hf docker-br-eci root "$DOCKER_RUNS" "docker run --rm --network eci-bench --runtime eci eci-default /bin/true")
-	t_brunc=$(hf docker-br-runc root "$DOCKER_RUNS" "docker run --rm --network eci-bench --runtime runc eci-default /bin/true")
+	pair docker-br "$DOCKER_RUNS" true "docker run --rm --network eci-bench --runtime eci eci-default /bin/true" \
+		true "docker run --rm --network eci-bench --runtime runc eci-default /bin/true"
+	t_beci=$pa t_brunc=$pb
 	docker network rm eci-bench >/dev/null
 	row 2 "same, --network on a bridge" "--runtime eci" "--runtime runc" ms "$t_beci" "$t_brunc" 1.0
 	# Docker-in-Docker start: a --privileged container of the Debian
@@ -774,7 +777,8 @@ secs=$(($(date +%s) - begin))
 	echo "How: 1, 3, 4, 6 and 7 as ecitest, with a store and runtime directory of"
 	echo "this run's own (the runtime directory a tmpfs, as a login session's"
 	echo "/run/user/UID is; eci-run's state is in /run/eci/users/UID). Start times: $RUNS runs (runc and crun $((RUNS / 2))) after 5"
-	echo "warm-ups; \`docker run\` $DOCKER_RUNS; the slower items $SLOW_RUNS runs after 1."
+	echo "warm-ups; \`docker run\` $DOCKER_RUNS, eci's and runc's in turn (tools/interleave.py); the"
+	echo "slower items $SLOW_RUNS runs after 1."
 	echo "bwrap and runc run the default image's files from a plain directory; runc"
 	echo "with the spec of \`runc spec --rootless\` plus a network namespace, crun"
 	echo "with the same bundle."
