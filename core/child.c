@@ -184,7 +184,7 @@ static int open_layers(struct spec *s, struct eci_err *e)
 
 /* The root file system and its system view; returns its fd (pid 1 pivots
  * into it, see init.c). */
-static int build_root(struct spec *s, struct eci_err *e)
+static int build_root(struct spec *s, int sock, int nest, pid_t pid, struct eci_err *e)
 {
 	int layers[IMG_MAX_LAYERS];
 	const struct img_keep keep = { .uid = s->keep_uid, .gid = s->keep_gid };
@@ -222,7 +222,10 @@ static int build_root(struct spec *s, struct eci_err *e)
 		for (size_t i = 0; i < s->img.nlayers; i++)
 			if (layers[i] >= 0)
 				close(layers[i]);
-	if (r < 0 || mnt_system(&s->mnt, rootfd, e) < 0)
+	if (r < 0)
+		return -1;
+	init_await_proc(s, sock, nest, pid);
+	if (mnt_system(&s->mnt, rootfd, e) < 0)
 		return -1;
 	return steal_fd(rootfd);
 }
@@ -312,7 +315,7 @@ void child_main(struct spec *s, int sock)
 	pid = init_fork(s, sock, &nest, drop_in_workload);
 	close(s->engine.nest_userns);	/* the workload's to join, if any */
 	close(s->engine.nest_netns);
-	rootfd = build_root(s, &e);
+	rootfd = build_root(s, sock, nest, pid, &e);
 	if (rootfd < 0)
 		fail(sock, &e);
 	tl_mark("pid 1: root built");

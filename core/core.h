@@ -109,6 +109,10 @@ int child_become_root(struct eci_err *e);
 /* init.c: pid 1 forks the workload, which waits on *@nest_fd; @drop (may be
  * NULL) runs first in the workload, to close pid 1's host fds */
 pid_t init_fork(struct spec *s, int sock, int *nest_fd, void (*drop)(struct spec *));
+/* init.c: the workload's own pid namespace: the procfs it makes first, for
+ * the root's /proc (s->mnt.proc_fd), received once pid 1 needs it, so that
+ * pid 1 builds meanwhile; on failure pid 1 ends (the workload with it) */
+void init_await_proc(struct spec *s, int sock, int nest, pid_t pid);
 /* init.c: pid 1, the rest of its life; never returns.  @rootfd: the
  * container's root, which pid 1 pivots into (eci-runc: -1, pivoted
  * already); @pid and @nest from init_fork(). */

@@ -566,13 +566,13 @@ static int pid1_proc(const struct spec *s)
  * @drop closes what it must not hold of pid 1's (the store, the state
  * directory): in the child, before anything else.  In a pid namespace of
  * its own (s->own_pidns) it sends its /proc back first (send_proc()), and
- * pid 1 takes it into s->mnt for the root it builds next.
+ * pid 1 takes it into s->mnt (init_await_proc()) once its root needs a
+ * /proc: until then it builds while the workload makes that.
  */
 pid_t init_fork(struct spec *s, int sock, int *nest_fd, void (*drop)(struct spec *))
 {
 	int nest[2];
 	pid_t pid;
-	char c;
 
 	prctl(PR_SET_NAME, "eci-init", 0, 0, 0);
 	title_set("eci-init");	/* not the launcher's command line, host paths and all */
@@ -615,15 +615,21 @@ pid_t init_fork(struct spec *s, int sock, int *nest_fd, void (*drop)(struct spec
 	cgroup_init_aside(s->cg_v2_dir);
 	close(nest[1]);
 	*nest_fd = nest[0];
-	if (s->own_pidns) {
-		/* MSG_CMSG_CLOEXEC; EOF (-2): the workload failed, and said why */
-		s->mnt.proc_fd = fd_recv(nest[0], &c, 1);
-		if (s->mnt.proc_fd < 0 || c != 'p') {
-			kill(pid, SIGKILL);
-			fail_init(sock, 0, "the workload made no /proc");
-		}
-	}
 	return pid;
+}
+
+void init_await_proc(struct spec *s, int sock, int nest, pid_t pid)
+{
+	char c;
+
+	if (!s->own_pidns || s->mnt.proc_fd >= 0)
+		return;
+	/* MSG_CMSG_CLOEXEC; EOF (-2): the workload failed, and said why */
+	s->mnt.proc_fd = fd_recv(nest, &c, 1);
+	if (s->mnt.proc_fd < 0 || c != 'p') {
+		kill(pid, SIGKILL);
+		fail_init(sock, 0, "the workload made no /proc");
+	}
 }
 
 void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
