@@ -130,8 +130,9 @@ static int delegate_prepare(struct spec *s, pid_t pid, struct helper_proc *hp, s
  * eci-run in the foreground without a terminal: pid 1 says the workload's
  * code as soon as it has reaped it (SYNC_EXITED).  Tearing down pid 1's
  * namespaces takes a while; meanwhile the launcher removes the state
- * directory (such a container is never kept) and stops the network
- * program, then waits for pid 1 as ever.  A failure's message is kept for
+ * directory (such a container is never kept), then waits for pid 1 as
+ * ever.  Not the network program: the workload's last bytes may still be
+ * on their way out through it, and it keeps the network namespace.  A failure's message is kept for
  * report(); without SYNC_EXITED (pid 1 killed) nothing is done early.
  * Both ends are watched, the socket and pid 1 itself, so nothing else
  * holding the socket can make this wait.
@@ -162,10 +163,8 @@ static int await_end(struct spec *s, int sock, pid_t pid, struct sync_msg *pendi
 				*pending = m;
 			continue;
 		}
-		if (!pending->type) {
+		if (!pending->type)
 			state_exit(s, m.code);
-			net_stop(&s->net);
-		}
 		break;
 	}
 	return container_wait(pid);

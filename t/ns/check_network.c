@@ -202,6 +202,84 @@ static void host_reachable(const char *mode)
 	ck_assert_int_eq(helpers_settled(before), before);	/* nothing left running */
 }
 
+/* A listener on the host's 127.0.0.1 that counts the bytes of one
+ * connection, to its end, and writes the count to *@count_fd. */
+static pid_t count_once(unsigned port, int *count_fd)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1, p[2];
+	pid_t pid;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pipe(p), 0);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(listen(fd, 4), 0);
+	pid = fork();
+	if (pid == 0) {
+		int c = accept(fd, NULL, NULL);
+		unsigned long long n = 0;
+		char buf[65536];
+		ssize_t k;
+
+		while (c >= 0 && (k = read(c, buf, sizeof(buf))) > 0)
+			n += (unsigned long long)k;
+		dprintf(p[1], "%llu", n);
+		_exit(0);
+	}
+	close(fd);
+	close(p[1]);
+	*count_fd = p[0];
+	return pid;
+}
+
+/*
+ * What the workload sends just before it ends all reaches the host: the
+ * network program stays until pid 1 is gone, however early eci-run hears
+ * the workload's code (it keeps the network namespace, and with it what
+ * is still queued there).  32 MiB through nc, which ends once it has
+ * written the last of them; three times.
+ */
+static void last_bytes(const char *mode)
+{
+	char flags[64], script[256], got[32];
+
+	snprintf(flags, sizeof(flags), "--network %s", mode);
+	for (int i = 0; i < 3; i++) {
+		unsigned port = free_port();
+		int count_fd;
+		pid_t sink = count_once(port, &count_fd);
+		struct run_result r;
+		ssize_t n;
+
+		snprintf(script, sizeof(script),
+			 "dd if=/dev/zero bs=65536 count=512 2>/dev/null | nc host.eci.internal %u", port);
+		eci(flags, script, &r);
+		ck_assert_msg(r.status == 0, "%s: exit %d: %s", mode, r.status, r.err);
+		t_run_free(&r);
+		n = read(count_fd, got, sizeof(got) - 1);
+		got[n > 0 ? n : 0] = '\0';
+		close(count_fd);
+		kill(sink, SIGKILL);
+		waitpid(sink, NULL, 0);
+		ck_assert_msg(!strcmp(got, "33554432"), "%s, run %d: the host got %s of 33554432 bytes",
+			      mode, i + 1, got);
+	}
+}
+
+START_TEST(pasta_last_bytes)
+{
+	last_bytes("pasta");
+}
+END_TEST
+
+START_TEST(slirp_last_bytes)
+{
+	last_bytes("slirp4netns");
+}
+END_TEST
+
 START_TEST(pasta_reaches_host)
 {
 	host_reachable("pasta");
@@ -590,6 +668,8 @@ Suite *network_suite(void)
 	} else {
 		tcase_add_test(tc, pasta_reaches_host);
 		tcase_add_test(tc, slirp_reaches_host);
+		tcase_add_test(tc, pasta_last_bytes);
+		tcase_add_test(tc, slirp_last_bytes);
 		tcase_add_test(tc, pasta_publish);
 		tcase_add_test(tc, slirp_publish);
 		tcase_add_test(tc, pasta_first_instruction);
