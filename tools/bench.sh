@@ -282,20 +282,26 @@ timeline() {
 	tl_runs=$RUNS
 	cp "$src/tools/timeline.py" "$work/timeline.py"
 	chmod a+rx "$work/timeline.py"
-	as ecitest env TMPDIR="$work/rt-ecitest" python3 "$work/timeline.py" "$tl_runs" \
-		"$eci" --network none default /bin/true > "$work/tl.after" 2>"$work/tl.err" || return 0
+	# The code of $BEFORE, built and staged, runs in turn with this one
+	# (timeline.py A B B A ...): the machine's pace drifts during a run.
 	before=
 	if [ -n "$BEFORE" ] && git -C "$src" rev-parse -q --verify "$BEFORE^{commit}" >/dev/null; then
 		b=$work/before
 		mkdir -p "$b/src" && git -C "$src" archive "$BEFORE" | tar -x -C "$b/src" &&
 			make -C "$b/src" -j"$(nproc)" O=build all >/dev/null 2>"$work/tl-build.err" &&
 			(cd "$b/src" && sh tools/stage.sh build "$b/stage") >/dev/null 2>>"$work/tl-build.err" &&
-			as ecitest env TMPDIR="$work/rt-ecitest" python3 "$work/timeline.py" "$tl_runs" \
-				"$b/stage/bin/eci-run" --network none default /bin/true > "$work/tl.before" 2>>"$work/tl.err" &&
+			: > "$work/tl.before" && chown ecitest: "$work/tl.before" &&
+			as ecitest env TMPDIR="$work/rt-ecitest" TIMELINE_OUT2="$work/tl.before" python3 "$work/timeline.py" \
+				"$tl_runs" "$eci" --network none default /bin/true -- \
+				"$b/stage/bin/eci-run" --network none default /bin/true > "$work/tl.after" 2>"$work/tl.err" &&
 			before=$(git -C "$src" log -1 --format='%h, %cs' "$BEFORE")
 	fi
+	if [ -z "$before" ]; then
+		as ecitest env TMPDIR="$work/rt-ecitest" python3 "$work/timeline.py" "$tl_runs" \
+			"$eci" --network none default /bin/true > "$work/tl.after" 2>"$work/tl.err" || return 0
+	fi
 	{
-		echo "Per-step timeline of \`eci-run --network none default /bin/true\` as ecitest ($tl_runs runs after 3 warm-ups, medians; ECI_TIMELINE=FILE, tools/timeline.py): the time since the exec of eci-run at which each step ended. The helper's steps are not marked (it reads no environment); its start and work are the gap before \"mapped by the helper\"."
+		echo "Per-step timeline of \`eci-run --network none default /bin/true\` as ecitest ($tl_runs runs after 3 warm-ups, medians; ECI_TIMELINE=FILE, tools/timeline.py; the code before and now in turn): the time since the exec of eci-run at which each step ended. The helper's steps are not marked (it reads no environment); its start and work are the gap before \"mapped by the helper\"."
 		echo
 		if [ -n "$before" ]; then
 			echo "| step | before ($before) | now | now, after the previous step |"
