@@ -239,6 +239,7 @@ static int build_net(struct spec *s, const struct opts *o, struct eci_err *e)
 	s->mnt.dns_ip = net_dns_address(s->net.mode);
 	s->mnt.net_mode = net_mode_names[s->net.mode];
 	s->mnt.sys_late = s->net.mode != NET_HOST;	/* see nest.c */
+	s->mnt.net_program = s->net.mode == NET_PASTA || s->net.mode == NET_SLIRP;
 	for (size_t i = 0; i < o->ndns; i++)
 		if (mnt_add_dns(&s->mnt, o->dns[i], e) < 0)
 			return -1;

@@ -87,6 +87,7 @@ struct mnt_plan {
 	const char *net_mode;	/* for resolv.conf's comment */
 	bool read_only;
 	bool engine;		/* eci-runc: /etc files come as the engine's binds */
+	bool net_program;	/* pasta or slirp4netns starts once pid 1 asks */
 	bool sys_late;		/* /sys by mnt_sys(), in the workload's network
 				 * namespace, not by mnt_system() */
 	bool keep_procsys;	/* mnt_system() leaves procsys_fd open */

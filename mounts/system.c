@@ -313,13 +313,15 @@ static int cgroup_tree(const struct mnt_plan *p, int at, struct eci_err *e)
  * they are built beforehand, on cgroup/ of the scratch tmpfs (rw/, which
  * the container never sees), and mount_sys() moves the tree into the new
  * sysfs whole, submounts and all.  eci-run only: eci-runc's rw/ is no
- * tmpfs of the container's.
+ * tmpfs of the container's.  Not with pasta or slirp4netns either: pid 1
+ * asks for them once the root is built, and then this work is better done
+ * while they start, as mount_sys() does it.
  */
 static int cgroup_ahead(struct mnt_plan *p, struct eci_err *e)
 {
 	_cleanup_close_ int at = -1;
 
-	if (!p->sys_late || p->engine || p->cg_tree_fd != -1)
+	if (!p->sys_late || p->engine || p->net_program || p->cg_tree_fd != -1)
 		return 0;
 	if (mkdirat(p->rw_fd, "cgroup", 0555) < 0 ||
 	    (at = openat(p->rw_fd, "cgroup", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
