@@ -53,18 +53,26 @@ static unsigned free_port(void)
 	return port;
 }
 
-/* A server on the host's 127.0.0.1 that answers one connection. */
-static pid_t serve_once(unsigned port, const char *reply)
+/* A listening TCP socket on the host's 127.0.0.1:@port. */
+static int host_listener(unsigned port)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
 				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-	pid_t pid;
 
 	ck_assert_int_ge(fd, 0);
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	ck_assert_int_eq(listen(fd, 4), 0);
+	return fd;
+}
+
+/* A server on the host's 127.0.0.1 that answers one connection. */
+static pid_t serve_once(unsigned port, const char *reply)
+{
+	int fd = host_listener(port);
+	pid_t pid;
+
 	pid = fork();
 	if (pid == 0) {
 		int c = accept(fd, NULL, NULL);
@@ -206,16 +214,10 @@ static void host_reachable(const char *mode)
  * connection, to its end, and writes the count to *@count_fd. */
 static pid_t count_once(unsigned port, int *count_fd)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1, p[2];
+	int fd = host_listener(port), p[2];
 	pid_t pid;
 
-	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(pipe(p), 0);
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	ck_assert_int_eq(listen(fd, 4), 0);
 	pid = fork();
 	if (pid == 0) {
 		int c = accept(fd, NULL, NULL);
