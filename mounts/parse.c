@@ -154,10 +154,15 @@ static int tmpfs_option(struct mnt_tmpfs *t, const char *o, struct eci_err *e)
 		{ "nodiratime", MOUNT_ATTR_NODIRATIME, 0 }, { "diratime", 0, MOUNT_ATTR_NODIRATIME },
 	};
 
-	if (!strncmp(o, "size=", 5) && o[5])
+	/* a later size= or mode= replaces an earlier one, as mount(8) takes them */
+	if (!strncmp(o, "size=", 5) && o[5]) {
+		free(t->size);
 		return (t->size = strdup(o + 5)) ? 0 : eci_fail(e, ENOMEM, "--tmpfs");
-	if (!strncmp(o, "mode=", 5) && o[5] && strspn(o + 5, "01234567") == strlen(o + 5))
+	}
+	if (!strncmp(o, "mode=", 5) && o[5] && strspn(o + 5, "01234567") == strlen(o + 5)) {
+		free(t->mode);
 		return (t->mode = strdup(o + 5)) ? 0 : eci_fail(e, ENOMEM, "--tmpfs");
+	}
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
 		if (!strcmp(o, flags[i].name)) {
 			t->attrs = (t->attrs | flags[i].set) & ~flags[i].clear;
@@ -182,8 +187,12 @@ int mnt_parse_tmpfs(struct mnt_tmpfs *t, const char *spec, struct eci_err *e)
 	if (mnt_clean_dst("--tmpfs", spec, copy, &t->dst, e) < 0)
 		return -1;
 	for (o = opts ? strtok_r(opts, ",", &save) : NULL; o; o = strtok_r(NULL, ",", &save))
-		if (tmpfs_option(t, o, e) < 0)
+		if (tmpfs_option(t, o, e) < 0) {
+			free(t->size);
+			free(t->mode);
+			t->size = t->mode = NULL;
 			return -1;
+		}
 	return 0;
 }
 
