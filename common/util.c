@@ -364,12 +364,14 @@ int signal_parse(const char *s)
 		n = max ? SIGRTMAX - n : SIGRTMIN + n;
 		return n >= SIGRTMIN && n <= SIGRTMAX ? (int)n : 0;
 	}
+#ifdef __GLIBC__	/* musl (the helper's libc, which parses no signal) has no names */
 	for (int i = 1; i < SIGRTMIN; i++) {
 		const char *name = sigabbrev_np(i);
 
 		if (name && !strcasecmp(name, s))
 			return i;
 	}
+#endif
 	return 0;
 }
 

@@ -146,6 +146,9 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Whether who_am_i() found the caller's name. */
+static bool named;
+
 /* Step 1: all that can be read before the request comes; when it was read. */
 static long long prepare(struct subid_pool *pool, const struct subid_user *c,
 			 struct subid_request *rq)
@@ -154,6 +157,9 @@ static long long prepare(struct subid_pool *pool, const struct subid_user *c,
 	long long t = now_ms();
 	int r = subid_pool_load(pool, c, &e);
 
+	if (r < 0 && subid_refused(r) && !named)
+		die(EXIT_DENIED, "%s (uid %u is not in /etc/passwd, where this program finds "
+		    "user names: lines for it must name it by uid)", e.msg, (unsigned)c->uid);
 	if (r < 0)
 		fail(r, &e);
 	read_limit(rq);
@@ -250,6 +256,12 @@ static void restore_test_policy_dir(void)
 		setenv("ECI_POLICY_DIR", test_policy_dir, 1);
 }
 
+/*
+ * The caller's name, for the lines of /etc/subuid that name it.  Built on
+ * musl (module.mk), the helper finds it in /etc/passwd (or nscd), and
+ * loads no NSS module: a user known only to a directory service has the
+ * lines that name the uid.
+ */
 static void who_am_i(struct subid_user *c)
 {
 	struct passwd *pw;
@@ -258,7 +270,8 @@ static void who_am_i(struct subid_user *c)
 	c->gid = getgid();
 	errno = 0;
 	pw = getpwuid(c->uid);
-	if (pw && strlen(pw->pw_name) < sizeof(c->name))
+	named = pw && strlen(pw->pw_name) < sizeof(c->name);
+	if (named)
 		strcpy(c->name, pw->pw_name);
 	else
 		snprintf(c->name, sizeof(c->name), "%u", (unsigned)c->uid);

@@ -6,7 +6,7 @@ pkgs="gcc make pkg-config libc6-dev libmnl-dev libcap-dev uuid-dev check libjans
 libarchive-dev libseccomp-dev libssl-dev busybox-static libcap2-bin passwd util-linux
 skopeo docker-registry
 procps iproute2 file passt slirp4netns docker.io containerd runc clang libclang-rt-14-dev
-cppcheck podman netavark aardvark-dns catatonit containernetworking-plugins iptables
+cppcheck musl-tools podman netavark aardvark-dns catatonit containernetworking-plugins iptables
 debootstrap"
 # podman (4.3), the engine tests' third client: netavark (and aardvark-dns)
 # for its default bridge network and -p, catatonit for a pod's infra

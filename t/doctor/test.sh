@@ -239,6 +239,43 @@ else
 	fail "eci-newidmap --state-dir: a parent not root's own: refused (100), nothing made" "exit $rc"
 fi
 
+# 6. A uid that /etc/passwd does not know (a directory service's user): the
+#    helper loads no NSS module, so lines that name a user do not match it,
+#    and its refusal says to name the uid; a line naming the uid is used
+#    (the request then fails on its pid: process 2 is not the caller's).
+#    Copies of the files bound over them, as in 4.
+unnamed=4242424
+while getent passwd "$unnamed" > /dev/null; do unnamed=$((unnamed + 1)); done
+dir=$(mktemp -d)
+start=${range%-*}
+start=${start:-50000000}
+chmod 0755 "$dir"
+helper_as_unnamed() {
+	unshare -m sh -c 'mount --bind "$1/subuid" /etc/subuid && mount --bind "$1/subgid" /etc/subgid &&
+		cd / && echo 2 | setpriv --reuid "$2" --regid "$2" --clear-groups "$3" --stdin' \
+		sh "$dir" "$unnamed" "$stage/bin/eci-newidmap" > "$out" 2>&1
+	rc=$?
+}
+{ cat /etc/subuid; echo "somebody:$start:65536"; } > "$dir/subuid"
+{ cat /etc/subgid; echo "somebody:$start:65536"; } > "$dir/subgid"
+chmod 0644 "$dir/subuid" "$dir/subgid"
+helper_as_unnamed
+if [ "$rc" = 100 ] && has "no usable entry for $unnamed (uid $unnamed) in /etc/subuid" &&
+	has "(uid $unnamed is not in /etc/passwd, where this program finds user names: lines for it must name it by uid)"; then
+	pass "eci-newidmap: a uid not in /etc/passwd: refused (100), told to name the uid"
+else
+	fail "eci-newidmap: a uid not in /etc/passwd: refused (100), told to name the uid" "exit $rc"
+fi
+{ cat /etc/subuid; echo "$unnamed:$start:65536"; } > "$dir/subuid"
+{ cat /etc/subgid; echo "$unnamed:$start:65536"; } > "$dir/subgid"
+helper_as_unnamed
+if [ "$rc" = 100 ] && has "process 2 is not yours" && ! has "/etc/passwd"; then
+	pass "eci-newidmap: a uid not in /etc/passwd: its lines by uid are used"
+else
+	fail "eci-newidmap: a uid not in /etc/passwd: its lines by uid are used" "exit $rc"
+fi
+rm -rf "$dir"
+
 ok=$((checks - failures))
 echo "$((ok * 100 / checks))%: Checks: $checks, Failures: $failures, Errors: 0"
 [ "$failures" = 0 ]
