@@ -13,12 +13,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <sched.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -114,6 +117,111 @@ int helper_check_subids(struct eci_err *e)
 }
 
 /*
+ * The helper's start does not wait for its exec.  posix_spawn() stops the
+ * caller until the child has exec'd (vfork), 0.3 ms of the launcher's own
+ * path here, which the launcher can spend building the spec while the
+ * child execs on another CPU.  So the child is cloned with CLONE_VM and no
+ * CLONE_VFORK: it shares our memory and runs beside us until its exec, and
+ * so it touches nothing of ours but what spawn_slot holds, which stays
+ * unchanged until the helper is reaped (one helper at a time), and its own
+ * stack there.  It makes only raw system calls: glibc's wrappers would set
+ * errno, which is our thread's.  Every signal is blocked around the clone,
+ * so no handler of ours runs on its stack; the helper unblocks them first
+ * thing (newidmap/main.c).  Its exec's failure comes back through
+ * spawn_slot.err with exit status 127.  Elsewhere than x86-64 and arm64,
+ * posix_spawn().
+ */
+#define SPAWN_ARGS 5
+static struct {
+	char path[4096], polenv[600], keep[32];
+	char *argv[SPAWN_ARGS], *envp[2];
+	int in, out;
+	volatile int err;
+	char stack[16384] __attribute__((aligned(16)));
+} spawn_slot;
+
+#if defined(__x86_64__) || defined(__aarch64__)
+#define HELPER_CLONE 1
+__attribute__((no_sanitize("address", "undefined"), no_stack_protector))
+static long raw_syscall3(long nr, long a, long b, long c)
+{
+#if defined(__x86_64__)
+	long r;
+
+	__asm__ volatile("syscall" : "=a"(r) : "a"(nr), "D"(a), "S"(b), "d"(c)
+			 : "rcx", "r11", "memory");
+	return r;
+#else
+	register long x8 __asm__("x8") = nr, x0 __asm__("x0") = a, x1 __asm__("x1") = b,
+		      x2 __asm__("x2") = c;
+
+	__asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2) : "memory");
+	return x0;
+#endif
+}
+
+__attribute__((no_sanitize("address", "undefined"), no_stack_protector))
+static int spawn_child(void *unused)
+{
+	long r;
+
+	(void)unused;
+	r = raw_syscall3(SYS_dup3, spawn_slot.in, 0, 0);
+	if (r >= 0)
+		r = raw_syscall3(SYS_dup3, spawn_slot.out, 1, 0);
+	if (r >= 0)
+		r = raw_syscall3(SYS_execve, (long)spawn_slot.path, (long)spawn_slot.argv,
+				 (long)spawn_slot.envp);
+	spawn_slot.err = (int)-r;
+	raw_syscall3(SYS_exit_group, 127, 0, 0);
+	return 127;	/* not reached */
+}
+#endif
+
+/* Start the child that execs spawn_slot's helper; its pid, or -errno. */
+static pid_t spawn(void)
+{
+#ifdef HELPER_CLONE
+	sigset_t all, old;
+	pid_t pid;
+	int saved;
+
+	spawn_slot.err = 0;
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	pid = clone(spawn_child, spawn_slot.stack + sizeof(spawn_slot.stack), CLONE_VM | SIGCHLD,
+		    NULL);
+	saved = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return pid < 0 ? -saved : pid;
+#else
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int r;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, spawn_slot.in, 0);
+	posix_spawn_file_actions_adddup2(&fa, spawn_slot.out, 1);
+	r = posix_spawn(&pid, spawn_slot.path, &fa, NULL, spawn_slot.argv, spawn_slot.envp);
+	posix_spawn_file_actions_destroy(&fa);
+	return r ? -r : pid;
+#endif
+}
+
+/* @fd, at 3 or above (close-on-exec), so that the child's dup3() onto 0 and
+ * 1 neither meets itself nor the other. */
+static int above_stdio(int fd)
+{
+	int n;
+
+	if (fd < 0 || fd > 2)
+		return fd;
+	n = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	close(fd);
+	return n;
+}
+
+/*
  * Start the helper (eci-newidmap [--keep-id UID:GID] --stdin) before the
  * container exists: it
  * reads /etc/subuid, the policy and /proc while the launcher builds the
@@ -123,23 +231,30 @@ int helper_check_subids(struct eci_err *e)
  */
 int helper_start(struct helper_proc *h, const char *helper, bool keep_id, struct eci_err *e)
 {
-	posix_spawn_file_actions_t fa;
-	char polenv[600], keep[32];
-	char *envp[] = { polenv, NULL };
-	char *argv[] = { (char *)HELPER, (char *)"--stdin", NULL, NULL, NULL };
-	int in[2], out[2], r;
+	char **argv = spawn_slot.argv;
+	int in[2], out[2];
+	pid_t pid;
 
 	h->pid = -1;
 	h->in = h->out = -1;
 	h->cg_n = 0;
+	if (strlen(helper) >= sizeof(spawn_slot.path))
+		return eci_fail(e, ENAMETOOLONG, "run %s", helper);
+	strcpy(spawn_slot.path, helper);
 	/* Only a test build reads policy from elsewhere; the installed helper
 	 * ignores its environment altogether. */
-	snprintf(polenv, sizeof(polenv), "ECI_POLICY_DIR=%s", policy_dir());
+	snprintf(spawn_slot.polenv, sizeof(spawn_slot.polenv), "ECI_POLICY_DIR=%s", policy_dir());
+	spawn_slot.envp[0] = spawn_slot.polenv;
+	spawn_slot.envp[1] = NULL;
+	argv[0] = (char *)HELPER;
+	argv[1] = (char *)"--stdin";
+	argv[2] = argv[3] = argv[4] = NULL;
 	/* --userns keep-id: the helper checks these against its own ids */
 	if (keep_id) {
-		snprintf(keep, sizeof(keep), "%u:%u", (unsigned)getuid(), (unsigned)getgid());
+		snprintf(spawn_slot.keep, sizeof(spawn_slot.keep), "%u:%u", (unsigned)getuid(),
+			 (unsigned)getgid());
 		argv[1] = (char *)"--keep-id";
-		argv[2] = keep;
+		argv[2] = spawn_slot.keep;
 		argv[3] = (char *)"--stdin";
 	}
 	/* stdin a socket: send() to a helper that already exited (it refused)
@@ -151,20 +266,22 @@ int helper_start(struct helper_proc *h, const char *helper, bool keep_id, struct
 		close(in[1]);
 		return eci_fail(e, errno, "pipe");
 	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-	r = posix_spawn(&h->pid, helper, &fa, NULL, argv, envp);
-	posix_spawn_file_actions_destroy(&fa);
-	close(in[0]);
-	close(out[1]);
+	in[0] = above_stdio(in[0]);
+	out[1] = above_stdio(out[1]);
+	spawn_slot.in = in[0];
+	spawn_slot.out = out[1];
+	pid = in[0] < 0 || out[1] < 0 ? -EMFILE : spawn();
+	if (in[0] >= 0)
+		close(in[0]);
+	if (out[1] >= 0)
+		close(out[1]);
 	h->in = in[1];
 	h->out = out[0];
-	if (r) {
-		h->pid = -1;
+	if (pid < 0) {
 		helper_abandon(h);
-		return eci_fail(e, r, "run %s", helper);
+		return eci_fail(e, (int)-pid, "run %s", helper);
 	}
+	h->pid = pid;
 	return 0;
 }
 
@@ -264,6 +381,8 @@ int helper_answer(struct helper_proc *h, int asked, char *range, size_t size, st
 	h->pid = -1;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && spawn_slot.err)
+		return eci_fail(e, spawn_slot.err, "run %s", spawn_slot.path);
 	if (WIFEXITED(status))
 		return eci_fail(e, 0, "%s refused to map the container's ids (exit %d)", HELPER,
 				WEXITSTATUS(status));

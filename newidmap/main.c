@@ -52,6 +52,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -334,10 +335,14 @@ int main(int argc, char **argv)
 	const char *keep_arg = NULL;
 	bool from_stdin = false;
 	long long scanned;
+	sigset_t none;
 	pid_t parent;
 	int r;
 
 	eci_program = "eci-newidmap";
+	/* eci-run starts it with every signal blocked (core/helper.c) */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	parent = getppid();
 	rq.ctx = &parent;
 	sanitize_stdio();
