@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -390,4 +391,18 @@ bool path_find(const char *path, const char *prog, const char *here,
 	}
 	buf[0] = '\0';
 	return false;
+}
+
+void cpus_aside(pid_t pid, const void *ours, size_t size)
+{
+	const cpu_set_t *all = ours;
+	cpu_set_t others;
+	int cpu = sched_getcpu();
+
+	if (size != sizeof(others) || cpu < 0 || cpu >= CPU_SETSIZE || CPU_COUNT(all) < 2 ||
+	    !CPU_ISSET(cpu, all))
+		return;
+	others = *all;
+	CPU_CLR(cpu, &others);
+	sched_setaffinity(pid, sizeof(others), &others);
 }

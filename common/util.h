@@ -145,5 +145,10 @@ int signal_parse(const char *s);
  * the first for which @ok(file) holds; false (@buf "") if none does */
 bool path_find(const char *path, const char *prog, const char *here,
 	       bool (*ok)(const char *file), char *buf, size_t size);
+/* A new child is queued on its parent's CPU and waits there for the
+ * parent's next sleep, another CPU idle or not.  Let @pid run on the CPUs
+ * of @ours (the caller's, as sched_getaffinity() gave them) but the one the
+ * caller is on: a hint, nothing when it fails or @ours holds one CPU. */
+void cpus_aside(pid_t pid, const void *ours, size_t size);
 
 #endif

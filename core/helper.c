@@ -178,6 +178,20 @@ static int spawn_child(void *unused)
 }
 #endif
 
+/*
+ * The helper beside us, not behind us (cpus_aside()): it may run on our
+ * CPUs but the one we are on; once it has the request, and the launcher
+ * only waits for it, the helper takes all of ours again (newidmap/main.c:
+ * we cannot, it holds capabilities we lack).
+ */
+static void spawn_aside(pid_t pid)
+{
+	cpu_set_t ours;
+
+	if (sched_getaffinity(0, sizeof(ours), &ours) == 0)
+		cpus_aside(pid, &ours, sizeof(ours));
+}
+
 /* Start the child that execs spawn_slot's helper; its pid, or -errno. */
 static pid_t spawn(void)
 {
@@ -193,6 +207,8 @@ static pid_t spawn(void)
 		    NULL);
 	saved = errno;
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (pid > 0)
+		spawn_aside(pid);
 	return pid < 0 ? -saved : pid;
 #else
 	posix_spawn_file_actions_t fa;
@@ -204,6 +220,8 @@ static pid_t spawn(void)
 	posix_spawn_file_actions_adddup2(&fa, spawn_slot.out, 1);
 	r = posix_spawn(&pid, spawn_slot.path, &fa, NULL, spawn_slot.argv, spawn_slot.envp);
 	posix_spawn_file_actions_destroy(&fa);
+	if (!r)
+		spawn_aside(pid);
 	return r ? -r : pid;
 #endif
 }

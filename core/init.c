@@ -169,6 +169,11 @@ static int stdin_null(struct eci_err *e)
 	return 0;
 }
 
+/* pid 1's CPUs, which the workload takes again once it is mapped
+ * (init_fork()). */
+static cpu_set_t init_cpus;
+static bool init_cpus_known;
+
 /*
  * Always a session of its own, as runc's init does.  With -t the session's
  * terminal is the container's pty (tty.c).  Without it, fds 0-2 may still
@@ -192,6 +197,9 @@ static int prepare(struct spec *s, int sock, int nest, struct eci_err *e)
 				    tool ? NET_IFNAME : NULL, s->engine.nest_userns,
 				    s->engine.nest_netns, &s->tty_fd, e) < 0)
 		return -1;
+	/* the root is built: pid 1's CPUs, all of them, again (init_fork()) */
+	if (init_cpus_known)
+		sched_setaffinity(0, sizeof(init_cpus), &init_cpus);
 	close(s->engine.nest_userns);	/* the other container's: not the workload's to keep */
 	close(s->engine.nest_netns);
 	s->engine.nest_userns = s->engine.nest_netns = -1;
@@ -585,6 +593,7 @@ pid_t init_fork(struct spec *s, int sock, int *nest_fd, void (*drop)(struct spec
 	container_block_signals(true);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, nest) < 0)
 		fail_init(sock, errno, "socketpair");
+	init_cpus_known = sched_getaffinity(0, sizeof(init_cpus), &init_cpus) == 0;
 	/* clone() as fork() makes it, with CLONE_NEWPID, which glibc's fork()
 	 * cannot take; what fork() does besides (atfork handlers, the locks
 	 * of other threads) is moot in pid 1, which has no other thread. */
@@ -610,6 +619,10 @@ pid_t init_fork(struct spec *s, int sock, int *nest_fd, void (*drop)(struct spec
 			fail_init(sock, errno, "chdir /");
 		init_workload(s, sock, nest[1]);
 	}
+	/* The workload makes its namespaces while pid 1 builds the root:
+	 * beside pid 1, not behind it, until it is mapped (prepare()). */
+	if (init_cpus_known)
+		cpus_aside(pid, &init_cpus, sizeof(init_cpus));
 	container_forward_signals(pid);
 	/* the workload in the container's cgroups: pid 1 out of its way */
 	cgroup_init_aside(s->cg_v2_dir);

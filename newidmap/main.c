@@ -52,6 +52,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -315,6 +316,19 @@ static void keep_allowed(void)
 	die(EXIT_DENIED, "%s", msg);
 }
 
+/*
+ * eci-run starts the helper on its CPUs but the one it is on, so that it
+ * runs beside the launcher (core/helper.c).  With the request, the launcher
+ * only waits: the helper may run on every CPU of the launcher's again.
+ */
+static void launcher_cpus(pid_t parent)
+{
+	cpu_set_t cpus;
+
+	if (sched_getaffinity(parent, sizeof(cpus), &cpus) == 0)
+		sched_setaffinity(0, sizeof(cpus), &cpus);
+}
+
 /* Called with the slot picked, under the locks: a launcher killed meanwhile
  * takes its child with it (parent-death signal), so no lease and no maps for
  * a container that is going. */
@@ -391,6 +405,7 @@ int main(int argc, char **argv)
 	if (from_stdin) {
 		die_await_request = false;
 		rq.pid = read_request(&rq);
+		launcher_cpus(parent);
 		/*
 		 * A request that comes late (the launcher imported an image,
 		 * say): what the administrator changed meanwhile counts, so the

@@ -229,6 +229,48 @@ START_TEST(terminal_signals_reach_workload)
 }
 END_TEST
 
+/* The line of /proc/PID/status that starts with @key, from @text. */
+static void status_line(const char *text, const char *key, char *out, size_t size)
+{
+	const char *p = strstr(text, key);
+
+	ck_assert_msg(p, "no %s in: %s", key, text);
+	snprintf(out, size, "%.*s", (int)strcspn(p, "\n"), p);
+}
+
+/* The helper and the workload start on the launcher's CPUs but the one it
+ * is on (cpus_aside()); the workload, pid 1 and an exec'd process end up
+ * with every CPU eci-run had, and no more: all of this process's, or the
+ * one taskset gave it. */
+START_TEST(workload_has_launchers_cpus)
+{
+	char bin[4096], cmd[8192], mine[128], got[128];
+	char *sh[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+	struct run_result r;
+
+	t_run((char *[]){ (char *)"/bin/grep", (char *)"^Cpus_allowed:", (char *)"/proc/self/status",
+			  NULL }, &r);
+	status_line(r.out, "Cpus_allowed:", mine, sizeof(mine));
+	t_run_free(&r);
+	for (int i = 0; i < 3; i++) {
+		eci("", "grep ^Cpus_allowed: /proc/self/status /proc/1/status", &r);
+		ck_assert_msg(r.status == 0, "%s", r.err);
+		status_line(strstr(r.out, "/proc/self/status"), "Cpus_allowed:", got, sizeof(got));
+		ck_assert_str_eq(got, mine);
+		status_line(strstr(r.out, "/proc/1/status"), "Cpus_allowed:", got, sizeof(got));
+		ck_assert_str_eq(got, mine);
+		t_run_free(&r);
+	}
+	/* eci-run on one CPU: the workload on that one alone */
+	snprintf(cmd, sizeof(cmd), "taskset -c 0 '%s' --network none default "
+		 "grep ^Cpus_allowed_list: /proc/self/status", t_bin("eci-run", bin, sizeof(bin)));
+	t_run(sh, &r);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_str_eq(r.out, "Cpus_allowed_list:\t0\n");
+	t_run_free(&r);
+}
+END_TEST
+
 START_TEST(zombies_reaped)
 {
 	struct run_result r;
@@ -397,6 +439,7 @@ Suite *process_suite(void)
 	tcase_add_test(rt, tiocsti_user_terminal);
 	tcase_add_test(rt, terminal_signals_reach_workload);
 	tcase_add_test(rt, zombies_reaped);
+	tcase_add_test(rt, workload_has_launchers_cpus);
 	tcase_add_test(rt, sigterm_to_launcher);
 	tcase_add_test(rt, user_env_workdir);
 	tcase_add_test(rt, env_file);
