@@ -169,10 +169,19 @@ static int stdin_null(struct eci_err *e)
 	return 0;
 }
 
-/* pid 1's CPUs, which the workload takes again once it is mapped
+/* pid 1's CPUs, which the workload has again once it is mapped
  * (init_fork()). */
 static cpu_set_t init_cpus;
 static bool init_cpus_known;
+
+/* Mapped, the workload only waits to be let go, and then runs: on every
+ * CPU of pid 1's at once, not only once it has run on the one it had. */
+static int workload_cpus_back(pid_t pid)
+{
+	if (init_cpus_known)
+		sched_setaffinity(pid, sizeof(init_cpus), &init_cpus);
+	return 0;
+}
 
 /*
  * Always a session of its own, as runc's init does.  With -t the session's
@@ -197,7 +206,8 @@ static int prepare(struct spec *s, int sock, int nest, struct eci_err *e)
 				    tool ? NET_IFNAME : NULL, s->engine.nest_userns,
 				    s->engine.nest_netns, &s->tty_fd, e) < 0)
 		return -1;
-	/* the root is built: pid 1's CPUs, all of them, again (init_fork()) */
+	/* pid 1's CPUs, all of them, again (init_fork()): pid 1 gave them
+	 * back as it mapped us; this holds whatever became of that */
 	if (init_cpus_known)
 		sched_setaffinity(0, sizeof(init_cpus), &init_cpus);
 	close(s->engine.nest_userns);	/* the other container's: not the workload's to keep */
@@ -669,7 +679,7 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 	keep_gid = s->keep_id ? (long long)s->keep_gid : -1;
 	/* in the workload's own pid namespace, whose /proc this is, it is 1 */
 	if (nest_map(proc, s->own_pidns ? 1 : pid, nest, s->engine.nest_userns >= 0, keep_uid,
-		     keep_gid, &e) < 0 ||
+		     keep_gid, &e) < 0 || workload_cpus_back(pid) < 0 ||
 	    announce_network(s, sock, &e) < 0 ||
 	    (rootfd >= 0 && init_enter_root(s, rootfd, pid, &e) < 0) ||
 	    sysctl_apply(s, pid, &e) < 0 ||
