@@ -774,6 +774,10 @@ secs=$(($(date +%s) - begin))
 	echo "crun $(crun --version 2>/dev/null | sed -n 's/^crun version //p'), $(hyperfine --version 2>/dev/null),"
 	echo "docker $(docker --version 2>/dev/null | sed -n 's/^Docker version \([^,]*\).*/\1/p'), passt $(dpkg-query -W -f='${Version}' passt 2>/dev/null),"
 	echo "slirp4netns $(dpkg-query -W -f='${Version}' slirp4netns 2>/dev/null), podman $(dpkg-query -W -f='${Version}' podman 2>/dev/null)."
+	case $(file -b "$stage/bin/eci-newidmap" 2>/dev/null) in
+	*static-pie*|*statically*) echo "eci-newidmap: a static program on musl (musl-gcc; glibc's start-up asks the CPU for its caches)." ;;
+	*) echo "eci-newidmap: built with glibc (no musl-gcc at build time)." ;;
+	esac
 	echo "Medians of hyperfine runs ($(date -u +%Y-%m-%d), ${secs} s in all); \`make bench\` regenerates this file."
 	echo
 	echo "| # | what | eci | peer | eci | peer | eci / peer | target | met |"
