@@ -267,23 +267,24 @@ static void thaw_for_kill(const char *id)
  * (a pod member), where pid 1's death leaves its other processes to the
  * namespace's init.  SIGKILL through cgroup_kill() (thawed too).
  */
-static void signal_all(const char *id, int sig)
+static bool signal_all(const char *id, int sig)
 {
 	static struct cgroups cg;
 
 	if (runc_load_cgroups(root, id, &cg) < 0 || !cg.n)
-		return;
+		return false;
 	if (sig == SIGKILL)
 		cgroup_kill(&cg);
 	else	/* the cgroups it made too (systemd's, an inner engine's) */
 		cgroup_signal(&cg, sig);
+	return true;
 }
 
 static int do_kill(int argc, char **argv)
 {
 	static struct rstate st;
 	int i = 1, sig = SIGTERM, fd;
-	bool all = false;
+	bool all = false, signalled = false;
 
 	if (i < argc && (!strcmp(argv[i], "--all") || !strcmp(argv[i], "-a")))
 		all = true, i++;
@@ -303,7 +304,7 @@ static int do_kill(int argc, char **argv)
 	fd = runc_open_init(&st);
 	/* pid 1's death takes its own pid namespace with it, not a pod's */
 	if ((all || sig == SIGKILL) && st.pid_shared)
-		signal_all(argv[i], sig);
+		signalled = signal_all(argv[i], sig);
 	if (fd < 0) {
 		if (all)
 			return 0;
@@ -314,7 +315,12 @@ static int do_kill(int argc, char **argv)
 		int err = errno;
 
 		close(fd);
-		if (err == ESRCH && all)
+		/* Gone: with --all, nothing is left to signal; after the
+		 * cgroup's SIGKILL, pid 1 died of it and its parent (the
+		 * shim) reaped it before this signal.  Either way the kill is
+		 * done, and "not running" would make podman rm -f fail
+		 * ("container state improper"). */
+		if (err == ESRCH && (all || signalled))
 			return 0;
 		if (err == ESRCH)
 			runc_err("container not running");
