@@ -18,10 +18,10 @@
  *   eci-run                            eci-runc create
  *   1. parent -> child  SYNC_GO        1. parent -> child  SYNC_GO
  *      (maps written; slot: its first host uid)
- *   2. pid 1 -> parent  SYNC_NET       2. pid 1 -> parent  SYNC_TTY
+ *   2. workload -> parent SYNC_NET     2. pid 1 -> parent  SYNC_TTY
  *      (pasta, slirp4netns: the           (with a terminal: the pty's
- *      workload's netns exists and        master, SCM_RIGHTS)
- *      is mapped; pid 1 goes on)
+ *      workload's netns and tap exist,    master, SCM_RIGHTS)
+ *      while pid 1 builds the root)
  *   3. parent -> pid 1  SYNC_NET_DONE  3. pid 1 -> parent  SYNC_READY
  *      (with the program's pidfd,         (built; waits on exec.fifo)
  *      SCM_RIGHTS; at once, or with -p
@@ -65,7 +65,7 @@ enum sync_type {
 	SYNC_FAIL,		/* child: setup failed, see err */
 	SYNC_EXEC_FAIL,		/* workload: exec failed, exit with code */
 	SYNC_TTY,		/* workload: the pty master, as SCM_RIGHTS */
-	SYNC_NET,		/* pid 1: the workload's network namespace is there */
+	SYNC_NET,		/* workload: its network namespace and tap are there */
 	SYNC_NET_DONE,		/* launcher: pasta/slirp4netns configured it */
 	SYNC_READY,		/* eci-runc's pid 1: built, waiting for start */
 	SYNC_NET_FAIL,		/* pid 1: pasta/slirp4netns exited or was too slow */
@@ -221,9 +221,11 @@ int tty_relay(int master, pid_t pid, bool interactive);
 /* @tty: set to the terminal pid 1 passes with the release, if it does */
 /* @join_user, @join_net: the namespaces to join instead of making new ones
  * (a pod member, see struct engine_plan), or -1 */
-/* @tap: with @own_net, the tap device to make for pasta or slirp4netns, or NULL */
-int nest_enter(int sync, bool own_net, const char *tap, int join_user, int join_net, int *tty,
-	       struct eci_err *e);
+/* @tap: with @own_net, the tap device to make for pasta or slirp4netns, or NULL;
+ * then @parent (the parent's socket) hears SYNC_NET at once, @flag naming
+ * the program in a failure */
+int nest_enter(int sync, bool own_net, const char *tap, int parent, const char *flag,
+	       int join_user, int join_net, int *tty, struct eci_err *e);
 /* @joined: the workload joined a user namespace already mapped */
 /* @keep_uid, @keep_gid: kept as themselves beyond the slot's ids (keep-id), or -1 */
 int nest_map(int proc, pid_t pid, int sync, bool joined, long long keep_uid, long long keep_gid,

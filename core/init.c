@@ -203,8 +203,8 @@ static int prepare(struct spec *s, int sock, int nest, struct eci_err *e)
 	char home[300];
 
 	if (nest >= 0 && nest_enter(nest, s->net.mode != NET_HOST && !s->engine.netns_given,
-				    tool ? NET_IFNAME : NULL, s->engine.nest_userns,
-				    s->engine.nest_netns, &s->tty_fd, e) < 0)
+				    tool ? NET_IFNAME : NULL, sock, net_flag(&s->net),
+				    s->engine.nest_userns, s->engine.nest_netns, &s->tty_fd, e) < 0)
 		return -1;
 	/* pid 1's CPUs, all of them, again (init_fork()): pid 1 gave them
 	 * back as it mapped us; this holds whatever became of that */
@@ -276,20 +276,6 @@ int init_exec(char **argv, char **env, struct eci_err *e)
 	else
 		eci_fail(e, err, "exec %s", argv[0]);
 	return err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_INVOKE;
-}
-
-/* pasta or slirp4netns: the launcher starts it on the workload's network
- * namespace, which exists once nest_map() is done; pid 1 builds on. */
-static int announce_network(const struct spec *s, int sock, struct eci_err *e)
-{
-	struct sync_msg m = { .type = SYNC_NET };
-
-	if (s->net.mode != NET_PASTA && s->net.mode != NET_SLIRP)
-		return 0;
-	if (send(sock, &m, sizeof(m), MSG_NOSIGNAL) != (ssize_t)sizeof(m))
-		return eci_fail(e, errno, "%s: ask for the network", net_flag(&s->net));
-	tl_mark("pid 1: network asked");
-	return 0;
 }
 
 /*
@@ -680,7 +666,6 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 	/* in the workload's own pid namespace, whose /proc this is, it is 1 */
 	if (nest_map(proc, s->own_pidns ? 1 : pid, nest, s->engine.nest_userns >= 0, keep_uid,
 		     keep_gid, &e) < 0 || workload_cpus_back(pid) < 0 ||
-	    announce_network(s, sock, &e) < 0 ||
 	    (rootfd >= 0 && init_enter_root(s, rootfd, pid, &e) < 0) ||
 	    sysctl_apply(s, pid, &e) < 0 ||
 	    (s->engine.on && (exec_check(s, &e) < 0 || await_start(s, sock, &e) < 0)) ||

@@ -52,8 +52,8 @@
 #include "subid.h"
 #include "util.h"
 
-int nest_enter(int sync, bool own_net, const char *tap, int join_user, int join_net, int *tty,
-	       struct eci_err *e)
+int nest_enter(int sync, bool own_net, const char *tap, int parent, const char *flag,
+	       int join_user, int join_net, int *tty, struct eci_err *e)
 {
 	char c = 'u';
 	int fd;
@@ -74,6 +74,15 @@ int nest_enter(int sync, bool own_net, const char *tap, int join_user, int join_
 	 * started on it then, and they must find the device (net.h). */
 	if (own_net && tap && net_tap_prepare(tap, e) < 0)
 		return -1;
+	/* The program may start on them now, while pid 1 builds the root: it
+	 * joins the namespaces and takes the tap, which need no mapped id. */
+	if (own_net && tap) {
+		struct sync_msg m = { .type = SYNC_NET };
+
+		if (send(parent, &m, sizeof(m), MSG_NOSIGNAL) != (ssize_t)sizeof(m))
+			return eci_fail(e, errno, "%s: ask for the network", flag);
+		tl_mark("workload: network asked");
+	}
 	if (write(sync, &c, 1) != 1)
 		return eci_fail(e, errno, "tell pid 1 the namespaces are made");
 	/* While pid 1 maps them: the creator of a user namespace holds every

@@ -7,8 +7,8 @@
  * mount, pid, uts, ipc and cgroup namespaces (the network namespace is the
  * workload's, see nest.c); eci-newidmap, started before it, writes its
  * maps; then the parent sends SYNC_GO and, in turn: attaches pasta or
- * slirp4netns when pid 1 asks (SYNC_NET: the workload's network namespace
- * exists, while pid 1 still builds; net/netmode.h), takes the pty's master
+ * slirp4netns when the workload asks (SYNC_NET: its network namespace and
+ * tap exist, while pid 1 still builds; net/netmode.h), takes the pty's master
  * (-t), tells a waiting `eci-run -d` the container runs, relays the
  * terminal and waits (in the foreground without -t, pid 1 says the code
  * as soon as the workload is reaped, SYNC_EXITED, and the state is put
@@ -68,8 +68,9 @@ static pid_t workload_pid(pid_t init)
 }
 
 /*
- * --network pasta|slirp4netns: once pid 1 says the workload's network
- * namespace is there, start the program on it and answer with its pidfd:
+ * --network pasta|slirp4netns: once the workload says its network
+ * namespace is there (core/nest.c), start the program on it and answer
+ * pid 1 with its pidfd:
  * with -p once the program is ready, its ports bound; without, at once
  * (pid 1 waits for the interface, net/netmode.h).  A failure pid 1 reports
  * meanwhile ends the wait, and is what the user reads.
