@@ -393,16 +393,14 @@ bool path_find(const char *path, const char *prog, const char *here,
 	return false;
 }
 
-void cpus_aside(pid_t pid, const void *ours, size_t size)
+void cpus_aside(pid_t pid, const cpu_set_t *ours)
 {
-	const cpu_set_t *all = ours;
 	cpu_set_t others;
 	int cpu = sched_getcpu();
 
-	if (size != sizeof(others) || cpu < 0 || cpu >= CPU_SETSIZE || CPU_COUNT(all) < 2 ||
-	    !CPU_ISSET(cpu, all))
+	if (cpu < 0 || cpu >= CPU_SETSIZE || CPU_COUNT(ours) < 2 || !CPU_ISSET(cpu, ours))
 		return;
-	others = *all;
+	others = *ours;
 	CPU_CLR(cpu, &others);
 	sched_setaffinity(pid, sizeof(others), &others);
 }

@@ -5,6 +5,7 @@
 #ifndef ECI_UTIL_H
 #define ECI_UTIL_H
 
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -149,6 +150,6 @@ bool path_find(const char *path, const char *prog, const char *here,
  * parent's next sleep, another CPU idle or not.  Let @pid run on the CPUs
  * of @ours (the caller's, as sched_getaffinity() gave them) but the one the
  * caller is on: a hint, nothing when it fails or @ours holds one CPU. */
-void cpus_aside(pid_t pid, const void *ours, size_t size);
+void cpus_aside(pid_t pid, const cpu_set_t *ours);
 
 #endif

@@ -189,7 +189,7 @@ static void spawn_aside(pid_t pid)
 	cpu_set_t ours;
 
 	if (sched_getaffinity(0, sizeof(ours), &ours) == 0)
-		cpus_aside(pid, &ours, sizeof(ours));
+		cpus_aside(pid, &ours);
 }
 
 /* Start the child that execs spawn_slot's helper; its pid, or -errno. */

@@ -175,7 +175,9 @@ static cpu_set_t init_cpus;
 static bool init_cpus_known;
 
 /* Mapped, the workload only waits to be let go, and then runs: on every
- * CPU of pid 1's at once, not only once it has run on the one it had. */
+ * CPU of pid 1's at once, not only once it has run on the one it had.
+ * pid 1 gives them back (init_main()); the workload takes them itself as
+ * well (@pid 0, prepare()), whatever became of that, before its exec. */
 static int workload_cpus_back(pid_t pid)
 {
 	if (init_cpus_known)
@@ -206,10 +208,7 @@ static int prepare(struct spec *s, int sock, int nest, struct eci_err *e)
 				    tool ? NET_IFNAME : NULL, sock, net_flag(&s->net),
 				    s->engine.nest_userns, s->engine.nest_netns, &s->tty_fd, e) < 0)
 		return -1;
-	/* pid 1's CPUs, all of them, again (init_fork()): pid 1 gave them
-	 * back as it mapped us; this holds whatever became of that */
-	if (init_cpus_known)
-		sched_setaffinity(0, sizeof(init_cpus), &init_cpus);
+	workload_cpus_back(0);
 	close(s->engine.nest_userns);	/* the other container's: not the workload's to keep */
 	close(s->engine.nest_netns);
 	s->engine.nest_userns = s->engine.nest_netns = -1;
@@ -618,7 +617,7 @@ pid_t init_fork(struct spec *s, int sock, int *nest_fd, void (*drop)(struct spec
 	/* The workload makes its namespaces while pid 1 builds the root:
 	 * beside pid 1, not behind it, until it is mapped (prepare()). */
 	if (init_cpus_known)
-		cpus_aside(pid, &init_cpus, sizeof(init_cpus));
+		cpus_aside(pid, &init_cpus);
 	container_forward_signals(pid);
 	/* the workload in the container's cgroups: pid 1 out of its way */
 	cgroup_init_aside(s->cg_v2_dir);

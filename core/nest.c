@@ -70,15 +70,15 @@ int nest_enter(int sync, bool own_net, const char *tap, int parent, const char *
 		return eci_fail(e, errno, "create the workload's namespaces");
 	}
 	tl_mark("workload: namespaces made");
-	/* Before pid 1 hears of the namespace: it has pasta or slirp4netns
-	 * started on it then, and they must find the device (net.h). */
-	if (own_net && tap && net_tap_prepare(tap, e) < 0)
-		return -1;
-	/* The program may start on them now, while pid 1 builds the root: it
-	 * joins the namespaces and takes the tap, which need no mapped id. */
+	/* pasta or slirp4netns: the tap first, which the program takes
+	 * (net.h), then the launcher asked to start it, now, while pid 1
+	 * builds the root: joining the namespaces and taking the tap need no
+	 * mapped id. */
 	if (own_net && tap) {
 		struct sync_msg m = { .type = SYNC_NET };
 
+		if (net_tap_prepare(tap, e) < 0)
+			return -1;
 		if (send(parent, &m, sizeof(m), MSG_NOSIGNAL) != (ssize_t)sizeof(m))
 			return eci_fail(e, errno, "%s: ask for the network", flag);
 		tl_mark("workload: network asked");
