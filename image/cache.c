@@ -37,9 +37,9 @@
  * child process in a network namespace of its own, which it creates as
  * container root, so that a flaw in the parser reaches no host socket.
  * When more than one layer is missing, that child forks one per layer,
- * as many at once as there are CPUs (they inherit its namespace and the
- * libraries it loaded); the first that fails is the error, and the others
- * are killed and what they left removed.
+ * twice as many at once as there are CPUs (they inherit its namespace and
+ * the libraries it loaded); the first that fails is the error, and the
+ * others are killed and what they left removed.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -141,9 +141,15 @@ static int unpack_into(const struct img *img, size_t i, int layers, const struct
 	return 0;
 }
 
-/* Unpacks at once, at most: an unpack is CPU work (decompressing, hashing,
- * the kernel's copies into the page cache), one per CPU. */
+/* Unpacks at once, at most.  An unpack is CPU work (decompressing, hashing,
+ * the kernel's copies into the page cache), but a layer's size does not
+ * tell its cost: a layer of small files costs by the file, not the byte.
+ * With one unpack per CPU, the last layer to start (the smallest, in
+ * bytes) often ran alone at the end while the other CPUs sat idle; with
+ * JOBS_PER_CPU the scheduler keeps every CPU busy until the end.  Each
+ * unpack holds up to MAX_SLOTS MiB of buffers (feed.c). */
 #define MAX_JOBS 16
+#define JOBS_PER_CPU 2
 
 /* The missing layers of an image, to unpack. */
 struct unpacking {
@@ -173,7 +179,8 @@ static size_t parallel(void)
 	cpu_set_t set;
 	int n = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 1;
 
-	return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (size_t)n;
+	n = (n < 1 ? 1 : n) * JOBS_PER_CPU;
+	return n > MAX_JOBS ? MAX_JOBS : (size_t)n;
 }
 
 /* Which of @n running jobs ended first: its fd is readable (its error
