@@ -264,7 +264,8 @@ static void entries(char *buf, size_t size)
 	buf[0] = '\0';
 	d = opendir(base);
 	while (d && (de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+		    strcmp(de->d_name, ".spare"))	/* the next one's (state.c) */
 			o += (size_t)snprintf(buf + o, size - o, "%s\n", de->d_name);
 	if (d)
 		closedir(d);

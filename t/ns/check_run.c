@@ -263,6 +263,90 @@ START_TEST(state_removed)
 }
 END_TEST
 
+/* "NAME MODE\n" of each entry of BASE/.spare, sorted by name ("" if none). */
+static void spare_entries(char *buf, size_t size)
+{
+	char base[4096], dir[4200], line[300];
+	struct dirent **v;
+	struct stat st;
+	size_t o = 0;
+	int n;
+
+	state_base(base, sizeof(base));
+	snprintf(dir, sizeof(dir), "%s/.spare", base);
+	buf[0] = '\0';
+	n = scandir(dir, &v, NULL, alphasort);
+	for (int i = 0; i < n; i++) {
+		char sub[4500];
+		int k = 0;
+
+		snprintf(sub, sizeof(sub), "%s/%s", dir, v[i]->d_name);
+		if (v[i]->d_name[0] != '.' && lstat(sub, &st) == 0) {
+			DIR *d = opendir(sub);
+			struct dirent *de;
+
+			while (d && (de = readdir(d)))
+				k += de->d_name[0] != '.';
+			if (d)
+				closedir(d);
+			snprintf(line, sizeof(line), "%s %o %d\n", v[i]->d_name,
+				 (unsigned)(st.st_mode & 07777), k);
+			o += (size_t)snprintf(buf + o, size - o, "%s", line);
+		}
+		free(v[i]);
+	}
+	if (n >= 0)
+		free(v);
+}
+
+/*
+ * A gone container's directory is kept as BASE/.spare, emptied but for its
+ * two mount points (themselves empty), and the next container takes it: a
+ * run leaves the same one spare; a .spare that is not a directory of the
+ * user's with mode 0700 is not taken, and is removed.
+ */
+START_TEST(state_spare)
+{
+	char base[4096], spare[4200], name[4300], got[1024];
+	struct stat st;
+	int fd;
+
+	check_exit("", "true", 0);
+	state_base(base, sizeof(base));
+	snprintf(spare, sizeof(spare), "%s/.spare", base);
+	ck_assert_int_eq(lstat(spare, &st), 0);
+	ck_assert(S_ISDIR(st.st_mode));
+	ck_assert_uint_eq(st.st_mode & 07777, 0700);
+	ck_assert_uint_eq(st.st_uid, getuid());
+	spare_entries(got, sizeof(got));
+	ck_assert_str_eq(got, "rootfs 755 0\nrw 755 0\n");
+	/* the same directory again: taken by the next run, and left again */
+	check_exit("--name spare-t -e A=1", "ls / >/dev/null", 0);
+	spare_entries(got, sizeof(got));
+	ck_assert_str_eq(got, "rootfs 755 0\nrw 755 0\n");
+	/* not a directory: removed, and a directory made as before */
+	ck_assert_int_eq(rm_rf_at(AT_FDCWD, spare), 0);
+	fd = open(spare, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	check_exit("", "true", 0);
+	ck_assert_int_eq(lstat(spare, &st), 0);
+	ck_assert(S_ISDIR(st.st_mode));
+	/* a directory of another mode, with something in it: not taken */
+	ck_assert_int_eq(rm_rf_at(AT_FDCWD, spare), 0);
+	ck_assert_int_eq(mkdir(spare, 0755), 0);
+	snprintf(name, sizeof(name), "%s/name", spare);
+	fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	check_exit("", "true", 0);
+	ck_assert_int_eq(lstat(spare, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0700);
+	spare_entries(got, sizeof(got));
+	ck_assert_str_eq(got, "rootfs 755 0\nrw 755 0\n");
+}
+END_TEST
+
 Suite *run_suite(void)
 {
 	Suite *s = suite_create("run");
@@ -281,6 +365,7 @@ Suite *run_suite(void)
 	tcase_add_test(tc, default_command_is_sh);
 	tcase_add_test(tc, mapped_to_subordinate_range);
 	tcase_add_test(tc, state_removed);
+	tcase_add_test(tc, state_spare);
 	suite_add_tcase(s, tc);
 	return s;
 }
