@@ -25,7 +25,7 @@
  * lease, so a user cannot forge, steal or free one.  Allocation runs under
  * the user's flock() on LEASE_DIR/.lock-UID and the picked slot's on
  * LEASE_DIR/.slot-START (see leases_open), from the first lease read to the
- * rename() that publishes the new one; the kernel drops the locks with the
+ * write that publishes the new one; the kernel drops the locks with the
  * process, however it ends.
  */
 #include <errno.h>
@@ -269,39 +269,33 @@ int lease_pick(struct leases *ls, const struct subid_user *u, const struct subid
 
 int lease_commit(struct leases *ls, const struct lease *l, struct eci_err *e)
 {
-	char buf[LEASE_MAX], tmp[32], name[16];
+	char buf[LEASE_MAX], name[16];
 	_cleanup_close_ int fd = -1;
 	int len = lease_format(l, buf, sizeof(buf)), r;
+	struct stat st;
 
-	snprintf(tmp, sizeof(tmp), ".tmp-%d", (int)getpid());
 	snprintf(name, sizeof(name), "%u", l->uid_start);
-	fd = openat(ls->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (len < 0 || fd < 0)
-		return eci_fail(e, len < 0 ? -len : errno, "create lease " LEASE_DIR "/%s", tmp);
-	r = write_all(fd, buf, (size_t)len);
-	if (r < 0) {
-		unlinkat(ls->dirfd, tmp, 0);
-		return eci_fail(e, -r, "write lease " LEASE_DIR "/%s", tmp);
-	}
+	if (len < 0)
+		return eci_fail(e, -len, "write lease " LEASE_DIR "/%s", name);
 	/*
-	 * rename() publishes the whole record at once: never a torn lease.
-	 * The slot's old lease is dead (lease_pick() said so under the locks
-	 * this process holds, which every reader of this user's leases
-	 * takes): it goes first, so that the rename replaces nothing.  A
-	 * rename over a file makes ext4 write the new file's data out at once
-	 * (auto_da_alloc), a disk write on every start.
+	 * The slot's file is written over in place, under the locks that
+	 * every reader of this user's leases takes (lease_pick() said the old
+	 * lease is dead): no reader sees a record half written, and one that
+	 * a crash tore does not parse, which reads as dead (lease_state()).
+	 * In place, the record keeps the block the file has: a new file for
+	 * each start, renamed over the old, freed a block every time, which
+	 * costs a synchronous discard on ext4 without a journal mounted with
+	 * discard, and made ext4 write the new file out at once
+	 * (auto_da_alloc).
 	 */
-	if (unlinkat(ls->dirfd, name, 0) < 0 && errno != ENOENT) {
-		int err = errno;
-
-		unlinkat(ls->dirfd, tmp, 0);
-		return eci_fail(e, err, "remove the dead lease " LEASE_DIR "/%s", name);
-	}
-	if (renameat(ls->dirfd, tmp, ls->dirfd, name) < 0) {
-		int err = errno;
-
-		unlinkat(ls->dirfd, tmp, 0);
-		return eci_fail(e, err, "publish lease " LEASE_DIR "/%s", name);
-	}
+	fd = openat(ls->dirfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return eci_fail(e, errno, "open lease " LEASE_DIR "/%s", name);
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || st.st_nlink != 1)
+		return eci_fail(e, 0, "lease " LEASE_DIR "/%s is not a file of root's own: "
+				"refusing it", name);
+	r = write_all(fd, buf, (size_t)len);
+	if (r < 0 || ftruncate(fd, len) < 0)
+		return eci_fail(e, r < 0 ? -r : errno, "write lease " LEASE_DIR "/%s", name);
 	return 0;
 }

@@ -10,7 +10,8 @@
 # that is nobody's yet (and eci-run refuses with one message naming them), and (through copies of the files bound over them in
 # a private mount namespace) fails a range too small and notes one it skips;
 # as root it tries an idmapped mount and leaves no mount behind; the
-# state directory, made for the user, and one someone else made first.
+# state directory, made for the user, and one someone else made first; a
+# start's lease written in place.
 # Each case is one check; the last line is Check's summary.
 set -u
 stage=$1
@@ -275,6 +276,23 @@ else
 	fail "eci-newidmap: a uid not in /etc/passwd: its lines by uid are used" "exit $rc"
 fi
 rm -rf "$dir"
+
+# 8. A start writes its slot's lease over the old one in place (subid/
+#    lease.c): the lease files keep their inodes from one run to the next.
+leases() { (cd /run/eci/leases && ls -i | awk '$2 ~ /^[0-9]+$/ { print $2, $1 }' | sort); }
+(cd / && runuser -u "$acct" -- env -u XDG_RUNTIME_DIR "$eci" --network none default true) > "$out" 2>&1
+before=$(leases)
+(cd / && runuser -u "$acct" -- env -u XDG_RUNTIME_DIR "$eci" --network none default true) >> "$out" 2>&1
+rc=$?
+after=$(leases)
+kept=$(printf '%s\n' "$before" | while read -r n i; do
+	[ -n "$n" ] && printf '%s\n' "$after" | grep -qx "$n $i" && echo "$n"; done | wc -l)
+if [ "$rc" = 0 ] && [ -n "$before" ] && [ "$kept" = "$(printf '%s\n' "$before" | grep -c .)" ]; then
+	pass "a start writes its lease in place: the lease files keep their inodes"
+else
+	fail "a start writes its lease in place: the lease files keep their inodes" \
+		"exit $rc; before: $before; after: $after"
+fi
 
 ok=$((checks - failures))
 echo "$((ok * 100 / checks))%: Checks: $checks, Failures: $failures, Errors: 0"
