@@ -387,7 +387,7 @@ static int do_delete(int argc, char **argv)
 	if (st.pid_shared)
 		cgroup_kill(&cg);
 	cgroup_remove(&cg);
-	rm_rf_at(AT_FDCWD, dir);
+	runc_state_remove(root, dir);
 	return 0;
 }
 

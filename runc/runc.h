@@ -179,6 +179,8 @@ int runc_write_pidfile(const char *path, pid_t pid);
 int runc_load_cgroups(const char *root, const char *id, struct cgroups *cg);
 /* Remove what creates killed half-way left under @root. */
 void runc_gc(const char *root);
+/* ROOT/ID of a deleted container: emptied and kept as the next one's, or removed */
+void runc_state_remove(const char *root, const char *state);
 
 /* runc/exec.c */
 int runc_exec(const char *root, const char *id, const char *process, const char *pidfile,
