@@ -9,10 +9,12 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -173,6 +175,61 @@ int rm_dir_contents_at(int fd)
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	return rm_dir_contents(fd, st.st_dev);
+}
+
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE (1 << 0)
+#endif
+
+/* renameat2(RENAME_NOREPLACE), which not every libc this is built with declares */
+static int rename_noreplace(int at, const char *from, const char *to)
+{
+	return (int)syscall(SYS_renameat2, at, from, at, to, RENAME_NOREPLACE);
+}
+
+int spare_put(int at, const char *name, const char *spare, bool (*keep)(const char *))
+{
+	int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+	int r = 0;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while ((de = readdir(d))) {
+		_cleanup_close_ int sub = -1;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (!keep(de->d_name)) {
+			r |= rm_rf_at(dirfd(d), de->d_name);
+			continue;
+		}
+		sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		r |= sub < 0 ? -1 : rm_dir_contents_at(sub);
+	}
+	closedir(d);
+	if (r)
+		return -1;
+	return rename_noreplace(at, name, spare) < 0 ? -1 : 0;
+}
+
+int spare_take(int at, const char *spare, const char *name, mode_t mode)
+{
+	struct stat st;
+
+	if (utimensat(at, spare, NULL, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    rename_noreplace(at, spare, name) < 0)
+		return -1;
+	if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
+	    st.st_uid == geteuid() && (st.st_mode & 07777) == mode)
+		return 0;
+	rm_rf_at(at, name);	/* not what spare_put() leaves */
+	errno = ENOENT;
+	return -1;
 }
 
 int mkdir_p(const char *path, mode_t parent_mode, mode_t mode)

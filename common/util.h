@@ -70,6 +70,32 @@ int rm_rf_at(int dirfd, const char *name);
 int rm_dir_contents_at(int fd);
 
 /**
+ * spare_put() - keep a state directory for the next container
+ * @dirfd: directory containing @name and @spare
+ * @name:  the directory of a container that is gone
+ * @spare: the name it is kept under, one at most
+ * @keep:  its mount points, emptied and kept; everything else is removed
+ *
+ * Where the state directories are on a disk file system, each directory
+ * removed can cost a synchronous discard (ext4 without a journal, mounted
+ * with discard); a spare keeps its mount points for the next container.
+ * Return: 0, or -1 when @name could not be made a spare (left as it is).
+ */
+int spare_put(int dirfd, const char *name, const char *spare, bool (*keep)(const char *));
+
+/**
+ * spare_take() - the spare spare_put() left, as @name
+ * @dirfd: directory containing @spare and @name
+ * @spare: the spare's name
+ * @name:  the new container's directory (touched: sweeps read its mtime)
+ * @mode:  the mode a spare must have; one that is not a directory of the
+ *         caller's with this mode is removed, not taken
+ *
+ * Return: 0, or -1 with errno (no spare: ENOENT; @name exists: EEXIST).
+ */
+int spare_take(int dirfd, const char *spare, const char *name, mode_t mode);
+
+/**
  * mkdir_p() - create a directory and any missing parents
  * @path:        the directory
  * @parent_mode: mode of parents created on the way

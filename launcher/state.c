@@ -261,21 +261,7 @@ static int mount_point(int dir, const char *name)
 /* BASE/.spare as BASE/@tmp, or mkdir: the directory, open, or -1. */
 static int new_dir(int base, const char *tmp)
 {
-	struct stat st;
-	int fd;
-
-	/* touched first: the sweep gives a .new-ID 10 s from its mtime */
-	if (utimensat(base, SPARE, NULL, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    renameat2(base, SPARE, base, tmp, RENAME_NOREPLACE) == 0) {
-		fd = openat(base, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0 && fstat(fd, &st) == 0 && st.st_uid == getuid() &&
-		    (st.st_mode & 07777) == 0700)
-			return fd;
-		if (fd >= 0)
-			close(fd);
-		rm_rf_at(base, tmp);	/* not what this launcher leaves */
-	}
-	if (mkdirat(base, tmp, 0700) < 0)
+	if (spare_take(base, SPARE, tmp, 0700) < 0 && mkdirat(base, tmp, 0700) < 0)
 		return -1;
 	return openat(base, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
@@ -608,41 +594,16 @@ int state_load_process(int dir, const json_t *meta, struct spec *s, struct eci_e
 	return 0;
 }
 
-/* The locked directory BASE/ID emptied but for its mount points, themselves
- * emptied, and made BASE/.spare if there is none: 0, or -1 to remove it. */
-static int make_spare(struct spec *s)
+static bool mount_point_name(const char *name)
 {
-	_cleanup_close_ int fd = fcntl(s->lock_fd, F_DUPFD_CLOEXEC, 3);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *de;
-	int r = 0;
-
-	if (!d)
-		return -1;
-	fd = -1;
-	rewinddir(d);	/* a dup shares the offset */
-	while ((de = readdir(d))) {
-		_cleanup_close_ int sub = -1;
-
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (strcmp(de->d_name, "rootfs") && strcmp(de->d_name, "rw")) {
-			r |= rm_rf_at(dirfd(d), de->d_name);
-			continue;
-		}
-		sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		r |= sub < 0 ? -1 : rm_dir_contents_at(sub);
-	}
-	closedir(d);
-	if (r)
-		return -1;
-	return renameat2(s->statedir_fd, s->id, s->statedir_fd, SPARE, RENAME_NOREPLACE);
+	return !strcmp(name, "rootfs") || !strcmp(name, "rw");
 }
 
 void state_remove(struct spec *s)
 {
 	if (s->statedir_fd >= 0) {
-		if (s->lock_fd < 0 || make_spare(s) < 0)
+		/* still locked: no sweep sees it half emptied */
+		if (s->lock_fd < 0 || spare_put(s->statedir_fd, s->id, SPARE, mount_point_name) < 0)
 			rm_rf_at(s->statedir_fd, s->id);
 		if (s->lock_fd >= 0)
 			close(steal_fd(s->lock_fd));

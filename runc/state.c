@@ -237,20 +237,13 @@ int runc_load_cgroups(const char *root, const char *id, struct cgroups *cg)
 	return fd < 0 ? -errno : load_cgroups_at(fd, cg);
 }
 
-/* ROOT/.eci-spare as ROOT/ID (a directory of ours, 0711), or mkdir: 0 or -1. */
+/* ROOT/.eci-spare as ROOT/ID, or mkdir: 0 or -1. */
 static int new_dir(const char *root, const char *state)
 {
 	char spare[4200];
-	struct stat st;
 
 	snprintf(spare, sizeof(spare), "%s/" SPARE, root);
-	if (renameat2(AT_FDCWD, spare, AT_FDCWD, state, RENAME_NOREPLACE) == 0) {
-		if (lstat(state, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
-		    (st.st_mode & 07777) == 0711)
-			return 0;
-		rm_rf_at(AT_FDCWD, state);	/* not what a delete leaves */
-	}
-	return mkdir(state, 0711);
+	return spare_take(AT_FDCWD, spare, state, 0711) == 0 ? 0 : mkdir(state, 0711);
 }
 
 /* Under the shared gc lock: runc_gc() sees ROOT/ID with its lock or not at all. */
@@ -306,30 +299,10 @@ static bool mount_point(const char *name)
 void runc_state_remove(const char *root, const char *state)
 {
 	_cleanup_close_ int gc = gc_lock(root, LOCK_SH);
-	int fd = open(state, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	char spare[4200];
-	struct dirent *de;
-	int r = gc < 0 || !d ? -1 : 0;
 
-	if (!d && fd >= 0)
-		close(fd);
-	while (d && (de = readdir(d))) {
-		_cleanup_close_ int sub = -1;
-
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (!mount_point(de->d_name)) {
-			r |= rm_rf_at(dirfd(d), de->d_name);
-			continue;
-		}
-		sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		r |= sub < 0 ? -1 : rm_dir_contents_at(sub);
-	}
-	if (d)
-		closedir(d);
 	snprintf(spare, sizeof(spare), "%s/" SPARE, root);
-	if (r || renameat2(AT_FDCWD, state, AT_FDCWD, spare, RENAME_NOREPLACE) < 0)
+	if (gc < 0 || spare_put(AT_FDCWD, state, spare, mount_point) < 0)
 		rm_rf_at(AT_FDCWD, state);
 }
 

@@ -11,7 +11,7 @@
 # a private mount namespace) fails a range too small and notes one it skips;
 # as root it tries an idmapped mount and leaves no mount behind; the
 # state directory, made for the user, and one someone else made first; a
-# start's lease written in place.
+# start's lease written in place, and one that is not root's file refused.
 # Each case is one check; the last line is Check's summary.
 set -u
 stage=$1
@@ -292,6 +292,30 @@ if [ "$rc" = 0 ] && [ -n "$before" ] && [ "$kept" = "$(printf '%s\n' "$before" |
 else
 	fail "a start writes its lease in place: the lease files keep their inodes" \
 		"exit $rc; before: $before; after: $after"
+fi
+
+# 9. A lease file that is not root's own regular file with one link (here a
+#    second link to it) is refused, not written through: exit 125, the
+#    helper's message naming it.
+links=
+for line in $(awk -F: -v n="$acct" '$1 == n && NF == 3 { print $2 ":" $3 }' /etc/subuid); do
+	s0=${line%:*} k=0
+	while [ "$k" -lt $((${line#*:} / 65536)) ]; do
+		f=/run/eci/leases/$((s0 + k * 65536))
+		[ -e "$f" ] || : > "$f"
+		ln "$f" "$f.link" && links="$links $f.link"
+		k=$((k + 1))
+	done
+done
+(cd / && runuser -u "$acct" -- env -u XDG_RUNTIME_DIR "$eci" --network none default true) > "$out" 2>&1
+rc=$?
+# shellcheck disable=SC2086
+rm -f $links
+if [ "$rc" = 125 ] && has "eci-newidmap: lease /run/eci/leases/" &&
+	has "is not a file of root's own: refusing it"; then
+	pass "a lease file with a second link: refused (125), named"
+else
+	fail "a lease file with a second link: refused (125), named" "exit $rc"
 fi
 
 ok=$((checks - failures))
