@@ -218,14 +218,17 @@ int tty_relay(int master, pid_t pid, bool interactive);
 
 /* nest.c: the workload side (after fork) and pid 1's side of the handshake
  * over @sync, a socketpair between them. */
-/* @tty: set to the terminal pid 1 passes with the release, if it does */
 /* @join_user, @join_net: the namespaces to join instead of making new ones
  * (a pod member, see struct engine_plan), or -1 */
 /* @tap: with @own_net, the tap device to make for pasta or slirp4netns, or NULL;
  * then @parent (the parent's socket) hears SYNC_NET at once, @flag naming
  * the program in a failure */
 int nest_enter(int sync, bool own_net, const char *tap, int parent, const char *flag,
-	       int join_user, int join_net, int *tty, struct eci_err *e);
+	       int join_user, int join_net, struct eci_err *e);
+/* Wait until pid 1 has mapped them and built the root, then copy its mount
+ * namespace (locked).  @tty: set to the terminal pid 1 passes with the
+ * release, if it does */
+int nest_await(int sync, int *tty, struct eci_err *e);
 /* @joined: the workload joined a user namespace already mapped */
 /* @keep_uid, @keep_gid: kept as themselves beyond the slot's ids (keep-id), or -1 */
 int nest_map(int proc, pid_t pid, int sync, bool joined, long long keep_uid, long long keep_gid,

@@ -135,7 +135,7 @@ int init_lock_down(const struct lockdown *l, struct eci_err *e)
  * CAP_SYS_ADMIN: its mounts supervised by pid 1 (mountsup.c), which gets
  * the listener over @nest.
  */
-static int become_user(struct spec *s, const struct user *u, int nest, struct eci_err *e)
+static int workload_lock_down(struct spec *s, int nest, struct eci_err *e)
 {
 	struct sc_filter sup = { 0 };
 	int listener = -1;
@@ -154,7 +154,36 @@ static int become_user(struct spec *s, const struct user *u, int nest, struct ec
 			r = eci_fail(e, errno, "pass the mount supervisor's listener");
 		close(listener);
 	}
-	if (r < 0 || init_set_ids(u, e) < 0)
+	return r;
+}
+
+/*
+ * Whether the workload can lock down before it is let go, while pid 1
+ * builds the root, instead of just before its exec: loading a filter is
+ * the kernel compiling it, a quarter of a millisecond for the default one,
+ * which the start then no longer waits for.  What the workload does after
+ * that (copy the mount namespace, setsid, open /dev/null and the
+ * image's /etc/passwd, chdir and mkdir, take its ids and capabilities,
+ * exec) must get through the filters: the set-id guard refuses none of it
+ * and the default filter allows all of it (unshare(CLONE_NEWNS) by a rule
+ * of its own, seccomp.c).  A profile of the user's may refuse any of it,
+ * so it is loaded last, as is the mount supervisor's filter (it hears
+ * mounts, and its listener goes to pid 1 over @nest after the release)
+ * and the filter of a workload with a terminal (-t), which binds it on
+ * /dev/console with the mount API.
+ */
+static bool lock_down_early(const struct spec *s, int nest)
+{
+	return nest >= 0 && !sup_wanted(s) && (!s->seccomp.insns || s->seccomp.setup_ok) &&
+	       !s->tty;
+}
+
+static int become_user(struct spec *s, const struct user *u, int nest, bool locked,
+		       struct eci_err *e)
+{
+	if (!locked && workload_lock_down(s, nest, e) < 0)
+		return -1;
+	if (init_set_ids(u, e) < 0)
 		return -1;
 	return caps_workload(s, u->uid == 0, e);
 }
@@ -201,12 +230,17 @@ static int workload_cpus_back(pid_t pid)
 static int prepare(struct spec *s, int sock, int nest, struct eci_err *e)
 {
 	bool tool = s->net.mode == NET_PASTA || s->net.mode == NET_SLIRP;
+	bool early = lock_down_early(s, nest);
 	struct user u;
 	char home[300];
 
 	if (nest >= 0 && nest_enter(nest, s->net.mode != NET_HOST && !s->engine.netns_given,
 				    tool ? NET_IFNAME : NULL, sock, net_flag(&s->net),
-				    s->engine.nest_userns, s->engine.nest_netns, &s->tty_fd, e) < 0)
+				    s->engine.nest_userns, s->engine.nest_netns, e) < 0)
+		return -1;
+	if (early && workload_lock_down(s, nest, e) < 0)
+		return -1;
+	if (nest >= 0 && nest_await(nest, &s->tty_fd, e) < 0)
 		return -1;
 	workload_cpus_back(0);
 	close(s->engine.nest_userns);	/* the other container's: not the workload's to keep */
@@ -235,7 +269,7 @@ static int prepare(struct spec *s, int sock, int nest, struct eci_err *e)
 	snprintf(home, sizeof(home), "HOME=%s", u.home[0] ? u.home : "/");
 	if (!s->home_set && env_set(s, home, true) < 0)
 		return eci_fail(e, ENOMEM, "HOME");
-	return become_user(s, &u, nest, e);
+	return become_user(s, &u, nest, early, e);
 }
 
 void init_workload(struct spec *s, int sock, int nest)

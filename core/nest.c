@@ -53,10 +53,9 @@
 #include "util.h"
 
 int nest_enter(int sync, bool own_net, const char *tap, int parent, const char *flag,
-	       int join_user, int join_net, int *tty, struct eci_err *e)
+	       int join_user, int join_net, struct eci_err *e)
 {
 	char c = 'u';
-	int fd;
 
 	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
 		return eci_fail(e, errno, "PR_SET_DUMPABLE");
@@ -89,6 +88,14 @@ int nest_enter(int sync, bool own_net, const char *tap, int parent, const char *
 	 * capability in it, mapped or not. */
 	if (own_net && nl_loopback_up(e) < 0)
 		return -1;
+	return 0;
+}
+
+int nest_await(int sync, int *tty, struct eci_err *e)
+{
+	char c = 0;
+	int fd;
+
 	/* 'm', with the terminal pid 1 made meanwhile (eci-runc), if any */
 	fd = fd_recv(sync, &c, 1);
 	if (fd == -2 || c != 'm')

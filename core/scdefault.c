@@ -35,6 +35,7 @@ int sc_default(uint64_t caps, struct sc_filter *f, struct eci_err *e)
 			return eci_fail(e, ENOMEM, "seccomp");
 		memcpy(f->insns, p->insns, size);
 		f->len = p->len;
+		f->setup_ok = true;
 		return 0;
 	}
 	return sc_build_default(caps, f, e);

@@ -26,6 +26,10 @@ struct sock_filter;
 struct sc_filter {
 	struct sock_filter *insns;	/* NULL: unconfined */
 	unsigned short len;
+	/* The default filter (sc_default()): it lets the workload's last
+	 * steps before its exec through, and so may be loaded before them,
+	 * while pid 1 still builds the root (init.c) */
+	bool setup_ok;
 };
 
 #define ECI_ID_LEN 32

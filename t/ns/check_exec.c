@@ -150,7 +150,8 @@ START_TEST(same_privileges)
 	ck_assert_ptr_nonnull(strstr(out, "NoNewPrivs:\t1\nSeccomp:\t2\n"));
 	free(out);
 	free(want);
-	xsh_is(&c, "", "/probe ns", "fsopen EPERM\nunshare-user EPERM\nclone3 ENOSYS\n");
+	xsh_is(&c, "", "/probe ns", "fsopen EPERM\nunshare-user EPERM\nclone3 ENOSYS\n"
+			 "unshare-mnt EPERM\nunshare-mnt-ipc EPERM\n");
 	/* a non-root user: the bounding set, nothing effective (as run -u) */
 	out = xsh(&c, "-u 1000", STATUS);
 	ck_assert_uint_eq(t_status_hex(out, "CapBnd:\t"), DOCKER_CAPS);

@@ -753,7 +753,8 @@ START_TEST(downgraded_seccomp_follows_ceiling)
 	use("caps");
 	eci("--privileged", "/probe ns", &r);
 	ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
-	ck_assert_str_eq(r.out, "fsopen EPERM\nunshare-user EPERM\nclone3 ENOSYS\n");
+	ck_assert_str_eq(r.out, "fsopen EPERM\nunshare-user EPERM\nclone3 ENOSYS\n"
+			 "unshare-mnt EPERM\nunshare-mnt-ipc EPERM\n");
 	t_run_free(&r);
 }
 END_TEST

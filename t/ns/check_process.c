@@ -132,6 +132,7 @@ START_TEST(namespaces_need_sys_admin)
 
 	eci("", "/probe ns; /probe fsopen proc", &r);
 	ck_assert_str_eq(r.out, "fsopen EPERM\nunshare-user EPERM\nclone3 ENOSYS\n"
+			 "unshare-mnt EPERM\nunshare-mnt-ipc EPERM\n"
 			 "fsopen proc EPERM\n");
 	t_run_free(&r);
 	/* With it, fsopen() of proc or sysfs answers ENOSYS, so that a nested

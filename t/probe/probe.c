@@ -8,7 +8,8 @@
  *                      arguments are zero, so a call that got through does
  *                      nothing (and fails on its arguments)
  *   probe fds          print the open file descriptors, one a line
- *   probe ns           try the new mount API, a user namespace, clone3
+ *   probe ns           try the new mount API, a user namespace, clone3, a
+ *                      mount namespace (alone, and with an IPC one)
  *   probe fsopen TYPE  fsopen(TYPE) and print "fsopen TYPE OK|errno-name"
  *   probe tiocsti      push "echo INJECTED" into the terminal on stdin,
  *                      stdout or stderr (TIOCSTI), try TIOCLINUX; print
@@ -122,6 +123,12 @@ static int ns(void)
 	printf("unshare-user %s\n", r < 0 ? strerrorname_np(errno) : "OK");
 	r = syscall(SYS_clone3, NULL, 0);
 	printf("clone3 %s\n", r < 0 ? strerrorname_np(errno) : "OK");
+	/* the default filter lets this one through (the workload's last
+	 * step), for the kernel to refuse without CAP_SYS_ADMIN */
+	r = syscall(SYS_unshare, CLONE_NEWNS);
+	printf("unshare-mnt %s\n", r < 0 ? strerrorname_np(errno) : "OK");
+	r = syscall(SYS_unshare, CLONE_NEWNS | CLONE_NEWIPC);
+	printf("unshare-mnt-ipc %s\n", r < 0 ? strerrorname_np(errno) : "OK");
 	return 0;
 }
 
