@@ -38,17 +38,33 @@ static void same_filter(uint64_t caps)
 	free(built.insns);
 }
 
+static bool prebuilt_for(uint64_t caps)
+{
+	for (size_t i = 0; i < sc_nprebuilt; i++)
+		if ((sc_prebuilt[i].caps & sc_caps_that_matter()) == (caps & sc_caps_that_matter()))
+			return true;
+	return false;
+}
+
 START_TEST(prebuilt_match)
 {
-	ck_assert_uint_ge(sc_nprebuilt, 2);
+	/* every set without CAP_SYS_ADMIN, and all */
+	ck_assert_uint_eq(sc_nprebuilt, 17);
+	for (size_t i = 0; i < sc_nprebuilt; i++)
+		same_filter(sc_prebuilt[i].caps);
 	same_filter(caps_default());
 	same_filter(caps_all());
 	/* A capability that opens no system call: the default one still. */
 	same_filter(caps_default() & ~CAP(CAP_CHOWN));
 	ck_assert_uint_eq(sc_caps_that_matter() & CAP(CAP_CHOWN), 0);
-	/* One that does (process_vm_*, kcmp): built at run time. */
-	same_filter(caps_default() | CAP(CAP_SYS_PTRACE));
+	/* One that does (process_vm_*, kcmp), and runc's own default set
+	 * (no CAP_SYS_CHROOT): prebuilt as well. */
 	ck_assert_uint_ne(sc_caps_that_matter() & CAP(CAP_SYS_PTRACE), 0);
+	ck_assert(prebuilt_for(caps_default() | CAP(CAP_SYS_PTRACE)));
+	ck_assert(prebuilt_for(CAP(CAP_AUDIT_WRITE) | CAP(CAP_KILL) | CAP(CAP_NET_BIND_SERVICE)));
+	/* CAP_SYS_ADMIN without all the rest: built at run time, the same */
+	ck_assert(!prebuilt_for(caps_default() | CAP(CAP_SYS_ADMIN)));
+	same_filter(caps_default() | CAP(CAP_SYS_ADMIN));
 }
 END_TEST
 
