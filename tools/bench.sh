@@ -173,6 +173,36 @@ hf() {
 	echo "n/a (3 tries: $(why "$err"))"
 }
 
+# turns NAME USER RUNS CMD_A CMD_B: sets t_a and t_b to the median wall
+# times of CMD_A and CMD_B in seconds (or "n/a (why)"), measured by hf()
+# in turn, in TURNS blocks of RUNS/TURNS runs each (A B, B A, ...), the
+# medians taken over all the blocks' runs.  Two series measured one after
+# the other carry the machine's drift into their ratio: here the two
+# commands see it alike.
+TURNS=${TURNS:-5}
+turns() {
+	tn=$1 tu=$2 tr=$(($3 / TURNS)) k=0
+	t_a= t_b=
+	while [ "$k" -lt "$TURNS" ]; do
+		for x in $(if [ $((k % 2)) = 0 ]; then echo a b; else echo b a; fi); do
+			if [ "$x" = a ]; then c=$4; else c=$5; fi
+			r=$(hf "$tn-$x$k" "$tu" "$tr" "$c")
+			num "$r" || { eval "t_$x=\$r"; }
+		done
+		k=$((k + 1))
+	done
+	for x in a b; do
+		eval "v=\$t_$x"
+		[ -z "$v" ] || continue
+		if [ "$tu" = root ]; then d=$work; else d=$work/u-$tu; fi
+		v=$(python3 -c 'import json, statistics, sys
+print(statistics.median(t for f in sys.argv[1:] for t in json.load(open(f))["results"][0]["times"]))' \
+			$(k=0; while [ "$k" -lt "$TURNS" ]; do echo "$d/$tn-$x$k.json"; k=$((k + 1)); done)) ||
+			v="n/a (the blocks' reports)"
+		eval "t_$x=\$v"
+	done
+}
+
 # pair NAME RUNS PREP_A CMD_A PREP_B CMD_B: CMD_A and CMD_B measured in
 # turn (tools/interleave.py), as root (a command of a user's says so, with
 # $AS_ecitest); sets pa and pb to their medians in seconds, or to
@@ -213,8 +243,9 @@ note() { echo "$*" >> "$work/notes"; }
 
 # --- 1: cold start ---------------------------------------------------------------
 item_1() {
-	t_eci=$(hf eci ecitest "$RUNS" "$eci --network none default /bin/true")
-	t_bwrap=$(hf bwrap ecitest "$RUNS" "bwrap --unshare-all --ro-bind $work/rootfs / --proc /proc --dev /dev /bin/true")
+	turns eci ecitest "$RUNS" "$eci --network none default /bin/true" \
+		"bwrap --unshare-all --ro-bind $work/rootfs / --proc /proc --dev /dev /bin/true"
+	t_eci=$t_a t_bwrap=$t_b
 	t_unshare=$(hf unshare ecitest "$RUNS" "unshare -Urmpfn --mount-proc /bin/true")
 	# runc spec --rootless, as ecitest (its map names the caller), for the
 	# same root file system, with a network namespace like the others.
@@ -237,8 +268,9 @@ item_1() {
 	printf '%s\n' 'mount --make-rprivate / && mount -t tmpfs -o mode=0711,size=16m eci-bench-run /run/eci && exec "$@"' \
 		> "$work/tmpfs-run.sh"
 	NSWRAP="unshare -m sh $work/tmpfs-run.sh"
-	t_ecit=$(hf eci-tmpfs ecitest "$RUNS" "$eci --network none default /bin/true")
-	t_bwrapt=$(hf bwrap-tmpfs ecitest "$RUNS" "bwrap --unshare-all --ro-bind $work/rootfs / --proc /proc --dev /dev /bin/true")
+	turns eci-tmpfs ecitest "$RUNS" "$eci --network none default /bin/true" \
+		"bwrap --unshare-all --ro-bind $work/rootfs / --proc /proc --dev /dev /bin/true"
+	t_ecit=$t_a t_bwrapt=$t_b
 	NSWRAP=
 	t_podman=$(podman_start none)
 	w="cold start of /bin/true, default image"
@@ -816,7 +848,8 @@ secs=$(($(date +%s) - begin))
 	echo "How: 1, 3, 4, 6 and 7 as ecitest, with a store and runtime directory of"
 	echo "this run's own (the runtime directory a tmpfs, as a login session's"
 	echo "/run/user/UID is; eci-run's state is in /run/eci/users/UID). Start times: $RUNS runs (runc and crun $((RUNS / 2))) after 5"
-	echo "warm-ups; \`docker run\` $DOCKER_RUNS, eci's and runc's in turn (tools/interleave.py); the"
+	echo "warm-ups; eci-run's and bwrap's in turn, in $TURNS blocks of $((RUNS / TURNS)) runs each (hyperfine, A B, B A, ..., 5 warm-ups a block; the median of all runs);"
+	echo "\`docker run\` $DOCKER_RUNS, eci's and runc's in turn (tools/interleave.py); the"
 	echo "slower items $SLOW_RUNS runs after 1."
 	echo "bwrap and runc run the default image's files from a plain directory; runc"
 	echo "with the spec of \`runc spec --rootless\` plus a network namespace, crun"
