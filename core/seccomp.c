@@ -4,8 +4,9 @@
  *
  * Theory of Operation: the filter is built once, in the launcher, before any
  * namespace exists (so a bad profile is refused plainly), and exported as
- * classic BPF into memory; the workload loads it with seccomp(2) as the last
- * step before exec.  The default profile is an allowlist at least as strict
+ * classic BPF into memory; the workload loads it with seccomp(2): the
+ * default one while pid 1 builds the root, a profile of the user's as the
+ * last step before exec (init.c, lock_down_early()).  The default profile is an allowlist at least as strict
  * as Docker's default: everything not listed fails with EPERM, only the
  * native architecture is accepted (libseccomp kills other ABIs), and
  *   - clone and unshare may not create namespaces, clone3 answers ENOSYS
@@ -291,8 +292,10 @@ int sc_build_default(uint64_t caps, struct sc_filter *f, struct eci_err *e)
 	 * creating a session keyring fails with ENOSYS, not with EPERM. */
 	for (size_t i = 0; i < ARRAY_SIZE(keyring) && !r; i++)
 		r = rule(ctx, SCMP_ACT_ERRNO(ENOSYS), keyring[i], 0, NULL);
+	if (finish(ctx, r, f, "default profile", e) < 0)
+		return -1;
 	f->setup_ok = true;
-	return finish(ctx, r, f, "default profile", e);
+	return 0;
 }
 
 /*

@@ -87,9 +87,17 @@ static int attach_network(struct spec *s, int sock, pid_t init, struct sync_msg 
 		return -1;
 	w = workload_pid(init);
 	if (w < 0 || net_attach(&s->net, w, s->statedir, sock, &e) < 0) {
+		struct sync_msg q;
+
 		if (w < 0)
 			eci_fail(&e, 0, "%s: cannot find the workload", net_flag(&s->net));
-		if (e.msg[0]) {
+		/* A workload that failed meanwhile (its lock-down, core/init.c)
+		 * took its network namespace along: its own message is the
+		 * cause, the program's only the consequence. */
+		if (recv(sock, &q, sizeof(q), MSG_DONTWAIT) == (ssize_t)sizeof(q) &&
+		    q.type == SYNC_FAIL) {
+			*pending = q;
+		} else if (e.msg[0]) {
 			pending->type = SYNC_FAIL;
 			pending->err = e;
 		}
