@@ -11,8 +11,8 @@
  * every capability (--privileged) with the same code as at run time and
  * writes them out as C (sc-prebuilt.c in the build tree); sc_default()
  * hands out a copy of the one that matches and builds any other set (one
- * with CAP_SYS_ADMIN but not all) as before.  A unit test checks that both ways give
- * the same program, instruction for instruction.
+ * with CAP_SYS_ADMIN but not all) as before.  A unit test checks that both
+ * ways give the same program, instruction for instruction.
  */
 #include <errno.h>
 #include <linux/filter.h>

@@ -6,9 +6,10 @@
  * namespace exists (so a bad profile is refused plainly), and exported as
  * classic BPF into memory; the workload loads it with seccomp(2): the
  * default one while pid 1 builds the root, a profile of the user's as the
- * last step before exec (init.c, lock_down_early()).  The default profile is an allowlist at least as strict
- * as Docker's default: everything not listed fails with EPERM, only the
- * native architecture is accepted (libseccomp kills other ABIs), and
+ * last step before exec (init.c, lock_down_early()).  The default profile
+ * is an allowlist at least as strict as Docker's default: everything not
+ * listed fails with EPERM, only the native architecture is accepted
+ * (libseccomp kills other ABIs), and
  *   - clone and unshare may not create namespaces, clone3 answers ENOSYS
  *     (so that libc falls back to clone, whose flags can be inspected), user
  *     namespaces included — unless CAP_SYS_ADMIN was granted; one
