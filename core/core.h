@@ -235,6 +235,10 @@ int nest_map(int proc, pid_t pid, int sync, bool joined, long long keep_uid, lon
 	     struct eci_err *e);
 /* let it go; @tty (-1: none) goes with it, to be its terminal */
 int nest_release(int sync, int tty, struct eci_err *e);
+/* The workload, after its mount namespace is made: pid 1 gets a hold on it
+ * ("n", and the namespace's fd when /proc has it), which it takes after the
+ * release, before the mount supervisor's listener. */
+void nest_hand_mounts(int sync);
 int nest_join_net(pid_t pid, struct eci_err *e);
 
 /* container.c: the parent's side of one container's life */

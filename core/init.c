@@ -545,11 +545,16 @@ static int reap_until(pid_t main_pid)
  * nothing writes there any more.  A pid 1 killed before this leaves it to
  * the slot's next container, which prunes what no container owns.
  */
-static void remove_inner(struct spec *s)
+static void end_the_rest(void)
 {
 	kill(-1, SIGKILL);
 	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
 		;
+}
+
+static void remove_inner(struct spec *s)
+{
+	end_the_rest();
 	rm_rf_at(s->inner_rm_fd, s->id);
 	close(s->inner_rm_fd);
 	s->inner_rm_fd = -1;
@@ -708,8 +713,10 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 		sync_send_fail(sock, failed, EXIT_ECI, &e);
 		_exit(EXIT_ECI);
 	}
-	/* The mount supervisor's listener, once the workload has loaded its
+	/* The workload's mount namespace, kept to the end (nest.c); then the
+	 * mount supervisor's listener, once the workload has loaded its
 	 * filter (none if it failed first: its end is closed then). */
+	(void)fd_recv(nest, &(char){ 0 }, 1);
 	if (sup_wanted(s)) {
 		char c;
 
@@ -736,8 +743,14 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 	code = listener >= 0 ? sup_serve(listener, pid, &s->mnt, proc) : reap_until(pid);
 	if (s->inner_rm_fd >= 0)
 		remove_inner(s);
-	/* The launcher may end its part while this process and its
-	 * namespaces are torn down; it waits for that too. */
+	/*
+	 * eci-run returns once it has the code, while this process and its
+	 * namespaces are torn down (launcher/container.c).  By then nothing
+	 * of the container may run: the workload's own pid namespace ended
+	 * with it, but with --init what it left behind is in this one.
+	 */
+	if (notify && !s->own_pidns)
+		end_the_rest();
 	if (notify) {
 		struct sync_msg m = { .type = SYNC_EXITED, .code = code };
 

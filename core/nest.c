@@ -107,7 +107,25 @@ int nest_await(int sync, int *tty, struct eci_err *e)
 	 * and the copy takes every mount of the container, locked. */
 	if (unshare(CLONE_NEWNS) < 0)
 		return eci_fail(e, errno, "create the workload's mount namespace");
+	nest_hand_mounts(sync);
 	return 0;
+}
+
+/*
+ * Pid 1 keeps the workload's mount namespace until it ends itself.  The
+ * last process of a mount namespace tears it down in its exit, before its
+ * parent hears of it, and that teardown waits for an RCU grace period: as
+ * part of pid 1's end, which eci-run does not wait for (launcher/
+ * container.c), rather than of the workload's, which pid 1 reports.  Only
+ * a matter of time: without /proc (an OCI bundle may mount none) pid 1
+ * gets the word alone.
+ */
+void nest_hand_mounts(int sync)
+{
+	_cleanup_close_ int fd = open("/proc/self/ns/mnt", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0 || fd_send(sync, "n", 1, fd) < 0)
+		(void)!send(sync, "n", 1, MSG_NOSIGNAL);
 }
 
 int nest_join_net(pid_t pid, struct eci_err *e)

@@ -137,14 +137,22 @@ static int delegate_prepare(struct spec *s, pid_t pid, struct helper_proc *hp, s
 
 /*
  * eci-run in the foreground without a terminal: pid 1 says the workload's
- * code as soon as it has reaped it (SYNC_EXITED).  Tearing down pid 1's
- * namespaces takes a while; meanwhile the launcher removes the state
- * directory (such a container is never kept), then waits for pid 1 as
- * ever.  Not the network program: the workload's last bytes may still be
- * on their way out through it, and it keeps the network namespace.  A failure's message is kept for
- * report(); without SYNC_EXITED (pid 1 killed) nothing is done early.
- * Both ends are watched, the socket and pid 1 itself, so nothing else
- * holding the socket can make this wait.
+ * code as soon as it has reaped it (SYNC_EXITED), and ends.  The launcher
+ * removes the state directory (such a container is never kept) and, as
+ * bubblewrap does, returns the code without waiting while the kernel
+ * tears down pid 1 and its namespaces: nothing of the container can run
+ * any more (pid 1 exits, and the kernel kills what else is in its pid
+ * namespace), the lease ends with pid 1 by itself (subid/lease.c), and a
+ * start that comes meanwhile waits for it there.  Pid 1 is collected by
+ * whoever reaps the launcher's orphans.
+ *
+ * The launcher still waits for pid 1 when something of its own ends with
+ * the container: the network program (the workload's last bytes may still
+ * be on their way out through it, and it keeps the network namespace) and
+ * the container's cgroups (which must be empty to be removed).  A
+ * failure's message is kept for report(); without SYNC_EXITED (pid 1
+ * killed) nothing is done early.  Both ends are watched, the socket and
+ * pid 1 itself, so nothing else holding the socket can make this wait.
  */
 static int await_end(struct spec *s, int sock, pid_t pid, struct sync_msg *pending)
 {
@@ -172,8 +180,11 @@ static int await_end(struct spec *s, int sock, pid_t pid, struct sync_msg *pendi
 				*pending = m;
 			continue;
 		}
-		if (!pending->type)
-			state_exit(s, m.code);
+		if (pending->type)
+			break;
+		state_exit(s, m.code);
+		if (s->net.helper <= 0 && !s->cg_made)
+			return m.code;
 		break;
 	}
 	return container_wait(pid);

@@ -18,6 +18,15 @@
  * As a second check, a slot whose lease is dead is still refused while any
  * process on the host uses one of its ids (scan.c).
  *
+ * A container's end comes in two steps: its launcher returns as soon as the
+ * workload's code is known, and the kernel then tears down pid 1 and its
+ * namespaces, which takes a moment more.  A start that comes right after
+ * may find that pid 1 still exiting, its lease alive and its ids in use.
+ * When that leaves no slot (or none of those the launcher prefers), the
+ * pick waits for such pid 1s, a bounded while, and scans /proc again
+ * (settle()): a user with one slot can start containers one after the
+ * other, and a container keeps the slot where its image is unpacked.
+ *
  * Leases are root's: LEASE_DIR is created root-owned with mode 0700 and used
  * only if it still is; eci-newidmap touches it only with file-system ids 0
  * (setfsuid/setfsgid, which need CAP_SETUID/CAP_SETGID and grant nothing
@@ -33,7 +42,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <poll.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -229,40 +242,192 @@ static bool preferred(const struct subid_request *rq, uint32_t start)
 	return false;
 }
 
+enum { NOT_ENDING = -1, ENDED = -2 };
+
+/*
+ * The pid 1 of a lease of the user's that has begun to exit, by a pidfd;
+ * ENDED if it has exited meanwhile, NOT_ENDING if the lease is another
+ * user's, of another boot, or its pid 1 runs.  The pidfd is opened before
+ * the start time is read again, so that it names the lease's process and
+ * no later one of the same pid.
+ */
+static int ending_pidfd(struct leases *ls, uint32_t ustart, uid_t owner)
+{
+	_cleanup_free_ char *buf = NULL, *stat = NULL;
+	unsigned long long t;
+	struct lease l;
+	char name[16], path[32];
+	size_t len;
+	int fd;
+
+	snprintf(name, sizeof(name), "%u", ustart);
+	if (read_all_at(ls->dirfd, name, LEASE_MAX, &buf, &len) < 0 ||
+	    lease_parse(buf, len, &l) < 0 || l.owner != owner || strcmp(l.boot_id, ls->boot_id))
+		return NOT_ENDING;
+	fd = (int)syscall(SYS_pidfd_open, l.pid, 0);
+	if (fd < 0)
+		return errno == ESRCH ? ENDED : NOT_ENDING;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)l.pid);
+	if (read_all_at(AT_FDCWD, path, 4096, &stat, NULL) < 0 ||
+	    lease_stat_starttime(stat, &t) < 0 || t != l.starttime) {
+		close(fd);
+		return ENDED;	/* its pid is gone, or another process's now */
+	}
+	if (!lease_stat_exiting(stat) && !lease_stat_dead(stat)) {
+		close(fd);
+		return NOT_ENDING;
+	}
+	return fd;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* How long a start waits for ending containers, and for how many. */
+#define SETTLE_MS 2000
+#define SETTLE_MAX 16
+/* Slots the launcher prefers, all taken: how many are looked at. */
+#define SETTLE_PREFERRED 4
+
+/*
+ * Ending containers of the user's in the slots the pick passed over (the
+ * preferred ones only, and at most SETTLE_PREFERRED of them, if
+ * @preferred_only): wait until their pid 1s have exited, SETTLE_MS at most,
+ * and scan /proc again, as when the scan found a slot in use whose
+ * container has ended since.  Returns 1 if it scanned again (pick again),
+ * 0 if no container was ending, or a negative error of the scan.
+ */
+static int settle(struct leases *ls, const struct subid_user *u, const struct subid_pool *p,
+		  const struct subid_request *rq, bool preferred_only, struct eci_err *e)
+{
+	struct pollfd fds[SETTLE_MAX];
+	size_t n = 0, looked = 0, left;
+	bool ended = false;
+	long long end;
+	int r;
+
+	for (size_t i = 0; i < p->n && n < SETTLE_MAX; i++) {
+		uint32_t us;
+		int fd;
+
+		if (subid_slot(p->uids.r, p->uids.n, i, &us, NULL) < 0)
+			break;
+		if (preferred_only && (!preferred(rq, us) || looked++ == SETTLE_PREFERRED))
+			continue;
+		fd = ending_pidfd(ls, us, u->uid);
+		if (fd >= 0)
+			fds[n++] = (struct pollfd){ .fd = fd, .events = POLLIN };
+		/* the scan may have seen it before it exited */
+		ended |= fd == ENDED && p->busy[i];
+	}
+	if (!n && !ended)
+		return 0;
+	end = now_ms() + SETTLE_MS;
+	for (left = n; left;) {
+		long long wait = end - now_ms();
+
+		r = wait > 0 ? poll(fds, n, (int)wait) : 0;
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;	/* still exiting: its slot stays taken */
+		for (size_t k = 0; k < n; k++)
+			if (fds[k].fd >= 0 && fds[k].revents) {
+				close(fds[k].fd);
+				fds[k].fd = -1;	/* poll() passes over it */
+				left--;
+			}
+	}
+	for (size_t k = 0; k < n; k++)
+		if (fds[k].fd >= 0)
+			close(fds[k].fd);
+	memset(p->busy, 0, p->n * sizeof(*p->busy));
+	r = lease_scan(&p->uids, &p->gids, p->busy, true, e);
+	return r < 0 ? r : 1;
+}
+
+enum { PICKED, NONE_FREE };
+
+/* One round of the pick: the slots the launcher prefers (round 0) or any. */
+static int pick_round(struct leases *ls, const struct subid_user *u, const struct subid_pool *p,
+		      const struct subid_request *rq, int round, struct lease *out,
+		      struct eci_err *e)
+{
+	const struct subid_file *uf = &p->uids, *gf = &p->gids;
+
+	for (size_t i = 0; i < p->n; i++) {
+		uint32_t us, gs;
+		int r;
+
+		if (subid_slot(uf->r, uf->n, i, &us, NULL) < 0 ||
+		    subid_slot(gf->r, gf->n, i, &gs, NULL) < 0)
+			break;
+		if ((round == 0 && !preferred(rq, us)) || p->busy[i])
+			continue;
+		r = slot_lock(ls, us, &ls->slotfd, e);
+		if (r < 0)
+			return r;
+		if (ls->slotfd < 0)
+			continue;	/* another start is taking it right now */
+		if (lease_state(ls, us, u->uid) != FREE) {
+			close(steal_fd(ls->slotfd));
+			continue;
+		}
+		memset(out, 0, sizeof(*out));
+		out->uid_start = us;
+		out->gid_start = gs;
+		out->owner = u->uid;
+		memcpy(out->boot_id, ls->boot_id, sizeof(out->boot_id));
+		return PICKED;
+	}
+	return NONE_FREE;
+}
+
+/* A round, and once more after settle() if it found no slot. */
+static int pick_settled(struct leases *ls, const struct subid_user *u, const struct subid_pool *p,
+			const struct subid_request *rq, int round, struct lease *out,
+			struct eci_err *e)
+{
+	int r = pick_round(ls, u, p, rq, round, out, e);
+
+	if (r == NONE_FREE) {
+		int s = settle(ls, u, p, rq, round == 0, e);
+
+		if (s < 0)
+			return s;
+		if (s > 0)
+			r = pick_round(ls, u, p, rq, round, out, e);
+	}
+	return r;
+}
+
 /* Two rounds: first the slots the launcher prefers, then any. */
 int lease_pick(struct leases *ls, const struct subid_user *u, const struct subid_pool *p,
 	       const struct subid_request *rq, struct lease *out, struct eci_err *e)
 {
-	const struct subid_file *uf = &p->uids, *gf = &p->gids;
+	const struct subid_file *uf = &p->uids;
 	int r = check_limit(ls, u, uf, p->n, rq, e);
 
+	if (r == SUBID_LIMIT) {	/* one of them may be ending */
+		int s = settle(ls, u, p, rq, false, e);
+
+		if (s < 0)
+			return s;
+		if (s > 0)
+			r = check_limit(ls, u, uf, p->n, rq, e);
+	}
 	if (r < 0)
 		return r;
-	for (int round = rq->prefer.n ? 0 : 1; round < 2; round++)
-		for (size_t i = 0; i < p->n; i++) {
-			uint32_t us, gs;
-
-			if (subid_slot(uf->r, uf->n, i, &us, NULL) < 0 ||
-			    subid_slot(gf->r, gf->n, i, &gs, NULL) < 0)
-				break;
-			if ((round == 0 && !preferred(rq, us)) || p->busy[i])
-				continue;
-			r = slot_lock(ls, us, &ls->slotfd, e);
-			if (r < 0)
-				return r;
-			if (ls->slotfd < 0)
-				continue;	/* another start is taking it right now */
-			if (lease_state(ls, us, u->uid) != FREE) {
-				close(steal_fd(ls->slotfd));
-				continue;
-			}
-			memset(out, 0, sizeof(*out));
-			out->uid_start = us;
-			out->gid_start = gs;
-			out->owner = u->uid;
-			memcpy(out->boot_id, ls->boot_id, sizeof(out->boot_id));
-			return 0;
-		}
+	if (rq->prefer.n && (r = pick_settled(ls, u, p, rq, 0, out, e)) != NONE_FREE)
+		return r;
+	r = pick_settled(ls, u, p, rq, 1, out, e);
+	if (r != NONE_FREE)
+		return r;
 	return subid_deny(e, "all %zu subordinate ranges of user %s are in use by running "
 			  "containers (%s line %u)", p->n, u->name, uf->path, uf->first_line);
 }

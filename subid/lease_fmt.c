@@ -57,7 +57,8 @@ int lease_parse(const char *buf, size_t len, struct lease *l)
 	return 0;
 }
 
-int lease_stat_starttime(const char *stat, unsigned long long *out)
+/* Numeric field @n (counted from 1, as proc(5) does, n >= 3) of a stat. */
+static int stat_field(const char *stat, int n, unsigned long long *out)
 {
 	const char *p = strrchr(stat, ')');
 	char *end;
@@ -65,8 +66,8 @@ int lease_stat_starttime(const char *stat, unsigned long long *out)
 	if (!p)
 		return -EINVAL;
 	p++;
-	/* After ") " come fields 3 (state) to 21; the start time is 22. */
-	for (int field = 2; field < 22; field++) {
+	/* After ") " come fields 3 (state) and on. */
+	for (int field = 2; field < n; field++) {
 		p = strchr(p, ' ');
 		if (!p)
 			return -EINVAL;
@@ -79,6 +80,21 @@ int lease_stat_starttime(const char *stat, unsigned long long *out)
 	if (errno || (*end != ' ' && *end != '\n' && *end != '\0'))
 		return -EINVAL;
 	return 0;
+}
+
+int lease_stat_starttime(const char *stat, unsigned long long *out)
+{
+	return stat_field(stat, 22, out);
+}
+
+/* PF_EXITING, include/linux/sched.h: set as do_exit() begins. */
+#define PF_EXITING 0x00000004ULL
+
+bool lease_stat_exiting(const char *stat)
+{
+	unsigned long long flags;
+
+	return stat_field(stat, 9, &flags) == 0 && (flags & PF_EXITING);
 }
 
 bool lease_stat_dead(const char *stat)

@@ -200,6 +200,14 @@ int lease_stat_starttime(const char *stat, unsigned long long *out);
  */
 bool lease_stat_dead(const char *stat);
 
+/**
+ * lease_stat_exiting() - has the process of this /proc/PID/stat begun to
+ * exit (PF_EXITING in field 9)?  Only a hint: the flag is the thread's, and
+ * a leader that left by pthread_exit() carries it while its other threads
+ * run.  What counts is that its pidfd turns readable.
+ */
+bool lease_stat_exiting(const char *stat);
+
 /* What is known now about the process a lease names. */
 struct lease_probe {
 	const char *boot_id;		/* this boot's */

@@ -811,6 +811,28 @@ START_TEST(container_limit)
 }
 END_TEST
 
+/*
+ * maxContainersPerUser 1, containers one after the other: eci-run returns
+ * while the kernel still tears down the last one's pid 1 (slowly here:
+ * 400 MiB of its writable layer to free), whose lease counts until it is
+ * gone.  The next start waits for it, and is not refused.
+ */
+START_TEST(container_limit_back_to_back)
+{
+	struct run_result r;
+
+	use("limit");
+	for (int i = 0; i < 3; i++) {
+		eci("--network none", "dd if=/dev/zero of=/big bs=1M count=400 2>/dev/null && "
+		    "echo wrote", &r);
+		ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
+		ck_assert_str_eq(r.out, "wrote\n");
+		t_run_free(&r);
+		expect_out("--network none", "echo next", "next\n");
+	}
+}
+END_TEST
+
 /* A file that is no JSON, or a setting of the wrong type, stops eci with
  * the file and the line and column, or the key. */
 START_TEST(malformed_and_wrong_type)
@@ -1093,7 +1115,7 @@ Suite *policy_suite(void)
 		mounts_blocked_no_swap, caps_ceiling, no_privileged_no_cap_add,
 		no_privileged_named_caps, privileged_allowed_cap_add_all,
 		privileged_downgraded, downgraded_seccomp_follows_ceiling, container_limit,
-		setid_guard_without_eci, keep_id_locked, keep_id_unlocked,
+		container_limit_back_to_back, setid_guard_without_eci, keep_id_locked, keep_id_unlocked,
 		devices_allowed, devices_refused,
 	};
 	const char *why = NULL;

@@ -324,6 +324,40 @@ START_TEST(one_slot_in_use)
 END_TEST
 
 /*
+ * Containers one after the other, as a script runs them: eci-run returns as
+ * soon as the workload's code is known, while the kernel still tears down
+ * pid 1 and its namespaces, here slowly (400 MiB written into the
+ * container's writable layer to free).  The next start waits for that
+ * pid 1 (the helper's settle()) and gets the slot, where eci-run that waited
+ * for nothing would be refused.  No network program: with one, eci-run
+ * waits for pid 1 itself.
+ */
+START_TEST(one_slot_back_to_back)
+{
+	char bin[4096];
+	char *big[] = { (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"--network",
+			(char *)"none", (char *)"default", (char *)"/bin/sh", (char *)"-c",
+			(char *)"dd if=/dev/zero of=/big bs=1M count=400 2>/dev/null && echo wrote",
+			NULL };
+	char *next[] = { bin, (char *)"--network", (char *)"none", (char *)"default",
+			 (char *)"/bin/echo", (char *)"next", NULL };
+	struct run_result r;
+
+	ck_assert_uint_eq(my_slots(NULL), 1);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(t_run(big, &r), 0);
+		ck_assert_msg(r.status == 0 && !strcmp(r.out, "wrote\n"), "exit %d: %s%s",
+			      r.status, r.out, r.err);
+		t_run_free(&r);
+		ck_assert_int_eq(t_run(next, &r), 0);
+		ck_assert_msg(r.status == 0 && !strcmp(r.out, "next\n"),
+			      "the start right after: exit %d: %s%s", r.status, r.out, r.err);
+		t_run_free(&r);
+	}
+}
+END_TEST
+
+/*
  * Load, run as an account with 24 slots (ECI_NS_LOAD): 20 containers at
  * once hold 20 disjoint ranges (sampled while all run), then 200 in a row;
  * afterwards no process, state directory or fd is left.
@@ -387,6 +421,7 @@ Suite *oneslot_suite(void)
 
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, one_slot_in_use);
+	tcase_add_test(tc, one_slot_back_to_back);
 	suite_add_tcase(s, tc);
 	return s;
 }

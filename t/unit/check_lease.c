@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "subid.h"
@@ -513,6 +514,70 @@ START_TEST(test_dead_malformed)
 	ck_assert(lease_stat_dead("4242 (bash)"));
 	ck_assert(lease_stat_dead("4242 (bash)S 4200 4242\n"));
 	ck_assert(lease_stat_dead("4242 (bash)\nS 4200 4242\n"));
+}
+END_TEST
+
+/* --- lease_stat_exiting() ------------------------------------------------- */
+
+/* mkstat()'s line with field 9, the flags, as given. */
+static const char *stat_flags(const char *comm, const char *flags)
+{
+	snprintf(stat_buf, sizeof(stat_buf),
+		 "4242 (%s) R 4200 4242 4242 34816 4242 %s 1234 0 5 0 17 9 0 0 20 0 1 0 "
+		 "987654 8478720 1024\n", comm, flags);
+	return stat_buf;
+}
+
+START_TEST(test_exiting_flag)
+{
+	ck_assert(!lease_stat_exiting(stat_flags("sh", "4194560")));	/* 0x400100 */
+	ck_assert(lease_stat_exiting(stat_flags("sh", "4194564")));	/* | PF_EXITING */
+	ck_assert(lease_stat_exiting(stat_flags("sh", "4")));
+	ck_assert(!lease_stat_exiting(stat_flags("sh", "0")));
+	ck_assert(!lease_stat_exiting(stat_flags("sh", "8")));
+	/* the command name is the process's to choose */
+	ck_assert(!lease_stat_exiting(stat_flags(") R 1 1 1 1 1 4", "0")));
+	ck_assert(lease_stat_exiting(stat_flags("(a) 4 4) 4", "4")));
+	ck_assert(!lease_stat_exiting(stat_flags("sh", "x")));
+	ck_assert(!lease_stat_exiting("4242 (sh) R 4200 4242\n"));
+	ck_assert(!lease_stat_exiting("4242 sh R 4200 4242 4242 34816 4242 4\n"));
+	ck_assert(!lease_stat_exiting(""));
+}
+END_TEST
+
+/*
+ * The flag where the kernel puts it: a child that frees 512 MiB as it
+ * exits is seen exiting for a while before it is a zombie; this process
+ * is not.
+ */
+START_TEST(test_exiting_real)
+{
+	char path[64], buf[4096];
+	bool seen = false;
+	pid_t pid = fork();
+	int st;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		size_t size = (size_t)512 << 20;
+		char *p = malloc(size);
+
+		if (!p)
+			_exit(1);
+		memset(p, 1, size);
+		_exit(0);
+	}
+	ck_assert(!lease_stat_exiting(read_proc("/proc/self/stat", buf, sizeof(buf))));
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	for (int i = 0; i < 2000000 && !seen; i++) {
+		read_proc(path, buf, sizeof(buf));
+		if (lease_stat_dead(buf))
+			break;
+		seen = lease_stat_exiting(buf);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the child could not take 512 MiB");
+	ck_assert_msg(seen, "the child was never seen exiting");
 }
 END_TEST
 
@@ -1019,6 +1084,8 @@ static TCase *stat_tcase(void)
 	tcase_add_test(tc, test_dead_states);
 	tcase_add_test(tc, test_dead_comm);
 	tcase_add_test(tc, test_dead_malformed);
+	tcase_add_test(tc, test_exiting_flag);
+	tcase_add_test(tc, test_exiting_real);
 	return tc;
 }
 
