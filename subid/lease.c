@@ -22,10 +22,12 @@
  * workload's code is known, and the kernel then tears down pid 1 and its
  * namespaces, which takes a moment more.  A start that comes right after
  * may find that pid 1 still exiting, its lease alive and its ids in use.
- * When that leaves no slot (or none of those the launcher prefers), the
- * pick waits for such pid 1s, a bounded while, and scans /proc again
+ * When that leaves the user no slot, or at maxContainersPerUser, the pick
+ * waits for such pid 1s, a bounded while, and scans /proc again
  * (settle()): a user with one slot can start containers one after the
- * other, and a container keeps the slot where its image is unpacked.
+ * other.  With a slot free it takes that one, as it would have a moment
+ * later: waiting for the slot where the image is unpacked would cost
+ * every start among many running containers a scan more.
  *
  * Leases are root's: LEASE_DIR is created root-owned with mode 0700 and used
  * only if it still is; eci-newidmap touches it only with file-system ids 0
@@ -291,22 +293,18 @@ static long long now_ms(void)
 /* How long a start waits for ending containers, and for how many. */
 #define SETTLE_MS 2000
 #define SETTLE_MAX 16
-/* Slots the launcher prefers, all taken: how many are looked at. */
-#define SETTLE_PREFERRED 4
 
 /*
- * Ending containers of the user's in the slots the pick passed over (the
- * preferred ones only, and at most SETTLE_PREFERRED of them, if
- * @preferred_only): wait until their pid 1s have exited, SETTLE_MS at most,
- * and scan /proc again, as when the scan found a slot in use whose
- * container has ended since.  Returns 1 if it scanned again (pick again),
- * 0 if no container was ending, or a negative error of the scan.
+ * Ending containers of the user's: wait until their pid 1s have exited,
+ * SETTLE_MS at most, and scan /proc again, as when the scan found a slot in
+ * use whose container has ended since.  Returns 1 if it scanned again (pick
+ * again), 0 if no container was ending, or a negative error of the scan.
  */
 static int settle(struct leases *ls, const struct subid_user *u, const struct subid_pool *p,
-		  const struct subid_request *rq, bool preferred_only, struct eci_err *e)
+		  struct eci_err *e)
 {
 	struct pollfd fds[SETTLE_MAX];
-	size_t n = 0, looked = 0, left;
+	size_t n = 0, left;
 	bool ended = false;
 	long long end;
 	int r;
@@ -317,8 +315,6 @@ static int settle(struct leases *ls, const struct subid_user *u, const struct su
 
 		if (subid_slot(p->uids.r, p->uids.n, i, &us, NULL) < 0)
 			break;
-		if (preferred_only && (!preferred(rq, us) || looked++ == SETTLE_PREFERRED))
-			continue;
 		fd = ending_pidfd(ls, us, u->uid);
 		if (fd >= 0)
 			fds[n++] = (struct pollfd){ .fd = fd, .events = POLLIN };
@@ -388,34 +384,16 @@ static int pick_round(struct leases *ls, const struct subid_user *u, const struc
 	return NONE_FREE;
 }
 
-/* A round, and once more after settle() if it found no slot. */
-static int pick_settled(struct leases *ls, const struct subid_user *u, const struct subid_pool *p,
-			const struct subid_request *rq, int round, struct lease *out,
-			struct eci_err *e)
-{
-	int r = pick_round(ls, u, p, rq, round, out, e);
-
-	if (r == NONE_FREE) {
-		int s = settle(ls, u, p, rq, round == 0, e);
-
-		if (s < 0)
-			return s;
-		if (s > 0)
-			r = pick_round(ls, u, p, rq, round, out, e);
-	}
-	return r;
-}
-
-/* Two rounds: first the slots the launcher prefers, then any. */
+/* Two rounds: first the slots the launcher prefers, then any; once more
+ * after settle() if they found none. */
 int lease_pick(struct leases *ls, const struct subid_user *u, const struct subid_pool *p,
 	       const struct subid_request *rq, struct lease *out, struct eci_err *e)
 {
 	const struct subid_file *uf = &p->uids;
-	int r = check_limit(ls, u, uf, p->n, rq, e);
+	int r = check_limit(ls, u, uf, p->n, rq, e), s;
 
 	if (r == SUBID_LIMIT) {	/* one of them may be ending */
-		int s = settle(ls, u, p, rq, false, e);
-
+		s = settle(ls, u, p, e);
 		if (s < 0)
 			return s;
 		if (s > 0)
@@ -423,9 +401,18 @@ int lease_pick(struct leases *ls, const struct subid_user *u, const struct subid
 	}
 	if (r < 0)
 		return r;
-	if (rq->prefer.n && (r = pick_settled(ls, u, p, rq, 0, out, e)) != NONE_FREE)
+	if (rq->prefer.n && (r = pick_round(ls, u, p, rq, 0, out, e)) != NONE_FREE)
 		return r;
-	r = pick_settled(ls, u, p, rq, 1, out, e);
+	r = pick_round(ls, u, p, rq, 1, out, e);
+	if (r == NONE_FREE) {
+		s = settle(ls, u, p, e);
+		if (s < 0)
+			return s;
+		if (s > 0 && rq->prefer.n && (r = pick_round(ls, u, p, rq, 0, out, e)) != NONE_FREE)
+			return r;
+		if (s > 0)
+			r = pick_round(ls, u, p, rq, 1, out, e);
+	}
 	if (r != NONE_FREE)
 		return r;
 	return subid_deny(e, "all %zu subordinate ranges of user %s are in use by running "
