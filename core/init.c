@@ -713,6 +713,13 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 		sync_send_fail(sock, failed, EXIT_ECI, &e);
 		_exit(EXIT_ECI);
 	}
+	/* eci-run in the foreground, no terminal: the socket stays for
+	 * SYNC_EXITED (its readers wait for no EOF: -d's does, eci-runc's
+	 * start has none).  Closed before waiting for the workload below:
+	 * -d's EOF is to wait for its exec alone. */
+	notify = !s->engine.on && !s->detach && !s->tty;
+	if (!notify)
+		close(steal_fd(sock));
 	/* The workload's mount namespace, kept to the end (nest.c); then the
 	 * mount supervisor's listener, once the workload has loaded its
 	 * filter (none if it failed first: its end is closed then). */
@@ -723,12 +730,6 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 		listener = fd_recv(nest, &c, 1);
 	}
 	close(nest);
-	/* eci-run in the foreground, no terminal: the socket stays for
-	 * SYNC_EXITED (its readers wait for no EOF: -d's does, eci-runc's
-	 * start has none) */
-	notify = !s->engine.on && !s->detach && !s->tty;
-	if (!notify)
-		close(steal_fd(sock));
 	if (s->tty_fd >= 0)
 		close(s->tty_fd);	/* the workload's now */
 	if (rootfd >= 0)
