@@ -307,7 +307,7 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	if (ready && master >= 0)
 		tty_relay(master, pid, s->interactive && !s->detach);
 	code = !s->detach && !s->tty ? await_end(s, psock, pid, &pending) : container_wait(pid);
-	tl_mark("pid 1 reaped");
+	tl_mark("ended: the code known, the state put away");
 	code = report(s, psock, code, &pending);
 	net_stop(&s->net);	/* reaped by the caller (startcmd.c) */
 	return code;
