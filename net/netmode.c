@@ -304,6 +304,16 @@ static pid_t spawn(const struct net_plan *p, char **argv, int keep_a, int keep_b
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		int out = log ? open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : null;
 
+		struct sigaction dfl = { .sa_handler = SIG_DFL };
+		sigset_t none;
+
+		/* Its signals as any program's: what eci-run's caller ignored
+		 * or eci-run blocks is not passed on (pasta will not start
+		 * with SIGPIPE ignored: "Couldn't install signal handlers"). */
+		for (int sig = 1; sig < NSIG; sig++)
+			sigaction(sig, &dfl, NULL);	/* SIGKILL, SIGSTOP: EINVAL */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		/* Dies with the launcher, whatever kills it. */
 		prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
 		dup2(null, 0);

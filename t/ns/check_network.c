@@ -374,6 +374,30 @@ START_TEST(bad_input)
 }
 END_TEST
 
+/*
+ * eci-run started with SIGPIPE ignored (as Python starts its children, and
+ * a shell's trap '' does): the network program gets its signals as any
+ * program would, and pasta starts (it refused to, before, with "Couldn't
+ * install signal handlers").
+ */
+START_TEST(signals_of_the_caller)
+{
+	static const char *const modes[] = { "pasta", "slirp4netns" };
+	struct run_result r;
+	char bin[4096], cmd[8192];
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		snprintf(cmd, sizeof(cmd), "trap '' PIPE XFSZ; exec '%s' --network %s default "
+			 "echo started", t_bin("eci-run", bin, sizeof(bin)), modes[i]);
+		t_run(argv, &r);
+		ck_assert_msg(r.status == 0 && !strcmp(r.out, "started\n"), "--network %s: exit %d: %s%s",
+			      modes[i], r.status, r.out, r.err);
+		t_run_free(&r);
+	}
+}
+END_TEST
+
 /* Without the program, the refusal names the Debian package. */
 START_TEST(program_missing)
 {
@@ -679,6 +703,7 @@ Suite *network_suite(void)
 		tcase_add_test(tc, stale_pid_file);
 		tcase_add_test(tc, tool_fails_without_ports);
 		tcase_add_test(tc, tool_fails_with_ports);
+		tcase_add_test(tc, signals_of_the_caller);
 		/* the resolver is the host's: asked only when this suite runs */
 		if (!only || !strcmp(only, "network")) {
 			if (resolver_answers()) {
