@@ -140,14 +140,6 @@ static void read_limit(struct subid_request *rq)
 /* How old the scan of /proc may be when the request comes. */
 #define RESCAN_MS 250
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Whether who_am_i() found the caller's name. */
 static bool named;
 
@@ -156,7 +148,7 @@ static long long prepare(struct subid_pool *pool, const struct subid_user *c,
 			 struct subid_request *rq)
 {
 	struct eci_err e = { 0 };
-	long long t = now_ms();
+	long long t = subid_now_ms();
 	int r = subid_pool_load(pool, c, &e);
 
 	if (r < 0 && subid_refused(r) && !named)
@@ -412,7 +404,7 @@ int main(int argc, char **argv)
 		 * files, the policy and /proc are read again.  One that comes
 		 * at once finds them as fresh as a PID argument would.
 		 */
-		if (now_ms() - scanned > RESCAN_MS) {
+		if (subid_now_ms() - scanned > RESCAN_MS) {
 			subid_pool_free(&pool);
 			policy_free(&policy);
 			prepare(&pool, &c, &rq);

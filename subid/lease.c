@@ -282,7 +282,7 @@ static int ending_pidfd(struct leases *ls, uint32_t ustart, uid_t owner)
 	return fd;
 }
 
-static long long now_ms(void)
+long long subid_now_ms(void)
 {
 	struct timespec ts;
 
@@ -323,9 +323,9 @@ static int settle(struct leases *ls, const struct subid_user *u, const struct su
 	}
 	if (!n && !ended)
 		return 0;
-	end = now_ms() + SETTLE_MS;
+	end = subid_now_ms() + SETTLE_MS;
 	for (left = n; left;) {
-		long long wait = end - now_ms();
+		long long wait = end - subid_now_ms();
 
 		r = wait > 0 ? poll(fds, n, (int)wait) : 0;
 		if (r < 0 && errno == EINTR)
