@@ -274,6 +274,10 @@ void child_main(struct spec *s, int sock)
 
 	/* Die with the launcher even before the maps are written. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* While the helper works: /sys/fs/cgroup's mounts, where they are of
+	 * this cgroup namespace (not one made after the go, below) */
+	if (!s->engine.on && !(s->cg && s->cg->n))
+		mnt_cgroups_early(&s->mnt, sock);
 	if (await_go(sock, &s->slot, &e) < 0)
 		fail(sock, &e);
 	tl_mark("pid 1: go");

@@ -79,6 +79,8 @@ struct mnt_device {
 	int tree;		/* child: open_tree() clone of src */
 };
 
+struct mnt_cgroups;
+
 struct mnt_plan {
 	const char *statedir;	/* holds rootfs/ and rw/ */
 	const char *hostname;
@@ -122,6 +124,9 @@ struct mnt_plan {
 	 * the scratch tmpfs, for mnt_sys() to move into place; -1 none yet,
 	 * -2 none to mount (cgroup2 refused, the directory stays empty) */
 	int cg_tree_fd;
+	/* pid 1: the cgroup hierarchies surveyed and mounted while it waited
+	 * for its maps (mnt_cgroups_early()), for the tree to place; NULL */
+	struct mnt_cgroups *cg_early;
 	/* CAP_SYS_ADMIN granted: an O_PATH directory on the store's file
 	 * system (eci-run: in the container's slot; eci-runc: beside the
 	 * engine's upper directory) whose subdirectories become the inner
@@ -224,6 +229,12 @@ int mnt_clean_path(const char *path, char *out);
 
 /* Step 0: open mount points and volume sources, as the user. */
 int mnt_open(struct mnt_plan *p, struct eci_err *e);
+
+/* Step 1b, pid 1 before its maps: the cgroup hierarchies' mounts, made
+ * ahead for the tree of this cgroup namespace until @until is readable;
+ * mnt_cgroups_free() (and mnt_plan_free()) closes them. */
+void mnt_cgroups_early(struct mnt_plan *p, int until);
+void mnt_cgroups_free(struct mnt_plan *p);
 
 /* Step 2: overlay over the image's layers (lowest first); returns the
  * root fd. */

@@ -293,6 +293,7 @@ int mnt_add_host(struct mnt_plan *p, const char *spec, const char *gateway, stru
 
 void mnt_plan_free(struct mnt_plan *p)
 {
+	mnt_cgroups_free(p);
 	for (size_t i = 0; i < p->ndev; i++) {
 		free(p->dev[i].src);
 		free(p->dev[i].dst);

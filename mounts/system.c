@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,13 +181,6 @@ static int bind_host_sys(int dir, struct eci_err *e)
 	return tree;
 }
 
-/*
- * One v1 hierarchy of the host (@line of /proc/self/cgroup:
- * "ID:CONTROLLERS:PATH"), read-only in directory @top of the tmpfs @tmp;
- * a hierarchy of several controllers gets a link by each one's name, as
- * on the host ("cpu" -> "cpu,cpuacct").  The kernel mounts only a hierarchy
- * that exists, exactly as it exists, rooted at the container's cgroup.
- */
 /* Does the host mount the v1 hierarchy of @ctrls ("cpu", "name=systemd"),
  * by the mountinfo @info?  One it does not has no cgroup of the container's
  * (core/cgroup.c makes none there): inside, it would be the host's root
@@ -205,40 +199,186 @@ static bool host_mounts(const char *info, const char *ctrls)
 	return false;
 }
 
-static void cgroup1_one(int tmp, char *line, const char *info, unsigned attrs)
-{
-	char *ctl = strchr(line, ':'), *end, *save = NULL, dir[256];
-	_cleanup_close_ int fs = -1, at = -1;
-	int mnt;
+/*
+ * What /sys/fs/cgroup holds, and the hierarchies' mounts, detached until
+ * they are placed.  Surveyed and mounted by pid 1 while it waits for its
+ * maps (mnt_cgroups_early()), or when the tree is built.
+ */
+#define CG_MAX 32
+struct mnt_cgroups {
+	bool v1;		/* a hybrid host: v1 hierarchies beside cgroup2 */
+	bool v2;		/* cgroup2: unified/ beside them, or the whole tree */
+	bool used;		/* placed: another tree (mnt_instance()) needs its own */
+	bool v2_tried;		/* cgroup2's mount tried */
+	size_t n, tried;	/* hierarchies, and how many of them mounted or tried */
+	struct {
+		char dir[256];	/* its directory: "cpu,cpuacct", "systemd" */
+		char ctrls[256];	/* its controllers, "cpu,cpuacct", "name=systemd" */
+		int fd;		/* its mount (fsmount), or -1: the directory stays empty */
+	} h[CG_MAX];
+	int v2_fd;
+};
 
-	if (!ctl || !(end = strchr(++ctl, ':')) || end == ctl)
+/* @line of /proc/self/cgroup ("ID:CONTROLLERS:PATH"): a v1 hierarchy the
+ * host mounts, with a directory name of its own, as entry @c->n. */
+static void survey_line(struct mnt_cgroups *c, char *line, const char *info)
+{
+	char *ctl = strchr(line, ':'), *end;
+
+	if (c->n == CG_MAX || !ctl || !(end = strchr(++ctl, ':')) || end == ctl)
 		return;
 	*end = '\0';
-	if (!host_mounts(info, ctl))
+	if (strlen(ctl) >= sizeof(c->h[0].ctrls) || !host_mounts(info, ctl))
 		return;
-	snprintf(dir, sizeof(dir), "%s", strncmp(ctl, "name=", 5) ? ctl : ctl + 5);
-	if (strchr(dir, '/') || dir[0] == '.' || mkdirat(tmp, dir, 0555) < 0 ||
-	    (at = openat(tmp, dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
-	    (fs = fsopen("cgroup", FSOPEN_CLOEXEC)) < 0)
+	snprintf(c->h[c->n].dir, sizeof(c->h[0].dir), "%s", strncmp(ctl, "name=", 5) ? ctl : ctl + 5);
+	if (strchr(c->h[c->n].dir, '/') || c->h[c->n].dir[0] == '.')
 		return;
-	for (char *c = strtok_r(ctl, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+	strcpy(c->h[c->n].ctrls, ctl);
+	c->h[c->n++].fd = -1;
+}
+
+/*
+ * Which hierarchies the caller's cgroups are in: cgroup2 alone (its one
+ * line "0::PATH"), or the v1 hierarchies the host mounts, and cgroup2 if
+ * it is there too.
+ */
+static int cgroups_survey(struct mnt_cgroups *c, struct eci_err *e)
+{
+	_cleanup_free_ char *list = NULL, *info = NULL;
+	char *line, *save = NULL;
+
+	memset(c, 0, sizeof(*c));
+	c->v2_fd = -1;
+	if (read_all_at(AT_FDCWD, "/proc/self/cgroup", 1 << 16, &list, NULL) < 0 ||
+	    (strncmp(list, "0::", 3) == 0 && !strchr(list, '\n')[1])) {
+		c->v2 = true;
+		return 0;
+	}
+	if (read_all_at(AT_FDCWD, "/proc/self/mountinfo", 1 << 24, &info, NULL) < 0)
+		return eci_fail(e, errno, "read /proc/self/mountinfo");
+	c->v1 = true;
+	for (line = strtok_r(list, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "0::", 3))
+			c->v2 = true;
+		else
+			survey_line(c, line, info);
+	}
+	return 0;
+}
+
+/* The v1 hierarchy of @ctrls, mounted (detached) with @attrs, or -1.  The
+ * kernel mounts only a hierarchy that exists, exactly as it exists, rooted
+ * at the caller's cgroup (its cgroup namespace). */
+static int cgroup1_mount(const char *ctrls, unsigned attrs)
+{
+	_cleanup_close_ int fs = fsopen("cgroup", FSOPEN_CLOEXEC);
+	char buf[256], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", ctrls);
+	if (fs < 0)
+		return -1;
+	for (char *c = strtok_r(buf, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
 		if (!strncmp(c, "name=", 5)) {
 			if (fsconfig(fs, FSCONFIG_SET_FLAG, "none", NULL, 0) < 0 ||
 			    fsconfig(fs, FSCONFIG_SET_STRING, "name", c + 5, 0) < 0)
-				return;
+				return -1;
 		} else if (fsconfig(fs, FSCONFIG_SET_FLAG, c, NULL, 0) < 0) {
-			return;
-		} else if (strcmp(c, dir) && symlinkat(dir, tmp, c) < 0) {
-			return;
+			return -1;
 		}
 	}
-	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
-	    (mnt = fsmount(fs, FSMOUNT_CLOEXEC, attrs)) < 0)
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return -1;
+	return fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+}
+
+/* The hierarchies' mounts not tried yet, and cgroup2's; one the kernel
+ * refuses is left out (its directory stays empty, or with cgroup2 alone,
+ * /sys/fs/cgroup).  With @until >= 0, only until it is readable. */
+static void cgroups_mount(struct mnt_cgroups *c, unsigned attrs, int until)
+{
+	_cleanup_close_ int fs = -1;
+	struct pollfd pfd = { .fd = until, .events = POLLIN };
+
+	for (; c->tried < c->n; c->tried++) {
+		if (until >= 0 && poll(&pfd, 1, 0) != 0)
+			return;
+		c->h[c->tried].fd = cgroup1_mount(c->h[c->tried].ctrls, attrs);
+	}
+	if (!c->v2 || c->v2_tried || (until >= 0 && poll(&pfd, 1, 0) != 0))
 		return;
-	if (move_mount(mnt, "", at, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+	c->v2_tried = true;
+	if ((fs = fsopen("cgroup2", FSOPEN_CLOEXEC)) < 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return;
+	c->v2_fd = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+}
+
+static void cgroups_close(struct mnt_cgroups *c)
+{
+	for (size_t i = 0; i < c->tried; i++)
+		if (c->h[i].fd >= 0)
+			close(steal_fd(c->h[i].fd));
+	if (c->v2_fd >= 0)
+		close(steal_fd(c->v2_fd));
+}
+
+static unsigned cgroup_attrs(const struct mnt_plan *p)
+{
+	return p && p->cgroup_rw ? MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC
+				 : RO_FLAGS;
+}
+
+/*
+ * Before pid 1 has its maps, while the helper works: nothing of this needs
+ * a mapped id, and the start would wait for it later (/proc/self/mountinfo
+ * read and a dozen mounts).  Only until @until is readable (the go): what
+ * is left is mounted when the tree is built, and so is all of it if this
+ * fails.  Only for a tree of this cgroup namespace.  The workload, forked
+ * after, closes the fds (mnt_plan_free()).
+ */
+void mnt_cgroups_early(struct mnt_plan *p, int until)
+{
+	struct eci_err ignored = { 0 };
+	struct mnt_cgroups *c = malloc(sizeof(*c));
+
+	if (!c)
+		return;
+	if (cgroups_survey(c, &ignored) < 0) {
+		free(c);
+		return;
+	}
+	p->cg_early = c;
+	cgroups_mount(c, cgroup_attrs(p), until);
+}
+
+void mnt_cgroups_free(struct mnt_plan *p)
+{
+	if (p->cg_early) {
+		cgroups_close(p->cg_early);
+		free(p->cg_early);
+		p->cg_early = NULL;
+	}
+}
+
+/* Hierarchy @i in a directory of the tmpfs @tmp, and a link by each of its
+ * controllers' names to it, as on the host ("cpu" -> "cpu,cpuacct"). */
+static void cgroup1_place(int tmp, const struct mnt_cgroups *c, size_t i)
+{
+	_cleanup_close_ int at = -1;
+	char buf[256], *save = NULL;
+
+	if (mkdirat(tmp, c->h[i].dir, 0555) < 0 ||
+	    (at = openat(tmp, c->h[i].dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return;
+	strcpy(buf, c->h[i].ctrls);
+	for (char *n = strtok_r(buf, ",", &save); n; n = strtok_r(NULL, ",", &save))
+		if (strncmp(n, "name=", 5) && strcmp(n, c->h[i].dir) &&
+		    symlinkat(c->h[i].dir, tmp, n) < 0)
+			return;
+	if (c->h[i].fd >= 0 &&
+	    move_mount(c->h[i].fd, "", at, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
 		/* not mounted: the directory stays empty */
 	}
-	close(mnt);
 }
 
 /*
@@ -247,39 +387,25 @@ static void cgroup1_one(int tmp, char *line, const char *info, unsigned attrs)
  * holding each v1 hierarchy by name and cgroup2 as unified/ — so that the
  * container sees its limits (memory/memory.limit_in_bytes …).  Each
  * hierarchy is rooted at the container's cgroup (its cgroup namespace),
- * read-only or, delegated, with @attrs; the tmpfs is read-only.  Returns
- * the tmpfs's mount fd, -2 when the host has no v1 hierarchy, or -1.
+ * read-only or, delegated, writable; the tmpfs is read-only.  Returns the
+ * tmpfs's mount fd, or -1.
  */
-static int cgroup1_tree(int cg, unsigned attrs, struct eci_err *e)
+static int cgroup1_tree(int cg, const struct mnt_cgroups *c, struct eci_err *e)
 {
 	static const struct mnt_opt opts[] = { { "mode", "0755" }, { NULL, NULL } };
-	_cleanup_free_ char *list = NULL, *info = NULL;
 	_cleanup_close_ int tmp = -1, uni = -1;
 	struct mount_attr ro = { .attr_set = RO_FLAGS };
-	char *line, *save = NULL;
-	bool v2 = false;
 
-	if (read_all_at(AT_FDCWD, "/proc/self/cgroup", 1 << 16, &list, NULL) < 0 ||
-	    (strncmp(list, "0::", 3) == 0 && !strchr(list, '\n')[1]))
-		return -2;	/* cgroup2 alone: its one line "0::PATH" */
-	if (read_all_at(AT_FDCWD, "/proc/self/mountinfo", 1 << 24, &info, NULL) < 0)
-		return eci_fail(e, errno, "read /proc/self/mountinfo");
 	tmp = mnt_fs_at(cg, "/sys/fs/cgroup", "tmpfs", opts,
 			MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
 	if (tmp < 0)
 		return -1;
-	for (line = strtok_r(list, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (!strncmp(line, "0::", 3))
-			v2 = true;
-		else
-			cgroup1_one(tmp, line, info, attrs);
-	}
-	if (v2 && mkdirat(tmp, "unified", 0555) == 0 &&
-	    (uni = openat(tmp, "unified", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0) {
-		int m = mnt_fs_at(uni, "/sys/fs/cgroup/unified", "cgroup2", NULL, attrs, e);
-
-		if (m >= 0)
-			close(m);
+	for (size_t i = 0; i < c->n; i++)
+		cgroup1_place(tmp, c, i);
+	if (c->v2 && mkdirat(tmp, "unified", 0555) == 0 &&
+	    (uni = openat(tmp, "unified", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0 &&
+	    c->v2_fd >= 0 && move_mount(c->v2_fd, "", uni, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+		/* not mounted: unified/ stays empty */
 	}
 	if (mount_setattr(tmp, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
 		return eci_fail(e, errno, "/sys/fs/cgroup read-only");
@@ -295,15 +421,27 @@ static int cgroup1_tree(int cg, unsigned attrs, struct eci_err *e)
  */
 static int cgroup_tree(const struct mnt_plan *p, int at, struct eci_err *e)
 {
-	const unsigned attrs = p && p->cgroup_rw ?
-		MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC : RO_FLAGS;
-	struct eci_err ignored = { 0 };
-	int m = cgroup1_tree(at, attrs, e);
+	_cleanup_free_ struct mnt_cgroups *own = NULL;
+	struct mnt_cgroups *c = p ? p->cg_early : NULL;
+	int m = -2;
 
-	if (m != -2)
-		return m;
-	m = mnt_fs_at(at, "/sys/fs/cgroup", "cgroup2", NULL, attrs, &ignored);
-	return m >= 0 ? m : -2;
+	if (!c || c->used) {	/* not made ahead, or placed in an earlier tree */
+		c = own = malloc(sizeof(*own));
+		if (!c)
+			return eci_fail(e, ENOMEM, "/sys/fs/cgroup");
+		if (cgroups_survey(c, e) < 0)
+			return -1;
+	}
+	cgroups_mount(c, cgroup_attrs(p), -1);
+	if (c->v1) {
+		m = cgroup1_tree(at, c, e);
+	} else if (c->v2_fd >= 0 &&
+		   move_mount(c->v2_fd, "", at, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == 0) {
+		m = steal_fd(c->v2_fd);
+	}
+	cgroups_close(c);
+	c->used = true;
+	return m;
 }
 
 /*
