@@ -545,8 +545,8 @@ item_3() {
 		"$AS_ecitest sh -c 'sh $work/aside.sh $x; mkdir $x && sync'" "$AS_ecitest tar -xf $work/big.tar -C $x"
 	t_cold=$pa t_ctar=$pb
 	sh "$work/aside.sh" "$x"
-	t_warm=$(hf big-warm ecitest "$RUNS" "$eci --network none bigbench /bin/true")
-	t_dwarm=$(hf default-warm ecitest "$RUNS" "$eci --network none default /bin/true")
+	turns warm ecitest "$RUNS" "$eci --network none bigbench /bin/true" "$eci --network none default /bin/true"
+	t_warm=$t_a t_dwarm=$t_b
 	# The same files in 4 layers: first start against tar -xf of the 4
 	multi_image
 	as ecitest "$eci" image import --name multibench "$work/multi" >/dev/null
@@ -855,7 +855,7 @@ secs=$(($(date +%s) - begin))
 	echo "How: 1, 3, 4, 6 and 7 as ecitest, with a store and runtime directory of"
 	echo "this run's own (the runtime directory a tmpfs, as a login session's"
 	echo "/run/user/UID is; eci-run's state is in /run/eci/users/UID). Start times: $RUNS runs (runc and crun $((RUNS / 2))) after 5"
-	echo "warm-ups; eci-run's and bwrap's in turn, in $TURNS blocks of $((RUNS / TURNS)) runs each (hyperfine, A B, B A, ..., 5 warm-ups a block; the median of all runs);"
+	echo "warm-ups; eci-run's and bwrap's, and the two warm starts of item 3, in turn, in $TURNS blocks of $((RUNS / TURNS)) runs each (hyperfine, A B, B A, ..., 5 warm-ups a block; the median of all runs);"
 	echo "\`docker run\` $DOCKER_RUNS, eci's and runc's in turn (tools/interleave.py); the"
 	echo "slower items $SLOW_RUNS runs after 1."
 	echo "bwrap and runc run the default image's files from a plain directory; runc"
