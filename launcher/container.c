@@ -243,7 +243,7 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	 * killed before their end left (state.c). */
 	meta = state_meta_prepare(s, pid);
 	if (!s->name[0])
-		state_remove_stale(s->statedir_fd);
+		state_sweep_some(s->statedir_fd);
 	if (helper_answer(hp, asked, range, sizeof(range), &e) < 0 ||
 	    sscanf(range, "uid:%u:%*u gid:%u:", &slot, &gslot) != 2 ||
 	    volume_check_slot(s, slot, &e) < 0 ||

@@ -124,6 +124,8 @@ void state_exit(struct spec *s, int code);
 bool state_finished(int dirfd);
 /* state_remove_stale(), telling @removed (may be NULL) each entry it removed */
 void state_sweep(int basefd, void (*removed)(const char *name, const char *why));
+/* a start's: SWEEP_AT_START entries of the list, picked at random */
+void state_sweep_some(int basefd);
 
 /* ops.c: eci-run ps | stop | doctor, and logs | rm | gc (manage.c) */
 int ops_main(int argc, char **argv);

@@ -65,6 +65,8 @@
 
 /* BASE/.spare: a gone container's directory, for the next one to take */
 #define SPARE ".spare"
+/* entries of the state directory a start sweeps (state_sweep_some()) */
+#define SWEEP_AT_START 8
 
 int state_base(char *buf, size_t size)
 {
@@ -143,37 +145,81 @@ void state_remove_stale(int basefd)
 	state_sweep(basefd, NULL);
 }
 
-void state_sweep(int basefd, void (*removed)(const char *name, const char *why))
+/*
+ * A container's directory (32 hex digits) that no launcher holds: its
+ * launcher was killed.  Removed, and @removed told, as is a .new- one
+ * older than 10 s: a start that never finished (a live one gets the moment
+ * between mkdir and flock before it is taken).
+ */
+static void sweep_one(int basefd, const char *name, void (*removed)(const char *, const char *))
+{
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+
+	if (!strncmp(name, ".new-", 5)) {
+		if (fstatat(basefd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    st.st_mtime + 10 < time(NULL) && rm_rf_at(basefd, name) == 0 && removed)
+			removed(name, "a start that never finished");
+		return;
+	}
+	fd = openat(basefd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0 && !state_finished(fd) &&
+	    rm_rf_at(basefd, name) == 0 && removed)
+		removed(name, "its launcher is gone");
+}
+
+static bool sweepable(const char *name)
+{
+	return !strncmp(name, ".new-", 5) || (name[0] != '.' && strlen(name) == ECI_ID_LEN);
+}
+
+/*
+ * The entries of @basefd that may be left behind, all of them (@most 0) or
+ * @most of them in a row from a place of the list picked at random.
+ */
+static void sweep(int basefd, size_t most, void (*removed)(const char *name, const char *why))
 {
 	_cleanup_close_ int dup_fd = dup(basefd);
 	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
 	struct dirent *de;
+	size_t n = 0, from = 0, i = 0;
 
 	if (!d)
 		return;
 	dup_fd = -1;
+	if (most) {
+		rewinddir(d);
+		while ((de = readdir(d)))
+			n += sweepable(de->d_name);
+		if (n > most)
+			from = (size_t)(getpid() ^ time(NULL)) % n;
+	}
 	rewinddir(d);
 	while ((de = readdir(d))) {
-		_cleanup_close_ int fd = -1;
-		struct stat st;
-
-		/* .new-ID: a launcher killed while creating it; give a live one
-		 * the moment between mkdir and flock before taking it. */
-		if (!strncmp(de->d_name, ".new-", 5) &&
-		    fstatat(basefd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    st.st_mtime + 10 < time(NULL)) {
-			if (rm_rf_at(basefd, de->d_name) == 0 && removed)
-				removed(de->d_name, "a start that never finished");
+		if (!sweepable(de->d_name))
 			continue;
-		}
-		if (de->d_name[0] == '.' || strlen(de->d_name) != ECI_ID_LEN)
-			continue;
-		fd = openat(basefd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0 && !state_finished(fd) &&
-		    rm_rf_at(basefd, de->d_name) == 0 && removed)
-			removed(de->d_name, "its launcher is gone");
+		/* the picked run of @most, wrapping around the list's end */
+		if (!most || n <= most || (i - from + n) % n < most)
+			sweep_one(basefd, de->d_name, removed);
+		i++;
 	}
 	closedir(d);
+}
+
+void state_sweep(int basefd, void (*removed)(const char *name, const char *why))
+{
+	sweep(basefd, 0, removed);
+}
+
+/*
+ * At a start, a few entries only: with a hundred containers running, the
+ * whole list cost 0.5 ms of each start, to find what is left only where a
+ * launcher was killed.  Over the starts every entry gets its turn, and ps,
+ * logs, rm and the others still sweep the whole list (ops_open_state()).
+ */
+void state_sweep_some(int basefd)
+{
+	sweep(basefd, SWEEP_AT_START, NULL);
 }
 
 /* BASE/ID/meta.json, or NULL. */
