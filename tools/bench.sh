@@ -31,7 +31,7 @@
 # /run/eci/users/UID whatever XDG_RUNTIME_DIR says; runc and crun use it).  dockerd is a private one started here.  Everything
 # started is stopped and removed again, on failure too; an item that fails
 # says "n/a" and why in its row, and the others go on.  Knobs: RUNS (start
-# times, default 50), DOCKER_RUNS (20), SLOW_RUNS (runs of the slower
+# times, default 50), START_RUNS (item 1, eci-run and bwrap, 150), DOCKER_RUNS (20), SLOW_RUNS (runs of the slower
 # items, 10), SCALE_PASSES (5), ITEMS (which items, default all; with fewer,
 # the table is printed but BENCHMARKS.md is left as it is).
 set -eu
@@ -39,7 +39,7 @@ o=$1
 [ "$(id -u)" = 0 ] || { echo "bench.sh: run as root (make bench)" >&2; exit 1; }
 src=$(pwd)
 BEFORE=${BEFORE-2497c7c}
-RUNS=${RUNS:-50} DOCKER_RUNS=${DOCKER_RUNS:-20} SLOW_RUNS=${SLOW_RUNS:-10} SCALE_PASSES=${SCALE_PASSES:-5} SECCOMP_RUNS=${SECCOMP_RUNS:-15}
+RUNS=${RUNS:-50} START_RUNS=${START_RUNS:-150} DOCKER_RUNS=${DOCKER_RUNS:-20} SLOW_RUNS=${SLOW_RUNS:-10} SCALE_PASSES=${SCALE_PASSES:-5} SECCOMP_RUNS=${SECCOMP_RUNS:-15}
 ITEMS=${ITEMS:-1 2 3 4 5 6 7 8 9}
 
 missing=
@@ -248,7 +248,7 @@ note() { echo "$*" >> "$work/notes"; }
 
 # --- 1: cold start ---------------------------------------------------------------
 item_1() {
-	turns eci ecitest "$RUNS" "$eci --network none default /bin/true" \
+	turns eci ecitest "$START_RUNS" "$eci --network none default /bin/true" \
 		"bwrap --unshare-all --ro-bind $work/rootfs / --proc /proc --dev /dev /bin/true"
 	t_eci=$t_a t_bwrap=$t_b
 	t_unshare=$(hf unshare ecitest "$RUNS" "unshare -Urmpfn --mount-proc /bin/true")
@@ -273,7 +273,7 @@ item_1() {
 	printf '%s\n' 'mount --make-rprivate / && mount -t tmpfs -o mode=0711,size=16m eci-bench-run /run/eci && exec "$@"' \
 		> "$work/tmpfs-run.sh"
 	NSWRAP="unshare -m sh $work/tmpfs-run.sh"
-	turns eci-tmpfs ecitest "$RUNS" "$eci --network none default /bin/true" \
+	turns eci-tmpfs ecitest "$START_RUNS" "$eci --network none default /bin/true" \
 		"bwrap --unshare-all --ro-bind $work/rootfs / --proc /proc --dev /dev /bin/true"
 	t_ecit=$t_a t_bwrapt=$t_b
 	NSWRAP=
@@ -855,7 +855,7 @@ secs=$(($(date +%s) - begin))
 	echo "How: 1, 3, 4, 6 and 7 as ecitest, with a store and runtime directory of"
 	echo "this run's own (the runtime directory a tmpfs, as a login session's"
 	echo "/run/user/UID is; eci-run's state is in /run/eci/users/UID). Start times: $RUNS runs (runc and crun $((RUNS / 2))) after 5"
-	echo "warm-ups; eci-run's and bwrap's, and the two warm starts of item 3, in turn, in $TURNS blocks of $((RUNS / TURNS)) runs each (hyperfine, A B, B A, ..., 5 warm-ups a block; the median of all runs);"
+	echo "warm-ups; eci-run's and bwrap's $START_RUNS each, and the two warm starts of item 3, in turn, in $TURNS blocks (hyperfine, A B, B A, ..., 5 warm-ups a block; the median of all runs);"
 	echo "\`docker run\` $DOCKER_RUNS, eci's and runc's in turn (tools/interleave.py); the"
 	echo "slower items $SLOW_RUNS runs after 1."
 	echo "bwrap and runc run the default image's files from a plain directory; runc"
