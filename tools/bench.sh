@@ -189,22 +189,22 @@ turns() {
 	tn=$1 tu=$2 tr=$(($3 / TURNS)) k=0
 	t_a= t_b=
 	while [ "$k" -lt "$TURNS" ]; do
-		for x in $(if [ $((k % 2)) = 0 ]; then echo a b; else echo b a; fi); do
-			if [ "$x" = a ]; then c=$4; else c=$5; fi
-			r=$(hf "$tn-$x$k" "$tu" "$tr" "$c")
-			num "$r" || { eval "t_$x=\$r"; }
+		for tx in $(if [ $((k % 2)) = 0 ]; then echo a b; else echo b a; fi); do
+			if [ "$tx" = a ]; then tc=$4; else tc=$5; fi
+			r=$(hf "$tn-$tx$k" "$tu" "$tr" "$tc")
+			num "$r" || { eval "t_$tx=\$r"; }
 		done
 		k=$((k + 1))
 	done
-	for x in a b; do
-		eval "v=\$t_$x"
-		[ -z "$v" ] || continue
-		if [ "$tu" = root ]; then d=$work; else d=$work/u-$tu; fi
-		v=$(python3 -c 'import json, statistics, sys
+	for tx in a b; do
+		eval "tv=\$t_$tx"
+		[ -z "$tv" ] || continue
+		if [ "$tu" = root ]; then td=$work; else td=$work/u-$tu; fi
+		tv=$(python3 -c 'import json, statistics, sys
 print(statistics.median(t for f in sys.argv[1:] for t in json.load(open(f))["results"][0]["times"]))' \
-			$(k=0; while [ "$k" -lt "$TURNS" ]; do echo "$d/$tn-$x$k.json"; k=$((k + 1)); done)) ||
-			v="n/a (the blocks' reports)"
-		eval "t_$x=\$v"
+			$(k=0; while [ "$k" -lt "$TURNS" ]; do echo "$td/$tn-$tx$k.json"; k=$((k + 1)); done)) ||
+			tv="n/a (the blocks' reports)"
+		eval "t_$tx=\$tv"
 	done
 }
 
