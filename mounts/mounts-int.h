@@ -10,6 +10,29 @@
 
 #include "mounts.h"
 
+/*
+ * What /sys/fs/cgroup holds, and the hierarchies' mounts, detached until
+ * they are placed.  Surveyed and mounted by pid 1 while it waits for its
+ * maps (mnt_cgroups_early()), or when the tree is built.
+ */
+#define CG_MAX 32
+struct mnt_cgroups {
+	bool v1;		/* a hybrid host: v1 hierarchies beside cgroup2 */
+	bool v2;		/* cgroup2: unified/ beside them, or the whole tree */
+	bool used;		/* placed: another tree (mnt_instance()) needs its own */
+	bool v2_tried;		/* cgroup2's mount tried */
+	size_t n, tried;	/* hierarchies, and how many of them mounted or tried */
+	struct {
+		char dir[256];	/* its directory: "cpu,cpuacct", "systemd" */
+		char ctrls[256];	/* its controllers, "cpu,cpuacct", "name=systemd" */
+		int fd;		/* its mount (fsmount), or -1: the directory stays empty */
+	} h[CG_MAX];
+	int v2_fd;
+};
+
+/* Close the hierarchies' detached mounts that @c still holds. */
+void mnt_cgroups_close(struct mnt_cgroups *c);
+
 struct mnt_opt {
 	const char *key;
 	const char *value;	/* NULL for a flag */

@@ -291,6 +291,26 @@ int mnt_add_host(struct mnt_plan *p, const char *spec, const char *gateway, stru
 	return append(&p->hosts, "%s\t%s\n", ip, copy) < 0 ? eci_fail(e, ENOMEM, "--add-host") : 0;
 }
 
+/* What the plan holds is freed here, beside the plan: what links the parser
+ * alone (the fuzzers) needs none of system.c. */
+void mnt_cgroups_close(struct mnt_cgroups *c)
+{
+	for (size_t i = 0; i < c->tried; i++)
+		if (c->h[i].fd >= 0)
+			close(steal_fd(c->h[i].fd));
+	if (c->v2_fd >= 0)
+		close(steal_fd(c->v2_fd));
+}
+
+void mnt_cgroups_free(struct mnt_plan *p)
+{
+	if (p->cg_early) {
+		mnt_cgroups_close(p->cg_early);
+		free(p->cg_early);
+		p->cg_early = NULL;
+	}
+}
+
 void mnt_plan_free(struct mnt_plan *p)
 {
 	mnt_cgroups_free(p);

@@ -199,26 +199,6 @@ static bool host_mounts(const char *info, const char *ctrls)
 	return false;
 }
 
-/*
- * What /sys/fs/cgroup holds, and the hierarchies' mounts, detached until
- * they are placed.  Surveyed and mounted by pid 1 while it waits for its
- * maps (mnt_cgroups_early()), or when the tree is built.
- */
-#define CG_MAX 32
-struct mnt_cgroups {
-	bool v1;		/* a hybrid host: v1 hierarchies beside cgroup2 */
-	bool v2;		/* cgroup2: unified/ beside them, or the whole tree */
-	bool used;		/* placed: another tree (mnt_instance()) needs its own */
-	bool v2_tried;		/* cgroup2's mount tried */
-	size_t n, tried;	/* hierarchies, and how many of them mounted or tried */
-	struct {
-		char dir[256];	/* its directory: "cpu,cpuacct", "systemd" */
-		char ctrls[256];	/* its controllers, "cpu,cpuacct", "name=systemd" */
-		int fd;		/* its mount (fsmount), or -1: the directory stays empty */
-	} h[CG_MAX];
-	int v2_fd;
-};
-
 /* @line of /proc/self/cgroup ("ID:CONTROLLERS:PATH"): a v1 hierarchy the
  * host mounts, with a directory name of its own, as entry @c->n. */
 static void survey_line(struct mnt_cgroups *c, char *line, const char *info)
@@ -313,15 +293,6 @@ static void cgroups_mount(struct mnt_cgroups *c, unsigned attrs, int until)
 	c->v2_fd = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
 }
 
-static void cgroups_close(struct mnt_cgroups *c)
-{
-	for (size_t i = 0; i < c->tried; i++)
-		if (c->h[i].fd >= 0)
-			close(steal_fd(c->h[i].fd));
-	if (c->v2_fd >= 0)
-		close(steal_fd(c->v2_fd));
-}
-
 static unsigned cgroup_attrs(const struct mnt_plan *p)
 {
 	return p && p->cgroup_rw ? MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC
@@ -349,15 +320,6 @@ void mnt_cgroups_early(struct mnt_plan *p, int until)
 	}
 	p->cg_early = c;
 	cgroups_mount(c, cgroup_attrs(p), until);
-}
-
-void mnt_cgroups_free(struct mnt_plan *p)
-{
-	if (p->cg_early) {
-		cgroups_close(p->cg_early);
-		free(p->cg_early);
-		p->cg_early = NULL;
-	}
 }
 
 /* Hierarchy @i in a directory of the tmpfs @tmp, and a link by each of its
@@ -439,7 +401,7 @@ static int cgroup_tree(const struct mnt_plan *p, int at, struct eci_err *e)
 		   move_mount(c->v2_fd, "", at, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == 0) {
 		m = steal_fd(c->v2_fd);
 	}
-	cgroups_close(c);
+	mnt_cgroups_close(c);
 	c->used = true;
 	return m;
 }
