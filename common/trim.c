@@ -19,13 +19,19 @@
  *     left alone, and so is the vDSO.
  *   - the heap's free memory (malloc_trim).
  *
+ * mem_trim_later() and the waiting loops (MEM_TRIM_AFTER_MS) do it only
+ * once the workload has run for a moment: a container that ends at once
+ * would pay for dropping what its end drops anyway.
+ *
  * It changes what the process holds, not what it does; but a breakpoint or
  * uprobe set in it before (a private copy of a code page) is gone after.
  */
 #include <elf.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <link.h>
 #include <malloc.h>
+#include <poll.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -111,4 +117,18 @@ void mem_trim(void)
 	dl_iterate_phdr(collect, &r);
 	for (size_t i = 0; i < r.n; i++)
 		zap(r.lo[i], r.len[i]);
+}
+
+void mem_trim_later(pid_t pid)
+{
+	struct pollfd p = { .fd = (int)syscall(SYS_pidfd_open, pid, 0), .events = POLLIN };
+	int r = 0;
+
+	if (p.fd >= 0) {
+		while ((r = poll(&p, 1, MEM_TRIM_AFTER_MS)) < 0 && errno == EINTR)
+			;
+		close(p.fd);
+	}
+	if (r == 0)
+		mem_trim();
 }

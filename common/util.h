@@ -30,6 +30,18 @@ int read_all_at(int dirfd, const char *path, size_t max, char **out, size_t *len
  */
 void mem_trim(void);
 
+/*
+ * How long such a process waits before it trims, in ms: the trim is page
+ * table work and TLB flushes on every CPU the process ran on, which a
+ * container that ends within this never pays for.  A waiting loop polls
+ * with this timeout until it has trimmed, then without one.
+ */
+#define MEM_TRIM_AFTER_MS 200
+
+/* mem_trim() once @pid (a child) has run on for MEM_TRIM_AFTER_MS, at once
+ * if it cannot be watched (no pidfd); not if it ends before. */
+void mem_trim_later(pid_t pid);
+
 /**
  * read_fd_all() - read an open fd to its end, same contract as read_all_at()
  */

@@ -524,6 +524,7 @@ static void fail_init(int sock, int err, const char *what)
 
 static int reap_until(pid_t main_pid)
 {
+	mem_trim_later(main_pid);	/* from here on it reaps */
 	for (;;) {
 		int status;
 		pid_t p = waitpid(-1, &status, 0);
@@ -735,7 +736,6 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 	if (rootfd >= 0)
 		close(rootfd);
 	container_block_signals(false);
-	mem_trim();	/* from here on it reaps */
 	close(steal_fd(proc));	/* the container's /proc: not the supervisor's view */
 	if (listener >= 0 && (proc = pid1_proc(s)) < 0) {
 		close(listener);	/* the workload's proc and sysfs mounts: ENOSYS */

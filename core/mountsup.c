@@ -453,6 +453,7 @@ int sup_serve(int listener, pid_t main_pid, const struct mnt_plan *plan, int pro
 	struct sup sv = { .listener = listener, .plan = plan, .proc = proc };
 	char path[64];
 	sigset_t chld, waiting;
+	bool trimmed = false;
 
 	snprintf(path, sizeof(path), "%d/ns/user", (int)main_pid);
 	sv.user_ns = openat(proc, path, O_RDONLY | O_CLOEXEC);
@@ -467,7 +468,8 @@ int sup_serve(int listener, pid_t main_pid, const struct mnt_plan *plan, int pro
 	sigaction(SIGCHLD, &sa, NULL);
 	for (;;) {
 		struct pollfd p = { .fd = sv.listener, .events = POLLIN };
-		int status;
+		struct timespec idle = { .tv_nsec = MEM_TRIM_AFTER_MS * 1000000L };
+		int status, r;
 		pid_t pid;
 
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
@@ -478,8 +480,13 @@ int sup_serve(int listener, pid_t main_pid, const struct mnt_plan *plan, int pro
 		}
 		if (pid < 0 && errno != EINTR)
 			return EXIT_ECI;
-		if (ppoll(&p, 1, NULL, &waiting) <= 0)
-			continue;	/* a signal */
+		r = ppoll(&p, 1, trimmed ? NULL : &idle, &waiting);
+		if (r == 0) {
+			mem_trim();	/* from here on it mostly waits */
+			trimmed = true;
+		}
+		if (r <= 0)
+			continue;	/* a signal, or the trim */
 		if (p.revents & POLLIN) {
 			serve_one(&sv);
 		} else if (p.revents) {

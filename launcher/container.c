@@ -158,12 +158,19 @@ static int await_end(struct spec *s, int sock, pid_t pid, struct sync_msg *pendi
 {
 	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	struct pollfd fds[2] = { { .fd = sock, .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
+	bool trimmed = false;
 
 	while (pidfd >= 0) {
 		struct sync_msg m;
 		ssize_t n;
+		int r = poll(fds, 2, trimmed ? -1 : MEM_TRIM_AFTER_MS);
 
-		if (poll(fds, 2, -1) < 0) {
+		if (r == 0) {
+			mem_trim();
+			trimmed = true;
+			continue;
+		}
+		if (r < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -303,10 +310,16 @@ int container_run(struct spec *s, struct helper_proc *hp)
 	/* Not before: the helper, which said its range, may still be ending,
 	 * and the network is not to wait for that. */
 	helper_reap(hp);
-	mem_trim();
-	if (ready && master >= 0)
+	if (!s->detach && !s->tty) {
+		code = await_end(s, psock, pid, &pending);
+	} else if (ready && master >= 0) {
+		mem_trim();	/* the relay waits for no quiet moment */
 		tty_relay(master, pid, s->interactive && !s->detach);
-	code = !s->detach && !s->tty ? await_end(s, psock, pid, &pending) : container_wait(pid);
+		code = container_wait(pid);
+	} else {
+		mem_trim_later(pid);
+		code = container_wait(pid);
+	}
 	tl_mark("ended: the code known, the state put away");
 	code = report(s, psock, code, &pending);
 	net_stop(&s->net);	/* reaped by the caller (startcmd.c) */

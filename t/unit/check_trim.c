@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * check_trim.c - mem_trim(): code pages leave the resident set, data stays
+ * check_trim.c - mem_trim(): code pages leave the resident set, data stays;
+ * mem_trim_later(): not for a child that has ended, for one that runs on
  */
 #include <fcntl.h>
 #include <stdbool.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "unit.h"
@@ -82,12 +84,95 @@ START_TEST(test_trim_drops_code_keeps_data)
 }
 END_TEST
 
+/* big[] read in: the pages of it mapped now (see present_in_big()). */
+static long big_in(int pagemap)
+{
+	volatile const unsigned char *ro = big;
+	unsigned sum = 0;
+
+	for (size_t i = 0; i < BIG; i += 4096)
+		sum += ro[i];
+	ck_assert_uint_eq(sum, 1);
+	return present_in_big(pagemap);
+}
+
+/* A child that has ended (a zombie, not yet waited for): no trim. */
+START_TEST(test_trim_later_ended)
+{
+	int pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	siginfo_t si;
+	long before, after;
+	pid_t pid;
+
+	ck_assert_int_ge(pagemap, 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(0);
+	ck_assert_int_eq(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT), 0);
+	before = big_in(pagemap);
+	mem_trim_later(pid);
+	after = present_in_big(pagemap);
+	close(pagemap);
+	ck_assert_int_ge(before, BIG / 4096 / 2);
+	ck_assert_msg(after == before, "%ld of %ld pages still mapped", after, before);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+}
+END_TEST
+
+/* A child that runs on past MEM_TRIM_AFTER_MS: the trim, then the return. */
+START_TEST(test_trim_later_runs_on)
+{
+	int pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC), p[2];
+	long before, after;
+	pid_t pid;
+	char c;
+
+	ck_assert_int_ge(pagemap, 0);
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(p[1]);
+		_exit(read(p[0], &c, 1) == 0 ? 0 : 1);	/* until the parent closes */
+	}
+	close(p[0]);
+	before = big_in(pagemap);
+	mem_trim_later(pid);
+	after = present_in_big(pagemap);
+	close(pagemap);
+	close(p[1]);
+	ck_assert_int_ge(before, BIG / 4096 / 2);
+	ck_assert_msg(after <= before / 2, "%ld of %ld pages still mapped", after, before);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+}
+END_TEST
+
+/* One it cannot watch (no such process): the trim at once. */
+START_TEST(test_trim_later_unwatched)
+{
+	int pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	long before, after;
+
+	ck_assert_int_ge(pagemap, 0);
+	before = big_in(pagemap);
+	mem_trim_later(-1);
+	after = present_in_big(pagemap);
+	close(pagemap);
+	ck_assert_int_ge(before, BIG / 4096 / 2);
+	ck_assert_msg(after <= before / 2, "%ld of %ld pages still mapped", after, before);
+}
+END_TEST
+
 Suite *trim_suite(void)
 {
 	Suite *s = suite_create("trim");
 	TCase *tc = tcase_create("trim");
 
 	tcase_add_test(tc, test_trim_drops_code_keeps_data);
+	tcase_add_test(tc, test_trim_later_ended);
+	tcase_add_test(tc, test_trim_later_runs_on);
+	tcase_add_test(tc, test_trim_later_unwatched);
 	suite_add_tcase(s, tc);
 	return s;
 }
