@@ -32,6 +32,7 @@ static const int asynchronous[] = { SIGALRM, SIGPWR, SIGURG, SIGIO, SIGPROF, SIG
 				    SIGSTKFLT };
 static int forwarded[64];
 static size_t nforwarded;
+static size_t ninstalled;	/* forwarded[] up to this have forward() */
 static volatile pid_t container_pid;
 static volatile sig_atomic_t stop_asked;	/* a signal that ends a container came */
 static int term_as = SIGTERM;			/* what SIGTERM is passed on as */
@@ -96,8 +97,9 @@ void container_forward_signals(pid_t pid)
 	container_pid = pid;
 	base_set();
 	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < nforwarded; i++)
-		sigaction(forwarded[i], &sa, NULL);
+	/* Once each: pid 1 names the workload after the fork (47 signals). */
+	for (; ninstalled < nforwarded; ninstalled++)
+		sigaction(forwarded[ninstalled], &sa, NULL);
 }
 
 bool container_stop_asked(void)
@@ -121,6 +123,7 @@ void container_default_signals(void)
 {
 	for (size_t i = 0; i < nforwarded; i++)
 		signal(forwarded[i], SIG_DFL);
+	ninstalled = 0;
 }
 
 int container_wait(pid_t pid)
