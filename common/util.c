@@ -450,14 +450,21 @@ bool path_find(const char *path, const char *prog, const char *here,
 	return false;
 }
 
-void cpus_aside(pid_t pid, const cpu_set_t *ours)
+bool cpus_others(const cpu_set_t *ours, cpu_set_t *others)
 {
-	cpu_set_t others;
 	int cpu = sched_getcpu();
 
 	if (cpu < 0 || cpu >= CPU_SETSIZE || CPU_COUNT(ours) < 2 || !CPU_ISSET(cpu, ours))
-		return;
-	others = *ours;
-	CPU_CLR(cpu, &others);
-	sched_setaffinity(pid, sizeof(others), &others);
+		return false;
+	*others = *ours;
+	CPU_CLR(cpu, others);
+	return true;
+}
+
+void cpus_aside(pid_t pid, const cpu_set_t *ours)
+{
+	cpu_set_t others;
+
+	if (cpus_others(ours, &others))
+		sched_setaffinity(pid, sizeof(others), &others);
 }

@@ -189,5 +189,7 @@ bool path_find(const char *path, const char *prog, const char *here,
  * of @ours (the caller's, as sched_getaffinity() gave them) but the one the
  * caller is on: a hint, nothing when it fails or @ours holds one CPU. */
 void cpus_aside(pid_t pid, const cpu_set_t *ours);
+/* The set cpus_aside() gives: false where it would give none. */
+bool cpus_others(const cpu_set_t *ours, cpu_set_t *others);
 
 #endif

@@ -137,6 +137,8 @@ static struct {
 	char *argv[SPAWN_ARGS], *envp[2];
 	int in, out;
 	volatile int err;
+	bool aside;		/* the child takes @cpus itself (spawn_aside()) */
+	cpu_set_t cpus;
 	char stack[16384] __attribute__((aligned(16)));
 } spawn_slot;
 
@@ -166,6 +168,8 @@ static int spawn_child(void *unused)
 	long r;
 
 	(void)unused;
+	if (spawn_slot.aside)	/* a hint: its failure is no matter */
+		raw_syscall3(SYS_sched_setaffinity, 0, sizeof(spawn_slot.cpus), (long)&spawn_slot.cpus);
 	r = raw_syscall3(SYS_dup3, spawn_slot.in, 0, 0);
 	if (r >= 0)
 		r = raw_syscall3(SYS_dup3, spawn_slot.out, 1, 0);
@@ -182,8 +186,13 @@ static int spawn_child(void *unused)
  * The helper beside us, not behind us (cpus_aside()): it may run on our
  * CPUs but the one we are on; once it has the request, and the launcher
  * only waits for it, the helper takes all of ours again (newidmap/main.c:
- * we cannot, it holds capabilities we lack).
+ * we cannot, it holds capabilities we lack).  The same holds once it has
+ * exec'd (EPERM: its permitted set is not a subset of ours), which a
+ * launcher slower than the exec saw in one start of ten: so the cloned
+ * child sets its CPUs itself, before its exec.  posix_spawn()'s child
+ * cannot, and is set from here at once.
  */
+#ifndef HELPER_CLONE
 static void spawn_aside(pid_t pid)
 {
 	cpu_set_t ours;
@@ -191,6 +200,7 @@ static void spawn_aside(pid_t pid)
 	if (sched_getaffinity(0, sizeof(ours), &ours) == 0)
 		cpus_aside(pid, &ours);
 }
+#endif
 
 /* Start the child that execs spawn_slot's helper; its pid, or -errno. */
 static pid_t spawn(void)
@@ -200,15 +210,17 @@ static pid_t spawn(void)
 	pid_t pid;
 	int saved;
 
+	cpu_set_t ours;
+
 	spawn_slot.err = 0;
+	spawn_slot.aside = sched_getaffinity(0, sizeof(ours), &ours) == 0 &&
+			   cpus_others(&ours, &spawn_slot.cpus);
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);
 	pid = clone(spawn_child, spawn_slot.stack + sizeof(spawn_slot.stack), CLONE_VM | SIGCHLD,
 		    NULL);
 	saved = errno;
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (pid > 0)
-		spawn_aside(pid);
 	return pid < 0 ? -saved : pid;
 #else
 	posix_spawn_file_actions_t fa;
