@@ -207,10 +207,9 @@ static pid_t spawn(void)
 {
 #ifdef HELPER_CLONE
 	sigset_t all, old;
+	cpu_set_t ours;
 	pid_t pid;
 	int saved;
-
-	cpu_set_t ours;
 
 	spawn_slot.err = 0;
 	spawn_slot.aside = sched_getaffinity(0, sizeof(ours), &ours) == 0 &&

@@ -337,10 +337,8 @@ static void cgroup1_place(int tmp, const struct mnt_cgroups *c, size_t i)
 		if (strncmp(n, "name=", 5) && strcmp(n, c->h[i].dir) &&
 		    symlinkat(c->h[i].dir, tmp, n) < 0)
 			return;
-	if (c->h[i].fd >= 0 &&
-	    move_mount(c->h[i].fd, "", at, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
-		/* not mounted: the directory stays empty */
-	}
+	if (c->h[i].fd >= 0)	/* not mounted: the directory stays empty */
+		(void)mnt_attach(c->h[i].fd, at, c->h[i].dir, &(struct eci_err){ 0 });
 }
 
 /*
@@ -366,9 +364,8 @@ static int cgroup1_tree(int cg, const struct mnt_cgroups *c, struct eci_err *e)
 		cgroup1_place(tmp, c, i);
 	if (c->v2 && mkdirat(tmp, "unified", 0555) == 0 &&
 	    (uni = openat(tmp, "unified", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0 &&
-	    c->v2_fd >= 0 && move_mount(c->v2_fd, "", uni, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
-		/* not mounted: unified/ stays empty */
-	}
+	    c->v2_fd >= 0)	/* not mounted: unified/ stays empty */
+		(void)mnt_attach(c->v2_fd, uni, "/sys/fs/cgroup/unified", &(struct eci_err){ 0 });
 	if (mount_setattr(tmp, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
 		return eci_fail(e, errno, "/sys/fs/cgroup read-only");
 	return steal_fd(tmp);
@@ -397,8 +394,7 @@ static int cgroup_tree(const struct mnt_plan *p, int at, struct eci_err *e)
 	cgroups_mount(c, cgroup_attrs(p), -1);
 	if (c->v1) {
 		m = cgroup1_tree(at, c, e);
-	} else if (c->v2_fd >= 0 &&
-		   move_mount(c->v2_fd, "", at, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == 0) {
+	} else if (c->v2_fd >= 0 && mnt_attach(c->v2_fd, at, "/sys/fs/cgroup", &(struct eci_err){ 0 }) == 0) {
 		m = steal_fd(c->v2_fd);
 	}
 	mnt_cgroups_close(c);
