@@ -3,13 +3,19 @@
  * check_image.c - the OCI layout reader on the default image and on
  * copies of it broken in the ways a hostile or damaged image would be
  */
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "image.h"
+#include "image-int.h"
 #include "run.h"
+#include "tap.h"
 #include "unit.h"
 
 static char dir[64];
@@ -180,6 +186,68 @@ START_TEST(ref_parse)
 }
 END_TEST
 
+/* Whether the mapping holding @p has the flag @flag in /proc/self/smaps. */
+static bool vma_flag(const void *p, const char *flag)
+{
+	FILE *f = fopen("/proc/self/smaps", "re");
+	char line[512];
+	bool in = false, found = false;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+		char *v = line + 8;
+
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)	/* a mapping's first line */
+			in = (uintptr_t)p >= lo && (uintptr_t)p < hi;
+		else if (in && !strncmp(line, "VmFlags:", 8))
+			for (char *t; !found && (t = strsep(&v, " \n"));)
+				found = !strcmp(t, flag);
+	}
+	fclose(f);
+	return found;
+}
+
+/* The feed's slots are in one mapping aligned to 2 MiB and advised for
+ * huge pages (VM_HUGEPAGE, "hg" in smaps): the first block the tar reader
+ * gets is the mapping's first slot.  A malloc()ed ring is neither. */
+START_TEST(feed_ring_huge)
+{
+	struct eci_err e = { 0 };
+	const void *p;
+	char blob[] = "/tmp/eci-t-feed.XXXXXX";
+	int fd = mkostemp(blob, O_CLOEXEC);
+	struct img_feed *f;
+
+	ck_assert_int_ge(fd, 0);
+	unlink(blob);
+	ck_assert_int_eq(ftruncate(fd, 3 << 20), 0);
+	ck_assert_msg(arc_load(&e) == 0 && crypto_load(&e) == 0, "%s", e.msg);
+	f = img_feed_open(fd, &e);
+	ck_assert_msg(f, "%s", e.msg);
+	ck_assert_int_eq(img_feed_read(NULL, f, &p), 1 << 20);
+	ck_assert_uint_eq((uintptr_t)p % (2u << 20), 0);
+	ck_assert_msg(vma_flag(p, "hg"), "the slots are not advised for huge pages");
+	ck_assert_int_eq(((const char *)p)[12345], 0);
+	img_feed_free(f);
+	close(fd);
+}
+END_TEST
+
+/* Whether this kernel takes MADV_HUGEPAGE (transparent huge pages). */
+static bool thp_advisable(void)
+{
+	size_t len = 4u << 20;
+	void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	bool ok;
+
+	if (m == MAP_FAILED)
+		return false;
+	ok = madvise(m, len, MADV_HUGEPAGE) == 0;
+	munmap(m, len);
+	return ok;
+}
+
 Suite *image_suite(void)
 {
 	Suite *s = suite_create("image");
@@ -193,6 +261,12 @@ Suite *image_suite(void)
 	tcase_add_test(tc, digest_path_traversal);
 	tcase_add_test(tc, symlinked_blob);
 	tcase_add_loop_test(tc, ref_parse, 0, sizeof(ref_cases) / sizeof(ref_cases[0]));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("feed");
+	if (thp_advisable())
+		tcase_add_test(tc, feed_ring_huge);
+	else
+		test_skip("feed_ring_huge", "this kernel refuses MADV_HUGEPAGE (no transparent huge pages)");
 	suite_add_tcase(s, tc);
 	return s;
 }
