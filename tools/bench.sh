@@ -713,7 +713,7 @@ item_5() {
 		row 5 "start while $((k - 1)) others run (${k}th container)" "${k}th start" "1st start" ms \
 			"$(starts $k $k | medof)" "$t1" $max
 	done
-	note "5: eci-run -d --rm default sleep 900 as ecitest-bench (110 slots): $SCALE_PASSES passes of 100 starts in a row, each container left running ($running at once), each start timed until eci-run returns with the container running; the table shows the median over the passes of the N-th start. A first pass of 100 unpacked the image in each slot. Median of starts 1-10 of all passes: $(ms "$(starts 1 10 | medof)"), of starts 91-100: $(ms "$(starts 91 100 | medof)"). After eci-run rm -f of each pass: no process of the account or its ids left, $ps_left containers in eci-run ps -a at the end."
+	note "5: eci-run -d --rm --network none default sleep 900 as ecitest-bench (110 slots): $SCALE_PASSES passes of 100 starts in a row, each container left running ($running at once), each start timed until eci-run returns with the container running; the table shows the median over the passes of the N-th start. A first pass of 100 unpacked the image in each slot. Median of starts 1-10 of all passes: $(ms "$(starts 1 10 | medof)"), of starts 91-100: $(ms "$(starts 91 100 | medof)"). After eci-run rm -f of each pass: no process of the account or its ids left, $ps_left containers in eci-run ps -a at the end."
 }
 
 # --- 6: seccomp ---------------------------------------------------------------
