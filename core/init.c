@@ -680,10 +680,31 @@ void init_await_proc(struct spec *s, int sock, int nest, pid_t pid)
 	}
 }
 
+/*
+ * With pasta or slirp4netns: the workload's network namespace's counts of
+ * sockets, for its end (net/drain.c), opened through the container's /proc
+ * while the workload, held before its release, is surely still in that
+ * namespace.  pid 1's own; a file that does not open leaves the table to
+ * be asked instead.
+ */
+static int sockstat_open(const struct spec *s, int proc, pid_t wpid, int fd[2])
+{
+	char path[64];
+
+	if (s->net.mode != NET_PASTA && s->net.mode != NET_SLIRP)
+		return 0;
+	snprintf(path, sizeof(path), "%d/net/sockstat", (int)wpid);
+	fd[0] = openat(proc, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	snprintf(path, sizeof(path), "%d/net/sockstat6", (int)wpid);
+	fd[1] = fd[0] < 0 ? -1 : openat(proc, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	return 0;
+}
+
 void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 {
 	struct eci_err e = { 0 };
 	_cleanup_close_ int proc = -1;
+	int sockstat[2] = { -1, -1 };
 	long long keep_uid, keep_gid;
 	int failed = SYNC_FAIL, listener = -1, code;
 	bool notify;
@@ -709,6 +730,7 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 	    sysctl_apply(s, pid, &e) < 0 ||
 	    (s->engine.on && (exec_check(s, &e) < 0 || await_start(s, sock, &e) < 0)) ||
 	    await_network(s, sock, pid, &failed, &e) < 0 ||
+	    sockstat_open(s, proc, s->own_pidns ? 1 : pid, sockstat) < 0 ||
 	    nest_release(nest, s->engine.on && s->tty ? s->tty_fd : -1, &e) < 0) {
 		kill(pid, SIGKILL);
 		sync_send_fail(sock, failed, EXIT_ECI, &e);
@@ -752,6 +774,14 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 	 */
 	if (notify && !s->own_pidns)
 		end_the_rest();
+	/* What the workload left in its TCP sockets goes out through the
+	 * network program, which eci-run stops once it hears of this end
+	 * (net/drain.c); pid 1 is in the workload's network namespace
+	 * (await_network()). */
+	if (s->net.mode == NET_PASTA || s->net.mode == NET_SLIRP) {
+		(void)nl_await_drained(sockstat[0], sockstat[1], NET_DRAIN_TIMEOUT_MS);
+		tl_mark("pid 1: sockets drained");
+	}
 	if (notify) {
 		struct sync_msg m = { .type = SYNC_EXITED, .code = code };
 

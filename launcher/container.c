@@ -146,10 +146,11 @@ static int delegate_prepare(struct spec *s, pid_t pid, struct helper_proc *hp, s
  * start that comes meanwhile waits for it there.  Pid 1 is collected by
  * whoever reaps the launcher's orphans.
  *
- * The launcher still waits for pid 1 when something of its own ends with
- * the container: the network program (the workload's last bytes may still
- * be on their way out through it, and it keeps the network namespace) and
- * the container's cgroups (which must be empty to be removed).  A
+ * The network program is stopped then too: pid 1 says the code only once
+ * the TCP sockets the workload left have delivered what they held
+ * (net/drain.c), which is all that still goes out through the program.
+ * The launcher still waits for pid 1 when the container's cgroups end
+ * with it (they must be empty to be removed).  A
  * failure's message is kept for report(); without SYNC_EXITED (pid 1
  * killed) nothing is done early.  Both ends are watched, the socket and
  * pid 1 itself, so nothing else holding the socket can make this wait.
@@ -189,9 +190,12 @@ static int await_end(struct spec *s, int sock, pid_t pid, struct sync_msg *pendi
 		}
 		if (pending->type)
 			break;
-		state_exit(s, m.code);
-		if (s->net.helper <= 0 && !s->cg_made)
+		if (!s->cg_made) {
+			net_stop(&s->net);	/* its exit beside the state's removal */
+			state_exit(s, m.code);
 			return m.code;
+		}
+		state_exit(s, m.code);
 		break;
 	}
 	return container_wait(pid);

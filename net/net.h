@@ -7,7 +7,9 @@
  * for the kernel's acknowledgement; the kernel then adds 127.0.0.1/8 and
  * ::1/128 by itself.  Errors carry the kernel's errno and what was being set.
  * nl_await_default_route() waits, in the caller's network namespace, for
- * the IPv4 default route that pasta or slirp4netns adds last (route.c).
+ * the IPv4 default route that pasta or slirp4netns adds last (route.c);
+ * nl_await_drained(), at the container's end, until its TCP sockets have
+ * delivered what the workload left in them (drain.c).
  *
  * net_tap_prepare() makes the tap device that pasta or slirp4netns then
  * uses, persistent, before either starts: their TUNSETIFF of that name
@@ -66,6 +68,18 @@ int nl_loopback_up(struct eci_err *e);
  * first, -ETIMEDOUT, or another -errno of the netlink socket.
  */
 int nl_await_default_route(int stop_fd, int timeout_ms);
+
+/**
+ * nl_await_drained() - wait until no TCP socket of the current network
+ * namespace holds bytes, or a FIN, its peer has not acknowledged (drain.c)
+ * @sockstat:   /proc/PID/net/sockstat of a process of that namespace, open;
+ *              -1 if none (then the table is asked at once)
+ * @sockstat6:  its /proc/PID/net/sockstat6, or -1
+ * @timeout_ms: how long to wait at most
+ *
+ * Return: 0 once none does, -ETIMEDOUT, or another -errno of sock_diag.
+ */
+int nl_await_drained(int sockstat, int sockstat6, int timeout_ms);
 
 /**
  * nl_link_sync() - ask for one link (RTM_GETLINK), which since Linux 6.8

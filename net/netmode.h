@@ -25,7 +25,9 @@
  * launcher's also if the container reports a failure.
  *
  * The tap device is the workload's, persistent, so that the program's end
- * is quick (net.h).  The program is stopped when the container ends; if
+ * is quick (net.h).  The program is stopped when the container ends,
+ * once what the workload left in its TCP sockets has gone out through it
+ * (pid 1 waits for that, at most NET_DRAIN_TIMEOUT_MS: net/drain.c); if
  * the launcher is killed, the parent-death signal (pasta) or the closing
  * of --exit-fd (slirp4netns) ends it: no orphan keeps running.
  *
@@ -55,6 +57,10 @@ enum net_mode { NET_NONE, NET_PASTA, NET_SLIRP, NET_HOST };
 /* How long pasta or slirp4netns may take to be ready (or, without -p, to
  * configure the interface) under load. */
 #define NET_READY_TIMEOUT_MS 10000
+
+/* How long the end of a container waits at most for its TCP sockets to
+ * deliver what the workload left in them (net/drain.c). */
+#define NET_DRAIN_TIMEOUT_MS 2000
 
 struct net_port {
 	const char *spec;	/* the flag's value */

@@ -31,6 +31,17 @@ static void eci(const char *flags, const char *script, struct run_result *r)
 	t_eci_sh(t_bin("eci-run", bin, sizeof(bin)), flags, "default", script, r);
 }
 
+/* eci-run ARGS with @dir first on PATH (ARGS: shell words) */
+static void eci_with(const char *dir, const char *args, struct run_result *r)
+{
+	char bin[4096], cmd[9000];
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+
+	snprintf(cmd, sizeof(cmd), "PATH='%s':\"$PATH\" exec '%s' %s", dir,
+		 t_bin("eci-run", bin, sizeof(bin)), args);
+	ck_assert_int_eq(t_run(argv, r), 0);
+}
+
 /* A socket of @type bound to a free port of the host's 127.0.0.1, *@port. */
 static int loopback_socket(int type, unsigned *port)
 {
@@ -211,8 +222,9 @@ static void host_reachable(const char *mode)
 }
 
 /* A listener on the host's 127.0.0.1 that counts the bytes of one
- * connection, to its end, and writes the count to *@count_fd. */
-static pid_t count_once(unsigned port, int *count_fd)
+ * connection, to its end, and writes the count to *@count_fd; it reads
+ * nothing for the first @delay_ms after the connection comes. */
+static pid_t count_once(unsigned port, int delay_ms, int *count_fd)
 {
 	int fd = host_listener(port), p[2];
 	pid_t pid;
@@ -225,6 +237,7 @@ static pid_t count_once(unsigned port, int *count_fd)
 		char buf[65536];
 		ssize_t k;
 
+		poll(NULL, 0, delay_ms);
 		while (c >= 0 && (k = read(c, buf, sizeof(buf))) > 0)
 			n += (unsigned long long)k;
 		dprintf(p[1], "%llu", n);
@@ -238,27 +251,30 @@ static pid_t count_once(unsigned port, int *count_fd)
 
 /*
  * What the workload sends just before it ends all reaches the host: the
- * network program stays until pid 1 is gone, however early eci-run hears
- * the workload's code (it keeps the network namespace, and with it what
- * is still queued there).  32 MiB through nc, which ends once it has
- * written the last of them; three times.
+ * network program stays until the sockets the workload left have
+ * delivered what they hold (net/drain.c), however early eci-run hears the
+ * workload's code.  The probe writes 32 MiB to a host listener that reads
+ * nothing for its first 0.3 s, closes and exits at once: megabytes are
+ * still queued in the container's socket then, and go out only afterwards.
+ * Three times.
  */
 static void last_bytes(const char *mode)
 {
-	char flags[64], script[256], got[32];
+	char probe[4096], args[4600], got[32];
 
-	snprintf(flags, sizeof(flags), "--network %s", mode);
 	for (int i = 0; i < 3; i++) {
 		unsigned port = free_port();
 		int count_fd;
-		pid_t sink = count_once(port, &count_fd);
+		pid_t sink = count_once(port, 300, &count_fd);
 		struct run_result r;
 		ssize_t n;
 
-		snprintf(script, sizeof(script),
-			 "dd if=/dev/zero bs=65536 count=512 2>/dev/null | nc host.eci.internal %u", port);
-		eci(flags, script, &r);
-		ck_assert_msg(r.status == 0, "%s: exit %d: %s", mode, r.status, r.err);
+		snprintf(args, sizeof(args), "-v '%s:/probe:ro' --network %s default /probe send %s %u "
+			 "33554432", t_probe(probe, sizeof(probe)), mode,
+			 !strcmp(mode, "pasta") ? "192.0.2.1" : "192.0.2.2", port);
+		eci_with("/nonexistent", args, &r);
+		ck_assert_msg(r.status == 0, "%s: exit %d: %s%s", mode, r.status, r.out, r.err);
+		ck_assert_str_eq(r.out, "sent 33554432\n");
 		t_run_free(&r);
 		n = read(count_fd, got, sizeof(got) - 1);
 		got[n > 0 ? n : 0] = '\0';
@@ -269,6 +285,44 @@ static void last_bytes(const char *mode)
 			      mode, i + 1, got);
 	}
 }
+
+/*
+ * A peer that reads nothing holds a container's end no longer than
+ * NET_DRAIN_TIMEOUT_MS: the host listener takes the connection and never
+ * reads, the probe fills what the sockets hold and is killed, and its
+ * socket stays with megabytes its peer will not acknowledge.  eci-run
+ * still ends, with the workload's code, and leaves no process behind.
+ */
+static void stuck_peer(const char *mode)
+{
+	unsigned port = free_port();
+	int fd = host_listener(port), before = helpers_settled(0);
+	char probe[4096], args[4800];
+	struct run_result r;
+
+	snprintf(args, sizeof(args), "-v '%s:/probe:ro' --network %s default sh -c "
+		 "'/probe send %s %u 1073741824 & sleep 1; kill $!; wait; echo stopped'",
+		 t_probe(probe, sizeof(probe)), mode,
+		 !strcmp(mode, "pasta") ? "192.0.2.1" : "192.0.2.2", port);
+	eci_with("/nonexistent", args, &r);
+	ck_assert_msg(r.status == 0, "%s: exit %d: %s%s", mode, r.status, r.out, r.err);
+	ck_assert_str_eq(r.out, "stopped\n");
+	t_run_free(&r);
+	close(fd);	/* the connection it queued goes with it */
+	ck_assert_int_eq(helpers_settled(before), before);
+}
+
+START_TEST(pasta_stuck_peer)
+{
+	stuck_peer("pasta");
+}
+END_TEST
+
+START_TEST(slirp_stuck_peer)
+{
+	stuck_peer("slirp4netns");
+}
+END_TEST
 
 START_TEST(pasta_last_bytes)
 {
@@ -448,18 +502,6 @@ static void slow_tool(char dir[32], const char *tool, const char *delay)
 	snprintf(body, sizeof(body), "sleep %s; PATH=${PATH#*:} exec %s \"$@\"", delay, tool);
 	tool_dir(dir, tool, body);
 }
-
-/* eci-run ARGS with @dir first on PATH (ARGS: shell words) */
-static void eci_with(const char *dir, const char *args, struct run_result *r)
-{
-	char bin[4096], cmd[9000];
-	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
-
-	snprintf(cmd, sizeof(cmd), "PATH='%s':\"$PATH\" exec '%s' %s", dir,
-		 t_bin("eci-run", bin, sizeof(bin)), args);
-	ck_assert_int_eq(t_run(argv, r), 0);
-}
-
 
 /*
  * TCP (an HTTP request), then UDP, to listeners on the host's loopback,
@@ -696,6 +738,8 @@ Suite *network_suite(void)
 		tcase_add_test(tc, slirp_reaches_host);
 		tcase_add_test(tc, pasta_last_bytes);
 		tcase_add_test(tc, slirp_last_bytes);
+		tcase_add_test(tc, pasta_stuck_peer);
+		tcase_add_test(tc, slirp_stuck_peer);
 		tcase_add_test(tc, pasta_publish);
 		tcase_add_test(tc, slirp_publish);
 		tcase_add_test(tc, pasta_first_instruction);

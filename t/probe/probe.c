@@ -24,6 +24,11 @@
  *   probe udp ADDR PORT TEXT
  *                      send TEXT in one datagram to the IPv4 ADDR:PORT and
  *                      print "udp sent", or "udp " and the error
+ *   probe send ADDR PORT BYTES
+ *                      connect to the IPv4 ADDR:PORT over TCP, write BYTES
+ *                      zero bytes, close and exit at once, what the kernel
+ *                      has not sent yet still queued; print "sent BYTES",
+ *                      or "send " and the error
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -294,6 +299,35 @@ static int udp(const char *addr, const char *port, const char *text)
 	return 0;
 }
 
+/* Writes and is gone: the socket's queue is the kernel's to send. */
+static int send_bytes(const char *addr, const char *port, const char *bytes)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(port)) };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	long long left = atoll(bytes);
+	static char buf[65536];
+
+	if (fd < 0 || inet_pton(AF_INET, addr, &sa.sin_addr) != 1 ||
+	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		goto fail;
+	while (left > 0) {
+		ssize_t n = write(fd, buf, left < (long long)sizeof(buf) ? (size_t)left : sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto fail;
+		left -= n;
+	}
+	if (close(fd) < 0)
+		goto fail;
+	printf("sent %s\n", bytes);
+	return 0;
+fail:
+	printf("send %s\n", strerror(errno));
+	return 1;
+}
+
 int escape_main(int argc, char **argv);
 
 int main(int argc, char **argv)
@@ -316,7 +350,9 @@ int main(int argc, char **argv)
 		return hijack(argc, argv);
 	if (argc == 5 && !strcmp(argv[1], "udp"))
 		return udp(argv[2], argv[3], argv[4]);
+	if (argc == 5 && !strcmp(argv[1], "send"))
+		return send_bytes(argv[2], argv[3], argv[4]);
 	fprintf(stderr, "usage: probe syscalls|fds|ns|tiocsti|escape [CANARY]|creat PATH MODE|"
-		"hijack SECONDS [STOPFILE]|udp ADDR PORT TEXT\n");
+		"hijack SECONDS [STOPFILE]|udp ADDR PORT TEXT|send ADDR PORT BYTES\n");
 	return 2;
 }
