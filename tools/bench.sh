@@ -320,36 +320,44 @@ podman_start() {
 	hf "podman-$1" ecitest "$SLOW_RUNS" "env XDG_DATA_HOME=$work/u-ecitest/podman/data XDG_CONFIG_HOME=$work/u-ecitest/podman/cfg $PODMAN run --rm $net eci-default /bin/true"
 }
 
-# The per-step timeline of eci-run --network none default /bin/true
-# (ECI_TIMELINE, tools/timeline.py), of the code of git revision $BEFORE,
-# built here, and of this code: one table, the median time since the exec
-# of each step.
+# The per-step timeline of eci-run --network none default /bin/true, and
+# of the same with --network pasta (ECI_TIMELINE, tools/timeline.py), of
+# the code of git revision $BEFORE, built here, and of this code: one table
+# each, the median time since the exec of each step.
 timeline() {
 	tl_runs=$RUNS
 	cp "$src/tools/timeline.py" "$work/timeline.py"
 	chmod a+rx "$work/timeline.py"
-	# The code of $BEFORE, built and staged, runs in turn with this one
-	# (timeline.py A B B A ...): the machine's pace drifts during a run.
 	before=
 	if [ -n "$BEFORE" ] && git -C "$src" rev-parse -q --verify "$BEFORE^{commit}" >/dev/null; then
 		b=$work/before
 		mkdir -p "$b/src" && git -C "$src" archive "$BEFORE" | tar -x -C "$b/src" &&
 			make -C "$b/src" -j"$(nproc)" O=build all >/dev/null 2>"$work/tl-build.err" &&
 			(cd "$b/src" && sh tools/stage.sh build "$b/stage") >/dev/null 2>>"$work/tl-build.err" &&
-			: > "$work/tl.before" && chown ecitest: "$work/tl.before" &&
-			as ecitest env TMPDIR="$work/rt-ecitest" TIMELINE_OUT2="$work/tl.before" python3 "$work/timeline.py" \
-				"$tl_runs" "$eci" --network none default /bin/true -- \
-				"$b/stage/bin/eci-run" --network none default /bin/true > "$work/tl.after" 2>"$work/tl.err" &&
 			before=$(git -C "$src" log -1 --format='%h, %cs' "$BEFORE")
 	fi
-	if [ -z "$before" ]; then
+	: > "$work/timeline.md"
+	timeline_of none "the helper's steps are not marked (it reads no environment); its start and work are the gap before \"mapped by the helper\"" &&
+		echo >> "$work/timeline.md" &&
+		timeline_of pasta "pasta starts once the workload's network namespace is made (\"network program started\"); the workload goes once pasta has set its default route (\"pid 1: network up\"); at the end pid 1 waits for the workload's TCP sockets to have delivered what they hold (\"pid 1: sockets drained\", none here) and eci-run then stops pasta"
+}
+
+# One table: eci-run --network $1 default /bin/true, of $BEFORE's code
+# (if built) and of this code in turn (timeline.py A B B A ...: the
+# machine's pace drifts during a run); $2 says what the steps show.
+timeline_of() {
+	: > "$work/tl.before" && chown ecitest: "$work/tl.before"
+	if [ -z "$before" ] || ! as ecitest env TMPDIR="$work/rt-ecitest" TIMELINE_OUT2="$work/tl.before" \
+		python3 "$work/timeline.py" "$tl_runs" "$eci" --network "$1" default /bin/true -- \
+		"$work/before/stage/bin/eci-run" --network "$1" default /bin/true > "$work/tl.after" 2>"$work/tl.err"; then
+		: > "$work/tl.before"
 		as ecitest env TMPDIR="$work/rt-ecitest" python3 "$work/timeline.py" "$tl_runs" \
-			"$eci" --network none default /bin/true > "$work/tl.after" 2>"$work/tl.err" || return 0
+			"$eci" --network "$1" default /bin/true > "$work/tl.after" 2>"$work/tl.err" || return 0
 	fi
 	{
-		echo "Per-step timeline of \`eci-run --network none default /bin/true\` as ecitest ($tl_runs runs after 3 warm-ups, medians; ECI_TIMELINE=FILE, tools/timeline.py; the code before and now in turn): the time since the exec of eci-run at which each step ended. The helper's steps are not marked (it reads no environment); its start and work are the gap before \"mapped by the helper\"."
+		echo "Per-step timeline of \`eci-run --network $1 default /bin/true\` as ecitest ($tl_runs runs after 3 warm-ups, medians; ECI_TIMELINE=FILE, tools/timeline.py; the code before and now in turn): the time since the exec of eci-run at which each step ended; $2."
 		echo
-		if [ -n "$before" ]; then
+		if [ -s "$work/tl.before" ]; then
 			echo "| step | before ($before) | now | now, after the previous step |"
 			echo "|---|---|---|---|"
 			awk -F'|' 'NR == FNR { if (FNR > 2) b[$2] = $3; next }
@@ -360,7 +368,7 @@ timeline() {
 			echo "|---|---|---|"
 			tail -n +3 "$work/tl.after"
 		fi
-	} > "$work/timeline.md"
+	} >> "$work/timeline.md"
 }
 
 # --- 2: docker run ---------------------------------------------------------------
@@ -599,7 +607,7 @@ item_9() {
 	p_def=$(podman_start default)
 	netrow "rootless podman (--runtime runc): its default network" "podman run" "podman run --network none" \
 		"$p_def" "$p_none" — —
-	note "9: the difference of the medians is the eci / peer column here. eci-run starts the network tool as soon as the workload's network namespace exists, while the root is built; without -p the workload goes once the namespace has its address and default route (an rtnetlink event), with -p once the tool is fully up. podman: $SLOW_RUNS runs each."
+	note "9: the difference of the medians is the eci / peer column here. eci-run starts the network tool as soon as the workload's network namespace exists, while the root is built; without -p the workload goes once the namespace has its address and default route (an rtnetlink event), with -p once the tool is fully up. At the end, pid 1 waits until the TCP sockets the workload left have delivered what they hold (at most 2 s; none here, which the namespace's /proc/net/sockstat says at once), and eci-run stops the tool then, without waiting for pid 1's exit. podman: $SLOW_RUNS runs each."
 }
 
 # --- 4: resident cost ---------------------------------------------------------------
