@@ -475,6 +475,7 @@ static int attach_pasta(struct net_plan *p, pid_t pid, const char *statedir, int
 	    (fifo = open(pidfile, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return eci_fail(e, errno, "%s: open %s", net_flag(p), pidfile);
 	p->helper = spawn(p, argv, -1, -1, log);
+	p->stopped = false;
 	if (started(p, e) < 0)
 		return -1;
 	if (!p->nports)
@@ -549,6 +550,7 @@ static int attach_slirp(struct net_plan *p, pid_t pid, const char *statedir, int
 	argv[n++] = (char *)NET_IFNAME;
 	argv[n] = NULL;
 	p->helper = spawn(p, argv, ex[0], ready[1], log);
+	p->stopped = false;
 	close(ex[0]);
 	if (ready[1] >= 0)
 		close(ready[1]);
@@ -586,9 +588,10 @@ void net_stop(struct net_plan *p)
 		close(steal_fd(p->pidfd));
 	if (p->exit_fd >= 0)
 		close(steal_fd(p->exit_fd));
-	/* not reaped yet: the pid is still the program's */
-	if (p->helper > 0)
+	/* not reaped yet: the pid is still the program's; told once */
+	if (p->helper > 0 && !p->stopped)
 		kill(p->helper, SIGTERM);
+	p->stopped = true;
 }
 
 void net_detach(struct net_plan *p)

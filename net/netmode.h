@@ -77,6 +77,7 @@ struct net_plan {
 				 * or the default and the setting that made it */
 	char prog[PATH_MAX + 8];	/* its binary, found before anything runs */
 	pid_t helper;		/* pasta or slirp4netns, when running */
+	bool stopped;		/* net_stop() has told it to stop */
 	int pidfd;		/* its pidfd, readable once it has exited */
 	int exit_fd;		/* slirp4netns: closing it stops it */
 };
