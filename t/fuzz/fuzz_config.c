@@ -16,6 +16,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char bundle[64];
 
+/* libFuzzer ends with exit(): the scratch bundle goes with it */
+static void bundle_remove(void)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	unlink(path);
+	rmdir(bundle);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct rconfig rc;
@@ -28,6 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		snprintf(bundle, sizeof(bundle), "/tmp/eci-fuzz-bundle.XXXXXX");
 		if (!mkdtemp(bundle))
 			abort();
+		atexit(bundle_remove);
 	}
 	snprintf(path, sizeof(path), "%s/config.json", bundle);
 	f = fopen(path, "w");

@@ -33,7 +33,6 @@
 #include "tap.h"
 #include "util.h"
 
-#define MAX_SLOTS 16
 
 
 /* Some line of @err names @entry and says it was skipped. */
@@ -188,80 +187,22 @@ static void ls_row(char *buf, size_t size, const char *name, const char *itag, c
 
 /* --- removing what container roots unpacked ------------------------------ */
 
-static size_t my_slots(void)
-{
-	struct subid_range r[SUBID_MAX_RANGES];
-
-	return subid_slot_count(r, ns_my_ranges(r));
-}
-
-/* Slot directories left in the stores. */
-static int slot_dirs(void)
-{
-	char cmd[256];
-	struct run_result r;
-	int n = 0;
-
-	snprintf(cmd, sizeof(cmd), "ls -d %s/stores/*/eci/slots/* 2>/dev/null | wc -l", scratch);
-	if (t_run((char *[]){ (char *)"/bin/sh", (char *)"-c", cmd, NULL }, &r) == 0) {
-		n = atoi(r.out);
-		t_run_free(&r);
-	}
-	return n;
-}
-
-/*
- * One container per slot, all running at once so that each gets a slot of
- * its own, removes what it can under the stores (its own slot's directory)
- * and waits to be let go.
- */
-static void slots_sweep(size_t n)
-{
-	char bin[4096], vol[128], line[64];
-	char *argv[] = { (char *)"/bin/sh", (char *)"-c", (char *)"exec \"$@\" 2>/dev/null",
-			 (char *)"sh", (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"-i",
-			 (char *)"-v", vol, (char *)"default", (char *)"/bin/sh", (char *)"-c",
-			 (char *)"rm -rf /s/*/eci/slots/* 2>/dev/null; echo ready; read x", NULL };
-	pid_t pid[MAX_SLOTS];
-	int in[MAX_SLOTS], out[MAX_SLOTS];
-
-	snprintf(vol, sizeof(vol), "%s/stores:/s", scratch);
-	for (size_t i = 0; i < n; i++) {
-		pid[i] = t_spawn(argv, &in[i], &out[i]);
-		/* "ready", or EOF if it got no slot: the next round tries again */
-		if (pid[i] > 0)
-			t_read_line(out[i], line, sizeof(line));
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (pid[i] <= 0)
-			continue;
-		t_let_go(in[i]);
-		close(out[i]);
-		waitpid(pid[i], NULL, 0);
-	}
-}
-
 /*
  * slots/SLOT/ of every store is container root's of SLOT, and so is all it
  * holds: the test account cannot remove it, but a container of that slot
- * can.  The stores are opened up (0711) for it to get there.
+ * can (subids.c).  The stores are opened up (0711) for it to get there.
  */
 static void slots_remove(void)
 {
-	size_t n = my_slots();
-	char cmd[256];
+	char cmd[256], src[128];
 	struct run_result r;
 
 	snprintf(cmd, sizeof(cmd), "chmod 0711 %s/stores/*/ %s/stores/*/eci 2>/dev/null", scratch,
 		 scratch);
 	if (t_run((char *[]){ (char *)"/bin/sh", (char *)"-c", cmd, NULL }, &r) == 0)
 		t_run_free(&r);
-	for (int round = 0; round < 10 && slot_dirs() > 0; round++) {
-		if (round)
-			sleep(1);	/* other suites may hold slots */
-		slots_sweep(n < MAX_SLOTS ? n : MAX_SLOTS);
-	}
-	if (slot_dirs() > 0)
+	snprintf(src, sizeof(src), "%s/stores", scratch);
+	if (ns_slots_clear(src, "*/eci/slots/*", 10) > 0)
 		fprintf(stderr, "images: slot directories left in %s/stores\n", scratch);
 }
 
@@ -1405,7 +1346,7 @@ Suite *images_suite(void)
 	suite_add_tcase(s, th);
 	tcase_set_timeout(tl, 120);
 	tcase_add_unchecked_fixture(tl, images_make, images_remove);
-	if (my_slots() < 2) {
+	if (ns_my_slots() < 2) {
 		test_skip("two_at_once", "the account has fewer than 2 slots");
 		test_skip("many_layers_at_once", "the account has fewer than 2 slots");
 	} else {

@@ -162,52 +162,6 @@ static void pull_make(void)
 		   "oci:%s docker://127.0.0.1:%d/eci/pinned:1", layout, port);
 }
 
-static size_t my_slots(void)
-{
-	struct subid_range r[SUBID_MAX_RANGES];
-
-	return subid_slot_count(r, ns_my_ranges(r));
-}
-
-/* One container per slot, all at once, each removing its slot's copies
- * (and directory) from the shared store; then the rest goes. */
-static void sweep_slots(void)
-{
-	size_t n = my_slots() < 16 ? my_slots() : 16;
-	char bin[4096], vol[128], line[64];
-	char *argv[] = { (char *)"/bin/sh", (char *)"-c", (char *)"exec \"$@\" 2>/dev/null",
-			 (char *)"sh", (char *)t_bin("eci-run", bin, sizeof(bin)), (char *)"-i",
-			 (char *)"-v", vol, (char *)"default", (char *)"/bin/sh", (char *)"-c",
-			 (char *)"rm -rf /s/* 2>/dev/null; echo ready; read x", NULL };
-	pid_t pid[16];
-	int in[16], out[16];
-
-	snprintf(vol, sizeof(vol), "%s/shared/eci/slots:/s", scratch);
-	for (int round = 0; round < 5; round++) {
-		char check[256];
-		struct run_result r;
-
-		snprintf(check, sizeof(check), "ls %s/shared/eci/slots 2>/dev/null | wc -l", scratch);
-		t_host_sh(check, &r);
-		round = atoi(r.out) == 0 ? 5 : round;
-		t_run_free(&r);
-		if (round == 5)
-			break;
-		for (size_t i = 0; i < n; i++) {
-			pid[i] = t_spawn(argv, &in[i], &out[i]);
-			if (pid[i] > 0)
-				t_read_line(out[i], line, sizeof(line));
-		}
-		for (size_t i = 0; i < n; i++) {
-			if (pid[i] <= 0)
-				continue;
-			t_let_go(in[i]);
-			close(out[i]);
-			waitpid(pid[i], NULL, 0);
-		}
-	}
-}
-
 static void pull_remove(void)
 {
 	char cmd[128];
@@ -217,7 +171,10 @@ static void pull_remove(void)
 		waitpid(registry, NULL, 0);
 		registry = -1;
 	}
-	sweep_slots();
+	/* each slot's copies in the shared store, by a container of that
+	 * slot (subids.c); then the rest */
+	snprintf(cmd, sizeof(cmd), "%s/shared/eci/slots", scratch);
+	ns_slots_clear(cmd, "*", 5);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch);
 	if (system(cmd) != 0)
 		fprintf(stderr, "pull: could not remove all of %s\n", scratch);

@@ -33,5 +33,10 @@ Suite *sys_suite(void);
 size_t ns_my_ranges(struct subid_range *r);
 /* its first one; the test fails if it has none */
 struct subid_range ns_my_range(void);
+/* how many slots they hold */
+size_t ns_my_slots(void);
+/* What container roots left in a store: @glob under @src, a host
+ * directory, removed (subids.c); how many entries are left */
+int ns_slots_clear(const char *src, const char *glob, int rounds);
 
 #endif
