@@ -21,13 +21,19 @@
 #include "cleanup.h"
 #include "util.h"
 
+/*
+ * The reads go to the stack first, and a file that fits there (most: the
+ * id files, /proc's, policy) gets a buffer of its own size.  A buffer of a
+ * page or more is a size class of its own in musl's malloc (the helper's),
+ * whose group is mapped for it and unmapped again once it is freed: two
+ * system calls and a page fault each time, a dozen times a start.
+ */
 int read_fd_all(int fd, size_t max, char **out, size_t *len)
 {
-	size_t cap = 4096, n = 0;
-	_cleanup_free_ char *buf = malloc(cap + 1);
+	char first[4096], *at = first;
+	size_t cap = sizeof(first), n = 0;
+	_cleanup_free_ char *buf = NULL;
 
-	if (!buf)
-		return -ENOMEM;
 	for (;;) {
 		ssize_t r;
 
@@ -40,9 +46,11 @@ int read_fd_all(int fd, size_t max, char **out, size_t *len)
 			nb = realloc(buf, cap + 1);
 			if (!nb)
 				return -ENOMEM;
-			buf = nb;
+			if (!buf)
+				memcpy(nb, first, n);
+			buf = at = nb;
 		}
-		r = read(fd, buf + n, cap - n);
+		r = read(fd, at + n, cap - n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
@@ -52,6 +60,12 @@ int read_fd_all(int fd, size_t max, char **out, size_t *len)
 		n += (size_t)r;
 		if (n > max)
 			return -EFBIG;
+	}
+	if (!buf) {
+		buf = malloc(n + 1);
+		if (!buf)
+			return -ENOMEM;
+		memcpy(buf, first, n);
 	}
 	buf[n] = '\0';
 	if (len)

@@ -19,6 +19,7 @@ int main(void)
 		gate_suite,
 		cgroup_suite,
 		flagparse_suite,
+		readall_suite,
 		NULL,
 	};
 

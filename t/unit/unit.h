@@ -17,5 +17,6 @@ Suite *engine_id_suite(void);
 Suite *gate_suite(void);
 Suite *cgroup_suite(void);
 Suite *flagparse_suite(void);
+Suite *readall_suite(void);
 
 #endif
