@@ -147,60 +147,86 @@ static void help(void)
 		(list)[(n)++] = optarg;                                        \
 	} while (0)
 
+enum { OPT_VERSION = 256, OPT_READ_ONLY, OPT_TMPFS, OPT_PRIVILEGED,
+       OPT_CAP_ADD, OPT_CAP_DROP, OPT_SECURITY_OPT, OPT_ENV_FILE, OPT_NETWORK,
+       OPT_NAME, OPT_MEMORY, OPT_PIDS, OPT_CPUS, OPT_RM, OPT_USERNS, OPT_PULL, OPT_MOUNT,
+       OPT_HELP, OPT_ENTRYPOINT, OPT_DNS, OPT_ADD_HOST, OPT_DEVICE, OPT_ULIMIT, OPT_SHM_SIZE,
+       OPT_INIT, OPT_ENV_HOST, OPT_RESTART, OPT_STOP_SIGNAL };
+
+static const struct option longopts[] = {
+	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
+	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
+	{ "detach", no_argument, NULL, 'd' },
+	{ "env", required_argument, NULL, 'e' },
+	{ "env-file", required_argument, NULL, OPT_ENV_FILE },
+	{ "interactive", no_argument, NULL, 'i' },
+	{ "label", required_argument, NULL, 'l' },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "memory", required_argument, NULL, OPT_MEMORY },
+	{ "mount", required_argument, NULL, OPT_MOUNT },
+	{ "pids-limit", required_argument, NULL, OPT_PIDS },
+	{ "cpus", required_argument, NULL, OPT_CPUS },
+	{ "network", required_argument, NULL, OPT_NETWORK },
+	{ "net", required_argument, NULL, OPT_NETWORK },
+	{ "privileged", no_argument, NULL, OPT_PRIVILEGED },
+	{ "publish", required_argument, NULL, 'p' },
+	{ "pull", required_argument, NULL, OPT_PULL },
+	{ "security-opt", required_argument, NULL, OPT_SECURITY_OPT },
+	{ "tty", no_argument, NULL, 't' },
+	{ "user", required_argument, NULL, 'u' },
+	{ "userns", required_argument, NULL, OPT_USERNS },
+	{ "workdir", required_argument, NULL, 'w' },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "hostname", required_argument, NULL, 'h' },
+	{ "entrypoint", required_argument, NULL, OPT_ENTRYPOINT },
+	{ "dns", required_argument, NULL, OPT_DNS },
+	{ "add-host", required_argument, NULL, OPT_ADD_HOST },
+	{ "device", required_argument, NULL, OPT_DEVICE },
+	{ "ulimit", required_argument, NULL, OPT_ULIMIT },
+	{ "shm-size", required_argument, NULL, OPT_SHM_SIZE },
+	{ "stop-signal", required_argument, NULL, OPT_STOP_SIGNAL },
+	{ "init", no_argument, NULL, OPT_INIT },
+	{ "env-host", no_argument, NULL, OPT_ENV_HOST },
+	{ "restart", required_argument, NULL, OPT_RESTART },
+	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
+	{ "rm", no_argument, NULL, OPT_RM },
+	{ "tmpfs", required_argument, NULL, OPT_TMPFS },
+	{ "volume", required_argument, NULL, 'v' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* POSIX order ("+"): the first word that is no flag is the image */
+#define SHORTOPTS "+:h:dv:e:itu:w:p:l:"
+
+/*
+ * Whether the command line surely asks for a plain run: it parses, and
+ * asks for neither -d nor --userns (whose helper is started otherwise,
+ * launcher/startcmd.c), nor --help or --version.  The same getopt_long()
+ * pass as cli_parse()'s, which looks at no value and keeps nothing; getopt
+ * starts from scratch for cli_parse() after it.
+ */
+bool cli_plain(int argc, char **argv)
+{
+	bool plain = true;
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while (plain && (c = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1)
+		plain = c != 'd' && c != OPT_USERNS && c != OPT_HELP && c != OPT_VERSION && c != ':' &&
+			c != '?';
+	optind = 0;
+	return plain;
+}
+
 int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 {
-	enum { OPT_VERSION = 256, OPT_READ_ONLY, OPT_TMPFS, OPT_PRIVILEGED,
-	       OPT_CAP_ADD, OPT_CAP_DROP, OPT_SECURITY_OPT, OPT_ENV_FILE, OPT_NETWORK,
-	       OPT_NAME, OPT_MEMORY, OPT_PIDS, OPT_CPUS, OPT_RM, OPT_USERNS, OPT_PULL, OPT_MOUNT,
-	       OPT_HELP, OPT_ENTRYPOINT, OPT_DNS, OPT_ADD_HOST, OPT_DEVICE, OPT_ULIMIT, OPT_SHM_SIZE,
-	       OPT_INIT, OPT_ENV_HOST, OPT_RESTART, OPT_STOP_SIGNAL };
-	static const struct option longopts[] = {
-		{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
-		{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
-		{ "detach", no_argument, NULL, 'd' },
-		{ "env", required_argument, NULL, 'e' },
-		{ "env-file", required_argument, NULL, OPT_ENV_FILE },
-		{ "interactive", no_argument, NULL, 'i' },
-		{ "label", required_argument, NULL, 'l' },
-		{ "name", required_argument, NULL, OPT_NAME },
-		{ "memory", required_argument, NULL, OPT_MEMORY },
-		{ "mount", required_argument, NULL, OPT_MOUNT },
-		{ "pids-limit", required_argument, NULL, OPT_PIDS },
-		{ "cpus", required_argument, NULL, OPT_CPUS },
-		{ "network", required_argument, NULL, OPT_NETWORK },
-		{ "net", required_argument, NULL, OPT_NETWORK },
-		{ "privileged", no_argument, NULL, OPT_PRIVILEGED },
-		{ "publish", required_argument, NULL, 'p' },
-		{ "pull", required_argument, NULL, OPT_PULL },
-		{ "security-opt", required_argument, NULL, OPT_SECURITY_OPT },
-		{ "tty", no_argument, NULL, 't' },
-		{ "user", required_argument, NULL, 'u' },
-		{ "userns", required_argument, NULL, OPT_USERNS },
-		{ "workdir", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ "hostname", required_argument, NULL, 'h' },
-		{ "entrypoint", required_argument, NULL, OPT_ENTRYPOINT },
-		{ "dns", required_argument, NULL, OPT_DNS },
-		{ "add-host", required_argument, NULL, OPT_ADD_HOST },
-		{ "device", required_argument, NULL, OPT_DEVICE },
-		{ "ulimit", required_argument, NULL, OPT_ULIMIT },
-		{ "shm-size", required_argument, NULL, OPT_SHM_SIZE },
-		{ "stop-signal", required_argument, NULL, OPT_STOP_SIGNAL },
-		{ "init", no_argument, NULL, OPT_INIT },
-		{ "env-host", no_argument, NULL, OPT_ENV_HOST },
-		{ "restart", required_argument, NULL, OPT_RESTART },
-		{ "read-only", no_argument, NULL, OPT_READ_ONLY },
-		{ "rm", no_argument, NULL, OPT_RM },
-		{ "tmpfs", required_argument, NULL, OPT_TMPFS },
-		{ "volume", required_argument, NULL, 'v' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h:dv:e:itu:w:p:l:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_HELP:
 			help();

@@ -80,6 +80,8 @@ struct opts {
 
 /* cli.c */
 int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e);
+/* Does @argv surely parse, without -d, --userns, --help or --version? */
+bool cli_plain(int argc, char **argv);
 void cli_usage(FILE *f);
 /* Is @arg -h or --help?  Sub-commands answer it with their usage on stdout. */
 bool cli_is_help(const char *arg);
@@ -170,7 +172,9 @@ int security_filter(struct spec *s, struct eci_err *e);
  * and the capabilities are known; narrows s->caps to the ceiling */
 int admit(struct spec *s, const struct opts *o, struct eci_err *e);
 
-/* startcmd.c: a container's run (main's, and start's again), start, restart */
+/* startcmd.c: a container's run (main's, and start's again), start, restart;
+ * launch_early(): the helper started before anything else (main's run) */
+void launch_early(int argc, char **argv);
 int launch(int argc, char **argv, const char *id, unsigned slot);
 int start_main(int argc, char **argv);
 

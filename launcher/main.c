@@ -23,12 +23,16 @@ static const struct verb {
 
 int main(int argc, char **argv)
 {
+	const struct verb *v = NULL;
+
 	eci_program = "eci-run";	/* also as its test build, eci-run-policytest */
 	tl_init();
 	tl_mark("main");
-	title_init(argc, argv);
 	for (size_t i = 0; argc > 1 && i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (!strcmp(argv[1], verbs[i].name))
-			return verbs[i].main(argc - 1, argv + 1);
-	return launch(argc, argv, NULL, 0);
+			v = &verbs[i];
+	if (!v)
+		launch_early(argc, argv);	/* before anything else (startcmd.c) */
+	title_init(argc, argv);
+	return v ? v->main(argc - 1, argv + 1) : launch(argc, argv, NULL, 0);
 }
