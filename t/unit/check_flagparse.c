@@ -2,12 +2,14 @@
 /*
  * check_flagparse.c - the values of --device, --dns, --add-host and
  * --ulimit, parsed before any namespace exists (mounts/parse.c,
- * core/rlimit.c): what each becomes, and the words of each refusal
+ * core/rlimit.c): what each becomes, and the words of each refusal; and
+ * which command lines start the helper before they are parsed (cli_plain())
  */
 #include <string.h>
 #include <sys/resource.h>
 
 #include "core.h"
+#include "launcher.h"
 #include "mounts.h"
 #include "unit.h"
 
@@ -105,6 +107,64 @@ START_TEST(ulimit_values)
 }
 END_TEST
 
+/* cli_plain() of "eci-run" and @words (NULL-ended) */
+static bool plain(const char *const *words)
+{
+	char *argv[16] = { (char *)"eci-run" };
+	int argc = 1;
+
+	for (; words[argc - 1]; argc++)
+		argv[argc] = (char *)words[argc - 1];
+	return cli_plain(argc, argv);
+}
+
+/*
+ * A plain run: its helper takes no --keep-id and is this process's child.
+ * -d (its helper is the background launcher's), --userns, --help,
+ * --version and what fails to parse are not, however written; a -d of the
+ * command after the image is the command's.  And the parse after it starts
+ * from scratch.
+ */
+START_TEST(plain_runs)
+{
+	static const char *const yes[][10] = {
+		{ NULL },
+		{ "default", "/bin/true", NULL },
+		{ "--rm", "-e", "A=-d", "-v", "/tmp:/t", "default", "ls", "-d", NULL },
+		{ "-it", "--network", "none", "default", "sh", NULL },
+		{ "--user", "1000", "-u", "0", "default", "--userns", NULL },
+		{ "default", "--help", "--version", NULL },
+	};
+	static const char *const no[][8] = {
+		{ "-d", "default", NULL },
+		{ "-itd", "default", NULL },
+		{ "--detach", "default", NULL },
+		{ "--det", "default", NULL },
+		{ "--userns", "keep-id", "default", NULL },
+		{ "--userns=keep-id", "default", NULL },
+		{ "--usern=keep-id", "default", NULL },
+		{ "--help", NULL },
+		{ "--version", NULL },
+		{ "--bogus", "default", NULL },
+		{ "-e", NULL },
+		{ "--rm=1", "default", NULL },
+	};
+	char *argv[] = { (char *)"eci-run", (char *)"-e", (char *)"K=V", (char *)"img", NULL };
+	struct eci_err e = { 0 };
+	struct opts o;
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		ck_assert_msg(plain(yes[i]), "line %zu: not plain", i);
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		ck_assert_msg(!plain(no[i]), "line %zu: plain", i);
+	ck_assert(plain((const char *const[]){ "-e", "K=V", "img", NULL }));
+	ck_assert_int_eq(cli_parse(4, argv, &o, &e), 0);
+	ck_assert_uint_eq(o.nenv, 1);
+	ck_assert_str_eq(o.env[0], "K=V");
+	ck_assert_str_eq(o.image, "img");
+}
+END_TEST
+
 Suite *flagparse_suite(void)
 {
 	Suite *s = suite_create("flagparse");
@@ -113,6 +173,7 @@ Suite *flagparse_suite(void)
 	tcase_add_test(tc, device_values);
 	tcase_add_test(tc, dns_and_hosts);
 	tcase_add_test(tc, ulimit_values);
+	tcase_add_test(tc, plain_runs);
 	suite_add_tcase(s, tc);
 	return s;
 }
