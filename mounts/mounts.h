@@ -227,6 +227,19 @@ int mnt_add_host(struct mnt_plan *p, const char *spec, const char *gateway, stru
  */
 int mnt_clean_path(const char *path, char *out);
 
+/**
+ * mnt_reserved_dst() - where nothing of the user's or the engine's is mounted
+ * @dst: a clean container path (mnt_clean_path())
+ *
+ * /proc and /sys, and what is below them: the container's own procfs and
+ * sysfs are there, and a mount under /sys would lie under the sysfs,
+ * mounted last (init.c), hidden without a word.  Docker's runc refuses
+ * these too, /proc by name and /sys as its sysfs refuses the mount point.
+ * Return: for a refusal's words, "/proc: the container's own procfs is
+ * there" (or /sys's) if @dst is one of them or below, else NULL.
+ */
+const char *mnt_reserved_dst(const char *dst);
+
 /* Step 0: open mount points and volume sources, as the user. */
 int mnt_open(struct mnt_plan *p, struct eci_err *e);
 

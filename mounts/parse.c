@@ -58,8 +58,29 @@ int mnt_clean_dst(const char *flag, const char *spec, const char *dst, char **ou
 				flag, spec, dst);
 	if (!strcmp(buf, "/"))
 		return eci_fail(e, 0, "%s %s: cannot mount over the container's root", flag, spec);
+	if (mnt_reserved_dst(buf))
+		return eci_fail(e, 0, "%s %s: nothing is mounted on or below %s", flag, spec,
+				mnt_reserved_dst(buf));
 	*out = steal_ptr(buf);
 	return 0;
+}
+
+const char *mnt_reserved_dst(const char *dst)
+{
+	static const struct {
+		const char *dir, *words;
+	} reserved[] = {
+		{ "/proc", "/proc: the container's own procfs is there" },
+		{ "/sys", "/sys: the container's own sysfs is there" },
+	};
+
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
+		size_t n = strlen(reserved[i].dir);
+
+		if (!strncmp(dst, reserved[i].dir, n) && (dst[n] == '\0' || dst[n] == '/'))
+			return reserved[i].words;
+	}
+	return NULL;
 }
 
 bool mnt_volume_name_ok(const char *name)

@@ -31,6 +31,15 @@ static bool is_standard(const char *dst)
 	return false;
 }
 
+/* mnt_reserved_dst() of @dst as the mount would be made */
+static const char *reserved(const char *dst)
+{
+	char clean[PATH_MAX + 2];
+
+	return strlen(dst) < PATH_MAX && mnt_clean_path(dst, clean) == 0 ? mnt_reserved_dst(clean)
+									 : NULL;
+}
+
 static bool has_option(json_t *opts, const char *o)
 {
 	size_t i;
@@ -393,6 +402,9 @@ static int one_mount(struct rconfig *rc, struct spec *s, json_t *m, struct eci_e
 		s->mnt.cgroup_rw = true;
 	if (is_standard(dst))
 		return 0;	/* eci's system view provides these, locked */
+	if (reserved(dst))
+		return eci_fail(e, 0, "config.json mounts %s: nothing is mounted on or below %s", dst,
+				reserved(dst));
 	if (!strcmp(type, "tmpfs")) {
 		struct mnt_tmpfs *t;
 

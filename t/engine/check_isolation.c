@@ -1921,6 +1921,12 @@ START_TEST(unapplied_fields_refused_by_name)
 		  "\"options\": [\"nr_blocks=1\"]}]", "mounts /t (tmpfs): unknown option 'nr_blocks=1'" },
 		{ "mounts", "[{\"destination\": \"/v\", \"type\": \"bind\", \"source\": \"/var/tmp\", "
 		  "\"options\": [\"rbind\", \"rshared\"]}]", "mounts /v: bind option \"rshared\"" },
+		/* under the sysfs, mounted last, it would be hidden without a word */
+		{ "mounts", "[{\"destination\": \"/sys/kernel/x\", \"type\": \"bind\", \"source\": "
+		  "\"/var/tmp\", \"options\": [\"rbind\"]}]",
+		  "mounts /sys/kernel/x: nothing is mounted on or below /sys" },
+		{ "mounts", "[{\"destination\": \"/proc/x\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}]",
+		  "mounts /proc/x: nothing is mounted on or below /proc" },
 		{ "linux.cgroupsPath", "\"../../x\"", "cgroupsPath \"../../x\": not a plain cgroup path" },
 	};
 	char id[64];

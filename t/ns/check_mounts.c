@@ -625,6 +625,12 @@ START_TEST(bad_input)
 		{ "-v", "/tmp:rel", "must be an absolute path without '..'" },
 		{ "-v", "/tmp:/a/../b", "must be an absolute path without '..'" },
 		{ "-v", "/tmp:/", "cannot mount over the container's root" },
+		/* the sysfs, mounted last, would hide it without a word */
+		{ "-v", "/tmp:/sys/kernel/x", "nothing is mounted on or below /sys: the container's "
+		  "own sysfs is there" },
+		{ "-v", "/tmp://proc/./x", "nothing is mounted on or below /proc" },
+		{ "--tmpfs", "/sys", "nothing is mounted on or below /sys" },
+		{ "--mount", "type=bind,source=/tmp,target=/proc", "nothing is mounted on or below /proc" },
 		{ "-v", "/tmp:/x:bogus", "unknown option 'bogus'" },
 		{ "--tmpfs", "/x:bogus", "unknown option 'bogus'" },
 		{ "--tmpfs", "/x:mode=abc", "unknown option 'mode=abc'" },
