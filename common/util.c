@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -81,6 +82,14 @@ int read_all_at(int dirfd, const char *path, size_t max, char **out, size_t *len
 	if (fd < 0)
 		return -errno;
 	return read_fd_all(fd, max, out, len);
+}
+
+long long mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000LL + t.tv_nsec / 1000000;
 }
 
 int write_all(int fd, const void *buf, size_t len)

@@ -47,6 +47,9 @@ void mem_trim_later(pid_t pid);
  */
 int read_fd_all(int fd, size_t max, char **out, size_t *len);
 
+/* CLOCK_MONOTONIC in milliseconds: for deadlines and ages */
+long long mono_ms(void);
+
 /**
  * write_all() - write the whole buffer, retrying short writes and EINTR
  *

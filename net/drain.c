@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "net.h"
+#include "util.h"
 
 /* The states in which a TCP socket may still owe its peer something. */
 #define OWING ((1U << TCP_ESTABLISHED) | (1U << TCP_CLOSE_WAIT) | (1U << TCP_FIN_WAIT1) | \
@@ -89,14 +90,6 @@ static int owing(struct mnl_socket *nl, unsigned seq, unsigned char family)
 	return found;
 }
 
-static long long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000LL + t.tv_nsec / 1000000;
-}
-
 /* "@key inuse N" of a sockstat file: N, or -1 if unreadable. */
 static long inuse(int fd, const char *key)
 {
@@ -121,7 +114,7 @@ static bool any_tcp(int sockstat, int sockstat6)
 int nl_await_drained(int sockstat, int sockstat6, int timeout_ms)
 {
 	struct mnl_socket *nl = NULL;
-	long long end = now_ms() + timeout_ms;
+	long long end = mono_ms() + timeout_ms;
 	long pause_ns = 250000;
 	unsigned seq = (unsigned)time(NULL);
 	int r;
@@ -143,7 +136,7 @@ int nl_await_drained(int sockstat, int sockstat6, int timeout_ms)
 			r = owing(nl, ++seq, AF_INET6);
 		if (r <= 0)
 			break;
-		if (now_ms() >= end) {
+		if (mono_ms() >= end) {
 			r = -ETIMEDOUT;
 			break;
 		}

@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "net.h"
+#include "util.h"
 
 struct default_route {
 	bool found;
@@ -85,13 +86,10 @@ static int read_routes(struct mnl_socket *nl, unsigned seq, struct default_route
 	return 0;
 }
 
-static int ms_left(const struct timespec *end)
+static int ms_left(long long end)
 {
-	struct timespec now;
-	long long ms;
+	long long ms = end - mono_ms();
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (end->tv_sec - now.tv_sec) * 1000LL + (end->tv_nsec - now.tv_nsec) / 1000000;
 	return ms < 0 ? 0 : (int)ms;
 }
 
@@ -100,24 +98,17 @@ int nl_await_default_route(int stop_fd, int timeout_ms)
 	struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
 	unsigned seq = (unsigned)time(NULL);
 	struct default_route found = { 0 };
-	struct timespec end;
+	long long end = mono_ms() + timeout_ms;
 	int r;
 
 	if (!nl)
 		return -errno;
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	end.tv_sec += timeout_ms / 1000;
-	end.tv_nsec += (timeout_ms % 1000) * 1000000L;
-	if (end.tv_nsec >= 1000000000L) {
-		end.tv_sec++;
-		end.tv_nsec -= 1000000000L;
-	}
 	r = mnl_socket_bind(nl, RTMGRP_IPV4_ROUTE, MNL_SOCKET_AUTOPID) < 0 ? -errno
 									     : ask_routes(nl, seq);
 	while (r == 0 && !found.found) {
 		struct pollfd pfd[2] = { { .fd = mnl_socket_get_fd(nl), .events = POLLIN },
 					 { .fd = stop_fd, .events = POLLIN } };
-		int n = poll(pfd, stop_fd >= 0 ? 2 : 1, ms_left(&end));
+		int n = poll(pfd, stop_fd >= 0 ? 2 : 1, ms_left(end));
 
 		if (n < 0 && errno != EINTR)
 			r = -errno;

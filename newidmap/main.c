@@ -67,6 +67,7 @@
 #include "cgdeleg.h"
 #include "helper.h"
 #include "policy.h"
+#include "util.h"
 
 /* Make sure fds 0, 1 and 2 are open before anything else is. */
 static void sanitize_stdio(void)
@@ -149,7 +150,7 @@ static long long prepare(struct subid_pool *pool, const struct subid_user *c,
 			 struct subid_request *rq)
 {
 	struct eci_err e = { 0 };
-	long long t = subid_now_ms();
+	long long t = mono_ms();
 	int r = subid_pool_load(pool, c, &e);
 
 	if (r < 0 && subid_refused(r) && !named)
@@ -422,7 +423,7 @@ int main(int argc, char **argv)
 		 * files, the policy and /proc are read again.  One that comes
 		 * at once finds them as fresh as a PID argument would.
 		 */
-		if (subid_now_ms() - scanned > RESCAN_MS) {
+		if (mono_ms() - scanned > RESCAN_MS) {
 			subid_pool_free(&pool);
 			policy_free(&policy);
 			prepare(&pool, &c, &rq);

@@ -282,14 +282,6 @@ static int ending_pidfd(struct leases *ls, uint32_t ustart, uid_t owner)
 	return fd;
 }
 
-long long subid_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* How long a start waits for ending containers, and for how many. */
 #define SETTLE_MS 2000
 #define SETTLE_MAX 16
@@ -323,9 +315,9 @@ static int settle(struct leases *ls, const struct subid_user *u, const struct su
 	}
 	if (!n && !ended)
 		return 0;
-	end = subid_now_ms() + SETTLE_MS;
+	end = mono_ms() + SETTLE_MS;
 	for (left = n; left;) {
-		long long wait = end - subid_now_ms();
+		long long wait = end - mono_ms();
 
 		r = wait > 0 ? poll(fds, n, (int)wait) : 0;
 		if (r < 0 && errno == EINTR)

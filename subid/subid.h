@@ -208,9 +208,6 @@ bool lease_stat_dead(const char *stat);
  */
 bool lease_stat_exiting(const char *stat);
 
-/* CLOCK_MONOTONIC in milliseconds: the helper's and the pick's waits. */
-long long subid_now_ms(void);
-
 /* What is known now about the process a lease names. */
 struct lease_probe {
 	const char *boot_id;		/* this boot's */
