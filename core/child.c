@@ -224,8 +224,11 @@ static int build_root(struct spec *s, int sock, int nest, pid_t pid, struct eci_
 				close(layers[i]);
 	if (r < 0)
 		return -1;
-	init_await_proc(s, sock, nest, pid);
+	/* /proc last: it is the workload's, which makes it as it starts */
 	if (mnt_system(&s->mnt, rootfd, e) < 0)
+		return -1;
+	init_await_proc(s, sock, nest, pid);
+	if (mnt_system_proc(&s->mnt, rootfd, e) < 0)
 		return -1;
 	return steal_fd(rootfd);
 }

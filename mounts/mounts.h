@@ -17,10 +17,13 @@
  *      kept for its next start, see image/cache.c).  Layer paths are given to overlayfs as
  *      /proc/self/fd/N, so no host path is resolved by container root nor
  *      shown in mountinfo.
- *   3. mnt_system(): /proc (the workload's procfs, given as proc_fd, or a
- *      new one; with Docker's masked and read-only paths either way), /sys
- *      (read-only, masked), /dev (see dev.c), /etc/hostname, /etc/hosts and
- *      /etc/resolv.conf, volumes, --tmpfs mounts, and --read-only last.
+ *   3. mnt_system(): /dev (see dev.c), /sys (read-only, masked),
+ *      /etc/hostname, /etc/hosts and /etc/resolv.conf, volumes, --tmpfs
+ *      mounts; then mnt_system_proc(): /proc (the workload's procfs, given
+ *      as proc_fd, or a new one; with Docker's masked and read-only paths
+ *      either way), and --read-only last.  Nothing is mounted below /proc
+ *      (mnt_reserved_dst()), so the order of the two is free: /proc comes
+ *      last as the workload makes it while the rest is built.
  *      Every system mount point is made a real directory of the rootfs —
  *      a symlink the image planted as /proc or /dev is removed, never
  *      followed — and every mount is attached with move_mount() onto an fd,
@@ -253,8 +256,12 @@ void mnt_cgroups_free(struct mnt_plan *p);
  * root fd. */
 int mnt_rootfs(struct mnt_plan *p, const int *layers, size_t n, struct eci_err *e);
 
-/* Step 3: system view, per-container files, volumes, tmpfs, read-only. */
+/* Step 3: system view but /proc, per-container files, volumes, tmpfs. */
 int mnt_system(struct mnt_plan *p, int rootfd, struct eci_err *e);
+
+/* Step 3, last: /proc (proc_fd, the workload's, which may come later than
+ * the rest needs it) with its masks, and --read-only. */
+int mnt_system_proc(struct mnt_plan *p, int rootfd, struct eci_err *e);
 
 /* Step 3b, with sys_late: sysfs (read-only, with its masks) at /sys of
  * @rootfd, for the network namespace the caller is in. */

@@ -747,7 +747,7 @@ int mnt_instance(const struct mnt_plan *p, int scratch, bool sys, const char *op
 
 int mnt_system(struct mnt_plan *p, int rootfd, struct eci_err *e)
 {
-	if (mnt_dev(p, rootfd, e) < 0 || mount_proc(p, rootfd, e) < 0)
+	if (mnt_dev(p, rootfd, e) < 0)
 		return -1;
 	if (p->sys_late) {
 		/* only the mount point, made while the root may still be written */
@@ -759,11 +759,17 @@ int mnt_system(struct mnt_plan *p, int rootfd, struct eci_err *e)
 	} else if (mnt_sys(p, rootfd, e) < 0) {
 		return -1;
 	}
-	if (hide(p, rootfd, false, e) < 0)
-		return -1;
+	/* nothing of these is below /proc (mnt_reserved_dst()) */
 	if ((!p->engine && etc_files(p, rootfd, e) < 0) || volumes(p, rootfd, e) < 0 ||
 	    tmpfs_mounts(p, rootfd, e) < 0 || devices(p, rootfd, e) < 0 ||
 	    inner_storage(p, rootfd, e) < 0)
+		return -1;
+	return 0;
+}
+
+int mnt_system_proc(struct mnt_plan *p, int rootfd, struct eci_err *e)
+{
+	if (mount_proc(p, rootfd, e) < 0 || hide(p, rootfd, false, e) < 0)
 		return -1;
 	if (p->read_only) {
 		struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
