@@ -50,6 +50,7 @@ int mnt_clean_dst(const char *flag, const char *spec, const char *dst, char **ou
 		  struct eci_err *e)
 {
 	_cleanup_free_ char *buf = malloc(strlen(dst) + 2);
+	const char *reserved;
 
 	if (!buf)
 		return eci_fail(e, ENOMEM, "%s %s", flag, spec);
@@ -58,9 +59,9 @@ int mnt_clean_dst(const char *flag, const char *spec, const char *dst, char **ou
 				flag, spec, dst);
 	if (!strcmp(buf, "/"))
 		return eci_fail(e, 0, "%s %s: cannot mount over the container's root", flag, spec);
-	if (mnt_reserved_dst(buf))
-		return eci_fail(e, 0, "%s %s: nothing is mounted on or below %s", flag, spec,
-				mnt_reserved_dst(buf));
+	reserved = mnt_reserved_dst(buf);
+	if (reserved)
+		return eci_fail(e, 0, "%s %s: nothing is mounted on or below %s", flag, spec, reserved);
 	*out = steal_ptr(buf);
 	return 0;
 }

@@ -331,7 +331,7 @@ static void launcher_cpus(pid_t parent)
  * 60 starts), 0.42 ms with this.  A task of SCHED_IDLE counts as an idle
  * CPU to the scheduler, which puts the woken pid 1 there.  The launcher
  * reaps this process once it has nothing else to do for the start.  (A
- * raw system call: musl's sched_setscheduler() is a stub.)
+ * raw system call: musl's sched_setscheduler() only fails with ENOSYS.)
  */
 static void end_aside(void)
 {

@@ -388,6 +388,7 @@ static int one_mount(struct rconfig *rc, struct spec *s, json_t *m, struct eci_e
 	const char *type = json_string_value(json_object_get(m, "type")) ?: "bind";
 	const char *src = json_string_value(json_object_get(m, "source"));
 	json_t *opts = json_object_get(m, "options");
+	const char *why;
 	struct stat st;
 	int fd;
 
@@ -402,9 +403,10 @@ static int one_mount(struct rconfig *rc, struct spec *s, json_t *m, struct eci_e
 		s->mnt.cgroup_rw = true;
 	if (is_standard(dst))
 		return 0;	/* eci's system view provides these, locked */
-	if (reserved(dst))
+	why = reserved(dst);
+	if (why)
 		return eci_fail(e, 0, "config.json mounts %s: nothing is mounted on or below %s", dst,
-				reserved(dst));
+				why);
 	if (!strcmp(type, "tmpfs")) {
 		struct mnt_tmpfs *t;
 

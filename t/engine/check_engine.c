@@ -366,6 +366,17 @@ START_TEST(host_namespaces_and_socket_refused)
 }
 END_TEST
 
+/* docker run -v SRC:/sys/...: refused by eci-runc, naming the mount, rather
+ * than hidden under the container's sysfs (mounted last) without a word */
+START_TEST(mount_under_sys_refused)
+{
+	expect("run --rm --runtime eci --network none -v /var/tmp:/sys/kernel/x " IMG " true", 125,
+	       NULL, "mounts /sys/kernel/x: nothing is mounted on or below /sys");
+	expect("run --rm --runtime eci --network none --tmpfs /proc/x " IMG " true", 125, NULL,
+	       "mounts /proc/x: nothing is mounted on or below /proc");
+}
+END_TEST
+
 /* Killed by the kernel at its limit, and the engine told so; where the
  * engine tells it of runc's container neither (its OOM watch gets no
  * event on some hosts), that is said and counted as a skip. */
@@ -609,6 +620,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, delegated_cgroups);
 	tcase_add_test(tc, inner_storage);
 	tcase_add_test(tc, host_namespaces_and_socket_refused);
+	tcase_add_test(tc, mount_under_sys_refused);
 	tcase_add_test(tc, memory_limit_oom);
 	tcase_add_test(tc, writes_kept_by_the_engine);
 	tcase_add_test(tc, fifty_at_once);
