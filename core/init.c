@@ -774,12 +774,12 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 	 */
 	if (notify && !s->own_pidns)
 		end_the_rest();
-	/* What the workload left in its TCP sockets goes out through the
-	 * network program, which eci-run stops once it hears of this end
-	 * (net/drain.c); pid 1 is in the workload's network namespace
-	 * (await_network()). */
+	/* What the workload left in its TCP sockets, and the datagrams it
+	 * sent last, go out through the network program, which eci-run
+	 * stops once it hears of this end (net/drain.c); pid 1 is in the
+	 * workload's network namespace (await_network()). */
 	if (s->net.mode == NET_PASTA || s->net.mode == NET_SLIRP) {
-		(void)nl_await_drained(sockstat[0], sockstat[1], NET_DRAIN_TIMEOUT_MS);
+		(void)nl_await_drained(sockstat[0], sockstat[1], NET_IFNAME, NET_DRAIN_TIMEOUT_MS);
 		tl_mark("pid 1: sockets drained");
 	}
 	if (notify) {

@@ -71,15 +71,27 @@ int nl_await_default_route(int stop_fd, int timeout_ms);
 
 /**
  * nl_await_drained() - wait until no TCP socket of the current network
- * namespace holds bytes, or a FIN, its peer has not acknowledged (drain.c)
+ * namespace holds bytes, or a FIN, its peer has not acknowledged, and then
+ * until the program has read what the tap device was handed (drain.c)
  * @sockstat:   /proc/PID/net/sockstat of a process of that namespace, open;
  *              -1 if none (then the table is asked at once)
  * @sockstat6:  its /proc/PID/net/sockstat6, or -1
- * @timeout_ms: how long to wait at most
+ * @tap:        the tap device's name; NULL: no wait for it
+ * @timeout_ms: how long to wait at most, for both
  *
- * Return: 0 once none does, -ETIMEDOUT, or another -errno of sock_diag.
+ * Return: 0 once drained, -ETIMEDOUT, or another -errno of netlink.
  */
-int nl_await_drained(int sockstat, int sockstat6, int timeout_ms);
+int nl_await_drained(int sockstat, int sockstat6, const char *tap, int timeout_ms);
+
+/**
+ * nl_await_tap_read() - wait until the program attached to tap device
+ * @ifname has read every frame the device was handed (or the driver
+ * dropped it), or until it has no reader (drain.c)
+ * @end: mono_ms() at which to give up
+ *
+ * Return: 0 once so, -ETIMEDOUT, or another -errno of netlink.
+ */
+int nl_await_tap_read(const char *ifname, long long end);
 
 /**
  * nl_link_sync() - ask for one link (RTM_GETLINK), which since Linux 6.8

@@ -22,6 +22,7 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -212,6 +213,20 @@ static void pasta_avx2(char *prog, size_t size)
 		memcpy(prog, avx2, (size_t)n + 1);
 }
 
+bool net_find_preload(char *buf, size_t size)
+{
+	char dir[4096];
+	int n;
+
+	if (self_exe_dir(dir, sizeof(dir)) == 0) {
+		n = snprintf(buf, size, "%s/../lib/eci/" NET_PRELOAD, dir);
+		if (n > 0 && (size_t)n < size && access(buf, R_OK) == 0)
+			return true;
+	}
+	n = snprintf(buf, size, "%s/eci/" NET_PRELOAD, ECI_LIBDIR);
+	return n > 0 && (size_t)n < size && access(buf, R_OK) == 0;
+}
+
 int net_check_program(struct net_plan *p, struct eci_err *e)
 {
 	if (p->mode == NET_PASTA && !net_find_program("pasta", p->prog, sizeof(p->prog)))
@@ -295,9 +310,42 @@ int net_fail(const struct net_plan *p, const char *statedir, int err, bool read_
 	return -1;
 }
 
+/*
+ * The program's environment: the launcher's, with p->preload first in
+ * LD_PRELOAD (which the loader splits at blanks and colons: a path with
+ * one is not given).  Made before the fork, since only the launcher may
+ * allocate; the strings are @buf and environ's.  NULL: environ as it is.
+ */
+static char **program_env(const struct net_plan *p, char *buf, size_t size)
+{
+	const char *theirs = getenv("LD_PRELOAD");
+	char **env;
+	size_t n = 0, k = 0;
+	int len;
+
+	if (!p->preload[0] || strpbrk(p->preload, " \t\n:"))
+		return NULL;
+	len = snprintf(buf, size, "LD_PRELOAD=%s%s%s", p->preload, theirs && *theirs ? ":" : "",
+		       theirs ? theirs : "");
+	if (len < 0 || (size_t)len >= size)
+		return NULL;
+	while (environ[n])
+		n++;
+	env = calloc(n + 2, sizeof(*env));
+	if (!env)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "LD_PRELOAD=", 11))
+			env[k++] = environ[i];
+	env[k] = buf;
+	return env;
+}
+
 /* @argv run from the program net_check_program() found (else from PATH). */
 static pid_t spawn(const struct net_plan *p, char **argv, int keep_a, int keep_b, const char *log)
 {
+	char preload[PATH_MAX + 4096];
+	_cleanup_free_ char **env = program_env(p, preload, sizeof(preload));
 	pid_t pid = fork();
 
 	if (pid == 0) {
@@ -325,7 +373,7 @@ static pid_t spawn(const struct net_plan *p, char **argv, int keep_a, int keep_b
 			fcntl(keep_a, F_SETFD, 0);
 		if (keep_b >= 0)
 			fcntl(keep_b, F_SETFD, 0);
-		execvp(p->prog[0] ? p->prog : argv[0], argv);
+		execvpe(p->prog[0] ? p->prog : argv[0], argv, env ? env : environ);
 		_exit(127);
 	}
 	return pid;
@@ -582,8 +630,48 @@ int net_attach(struct net_plan *p, pid_t pid, const char *statedir, int watch,
 	return attach_slirp(p, pid, statedir, watch, e);
 }
 
+/* Is @pid running, or waiting uninterruptibly (mid-task), rather than
+ * asleep?  The state of /proc/PID/stat, which any process may read. */
+static bool busy(int stat)
+{
+	char buf[1024], *p;
+	ssize_t n = stat >= 0 ? pread(stat, buf, sizeof(buf) - 1, 0) : -1;
+
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');	/* comm may hold anything: the state follows the last ')' */
+	return p && p[1] == ' ' && (p[2] == 'R' || p[2] == 'D');
+}
+
+/*
+ * Before the program is told to stop: until it is asleep, in its event
+ * loop.  pid 1 waited until the program had read every frame the
+ * workload sent (drain.c), but a frame read is not yet a frame sent on:
+ * pasta exits at SIGTERM mid-batch, and with it the datagram it had just
+ * read.  Asleep, it has done with what it read.  At most NET_SETTLE_MS:
+ * a program that never sleeps is stopped all the same.
+ */
+static void settle(pid_t pid)
+{
+	char path[64];
+	long long end = mono_ms() + NET_SETTLE_MS;
+	long pause_ns = 100000;
+	_cleanup_close_ int stat = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	stat = open(path, O_RDONLY | O_CLOEXEC);
+	while (busy(stat) && mono_ms() < end) {
+		nanosleep(&(struct timespec){ .tv_nsec = pause_ns }, NULL);
+		if (pause_ns < 4000000)
+			pause_ns *= 2;
+	}
+}
+
 void net_stop(struct net_plan *p)
 {
+	if (p->helper > 0 && !p->stopped)
+		settle(p->helper);
 	if (p->pidfd >= 0)
 		close(steal_fd(p->pidfd));
 	if (p->exit_fd >= 0)

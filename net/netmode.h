@@ -54,6 +54,9 @@ enum net_mode { NET_NONE, NET_PASTA, NET_SLIRP, NET_HOST };
 /* The container's interface, made by the workload (net_tap_prepare()). */
 #define NET_IFNAME "eth0"
 
+/* Preloaded into pasta (net/thp.c), from LIBDIR/eci. */
+#define NET_PRELOAD "eci-thp.so"
+
 /* How long pasta or slirp4netns may take to be ready (or, without -p, to
  * configure the interface) under load. */
 #define NET_READY_TIMEOUT_MS 10000
@@ -61,6 +64,10 @@ enum net_mode { NET_NONE, NET_PASTA, NET_SLIRP, NET_HOST };
 /* How long the end of a container waits at most for its TCP sockets to
  * deliver what the workload left in them (net/drain.c). */
 #define NET_DRAIN_TIMEOUT_MS 2000
+
+/* How long eci-run waits at most for the program to be done with what it
+ * read before it is stopped (net_stop()). */
+#define NET_SETTLE_MS 100
 
 struct net_port {
 	const char *spec;	/* the flag's value */
@@ -76,6 +83,7 @@ struct net_plan {
 	char flag[1300];	/* what chose the mode, for messages: "--network pasta",
 				 * or the default and the setting that made it */
 	char prog[PATH_MAX + 8];	/* its binary, found before anything runs */
+	char preload[PATH_MAX];	/* pasta: eci-thp.so (net/thp.c), or empty */
 	pid_t helper;		/* pasta or slirp4netns, when running */
 	bool stopped;		/* net_stop() has told it to stop */
 	int pidfd;		/* its pidfd, readable once it has exited */
@@ -100,6 +108,13 @@ bool net_find_program(const char *prog, char *buf, size_t size);
 /* The program that --network needs, found on PATH (p->prog), or an error
  * naming the Debian package to install. */
 int net_check_program(struct net_plan *p, struct eci_err *e);
+
+/*
+ * Where eci-thp.so (net/thp.c) is installed: beside eci-run's prefix
+ * (BIN/../lib/eci), else in ECI_LIBDIR/eci; the path in @buf, or false if
+ * neither has it.  Whose the file is, is the caller's to check.
+ */
+bool net_find_preload(char *buf, size_t size);
 
 /* The words that chose @p's mode, for a message: "--network pasta", or
  * the default and the setting that made it. */

@@ -24,6 +24,14 @@ $(O)/t/probe: t/probe/probe.c t/probe/escape.c
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -static -o $@ $^
 TEST_BINS += $(O)/t/probe
 
+# A dynamic program with a large .bss, for eci-thp.so's unit test: built
+# without the sanitizers, whose runtime would have to come before the
+# preloaded library.
+$(O)/t/thp-probe: t/probe/thp.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -o $@ $^
+TEST_BINS += $(O)/t/thp-probe
+
 # End-to-end tests of eci-runc under dockerd (t/engine/run.sh), and the
 # scenarios through dockerd, ctr and podman (t/engine/clients.sh).
 CLIENTS_SRCS := t/engine/check_clients.c t/engine/clients.c

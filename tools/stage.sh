@@ -8,6 +8,7 @@ rm -rf "$dir"
 mkdir -p "$dir/bin" "$dir/share"
 cp "$o"/bin/* "$dir/bin/"
 cp -R "$o/share/eci" "$dir/share/"
+mkdir -p "$dir/lib" && cp -R "$o/lib/eci" "$dir/lib/"
 [ -d "$o/t" ] && cp -R "$o/t" "$dir/"
 # The image builder of the namespace tests (t/ns/check_images.c).
 mkdir -p "$dir/t" && cp -R t/images "$dir/t/"

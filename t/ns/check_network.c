@@ -558,6 +558,86 @@ START_TEST(slirp_first_instruction)
 }
 END_TEST
 
+/*
+ * A datagram sent as the workload's very last act reaches the host: the
+ * container's end waits until the program has read it from the tap and is
+ * done with it (net/drain.c, net_stop()).  Three in a row, since a loss
+ * is a race the program may win.
+ */
+static void last_datagram(const char *mode)
+{
+	char flags[64], script[256];
+	int before = helpers_settled(0);
+
+	for (int i = 0; i < 3; i++) {
+		unsigned port;
+		int u = loopback_socket(SOCK_DGRAM, &port);
+		struct pollfd pfd = { .fd = u, .events = POLLIN };
+		struct run_result r;
+		char got[16] = "";
+
+		snprintf(flags, sizeof(flags), "--network %s", mode);	/* and /probe */
+		snprintf(script, sizeof(script), "exec /probe udp %s %u last",
+			 !strcmp(mode, "pasta") ? "192.0.2.1" : "192.0.2.2", port);
+		eci(flags, script, &r);
+		ck_assert_msg(r.status == 0, "%s: exit %d: %s%s", mode, r.status, r.out, r.err);
+		ck_assert_msg(poll(&pfd, 1, 2000) == 1, "%s: run %d: the datagram was lost", mode, i);
+		ck_assert_int_eq(recv(u, got, sizeof(got) - 1, 0), 4);
+		ck_assert_str_eq(got, "last");
+		t_run_free(&r);
+		close(u);
+	}
+	ck_assert_int_eq(helpers_settled(before), before);
+}
+
+START_TEST(pasta_last_datagram)
+{
+	last_datagram("pasta");
+}
+END_TEST
+
+START_TEST(slirp_last_datagram)
+{
+	last_datagram("slirp4netns");
+}
+END_TEST
+
+/*
+ * pasta starts with the prefix's eci-thp.so preloaded (net/thp.c), ahead
+ * of what the caller preloads, and the network works as before.
+ */
+START_TEST(pasta_preloaded)
+{
+	unsigned port = free_port();
+	pid_t server = serve_once(port, "HTTP/1.0 200 OK\r\nContent-Length: 16\r\n\r\n"
+					"hello-from-host\n");
+	char dir[32], bin[4096], cmd[9000], lib[4200], want[4200 + 64], path[96];
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+	char *got = NULL;
+	struct run_result r;
+
+	snprintf(lib, sizeof(lib), "%s/lib/eci/" NET_PRELOAD, t_prefix());
+	ck_assert_ptr_nonnull(realpath(lib, want));
+	strcat(want, ":/nonexistent/eci-t.so\n");
+	tool_dir(dir, "pasta", "printf '%s\\n' \"$LD_PRELOAD\" > \"${0%/*}/preload\"; "
+		 "PATH=${PATH#*:} exec pasta \"$@\"");
+	snprintf(cmd, sizeof(cmd), "PATH='%s':\"$PATH\" LD_PRELOAD=/nonexistent/eci-t.so "
+		 "exec '%s' --network pasta default wget -q -O - http://host.eci.internal:%u/",
+		 dir, t_bin("eci-run", bin, sizeof(bin)), port);
+	ck_assert_int_eq(t_run(argv, &r), 0);
+	snprintf(path, sizeof(path), "%s/preload", dir);
+	ck_assert_int_eq(read_all_at(AT_FDCWD, path, 8192, &got, NULL), 0);
+	t_rm_rf(dir);
+	kill(server, SIGKILL);
+	waitpid(server, NULL, 0);
+	ck_assert_msg(r.status == 0, "exit %d: %s%s", r.status, r.out, r.err);
+	ck_assert_str_eq(r.out, "hello-from-host\n");
+	ck_assert_str_eq(got, want);
+	free(got);
+	t_run_free(&r);
+}
+END_TEST
+
 /* A name no resolver knows (RFC 6761): any answer, NXDOMAIN most often,
  * shows the query went through. */
 static void dns_first_instruction(const char *mode)
@@ -750,6 +830,9 @@ Suite *network_suite(void)
 		tcase_add_test(tc, pasta_publish);
 		tcase_add_test(tc, slirp_publish);
 		tcase_add_test(tc, pasta_first_instruction);
+		tcase_add_test(tc, pasta_preloaded);
+		tcase_add_test(tc, pasta_last_datagram);
+		tcase_add_test(tc, slirp_last_datagram);
 		tcase_add_test(tc, slirp_first_instruction);
 		tcase_add_test(tc, stale_pid_file);
 		tcase_add_test(tc, tool_fails_without_ports);

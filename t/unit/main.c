@@ -20,6 +20,7 @@ int main(void)
 		cgroup_suite,
 		flagparse_suite,
 		readall_suite,
+		thp_suite,
 		NULL,
 	};
 

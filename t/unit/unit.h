@@ -18,5 +18,6 @@ Suite *gate_suite(void);
 Suite *cgroup_suite(void);
 Suite *flagparse_suite(void);
 Suite *readall_suite(void);
+Suite *thp_suite(void);
 
 #endif

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * thp.c - thp-probe: the VmFlags of the mapping that holds its 16 MB of
+ * zero-filled static data, as /proc/self/smaps says them, on one line.
+ * Dynamically linked, as pasta is, so that LD_PRELOAD applies to it
+ * (t/unit/check_thp.c runs it with eci-thp.so and without).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+static char big[16 << 20];
+
+int main(void)
+{
+	uintptr_t at = (uintptr_t)&big[8 << 20], lo, hi;
+	char line[512];
+	int in = 0;
+	FILE *f = fopen("/proc/self/smaps", "re");
+
+	if (!f)
+		return 2;
+	big[8 << 20] = 1;	/* a page of it resident, and used */
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' '))
+			in = lo <= at && at < hi;
+		else if (in && !strncmp(line, "VmFlags:", 8)) {
+			fputs(line, stdout);
+			fclose(f);
+			return big[8 << 20] == 1 ? 0 : 3;
+		}
+	}
+	fclose(f);
+	return 1;
+}

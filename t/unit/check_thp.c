@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * check_thp.c - eci-thp.so (net/thp.c): a program started with it
+ * preloaded has its zero-filled static data advised for huge pages (the
+ * "hg" of its mapping's VmFlags), and one started without has not.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "netmode.h"
+#include "run.h"
+#include "tap.h"
+#include "unit.h"
+
+/* thp-probe's VmFlags line, started with LD_PRELOAD=@preload if given. */
+static char *probe_flags(const char *preload)
+{
+	char probe[4096], env[4200];
+	char *argv[] = { (char *)"/usr/bin/env", env, probe, NULL };
+	struct run_result r;
+	char *flags;
+
+	snprintf(probe, sizeof(probe), "%s/t/thp-probe", t_prefix());
+	snprintf(env, sizeof(env), "LD_PRELOAD=%s", preload ? preload : "");
+	ck_assert_int_eq(t_run(argv, &r), 0);
+	ck_assert_msg(r.status == 0, "%s: exit %d: %s", probe, r.status, r.err);
+	ck_assert_msg(!strstr(r.err, "cannot be preloaded"), "%s", r.err);
+	ck_assert_ptr_nonnull(strstr(r.out, "VmFlags:"));
+	flags = strdup(r.out);
+	t_run_free(&r);
+	return flags;
+}
+
+static bool has_flag(const char *flags, const char *flag)
+{
+	char want[8];
+
+	snprintf(want, sizeof(want), " %s", flag);
+	for (const char *p = strstr(flags, want); p; p = strstr(p + 1, want))
+		if (p[strlen(want)] == ' ' || p[strlen(want)] == '\n' || !p[strlen(want)])
+			return true;
+	return false;
+}
+
+START_TEST(bss_advised)
+{
+	char lib[4200];
+	char *with, *without;
+
+	snprintf(lib, sizeof(lib), "%s/lib/eci/" NET_PRELOAD, t_prefix());
+	ck_assert_msg(access(lib, R_OK) == 0, "%s: not built", lib);
+	with = probe_flags(lib);
+	without = probe_flags(NULL);
+	ck_assert_msg(has_flag(with, "hg"), "with %s: %s", lib, with);
+	ck_assert_msg(!has_flag(without, "hg"), "without: %s", without);
+	/* nothing else of the mapping changed: still readable and writable */
+	ck_assert(has_flag(with, "rd") && has_flag(with, "wr"));
+	free(with);
+	free(without);
+}
+END_TEST
+
+Suite *thp_suite(void)
+{
+	Suite *s = suite_create("thp");
+	TCase *tc = tcase_create("preload");
+
+	/* without THP the kernel refuses the advice, and pasta runs as before */
+	if (access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK) < 0)
+		test_skip("bss_advised", "this kernel has no transparent huge pages");
+	else
+		tcase_add_test(tc, bss_advised);
+	suite_add_tcase(s, tc);
+	return s;
+}
