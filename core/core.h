@@ -76,6 +76,8 @@ struct sync_msg {
 	int type;
 	int code;
 	unsigned slot;		/* SYNC_GO: first host uid of the container's slot */
+	bool sent;		/* SYNC_EXITED: frames went out through the tap, or
+				 * may have (net_stop() lets the program finish) */
 	struct eci_err err;
 };
 

@@ -704,6 +704,7 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 {
 	struct eci_err e = { 0 };
 	_cleanup_close_ int proc = -1;
+	bool sent = false;
 	int sockstat[2] = { -1, -1 };
 	long long keep_uid, keep_gid;
 	int failed = SYNC_FAIL, listener = -1, code;
@@ -779,11 +780,12 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 	 * stops once it hears of this end (net/drain.c); pid 1 is in the
 	 * workload's network namespace (await_network()). */
 	if (s->net.mode == NET_PASTA || s->net.mode == NET_SLIRP) {
-		(void)nl_await_drained(sockstat[0], sockstat[1], NET_IFNAME, NET_DRAIN_TIMEOUT_MS);
+		sent = nl_await_drained(sockstat[0], sockstat[1], NET_IFNAME,
+					NET_DRAIN_TIMEOUT_MS) != 0;
 		tl_mark("pid 1: sockets drained");
 	}
 	if (notify) {
-		struct sync_msg m = { .type = SYNC_EXITED, .code = code };
+		struct sync_msg m = { .type = SYNC_EXITED, .code = code, .sent = sent };
 
 		send(sock, &m, sizeof(m), MSG_NOSIGNAL);
 	}

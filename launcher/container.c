@@ -190,6 +190,7 @@ static int await_end(struct spec *s, int sock, pid_t pid, struct sync_msg *pendi
 		}
 		if (pending->type)
 			break;
+		s->net.sent = m.sent;
 		if (!s->cg_made) {
 			net_stop(&s->net);	/* its exit beside the state's removal */
 			state_exit(s, m.code);

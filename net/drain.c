@@ -229,8 +229,9 @@ static int ask(struct mnl_socket *nl, unsigned seq, uint16_t type, bool dump, mn
 }
 
 /* Has the program read (or the driver dropped) every frame the device was
- * handed?  1 when so, or when nothing can tell or will read; 0; -errno. */
-static int tap_read(struct mnl_socket *nl, unsigned *seq, int ifindex)
+ * handed?  1 when so, or when nothing can tell or will read; 0; -errno.
+ * *@passed: how many the device was handed. */
+static int tap_read(struct mnl_socket *nl, unsigned *seq, int ifindex, uint32_t *passed)
 {
 	struct tap_count c = { .ifindex = ifindex };
 	int r = ask(nl, ++*seq, RTM_GETQDISC, true, on_qdisc, &c);
@@ -239,6 +240,7 @@ static int tap_read(struct mnl_socket *nl, unsigned *seq, int ifindex)
 		r = ask(nl, ++*seq, RTM_GETLINK, false, on_link, &c);
 	if (r < 0)
 		return r;
+	*passed = c.passed;
 	if (!c.have_qdisc || !c.carrier)
 		return 1;
 	/* the qdisc counts in 32 bits, and may have wrapped */
@@ -259,6 +261,7 @@ int nl_await_tap_read(const char *ifname, long long end)
 	struct mnl_socket *nl;
 	long pause_ns = 250000;
 	unsigned seq = (unsigned)time(NULL);
+	uint32_t passed = 0;
 	int r;
 
 	if (ifindex <= 0)
@@ -270,7 +273,7 @@ int nl_await_tap_read(const char *ifname, long long end)
 			mnl_socket_close(nl);
 		return r;
 	}
-	while ((r = tap_read(nl, &seq, ifindex)) == 0) {
+	while ((r = tap_read(nl, &seq, ifindex, &passed)) == 0) {
 		if (mono_ms() >= end) {
 			r = -ETIMEDOUT;
 			break;
@@ -278,7 +281,7 @@ int nl_await_tap_read(const char *ifname, long long end)
 		pause_after(&pause_ns);
 	}
 	mnl_socket_close(nl);
-	return r < 0 ? r : 0;
+	return r < 0 ? r : passed > 0;
 }
 
 int nl_await_drained(int sockstat, int sockstat6, const char *tap, int timeout_ms)

@@ -79,7 +79,8 @@ int nl_await_default_route(int stop_fd, int timeout_ms);
  * @tap:        the tap device's name; NULL: no wait for it
  * @timeout_ms: how long to wait at most, for both
  *
- * Return: 0 once drained, -ETIMEDOUT, or another -errno of netlink.
+ * Return: once drained, 1 if frames went out through the tap, else 0;
+ * -ETIMEDOUT, or another -errno of netlink.
  */
 int nl_await_drained(int sockstat, int sockstat6, const char *tap, int timeout_ms);
 
@@ -89,7 +90,8 @@ int nl_await_drained(int sockstat, int sockstat6, const char *tap, int timeout_m
  * dropped it), or until it has no reader (drain.c)
  * @end: mono_ms() at which to give up
  *
- * Return: 0 once so, -ETIMEDOUT, or another -errno of netlink.
+ * Return: once so, 1 if the device was handed any frame, else 0;
+ * -ETIMEDOUT, or another -errno of netlink.
  */
 int nl_await_tap_read(const char *ifname, long long end);
 

@@ -650,7 +650,9 @@ static bool busy(int stat)
  * workload sent (drain.c), but a frame read is not yet a frame sent on:
  * pasta exits at SIGTERM mid-batch, and with it the datagram it had just
  * read.  Asleep, it has done with what it read.  At most NET_SETTLE_MS:
- * a program that never sleeps is stopped all the same.
+ * a program that never sleeps is stopped all the same.  Only when frames
+ * went through it (p->sent): a program that was handed none may still be
+ * busy starting, which nothing needs any more.
  */
 static void settle(pid_t pid)
 {
@@ -670,7 +672,7 @@ static void settle(pid_t pid)
 
 void net_stop(struct net_plan *p)
 {
-	if (p->helper > 0 && !p->stopped)
+	if (p->helper > 0 && !p->stopped && p->sent)
 		settle(p->helper);
 	if (p->pidfd >= 0)
 		close(steal_fd(p->pidfd));

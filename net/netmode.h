@@ -86,6 +86,8 @@ struct net_plan {
 	char preload[PATH_MAX];	/* pasta: eci-thp.so (net/thp.c), or empty */
 	pid_t helper;		/* pasta or slirp4netns, when running */
 	bool stopped;		/* net_stop() has told it to stop */
+	bool sent;		/* frames went out through it: net_stop() first
+				 * lets it finish with them */
 	int pidfd;		/* its pidfd, readable once it has exited */
 	int exit_fd;		/* slirp4netns: closing it stops it */
 };
