@@ -341,13 +341,28 @@ static char **program_env(const struct net_plan *p, char *buf, size_t size)
 	return env;
 }
 
-/* @argv run from the program net_check_program() found (else from PATH). */
-static pid_t spawn(const struct net_plan *p, char **argv, int keep_a, int keep_b, const char *log)
+/*
+ * @argv run from the program net_check_program() found (else from PATH).
+ * vfork(): the child borrows our memory until its exec instead of copying
+ * it, which fork() does at a cost here of 0.25 ms in the parent and about
+ * 0.6 ms more before the child's first instruction (a new address space
+ * under this hypervisor), all before the program can start.  So the child
+ * writes nothing of ours: its own stack frame, its own fds and signal
+ * actions (not shared without CLONE_FILES and CLONE_SIGHAND), and errno,
+ * which the parent does not read after a vfork() that succeeded.  Every
+ * signal is blocked around it, so that no handler of ours runs in the
+ * child on our memory; the child resets them all before it unblocks.
+ */
+static pid_t start(const struct net_plan *p, char **argv, char **env, int keep_a, int keep_b,
+		   const char *log)
 {
-	char preload[PATH_MAX + 4096];
-	_cleanup_free_ char **env = program_env(p, preload, sizeof(preload));
-	pid_t pid = fork();
+	sigset_t all, old;
+	pid_t pid;
+	int saved;
 
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	pid = vfork();
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		int out = log ? open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : null;
@@ -376,6 +391,21 @@ static pid_t spawn(const struct net_plan *p, char **argv, int keep_a, int keep_b
 		execvpe(p->prog[0] ? p->prog : argv[0], argv, env ? env : environ);
 		_exit(127);
 	}
+	saved = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = saved;	/* vfork()'s, for the caller's message */
+	return pid;
+}
+
+static pid_t spawn(const struct net_plan *p, char **argv, int keep_a, int keep_b, const char *log)
+{
+	char preload[PATH_MAX + 4096];
+	char **env = program_env(p, preload, sizeof(preload));
+	pid_t pid = start(p, argv, env, keep_a, keep_b, log);
+	int saved = errno;
+
+	free(env);
+	errno = saved;
 	return pid;
 }
 
