@@ -651,6 +651,7 @@ int net_attach(struct net_plan *p, pid_t pid, const char *statedir, int watch,
 	       struct eci_err *e)
 {
 	p->exit_fd = p->pidfd = -1;
+	p->sent = false;	/* a restart's run: what the last one sent is gone */
 	if (p->mode != NET_PASTA && p->mode != NET_SLIRP)
 		return 0;
 	if (other_netns(pid, e) < 0)
