@@ -9,7 +9,8 @@
  * nl_await_default_route() waits, in the caller's network namespace, for
  * the IPv4 default route that pasta or slirp4netns adds last (route.c);
  * nl_await_drained(), at the container's end, until its TCP sockets have
- * delivered what the workload left in them (drain.c).
+ * delivered what the workload left in them, and the program has read
+ * every frame of the tap (drain.c).
  *
  * net_tap_prepare() makes the tap device that pasta or slirp4netns then
  * uses, persistent, before either starts: their TUNSETIFF of that name

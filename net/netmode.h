@@ -26,8 +26,10 @@
  *
  * The tap device is the workload's, persistent, so that the program's end
  * is quick (net.h).  The program is stopped when the container ends,
- * once what the workload left in its TCP sockets has gone out through it
- * (pid 1 waits for that, at most NET_DRAIN_TIMEOUT_MS: net/drain.c); if
+ * once what the workload left in its TCP sockets, and the frames it sent
+ * last, have gone out through it (pid 1 waits for that, at most
+ * NET_DRAIN_TIMEOUT_MS: net/drain.c; then the launcher, at most
+ * NET_SETTLE_MS, until the program is done with what it read); if
  * the launcher is killed, the parent-death signal (pasta) or the closing
  * of --exit-fd (slirp4netns) ends it: no orphan keeps running.
  *
