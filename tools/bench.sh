@@ -339,7 +339,7 @@ timeline() {
 	: > "$work/timeline.md"
 	timeline_of none "the helper's steps are not marked (it reads no environment); its start and work are the gap before \"mapped by the helper\"" &&
 		echo >> "$work/timeline.md" &&
-		timeline_of pasta "pasta starts once the workload's network namespace is made (\"network program started\"); the workload goes once pasta has set its default route (\"pid 1: network up\"); at the end pid 1 waits for the workload's TCP sockets to have delivered what they hold (\"pid 1: sockets drained\", none here) and eci-run then stops pasta"
+		timeline_of pasta "pasta starts once the workload's network namespace is made (\"network program started\"); the workload goes once pasta has set its default route (\"pid 1: network up\"); at the end pid 1 waits for the workload's TCP sockets to have delivered what they hold (none here) and for pasta to have read every frame of the tap (\"pid 1: sockets drained\"), and eci-run then stops pasta (once pasta is done with those frames, when there were any)"
 }
 
 # One table: eci-run --network $1 default /bin/true, of $BEFORE's code
@@ -607,7 +607,7 @@ item_9() {
 	p_def=$(podman_start default)
 	netrow "rootless podman (--runtime runc): its default network" "podman run" "podman run --network none" \
 		"$p_def" "$p_none" — —
-	note "9: the difference of the medians is the eci / peer column here. eci-run starts the network tool as soon as the workload's network namespace exists, while the root is built; without -p the workload goes once the namespace has its address and default route (an rtnetlink event), with -p once the tool is fully up. At the end, pid 1 waits until the TCP sockets the workload left have delivered what they hold (at most 2 s; none here, which the namespace's /proc/net/sockstat says at once), and eci-run stops the tool then, without waiting for pid 1's exit. podman: $SLOW_RUNS runs each."
+	note "9: the difference of the medians is the eci / peer column here. eci-run starts the network tool as soon as the workload's network namespace exists, while the root is built; without -p the workload goes once the namespace has its address and default route (an rtnetlink event), with -p once the tool is fully up. At the end, pid 1 waits until the TCP sockets the workload left have delivered what they hold (at most 2 s; none here, which the namespace's /proc/net/sockstat says at once) and until the tool has read every frame of the tap (the qdisc's and the link's counters), and eci-run stops the tool then, without waiting for pid 1's exit. podman: $SLOW_RUNS runs each."
 }
 
 # --- 4: resident cost ---------------------------------------------------------------
