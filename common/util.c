@@ -128,6 +128,17 @@ int self_exe_dir(char *buf, size_t size)
 	return 0;
 }
 
+int self_exe_path(const char *rel, char *buf, size_t size)
+{
+	char dir[4096];
+	int n, r = self_exe_dir(dir, sizeof(dir));
+
+	if (r < 0)
+		return r;
+	n = snprintf(buf, size, "%s/%s", dir, rel);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
 static int rm_dir_contents(int fd, dev_t dev)
 
 {

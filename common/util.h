@@ -67,6 +67,16 @@ int write_all(int fd, const void *buf, size_t len);
 int self_exe_dir(char *buf, size_t size);
 
 /**
+ * self_exe_path() - @rel beside the running executable: "DIR/@rel", DIR
+ * its directory (the helper beside eci-run, "../share/eci/...")
+ * @buf: output buffer
+ * @size: its size
+ *
+ * Return: 0 or -errno.
+ */
+int self_exe_path(const char *rel, char *buf, size_t size);
+
+/**
  * rm_rf_at() - remove a directory tree without following symlinks and
  * without crossing into other mounts
  * @dirfd: directory containing @name

@@ -51,15 +51,13 @@ static bool has_caps(const char *path)
 
 int helper_find(char *buf, size_t size, struct eci_err *e)
 {
-	char dir[4096], beside[4096 + 32];
+	char beside[4096 + 32];
 	const char *found = NULL;
 	const char *cand[2];
 	size_t n = 0;
 
-	if (self_exe_dir(dir, sizeof(dir)) == 0) {
-		snprintf(beside, sizeof(beside), "%s/" HELPER, dir);
+	if (self_exe_path(HELPER, beside, sizeof(beside)) == 0)
 		cand[n++] = beside;
-	}
 	cand[n++] = ECI_BINDIR "/" HELPER;
 	for (size_t i = 0; i < n; i++) {
 		if (access(cand[i], X_OK) < 0)

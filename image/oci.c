@@ -413,15 +413,11 @@ int img_load(const char *dir, const char *tag, struct img *img, struct eci_err *
 
 int img_default_path(char *buf, size_t size)
 {
-	char dir[4096];
 	struct stat st;
 
-	if (self_exe_dir(dir, sizeof(dir)) == 0) {
-		int n = snprintf(buf, size, "%s/../share/eci/images/default", dir);
-
-		if (n > 0 && (size_t)n < size && stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
-			return 0;
-	}
+	if (self_exe_path("../share/eci/images/default", buf, size) == 0 && stat(buf, &st) == 0 &&
+	    S_ISDIR(st.st_mode))
+		return 0;
 	snprintf(buf, size, "%s/eci/images/default", ECI_DATADIR);
 	return stat(buf, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -ENOENT;
 }

@@ -215,14 +215,10 @@ static void pasta_avx2(char *prog, size_t size)
 
 bool net_find_preload(char *buf, size_t size)
 {
-	char dir[4096];
 	int n;
 
-	if (self_exe_dir(dir, sizeof(dir)) == 0) {
-		n = snprintf(buf, size, "%s/../lib/eci/" NET_PRELOAD, dir);
-		if (n > 0 && (size_t)n < size && access(buf, R_OK) == 0)
-			return true;
-	}
+	if (self_exe_path("../lib/eci/" NET_PRELOAD, buf, size) == 0 && access(buf, R_OK) == 0)
+		return true;
 	n = snprintf(buf, size, "%s/eci/" NET_PRELOAD, ECI_LIBDIR);
 	return n > 0 && (size_t)n < size && access(buf, R_OK) == 0;
 }
