@@ -68,6 +68,25 @@ static pid_t workload_pid(pid_t init)
 }
 
 /*
+ * pasta starts with eci-thp.so preloaded (net/thp.c) when the library is
+ * the administrator's, as the helper must be (policy_check_owner()): it
+ * runs in the user's pasta, and whoever could write it would run there.
+ * Anything else only leaves pasta slower, so it is not an error.  Looked
+ * up while the launcher waits for the workload's namespaces, not on the
+ * start's path.
+ */
+static void net_preload(struct net_plan *p)
+{
+	struct eci_err ignored = { 0 };
+	char found[PATH_MAX];
+
+	p->preload[0] = '\0';
+	if (p->mode != NET_PASTA || !net_find_preload(found, sizeof(found)) ||
+	    policy_check_owner(found, &ignored) < 0 || !realpath(found, p->preload))
+		p->preload[0] = '\0';
+}
+
+/*
  * --network pasta|slirp4netns: once the workload says its network
  * namespace is there (core/nest.c), start the program on it and answer
  * pid 1 with its pidfd:
@@ -83,6 +102,7 @@ static int attach_network(struct spec *s, int sock, pid_t init, struct sync_msg 
 
 	if (s->net.mode != NET_PASTA && s->net.mode != NET_SLIRP)
 		return 0;
+	net_preload(&s->net);
 	if (container_await(sock, SYNC_NET, pending) < 0)
 		return -1;
 	w = workload_pid(init);

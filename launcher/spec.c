@@ -220,24 +220,6 @@ static int default_net(struct spec *s, struct eci_err *e)
 	return 0;
 }
 
-/*
- * pasta starts with eci-thp.so preloaded (net/thp.c) when the library is
- * the administrator's, as the helper must be (policy_check_owner()): it
- * runs in the user's pasta, and whoever could write it would run there.
- * Anything else only leaves pasta slower, so it is not an error.
- */
-static int net_preload(struct net_plan *p)
-{
-	struct eci_err ignored = { 0 };
-	char found[PATH_MAX];
-
-	p->preload[0] = '\0';
-	if (p->mode != NET_PASTA || !net_find_preload(found, sizeof(found)) ||
-	    policy_check_owner(found, &ignored) < 0 || !realpath(found, p->preload))
-		p->preload[0] = '\0';
-	return 0;
-}
-
 static int build_net(struct spec *s, const struct opts *o, struct eci_err *e)
 {
 	s->net.exit_fd = s->net.pidfd = -1;
@@ -440,8 +422,7 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 	if (open_image(s, o->image, o->pull, e) < 0 || volume_resolve(s, e) < 0 ||
 	    build_argv(s, o, e) < 0 ||
 	    env_build(s, o, e) < 0 || security_build(s, o, e) < 0 || admit(s, o, e) < 0 ||
-	    net_check_program(&s->net, e) < 0 || net_preload(&s->net) < 0 ||
-	    net_check_ports(&s->net, e) < 0 ||
+	    net_check_program(&s->net, e) < 0 || net_check_ports(&s->net, e) < 0 ||
 	    security_filter(s, e) < 0 || limits_delegate(s, e) < 0)
 		return -1;
 	if (stop_signal(s, o, e) < 0)
