@@ -94,7 +94,7 @@ static int collect(struct dl_phdr_info *info, size_t size, void *data)
  * whole fault-around window at once), for every range; this code's own
  * page comes back once, and it is needed anyway.
  */
-static void zap(uintptr_t lo, uintptr_t len)
+WAITING static void zap(uintptr_t lo, uintptr_t len)
 {
 #if defined(__x86_64__)
 	long ret;
@@ -109,7 +109,7 @@ static void zap(uintptr_t lo, uintptr_t len)
 #endif
 }
 
-void mem_trim(void)
+WAITING void mem_trim(void)
 {
 	struct ranges r = { .page = (size_t)sysconf(_SC_PAGESIZE) };
 
@@ -119,7 +119,7 @@ void mem_trim(void)
 		zap(r.lo[i], r.len[i]);
 }
 
-void mem_trim_later(pid_t pid)
+WAITING void mem_trim_later(pid_t pid)
 {
 	struct pollfd p = { .fd = (int)syscall(SYS_pidfd_open, pid, 0), .events = POLLIN };
 	int r = 0;

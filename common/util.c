@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -501,4 +502,22 @@ void cpus_aside(pid_t pid, const cpu_set_t *ours)
 
 	if (cpus_others(ours, &others))
 		sched_setaffinity(pid, sizeof(others), &others);
+}
+
+void mem_clear(void *p, size_t n)
+{
+	unsigned char *b = p;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	while (n) {
+		size_t len = page - ((uintptr_t)b & (page - 1));
+
+		if (len > n)
+			len = n;
+		/* read first: a page never written reads as the zero page */
+		if (b[0] || (len > 1 && memcmp(b, b + 1, len - 1)))
+			memset(b, 0, len);
+		b += len;
+		n -= len;
+	}
 }

@@ -31,6 +31,24 @@ int read_all_at(int dirfd, const char *path, size_t max, char **out, size_t *len
 void mem_trim(void);
 
 /*
+ * WAITING: the code a long-lived process runs once mem_trim() has dropped
+ * setup's, while it only waits: the trim itself and the waiting loops.
+ * Kept together at the start of the program's text, beside the PLT it
+ * calls libc through, it faults back in as one fault-around window
+ * (64 KiB; mm/memory.c), where, spread over its objects, it was three.
+ * GNU ld and lld place the .text.hot.* sections there.
+ */
+#define WAITING __attribute__((noinline, section(".text.hot.eci_waiting")))
+
+/**
+ * mem_clear() - memset(@p, 0, @n) that writes only the pages holding a
+ * byte that is not zero (util.c).  A large struct in memory never written
+ * (the program's zero pages, a fresh mapping) stays out of the resident
+ * set but for the pages its fields are then set in.
+ */
+void mem_clear(void *p, size_t n);
+
+/*
  * How long such a process waits before it trims, in ms: the trim is page
  * table work and TLB flushes on every CPU the process ran on, which a
  * container that ends within this never pays for.  A waiting loop polls

@@ -522,7 +522,7 @@ static void fail_init(int sock, int err, const char *what)
 	_exit(EXIT_ECI);
 }
 
-static int reap_until(pid_t main_pid)
+WAITING static int reap_until(pid_t main_pid)
 {
 	mem_trim_later(main_pid);	/* from here on it reaps */
 	for (;;) {

@@ -447,7 +447,7 @@ static void on_child(int sig)
 	(void)sig;	/* only to wake ppoll() */
 }
 
-int sup_serve(int listener, pid_t main_pid, const struct mnt_plan *plan, int proc)
+WAITING int sup_serve(int listener, pid_t main_pid, const struct mnt_plan *plan, int proc)
 {
 	struct sigaction sa = { .sa_handler = on_child, .sa_flags = SA_NOCLDSTOP };
 	struct sup sv = { .listener = listener, .plan = plan, .proc = proc };

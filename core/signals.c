@@ -126,7 +126,7 @@ void container_default_signals(void)
 	ninstalled = 0;
 }
 
-int container_wait(pid_t pid)
+WAITING int container_wait(pid_t pid)
 {
 	int status;
 

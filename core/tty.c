@@ -145,7 +145,7 @@ static int recv_fd(int sock, struct sync_msg *m)
 }
 
 /* Copy what is there; return 0 at EOF or error. */
-static int pump(int from, int to)
+WAITING static int pump(int from, int to)
 {
 	char buf[4096];
 	ssize_t n = read(from, buf, sizeof(buf));
@@ -157,7 +157,7 @@ static int pump(int from, int to)
 	return write_all(to, buf, (size_t)n) == 0;
 }
 
-static void relay(int master, int pidfd, bool interactive)
+WAITING static void relay(int master, int pidfd, bool interactive)
 {
 	bool in_open = interactive, out_open = true;
 

@@ -397,7 +397,7 @@ int img_load(const char *dir, const char *tag, struct img *img, struct eci_err *
 	_cleanup_close_ int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int r;
 
-	memset(img, 0, sizeof(*img));
+	mem_clear(img, sizeof(*img));
 	if (dirfd < 0)
 		return eci_fail(e, errno, "image %s", dir);
 	img->name = strdup(dir);

@@ -307,7 +307,7 @@ int store_load(struct store *st, const char *digest, const char *name, unsigned 
 	json_t *desc = json_pack("{s:s}", "digest", digest);
 	int r;
 
-	memset(img, 0, sizeof(*img));
+	mem_clear(img, sizeof(*img));
 	img->name = strdup(name);
 	r = desc && img->name ? img_load_manifest(st->fd, desc, verify, img, e)
 			      : eci_fail(e, ENOMEM, "image %s", name);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "launcher.h"
+#include "util.h"
 
 #ifndef ECI_VERSION
 #define ECI_VERSION "0.1.0"
@@ -224,7 +225,7 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 {
 	int c;
 
-	memset(o, 0, sizeof(*o));
+	mem_clear(o, sizeof(*o));
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {

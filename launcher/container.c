@@ -175,7 +175,7 @@ static int delegate_prepare(struct spec *s, pid_t pid, struct helper_proc *hp, s
  * killed) nothing is done early.  Both ends are watched, the socket and
  * pid 1 itself, so nothing else holding the socket can make this wait.
  */
-static int await_end(struct spec *s, int sock, pid_t pid, struct sync_msg *pending)
+WAITING static int await_end(struct spec *s, int sock, pid_t pid, struct sync_msg *pending)
 {
 	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	struct pollfd fds[2] = { { .fd = sock, .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };

@@ -369,7 +369,7 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 {
 	uuid_t u;
 
-	memset(s, 0, sizeof(*s));
+	mem_clear(s, sizeof(*s));
 	spec_init(s);
 	s->detach = o->detach;
 	s->rm = o->rm;

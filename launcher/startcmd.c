@@ -82,11 +82,19 @@ static int start_helper(struct helper_proc *hp, bool keep_id, struct eci_err *e)
 	return 0;
 }
 
+/*
+ * Called once in a process.  The options and the spec (90 KiB) are in the
+ * program's zero pages, not in this frame, and are cleared with
+ * mem_clear(), as the spec's parts are where they are loaded: only the
+ * pages that a start sets fields in are ever written.  In a frame every
+ * page of them would be, and would stay resident in eci-run and, shared,
+ * in pid 1 for as long as the container runs.
+ */
 int launch(int argc, char **argv, const char *id, unsigned slot)
 {
+	static struct opts o;
+	static struct spec s;
 	struct eci_err e = { 0 };
-	struct opts o;
-	struct spec s;
 	struct helper_proc hp;
 	int code, ready = -1;
 

@@ -11,6 +11,7 @@
 
 #include "cleanup.h"
 #include "policy.h"
+#include "util.h"
 
 #ifndef ECI_SYSCONFDIR
 #define ECI_SYSCONFDIR "/etc"
@@ -342,7 +343,7 @@ int policy_load(struct policy *p, const char *dir, struct eci_err *e)
 	struct dirent **names = NULL;
 	int n, r = 0;
 
-	memset(p, 0, sizeof(*p));
+	mem_clear(p, sizeof(*p));
 	snprintf(p->dir, sizeof(p->dir), "%s", dir);
 	if (defaults(p) < 0)
 		return eci_fail(e, ENOMEM, "policy");

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "run.h"
 #include "unit.h"
 #include "util.h"
 
@@ -164,6 +165,70 @@ START_TEST(test_trim_later_unwatched)
 }
 END_TEST
 
+/*
+ * eci-run's waiting code (WAITING, common/util.h) lies together at the
+ * start of its text, within a fault-around window (64 KiB) of _init and
+ * the PLT beside it, so that after the trim eci-run and pid 1 map back one
+ * or two windows of it, not three (nm -n: the addresses of the program's
+ * own symbols).  Fails where the loops were inlined or spread out.
+ */
+START_TEST(test_waiting_code_together)
+{
+	static const char *const waiting[] = { "mem_trim", "mem_trim_later", "zap", "await_end",
+					       "reap_until", "container_wait", "sup_serve",
+					       "relay", "pump" };
+	char bin[4096], cmd[4200], line[512];
+	unsigned long init = 0, lo = ~0UL, hi = 0;
+	size_t found = 0;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "nm -n --defined-only '%s'", t_bin("eci-run", bin, sizeof(bin)));
+	f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long a;
+		char type, name[256];
+
+		if (sscanf(line, "%lx %c %255s", &a, &type, name) != 3)
+			continue;
+		if (!strcmp(name, "_init"))
+			init = a;
+		for (size_t i = 0; i < sizeof(waiting) / sizeof(waiting[0]); i++)
+			if (!strcmp(name, waiting[i])) {
+				found++;
+				lo = a < lo ? a : lo;
+				hi = a > hi ? a : hi;
+			}
+	}
+	ck_assert_int_eq(pclose(f), 0);
+	ck_assert_msg(init, "%s: no _init in its symbols (stripped?)", bin);
+	ck_assert_msg(found == sizeof(waiting) / sizeof(waiting[0]),
+		      "%zu of %zu waiting functions in eci-run's symbols (inlined?)", found,
+		      sizeof(waiting) / sizeof(waiting[0]));
+	ck_assert_msg(lo > init && hi - init < 64 * 1024,
+		      "the waiting code spans %#lx-%#lx, _init is at %#lx", lo, hi, init);
+}
+END_TEST
+
+/* Zero everywhere after, across pages and from an odd address; a page
+ * that was zero already is left as it was. */
+START_TEST(test_mem_clear)
+{
+	const size_t n = 5 * 4096;
+	unsigned char *m = aligned_alloc(4096, n), *p = m + 7;
+
+	ck_assert_ptr_nonnull(m);
+	memset(m, 0xa5, n);
+	memset(m + 2 * 4096, 0, 4096);
+	mem_clear(p, n - 14);
+	ck_assert_uint_eq(m[6], 0xa5);
+	ck_assert_uint_eq(m[n - 7], 0xa5);
+	for (size_t i = 7; i < n - 7; i++)
+		ck_assert_msg(m[i] == 0, "byte %zu: %#x", i, m[i]);
+	free(m);
+}
+END_TEST
+
 Suite *trim_suite(void)
 {
 	Suite *s = suite_create("trim");
@@ -173,6 +238,8 @@ Suite *trim_suite(void)
 	tcase_add_test(tc, test_trim_later_ended);
 	tcase_add_test(tc, test_trim_later_runs_on);
 	tcase_add_test(tc, test_trim_later_unwatched);
+	tcase_add_test(tc, test_waiting_code_together);
+	tcase_add_test(tc, test_mem_clear);
 	suite_add_tcase(s, tc);
 	return s;
 }
