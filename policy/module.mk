@@ -17,11 +17,12 @@ LIB_POLICY_TEST := $(O)/lib/libecipolicy-test.a
 $(LIB_POLICY_TEST): $(addprefix $(O)/obj/policy/,policy-test.o tamper.o audit.o engine.o gate.o)
 
 # make fuzz-policy [FUZZ_SECONDS=60]: libFuzzer on the policy.d parser.
-$(O)/fuzz/fuzz_policy: policy/fuzz_policy.c policy/policy.c policy/policy.h common/err.c
+$(O)/fuzz/fuzz_policy: policy/fuzz_policy.c policy/policy.c policy/policy.h common/err.c common/util.c
 	@mkdir -p $(@D)
 	clang -std=c11 -D_GNU_SOURCE $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined \
 	      -fno-sanitize-recover=all -I common -I policy -o $@ \
 	      policy/fuzz_policy.c policy/policy.c policy/audit.c policy/tamper.c common/err.c \
+	      common/util.c \
 	      -ljansson -lcap
 
 fuzz-policy: $(O)/fuzz/fuzz_policy
