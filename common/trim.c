@@ -19,6 +19,10 @@
  *     left alone, and so is the vDSO.
  *   - the heap's free memory (malloc_trim).
  *
+ * What runs after it faults back in a fault-around window (64 KiB) at a
+ * time, so the trim and the waiting loops are kept together at the start
+ * of the text (WAITING, util.h): one or two windows, not one per object.
+ *
  * mem_trim_later() and the waiting loops (MEM_TRIM_AFTER_MS) do it only
  * once the workload has run for a moment: a container that ends at once
  * would pay for dropping what its end drops anyway.
