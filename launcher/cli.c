@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "launcher.h"
-#include "util.h"
 
 #ifndef ECI_VERSION
 #define ECI_VERSION "0.1.0"
@@ -225,7 +224,6 @@ int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e)
 {
 	int c;
 
-	mem_clear(o, sizeof(*o));
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {

@@ -78,7 +78,7 @@ struct opts {
 	unsigned slot;
 };
 
-/* cli.c */
+/* cli.c: @o zeroed by the caller */
 int cli_parse(int argc, char **argv, struct opts *o, struct eci_err *e);
 /* Does @argv surely parse, without -d, --userns, --help or --version? */
 bool cli_plain(int argc, char **argv);
@@ -253,7 +253,7 @@ int limits_delegate_open(struct spec *s, int *fd, size_t max, size_t *n, struct 
 int limits_delegate_finish(struct spec *s, gid_t gid, struct eci_err *e);
 void limits_remove(struct spec *s);
 
-/* spec.c */
+/* spec.c: @s zeroed by the caller */
 int spec_build(struct spec *s, const struct opts *o, struct eci_err *e);
 void spec_free(struct spec *s);
 

@@ -369,7 +369,6 @@ int spec_build(struct spec *s, const struct opts *o, struct eci_err *e)
 {
 	uuid_t u;
 
-	mem_clear(s, sizeof(*s));
 	spec_init(s);
 	s->detach = o->detach;
 	s->rm = o->rm;

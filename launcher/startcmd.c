@@ -84,9 +84,10 @@ static int start_helper(struct helper_proc *hp, bool keep_id, struct eci_err *e)
 
 /*
  * Called once in a process.  The options and the spec (90 KiB) are in the
- * program's zero pages, not in this frame, and are cleared with
- * mem_clear(), as the spec's parts are where they are loaded: only the
- * pages that a start sets fields in are ever written.  In a frame every
+ * program's zero pages, not in this frame: zero already, as cli_parse()
+ * and spec_build() take them, and the spec's parts are cleared with
+ * mem_clear() where they are loaded, so only the pages that a start sets
+ * fields in are ever written.  In a frame every
  * page of them would be, and would stay resident in eci-run and, shared,
  * in pid 1 for as long as the container runs.
  */

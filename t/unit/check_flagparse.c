@@ -151,7 +151,7 @@ START_TEST(plain_runs)
 	};
 	char *argv[] = { (char *)"eci-run", (char *)"-e", (char *)"K=V", (char *)"img", NULL };
 	struct eci_err e = { 0 };
-	struct opts o;
+	struct opts o = { 0 };
 
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
 		ck_assert_msg(plain(yes[i]), "line %zu: not plain", i);
