@@ -15,11 +15,26 @@
  * eci-run starts pasta with this library preloaded (LD_PRELOAD, net/
  * netmode.c), and its constructor, run by the dynamic loader before
  * pasta's main(), advises the zero-filled part of each writable segment of
- * the main program.  Nothing else: no allocation, no output, no state; a
- * kernel without THP refuses the advice and pasta runs as before.  The
- * price is memory: a 2 MB page is taken whole where pasta touches any of
- * it (pasta's resident size 39 MB instead of 22 MB measured here); the
- * kernel splits huge pages that are mostly zero when memory runs short.
+ * the main program.  The price is memory: a 2 MB page is taken whole where
+ * pasta touches any of it (pasta's resident size 39 MB instead of 22 MB
+ * measured here); the kernel splits huge pages that are mostly zero when
+ * memory runs short.
+ *
+ * The stack as well.  pasta's main() keeps its context on the stack,
+ * which grows by 2.9 MB at its start, some 230 pages of it written, each
+ * a fault of its own.  So the constructor grows the stack by STACK_AHEAD
+ * below its own frame, advises that part for huge pages and has the
+ * kernel fill it at once (MADV_POPULATE_WRITE).  pasta's fork and exec to
+ * its default route, measured here in turn with the library before and
+ * after (medians of 20 to 60): 11.0 against 8.5 ms, 9.4 against 8.4, 8.9
+ * against 8.3.  The stack is grown by a system call that writes there:
+ * the kernel's fault on a user address grows the stack as pasta's own
+ * would, within RLIMIT_STACK and the guard gap, and where it may not the
+ * call fails (EFAULT), where pasta's write would have died of SIGSEGV;
+ * then nothing more is done.
+ * Nothing else: no allocation, no output, no state; a kernel without THP
+ * or without MADV_POPULATE_WRITE (Linux 5.14) refuses the advice and pasta
+ * runs as before.
  */
 #include <elf.h>
 #include <link.h>
@@ -27,6 +42,16 @@
 #include <stdint.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+/* Debian 12's pasta: its stack is 2.9 MB once it has started. */
+#define STACK_AHEAD (4UL << 20)
 
 /* The main program's load address (0 unless it is position-independent):
  * where its program headers are, less where they say they are (PT_PHDR);
@@ -39,6 +64,18 @@ static bool load_base(const ElfW(Phdr) *ph, unsigned long n, uintptr_t *base)
 			return true;
 		}
 	return false;
+}
+
+static void stack_ahead(unsigned long page)
+{
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0) & ~(uintptr_t)(page - 1);
+	uintptr_t low = sp - STACK_AHEAD;
+
+	if (sp <= STACK_AHEAD ||
+	    syscall(SYS_clock_gettime, CLOCK_MONOTONIC, (struct timespec *)low) < 0)
+		return;
+	madvise((void *)low, STACK_AHEAD, MADV_HUGEPAGE);
+	madvise((void *)low, STACK_AHEAD, MADV_POPULATE_WRITE);
 }
 
 __attribute__((constructor)) static void thp_advise(void)
@@ -62,4 +99,6 @@ __attribute__((constructor)) static void thp_advise(void)
 		if (end > start)
 			madvise((void *)start, end - start, MADV_HUGEPAGE);
 	}
+	stack_ahead(page);
 }
+

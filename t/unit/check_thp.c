@@ -2,7 +2,8 @@
 /*
  * check_thp.c - eci-thp.so (net/thp.c): a program started with it
  * preloaded has its zero-filled static data advised for huge pages (the
- * "hg" of its mapping's VmFlags), and one started without has not.
+ * "hg" of its mapping's VmFlags), and one started without has not; and
+ * its stack grown ahead of it, advised and resident before it is used.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,11 +15,12 @@
 #include "tap.h"
 #include "unit.h"
 
-/* thp-probe's VmFlags line, started with LD_PRELOAD=@preload if given. */
-static char *probe_flags(const char *preload)
+/* thp-probe's VmFlags line, started with LD_PRELOAD=@preload if given;
+ * with @what "stack", the lines of its stack 3 MB down. */
+static char *probe_flags(const char *preload, const char *what)
 {
 	char probe[4096], env[4200];
-	char *argv[] = { (char *)"/usr/bin/env", env, probe, NULL };
+	char *argv[] = { (char *)"/usr/bin/env", env, probe, (char *)what, NULL };
 	struct run_result r;
 	char *flags;
 
@@ -27,7 +29,8 @@ static char *probe_flags(const char *preload)
 	ck_assert_int_eq(t_run(argv, &r), 0);
 	ck_assert_msg(r.status == 0, "%s: exit %d: %s", probe, r.status, r.err);
 	ck_assert_msg(!strstr(r.err, "cannot be preloaded"), "%s", r.err);
-	ck_assert_ptr_nonnull(strstr(r.out, "VmFlags:"));
+	ck_assert_msg(strstr(r.out, "VmFlags:") || (what && !strcmp(r.out, "unmapped\n")), "%s",
+		      r.out);
 	flags = strdup(r.out);
 	t_run_free(&r);
 	return flags;
@@ -51,12 +54,34 @@ START_TEST(bss_advised)
 
 	snprintf(lib, sizeof(lib), "%s/lib/eci/" NET_PRELOAD, t_prefix());
 	ck_assert_msg(access(lib, R_OK) == 0, "%s: not built", lib);
-	with = probe_flags(lib);
-	without = probe_flags(NULL);
+	with = probe_flags(lib, NULL);
+	without = probe_flags(NULL, NULL);
 	ck_assert_msg(has_flag(with, "hg"), "with %s: %s", lib, with);
 	ck_assert_msg(!has_flag(without, "hg"), "without: %s", without);
 	/* nothing else of the mapping changed: still readable and writable */
 	ck_assert(has_flag(with, "rd") && has_flag(with, "wr"));
+	free(with);
+	free(without);
+}
+END_TEST
+
+/* pasta's context, cleared on its stack first of all: the stack is there
+ * before main(), on huge pages, filled; without the library it is not. */
+START_TEST(stack_ahead)
+{
+	char lib[4200];
+	char *with, *without, *rss;
+	long kb;
+
+	snprintf(lib, sizeof(lib), "%s/lib/eci/" NET_PRELOAD, t_prefix());
+	with = probe_flags(lib, "stack");
+	without = probe_flags(NULL, "stack");
+	ck_assert_msg(!strcmp(without, "unmapped\n"), "without: %s", without);
+	ck_assert_msg(has_flag(with, "hg") && has_flag(with, "gd"), "with %s: %s", lib, with);
+	rss = strstr(with, "Rss:");
+	ck_assert_msg(rss && sscanf(rss, "Rss: %ld kB", &kb) == 1, "%s", with);
+	/* resident before used: MADV_POPULATE_WRITE (Linux 5.14) */
+	ck_assert_msg(kb >= 3072, "with %s: %ld kB resident 3 MB down the stack", lib, kb);
 	free(with);
 	free(without);
 }
@@ -68,10 +93,13 @@ Suite *thp_suite(void)
 	TCase *tc = tcase_create("preload");
 
 	/* without THP the kernel refuses the advice, and pasta runs as before */
-	if (access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK) < 0)
+	if (access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK) < 0) {
 		test_skip("bss_advised", "this kernel has no transparent huge pages");
-	else
+		test_skip("stack_ahead", "this kernel has no transparent huge pages");
+	} else {
 		tcase_add_test(tc, bss_advised);
+		tcase_add_test(tc, stack_ahead);
+	}
 	suite_add_tcase(s, tc);
 	return s;
 }
