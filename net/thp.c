@@ -26,8 +26,8 @@
  * below its own frame, advises that part for huge pages and has the
  * kernel fill it at once (MADV_POPULATE_WRITE).  pasta's fork and exec to
  * its default route, measured here in turn with the library before and
- * after (medians of 20 to 60): 11.0 against 8.5 ms, 9.4 against 8.4, 8.9
- * against 8.3.  The stack is grown by a system call that writes there:
+ * after (medians of 20 to 100): 11.0 against 8.5 ms, 9.4 against 8.4, 8.9
+ * against 8.3, 10.8 against 9.3.  The stack is grown by a system call that writes there:
  * the kernel's fault on a user address grows the stack as pasta's own
  * would, within RLIMIT_STACK and the guard gap, and where it may not the
  * call fails (EFAULT), where pasta's write would have died of SIGSEGV;
