@@ -87,6 +87,26 @@ START_TEST(stack_ahead)
 }
 END_TEST
 
+/* Under a stack limit the stack cannot grow by 4 MB: the constructor's
+ * write fails (EFAULT) where the program's own would have died of SIGSEGV,
+ * and it does nothing more; the program runs. */
+START_TEST(stack_ahead_within_limit)
+{
+	char lib[4200], probe[4096], cmd[9000];
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+	struct run_result r;
+
+	snprintf(lib, sizeof(lib), "%s/lib/eci/" NET_PRELOAD, t_prefix());
+	snprintf(probe, sizeof(probe), "%s/t/thp-probe", t_prefix());
+	snprintf(cmd, sizeof(cmd), "ulimit -s 2048 && exec env LD_PRELOAD='%s' '%s' stack", lib,
+		 probe);
+	ck_assert_int_eq(t_run(argv, &r), 0);
+	ck_assert_msg(r.status == 0, "exit %d: %s%s", r.status, r.out, r.err);
+	ck_assert_str_eq(r.out, "unmapped\n");
+	t_run_free(&r);
+}
+END_TEST
+
 Suite *thp_suite(void)
 {
 	Suite *s = suite_create("thp");
@@ -100,6 +120,7 @@ Suite *thp_suite(void)
 		tcase_add_test(tc, bss_advised);
 		tcase_add_test(tc, stack_ahead);
 	}
+	tcase_add_test(tc, stack_ahead_within_limit);
 	suite_add_tcase(s, tc);
 	return s;
 }
