@@ -144,8 +144,8 @@ int launch(int argc, char **argv, const char *id, unsigned slot)
 	}
 	state_exit(&s, code);
 	/* pasta or slirp4netns, stopped as the container ended, while the
-	 * state was put away: nothing of it outlives eci-run */
-	net_detach(&s.net);
+	 * state was put away: nothing of it runs once eci-run returns */
+	net_release(&s.net);
 	spec_free(&s);
 	tl_mark("launcher done");
 	return code;

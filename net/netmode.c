@@ -720,3 +720,14 @@ void net_detach(struct net_plan *p)
 		p->helper = 0;
 	}
 }
+
+void net_release(struct net_plan *p)
+{
+	net_stop(p);
+	if (p->helper > 0 && !p->nports) {
+		kill(p->helper, SIGKILL);
+		p->helper = 0;
+		return;
+	}
+	net_detach(p);
+}

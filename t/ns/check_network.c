@@ -331,6 +331,38 @@ START_TEST(slirp_stuck_peer)
 }
 END_TEST
 
+/*
+ * With -p, eci-run returns once the program is gone, reaped: the host port
+ * it listened on is free for the next start at once.  (Without -p eci-run
+ * kills it and does not wait for its exit: net_release().)
+ */
+static void port_free_at_end(const char *mode)
+{
+	unsigned port = free_port();
+	int before = helpers_settled(0);
+	char args[128];
+	struct run_result r;
+
+	snprintf(args, sizeof(args), "--network %s -p %u:80 default true", mode, port);
+	eci_with("/nonexistent", args, &r);
+	ck_assert_msg(r.status == 0, "%s: exit %d: %s%s", mode, r.status, r.out, r.err);
+	t_run_free(&r);
+	ck_assert_int_eq(helpers_running(), before);	/* not even exiting */
+	close(host_listener(port));	/* bound and listening, or the test fails */
+}
+
+START_TEST(pasta_port_free_at_end)
+{
+	port_free_at_end("pasta");
+}
+END_TEST
+
+START_TEST(slirp_port_free_at_end)
+{
+	port_free_at_end("slirp4netns");
+}
+END_TEST
+
 START_TEST(pasta_last_bytes)
 {
 	last_bytes("pasta");
@@ -829,6 +861,8 @@ Suite *network_suite(void)
 		tcase_add_test(tc, slirp_stuck_peer);
 		tcase_add_test(tc, pasta_publish);
 		tcase_add_test(tc, slirp_publish);
+		tcase_add_test(tc, pasta_port_free_at_end);
+		tcase_add_test(tc, slirp_port_free_at_end);
 		tcase_add_test(tc, pasta_first_instruction);
 		tcase_add_test(tc, pasta_preloaded);
 		tcase_add_test(tc, pasta_last_datagram);
