@@ -27,11 +27,12 @@
  * kernel fill it at once (MADV_POPULATE_WRITE).  pasta's fork and exec to
  * its default route, measured here in turn with the library before and
  * after (medians of 20 to 100): 11.0 against 8.5 ms, 9.4 against 8.4, 8.9
- * against 8.3, 10.8 against 9.3.  The stack is grown by a system call that writes there:
- * the kernel's fault on a user address grows the stack as pasta's own
- * would, within RLIMIT_STACK and the guard gap, and where it may not the
- * call fails (EFAULT), where pasta's write would have died of SIGSEGV;
- * then nothing more is done.
+ * against 8.3, 10.8 against 9.3.  The stack is grown by a system call
+ * that writes there: the kernel's fault on a user address grows the stack
+ * as pasta's own would, within RLIMIT_STACK and the guard gap, and where
+ * it may not the call fails (EFAULT), where pasta's write would have died
+ * of SIGSEGV; then nothing more is done.
+ *
  * Nothing else: no allocation, no output, no state; a kernel without THP
  * or without MADV_POPULATE_WRITE (Linux 5.14) refuses the advice and pasta
  * runs as before.
@@ -101,4 +102,3 @@ __attribute__((constructor)) static void thp_advise(void)
 	}
 	stack_ahead(page);
 }
-
