@@ -29,8 +29,9 @@
  * once what the workload left in its TCP sockets, and the frames it sent
  * last, have gone out through it (pid 1 waits for that, at most
  * NET_DRAIN_TIMEOUT_MS: net/drain.c; then the launcher, at most
- * NET_SETTLE_MS, until the program is done with what it read); if
- * the launcher is killed, the parent-death signal (pasta) or the closing
+ * NET_SETTLE_MS, until the program is done with what it read), and
+ * eci-run returns without waiting for its exit unless it listens on
+ * published ports (net_release()); if the launcher is killed, the parent-death signal (pasta) or the closing
  * of --exit-fd (slirp4netns) ends it: no orphan keeps running.
  *
  * Inside, the container has eth0 on 192.0.2.0/24 (TEST-NET-1, never routed):
