@@ -87,9 +87,9 @@ static int start_helper(struct helper_proc *hp, bool keep_id, struct eci_err *e)
  * program's zero pages, not in this frame: zero already, as cli_parse()
  * and spec_build() take them, and the spec's parts are cleared with
  * mem_clear() where they are loaded, so only the pages that a start sets
- * fields in are ever written.  In a frame every
- * page of them would be, and would stay resident in eci-run and, shared,
- * in pid 1 for as long as the container runs.
+ * fields in are ever written.  In a frame every page of them would be,
+ * and would stay resident in eci-run and, shared, in pid 1 for as long as
+ * the container runs.
  */
 int launch(int argc, char **argv, const char *id, unsigned slot)
 {

@@ -36,6 +36,13 @@ static char *probe_flags(const char *preload, const char *what)
 	return flags;
 }
 
+/* The built eci-thp.so, in @buf. */
+static const char *preload_path(char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/lib/eci/" NET_PRELOAD, t_prefix());
+	return buf;
+}
+
 static bool has_flag(const char *flags, const char *flag)
 {
 	char want[8];
@@ -52,7 +59,7 @@ START_TEST(bss_advised)
 	char lib[4200];
 	char *with, *without;
 
-	snprintf(lib, sizeof(lib), "%s/lib/eci/" NET_PRELOAD, t_prefix());
+	preload_path(lib, sizeof(lib));
 	ck_assert_msg(access(lib, R_OK) == 0, "%s: not built", lib);
 	with = probe_flags(lib, NULL);
 	without = probe_flags(NULL, NULL);
@@ -65,7 +72,7 @@ START_TEST(bss_advised)
 }
 END_TEST
 
-/* pasta's context, cleared on its stack first of all: the stack is there
+/* Where pasta's main() keeps its context, on its stack: the stack is there
  * before main(), on huge pages, filled; without the library it is not. */
 START_TEST(stack_ahead)
 {
@@ -73,7 +80,7 @@ START_TEST(stack_ahead)
 	char *with, *without, *rss;
 	long kb;
 
-	snprintf(lib, sizeof(lib), "%s/lib/eci/" NET_PRELOAD, t_prefix());
+	preload_path(lib, sizeof(lib));
 	with = probe_flags(lib, "stack");
 	without = probe_flags(NULL, "stack");
 	ck_assert_msg(!strcmp(without, "unmapped\n"), "without: %s", without);
@@ -96,10 +103,9 @@ START_TEST(stack_ahead_within_limit)
 	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
 	struct run_result r;
 
-	snprintf(lib, sizeof(lib), "%s/lib/eci/" NET_PRELOAD, t_prefix());
 	snprintf(probe, sizeof(probe), "%s/t/thp-probe", t_prefix());
-	snprintf(cmd, sizeof(cmd), "ulimit -s 2048 && exec env LD_PRELOAD='%s' '%s' stack", lib,
-		 probe);
+	snprintf(cmd, sizeof(cmd), "ulimit -s 2048 && exec env LD_PRELOAD='%s' '%s' stack",
+		 preload_path(lib, sizeof(lib)), probe);
 	ck_assert_int_eq(t_run(argv, &r), 0);
 	ck_assert_msg(r.status == 0, "exit %d: %s%s", r.status, r.out, r.err);
 	ck_assert_str_eq(r.out, "unmapped\n");
