@@ -21,7 +21,7 @@ static void check(const struct policy *p)
 	for (int k = 0; k < POL_NKEYS; k++) {
 		const struct pol_value *v = &p->v[k];
 
-		if (memchr(v->source, '\0', sizeof(v->source)) == NULL || !v->source[0])
+		if (!v->source || !v->source[0])
 			abort();
 		if (v->type == POL_STRING && !v->s)
 			abort();

@@ -107,7 +107,7 @@ static int defaults(struct policy *p)
 
 	for (int k = 0; k < POL_NKEYS; k++) {
 		p->v[k].type = types[k];
-		strcpy(p->v[k].source, "default");
+		p->v[k].source = "default";
 	}
 	p->v[POL_ECI].b = true;
 	p->v[POL_ALLOW_PRIVILEGED].b = true;
@@ -266,6 +266,23 @@ static int socket_images(struct policy *p, json_t *eci, const char *file, struct
 	return 0;
 }
 
+/* @file as a value's source: kept once in p->sources; NULL without memory */
+static const char *source_of(struct policy *p, const char *file)
+{
+	char **grown;
+
+	for (size_t i = 0; i < p->nsources; i++)
+		if (!strcmp(p->sources[i], file))
+			return p->sources[i];
+	grown = realloc(p->sources, (p->nsources + 1) * sizeof(char *));
+	if (!grown)
+		return NULL;
+	p->sources = grown;
+	if (!(p->sources[p->nsources] = strdup(file)))
+		return NULL;
+	return p->sources[p->nsources++];
+}
+
 static int admin_json(struct policy *p, json_t *root, const char *file, struct eci_err *e)
 {
 	const char *key;
@@ -292,7 +309,8 @@ static int admin_json(struct policy *p, json_t *root, const char *file, struct e
 		    check_words(k, &p->v[k], file, e) < 0)
 			return -1;
 		p->v[k].locked = json_is_true(locked);
-		snprintf(p->v[k].source, sizeof(p->v[k].source), "%s", file);
+		if (!(p->v[k].source = source_of(p, file)))
+			return eci_fail(e, ENOMEM, "%s", file);
 		if (k == POL_ECI && socket_images(p, val, file, e) < 0)
 			return -1;
 	}
@@ -412,7 +430,8 @@ int policy_load_user(struct policy *p, const char *path, struct eci_err *e)
 		}
 		if (take(&p->v[k], val, path, key, e) < 0 || check_words(k, &p->v[k], path, e) < 0)
 			return -1;
-		snprintf(p->v[k].source, sizeof(p->v[k].source), "%s", path);
+		if (!(p->v[k].source = source_of(p, path)))
+			return eci_fail(e, ENOMEM, "%s", path);
 	}
 	return 0;
 }
@@ -518,4 +537,11 @@ void policy_free(struct policy *p)
 	free(p->socket_images);
 	p->socket_images = NULL;
 	p->nsocket_images = 0;
+	for (int k = 0; k < POL_NKEYS; k++)
+		p->v[k].source = "default";
+	for (size_t i = 0; i < p->nsources; i++)
+		free(p->sources[i]);
+	free(p->sources);
+	p->sources = NULL;
+	p->nsources = 0;
 }

@@ -66,11 +66,18 @@ struct pol_value {
 	char **list;		/* NULL-terminated */
 	size_t n;
 	bool locked;
-	char source[1100];	/* the file that set it, or "default" */
+	const char *source;	/* the file that set it (in sources), or "default" */
 };
 
+/*
+ * The files a value was set by are kept once each, in @sources, and named
+ * by pointer: a path in every value, of up to 1100 bytes each, made the
+ * policy 19 KiB, written page by page in every program that loads it.
+ */
 struct policy {
 	struct pol_value v[POL_NKEYS];
+	char **sources;
+	size_t nsources;
 	char **socket_images;	/* ECI's dockerSocketMount.imageList.images */
 	size_t nsocket_images;
 	char dir[512];		/* the policy.d read */
