@@ -193,6 +193,38 @@ int subid_map_text(char *buf, size_t size, uint32_t start, long long self)
 	return n;
 }
 
+bool subid_passwd_name(const char *buf, size_t len, uid_t uid, char *name, size_t size)
+{
+	const char *end = buf + len;
+
+	for (const char *line = buf; line < end;) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		const char *eol = nl ? nl : end;
+		const char *f[3] = { NULL };	/* the first three colons */
+		const char *at = line;
+		uint32_t v;
+
+		for (int i = 0; i < 3 && at < eol; i++) {
+			f[i] = memchr(at, ':', (size_t)(eol - at));
+			if (!f[i])
+				break;
+			at = f[i] + 1;
+		}
+		if (f[2] && f[0] > line && !memchr(line, '\0', (size_t)(f[0] - line)) &&
+		    line[0] != '#' && line[0] != '+' && line[0] != '-' &&
+		    parse_u32(f[1] + 1, (size_t)(f[2] - f[1] - 1), &v) && v == uid) {
+			/* the first line of the uid is its name, or none */
+			if ((size_t)(f[0] - line) >= size)
+				return false;
+			memcpy(name, line, (size_t)(f[0] - line));
+			name[f[0] - line] = '\0';
+			return true;
+		}
+		line = eol + 1;
+	}
+	return false;
+}
+
 const char *subid_keep_id(const char *arg, uid_t uid, gid_t gid)
 {
 	const char *colon = strchr(arg, ':');

@@ -86,6 +86,18 @@ size_t subid_parse(const char *buf, size_t len, const char *user, uid_t id,
 const char *subid_check_range(const struct subid_range *r, uint32_t self);
 
 /**
+ * subid_passwd_name() - a uid's user name in an /etc/passwd held in memory
+ * @buf, @len: the file's contents (need not be NUL-terminated)
+ * @uid:       the uid looked for: the first line "NAME:PASSWORD:UID:..." of it
+ * @name:      set to NAME, which must fit in @size with its NUL
+ *
+ * The name the helper finds for its caller: it reads /etc/passwd and runs
+ * no NSS module.  Comment lines and NIS's "+" and "-" lines name no user.
+ * Return: true if found.
+ */
+bool subid_passwd_name(const char *buf, size_t len, uid_t uid, char *name, size_t size);
+
+/**
  * subid_slot_count() - how many SUBID_SLOT-sized slots the ranges hold
  */
 size_t subid_slot_count(const struct subid_range *r, size_t n);

@@ -164,6 +164,43 @@ START_TEST(good_file)
 }
 END_TEST
 
+/* The name eci-run looks up for its own check, as the helper finds it. */
+static const char *name_of(const char *passwd, uid_t uid, size_t size)
+{
+	static char name[64];
+
+	return subid_passwd_name(passwd, strlen(passwd), uid, name, size) ? name : NULL;
+}
+
+START_TEST(passwd_name)
+{
+	const char *pw = "root:x:0:0:root:/root:/bin/bash\n"
+			 "# ecitest:x:4242:4242::/:/bin/sh\n"
+			 "+nis:x:4242:4242::/:/bin/sh\n"
+			 "-nis:x:4242:4242::/:/bin/sh\n"
+			 ":x:4242:4242::/:/bin/sh\n"
+			 "short:x:4242\n"
+			 "bad:x:42x42:4242::/:/bin/sh\n"
+			 "big:x:99999999999:0::/:/bin/sh\n"
+			 "ecitest:x:4242:4242::/home/ecitest:/bin/sh\n"
+			 "again:x:4242:4242::/:/bin/sh\n"
+			 "last:x:77:77::/:/bin/sh";
+
+	ck_assert_str_eq(name_of(pw, 0, 64), "root");
+	/* the first line of the uid that names a user: not a comment, not
+	 * NIS's, not one without a name or with a field short or malformed */
+	ck_assert_str_eq(name_of(pw, 4242, 64), "ecitest");
+	ck_assert_str_eq(name_of(pw, 77, 64), "last");	/* no newline at the end */
+	ck_assert_ptr_null(name_of(pw, 4243, 64));
+	/* "ecitest" and its NUL need 8: no name, not the next line's */
+	ck_assert_ptr_null(name_of(pw, 4242, 7));
+	ck_assert_str_eq(name_of(pw, 4242, 8), "ecitest");
+	ck_assert_ptr_null(name_of("", 0, 64));
+	/* a NUL byte in a name: not a name */
+	ck_assert(!subid_passwd_name("ro\0t:x:0:0::/:/bin/sh\n", 22, 0, (char[64]){ 0 }, 64));
+}
+END_TEST
+
 Suite *idfile_suite(void)
 {
 	Suite *s = suite_create("idfile");
@@ -175,6 +212,7 @@ Suite *idfile_suite(void)
 	tcase_add_test(tc, directory_refused);
 	tcase_add_test(tc, writable_by_others);
 	tcase_add_test(tc, read_error);
+	tcase_add_test(tc, passwd_name);
 	if (!root) {
 		const char *why = "needs root to make a root-owned file";
 
