@@ -598,16 +598,21 @@ netrow() {
 }
 
 item_9() {
-	t_none=$(hf net-none ecitest "$RUNS" "$eci --network none default /bin/true")
-	t_pasta=$(hf net-pasta ecitest "$RUNS" "$eci --network pasta default /bin/true")
-	t_slirp=$(hf net-slirp ecitest "$RUNS" "$eci --network slirp4netns default /bin/true")
+	# each tool in turn with a none of its own (turns()): measured one
+	# after the other, the three drifted apart by more than the target
+	turns net-pasta ecitest "$RUNS" "$eci --network pasta default /bin/true" \
+		"$eci --network none default /bin/true"
+	t_pasta=$t_a t_none=$t_b
+	turns net-slirp ecitest "$RUNS" "$eci --network slirp4netns default /bin/true" \
+		"$eci --network none default /bin/true"
+	t_slirp=$t_a t_none2=$t_b
 	netrow "start of /bin/true with a network" "--network pasta" "--network none" "$t_pasta" "$t_none"
-	netrow "same" "--network slirp4netns" "--network none" "$t_slirp" "$t_none"
+	netrow "same" "--network slirp4netns" "--network none" "$t_slirp" "$t_none2"
 	p_none=$(podman_start none)
 	p_def=$(podman_start default)
 	netrow "rootless podman (--runtime runc): its default network" "podman run" "podman run --network none" \
 		"$p_def" "$p_none" — —
-	note "9: the difference of the medians is the eci / peer column here. eci-run starts the network tool as soon as the workload's network namespace exists, while the root is built; without -p the workload goes once the namespace has its address and default route (an rtnetlink event), with -p once the tool is fully up. At the end, pid 1 waits until the TCP sockets the workload left have delivered what they hold (at most 2 s; none here, which the namespace's /proc/net/sockstat says at once) and until the tool has read every frame of the tap (the qdisc's and the link's counters), and eci-run stops the tool then, without waiting for pid 1's exit. podman: $SLOW_RUNS runs each."
+	note "9: the difference of the medians is the eci / peer column here; each tool's start and --network none's are measured in turn ($RUNS runs each, in $TURNS blocks, A B, B A, ...), none twice, once beside each tool. eci-run starts the network tool as soon as the workload's network namespace exists, while the root is built; without -p the workload goes once the namespace has its address and default route (an rtnetlink event), with -p once the tool is fully up. At the end, pid 1 waits until the TCP sockets the workload left have delivered what they hold (at most 2 s; none here, which the namespace's /proc/net/sockstat says at once) and until the tool has read every frame of the tap (the qdisc's and the link's counters), and eci-run stops the tool then, without waiting for pid 1's exit. podman: $SLOW_RUNS runs each."
 }
 
 # --- 4: resident cost ---------------------------------------------------------------
