@@ -47,6 +47,11 @@ void tl_mark(const char *step)
 		tl_close();
 }
 
+int tl_fileno(void)
+{
+	return tl_fd;
+}
+
 void tl_close(void)
 {
 	if (tl_fd >= 0)

@@ -504,6 +504,38 @@ void cpus_aside(pid_t pid, const cpu_set_t *ours)
 		sched_setaffinity(pid, sizeof(others), &others);
 }
 
+int fds_keep_only(const int *keep, size_t n)
+{
+	int k[16];
+	size_t m = 0;
+	unsigned lo = 0;
+
+	if (n > 16)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {	/* ascending, without repeats */
+		size_t j = m;
+
+		if (keep[i] < 0)
+			continue;
+		while (j > 0 && k[j - 1] > keep[i])
+			j--;
+		if (j > 0 && k[j - 1] == keep[i])
+			continue;
+		memmove(k + j + 1, k + j, (m - j) * sizeof(k[0]));
+		k[j] = keep[i];
+		m++;
+	}
+	for (size_t i = 0; i <= m; i++) {
+		unsigned hi = i < m ? (unsigned)k[i] : ~0U;
+
+		if (hi > lo && syscall(SYS_close_range, lo, hi - (i < m), 0) < 0)
+			return -errno;
+		if (i < m)
+			lo = (unsigned)k[i] + 1;
+	}
+	return 0;
+}
+
 void mem_clear(void *p, size_t n)
 {
 	unsigned char *b = p;

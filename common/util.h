@@ -202,6 +202,19 @@ void title_set(const char *title);
 void tl_init(void);
 void tl_mark(const char *step);
 void tl_close(void);
+/* tl_init()'s fd, or -1 */
+int tl_fileno(void);
+
+/**
+ * fds_keep_only() - close every fd of the process but @keep's (util.c)
+ * @keep: fds to keep, in any order (a negative one keeps nothing)
+ * @n:    their number, at most 16
+ *
+ * By range (close_range(2)): what an fd is does not matter, nor whether
+ * the caller knows of it.  Return: 0, or -errno of the first range that
+ * could not be closed.
+ */
+int fds_keep_only(const int *keep, size_t n);
 
 /* Is @name (@n bytes) one of the comma-separated (or, with @sep ' ',
  * space-separated) @list? */

@@ -233,8 +233,9 @@ static int build_root(struct spec *s, int sock, int nest, pid_t pid, struct eci_
 	return steal_fd(rootfd);
 }
 
-/* What pid 1 and the workload must not keep: the store, the state
- * directory, the layers and the volumes' sources are host fds. */
+/* What pid 1 must not keep once the root is built: the store, the state
+ * directory, the layers and the volumes' sources are host fds.  (The
+ * workload keeps only what it needs of pid 1's fds: init.c.) */
 static void drop_host_fds(struct spec *s)
 {
 	for (size_t i = 0; i < s->img.nlayers; i++)
@@ -253,20 +254,6 @@ static void drop_host_fds(struct spec *s)
 	close(s->slots_fd);
 	s->statedir_fd = s->slots_fd = -1;
 	store_close(&s->store);
-}
-
-/* The workload's side of drop_host_fds(): pid 1 waits on the fifo. */
-static void drop_in_workload(struct spec *s)
-{
-	drop_host_fds(s);
-	if (s->engine.on)
-		close(s->engine.start_fd);
-	if (s->mnt.procsys_fd >= 0)	/* pid 1's, for the sysctls (sysctl.c) */
-		close(s->mnt.procsys_fd);
-	s->mnt.procsys_fd = -1;
-	if (s->inner_rm_fd >= 0)	/* pid 1's, for the end (init.c) */
-		close(s->inner_rm_fd);
-	s->inner_rm_fd = -1;
 }
 
 void child_main(struct spec *s, int sock)
@@ -319,7 +306,7 @@ void child_main(struct spec *s, int sock)
 	/* The workload makes its namespaces while the root is built (init.c);
 	 * if building fails, pid 1's exit takes it along. */
 	tl_mark("pid 1: container root");
-	pid = init_fork(s, sock, &nest, drop_in_workload);
+	pid = init_fork(s, sock, &nest);
 	close(s->engine.nest_userns);	/* the workload's to join, if any */
 	close(s->engine.nest_netns);
 	rootfd = build_root(s, sock, nest, pid, &e);

@@ -108,9 +108,9 @@ void child_main(struct spec *s, int sock) __attribute__((noreturn));
 /* child.c: container root (uid and gid 0, no groups), parent-death signal */
 int child_become_root(struct eci_err *e);
 
-/* init.c: pid 1 forks the workload, which waits on *@nest_fd; @drop (may be
- * NULL) runs first in the workload, to close pid 1's host fds */
-pid_t init_fork(struct spec *s, int sock, int *nest_fd, void (*drop)(struct spec *));
+/* init.c: pid 1 forks the workload, which waits on *@nest_fd and closes
+ * first every fd of pid 1's it does not need (host fds) */
+pid_t init_fork(struct spec *s, int sock, int *nest_fd);
 /* init.c: the workload's own pid namespace: the procfs it makes first, for
  * the root's /proc (s->mnt.proc_fd), received once pid 1 needs it, so that
  * pid 1 builds meanwhile; on failure pid 1 ends (the workload with it) */

@@ -601,18 +601,37 @@ static int pid1_proc(const struct spec *s)
 }
 
 /*
+ * The workload keeps of pid 1's fds its stdio, its two sockets, the pty pid
+ * 1 made (eci-runc) and the namespaces of a pod it joins (nest.c); and the
+ * timeline's file, when one is asked for, until its exec.  Every other fd
+ * is pid 1's and a host object (the store, the state directory, the
+ * layers, the volumes' sources, the early cgroup mounts): closed by range,
+ * whatever it is, and without a write to the spec, whose every page
+ * written here would be copied from pid 1's.  Closing and clearing each in
+ * turn, and freeing the mount plan, was 0.9 ms of the workload's start.
+ */
+static void keep_own_fds(struct spec *s, int sock, int nest)
+{
+	const int keep[] = { 0, 1, 2, sock, nest, s->tty_fd, s->engine.nest_userns,
+			     s->engine.nest_netns, tl_fileno() };
+
+	if (fds_keep_only(keep, sizeof(keep) / sizeof(keep[0])) < 0)
+		fail_init(sock, errno, "close pid 1's fds");
+}
+
+/*
  * The workload is forked as soon as pid 1 is container root, before the
  * root file system exists: it creates its user and network namespaces (the
  * costliest step of a start) while pid 1 builds the root, and waits on
  * @nest until pid 1 has mapped them, mounted /sys for them and pivoted.
- * Its cwd is "/", which pivot_root() moves into the new root with pid 1's;
- * @drop closes what it must not hold of pid 1's (the store, the state
- * directory): in the child, before anything else.  In a pid namespace of
- * its own (s->own_pidns) it sends its /proc back first (send_proc()), and
- * pid 1 takes it into s->mnt (init_await_proc()) once its root needs a
- * /proc: until then it builds while the workload makes that.
+ * Its cwd is "/", which pivot_root() moves into the new root with pid 1's.
+ * Before anything else it closes what it must not hold of pid 1's
+ * (keep_own_fds()).  In a pid namespace of its own (s->own_pidns) it sends
+ * its /proc back first (send_proc()), and pid 1 takes it into s->mnt
+ * (init_await_proc()) once its root needs a /proc: until then it builds
+ * while the workload makes that.
  */
-pid_t init_fork(struct spec *s, int sock, int *nest_fd, void (*drop)(struct spec *))
+pid_t init_fork(struct spec *s, int sock, int *nest_fd)
 {
 	int nest[2];
 	pid_t pid;
@@ -637,9 +656,7 @@ pid_t init_fork(struct spec *s, int sock, int *nest_fd, void (*drop)(struct spec
 	if (pid < 0)
 		fail_init(sock, errno, "fork the workload");
 	if (pid == 0) {
-		close(nest[0]);
-		if (drop)
-			drop(s);
+		keep_own_fds(s, sock, nest[1]);
 		if (s->own_pidns)
 			send_proc(sock, nest[1]);
 		/* The engine's stdio, with a terminal, are create's own (the

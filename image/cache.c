@@ -77,14 +77,20 @@ static int own_dir(int at, const char *name, const char *what, struct eci_err *e
 	return fd;
 }
 
-/* Is @hex named by the store's slots/.live (or by the image at hand)? */
-static bool live(const char *list, const struct img *img, const char *hex)
+/* Is @hex a layer of the image at hand? */
+static bool in_image(const struct img *img, const char *hex)
 {
-	size_t len = strlen(hex);
-
 	for (size_t i = 0; i < img->nlayers; i++)
 		if (!strcmp(img->diff_id[i] + 7, hex))
 			return true;
+	return false;
+}
+
+/* Is @hex named by the store's slots/.live, a line each? */
+static bool live(const char *list, const char *hex)
+{
+	size_t len = strlen(hex);
+
 	for (const char *p = list; p && (p = strstr(p, hex)); p += len)
 		if ((p == list || p[-1] == '\n') && (p[len] == '\n' || p[len] == '\0'))
 			return true;
@@ -94,26 +100,40 @@ static bool live(const char *list, const struct img *img, const char *hex)
 /*
  * Remove what killed containers left half-unpacked, and the copies of
  * layers that no image of the store names any more (slots/.live, kept by
- * the store; without it, nothing is removed).
+ * the store; without it, nothing is removed).  The list is read only for
+ * a layer the image at hand does not use, and the directory through a
+ * buffer on the stack: in a slot that holds that image's layers alone, a
+ * start reads the directory and nothing else, where a directory stream
+ * (32 KiB of fresh heap) and the list were 0.5 ms of pid 1's path here.
  */
 static void remove_leftovers(int slots, int layers, const struct img *img)
 {
 	_cleanup_close_ int fd = fcntl(layers, F_DUPFD_CLOEXEC, 3);
 	_cleanup_free_ char *list = NULL;
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *de;
-	bool have_list = read_all_at(slots, ".live", 1 << 22, &list, NULL) == 0;
+	char buf[4096] __attribute__((aligned(8)));
+	bool have_list = false, list_read = false;
+	ssize_t n;
 
-	if (!d)
+	if (fd < 0)
 		return;
-	fd = -1;
-	while ((de = readdir(d))) {
-		if (!strncmp(de->d_name, ".tmp-", 5))
-			rm_rf_at(layers, de->d_name);
-		else if (de->d_name[0] != '.' && have_list && !live(list, img, de->d_name))
-			rm_rf_at(layers, de->d_name);
-	}
-	closedir(d);
+	while ((n = getdents64(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t off = 0; off < n;) {
+			const struct dirent64 *de = (const struct dirent64 *)(buf + off);
+
+			off += de->d_reclen;
+			if (!strncmp(de->d_name, ".tmp-", 5)) {
+				rm_rf_at(layers, de->d_name);
+				continue;
+			}
+			if (de->d_name[0] == '.' || in_image(img, de->d_name))
+				continue;
+			if (!list_read) {
+				list_read = true;
+				have_list = read_all_at(slots, ".live", 1 << 22, &list, NULL) == 0;
+			}
+			if (have_list && !live(list, de->d_name))
+				rm_rf_at(layers, de->d_name);
+		}
 }
 
 static int unpack_into(const struct img *img, size_t i, int layers, const struct img_keep *keep,

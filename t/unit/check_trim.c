@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * check_trim.c - mem_trim(): code pages leave the resident set, data stays;
- * mem_trim_later(): not for a child that has ended, for one that runs on
+ * mem_trim_later(): not for a child that has ended, for one that runs on;
+ * mem_clear(), and fds_keep_only()
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -229,6 +231,49 @@ START_TEST(test_mem_clear)
 }
 END_TEST
 
+/*
+ * fds_keep_only() in a child (Check's own pipe must live): of six fds, the
+ * two kept stay, given unsorted, twice, beside a negative one; the others,
+ * and one far above them, are closed.  Too many to keep: EINVAL.
+ */
+START_TEST(test_fds_keep_only)
+{
+	int fd[6], st, high;
+	pid_t pid;
+
+	for (int i = 0; i < 6; i++) {
+		fd[i] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		ck_assert_int_ge(fd[i], 3);
+	}
+	high = dup2(fd[0], 900);
+	ck_assert_int_eq(high, 900);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		const int keep[] = { 0, fd[3], 1, -1, fd[1], 2, fd[3] };
+		int mask = 0;
+
+		if (fds_keep_only(keep, sizeof(keep) / sizeof(keep[0])) < 0)
+			_exit(255);
+		for (int i = 0; i < 6; i++)
+			if (fcntl(fd[i], F_GETFD) >= 0)
+				mask |= 1 << i;
+		if (fcntl(high, F_GETFD) >= 0)
+			mask |= 1 << 6;
+		if (fcntl(1, F_GETFD) < 0)	/* stdio kept */
+			mask |= 1 << 7;
+		_exit(mask);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), (1 << 1) | (1 << 3));
+	for (int i = 0; i < 6; i++)
+		close(fd[i]);
+	close(high);
+	ck_assert_int_eq(fds_keep_only((int[17]){ 0 }, 17), -EINVAL);
+}
+END_TEST
+
 Suite *trim_suite(void)
 {
 	Suite *s = suite_create("trim");
@@ -240,6 +285,7 @@ Suite *trim_suite(void)
 	tcase_add_test(tc, test_trim_later_unwatched);
 	tcase_add_test(tc, test_waiting_code_together);
 	tcase_add_test(tc, test_mem_clear);
+	tcase_add_test(tc, test_fds_keep_only);
 	suite_add_tcase(s, tc);
 	return s;
 }
