@@ -63,16 +63,25 @@
 static int own_dir(int at, const char *name, const char *what, struct eci_err *e)
 {
 	struct stat st;
-	int fd;
+	int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
-	if (mkdirat(at, name, 0755) < 0 && errno != EEXIST)
-		return eci_fail(e, errno, "create %s", what);
-	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0)
+	/* made by the slot's first container: opened as it is by the rest */
+	if (fd < 0 && errno == ENOENT) {
+		if (mkdirat(at, name, 0755) < 0 && errno != EEXIST)
+			return eci_fail(e, errno, "create %s", what);
+		fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd < 0)
 		return eci_fail(e, errno, "open %s", what);
+	if (fstat(fd, &st) < 0) {
+		eci_fail(e, errno, "open %s", what);
+		close(fd);
+		return -1;
+	}
 	if (st.st_uid != 0 || (st.st_mode & 022)) {
 		close(fd);
-		return eci_fail(e, 0, "%s is not this container's own: refusing it", what);
+		return eci_fail(e, 0, "%s (%s) is not this container's own: refusing it", what,
+				name);
 	}
 	return fd;
 }

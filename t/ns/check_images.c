@@ -508,6 +508,45 @@ START_TEST(rm_frees_slot_copies)
 }
 END_TEST
 
+/*
+ * A slot directory that is not container root's (the user made it before
+ * the slot's first container, in a store of the user's own): refused,
+ * named, before anything of it is used; no state left behind.
+ */
+START_TEST(slot_dir_not_own_refused)
+{
+	const char *store = fresh_store();
+	struct subid_range rg[SUBID_MAX_RANGES];
+	size_t n = ns_my_ranges(rg);
+	char path[300];
+	struct run_result r;
+	uint32_t start;
+
+	T_ECI(&r, "image", "ls");	/* makes the store, slots/ with it */
+	t_want(&r, 0);
+	t_run_free(&r);
+	for (size_t i = 0; subid_slot(rg, n, i, &start, NULL) == 0; i++) {
+		snprintf(path, sizeof(path), "%s/slots/%u", store, (unsigned)start);
+		ck_assert_msg(mkdir(path, 0755) == 0, "mkdir %s: %s", path, strerror(errno));
+	}
+	T_ECI(&r, "--network", "none", "default", "true");
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_msg(strstr(r.err, "the store's slot directory (") &&
+			      strstr(r.err, ") is not this container's own: refusing it"),
+		      "%s", r.err);
+	t_run_free(&r);
+	T_ECI(&r, "ps", "-a", "-q");
+	t_want(&r, 0);
+	ck_assert_str_eq(r.out, "");
+	t_run_free(&r);
+	/* the user's own, in sticky slots/: not for a container root to remove */
+	for (size_t i = 0; subid_slot(rg, n, i, &start, NULL) == 0; i++) {
+		snprintf(path, sizeof(path), "%s/slots/%u", store, (unsigned)start);
+		ck_assert_msg(rmdir(path) == 0, "%s: %s (used after all?)", path, strerror(errno));
+	}
+}
+END_TEST
+
 /* --- verification ------------------------------------------------------------ */
 
 /* A copy of the layout with layer @n changed by @how: "flip" or "grow". */
@@ -1326,6 +1365,7 @@ Suite *images_suite(void)
 	tcase_add_unchecked_fixture(ts, images_make, images_remove);
 	tcase_add_test(ts, import_ls_rm);
 	tcase_add_test(ts, rm_frees_slot_copies);
+	tcase_add_test(ts, slot_dir_not_own_refused);
 	tcase_add_test(ts, library_missing);
 	tcase_add_test(ts, digest_mismatch);
 	tcase_add_test(ts, size_mismatch);
