@@ -99,10 +99,11 @@ static int check_file(const char *path, const char *name, uid_t uid, uint32_t se
 }
 
 /*
- * The user's name as the helper finds it, in /etc/passwd (it runs no NSS
- * module), read the way /etc/subuid is: NSS's start-up (its configuration,
- * its module) cost a start 0.4-0.8 ms here.  A uid it does not list is the
- * helper's to explain (its lines must name it by uid).
+ * The user's name as the helper finds it (subid_passwd_name(), both): in
+ * /etc/passwd, read the way /etc/subuid is, not through NSS, whose
+ * start-up (its configuration, its module) cost a start 0.4-0.8 ms here.
+ * A uid it does not list is the helper's to explain (its lines must name
+ * it by uid).
  */
 int helper_check_subids(struct eci_err *e)
 {

@@ -51,7 +51,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -65,6 +64,7 @@
 #include <unistd.h>
 
 #include "cgdeleg.h"
+#include "cleanup.h"
 #include "helper.h"
 #include "policy.h"
 #include "util.h"
@@ -253,23 +253,22 @@ static void restore_test_policy_dir(void)
 }
 
 /*
- * The caller's name, for the lines of /etc/subuid that name it.  Built on
- * musl (module.mk), the helper finds it in /etc/passwd (or nscd), and
- * loads no NSS module: a user known only to a directory service has the
- * lines that name the uid.
+ * The caller's name, for the lines of /etc/subuid that name it: the first
+ * line of /etc/passwd with the caller's uid (subid_passwd_name(), as
+ * eci-run's own check finds it), whichever libc the helper is built on,
+ * and no NSS module, nscd or directory service is asked: a user known only
+ * to one has the lines that name the uid.
  */
 static void who_am_i(struct subid_user *c)
 {
-	struct passwd *pw;
+	_cleanup_free_ char *pw = NULL;
+	size_t len;
 
 	c->uid = getuid();
 	c->gid = getgid();
-	errno = 0;
-	pw = getpwuid(c->uid);
-	named = pw && strlen(pw->pw_name) < sizeof(c->name);
-	if (named)
-		strcpy(c->name, pw->pw_name);
-	else
+	named = read_all_at(AT_FDCWD, "/etc/passwd", SUBID_MAX_FILE, &pw, &len) == 0 &&
+		subid_passwd_name(pw, len, c->uid, c->name, sizeof(c->name));
+	if (!named)
 		snprintf(c->name, sizeof(c->name), "%u", (unsigned)c->uid);
 }
 
