@@ -25,9 +25,13 @@
  * When that leaves the user no slot, or at maxContainersPerUser, the pick
  * waits for such pid 1s, a bounded while, and scans /proc again
  * (settle()): a user with one slot can start containers one after the
- * other.  With a slot free it takes that one, as it would have a moment
- * later: waiting for the slot where the image is unpacked would cost
- * every start among many running containers a scan more.
+ * other.  The same holds for the slots the launcher prefers when none of
+ * them is free: the slot that owns a volume the container writes (the only
+ * one it can use), or the one where its image is unpacked.  Only those
+ * slots' leases are read then, and /proc is scanned again only if one of
+ * them was ending: a start among many running containers pays nothing
+ * more.  Without that wait, a container run right after another with the
+ * same volume was given another slot, and refused, one start in twenty.
  *
  * Leases are root's: LEASE_DIR is created root-owned with mode 0700 and used
  * only if it still is; eci-newidmap touches it only with file-system ids 0
@@ -287,13 +291,14 @@ static int ending_pidfd(struct leases *ls, uint32_t ustart, uid_t owner)
 #define SETTLE_MAX 16
 
 /*
- * Ending containers of the user's: wait until their pid 1s have exited,
- * SETTLE_MS at most, and scan /proc again, as when the scan found a slot in
- * use whose container has ended since.  Returns 1 if it scanned again (pick
- * again), 0 if no container was ending, or a negative error of the scan.
+ * Ending containers of the user's (in the slots @only prefers, if given):
+ * wait until their pid 1s have exited, SETTLE_MS at most, and scan /proc
+ * again, as when the scan found a slot in use whose container has ended
+ * since.  Returns 1 if it scanned again (pick again), 0 if no container was
+ * ending, or a negative error of the scan.
  */
 static int settle(struct leases *ls, const struct subid_user *u, const struct subid_pool *p,
-		  struct eci_err *e)
+		  const struct subid_request *only, struct eci_err *e)
 {
 	struct pollfd fds[SETTLE_MAX];
 	size_t n = 0, left;
@@ -307,6 +312,8 @@ static int settle(struct leases *ls, const struct subid_user *u, const struct su
 
 		if (subid_slot(p->uids.r, p->uids.n, i, &us, NULL) < 0)
 			break;
+		if (only && !preferred(only, us))
+			continue;
 		fd = ending_pidfd(ls, us, u->uid);
 		if (fd >= 0)
 			fds[n++] = (struct pollfd){ .fd = fd, .events = POLLIN };
@@ -376,8 +383,9 @@ static int pick_round(struct leases *ls, const struct subid_user *u, const struc
 	return NONE_FREE;
 }
 
-/* Two rounds: first the slots the launcher prefers, then any; once more
- * after settle() if they found none. */
+/* Two rounds: first the slots the launcher prefers (again once those of
+ * them that were ending have ended), then any; once more after settle() if
+ * they found none. */
 int lease_pick(struct leases *ls, const struct subid_user *u, const struct subid_pool *p,
 	       const struct subid_request *rq, struct lease *out, struct eci_err *e)
 {
@@ -385,7 +393,7 @@ int lease_pick(struct leases *ls, const struct subid_user *u, const struct subid
 	int r = check_limit(ls, u, uf, p->n, rq, e), s;
 
 	if (r == SUBID_LIMIT) {	/* one of them may be ending */
-		s = settle(ls, u, p, e);
+		s = settle(ls, u, p, NULL, e);
 		if (s < 0)
 			return s;
 		if (s > 0)
@@ -393,11 +401,16 @@ int lease_pick(struct leases *ls, const struct subid_user *u, const struct subid
 	}
 	if (r < 0)
 		return r;
-	if (rq->prefer.n && (r = pick_round(ls, u, p, rq, 0, out, e)) != NONE_FREE)
-		return r;
+	if (rq->prefer.n) {
+		r = pick_round(ls, u, p, rq, 0, out, e);
+		if (r == NONE_FREE && (s = settle(ls, u, p, rq, e)) != 0)
+			r = s < 0 ? s : pick_round(ls, u, p, rq, 0, out, e);
+		if (r != NONE_FREE)
+			return r;
+	}
 	r = pick_round(ls, u, p, rq, 1, out, e);
 	if (r == NONE_FREE) {
-		s = settle(ls, u, p, e);
+		s = settle(ls, u, p, NULL, e);
 		if (s < 0)
 			return s;
 		if (s > 0 && rq->prefer.n && (r = pick_round(ls, u, p, rq, 0, out, e)) != NONE_FREE)

@@ -104,6 +104,35 @@ START_TEST(kept_across_runs)
 }
 END_TEST
 
+/*
+ * A run right after another with the same volume gets its slot, though the
+ * first one's pid 1 is still being torn down: here it holds 2000 mounts of
+ * the workload's, whose removal outlasts the launcher.  The start waits for
+ * the slot that owns the volume; it used to take another slot and refuse.
+ */
+START_TEST(next_run_waits_for_the_owner_slot)
+{
+	const char *v = vname("next");
+	char flag[128];
+	struct run_result r;
+
+	snprintf(flag, sizeof(flag), "%s:/data", v);
+	for (int round = 0; round < 3; round++) {
+		T_ECI(&r, "--privileged", "-v", flag, "default", "sh", "-c",
+		      "mkdir -p /tmp/m && mount -t tmpfs t /tmp/m && i=0 && "
+		      "while [ $i -lt 2000 ]; do mount --bind /tmp/m /tmp/m || exit 9; i=$((i+1)); done; "
+		      "echo first > /data/f");
+		t_want(&r, 0);
+		t_run_free(&r);
+		T_ECI(&r, "-v", flag, "default", "cat", "/data/f");
+		t_want(&r, 0);
+		ck_assert_str_eq(r.out, "first\n");
+		t_run_free(&r);
+	}
+	vol_rm(v);
+}
+END_TEST
+
 /* Two containers at once: the same data; writing from a second slot refused. */
 START_TEST(shared_while_running)
 {
@@ -351,6 +380,7 @@ Suite *volumes_suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, kept_across_runs);
+	tcase_add_test(tc, next_run_waits_for_the_owner_slot);
 	tcase_add_test(tc, shared_while_running);
 	tcase_add_test(tc, cli);
 	tcase_add_test(tc, cli_refusals);
