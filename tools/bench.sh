@@ -58,6 +58,8 @@ if [ -z "${ECI_BENCH_REAPER:-}" ] && command -v python3 >/dev/null; then
 fi
 sh tools/account.sh ecitest 4 >/dev/null
 sh tools/account.sh ecitest-bench 110 >/dev/null
+# eci-runc's pool (items 2 and 8), as make install-privileged makes it
+sh tools/account.sh eci-engine 64 >/dev/null
 
 stage=$(mktemp -d /tmp/eci-bench.XXXXXX)
 work=$(mktemp -d /tmp/eci-bench-work.XXXXXX)
@@ -437,8 +439,9 @@ item_8() {
 		eci) bin=$stage/bin/eci-runc ;;
 		*) bin=$(command -v $rt) || { eval "t_$rt='n/a (no $rt)'"; continue; } ;;
 		esac
-		# one shell for the two steps, the same for the three runtimes
-		cmd="sh -c '$bin --root $work/rt-$rt run -b $b bench-$rt >/dev/null; $bin --root $work/rt-$rt delete -f bench-$rt'"
+		# one shell for the two steps, the same for the three runtimes;
+		# a run that fails fails the row (its status, not delete's)
+		cmd="sh -c '$bin --root $work/rt-$rt run -b $b bench-$rt >/dev/null; r=\$?; $bin --root $work/rt-$rt delete -f bench-$rt; exit \$r'"
 		eval "t_$rt=\$(hf rt-$rt root \"\$RUNS\" \"\$cmd\")"
 	done
 	row 8 "run and delete of /bin/true on a bundle, as root" eci-runc runc ms "$t_eci" "$t_runc" 0.5
