@@ -253,9 +253,11 @@ enum { NOT_ENDING = -1, ENDED = -2 };
 /*
  * The pid 1 of a lease of the user's that has begun to exit, by a pidfd;
  * ENDED if it has exited meanwhile, NOT_ENDING if the lease is another
- * user's, of another boot, or its pid 1 runs.  The pidfd is opened before
- * the start time is read again, so that it names the lease's process and
- * no later one of the same pid.
+ * user's, of another boot, or its pid 1 runs.  A running pid 1 is told by
+ * its stat alone (a start among many running containers opens no pidfd
+ * for them); for an ending one the pidfd is opened before the start time
+ * is read again, so that it names the lease's process and no later one of
+ * the same pid.
  */
 static int ending_pidfd(struct leases *ls, uint32_t ustart, uid_t owner)
 {
@@ -270,18 +272,20 @@ static int ending_pidfd(struct leases *ls, uint32_t ustart, uid_t owner)
 	if (read_all_at(ls->dirfd, name, LEASE_MAX, &buf, &len) < 0 ||
 	    lease_parse(buf, len, &l) < 0 || l.owner != owner || strcmp(l.boot_id, ls->boot_id))
 		return NOT_ENDING;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)l.pid);
+	if (read_all_at(AT_FDCWD, path, 4096, &stat, NULL) < 0 ||
+	    lease_stat_starttime(stat, &t) < 0 || t != l.starttime)
+		return ENDED;	/* its pid is gone, or another process's now */
+	if (!lease_stat_exiting(stat) && !lease_stat_dead(stat))
+		return NOT_ENDING;
 	fd = (int)syscall(SYS_pidfd_open, l.pid, 0);
 	if (fd < 0)
 		return errno == ESRCH ? ENDED : NOT_ENDING;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)l.pid);
+	free(steal_ptr(stat));
 	if (read_all_at(AT_FDCWD, path, 4096, &stat, NULL) < 0 ||
 	    lease_stat_starttime(stat, &t) < 0 || t != l.starttime) {
 		close(fd);
-		return ENDED;	/* its pid is gone, or another process's now */
-	}
-	if (!lease_stat_exiting(stat) && !lease_stat_dead(stat)) {
-		close(fd);
-		return NOT_ENDING;
+		return ENDED;
 	}
 	return fd;
 }
