@@ -62,6 +62,7 @@
 #include "fdpass.h"
 #include "mounts.h"
 #include "net.h"
+#include "subid.h"
 #include "util.h"
 
 /* -w: like docker, create the working directory if it is missing. */
@@ -804,6 +805,10 @@ void init_main(struct spec *s, int sock, int rootfd, pid_t pid, int nest)
 	if (notify) {
 		struct sync_msg m = { .type = SYNC_EXITED, .code = code, .sent = sent };
 
+		/* eci-run returns on this message, maybe before this process
+		 * has begun its exit: a start that comes next waits for what
+		 * bears this name (subid/lease.c) */
+		prctl(PR_SET_NAME, LEASE_ENDING_COMM, 0, 0, 0);
 		send(sock, &m, sizeof(m), MSG_NOSIGNAL);
 	}
 	_exit(code);

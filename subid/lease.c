@@ -21,17 +21,20 @@
  * A container's end comes in two steps: its launcher returns as soon as the
  * workload's code is known, and the kernel then tears down pid 1 and its
  * namespaces, which takes a moment more.  A start that comes right after
- * may find that pid 1 still exiting, its lease alive and its ids in use.
- * When that leaves the user no slot, or at maxContainersPerUser, the pick
- * waits for such pid 1s, a bounded while, and scans /proc again
- * (settle()): a user with one slot can start containers one after the
- * other.  The same holds for the slots the launcher prefers when none of
- * them is free: the slot that owns a volume the container writes (the only
- * one it can use), or the one where its image is unpacked.  Only those
- * slots' leases are read then, and /proc is scanned again only if one of
- * them was ending: a start among many running containers pays nothing
- * more.  Without that wait, a container run right after another with the
- * same volume was given another slot, and refused, one start in twenty.
+ * may find that pid 1 still exiting, its lease alive and its ids in use,
+ * or even not yet exiting: pid 1 takes the name LEASE_ENDING_COMM before
+ * it tells the launcher, so that it counts as ending all the same.
+ * The pick waits for such pid 1s, a bounded while, and scans /proc again
+ * (settle()) when that leaves the user no slot, or at maxContainersPerUser
+ * (a user with one slot can start containers one after the other), and
+ * when the slot it would have given is one of theirs (ending_ahead()):
+ * containers run one after the other get the same slot, the one that owns
+ * a volume they write or holds their image, and keep the ids that own
+ * what the last one wrote to a shared directory.  Without that wait, a run
+ * right after another was given the next slot one time in twenty here,
+ * and refused its volume.  A running pid 1 is told by its stat alone: a
+ * start among many running containers pays two reads for each of the
+ * first few slots ahead of the one it takes, and no wait.
  *
  * Leases are root's: LEASE_DIR is created root-owned with mode 0700 and used
  * only if it still is; eci-newidmap touches it only with file-system ids 0
@@ -251,7 +254,8 @@ static bool preferred(const struct subid_request *rq, uint32_t start)
 enum { NOT_ENDING = -1, ENDED = -2 };
 
 /*
- * The pid 1 of a lease of the user's that has begun to exit, by a pidfd;
+ * The pid 1 of a lease of the user's that is ending (lease_stat_ending()),
+ * by a pidfd;
  * ENDED if it has exited meanwhile, NOT_ENDING if the lease is another
  * user's, of another boot, or its pid 1 runs.  A running pid 1 is told by
  * its stat alone (a start among many running containers opens no pidfd
@@ -276,7 +280,7 @@ static int ending_pidfd(struct leases *ls, uint32_t ustart, uid_t owner)
 	if (read_all_at(AT_FDCWD, path, 4096, &stat, NULL) < 0 ||
 	    lease_stat_starttime(stat, &t) < 0 || t != l.starttime)
 		return ENDED;	/* its pid is gone, or another process's now */
-	if (!lease_stat_exiting(stat) && !lease_stat_dead(stat))
+	if (!lease_stat_ending(stat) && !lease_stat_dead(stat))
 		return NOT_ENDING;
 	fd = (int)syscall(SYS_pidfd_open, l.pid, 0);
 	if (fd < 0)
@@ -387,9 +391,72 @@ static int pick_round(struct leases *ls, const struct subid_user *u, const struc
 	return NONE_FREE;
 }
 
-/* Two rounds: first the slots the launcher prefers (again once those of
- * them that were ending have ended), then any; once more after settle() if
- * they found none. */
+/* How many held slots ahead of the one a round found a start looks at. */
+#define AHEAD_MAX 8
+
+/*
+ * Is a container of the user's ending in a slot the round would have given
+ * before @picked (among the first AHEAD_MAX held ones)?  Its launcher has
+ * returned, and the kernel is tearing down its pid 1.  A start then waits
+ * for it, and takes the slot it would have had a moment later: containers
+ * run one after the other get the same slot, and so the same ids, and
+ * what one wrote to a shared directory stays the next one's to change.
+ * Among many running containers a start looks no further than AHEAD_MAX:
+ * two reads of a few microseconds each.
+ */
+static bool ending_ahead(struct leases *ls, const struct subid_user *u,
+			 const struct subid_pool *p, const struct subid_request *rq, int round,
+			 uint32_t picked)
+{
+	size_t looked = 0;
+
+	for (size_t i = 0; i < p->n && looked < AHEAD_MAX; i++) {
+		uint32_t us;
+		int fd;
+
+		if (subid_slot(p->uids.r, p->uids.n, i, &us, NULL) < 0 || us == picked)
+			break;
+		if (round == 0 && !preferred(rq, us))
+			continue;
+		looked++;
+		fd = ending_pidfd(ls, us, u->uid);
+		if (fd >= 0)
+			close(fd);
+		if (fd >= 0 || (fd == ENDED && p->busy[i]))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * One round (0: the slots the launcher prefers; 1: any), again after
+ * settle() when it found a slot with an ending container ahead of it, or
+ * found none while a container was ending.
+ */
+static int pick_settled(struct leases *ls, const struct subid_user *u,
+			const struct subid_pool *p, const struct subid_request *rq, int round,
+			struct lease *out, struct eci_err *e)
+{
+	const struct subid_request *only = round == 0 ? rq : NULL;
+	int r = pick_round(ls, u, p, rq, round, out, e), s;
+
+	if (r == PICKED && ending_ahead(ls, u, p, rq, round, out->uid_start)) {
+		close(steal_fd(ls->slotfd));	/* given up for the one ahead */
+		s = settle(ls, u, p, only, e);
+		return s < 0 ? s : pick_round(ls, u, p, rq, round, out, e);
+	}
+	if (r != NONE_FREE)
+		return r;
+	s = settle(ls, u, p, only, e);
+	if (s <= 0)
+		return s < 0 ? s : NONE_FREE;
+	/* after a wait for any slot: the preferred ones first again */
+	if (round == 1 && rq->prefer.n && (r = pick_round(ls, u, p, rq, 0, out, e)) != NONE_FREE)
+		return r;
+	return pick_round(ls, u, p, rq, round, out, e);
+}
+
+/* The slots the launcher prefers, then any. */
 int lease_pick(struct leases *ls, const struct subid_user *u, const struct subid_pool *p,
 	       const struct subid_request *rq, struct lease *out, struct eci_err *e)
 {
@@ -405,23 +472,9 @@ int lease_pick(struct leases *ls, const struct subid_user *u, const struct subid
 	}
 	if (r < 0)
 		return r;
-	if (rq->prefer.n) {
-		r = pick_round(ls, u, p, rq, 0, out, e);
-		if (r == NONE_FREE && (s = settle(ls, u, p, rq, e)) != 0)
-			r = s < 0 ? s : pick_round(ls, u, p, rq, 0, out, e);
-		if (r != NONE_FREE)
-			return r;
-	}
-	r = pick_round(ls, u, p, rq, 1, out, e);
-	if (r == NONE_FREE) {
-		s = settle(ls, u, p, NULL, e);
-		if (s < 0)
-			return s;
-		if (s > 0 && rq->prefer.n && (r = pick_round(ls, u, p, rq, 0, out, e)) != NONE_FREE)
-			return r;
-		if (s > 0)
-			r = pick_round(ls, u, p, rq, 1, out, e);
-	}
+	if (rq->prefer.n && (r = pick_settled(ls, u, p, rq, 0, out, e)) != NONE_FREE)
+		return r;
+	r = pick_settled(ls, u, p, rq, 1, out, e);
 	if (r != NONE_FREE)
 		return r;
 	return subid_deny(e, "all %zu subordinate ranges of user %s are in use by running "

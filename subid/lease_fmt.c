@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,17 @@ bool lease_stat_exiting(const char *stat)
 	unsigned long long flags;
 
 	return stat_field(stat, 9, &flags) == 0 && (flags & PF_EXITING);
+}
+
+bool lease_stat_ending(const char *stat)
+{
+	const char *open = strchr(stat, '('), *close = strrchr(stat, ')');
+	size_t n = sizeof(LEASE_ENDING_COMM) - 1;
+
+	if (lease_stat_exiting(stat))
+		return true;
+	return open && close && close - open - 1 == (ptrdiff_t)n &&
+	       !memcmp(open + 1, LEASE_ENDING_COMM, n);
 }
 
 bool lease_stat_dead(const char *stat)

@@ -220,6 +220,23 @@ bool lease_stat_dead(const char *stat);
  */
 bool lease_stat_exiting(const char *stat);
 
+/*
+ * The command name a container's pid 1 takes once its workload's code is
+ * known, right before it tells eci-run (core/init.c): eci-run returns
+ * then, before pid 1 has begun its exit, and a start that comes right
+ * after may find it still running.
+ */
+#define LEASE_ENDING_COMM "eci-ending"
+
+/**
+ * lease_stat_ending() - is the process of this /proc/PID/stat ending: has
+ * it begun to exit (lease_stat_exiting()), or is it a pid 1 that has said
+ * its code (named LEASE_ENDING_COMM)?  Only a hint, that a start may wait
+ * for its pidfd a bounded while: a process that takes the name is waited
+ * for in vain, and no slot is given or refused on it.
+ */
+bool lease_stat_ending(const char *stat);
+
 /* What is known now about the process a lease names. */
 struct lease_probe {
 	const char *boot_id;		/* this boot's */

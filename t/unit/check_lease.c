@@ -546,6 +546,25 @@ START_TEST(test_exiting_flag)
 }
 END_TEST
 
+/* Ending: exiting, or a pid 1 that has said its code and taken the name. */
+START_TEST(test_ending)
+{
+	ck_assert(lease_stat_ending(stat_flags(LEASE_ENDING_COMM, "4194560")));
+	ck_assert(lease_stat_ending(stat_flags("sh", "4194564")));	/* PF_EXITING */
+	ck_assert(!lease_stat_ending(stat_flags("sh", "4194560")));
+	ck_assert(!lease_stat_ending(stat_flags("eci-init", "4194560")));
+	/* the whole name, not a part of it */
+	ck_assert(!lease_stat_ending(stat_flags("eci-ending2", "0")));
+	ck_assert(!lease_stat_ending(stat_flags("xeci-ending", "0")));
+	ck_assert(!lease_stat_ending(stat_flags("eci-endin", "0")));
+	/* the name ends at the last ')', as the kernel writes it */
+	ck_assert(!lease_stat_ending(stat_flags("eci-ending) R (x", "0")));
+	ck_assert(!lease_stat_ending("4242 eci-ending R 4200\n"));
+	ck_assert(!lease_stat_ending("4242 (eci-ending R 4200\n"));
+	ck_assert(!lease_stat_ending(""));
+}
+END_TEST
+
 /*
  * The flag where the kernel puts it: a child that frees 512 MiB of small
  * pages as it exits (some milliseconds; huge pages would go at once) is
@@ -1087,6 +1106,7 @@ static TCase *stat_tcase(void)
 	tcase_add_test(tc, test_dead_malformed);
 	tcase_add_test(tc, test_exiting_flag);
 	tcase_add_test(tc, test_exiting_real);
+	tcase_add_test(tc, test_ending);
 	return tc;
 }
 
