@@ -52,6 +52,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -298,30 +299,40 @@ static int ending_pidfd(struct leases *ls, uint32_t ustart, uid_t owner)
 #define SETTLE_MS 2000
 #define SETTLE_MAX 16
 
+/* The slots settle() looks at. */
+struct which {
+	const struct subid_request *only;	/* those it prefers, or NULL: all */
+	uint32_t before;			/* up to this one (its first uid), or 0 */
+	size_t most;				/* at most this many */
+};
+
 /*
- * Ending containers of the user's (in the slots @only prefers, if given):
- * wait until their pid 1s have exited, SETTLE_MS at most, and scan /proc
- * again, as when the scan found a slot in use whose container has ended
- * since.  Returns 1 if it scanned again (pick again), 0 if no container was
- * ending, or a negative error of the scan.
+ * Ending containers of the user's in the slots @w names: wait until their
+ * pid 1s have exited, SETTLE_MS at most, and scan /proc again, as when the
+ * scan found a slot in use whose container has ended since.  A slot picked
+ * meanwhile (ls->slotfd) is given up before the wait.  Returns 1 if it
+ * scanned again (pick again), 0 if no container was ending, or a negative
+ * error of the scan.
  */
 static int settle(struct leases *ls, const struct subid_user *u, const struct subid_pool *p,
-		  const struct subid_request *only, struct eci_err *e)
+		  const struct which *w, struct eci_err *e)
 {
 	struct pollfd fds[SETTLE_MAX];
-	size_t n = 0, left;
+	size_t n = 0, looked = 0, left;
 	bool ended = false;
 	long long end;
 	int r;
 
-	for (size_t i = 0; i < p->n && n < SETTLE_MAX; i++) {
+	for (size_t i = 0; i < p->n && n < SETTLE_MAX && looked < w->most; i++) {
 		uint32_t us;
 		int fd;
 
-		if (subid_slot(p->uids.r, p->uids.n, i, &us, NULL) < 0)
+		if (subid_slot(p->uids.r, p->uids.n, i, &us, NULL) < 0 ||
+		    (w->before && us == w->before))
 			break;
-		if (only && !preferred(only, us))
+		if (w->only && !preferred(w->only, us))
 			continue;
+		looked++;
 		fd = ending_pidfd(ls, us, u->uid);
 		if (fd >= 0)
 			fds[n++] = (struct pollfd){ .fd = fd, .events = POLLIN };
@@ -330,6 +341,8 @@ static int settle(struct leases *ls, const struct subid_user *u, const struct su
 	}
 	if (!n && !ended)
 		return 0;
+	if (ls->slotfd >= 0)
+		close(steal_fd(ls->slotfd));
 	end = mono_ms() + SETTLE_MS;
 	for (left = n; left;) {
 		long long wait = end - mono_ms();
@@ -395,43 +408,17 @@ static int pick_round(struct leases *ls, const struct subid_user *u, const struc
 #define AHEAD_MAX 8
 
 /*
- * Is a container of the user's ending in a slot the round would have given
- * before @picked (among the first AHEAD_MAX held ones)?  Its launcher has
- * returned, and the kernel is tearing down its pid 1.  A start then waits
- * for it, and takes the slot it would have had a moment later: containers
- * run one after the other get the same slot, and so the same ids, and
- * what one wrote to a shared directory stays the next one's to change.
- * Among many running containers a start looks no further than AHEAD_MAX:
- * two reads of a few microseconds each.
- */
-static bool ending_ahead(struct leases *ls, const struct subid_user *u,
-			 const struct subid_pool *p, const struct subid_request *rq, int round,
-			 uint32_t picked)
-{
-	size_t looked = 0;
-
-	for (size_t i = 0; i < p->n && looked < AHEAD_MAX; i++) {
-		uint32_t us;
-		int fd;
-
-		if (subid_slot(p->uids.r, p->uids.n, i, &us, NULL) < 0 || us == picked)
-			break;
-		if (round == 0 && !preferred(rq, us))
-			continue;
-		looked++;
-		fd = ending_pidfd(ls, us, u->uid);
-		if (fd >= 0)
-			close(fd);
-		if (fd >= 0 || (fd == ENDED && p->busy[i]))
-			return true;
-	}
-	return false;
-}
-
-/*
- * One round (0: the slots the launcher prefers; 1: any), again after
- * settle() when it found a slot with an ending container ahead of it, or
- * found none while a container was ending.
+ * One round (0: the slots the launcher prefers; 1: any), and again after
+ * settle() when it found none while a container was ending, or when one
+ * of the first AHEAD_MAX held slots ahead of the one it found (in the
+ * round's order) is a container's that is ending: its launcher has
+ * returned, and the kernel is tearing down its pid 1.  The start then
+ * waits for those, and takes the slot it would have had a moment later:
+ * containers run one after the other get the same slot, and so the same
+ * ids, and what one wrote to a shared directory stays the next one's to
+ * change.  Among many running containers a start looks at no more than
+ * AHEAD_MAX of them (two reads of a few microseconds each), and waits for
+ * no ending container beyond them, but when no slot at all is free.
  */
 static int pick_settled(struct leases *ls, const struct subid_user *u,
 			const struct subid_pool *p, const struct subid_request *rq, int round,
@@ -440,14 +427,14 @@ static int pick_settled(struct leases *ls, const struct subid_user *u,
 	const struct subid_request *only = round == 0 ? rq : NULL;
 	int r = pick_round(ls, u, p, rq, round, out, e), s;
 
-	if (r == PICKED && ending_ahead(ls, u, p, rq, round, out->uid_start)) {
-		close(steal_fd(ls->slotfd));	/* given up for the one ahead */
-		s = settle(ls, u, p, only, e);
-		return s < 0 ? s : pick_round(ls, u, p, rq, round, out, e);
+	if (r == PICKED) {
+		s = settle(ls, u, p, &(struct which){ only, out->uid_start, AHEAD_MAX }, e);
+		return s == 0 ? PICKED : s < 0 ? s : pick_round(ls, u, p, rq, round, out, e);
 	}
 	if (r != NONE_FREE)
 		return r;
-	s = settle(ls, u, p, only, e);
+	/* none free: a wait for one of the first preferred ones, or for any */
+	s = settle(ls, u, p, &(struct which){ only, 0, round == 0 ? AHEAD_MAX : SIZE_MAX }, e);
 	if (s <= 0)
 		return s < 0 ? s : NONE_FREE;
 	/* after a wait for any slot: the preferred ones first again */
@@ -464,7 +451,7 @@ int lease_pick(struct leases *ls, const struct subid_user *u, const struct subid
 	int r = check_limit(ls, u, uf, p->n, rq, e), s;
 
 	if (r == SUBID_LIMIT) {	/* one of them may be ending */
-		s = settle(ls, u, p, NULL, e);
+		s = settle(ls, u, p, &(struct which){ NULL, 0, SIZE_MAX }, e);
 		if (s < 0)
 			return s;
 		if (s > 0)
