@@ -55,8 +55,10 @@ echo "--- from the host, while a container sleeps"
 as "$eci" default sleep 3 &
 sleep 1
 echo "processes of the container (host view):"
-ps -eo user:12,uid,pid,comm | awk -v s="${range%:*}" -v c="${range#*:}" \
-	'NR == 1 || ($2 >= s && $2 < s + c)'
+# (not the zombie of the first container's pid 1, if the host's init has
+# not reaped it yet: it holds no ids any more)
+ps -eo user:12,uid,pid,stat,comm | awk -v s="${range%:*}" -v c="${range#*:}" \
+	'NR == 1 || ($2 >= s && $2 < s + c && $4 !~ /^Z/) { printf "%-12s %9s %7s %s\n", $1, $2, $3, $5 }'
 init=$(ps -eo uid,pid,comm | awk -v s="${range%:*}" -v c="${range#*:}" \
 	'$3 == "eci-init" && $1 >= s && $1 < s + c { print $2; exit }')
 [ -n "$init" ] && echo "uid_map of the container, from the host: $(tr -s ' ' < "/proc/$init/uid_map" | sed 's/^ //')  (container 0 → host → count)"
