@@ -434,14 +434,18 @@ item_8() {
 	(cd "$b" && runc spec) || return 1
 	sed -i -e 's/"terminal": true/"terminal": false/' -e 's|^\(\t*\)"sh"$|\1"/bin/true"|' \
 		"$b/config.json"
+	# rtcmd BIN NAME [OPTION]: run and delete in one shell, the same for
+	# every runtime; a run that fails fails the row (its status, not
+	# delete's)
+	rtcmd() {
+		echo "sh -c '$1 ${3:-} --root $work/rt-$2 run -b $b bench-$2 >/dev/null; r=\$?; $1 --root $work/rt-$2 delete -f bench-$2; exit \$r'"
+	}
 	for rt in eci runc crun; do
 		case $rt in
 		eci) bin=$stage/bin/eci-runc ;;
 		*) bin=$(command -v $rt) || { eval "t_$rt='n/a (no $rt)'"; continue; } ;;
 		esac
-		# one shell for the two steps, the same for the three runtimes;
-		# a run that fails fails the row (its status, not delete's)
-		cmd="sh -c '$bin --root $work/rt-$rt run -b $b bench-$rt >/dev/null; r=\$?; $bin --root $work/rt-$rt delete -f bench-$rt; exit \$r'"
+		cmd=$(rtcmd "$bin" "$rt")
 		eval "t_$rt=\$(hf rt-$rt root \"\$RUNS\" \"\$cmd\")"
 	done
 	row 8 "run and delete of /bin/true on a bundle, as root" eci-runc runc ms "$t_eci" "$t_runc" 0.5
@@ -455,8 +459,7 @@ item_8() {
 	printf '%s\n' 'mount --make-rprivate / && mount -t cgroup2 eci-bench-cg2 /sys/fs/cgroup && exec "$@"' \
 		> "$work/cg2-run.sh"
 	NSWRAP="unshare -m sh $work/cg2-run.sh"
-	cmd="sh -c '$bin --cgroup-manager=disabled --root $work/rt-crun2 run -b $b bench-crun2 >/dev/null; r=\$?; $bin --root $work/rt-crun2 delete -f bench-crun2; exit \$r'"
-	t_crun2=$(hf rt-crun2 root "$RUNS" "$cmd")
+	t_crun2=$(hf rt-crun2 root "$RUNS" "$(rtcmd "$bin" crun2 --cgroup-manager=disabled)")
 	NSWRAP=
 	row 8 "same, crun with no cgroup (it refuses this host's hybrid cgroups)" eci-runc \
 		"crun --cgroup-manager=disabled" ms "$t_eci" "$t_crun2"
